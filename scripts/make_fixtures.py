@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Generate the spreadsheet test fixtures under tests/fixtures/.
+
+    python3 scripts/make_fixtures.py
+
+Every file here is made by a program other than tonghop (openpyxl, xlwt,
+LibreOffice, msoffcrypto-tool), so the reader is tested against real writers.
+See tests/fixtures/README.md (also written by this script) for the list.
+
+Requires: python3 with openpyxl, xlwt and msoffcrypto-tool; LibreOffice
+(`soffice`) on PATH.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import replace
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import msoffcrypto  # noqa: E402
+from msoffcrypto.format.ooxml import OOXMLFile  # noqa: E402
+import openpyxl  # noqa: E402
+
+import pcmd_layout as L  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIX = os.path.join(ROOT, "tests", "fixtures")
+PASSWORD = "secret"
+
+# Valid reports: (relative path, unit code, writer, variant changes, description).
+VALID = [
+    ("openpyxl/pcmd-03055-openpyxl.xlsx", "03055", "openpyxl", {},
+     "canonical layout, 14 establishments, real Excel dates (openpyxl 3.1, inline strings)"),
+    ("xlwt/pcmd-03061-xlwt.xls", "03061", "xlwt", {},
+     "canonical layout, 6 establishments, real dates (xlwt 1.3, BIFF8)"),
+    ("libreoffice/pcmd-03079-libreoffice.ods", "03079", "soffice", {},
+     "canonical layout, 4 establishments, ODS date values (openpyxl -> soffice)"),
+    ("libreoffice/pcmd-03103-libreoffice.xls", "03103", "soffice",
+     {"formulas": {"co_so_tong": "SUM({co_so_luu_tru}:{co_so_khac})"}},
+     "canonical layout, co_so_tong a =SUM() formula with cached result 4 (openpyxl -> soffice)"),
+    # Valid content behind a misleading or locked container (under broken/):
+    ("broken/renamed-xls.xlsx", "03082", "xlwt", {},
+     "an xlwt .xls (BIFF8, OLE) named .xlsx; sniff the content, read it as .xls"),
+    ("broken/encrypted.xlsx", "03064", "openpyxl", {},
+     f"an openpyxl .xlsx encrypted by msoffcrypto-tool (agile encryption), password '{PASSWORD}'"),
+]
+
+
+def write_valid(reports, rel, code, writer, changes) -> None:
+    r = reports[code]
+    v = replace(L.default_variant(r), **changes)
+    path = os.path.join(FIX, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if rel == "broken/renamed-xls.xlsx":
+        tmp = path[:-5] + ".tmp.xls"
+        L.write_report(r, v, tmp, via="xlwt")
+        os.replace(tmp, path)
+    elif rel == "broken/encrypted.xlsx":
+        plain = io.BytesIO()
+        tmp = path + ".plain.xlsx"
+        L.write_report(r, v, tmp)
+        with open(tmp, "rb") as f:
+            office = OOXMLFile(f)
+            office.encrypt(PASSWORD, plain)
+        os.remove(tmp)
+        with open(path, "wb") as f:
+            f.write(plain.getvalue())
+    else:
+        L.write_report(r, v, path, via="xlwt" if writer == "xlwt" else None)
+
+
+def main() -> None:
+    reports = L.build_reports(2023)
+    # Files are overwritten in place; nothing else under tests/fixtures is touched.
+    for sub in ("broken", "xlwt", "openpyxl", "libreoffice"):
+        os.makedirs(os.path.join(FIX, sub), exist_ok=True)
+
+    for rel, code, writer, changes, _ in VALID:
+        write_valid(reports, rel, code, writer, changes)
+
+    broken = os.path.join(FIX, "broken")
+    # A PDF-like text document with a spreadsheet's name.
+    with open(os.path.join(broken, "not-a-spreadsheet.xlsx"), "wb") as f:
+        f.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+                b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n")
+        f.write("% Báo cáo kết quả công tác phòng, chống tệ nạn mại dâm năm 2023\n".encode("utf-8"))
+        f.write(b"trailer << /Root 1 0 R >>\n%%EOF\n")
+    # A valid pcmd .xlsx cut in half (the zip central directory is gone).
+    with open(os.path.join(FIX, "openpyxl", "pcmd-03055-openpyxl.xlsx"), "rb") as f:
+        data = f.read()
+    with open(os.path.join(broken, "truncated.xlsx"), "wb") as f:
+        f.write(data[: len(data) // 2])
+    # A valid workbook with one empty sheet.
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    wb.properties.created = L.FIXED_TIME
+    wb.save(os.path.join(broken, "empty.xlsx"))
+    L.normalize_zip(os.path.join(broken, "empty.xlsx"))
+
+    # Expected values of every valid report (including renamed/encrypted content).
+    with open(os.path.join(FIX, "expected.tsv"), "w", encoding="utf-8") as f:
+        f.write("\t".join(["file", "unit_code", *L.FIELD_IDS, "b02_rows"]) + "\n")
+        for rel, code, *_ in VALID:
+            r = reports[code]
+            f.write("\t".join([rel, code, *L.expected_row(r), str(len(r.establishments))]) + "\n")
+
+    write_readme(reports)
+    check(reports)
+
+
+def write_readme(reports) -> None:
+    lines = [
+        "# Test fixtures",
+        "",
+        "Spreadsheets made by programs other than `tonghop`, so that its reader is",
+        "tested against real writers. Generated by `scripts/make_fixtures.py` (layout",
+        "code shared with `scripts/make_samples.py` in `scripts/pcmd_layout.py`);",
+        "regenerate with:",
+        "",
+        "    python3 scripts/make_fixtures.py",
+        "",
+        "Needs python3 with `openpyxl`, `xlwt`, `msoffcrypto-tool`, and LibreOffice",
+        "(`soffice`) on PATH. Made with openpyxl 3.1.5, xlwt 1.3.0, msoffcrypto-tool",
+        "5.x, LibreOffice 7.4. openpyxl-made files are byte-stable across runs;",
+        "`encrypted.xlsx` is not (random salt), and LibreOffice files may differ",
+        "in bytes between LibreOffice versions.",
+        "",
+        "Every valid file is a complete, correct PCMD 2023 report (both sheets, all",
+        "19 fields, the Biểu 02 list) in the canonical layout of",
+        "the form spec (`pcmd-form.md` of the domain notes); `expected.tsv` gives each one's unit and",
+        "every field value (yes/no as Có/Không) and its number of Biểu 02 rows.",
+        "",
+        "| file | made by | unit | content |",
+        "|---|---|---|---|",
+    ]
+    for rel, code, writer, _, desc in VALID:
+        made = {"openpyxl": "openpyxl", "xlwt": "xlwt",
+                "soffice": "openpyxl, then `soffice --convert-to`"}[writer]
+        if rel.endswith("encrypted.xlsx"):
+            made = "openpyxl, then msoffcrypto-tool"
+        lines.append(f"| `{rel}` | {made} | {code} {reports[code].name} | {desc} |")
+    lines += [
+        "| `broken/not-a-spreadsheet.xlsx` | Python (bytes) | – | a PDF-like text file named .xlsx |",
+        "| `broken/truncated.xlsx` | Python (bytes) | – | the first half of "
+        "`openpyxl/pcmd-03055-openpyxl.xlsx` (no zip central directory) |",
+        "| `broken/empty.xlsx` | openpyxl | – | a valid workbook with one empty sheet \"Sheet1\" |",
+        "",
+        "Expected outcomes: `not-a-spreadsheet.xlsx` and `truncated.xlsx` are",
+        "unreadable; `encrypted.xlsx` is encrypted (the password is not for the tool,",
+        "it lets a person check the content); `empty.xlsx` opens but holds no form;",
+        "`renamed-xls.xlsx` must be read as .xls and is a valid report.",
+        "",
+    ]
+    with open(os.path.join(FIX, "README.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
+def check(reports) -> None:
+    """Re-open what was written; fail loudly if a fixture is not what it claims."""
+    b = os.path.join(FIX, "broken")
+    with open(os.path.join(b, "renamed-xls.xlsx"), "rb") as f:
+        assert f.read(8) == bytes.fromhex("D0CF11E0A1B11AE1"), "renamed-xls is not OLE"
+    with open(os.path.join(b, "encrypted.xlsx"), "rb") as f:
+        office = msoffcrypto.OfficeFile(f)
+        assert office.is_encrypted()
+        office.load_key(password=PASSWORD)
+        out = io.BytesIO()
+        office.decrypt(out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Biểu 01", "Biểu 02"]
+    wb = openpyxl.load_workbook(os.path.join(b, "empty.xlsx"))
+    assert wb.sheetnames == ["Sheet1"] and wb.active.max_row == 1 and wb.active["A1"].value is None
+    for name in ("truncated.xlsx", "not-a-spreadsheet.xlsx"):
+        try:
+            openpyxl.load_workbook(os.path.join(b, name))
+        except Exception:
+            pass
+        else:
+            raise AssertionError(f"{name} opened")
+    wb = openpyxl.load_workbook(os.path.join(FIX, "openpyxl", "pcmd-03055-openpyxl.xlsx"))
+    assert wb["Biểu 01"]["C6"].value == "Thị trấn Khánh Yên"
+    print("fixtures written and checked:")
+    for dirpath, _, files in sorted(os.walk(FIX)):
+        for fn in sorted(files):
+            p = os.path.join(dirpath, fn)
+            print(f"  {os.path.relpath(p, ROOT)}  ({os.path.getsize(p)} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+//! The check pipeline for a whole run: every input file goes through
+//! ingest → locate → identify → validate in parallel; then submissions of the
+//! same unit and period are reconciled (the newest wins) and the registry
+//! units that sent nothing are listed. The result is pure data for the
+//! report renderers and for consolidation.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::finding::{Code, Finding, Severity, sort_findings};
+use crate::identify::identify;
+use crate::ingest::{FileInfo, Format, read_file};
+use crate::locate::locate;
+use crate::messages;
+use crate::period::Period;
+use crate::validate::{SubmissionData, validate};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Accepted,
+    Rejected,
+    Superseded,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+            Status::Superseded => "superseded",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Submission {
+    pub path: PathBuf,
+    /// The path as shown in reports.
+    pub file: String,
+    pub info: Option<FileInfo>,
+    pub format: Option<Format>,
+    /// Index into the registry.
+    pub unit: Option<usize>,
+    pub period: Option<Period>,
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    pub data: Option<SubmissionData>,
+}
+
+impl Submission {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn modified(&self) -> Option<SystemTime> {
+        self.info.as_ref().and_then(|i| i.modified)
+    }
+}
+
+#[derive(Debug)]
+pub struct CheckResult {
+    pub submissions: Vec<Submission>,
+    /// Registry indices of units with no file at all.
+    pub missing_units: Vec<usize>,
+}
+
+impl CheckResult {
+    pub fn has_errors(&self) -> bool {
+        self.submissions.iter().any(|s| s.findings.iter().any(Finding::is_error))
+    }
+
+    /// The accepted submission of each unit, in registry order.
+    pub fn accepted_by_unit(&self, units: usize) -> Vec<Option<&Submission>> {
+        let mut out = vec![None; units];
+        for s in &self.submissions {
+            if let (Status::Accepted, Some(u)) = (s.status, s.unit) {
+                out[u] = Some(s);
+            }
+        }
+        out
+    }
+}
+
+/// Runs one file through the pipeline. Never panics on bad input: every
+/// problem is a finding.
+pub fn check_file(path: &Path, config: &Config) -> Submission {
+    let file = config.display_path(path);
+    let (info, parsed) = read_file(path, &config.limits);
+    let mut submission = Submission {
+        path: path.to_path_buf(),
+        file,
+        info,
+        format: None,
+        unit: None,
+        period: None,
+        status: Status::Rejected,
+        findings: Vec::new(),
+        data: None,
+    };
+    let book = match parsed {
+        Ok(book) => book,
+        Err(finding) => {
+            submission.findings.push(finding);
+            return submission;
+        }
+    };
+    submission.format = Some(book.format);
+    let (layout, mut findings) = locate(&book, &config.schema);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let identity = identify(&book, &layout, &config.registry, &stem, &config.period);
+    submission.unit = identity.unit;
+    submission.period = identity.period;
+    findings.extend(identity.findings);
+    let recognised = !findings.iter().any(|f| f.code == Code::TemplateUnrecognized);
+    if recognised {
+        let (data, value_findings) = validate(&book, &layout, &config.schema, &config.period);
+        findings.extend(value_findings);
+        submission.data = Some(data);
+    }
+    sort_findings(&mut findings);
+    submission.status = if findings.iter().any(Finding::is_error) { Status::Rejected } else { Status::Accepted };
+    submission.findings = findings;
+    submission
+}
+
+fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
+    if !enabled || len < 8 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub fn check_all(config: &Config) -> CheckResult {
+    let bar = progress_bar(config.inputs.len(), config.progress);
+    let mut submissions: Vec<Submission> = config
+        .inputs
+        .par_iter()
+        .map(|path| {
+            let s = check_file(path, config);
+            bar.inc(1);
+            s
+        })
+        .collect();
+    bar.finish_and_clear();
+    submissions.sort_by(|a, b| a.file.cmp(&b.file));
+    supersede(&mut submissions);
+    let missing_units = (0..config.registry.units.len())
+        .filter(|u| !submissions.iter().any(|s| s.unit == Some(*u)))
+        .collect();
+    CheckResult { submissions, missing_units }
+}
+
+/// When a unit sent several files for the same period, the newest
+/// (modification time, then file name) wins and the others are superseded.
+fn supersede(submissions: &mut [Submission]) {
+    let mut groups: std::collections::BTreeMap<(usize, String), Vec<usize>> = Default::default();
+    for (i, s) in submissions.iter().enumerate() {
+        if let (Some(unit), Some(period)) = (s.unit, &s.period) {
+            groups.entry((unit, period.id())).or_default().push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let newest = *members
+            .iter()
+            .max_by(|&&a, &&b| {
+                let (sa, sb) = (&submissions[a], &submissions[b]);
+                sa.modified().cmp(&sb.modified()).then_with(|| sa.file.cmp(&sb.file))
+            })
+            .expect("non-empty group");
+        let newest_file = submissions[newest].file.clone();
+        for &i in members.iter().filter(|&&i| i != newest) {
+            let s = &mut submissions[i];
+            s.status = Status::Superseded;
+            s.findings.insert(0, Finding::new(Code::DuplicateSubmission, messages::duplicate_submission(&newest_file)));
+        }
+    }
+}

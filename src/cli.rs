@@ -1,0 +1,74 @@
+//! Command-line arguments, as typed. They are resolved once into a `Config`
+//! (see `config.rs`); nothing else reads them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::finding::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tonghop",
+    version,
+    about = "Tổng hợp báo cáo Excel của các xã, thị trấn thành biểu tổng hợp của huyện \
+             (consolidate commune Excel reports into district workbooks)"
+)]
+pub struct Cli {
+    /// Tệp cấu hình (mặc định: tonghop.toml trong thư mục hiện tại) / project config file
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ngôn ngữ thông báo / message language
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Lược đồ biểu mẫu (.toml), thay cho cấu hình / report schema, overrides the config
+    #[arg(long, global = true, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Danh sách đơn vị (.csv), thay cho cấu hình / unit registry, overrides the config
+    #[arg(long, global = true, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Kỳ báo cáo, ví dụ 2023 / reporting period, e.g. 2023
+    #[arg(long, global = true)]
+    pub period: Option<String>,
+    /// Không hiện thanh tiến trình / no progress bar
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Kiểm tra các tệp báo cáo / check commune files against the schema
+    Check(CheckArgs),
+    /// Kiểm tra rồi tổng hợp thành biểu của huyện / check, then consolidate
+    Build(BuildArgs),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Tệp hoặc thư mục cần kiểm tra (mặc định: thư mục inbox của cấu hình) / files or folders
+    pub paths: Vec<PathBuf>,
+    /// Dạng báo cáo / report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Tệp hoặc thư mục đầu vào (mặc định: thư mục inbox của cấu hình) / files or folders
+    pub paths: Vec<PathBuf>,
+    /// Thư mục kết quả / output folder
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Dạng báo cáo / report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}

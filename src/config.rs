@@ -1,0 +1,238 @@
+//! The resolved configuration of one run: `tonghop.toml` merged with the
+//! command-line flags, with every path made absolute and the schema and
+//! registry already loaded and checked. Commands take a `Config`, never raw
+//! arguments.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::cli::{Cli, Command, ReportFormat};
+use crate::finding::Lang;
+use crate::i18n::tr;
+use crate::ingest::Limits;
+use crate::period::{Period, PeriodError};
+use crate::registry::{Registry, RegistryError};
+use crate::schema::{Schema, SchemaError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}", tr(
+        &format!("không đọc được tệp cấu hình {}: {source}", path.display()),
+        &format!("cannot read config {}: {source}", path.display())))]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}", tr(
+        &format!("tệp cấu hình {} sai: {message}", path.display()),
+        &format!("config {} is invalid: {message}", path.display())))]
+    Syntax { path: PathBuf, message: String },
+    #[error("{}", tr(
+        &format!("thiếu “{key}”: ghi trong tonghop.toml hoặc dùng --{key}"),
+        &format!("missing “{key}”: set it in tonghop.toml or pass --{key}")))]
+    Missing { key: &'static str },
+    #[error("{}", tr(
+        &format!("không tìm thấy {}", path.display()),
+        &format!("{} does not exist", path.display())))]
+    NoSuchPath { path: PathBuf },
+    #[error("{}", tr(
+        "không có tệp nào để kiểm tra (thư mục trống?)",
+        "no input files (empty folder?)"))]
+    NoInputs,
+    #[error("{}", tr(
+        &format!("thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác", output.display(), inbox.display()),
+        &format!("output folder {} is inside the input folder {}; choose another", output.display(), inbox.display())))]
+    OutputInsideInbox { output: PathBuf, inbox: PathBuf },
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    schema: Option<PathBuf>,
+    units: Option<PathBuf>,
+    period: Option<String>,
+    inbox: Option<PathBuf>,
+    output: Option<PathBuf>,
+    lang: Option<Lang>,
+    deadline: Option<String>,
+    consolidating_unit: Option<ConsolidatingUnit>,
+    #[serde(default)]
+    limits: LimitsFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    max_file_mb: Option<u64>,
+    max_uncompressed_mb: Option<u64>,
+    max_compression_ratio: Option<u64>,
+    max_cells_per_sheet: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConsolidatingUnit {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Build,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub mode: Mode,
+    /// Paths in reports are shown relative to this folder.
+    pub base_dir: PathBuf,
+    pub schema: Schema,
+    pub registry: Registry,
+    pub period: Period,
+    pub inputs: Vec<PathBuf>,
+    pub inbox: Option<PathBuf>,
+    pub output: PathBuf,
+    pub lang: Lang,
+    pub format: ReportFormat,
+    pub consolidating: ConsolidatingUnit,
+    pub deadline: Option<String>,
+    pub limits: Limits,
+    pub progress: bool,
+}
+
+impl Config {
+    pub fn resolve(cli: &Cli) -> Result<Config, ConfigError> {
+        let cwd = std::env::current_dir().map_err(|source| ConfigError::Read { path: PathBuf::from("."), source })?;
+        let config_path = match &cli.config {
+            Some(p) => Some(cwd.join(p)),
+            None => Some(cwd.join("tonghop.toml")).filter(|p| p.is_file()),
+        };
+        let (file, config_dir) = match &config_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+                let file: ConfigFile = toml::from_str(&text)
+                    .map_err(|e| ConfigError::Syntax { path: path.clone(), message: e.to_string() })?;
+                (file, path.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone()))
+            }
+            None => (ConfigFile::default(), cwd.clone()),
+        };
+        let lang = cli.lang.or(file.lang).unwrap_or_default();
+        crate::i18n::set_lang(lang);
+
+        let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
+        let schema_path = cli.schema.as_ref().map(|p| cwd.join(p)).or_else(|| from_config(&file.schema)).ok_or(ConfigError::Missing { key: "schema" })?;
+        let units_path = cli.units.as_ref().map(|p| cwd.join(p)).or_else(|| from_config(&file.units)).ok_or(ConfigError::Missing { key: "units" })?;
+        let period_text = cli.period.clone().or(file.period.clone()).ok_or(ConfigError::Missing { key: "period" })?;
+
+        let schema = Schema::load(&schema_path)?;
+        let registry = Registry::load(&units_path)?;
+        let period = Period::parse(&period_text, schema.period)?;
+
+        let (mode, paths, output_flag, format) = match &cli.command {
+            Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
+            Command::Build(a) => (Mode::Build, &a.paths, a.output.as_ref(), a.format),
+        };
+        let inbox = from_config(&file.inbox);
+        let roots: Vec<PathBuf> = if paths.is_empty() {
+            vec![inbox.clone().ok_or(ConfigError::Missing { key: "inbox" })?]
+        } else {
+            paths.iter().map(|p| cwd.join(p)).collect()
+        };
+        let output = output_flag
+            .map(|p| cwd.join(p))
+            .or_else(|| from_config(&file.output))
+            .unwrap_or_else(|| config_dir.join("out"));
+        for root in &roots {
+            if root.is_dir() && output.starts_with(root) {
+                return Err(ConfigError::OutputInsideInbox { output, inbox: root.clone() });
+            }
+        }
+        let inputs = collect_inputs(&roots, &output)?;
+        if inputs.is_empty() {
+            return Err(ConfigError::NoInputs);
+        }
+
+        let defaults = Limits::default();
+        let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);
+        let limits = Limits {
+            max_file_bytes: mb(file.limits.max_file_mb, defaults.max_file_bytes),
+            max_uncompressed_bytes: mb(file.limits.max_uncompressed_mb, defaults.max_uncompressed_bytes),
+            max_entry_ratio: file.limits.max_compression_ratio.unwrap_or(defaults.max_entry_ratio),
+            max_cells_per_sheet: file.limits.max_cells_per_sheet.unwrap_or(defaults.max_cells_per_sheet),
+        };
+        let consolidating = file.consolidating_unit.clone().unwrap_or_else(|| ConsolidatingUnit {
+            code: String::new(),
+            name: tr("Đơn vị tổng hợp", "Consolidating unit"),
+        });
+        Ok(Config {
+            mode,
+            base_dir: cwd,
+            schema,
+            registry,
+            period,
+            inputs,
+            inbox,
+            output,
+            lang,
+            format,
+            consolidating,
+            deadline: file.deadline,
+            limits,
+            progress: !cli.no_progress,
+        })
+    }
+
+    /// How a path is shown in reports: relative to the working folder, with "/".
+    pub fn display_path(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.base_dir).unwrap_or(path);
+        shown.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// Files that are never reports: editor lock files and OS droppings.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with("~$") || name.eq_ignore_ascii_case("thumbs.db") || name.eq_ignore_ascii_case("desktop.ini")
+}
+
+/// Expands folders (recursively, sorted) and checks named files exist.
+fn collect_inputs(roots: &[PathBuf], output: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    let mut files = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            files.push(root.clone());
+        } else if root.is_dir() {
+            walk(root, output, &mut files).map_err(|source| ConfigError::Read { path: root.clone(), source })?;
+        } else {
+            return Err(ConfigError::NoSuchPath { path: root.clone() });
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, output: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if dir == output {
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if is_ignored(&name) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, output, files)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

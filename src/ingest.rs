@@ -1,0 +1,544 @@
+//! Ingest: open one file read-only, recognise its format by content (never by
+//! extension: communes rename .xls to .xlsx), refuse what is unsafe before
+//! parsing it, and turn every sheet into a small sparse grid of `Cell`s that
+//! the later stages read. Nothing downstream touches calamine.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::SystemTime;
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::finding::{Code, Finding};
+use crate::messages;
+
+/// Safety limits applied before and while parsing.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_uncompressed_bytes: u64,
+    pub max_entry_ratio: u64,
+    pub max_cells_per_sheet: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 100 * 1024 * 1024,
+            max_uncompressed_bytes: 500 * 1024 * 1024,
+            max_entry_ratio: 1000,
+            max_cells_per_sheet: 2_000_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Xlsx,
+    Xlsm,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsm => "xlsm",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+        }
+    }
+}
+
+/// One cell as the rest of the pipeline sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Number(f64),
+    Text(String),
+    Bool(bool),
+    Date(NaiveDate),
+    /// An Excel error value such as "#DIV/0!".
+    Error(String),
+    /// A formula with no stored result; holds the formula text.
+    Uncached(String),
+}
+
+impl Cell {
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => crate::text::clean(t).is_empty(),
+            _ => false,
+        }
+    }
+
+    /// What the cell shows, for messages and for label matching.
+    pub fn as_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Number(n) => crate::values::format_number(*n),
+            Cell::Text(t) => t.clone(),
+            Cell::Bool(true) => "TRUE".into(),
+            Cell::Bool(false) => "FALSE".into(),
+            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Cell::Error(e) => e.clone(),
+            Cell::Uncached(f) => format!("={f}"),
+        }
+    }
+}
+
+/// A merged range, zero-based and inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+impl From<&Dimensions> for Merge {
+    fn from(d: &Dimensions) -> Self {
+        Merge {
+            first_row: d.start.0,
+            first_col: d.start.1,
+            last_row: d.end.0,
+            last_col: d.end.1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub hidden: bool,
+    cells: BTreeMap<(u32, u32), Cell>,
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    pub fn new(name: &str, hidden: bool) -> Self {
+        Sheet {
+            name: name.to_string(),
+            hidden,
+            ..Default::default()
+        }
+    }
+
+    pub fn set(&mut self, row: u32, col: u32, cell: Cell) {
+        if cell != Cell::Empty {
+            self.cells.insert((row, col), cell);
+        }
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> &Cell {
+        self.cells.get(&(row, col)).unwrap_or(&Cell::Empty)
+    }
+
+    /// The non-empty cells of one row, in column order.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Cell)> {
+        self.cells
+            .range((row, 0)..=(row, u32::MAX))
+            .map(|((_, c), cell)| (*c, cell))
+    }
+
+    pub fn row_is_blank(&self, row: u32) -> bool {
+        self.row(row).all(|(_, c)| c.is_blank())
+    }
+
+    /// One past the last row holding a cell.
+    pub fn row_end(&self) -> u32 {
+        self.cells.keys().next_back().map_or(0, |(r, _)| r + 1)
+    }
+
+    pub fn cell_count(&self) -> usize {
+        self.cells.len()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Book {
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+}
+
+/// What we know of a file before and regardless of parsing it.
+#[derive(Clone, Debug)]
+pub struct FileInfo {
+    pub size: u64,
+    pub sha256: String,
+    pub modified: Option<SystemTime>,
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Reads the file's bytes (read-only), hashes them, and parses them.
+/// Every failure is a finding; only the caller decides what it means.
+pub fn read_file(path: &Path, limits: &Limits) -> (Option<FileInfo>, Result<Book, Finding>) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return (None, Err(unreadable(&e.to_string()))),
+    };
+    if meta.len() > limits.max_file_bytes {
+        let info = FileInfo {
+            size: meta.len(),
+            sha256: String::new(),
+            modified: meta.modified().ok(),
+        };
+        let finding = Finding::new(
+            Code::FileTooLarge,
+            messages::file_too_large_bytes(meta.len(), limits.max_file_bytes),
+        );
+        return (Some(info), Err(finding));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+        return (None, Err(unreadable(&e.to_string())));
+    }
+    let info = FileInfo {
+        size: bytes.len() as u64,
+        sha256: sha256_hex(&bytes),
+        modified: meta.modified().ok(),
+    };
+    (Some(info), parse_bytes(bytes, limits))
+}
+
+/// Parses a workbook held in memory, guarding against calamine panics.
+pub fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    let kind = sniff(&bytes)?;
+    if matches!(kind, Sniffed::Zip) {
+        check_zip(&bytes, limits)?;
+    }
+    match catch_unwind(AssertUnwindSafe(|| open(kind, bytes, limits))) {
+        Ok(result) => result,
+        Err(_) => Err(unreadable("the reader crashed on this file")),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Sniffed {
+    Zip,
+    Ole,
+}
+
+fn sniff(bytes: &[u8]) -> Result<Sniffed, Finding> {
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Ok(Sniffed::Zip);
+    }
+    if bytes.starts_with(&OLE) {
+        return Ok(Sniffed::Ole);
+    }
+    // BIFF2-4 worksheets start with a BOF record 0x0009/0x0209/0x0409.
+    if bytes.len() >= 4 && matches!(bytes[0..2], [0x09, 0x00] | [0x09, 0x02] | [0x09, 0x04]) {
+        return Err(unsupported("Excel 2.x–4.x (BIFF2–4)"));
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_lowercase();
+    if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        return Err(unsupported("XML Spreadsheet 2003"));
+    }
+    if head.contains("<html") || head.contains("<table") {
+        return Err(unsupported("HTML"));
+    }
+    if bytes.is_empty() {
+        return Err(unreadable("empty file"));
+    }
+    Err(Finding::new(Code::FileUnreadable, messages::not_a_spreadsheet()))
+}
+
+/// Looks at the zip central directory before anything is inflated.
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(&format!("zip: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        // Raw access reads the directory entry without inflating anything.
+        let Ok(entry) = archive.by_index_raw(i) else { continue };
+        let (size, compressed) = (entry.size(), entry.compressed_size().max(1));
+        let entry = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        total = total.saturating_add(size);
+        if size > limits.max_uncompressed_bytes {
+            return Err(Finding::new(
+                Code::FileTooLarge,
+                messages::file_too_large_entry(&entry, size, limits.max_uncompressed_bytes),
+            ));
+        }
+        if size > 1024 * 1024 && size / compressed > limits.max_entry_ratio {
+            return Err(Finding::new(
+                Code::FileTooLarge,
+                messages::file_too_large_ratio(&entry, size / compressed, limits.max_entry_ratio),
+            ));
+        }
+    }
+    if total > limits.max_uncompressed_bytes {
+        return Err(Finding::new(
+            Code::FileTooLarge,
+            messages::file_too_large_entry("*", total, limits.max_uncompressed_bytes),
+        ));
+    }
+    Ok(())
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .map(|a| a.file_names().filter_map(Result::ok).map(|n| n.to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn open(kind: Sniffed, bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    match kind {
+        Sniffed::Zip => {
+            let names = zip_names(&bytes);
+            let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+            if has("xl/workbook.xml") {
+                let macro_enabled = has("xl/vbaProject.bin");
+                read_xlsx(bytes, limits, if macro_enabled { Format::Xlsm } else { Format::Xlsx })
+            } else if has("xl/workbook.bin") {
+                read_xlsb(bytes, limits)
+            } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
+                read_ods(bytes, limits)
+            } else if names.iter().any(|n| n.starts_with("word/") || n.starts_with("ppt/")) {
+                Err(Finding::new(Code::FileUnreadable, messages::not_a_spreadsheet()))
+            } else if has("xl/workbook.xml") || names.iter().any(|n| n.contains("workbook")) {
+                Err(unsupported("Strict OOXML"))
+            } else {
+                Err(Finding::new(Code::FileUnreadable, messages::not_a_spreadsheet()))
+            }
+        }
+        Sniffed::Ole => {
+            // An encrypted xlsx is an OLE container holding "EncryptedPackage";
+            // calamine's xlsx reader recognises it.
+            if let Err(calamine::XlsxError::Password) = Xlsx::new(Cursor::new(bytes.as_slice())) {
+                return Err(encrypted());
+            }
+            read_xls(bytes, limits)
+        }
+    }
+}
+
+fn convert(data: &Data) -> Cell {
+    match data {
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+                .map_or(Cell::Number(dt.as_f64()), Cell::Date)
+        }
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+        Data::DateTimeIso(s) => iso_date(s).map_or_else(|| Cell::Text(s.clone()), Cell::Date),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+        Data::Empty => Cell::Empty,
+    }
+}
+
+fn convert_ref(data: DataRef<'_>) -> Cell {
+    match data {
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Int(i) => convert(&Data::Int(i)),
+        DataRef::Float(f) => convert(&Data::Float(f)),
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::Bool(b) => Cell::Bool(b),
+        DataRef::DateTime(dt) => convert(&Data::DateTime(dt)),
+        DataRef::DateTimeIso(s) => convert(&Data::DateTimeIso(s)),
+        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+        DataRef::Empty => Cell::Empty,
+    }
+}
+
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn is_hidden(visible: SheetVisible) -> bool {
+    !matches!(visible, SheetVisible::Visible)
+}
+
+fn too_many_cells(sheet: &str, limit: u64) -> Finding {
+    Finding::new(Code::FileTooLarge, messages::file_too_large_cells(sheet, limit))
+}
+
+fn read_xlsx(bytes: Vec<u8>, limits: &Limits, format: Format) -> Result<Book, Finding> {
+    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+    let metas: Vec<_> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
+        sheet.merges = wb
+            .merge_cells_by_sheet_name(&meta.name)
+            .unwrap_or_default()
+            .iter()
+            .map(Merge::from)
+            .collect();
+        let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(xlsx_error)?;
+        let mut count: u64 = 0;
+        while let Some(cell) = reader.next_cell_with_formula().map_err(xlsx_error)? {
+            count += 1;
+            if count > limits.max_cells_per_sheet {
+                return Err(too_many_cells(&meta.name, limits.max_cells_per_sheet));
+            }
+            let (row, col) = cell.pos;
+            let value = match (convert_ref(cell.value), cell.formula) {
+                (Cell::Empty, Some(f)) if !f.is_empty() => Cell::Uncached(f),
+                (value, _) => value,
+            };
+            sheet.set(row, col, value);
+        }
+        sheets.push(sheet);
+    }
+    Ok(Book { format, sheets })
+}
+
+fn push_range(sheet: &mut Sheet, range: &calamine::Range<Data>, limits: &Limits) -> Result<(), Finding> {
+    let mut count: u64 = 0;
+    for (row, col, data) in range.used_cells() {
+        count += 1;
+        if count > limits.max_cells_per_sheet {
+            return Err(too_many_cells(&sheet.name, limits.max_cells_per_sheet));
+        }
+        let start = range.start().unwrap_or((0, 0));
+        sheet.set(start.0 + row as u32, start.1 + col as u32, convert(data));
+    }
+    Ok(())
+}
+
+fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => encrypted(),
+        other => unreadable(&other.to_string()),
+    })?;
+    let metas: Vec<_> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
+        sheet.merges = wb
+            .merge_cells_by_sheet_name(&meta.name)
+            .unwrap_or_default()
+            .iter()
+            .map(Merge::from)
+            .collect();
+        let range = wb.worksheet_range(&meta.name).map_err(|e| unreadable(&e.to_string()))?;
+        push_range(&mut sheet, &range, limits)?;
+        sheets.push(sheet);
+    }
+    Ok(Book { format: Format::Xls, sheets })
+}
+
+fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    let mut wb = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsbError::Password => encrypted(),
+        other => unreadable(&other.to_string()),
+    })?;
+    let metas: Vec<_> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
+        let range = wb.worksheet_range(&meta.name).map_err(|e| unreadable(&e.to_string()))?;
+        push_range(&mut sheet, &range, limits)?;
+        sheets.push(sheet);
+    }
+    Ok(Book { format: Format::Xlsb, sheets })
+}
+
+fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::OdsError::Password => encrypted(),
+        other => unreadable(&other.to_string()),
+    })?;
+    let metas: Vec<_> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    for meta in &metas {
+        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
+        let range = wb.worksheet_range(&meta.name).map_err(|e| unreadable(&e.to_string()))?;
+        push_range(&mut sheet, &range, limits)?;
+        sheets.push(sheet);
+    }
+    Ok(Book { format: Format::Ods, sheets })
+}
+
+fn xlsx_error(e: calamine::XlsxError) -> Finding {
+    match e {
+        calamine::XlsxError::Password => encrypted(),
+        other => unreadable(&other.to_string()),
+    }
+}
+
+fn unreadable(detail: &str) -> Finding {
+    Finding::new(Code::FileUnreadable, messages::file_unreadable(detail))
+}
+
+fn unsupported(kind: &str) -> Finding {
+    Finding::new(Code::FileUnsupported, messages::file_unsupported(kind))
+}
+
+fn encrypted() -> Finding {
+    Finding::new(Code::FileEncrypted, messages::file_encrypted())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_not_a_spreadsheet() {
+        let err = parse_bytes(b"Kinh gui UBND huyen".to_vec(), &Limits::default()).unwrap_err();
+        assert_eq!(err.code, Code::FileUnreadable);
+    }
+
+    #[test]
+    fn empty_file_is_unreadable() {
+        let err = parse_bytes(Vec::new(), &Limits::default()).unwrap_err();
+        assert_eq!(err.code, Code::FileUnreadable);
+    }
+
+    #[test]
+    fn html_saved_as_xls_is_unsupported() {
+        let err = parse_bytes(b"<html><table><tr><td>1</td></tr></table></html>".to_vec(), &Limits::default())
+            .unwrap_err();
+        assert_eq!(err.code, Code::FileUnsupported);
+    }
+
+    #[test]
+    fn biff4_is_unsupported() {
+        let err = parse_bytes(vec![0x09, 0x04, 0x06, 0x00, 0, 0, 0x10, 0], &Limits::default()).unwrap_err();
+        assert_eq!(err.code, Code::FileUnsupported);
+    }
+
+    #[test]
+    fn truncated_zip_is_unreadable() {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend_from_slice(&[0u8; 40]);
+        let err = parse_bytes(bytes, &Limits::default()).unwrap_err();
+        assert_eq!(err.code, Code::FileUnreadable);
+    }
+
+    #[test]
+    fn sparse_sheet_rows() {
+        let mut s = Sheet::new("x", false);
+        s.set(2, 3, Cell::Number(1.0));
+        s.set(2, 1, Cell::Text("a".into()));
+        s.set(5, 0, Cell::Text("  ".into()));
+        assert_eq!(s.row(2).map(|(c, _)| c).collect::<Vec<_>>(), vec![1, 3]);
+        assert!(s.row_is_blank(5));
+        assert!(s.row_is_blank(4));
+        assert_eq!(s.row_end(), 6);
+        assert_eq!(s.get(2, 3), &Cell::Number(1.0));
+    }
+}

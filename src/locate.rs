@@ -1,0 +1,437 @@
+//! Locate: find where the schema's sheets, header rows, form rows and list
+//! columns are in a workbook, by their labels and never by fixed cells.
+//! Communes insert rows, delete or swap columns, rename sheets and retype
+//! labels; everything here compares normalised text (see `text.rs`).
+
+use std::collections::HashMap;
+
+use crate::finding::{Code, Finding, Location};
+use crate::ingest::{Book, Cell, Sheet};
+use crate::messages;
+use crate::schema::{FieldDef, Schema, SheetDef, SheetKind};
+use crate::text::{clean, label_key, loose_key};
+
+/// Header rows are looked for this far down a sheet.
+const HEADER_SEARCH_ROWS: u32 = 40;
+
+#[derive(Clone, Debug)]
+pub struct FormPlace {
+    pub def: usize,
+    pub sheet: usize,
+    pub header_row: u32,
+    pub value_col: u32,
+    /// Field id → row of that field.
+    pub rows: HashMap<String, u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ListPlace {
+    pub def: usize,
+    pub sheet: usize,
+    pub header_row: u32,
+    /// Field id → column.
+    pub cols: HashMap<String, u32>,
+    /// Rows holding one record each.
+    pub rows: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    pub forms: Vec<FormPlace>,
+    pub lists: Vec<ListPlace>,
+}
+
+impl Layout {
+    /// Book sheets that were recognised, with the row their table starts at.
+    pub fn found_sheets(&self) -> Vec<(usize, u32)> {
+        let mut v: Vec<(usize, u32)> = self
+            .forms
+            .iter()
+            .map(|f| (f.sheet, f.header_row))
+            .chain(self.lists.iter().map(|l| (l.sheet, l.header_row)))
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// Does a header cell say one of these labels? "Số liệu năm 2023" says "Số liệu".
+pub fn header_hit(text: &str, candidates: &[String]) -> bool {
+    let key = label_key(text);
+    let loose = loose_key(text);
+    !key.is_empty()
+        && candidates.iter().any(|c| {
+            let ck = label_key(c);
+            let cl = loose_key(c);
+            key == ck || key.starts_with(&format!("{ck} ")) || loose == cl || loose.starts_with(&format!("{cl} "))
+        })
+}
+
+/// "5.1." → "5.1", "5,1" → "5.1", " ii " → "II".
+pub fn normalize_code(text: &str) -> String {
+    let s: String = clean(text).chars().filter(|c| !c.is_whitespace()).collect();
+    s.replace(',', ".").trim_end_matches('.').to_uppercase()
+}
+
+/// Drops parenthesised parts: "Có tệ nạn (Có/Không)" → "Có tệ nạn".
+fn without_parentheses(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn label_variants(field: &FieldDef) -> impl Iterator<Item = &String> {
+    std::iter::once(&field.label).chain(field.aliases.iter())
+}
+
+/// Which of the schema's form fields a row's label and STT code name.
+fn match_form_row(label: &str, code: &str, fields: &[FieldDef], taken: &[bool]) -> Option<usize> {
+    let free = |i: &usize| !taken[*i];
+    let exact = label_key(label);
+    let exact_np = label_key(&without_parentheses(label));
+    let loose = loose_key(label);
+    let loose_np = loose_key(&without_parentheses(label));
+    if exact.is_empty() && code.is_empty() {
+        return None;
+    }
+    let tier1 = (0..fields.len()).filter(free).find(|&i| {
+        label_variants(&fields[i]).any(|v| {
+            let k = label_key(v);
+            let knp = label_key(&without_parentheses(v));
+            !k.is_empty() && (k == exact || knp == exact_np)
+        })
+    });
+    if tier1.is_some() {
+        return tier1;
+    }
+    let tier2 = (0..fields.len()).filter(free).find(|&i| {
+        label_variants(&fields[i]).any(|v| loose_key(v) == loose || loose_key(&without_parentheses(v)) == loose_np)
+    });
+    if tier2.is_some() {
+        return tier2;
+    }
+    let similarity = |i: usize| {
+        label_variants(&fields[i])
+            .map(|v| strsim::jaro_winkler(&loose_key(&without_parentheses(v)), &loose_np))
+            .fold(0.0, f64::max)
+    };
+    if !code.is_empty() {
+        let by_code = (0..fields.len())
+            .filter(free)
+            .find(|&i| fields[i].code.as_deref().map(normalize_code).as_deref() == Some(code));
+        if let Some(i) = by_code
+            && (loose.is_empty() || similarity(i) >= 0.75)
+        {
+            return Some(i);
+        }
+    }
+    if loose.is_empty() {
+        return None;
+    }
+    // A retyped label with a typo or two.
+    let mut scored: Vec<(f64, usize)> = (0..fields.len()).filter(free).map(|i| (similarity(i), i)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(best, i), rest @ ..] if *best >= 0.93 && rest.first().is_none_or(|(s, _)| s < best) => Some(*i),
+        _ => None,
+    }
+}
+
+struct FormHeader {
+    row: u32,
+    code_col: Option<u32>,
+    label_col: u32,
+    value_col: u32,
+}
+
+fn first_col_hit(sheet: &Sheet, row: u32, candidates: &[String], except: &[u32]) -> Option<u32> {
+    sheet
+        .row(row)
+        .find(|(c, cell)| !except.contains(c) && matches!(cell, Cell::Text(t) if header_hit(t, candidates)))
+        .map(|(c, _)| c)
+}
+
+fn find_form_header(sheet: &Sheet, def: &SheetDef) -> Option<FormHeader> {
+    let cols = &def.columns;
+    for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
+        let Some(label_col) = first_col_hit(sheet, row, &cols.label, &[]) else { continue };
+        // A two-row header keeps "Số liệu" under a merged cell in the next row.
+        for value_row in [row, row + 1] {
+            if let Some(value_col) = first_col_hit(sheet, value_row, &cols.value, &[label_col]) {
+                let code_col = first_col_hit(sheet, row, &cols.code, &[label_col, value_col]);
+                return Some(FormHeader { row: value_row, code_col, label_col, value_col });
+            }
+        }
+    }
+    None
+}
+
+fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
+    match sheet.get(row, col) {
+        Cell::Empty => String::new(),
+        other => clean(&other.as_text()),
+    }
+}
+
+/// Counts how many field labels appear anywhere in the sheet's first rows,
+/// to recognise a sheet whose header was mangled.
+fn label_hits(sheet: &Sheet, def: &SheetDef) -> usize {
+    let keys: Vec<String> = def.fields.iter().map(|f| loose_key(&without_parentheses(&f.label))).collect();
+    let mut found = vec![false; keys.len()];
+    for row in 0..sheet.row_end().min(200) {
+        for (_, cell) in sheet.row(row) {
+            if let Cell::Text(t) = cell {
+                let k = loose_key(&without_parentheses(t));
+                if let Some(i) = keys.iter().position(|x| *x == k) {
+                    found[i] = true;
+                }
+            }
+        }
+    }
+    found.iter().filter(|f| **f).count()
+}
+
+fn title_hit(sheet: &Sheet, def: &SheetDef) -> bool {
+    let Some(title) = &def.title else { return false };
+    let want = loose_key(title);
+    (0..HEADER_SEARCH_ROWS.min(sheet.row_end())).any(|r| {
+        sheet
+            .row(r)
+            .any(|(_, c)| matches!(c, Cell::Text(t) if loose_key(t).contains(&want)))
+    })
+}
+
+fn name_hit(sheet: &Sheet, def: &SheetDef) -> bool {
+    let name = loose_key(&sheet.name);
+    std::iter::once(&def.name).chain(&def.aliases).any(|n| loose_key(n) == name)
+}
+
+struct ListHeader {
+    row: u32,
+    cols: HashMap<String, u32>,
+}
+
+fn find_list_header(sheet: &Sheet, def: &SheetDef) -> Option<ListHeader> {
+    let mut best: Option<ListHeader> = None;
+    for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
+        let mut cols = HashMap::new();
+        let mut used = Vec::new();
+        let mut last_row = row;
+        for field in &def.fields {
+            let labels: Vec<String> = label_variants(field).cloned().collect();
+            let hit = first_col_hit(sheet, row, &labels, &used).map(|c| (c, row)).or_else(|| {
+                // Sub-headers under a merged group header.
+                first_col_hit(sheet, row + 1, &labels, &used).map(|c| (c, row + 1))
+            });
+            if let Some((c, r)) = hit {
+                cols.insert(field.id().to_string(), c);
+                used.push(c);
+                last_row = last_row.max(r);
+            }
+        }
+        let better = best.as_ref().is_none_or(|b| cols.len() > b.cols.len());
+        if better && !cols.is_empty() {
+            best = Some(ListHeader { row: last_row, cols });
+        }
+    }
+    best.filter(|b| b.cols.len() * 2 >= def.fields.len() && b.cols.len() >= 2.min(def.fields.len()))
+}
+
+/// Rows that end a list: the signature block, the place-and-date line, totals.
+fn ends_list(sheet: &Sheet, row: u32) -> bool {
+    sheet.row(row).any(|(_, cell)| {
+        let Cell::Text(t) = cell else { return false };
+        let k = loose_key(t);
+        const MARKERS: [&str; 9] = [
+            "nguoi lap", "thu truong", "chu tich", "tm uy ban", "tm ubnd", "xac nhan", "ky ten", "tong cong", "cong",
+        ];
+        MARKERS.iter().any(|m| k == *m || k.starts_with(&format!("{m} ")))
+            || (k.contains("ngay") && k.contains("thang") && k.contains("nam"))
+    })
+}
+
+/// "(1) (2) (3)" or "1 2 3" under a header: a column-numbering row.
+fn is_numbering_row(sheet: &Sheet, row: u32) -> bool {
+    let cells: Vec<String> = sheet.row(row).map(|(_, c)| clean(&c.as_text())).filter(|t| !t.is_empty()).collect();
+    cells.len() >= 3
+        && cells.iter().all(|t| {
+            let inner = t.trim_start_matches('(').trim_end_matches(')');
+            !inner.is_empty() && inner.len() <= 2 && inner.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        && cells.iter().any(|t| t.starts_with('('))
+}
+
+fn list_rows(sheet: &Sheet, header_row: u32) -> Vec<u32> {
+    let mut rows = Vec::new();
+    let mut row = header_row + 1;
+    if is_numbering_row(sheet, row) {
+        row += 1;
+    }
+    while row < sheet.row_end() {
+        if sheet.row_is_blank(row) || ends_list(sheet, row) {
+            break;
+        }
+        rows.push(row);
+        row += 1;
+    }
+    rows
+}
+
+fn score(sheet: &Sheet, def: &SheetDef) -> usize {
+    let header = match def.kind {
+        SheetKind::Form => find_form_header(sheet, def).is_some(),
+        SheetKind::List => find_list_header(sheet, def).is_some(),
+    };
+    let hits = label_hits(sheet, def);
+    if !header && hits == 0 && !title_hit(sheet, def) {
+        return 0;
+    }
+    10 * usize::from(header) + 5 * usize::from(title_hit(sheet, def)) + 3 * usize::from(name_hit(sheet, def)) + hits
+}
+
+/// Finds the schema's sheets in the book. Returns their places and the
+/// findings about what could not be found.
+pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
+    let mut layout = Layout::default();
+    let mut findings = Vec::new();
+    let mut taken = vec![false; book.sheets.len()];
+    let mut any_found = false;
+    for (def_index, def) in schema.sheets.iter().enumerate() {
+        // Visible sheets first; a hidden one only when it is the only match.
+        let best = (0..book.sheets.len())
+            .filter(|&i| !taken[i])
+            .map(|i| (!book.sheets[i].hidden, score(&book.sheets[i], def), std::cmp::Reverse(i)))
+            .filter(|(_, s, _)| *s > 0)
+            .max()
+            .map(|(_, _, std::cmp::Reverse(i))| i);
+        let Some(sheet_index) = best else {
+            if def.required {
+                findings.push(Finding::new(Code::SheetMissing, messages::sheet_missing(&def.name)));
+            }
+            continue;
+        };
+        any_found = true;
+        taken[sheet_index] = true;
+        let sheet = &book.sheets[sheet_index];
+        match def.kind {
+            SheetKind::Form => match find_form_header(sheet, def) {
+                Some(header) => layout.forms.push(place_form(sheet, sheet_index, def_index, def, &header, &mut findings)),
+                None => findings.push(header_missing(sheet, def)),
+            },
+            SheetKind::List => match find_list_header(sheet, def) {
+                Some(header) => {
+                    for field in &def.fields {
+                        if !header.cols.contains_key(field.id()) {
+                            let severity = if field.required { crate::finding::Severity::Error } else { crate::finding::Severity::Warning };
+                            findings.push(
+                                Finding::new(Code::ColumnMissing, messages::column_missing(&field.label))
+                                    .at(Location { sheet: sheet.name.clone(), row: Some(header.row), col: None })
+                                    .field(field.id())
+                                    .severity(severity),
+                            );
+                        }
+                    }
+                    layout.lists.push(ListPlace {
+                        def: def_index,
+                        sheet: sheet_index,
+                        header_row: header.row,
+                        rows: list_rows(sheet, header.row),
+                        cols: header.cols,
+                    });
+                }
+                None => findings.push(header_missing(sheet, def)),
+            },
+        }
+    }
+    if !any_found {
+        return (
+            Layout::default(),
+            vec![Finding::new(Code::TemplateUnrecognized, messages::template_unrecognized(&schema.title))],
+        );
+    }
+    (layout, findings)
+}
+
+fn header_missing(sheet: &Sheet, def: &SheetDef) -> Finding {
+    let expected: Vec<String> = match def.kind {
+        SheetKind::Form => vec![def.columns.label[0].clone(), def.columns.value[0].clone()],
+        SheetKind::List => def.fields.iter().map(|f| f.label.clone()).collect(),
+    };
+    Finding::new(Code::HeaderMissing, messages::header_missing(&sheet.name, &expected)).at(Location::sheet(&sheet.name))
+}
+
+fn place_form(
+    sheet: &Sheet,
+    sheet_index: usize,
+    def_index: usize,
+    def: &SheetDef,
+    header: &FormHeader,
+    findings: &mut Vec<Finding>,
+) -> FormPlace {
+    let mut taken = vec![false; def.fields.len()];
+    let mut rows = HashMap::new();
+    for row in header.row + 1..sheet.row_end() {
+        let code = header.code_col.map(|c| normalize_code(&cell_text(sheet, row, c))).unwrap_or_default();
+        let mut label = cell_text(sheet, row, header.label_col);
+        if label.is_empty() {
+            // The label may sit in another column when the form was retyped.
+            label = sheet
+                .row(row)
+                .filter(|(c, _)| *c != header.value_col && Some(*c) != header.code_col)
+                .find_map(|(_, cell)| match cell {
+                    Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
+                    _ => None,
+                })
+                .unwrap_or_default();
+        }
+        if let Some(i) = match_form_row(&label, &code, &def.fields, &taken) {
+            taken[i] = true;
+            rows.insert(def.fields[i].id().to_string(), row);
+        }
+    }
+    for (i, field) in def.fields.iter().enumerate() {
+        if !taken[i] {
+            findings.push(
+                Finding::new(Code::FieldMissing, messages::field_missing(field))
+                    .at(Location::sheet(&sheet.name))
+                    .field(field.id()),
+            );
+        }
+    }
+    FormPlace { def: def_index, sheet: sheet_index, header_row: header.row, value_col: header.value_col, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert_eq!(normalize_code("5.1."), "5.1");
+        assert_eq!(normalize_code("5,1"), "5.1");
+        assert_eq!(normalize_code(" ii "), "II");
+    }
+
+    #[test]
+    fn header_labels() {
+        let c = vec!["Số liệu".to_string(), "Kết quả".to_string()];
+        assert!(header_hit("SỐ LIỆU", &c));
+        assert!(header_hit("Số liệu năm 2023", &c));
+        assert!(header_hit("So lieu", &c));
+        assert!(!header_hit("Số lượng", &c));
+        assert!(!header_hit("", &c));
+    }
+
+    #[test]
+    fn parentheses() {
+        assert_eq!(without_parentheses("Có tệ nạn (Có/Không)").trim(), "Có tệ nạn");
+    }
+}

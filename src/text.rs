@@ -1,0 +1,110 @@
+//! Text normalisation for matching what communes type against what the schema
+//! and the registry say. Labels are retyped with other capitals, spacing,
+//! punctuation, decomposed Unicode or no diacritics at all; every comparison in
+//! the locator and the identifier goes through these keys.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Characters that look like spaces or nothing at all in Excel but break
+/// naive comparison.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// NFC, invisible characters removed, every run of whitespace (including
+/// non-breaking spaces) collapsed to one space, trimmed. This is how values
+/// typed by people are cleaned before they are parsed or written out.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfc() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The key used to compare labels: cleaned, lower case, punctuation turned
+/// into spaces and collapsed. Keeps diacritics.
+pub fn label_key(s: &str) -> String {
+    let lowered: String = clean(s)
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    lowered.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Removes Vietnamese diacritics: decompose, drop combining marks, map đ→d.
+pub fn strip_diacritics(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            other => other,
+        })
+        .collect()
+}
+
+/// The diacritics-insensitive fallback key.
+pub fn loose_key(s: &str) -> String {
+    strip_diacritics(&label_key(s))
+}
+
+/// A key with no spaces at all, for names glued together in file names
+/// ("KhanhYenThuong") or split differently.
+pub fn compact_key(s: &str) -> String {
+    loose_key(s).replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_collapses_nbsp_and_zero_width() {
+        assert_eq!(clean("  Số\u{00A0}\u{00A0}liệu\u{200B} "), "Số liệu");
+    }
+
+    #[test]
+    fn nfd_and_nfc_give_the_same_key() {
+        let nfd: String = "Khánh Yên Thượng".nfd().collect();
+        assert_ne!(nfd, "Khánh Yên Thượng");
+        assert_eq!(label_key(&nfd), label_key("KHÁNH  YÊN THƯỢNG"));
+    }
+
+    #[test]
+    fn label_key_drops_punctuation() {
+        assert_eq!(
+            label_key("Số băng rôn, khẩu hiệu, pa-nô"),
+            "số băng rôn khẩu hiệu pa nô"
+        );
+    }
+
+    #[test]
+    fn loose_key_ignores_diacritics_and_tone_placement() {
+        assert_eq!(loose_key("Hoà Mạc"), loose_key("Hòa Mạc"));
+        assert_eq!(loose_key("Sơn Thuỷ"), loose_key("Sơn Thủy"));
+        assert_eq!(loose_key("Đăng ký"), "dang ky");
+    }
+
+    #[test]
+    fn compact_key_glues_words() {
+        assert_eq!(compact_key("Khánh Yên Thượng"), "khanhyenthuong");
+    }
+}

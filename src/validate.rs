@@ -1,0 +1,476 @@
+//! Validate: read every located cell as its field's type, check required
+//! values, ranges, choices, uniqueness and text formats, then evaluate the
+//! schema's aggregates and rules with polars over the submission's frame.
+//! Returns the typed data and the findings; never aborts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use crate::finding::{Code, Finding, Location, Msg};
+use crate::ingest::{Book, Cell};
+use crate::locate::{Layout, ListPlace};
+use crate::messages;
+use crate::period::Period;
+use crate::schema::{FieldDef, FieldType, RuleDef, Schema, SheetDef, TextFormat, expr_columns, parse_expr};
+use crate::values::{Parsed, Value, format_number, parse};
+
+/// Where a value came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl Source {
+    pub fn location(&self) -> Location {
+        Location::cell(&self.sheet, self.row, self.col)
+    }
+
+    pub fn a1(&self) -> String {
+        self.location().a1().unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldValue {
+    pub value: Option<Value>,
+    /// What the cell showed, as typed.
+    pub raw: String,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub sheet: String,
+    pub row: u32,
+    /// Field id → value and the cell it came from.
+    pub values: BTreeMap<String, FieldValue>,
+}
+
+/// Everything read from one submission, typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SubmissionData {
+    pub form: BTreeMap<String, FieldValue>,
+    /// List sheet id → records (absent when the sheet was not found).
+    pub lists: BTreeMap<String, Vec<Record>>,
+    /// Aggregate id → value.
+    pub aggregates: BTreeMap<String, Option<f64>>,
+}
+
+struct CellCheck<'a> {
+    field: &'a FieldDef,
+    source: Source,
+    cell: &'a Cell,
+}
+
+/// Parses one cell and reports what is wrong with it.
+fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
+    let field = check.field;
+    let a1 = check.source.a1();
+    let at = |code: Code, msg: Msg| Finding::new(code, msg).at(check.source.location()).field(field.id());
+    let seen = check.cell.as_text();
+    let value = match parse(check.cell, field.ty, &field.choices) {
+        Parsed::Missing => {
+            if required {
+                findings.push(at(Code::ValueRequired, messages::value_required(&a1, &field.label)));
+            }
+            return None;
+        }
+        Parsed::Ok(v) => v,
+        Parsed::Coerced(v, how) => {
+            let msg = messages::coerced(&a1, &field.label, &seen, &v.display(), how);
+            findings.push(at(Code::ValueCoerced, msg).value(seen.clone()));
+            v
+        }
+        Parsed::Bad => {
+            findings.push(at(Code::TypeError, messages::type_error(&a1, field, &seen)).value(seen));
+            return None;
+        }
+        Parsed::NotAllowed(typed) => {
+            findings.push(at(Code::ValueNotAllowed, messages::not_allowed(&a1, field, &typed)).value(typed));
+            return None;
+        }
+        Parsed::FormulaError(e) => {
+            findings.push(at(Code::FormulaError, messages::formula_error(&a1, &field.label, &e)).value(e));
+            return None;
+        }
+        Parsed::Uncached(f) => {
+            findings.push(at(Code::FormulaUncached, messages::formula_uncached(&a1, &field.label, &f)).value(format!("={f}")));
+            return None;
+        }
+    };
+    check_range(check, &value, findings);
+    check_text_format(check, &value, findings);
+    Some(value)
+}
+
+fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>) {
+    let field = check.field;
+    let Some(n) = value.as_f64().filter(|_| field.ty.is_numeric()) else { return };
+    let a1 = check.source.a1();
+    let at = |code: Code, msg: Msg| {
+        Finding::new(code, msg).at(check.source.location()).field(field.id()).value(value.display())
+    };
+    if let Some(min) = field.min.filter(|m| n < *m) {
+        findings.push(at(Code::ValueBelowMinimum, messages::below_minimum(&a1, &field.label, &format_number(min), &value.display())));
+    }
+    if let Some(max) = field.max.filter(|m| n > *m) {
+        findings.push(at(Code::ValueAboveMaximum, messages::above_maximum(&a1, &field.label, &format_number(max), &value.display())));
+    }
+}
+
+fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>) {
+    use validator::{ValidateEmail, ValidateLength, ValidateUrl};
+    let Value::Text(text) = value else { return };
+    let field = check.field;
+    let a1 = check.source.a1();
+    let bad = |vi: &str, en: &str| {
+        Finding::new(Code::ValueInvalidFormat, messages::invalid_format(&a1, &field.label, text, vi, en))
+            .at(check.source.location())
+            .field(field.id())
+            .value(text.clone())
+    };
+    match field.format {
+        Some(TextFormat::Email) if !text.validate_email() => findings.push(bad("địa chỉ thư điện tử", "an email address")),
+        Some(TextFormat::Url) if !text.validate_url() => findings.push(bad("địa chỉ trang web", "a web address")),
+        _ => {}
+    }
+    if let Some(max) = field.max_length
+        && !text.validate_length(None, Some(max), None)
+    {
+        findings.push(bad(&format!("dài tối đa {max} ký tự"), &format!("at most {max} characters long")));
+    }
+}
+
+/// Reads, checks and evaluates one located submission.
+pub fn validate(book: &Book, layout: &Layout, schema: &Schema, period: &Period) -> (SubmissionData, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut data = SubmissionData::default();
+
+    for place in &layout.forms {
+        let def = &schema.sheets[place.def];
+        let sheet = &book.sheets[place.sheet];
+        for field in &def.fields {
+            let Some(&row) = place.rows.get(field.id()) else { continue };
+            let source = Source { sheet: sheet.name.clone(), row, col: place.value_col };
+            let check = CellCheck { field, source: source.clone(), cell: sheet.get(row, place.value_col) };
+            let value = read_cell(&check, &mut findings, field.required && field.required_when.is_none());
+            let raw = check.cell.as_text();
+            data.form.insert(field.id().to_string(), FieldValue { value, raw, source });
+        }
+    }
+    for place in &layout.lists {
+        let def = &schema.sheets[place.def];
+        let records = read_list(book, place, def, &mut findings);
+        data.lists.insert(def.id().to_string(), records);
+    }
+
+    let engine = Engine { schema, period, data: &data };
+    match engine.evaluate() {
+        Ok((aggregates, rule_findings)) => {
+            data.aggregates = aggregates;
+            findings.extend(rule_findings);
+        }
+        Err(e) => findings.push(Finding::new(
+            Code::RuleViolation,
+            Msg::new(format!("Không kiểm tra được các quy tắc của biểu: {e}"), format!("The form's rules could not be evaluated: {e}")),
+        )),
+    }
+    (data, findings)
+}
+
+fn read_list(book: &Book, place: &ListPlace, def: &SheetDef, findings: &mut Vec<Finding>) -> Vec<Record> {
+    let sheet = &book.sheets[place.sheet];
+    let mut records = Vec::new();
+    let mut seen: HashMap<&str, HashMap<String, String>> = HashMap::new();
+    for &row in &place.rows {
+        let mut values = BTreeMap::new();
+        for field in &def.fields {
+            let Some(&col) = place.cols.get(field.id()) else { continue };
+            let source = Source { sheet: sheet.name.clone(), row, col };
+            let check = CellCheck { field, source: source.clone(), cell: sheet.get(row, col) };
+            let value = read_cell(&check, findings, field.required && field.required_when.is_none());
+            if field.unique
+                && let Some(v) = &value
+            {
+                let key = crate::text::label_key(&v.display());
+                let firsts = seen.entry(field.id()).or_default();
+                match firsts.get(&key) {
+                    Some(first) => findings.push(
+                        Finding::new(Code::ValueNotUnique, messages::not_unique(&source.a1(), &field.label, &v.display(), first))
+                            .at(source.location())
+                            .field(field.id())
+                            .value(v.display()),
+                    ),
+                    None => {
+                        firsts.insert(key, source.a1());
+                    }
+                }
+            }
+            let raw = check.cell.as_text();
+            values.insert(field.id().to_string(), FieldValue { value, raw, source });
+        }
+        records.push(Record { sheet: sheet.name.clone(), row, values });
+    }
+    records
+}
+
+/// A typed column before it becomes a polars Series.
+struct Col {
+    name: String,
+    ty: FieldType,
+    values: Vec<Option<Value>>,
+}
+
+fn series(col: &Col) -> PolarsResult<Column> {
+    let name: PlSmallStr = col.name.as_str().into();
+    let s = match col.ty {
+        FieldType::Integer => Series::new(name, col.values.iter().map(|v| match v {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        }).collect::<Vec<_>>()),
+        FieldType::Number => Series::new(name, col.values.iter().map(|v| v.as_ref().and_then(Value::as_f64)).collect::<Vec<_>>()),
+        FieldType::Text | FieldType::Choice => Series::new(name, col.values.iter().map(|v| match v {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        }).collect::<Vec<_>>()),
+        FieldType::YesNo => Series::new(name, col.values.iter().map(|v| match v {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }).collect::<Vec<_>>()),
+        FieldType::Date => Series::new(name, col.values.iter().map(|v| match v {
+            Some(Value::Date(d)) => Some(days_since_epoch(*d)),
+            _ => None,
+        }).collect::<Vec<_>>())
+        .cast(&DataType::Date)?,
+    };
+    Ok(s.into())
+}
+
+pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
+    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+fn frame(cols: &[Col], height: usize) -> PolarsResult<DataFrame> {
+    let columns = cols.iter().map(series).collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, columns)
+}
+
+/// Evaluates boolean expressions row by row: `Some(false)` is a violation,
+/// `None` means a value it needs is missing (already reported elsewhere).
+fn eval_bools(df: &DataFrame, exprs: &[Expr]) -> PolarsResult<Vec<Vec<Option<bool>>>> {
+    let selected: Vec<Expr> = exprs.iter().enumerate().map(|(i, e)| e.clone().cast(DataType::Boolean).alias(format!("e{i}"))).collect();
+    let out = df.clone().lazy().select(selected).collect()?;
+    let height = df.height();
+    (0..exprs.len())
+        .map(|i| {
+            let c = out.column(&format!("e{i}"))?.as_materialized_series().clone();
+            let c = if c.len() == 1 && height != 1 { c.new_from_index(0, height) } else { c };
+            let ca = c.bool()?;
+            Ok((0..ca.len()).map(|i| ca.get(i)).collect())
+        })
+        .collect()
+}
+
+struct Engine<'a> {
+    schema: &'a Schema,
+    period: &'a Period,
+    data: &'a SubmissionData,
+}
+
+impl Engine<'_> {
+    fn period_cols(&self, n: usize) -> Vec<Col> {
+        vec![
+            Col { name: "period_start".into(), ty: FieldType::Date, values: vec![Some(Value::Date(self.period.start())); n] },
+            Col { name: "period_end".into(), ty: FieldType::Date, values: vec![Some(Value::Date(self.period.end())); n] },
+        ]
+    }
+
+    fn list_cols(&self, def: &SheetDef, records: &[Record]) -> Vec<Col> {
+        def.fields
+            .iter()
+            .map(|f| Col {
+                name: f.id().to_string(),
+                ty: f.ty,
+                values: records.iter().map(|r| r.values.get(f.id()).and_then(|v| v.value.clone())).collect(),
+            })
+            .collect()
+    }
+
+    /// Form fields, aggregates and period, each repeated `n` times.
+    fn submission_cols(&self, aggregates: &BTreeMap<String, Option<f64>>, n: usize) -> Vec<Col> {
+        let mut cols: Vec<Col> = self
+            .schema
+            .form_fields()
+            .map(|(_, f)| Col {
+                name: f.id().to_string(),
+                ty: f.ty,
+                values: vec![self.data.form.get(f.id()).and_then(|v| v.value.clone()); n],
+            })
+            .collect();
+        cols.extend(aggregates.iter().map(|(id, v)| Col {
+            name: id.clone(),
+            ty: FieldType::Number,
+            values: vec![v.map(Value::Num); n],
+        }));
+        cols.extend(self.period_cols(n));
+        cols
+    }
+
+    fn aggregates(&self) -> PolarsResult<BTreeMap<String, Option<f64>>> {
+        let mut out = BTreeMap::new();
+        for def in self.schema.list_sheets() {
+            let records = self.data.lists.get(def.id());
+            for agg in &def.aggregates {
+                let value = match records {
+                    None => None,
+                    Some(records) => {
+                        let mut cols = self.list_cols(def, records);
+                        cols.extend(self.period_cols(records.len()));
+                        let df = frame(&cols, records.len())?;
+                        let expr = parse_expr(agg.expr.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+                        let res = df.lazy().select([expr.cast(DataType::Float64).alias("v")]).collect()?;
+                        let col = res.column("v")?.as_materialized_series().clone();
+                        col.f64()?.get(0).or(Some(0.0))
+                    }
+                };
+                out.insert(agg.id.get_ref().clone(), value);
+            }
+        }
+        Ok(out)
+    }
+
+    fn evaluate(&self) -> PolarsResult<(BTreeMap<String, Option<f64>>, Vec<Finding>)> {
+        let aggregates = self.aggregates()?;
+        let mut findings = Vec::new();
+        let submission = frame(&self.submission_cols(&aggregates, 1), 1)?;
+
+        // required_when on list fields.
+        for def in self.schema.list_sheets() {
+            let Some(records) = self.data.lists.get(def.id()) else { continue };
+            if records.is_empty() {
+                continue;
+            }
+            let df = self.list_frame(def, records, &aggregates)?;
+            for field in def.fields.iter().filter(|f| f.required) {
+                let Some(cond) = &field.required_when else { continue };
+                let expr = parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+                let flags = &eval_bools(&df, &[expr])?[0];
+                for (record, flag) in records.iter().zip(flags) {
+                    let Some(fv) = record.values.get(field.id()) else { continue };
+                    if *flag == Some(true) && fv.value.is_none() && fv_blank_cell(fv) {
+                        findings.push(
+                            Finding::new(Code::ValueRequired, messages::value_required_when(&fv.source.a1(), &field.label))
+                                .at(fv.source.location())
+                                .field(field.id()),
+                        );
+                    }
+                }
+            }
+        }
+
+        for rule in &self.schema.rules {
+            match &rule.scope {
+                None => {
+                    let exprs = rule_exprs(rule)?;
+                    let results = eval_bools(&submission, &exprs)?;
+                    if violated(&results, 0) {
+                        findings.push(self.rule_finding(rule, &aggregates, None));
+                    }
+                }
+                Some(scope) => {
+                    let Some(def) = self.schema.sheet(scope.get_ref()) else { continue };
+                    let Some(records) = self.data.lists.get(def.id()) else { continue };
+                    if records.is_empty() {
+                        continue;
+                    }
+                    let df = self.list_frame(def, records, &aggregates)?;
+                    let results = eval_bools(&df, &rule_exprs(rule)?)?;
+                    for (i, record) in records.iter().enumerate() {
+                        if violated(&results, i) {
+                            findings.push(self.rule_finding(rule, &aggregates, Some(record)));
+                        }
+                    }
+                }
+            }
+        }
+        Ok((aggregates, findings))
+    }
+
+    fn list_frame(&self, def: &SheetDef, records: &[Record], aggregates: &BTreeMap<String, Option<f64>>) -> PolarsResult<DataFrame> {
+        let mut cols = self.list_cols(def, records);
+        cols.extend(self.submission_cols(aggregates, records.len()));
+        frame(&cols, records.len())
+    }
+
+    fn rule_finding(&self, rule: &RuleDef, aggregates: &BTreeMap<String, Option<f64>>, record: Option<&Record>) -> Finding {
+        let mut shown: HashMap<String, String> = HashMap::new();
+        for (id, fv) in &self.data.form {
+            shown.insert(id.clone(), fv.value.as_ref().map(Value::display).unwrap_or_default());
+        }
+        for (id, v) in aggregates {
+            shown.insert(id.clone(), v.map(format_number).unwrap_or_default());
+        }
+        shown.insert("period_start".into(), self.period.start().format("%d/%m/%Y").to_string());
+        shown.insert("period_end".into(), self.period.end().format("%d/%m/%Y").to_string());
+        if let Some(r) = record {
+            for (id, fv) in &r.values {
+                shown.insert(id.clone(), fv.value.as_ref().map(Value::display).unwrap_or_default());
+            }
+        }
+        let fill = |template: &str| {
+            let mut out = template.to_string();
+            for name in crate::schema::placeholders(template) {
+                let value = shown.get(name).cloned().unwrap_or_default();
+                out = out.replace(&format!("{{{name}}}"), &value);
+            }
+            out
+        };
+        // Point at the `at` field, else the first field the check reads.
+        let named: Vec<String> = rule
+            .at
+            .as_ref()
+            .map(|a| vec![a.get_ref().clone()])
+            .unwrap_or_else(|| parse_expr(rule.check.get_ref()).map(|e| expr_columns(&e)).unwrap_or_default());
+        let source = named.iter().find_map(|name| {
+            record
+                .and_then(|r| r.values.get(name))
+                .or_else(|| self.data.form.get(name))
+                .map(|fv| (name.clone(), fv.source.clone()))
+        });
+        let vi = fill(&rule.message);
+        let en = fill(rule.message_en.as_deref().unwrap_or(&rule.message));
+        let (vi, en) = match &source {
+            Some((_, s)) => (format!("Ô {}: {vi}", s.a1()), format!("Cell {}: {en}", s.a1())),
+            None => (vi, en),
+        };
+        let mut finding = Finding::new(Code::RuleViolation, Msg::new(vi, en)).rule(rule.id.get_ref(), rule.severity);
+        if let Some((field, s)) = source {
+            finding = finding.at(s.location()).field(&field).value(shown.get(&field).cloned().unwrap_or_default());
+        } else if let Some(r) = record {
+            finding = finding.at(Location { sheet: r.sheet.clone(), row: Some(r.row), col: None });
+        }
+        finding
+    }
+}
+
+fn fv_blank_cell(fv: &FieldValue) -> bool {
+    crate::text::clean(&fv.raw).is_empty()
+}
+
+fn rule_exprs(rule: &RuleDef) -> PolarsResult<Vec<Expr>> {
+    let parse = |s: &str| parse_expr(s).map_err(|e| polars_err!(ComputeError: "{e}"));
+    let check = parse(rule.check.get_ref())?;
+    let when = match &rule.when {
+        Some(w) => parse(w.get_ref())?,
+        None => lit(true),
+    };
+    Ok(vec![when, check])
+}
+
+/// A rule is violated where its condition holds and its check is false.
+fn violated(results: &[Vec<Option<bool>>], row: usize) -> bool {
+    results[0][row] == Some(true) && results[1][row] == Some(false)
+}
