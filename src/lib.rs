@@ -11,12 +11,15 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod consolidate;
 pub mod finding;
+pub mod frame;
 pub mod i18n;
 pub mod identify;
 pub mod ingest;
 pub mod locate;
 pub mod messages;
+pub mod output;
 pub mod period;
 pub mod registry;
 pub mod report;
@@ -24,6 +27,8 @@ pub mod schema;
 pub mod text;
 pub mod validate;
 pub mod values;
+
+use anyhow::Context;
 
 use crate::cli::{Cli, ReportFormat};
 use crate::config::{Config, Mode};
@@ -42,12 +47,53 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         ReportFormat::Text => report::to_text(&result, &config),
         ReportFormat::Json => report::to_json(&result, &config),
     };
-    match config.mode {
-        Mode::Check => print!("{report}"),
-        Mode::Build => {
-            print!("{report}");
-            anyhow::bail!(i18n::tr("lệnh build chưa có trong bản này", "build is not available in this version"));
+    print!("{report}");
+    if config.mode == Mode::Build {
+        let consolidated = consolidate::consolidate(&result, &config)
+            .with_context(|| i18n::tr("không tổng hợp được số liệu", "consolidation failed"))?;
+        let written = output::write_all(&result, &consolidated, &config)?;
+        let summary = build_summary(&consolidated, &written, &config);
+        // Keep stdout pure JSON when a machine asked for it.
+        match config.format {
+            ReportFormat::Text => print!("{summary}"),
+            ReportFormat::Json => eprint!("{summary}"),
         }
     }
     Ok(if result.has_errors() { Outcome::Findings } else { Outcome::Clean })
+}
+
+/// Where the outputs are and the headline figures of the consolidating unit.
+fn build_summary(c: &consolidate::Consolidated, written: &[std::path::PathBuf], config: &Config) -> String {
+    use crate::frame::{Out, get};
+    let vi = config.lang == finding::Lang::Vi;
+    let mut out = String::new();
+    out.push_str(if vi { "\nĐã ghi kết quả:\n" } else { "\nOutputs written:\n" });
+    for path in written {
+        out.push_str(&format!("  {}\n", config.display_path(path)));
+    }
+    let total = config.registry.units.len();
+    out.push_str(&if vi {
+        format!("\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n", config.consolidating.name, c.reporting, total)
+    } else {
+        format!("\nConsolidated figures of {} ({} / {} units reporting):\n", config.consolidating.name, c.reporting, total)
+    });
+    let df = &c.indicators;
+    for i in 0..df.height() {
+        if get(df, "unit_code", i) != Out::Text(config.consolidating.code.clone()) {
+            continue;
+        }
+        let Out::Text(id) = get(df, "indicator_id", i) else { continue };
+        let Some(ind) = config.schema.indicators.iter().find(|x| x.id.get_ref() == &id) else { continue };
+        let label = if vi { ind.label.as_str() } else { ind.label_en.as_deref().unwrap_or(&ind.label) };
+        let display = match get(df, "display", i) {
+            Out::Text(t) => t,
+            _ => "—".to_string(),
+        };
+        let rate = match (ind.display, get(df, "value", i)) {
+            (schema::Display::Ratio, Out::Num(v)) => format!(" ({}%)", values::format_number((v * 10.0).round() / 10.0)),
+            _ => String::new(),
+        };
+        out.push_str(&format!("  {label}: {display}{rate}\n"));
+    }
+    out
 }

@@ -193,6 +193,9 @@ pub struct SheetDef {
     pub aliases: Vec<String>,
     #[validate(length(max = 300))]
     pub title: Option<String>,
+    /// The sheet name in the consolidated workbook (list sheets).
+    #[validate(length(min = 1, max = 31))]
+    pub consolidated_name: Option<String>,
     #[serde(default = "yes")]
     pub required: bool,
     #[serde(default)]

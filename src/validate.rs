@@ -13,6 +13,7 @@ use crate::locate::{Layout, ListPlace};
 use crate::messages;
 use crate::period::Period;
 use crate::schema::{FieldDef, FieldType, RuleDef, Schema, SheetDef, TextFormat, expr_columns, parse_expr};
+use crate::frame::{Col, frame};
 use crate::values::{Parsed, Value, format_number, parse};
 
 /// Where a value came from.
@@ -215,47 +216,6 @@ fn read_list(book: &Book, place: &ListPlace, def: &SheetDef, findings: &mut Vec<
         records.push(Record { sheet: sheet.name.clone(), row, values });
     }
     records
-}
-
-/// A typed column before it becomes a polars Series.
-struct Col {
-    name: String,
-    ty: FieldType,
-    values: Vec<Option<Value>>,
-}
-
-fn series(col: &Col) -> PolarsResult<Column> {
-    let name: PlSmallStr = col.name.as_str().into();
-    let s = match col.ty {
-        FieldType::Integer => Series::new(name, col.values.iter().map(|v| match v {
-            Some(Value::Int(i)) => Some(*i),
-            _ => None,
-        }).collect::<Vec<_>>()),
-        FieldType::Number => Series::new(name, col.values.iter().map(|v| v.as_ref().and_then(Value::as_f64)).collect::<Vec<_>>()),
-        FieldType::Text | FieldType::Choice => Series::new(name, col.values.iter().map(|v| match v {
-            Some(Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        }).collect::<Vec<_>>()),
-        FieldType::YesNo => Series::new(name, col.values.iter().map(|v| match v {
-            Some(Value::Bool(b)) => Some(*b),
-            _ => None,
-        }).collect::<Vec<_>>()),
-        FieldType::Date => Series::new(name, col.values.iter().map(|v| match v {
-            Some(Value::Date(d)) => Some(days_since_epoch(*d)),
-            _ => None,
-        }).collect::<Vec<_>>())
-        .cast(&DataType::Date)?,
-    };
-    Ok(s.into())
-}
-
-pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
-    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
-}
-
-fn frame(cols: &[Col], height: usize) -> PolarsResult<DataFrame> {
-    let columns = cols.iter().map(series).collect::<PolarsResult<Vec<_>>>()?;
-    DataFrame::new(height, columns)
 }
 
 /// Evaluates boolean expressions row by row: `Some(false)` is a violation,

@@ -1,0 +1,301 @@
+//! Consolidate: aggregate the accepted submissions with polars into the
+//! frames the outputs lay out — the per-unit table in registry order with its
+//! totals, the indicators (district and per unit), the list sections and the
+//! tidy table of every accepted value. Only accepted submissions count.
+
+use polars::prelude::*;
+
+use crate::check::{CheckResult, Status};
+use crate::config::Config;
+use crate::frame::{Col, frame};
+use crate::schema::{Display, FieldType, parse_expr};
+use crate::values::Value;
+
+/// A registry unit's standing in this run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitStatus {
+    Accepted,
+    Rejected,
+    NotReceived,
+}
+
+impl UnitStatus {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            UnitStatus::Accepted => "Đã nộp",
+            UnitStatus::Rejected => "Bị loại",
+            UnitStatus::NotReceived => "Chưa nộp",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            UnitStatus::Accepted => "Accepted",
+            UnitStatus::Rejected => "Rejected",
+            UnitStatus::NotReceived => "Not received",
+        }
+    }
+}
+
+pub struct Consolidated {
+    /// Registry order: stt, unit_code, unit_name, then one column per form field.
+    pub units: DataFrame,
+    pub statuses: Vec<UnitStatus>,
+    /// One row: the total of each numeric field, the "Có" count of each yes/no field.
+    pub totals: DataFrame,
+    /// Long format, the district first then each reporting unit:
+    /// indicator_id, label, unit_code, unit_name, period, numerator,
+    /// denominator, value, display, target, met.
+    pub indicators: DataFrame,
+    /// Per list sheet (schema index): unit_code, unit_name, fields…, source_file, source_row.
+    pub lists: Vec<(usize, DataFrame)>,
+    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file, source_cell.
+    pub tidy: DataFrame,
+    pub reporting: usize,
+}
+
+/// Machine spelling of a value: ISO dates, true/false, plain numbers.
+pub fn machine_value(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+        other => other.display(),
+    }
+}
+
+pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consolidated> {
+    let schema = &config.schema;
+    let registry = &config.registry;
+    let accepted = result.accepted_by_unit(registry.units.len());
+    let statuses: Vec<UnitStatus> = (0..registry.units.len())
+        .map(|u| {
+            if accepted[u].is_some() {
+                UnitStatus::Accepted
+            } else if result.submissions.iter().any(|s| s.unit == Some(u)) {
+                UnitStatus::Rejected
+            } else {
+                UnitStatus::NotReceived
+            }
+        })
+        .collect();
+    let reporting: Vec<usize> = (0..registry.units.len()).filter(|&u| accepted[u].is_some()).collect();
+    let fields: Vec<_> = schema.form_fields().map(|(_, f)| f).collect();
+
+    // The accepted submissions, one row each.
+    let mut cols = vec![Col::text("unit_code", reporting.iter().map(|&u| registry.units[u].code.clone()))];
+    for f in &fields {
+        cols.push(Col {
+            name: f.id().to_string(),
+            ty: f.ty,
+            values: reporting
+                .iter()
+                .map(|&u| accepted[u].and_then(|s| s.data.as_ref()).and_then(|d| d.form.get(f.id())).and_then(|v| v.value.clone()))
+                .collect(),
+        });
+    }
+    let submitted = frame(&cols, reporting.len())?;
+
+    // Every registry unit, in registry order, joined with what it sent.
+    let n = registry.units.len();
+    let roster = frame(
+        &[
+            Col::int("stt", (1..=n as i64).collect::<Vec<_>>()),
+            Col::text("unit_code", registry.units.iter().map(|u| u.code.clone())),
+            Col::text("unit_name", registry.units.iter().map(|u| u.name.clone())),
+        ],
+        n,
+    )?;
+    let units = roster
+        .clone()
+        .lazy()
+        .join(submitted.clone().lazy(), [col("unit_code")], [col("unit_code")], JoinArgs::new(JoinType::Left))
+        .sort(["stt"], Default::default())
+        .collect()?;
+
+    let totals = submitted
+        .clone()
+        .lazy()
+        .select(
+            fields
+                .iter()
+                .filter(|f| f.ty.is_numeric() || f.ty == FieldType::YesNo)
+                .map(|f| {
+                    let c = col(f.id());
+                    let c = if f.ty == FieldType::YesNo { c.cast(DataType::Int64) } else { c };
+                    c.sum().alias(f.id())
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+
+    let indicators = indicators(config, &submitted, &roster)?;
+    let lists = lists(result, config)?;
+    let tidy = tidy(result, config)?;
+    Ok(Consolidated { units, statuses, totals, indicators, lists, tidy, reporting: reporting.len() })
+}
+
+fn expr(source: &str) -> PolarsResult<Expr> {
+    parse_expr(source).map_err(|e| polars_err!(ComputeError: "{e}"))
+}
+
+fn indicators(config: &Config, submitted: &DataFrame, roster: &DataFrame) -> PolarsResult<DataFrame> {
+    let schema = &config.schema;
+    let mut parts = Vec::new();
+    for (order, ind) in schema.indicators.iter().enumerate() {
+        let numerator = expr(ind.numerator.get_ref())?.cast(DataType::Float64).alias("numerator");
+        let denominator = match &ind.denominator {
+            Some(d) => expr(d.get_ref())?.cast(DataType::Float64),
+            None => lit(NULL).cast(DataType::Float64),
+        }
+        .alias("denominator");
+        let district = submitted
+            .clone()
+            .lazy()
+            .select([numerator.clone(), denominator.clone()])
+            .with_columns([lit(config.consolidating.code.clone()).alias("unit_code"), lit(0i64).cast(DataType::Int64).alias("stt")]);
+        let per_unit = submitted
+            .clone()
+            .lazy()
+            .group_by([col("unit_code")])
+            .agg([numerator, denominator])
+            .join(roster.clone().lazy().select([col("unit_code"), col("stt")]), [col("unit_code")], [col("unit_code")], JoinArgs::new(JoinType::Inner));
+        let both = concat([district, per_unit.select([col("numerator"), col("denominator"), col("unit_code"), col("stt")])], UnionArgs::default())?;
+        let value = match ind.denominator {
+            Some(_) => when(col("denominator").gt(lit(0.0)))
+                .then(col("numerator") / col("denominator") * lit(ind.factor))
+                .otherwise(lit(NULL).cast(DataType::Float64)),
+            None => col("numerator") * lit(ind.factor),
+        };
+        let target = ind.target.map_or(lit(NULL).cast(DataType::Float64), lit);
+        parts.push(
+            both.with_columns([
+                lit(order as i64).cast(DataType::Int64).alias("order"),
+                lit(ind.id.get_ref().clone()).alias("indicator_id"),
+                lit(ind.label.clone()).alias("label"),
+                value.alias("value"),
+                target.alias("target"),
+            ])
+            .with_columns([col("value").gt_eq(col("target")).alias("met")]),
+        );
+    }
+    if parts.is_empty() {
+        return Ok(DataFrame::empty());
+    }
+    let names = roster.clone().lazy().select([col("unit_code"), col("unit_name")]);
+    let mut df = concat(parts, UnionArgs::default())?
+        .join(names, [col("unit_code")], [col("unit_code")], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            col("unit_name").fill_null(lit(config.consolidating.name.clone())),
+            lit(config.period.id()).alias("period"),
+        ])
+        .sort(["stt", "order"], Default::default())
+        .collect()?;
+    let display: Vec<Option<String>> = (0..df.height())
+        .map(|row| {
+            let id = match crate::frame::get(&df, "indicator_id", row) {
+                crate::frame::Out::Text(t) => t,
+                _ => return None,
+            };
+            let ind = schema.indicators.iter().find(|i| i.id.get_ref() == &id)?;
+            let num = crate::frame::get(&df, "numerator", row);
+            let den = crate::frame::get(&df, "denominator", row);
+            match (ind.display, num, den) {
+                (Display::Ratio, crate::frame::Out::Num(a), crate::frame::Out::Num(b)) => {
+                    Some(format!("{}/{}", crate::values::format_number(a), crate::values::format_number(b)))
+                }
+                (Display::Number, crate::frame::Out::Num(a), _) => Some(crate::values::format_number(a * ind.factor)),
+                _ => None,
+            }
+        })
+        .collect();
+    df.with_column(Column::new("display".into(), display))?;
+    df.select([
+        "indicator_id", "label", "unit_code", "unit_name", "period", "numerator", "denominator", "value", "display", "target", "met",
+    ])
+}
+
+fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, DataFrame)>> {
+    let schema = &config.schema;
+    let accepted = result.accepted_by_unit(config.registry.units.len());
+    let mut out = Vec::new();
+    for (def_index, def) in schema.sheets.iter().enumerate().filter(|(_, d)| d.kind == crate::schema::SheetKind::List) {
+        let mut rows: Vec<(usize, &crate::check::Submission, &crate::validate::Record)> = Vec::new();
+        for (u, s) in accepted.iter().enumerate() {
+            let Some(s) = s else { continue };
+            let Some(records) = s.data.as_ref().and_then(|d| d.lists.get(def.id())) else { continue };
+            rows.extend(records.iter().map(|r| (u, *s, r)));
+        }
+        let units = &config.registry.units;
+        let mut cols = vec![
+            Col::text("unit_code", rows.iter().map(|(u, _, _)| units[*u].code.clone())),
+            Col::text("unit_name", rows.iter().map(|(u, _, _)| units[*u].name.clone())),
+        ];
+        for f in &def.fields {
+            cols.push(Col {
+                name: f.id().to_string(),
+                ty: f.ty,
+                values: rows.iter().map(|(_, _, r)| r.values.get(f.id()).and_then(|v| v.value.clone())).collect(),
+            });
+        }
+        cols.push(Col::text("source_file", rows.iter().map(|(_, s, _)| s.file.clone())));
+        cols.push(Col::int("source_row", rows.iter().map(|(_, _, r)| i64::from(r.row) + 1)));
+        out.push((def_index, frame(&cols, rows.len())?));
+    }
+    Ok(out)
+}
+
+fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
+    let schema = &config.schema;
+    let accepted = result.accepted_by_unit(config.registry.units.len());
+    let mut rows: Vec<[String; 9]> = Vec::new();
+    let mut numbers: Vec<i64> = Vec::new();
+    for (u, s) in accepted.iter().enumerate() {
+        let Some(s) = s.filter(|s| s.status == Status::Accepted) else { continue };
+        let Some(data) = &s.data else { continue };
+        let unit = &config.registry.units[u];
+        let mut push = |sheet_id: &str, field: &str, fv: &crate::validate::FieldValue| {
+            let Some(v) = &fv.value else { return };
+            numbers.push(i64::from(fv.source.row) + 1);
+            rows.push([
+                unit.code.clone(),
+                unit.name.clone(),
+                config.period.id(),
+                sheet_id.to_string(),
+                field.to_string(),
+                String::new(),
+                machine_value(v),
+                s.file.clone(),
+                format!("{}!{}", fv.source.sheet, fv.source.a1()),
+            ]);
+        };
+        for (sheet, f) in schema.form_fields() {
+            if let Some(fv) = data.form.get(f.id()) {
+                push(sheet.id(), f.id(), fv);
+            }
+        }
+        for def in schema.list_sheets() {
+            for record in data.lists.get(def.id()).into_iter().flatten() {
+                for f in &def.fields {
+                    if let Some(fv) = record.values.get(f.id()) {
+                        push(def.id(), f.id(), fv);
+                    }
+                }
+            }
+        }
+    }
+    let text = |i: usize, name: &str| Col::text(name, rows.iter().map(|r| r[i].clone()));
+    frame(
+        &[
+            text(0, "unit_code"),
+            text(1, "unit_name"),
+            text(2, "period"),
+            text(3, "sheet_id"),
+            text(4, "field"),
+            Col::int("row", numbers.clone()),
+            text(6, "value"),
+            text(7, "source_file"),
+            text(8, "source_cell"),
+        ],
+        rows.len(),
+    )
+}

@@ -1,0 +1,71 @@
+//! Write outputs: the consolidated workbook, the indicator and data tables
+//! (CSV with BOM, Parquet) and the JSON check report. Every file is first
+//! written in full to a temporary name in the output folder; only when all are
+//! written are they renamed into place, so a failed run leaves the previous
+//! outputs untouched.
+
+pub mod tables;
+pub mod workbook;
+
+use std::path::{Path, PathBuf};
+
+use crate::check::CheckResult;
+use crate::config::Config;
+use crate::consolidate::Consolidated;
+use crate::i18n::tr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{}", tr(
+        &format!("không ghi được {}: {source}", path.display()),
+        &format!("cannot write {}: {source}", path.display())))]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}", tr(&format!("không tạo được bảng tính: {_0}"), &format!("cannot build the workbook: {_0}")))]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{}", tr(&format!("lỗi khi tính toán bảng: {_0}"), &format!("table computation failed: {_0}")))]
+    Polars(#[from] polars::prelude::PolarsError),
+    #[error("{}", tr(&format!("không ghi được CSV: {_0}"), &format!("cannot write CSV: {_0}")))]
+    Csv(#[from] csv::Error),
+}
+
+/// The names of the outputs, from the schema id and the period.
+pub fn file_name(config: &Config, suffix: &str) -> String {
+    format!("{}-{}-{suffix}", config.schema.id(), config.period.id())
+}
+
+/// Writes every output; returns their final paths.
+pub fn write_all(result: &CheckResult, consolidated: &Consolidated, config: &Config) -> Result<Vec<PathBuf>, OutputError> {
+    let dir = &config.output;
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io { path: dir.clone(), source })?;
+    let mut files: Vec<(String, Vec<u8>)> = vec![(file_name(config, "tong-hop.xlsx"), workbook::build(result, consolidated, config)?)];
+    let mut indicators = consolidated.indicators.clone();
+    files.push((file_name(config, "chi-tieu.csv"), tables::csv_bytes(&indicators)?));
+    files.push((file_name(config, "chi-tieu.parquet"), tables::parquet_bytes(&mut indicators)?));
+    let mut tidy = consolidated.tidy.clone();
+    files.push((file_name(config, "du-lieu.csv"), tables::csv_bytes(&tidy)?));
+    files.push((file_name(config, "du-lieu.parquet"), tables::parquet_bytes(&mut tidy)?));
+    files.push((file_name(config, "kiem-tra.json"), crate::report::to_json(result, config).into_bytes()));
+    commit(dir, files)
+}
+
+/// Writes all files to temporary names, then renames them into place.
+fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>) -> Result<Vec<PathBuf>, OutputError> {
+    let mut staged = Vec::new();
+    for (name, bytes) in files {
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if let Err(source) = std::fs::write(&tmp, &bytes) {
+            for (t, _) in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(OutputError::Io { path: tmp, source });
+        }
+        staged.push((tmp, dir.join(name)));
+    }
+    let mut done = Vec::new();
+    for (tmp, dest) in staged {
+        std::fs::rename(&tmp, &dest).map_err(|source| OutputError::Io { path: dest.clone(), source })?;
+        done.push(dest);
+    }
+    Ok(done)
+}
