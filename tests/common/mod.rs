@@ -1,0 +1,180 @@
+//! Helpers shared by the CLI tests: a throw-away project folder (a copy of a
+//! sample in a `TempDir`), running the built `tonghop` binary in it, file
+//! modification times, and the `expected.tsv` tables that come with the
+//! samples and fixtures.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use tempfile::TempDir;
+
+/// The repository root (where Cargo.toml, samples/ and schemas/ are).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn schema_path() -> PathBuf {
+    repo().join("schemas/pcmd.toml")
+}
+
+pub fn units_path() -> PathBuf {
+    repo().join("schemas/units/van-ban-2023.csv")
+}
+
+pub fn sample_dir(name: &str) -> PathBuf {
+    repo().join("samples").join(name)
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(rel)
+}
+
+/// What one run of the binary printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    /// `None` when the process was killed by a signal.
+    pub code: Option<i32>,
+}
+
+impl Run {
+    /// The stdout parsed as JSON (for `--format json` runs).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+
+    /// Asserts the exit code, showing both streams when it differs, and that
+    /// the tool did not crash.
+    pub fn assert_code(&self, expected: i32) -> &Self {
+        self.assert_no_panic();
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    pub fn assert_no_panic(&self) -> &Self {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "tonghop panicked:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Runs the built `tonghop` binary with `args` in the folder `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_tonghop"))
+        .args(args)
+        .current_dir(dir)
+        // Keep the runs independent of the machine they run on.
+        .env_remove("RUST_BACKTRACE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the tonghop binary runs");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        code: output.status.code(),
+    }
+}
+
+/// A project folder in a temporary directory, removed when dropped.
+pub struct Project {
+    pub dir: TempDir,
+}
+
+impl Project {
+    /// An empty folder: no tonghop.toml, no inbox.
+    pub fn empty() -> Project {
+        Project { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A copy of `samples/<name>`. Its `tonghop.toml` names the schema and
+    /// the registry relative to the sample (`../../schemas/…`), which means
+    /// nothing in a temp dir, so those two paths are rewritten as absolute.
+    pub fn sample(name: &str) -> Project {
+        let project = Project::empty();
+        copy_dir(&sample_dir(name), project.path());
+        let config = project.path().join("tonghop.toml");
+        let text = std::fs::read_to_string(&config).expect("the sample has a tonghop.toml");
+        let mut table: toml::Table = toml::from_str(&text).expect("tonghop.toml parses");
+        table.insert("schema".into(), toml::Value::String(schema_path().to_string_lossy().into_owned()));
+        table.insert("units".into(), toml::Value::String(units_path().to_string_lossy().into_owned()));
+        std::fs::write(&config, toml::to_string(&table).expect("tonghop.toml serialises")).expect("write tonghop.toml");
+        project
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path inside the project.
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.path().join(rel)
+    }
+
+    /// Runs `tonghop` with `args` in the project folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+/// Copies a folder recursively (files and sub-folders).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Sets a file's modification time (git does not keep them, and the tool
+/// picks the newest of a unit's files by modification time).
+pub fn set_mtime(path: &Path, time: SystemTime) {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    file.set_modified(time)
+        .unwrap_or_else(|e| panic!("set the modification time of {}: {e}", path.display()));
+}
+
+/// A fixed point in time, `days` after 1 January 2024 (UTC).
+pub fn day(days: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200 + days * 86_400)
+}
+
+/// A tab-separated table with a header row, as a list of column → value maps.
+/// Missing trailing cells read as "".
+pub fn read_tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<&str> = lines.next().expect("a header row").split('\t').collect();
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.to_string(), cells.get(i).copied().unwrap_or("").trim().to_string()))
+                .collect()
+        })
+        .collect()
+}
