@@ -341,6 +341,20 @@ impl Schema {
         cols
     }
 
+    /// A one-row frame of nulls with every column a rule can read, typed as
+    /// the engine types them (aggregates are numbers).
+    pub fn null_frame(&self, list: Option<&SheetDef>) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+        use crate::frame::{Col, frame};
+        let null = |name: &str, ty: FieldType| Col { name: name.to_string(), ty, values: vec![None] };
+        let mut cols: Vec<Col> = self.form_fields().map(|(_, f)| null(f.id(), f.ty)).collect();
+        cols.extend(self.aggregates().map(|(_, a)| null(a.id.get_ref(), FieldType::Number)));
+        cols.extend(PERIOD_COLUMNS.iter().map(|p| null(p, FieldType::Date)));
+        if let Some(sheet) = list {
+            cols.extend(sheet.fields.iter().map(|f| null(f.id(), f.ty)));
+        }
+        frame(&cols, 1)
+    }
+
     /// Column names visible to a rule scoped to one list sheet.
     pub fn list_columns(&self, sheet: &SheetDef) -> BTreeSet<String> {
         let mut cols = self.submission_columns();
@@ -454,6 +468,30 @@ impl Checker<'_> {
         Ok(cols)
     }
 
+    /// Evaluates an expression once over a frame of nulls with the real
+    /// dtypes, so that type mistakes (text compared with a number, a check
+    /// that is not true/false) are refused at load rather than per file.
+    fn dry_run(&self, source: &Spanned<String>, key: &str, scope: Option<&SheetDef>, boolean: bool) -> Result<(), SchemaError> {
+        use polars::prelude::{DataType, IntoLazy};
+        let fail = |e: String| SchemaError::Invalid {
+            path: self.path.to_path_buf(),
+            line: self.line(source.span().start),
+            key: key.to_string(),
+            message: tr(
+                &format!("biểu thức “{}” không tính được: {e}", source.get_ref()),
+                &format!("expression “{}” cannot be evaluated: {e}", source.get_ref()),
+            ),
+        };
+        let expr = parse_expr(source.get_ref()).map_err(fail)?;
+        let df = self.schema.null_frame(scope).map_err(|e| fail(e.to_string()))?;
+        let out = df.lazy().select([expr.alias("x")]).collect().map_err(|e| fail(e.to_string()))?;
+        let dtype = out.column("x").map(|c| c.dtype().clone()).map_err(|e| fail(e.to_string()))?;
+        if boolean && !matches!(dtype, DataType::Boolean | DataType::Null) {
+            return Err(fail(tr(&format!("kết quả phải là đúng/sai, đang là {dtype}"), &format!("must give true/false, gives {dtype}"))));
+        }
+        Ok(())
+    }
+
     fn check(&self) -> Result<(), SchemaError> {
         let s = self.schema;
         self.ident(&s.id, "id")?;
@@ -533,8 +571,11 @@ impl Checker<'_> {
                 },
             };
             self.expression(&rule.check, &format!("{key}.check"), &known)?;
+            let scope = rule.scope.as_ref().and_then(|sc| s.sheet(sc.get_ref()));
+            self.dry_run(&rule.check, &format!("{key}.check"), scope, true)?;
             if let Some(when) = &rule.when {
                 self.expression(when, &format!("{key}.when"), &known)?;
+                self.dry_run(when, &format!("{key}.when"), scope, true)?;
             }
             if let Some(at) = &rule.at
                 && !known.contains(at.get_ref())
@@ -560,8 +601,10 @@ impl Checker<'_> {
             }
             self.structure(ind, ind.id.span(), &key)?;
             self.expression(&ind.numerator, &format!("{key}.numerator"), &known)?;
+            self.dry_run(&ind.numerator, &format!("{key}.numerator"), None, false)?;
             if let Some(den) = &ind.denominator {
                 self.expression(den, &format!("{key}.denominator"), &known)?;
+                self.dry_run(den, &format!("{key}.denominator"), None, false)?;
             }
             if ind.display == Display::Ratio && ind.denominator.is_none() {
                 return self.fail(
