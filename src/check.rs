@@ -159,8 +159,10 @@ pub fn check_all(config: &Config) -> CheckResult {
     CheckResult { submissions, missing_units }
 }
 
-/// When a unit sent several files for the same period, the newest
-/// (modification time, then file name) wins and the others are superseded.
+/// When a unit sent several files for the same period, the newest wins and
+/// the others are superseded. Newest is the modification time to the minute
+/// (attachments saved in one sitting, or checked out from git, share it),
+/// then the file name, so "…_lan2.xlsx" beats "….xlsx".
 fn supersede(submissions: &mut [Submission]) {
     let mut groups: std::collections::BTreeMap<(usize, String), Vec<usize>> = Default::default();
     for (i, s) in submissions.iter().enumerate() {
@@ -173,7 +175,7 @@ fn supersede(submissions: &mut [Submission]) {
             .iter()
             .max_by(|&&a, &&b| {
                 let (sa, sb) = (&submissions[a], &submissions[b]);
-                sa.modified().cmp(&sb.modified()).then_with(|| sa.file.cmp(&sb.file))
+                minute(sa.modified()).cmp(&minute(sb.modified())).then_with(|| sa.file.cmp(&sb.file))
             })
             .expect("non-empty group");
         let newest_file = submissions[newest].file.clone();
@@ -183,4 +185,8 @@ fn supersede(submissions: &mut [Submission]) {
             s.findings.insert(0, Finding::new(Code::DuplicateSubmission, messages::duplicate_submission(&newest_file)));
         }
     }
+}
+
+fn minute(t: Option<SystemTime>) -> Option<u64> {
+    t.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()).map(|d| d.as_secs() / 60)
 }

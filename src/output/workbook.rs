@@ -26,6 +26,7 @@ struct Formats {
     note: Format,
     header: Format,
     text: Format,
+    wrap: Format,
     center: Format,
     int: Format,
     num: Format,
@@ -48,11 +49,13 @@ impl Formats {
             note: base.clone().set_italic(),
             header: cell
                 .clone()
+                .set_font_size(10)
                 .set_bold()
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(rust_xlsxwriter::Color::RGB(0xDDEBF7)),
-            text: cell.clone().set_text_wrap(),
+            text: cell.clone(),
+            wrap: cell.clone().set_text_wrap(),
             center: cell.clone().set_align(FormatAlign::Center),
             int: cell.clone().set_num_format("#,##0"),
             num: cell.clone().set_num_format("#,##0.##"),
@@ -140,10 +143,11 @@ fn header_row(ws: &mut Worksheet, row: u32, headers: &[(String, f64)], f: &Forma
     for (col, (text, width)) in headers.iter().enumerate() {
         ws.write_string_with_format(row, col as u16, text, &f.header)?;
         ws.set_column_width(col as u16, *width)?;
-        let per_line = (*width as usize).saturating_sub(1).max(1);
+        // Bold 10-point text fits about 1.1 characters per width unit.
+        let per_line = ((*width * 1.1) as usize).saturating_sub(2).max(1);
         lines = lines.max(text.chars().count().div_ceil(per_line));
     }
-    ws.set_row_height(row, 16.0 * lines as f64 + 4.0)?;
+    ws.set_row_height(row, 13.0 * lines as f64 + 6.0)?;
     Ok(())
 }
 
@@ -190,7 +194,7 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Form
     ];
     for fd in &fields {
         let label = fd.label_in(lang);
-        headers.push((fd.unit.as_ref().map_or(label.to_string(), |u| format!("{label} ({u})")), 13.0));
+        headers.push((fd.unit.as_ref().map_or(label.to_string(), |u| format!("{label} ({u})")), 11.0));
     }
     let last_col = (headers.len() - 1) as u16;
     let title = format!("TỔNG HỢP {}", config.schema.title.to_uppercase());
@@ -275,7 +279,8 @@ fn indicator_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Fo
         let Some(ind) = config.schema.indicators.iter().find(|x| x.id.get_ref() == &id) else { continue };
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         let label = if lang == Lang::En { ind.label_en.as_deref().unwrap_or(&ind.label) } else { &ind.label };
-        ws.write_string_with_format(row, 1, label, &f.text)?;
+        ws.write_string_with_format(row, 1, label, &f.wrap)?;
+        ws.set_row_height(row, 16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0)?;
         ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
         write_out(ws, row, 3, get(df, "numerator", i), None, f)?;
         write_out(ws, row, 4, get(df, "denominator", i), None, f)?;
@@ -358,7 +363,7 @@ fn list_sheet(ws: &mut Worksheet, def_index: usize, df: &polars::prelude::DataFr
         };
         headers.push((fd.label_in(lang).to_string(), width));
     }
-    headers.push((t(lang, "Tệp nguồn", "Source file"), 30.0));
+    headers.push((t(lang, "Tệp nguồn", "Source file"), 40.0));
     headers.push((t(lang, "Dòng", "Row"), 6.0));
     let last_col = (headers.len() - 1) as u16;
     let title = def.title.clone().unwrap_or_else(|| sheet_name.to_uppercase());
@@ -399,7 +404,7 @@ fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &F
         (t(lang, "Mã", "Code"), 7.0),
         (t(lang, "Đơn vị", "Unit"), 22.0),
         (t(lang, "Tình trạng", "Status"), 16.0),
-        (t(lang, "Tệp", "File"), 36.0),
+        (t(lang, "Tệp", "File"), 46.0),
         (t(lang, "Thời điểm nhận", "Received"), 16.0),
         (t(lang, "Số lỗi", "Errors"), 8.0),
         (t(lang, "Số cảnh báo", "Warnings"), 9.0),
@@ -459,7 +464,7 @@ fn findings_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: 
     let lang = config.lang;
     ws.set_name("Lỗi")?;
     let headers: Vec<(String, f64)> = vec![
-        (t(lang, "Tệp", "File"), 28.0),
+        (t(lang, "Tệp", "File"), 36.0),
         (t(lang, "Mã đơn vị", "Unit code"), 8.0),
         (t(lang, "Đơn vị", "Unit"), 18.0),
         (t(lang, "Trang", "Sheet"), 10.0),
@@ -492,8 +497,11 @@ fn findings_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: 
                 fi.message.get(lang).to_string(),
             ];
             for (col, text) in cells.iter().enumerate() {
-                ws.write_string_with_format(row, col as u16, text, &f.text)?;
+                let format = if col == 10 { &f.wrap } else { &f.text };
+                ws.write_string_with_format(row, col as u16, text, format)?;
             }
+            let lines = cells[10].chars().count().div_ceil(64).max(1);
+            ws.set_row_height(row, 15.0 * lines as f64 + 2.0)?;
             row += 1;
         }
     }
@@ -507,7 +515,7 @@ fn sources_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &
     let lang = config.lang;
     ws.set_name("Nguồn")?;
     let headers: Vec<(String, f64)> = vec![
-        (t(lang, "Tệp", "File"), 34.0),
+        (t(lang, "Tệp", "File"), 40.0),
         ("SHA-256".into(), 66.0),
         (t(lang, "Kích thước (byte)", "Size (bytes)"), 12.0),
         (t(lang, "Định dạng", "Format"), 9.0),
