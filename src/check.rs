@@ -54,7 +54,10 @@ pub struct Submission {
 
 impl Submission {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn modified(&self) -> Option<SystemTime> {
@@ -71,7 +74,9 @@ pub struct CheckResult {
 
 impl CheckResult {
     pub fn has_errors(&self) -> bool {
-        self.submissions.iter().any(|s| s.findings.iter().any(Finding::is_error))
+        self.submissions
+            .iter()
+            .any(|s| s.findings.iter().any(Finding::is_error))
     }
 
     /// The accepted submission of each unit, in registry order.
@@ -111,19 +116,33 @@ pub fn check_file(path: &Path, config: &Config) -> Submission {
     };
     submission.format = Some(book.format);
     let (layout, mut findings) = locate(&book, &config.schema);
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     let identity = identify(&book, &layout, &config.registry, &stem, &config.period);
     submission.unit = identity.unit;
     submission.period = identity.period;
-    findings.extend(identity.findings);
-    let recognised = !findings.iter().any(|f| f.code == Code::TemplateUnrecognized);
+    let recognised = !findings
+        .iter()
+        .any(|f| f.code == Code::TemplateUnrecognized);
+    // A file that is not the form gets one clear finding, not a cascade.
+    findings.extend(
+        identity.findings.into_iter().filter(|f| {
+            recognised || !matches!(f.code, Code::PeriodMissing | Code::UnitUnidentified)
+        }),
+    );
     if recognised {
         let (data, value_findings) = validate(&book, &layout, &config.schema, &config.period);
         findings.extend(value_findings);
         submission.data = Some(data);
     }
     sort_findings(&mut findings);
-    submission.status = if findings.iter().any(Finding::is_error) { Status::Rejected } else { Status::Accepted };
+    submission.status = if findings.iter().any(Finding::is_error) {
+        Status::Rejected
+    } else {
+        Status::Accepted
+    };
     submission.findings = findings;
     submission
 }
@@ -156,7 +175,10 @@ pub fn check_all(config: &Config) -> CheckResult {
     let missing_units = (0..config.registry.units.len())
         .filter(|u| !submissions.iter().any(|s| s.unit == Some(*u)))
         .collect();
-    CheckResult { submissions, missing_units }
+    CheckResult {
+        submissions,
+        missing_units,
+    }
 }
 
 /// When a unit sent several files for the same period, the newest wins and
@@ -175,18 +197,27 @@ fn supersede(submissions: &mut [Submission]) {
             .iter()
             .max_by(|&&a, &&b| {
                 let (sa, sb) = (&submissions[a], &submissions[b]);
-                minute(sa.modified()).cmp(&minute(sb.modified())).then_with(|| sa.file.cmp(&sb.file))
+                minute(sa.modified())
+                    .cmp(&minute(sb.modified()))
+                    .then_with(|| sa.file.cmp(&sb.file))
             })
             .expect("non-empty group");
         let newest_file = submissions[newest].file.clone();
         for &i in members.iter().filter(|&&i| i != newest) {
             let s = &mut submissions[i];
             s.status = Status::Superseded;
-            s.findings.insert(0, Finding::new(Code::DuplicateSubmission, messages::duplicate_submission(&newest_file)));
+            s.findings.insert(
+                0,
+                Finding::new(
+                    Code::DuplicateSubmission,
+                    messages::duplicate_submission(&newest_file),
+                ),
+            );
         }
     }
 }
 
 fn minute(t: Option<SystemTime>) -> Option<u64> {
-    t.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()).map(|d| d.as_secs() / 60)
+    t.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() / 60)
 }

@@ -20,7 +20,10 @@ pub enum ConfigError {
     #[error("{}", tr(
         &format!("không đọc được tệp cấu hình {}: {source}", path.display()),
         &format!("cannot read config {}: {source}", path.display())))]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}", tr(
         &format!("tệp cấu hình {} sai: {message}", path.display()),
         &format!("config {} is invalid: {message}", path.display())))]
@@ -33,9 +36,13 @@ pub enum ConfigError {
         &format!("không tìm thấy {}", path.display()),
         &format!("{} does not exist", path.display())))]
     NoSuchPath { path: PathBuf },
-    #[error("{}", tr(
-        "không có tệp nào để kiểm tra (thư mục trống?)",
-        "no input files (empty folder?)"))]
+    #[error(
+        "{}",
+        tr(
+            "không có tệp nào để kiểm tra (thư mục trống?)",
+            "no input files (empty folder?)"
+        )
+    )]
     NoInputs,
     #[error("{}", tr(
         &format!("thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác", output.display(), inbox.display()),
@@ -107,17 +114,30 @@ pub struct Config {
 
 impl Config {
     pub fn resolve(cli: &Cli) -> Result<Config, ConfigError> {
-        let cwd = std::env::current_dir().map_err(|source| ConfigError::Read { path: PathBuf::from("."), source })?;
+        let cwd = std::env::current_dir().map_err(|source| ConfigError::Read {
+            path: PathBuf::from("."),
+            source,
+        })?;
         let config_path = match &cli.config {
             Some(p) => Some(cwd.join(p)),
             None => Some(cwd.join("tonghop.toml")).filter(|p| p.is_file()),
         };
         let (file, config_dir) = match &config_path {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
-                let file: ConfigFile = toml::from_str(&text)
-                    .map_err(|e| ConfigError::Syntax { path: path.clone(), message: e.to_string() })?;
-                (file, path.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone()))
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Syntax {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+                (
+                    file,
+                    path.parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| cwd.clone()),
+                )
             }
             None => (ConfigFile::default(), cwd.clone()),
         };
@@ -125,9 +145,23 @@ impl Config {
         crate::i18n::set_lang(lang);
 
         let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
-        let schema_path = cli.schema.as_ref().map(|p| cwd.join(p)).or_else(|| from_config(&file.schema)).ok_or(ConfigError::Missing { key: "schema" })?;
-        let units_path = cli.units.as_ref().map(|p| cwd.join(p)).or_else(|| from_config(&file.units)).ok_or(ConfigError::Missing { key: "units" })?;
-        let period_text = cli.period.clone().or(file.period.clone()).ok_or(ConfigError::Missing { key: "period" })?;
+        let schema_path = cli
+            .schema
+            .as_ref()
+            .map(|p| cwd.join(p))
+            .or_else(|| from_config(&file.schema))
+            .ok_or(ConfigError::Missing { key: "schema" })?;
+        let units_path = cli
+            .units
+            .as_ref()
+            .map(|p| cwd.join(p))
+            .or_else(|| from_config(&file.units))
+            .ok_or(ConfigError::Missing { key: "units" })?;
+        let period_text = cli
+            .period
+            .clone()
+            .or(file.period.clone())
+            .ok_or(ConfigError::Missing { key: "period" })?;
 
         let schema = Schema::load(&schema_path)?;
         let registry = Registry::load(&units_path)?;
@@ -149,7 +183,10 @@ impl Config {
             .unwrap_or_else(|| config_dir.join("out"));
         for root in &roots {
             if root.is_dir() && output.starts_with(root) {
-                return Err(ConfigError::OutputInsideInbox { output, inbox: root.clone() });
+                return Err(ConfigError::OutputInsideInbox {
+                    output,
+                    inbox: root.clone(),
+                });
             }
         }
         let inputs = collect_inputs(&roots, &output)?;
@@ -161,14 +198,26 @@ impl Config {
         let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);
         let limits = Limits {
             max_file_bytes: mb(file.limits.max_file_mb, defaults.max_file_bytes),
-            max_uncompressed_bytes: mb(file.limits.max_uncompressed_mb, defaults.max_uncompressed_bytes),
-            max_entry_ratio: file.limits.max_compression_ratio.unwrap_or(defaults.max_entry_ratio),
-            max_cells_per_sheet: file.limits.max_cells_per_sheet.unwrap_or(defaults.max_cells_per_sheet),
+            max_uncompressed_bytes: mb(
+                file.limits.max_uncompressed_mb,
+                defaults.max_uncompressed_bytes,
+            ),
+            max_entry_ratio: file
+                .limits
+                .max_compression_ratio
+                .unwrap_or(defaults.max_entry_ratio),
+            max_cells_per_sheet: file
+                .limits
+                .max_cells_per_sheet
+                .unwrap_or(defaults.max_cells_per_sheet),
         };
-        let consolidating = file.consolidating_unit.clone().unwrap_or_else(|| ConsolidatingUnit {
-            code: String::new(),
-            name: tr("Đơn vị tổng hợp", "Consolidating unit"),
-        });
+        let consolidating = file
+            .consolidating_unit
+            .clone()
+            .unwrap_or_else(|| ConsolidatingUnit {
+                code: String::new(),
+                name: tr("Đơn vị tổng hợp", "Consolidating unit"),
+            });
         Ok(Config {
             mode,
             base_dir: cwd,
@@ -196,7 +245,10 @@ impl Config {
 
 /// Files that are never reports: editor lock files and OS droppings.
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with("~$") || name.eq_ignore_ascii_case("thumbs.db") || name.eq_ignore_ascii_case("desktop.ini")
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 /// Expands folders (recursively, sorted) and checks named files exist.
@@ -206,7 +258,10 @@ fn collect_inputs(roots: &[PathBuf], output: &Path) -> Result<Vec<PathBuf>, Conf
         if root.is_file() {
             files.push(root.clone());
         } else if root.is_dir() {
-            walk(root, output, &mut files).map_err(|source| ConfigError::Read { path: root.clone(), source })?;
+            walk(root, output, &mut files).map_err(|source| ConfigError::Read {
+                path: root.clone(),
+                source,
+            })?;
         } else {
             return Err(ConfigError::NoSuchPath { path: root.clone() });
         }

@@ -78,19 +78,55 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
             }
         })
         .collect();
-    let reporting: Vec<usize> = (0..registry.units.len()).filter(|&u| accepted[u].is_some()).collect();
+    let reporting: Vec<usize> = (0..registry.units.len())
+        .filter(|&u| accepted[u].is_some())
+        .collect();
     let fields: Vec<_> = schema.form_fields().map(|(_, f)| f).collect();
 
     // The accepted submissions, one row each.
-    let mut cols = vec![Col::text("unit_code", reporting.iter().map(|&u| registry.units[u].code.clone()))];
+    let mut cols = vec![Col::text(
+        "unit_code",
+        reporting.iter().map(|&u| registry.units[u].code.clone()),
+    )];
     for f in &fields {
         cols.push(Col {
             name: f.id().to_string(),
             ty: f.ty,
             values: reporting
                 .iter()
-                .map(|&u| accepted[u].and_then(|s| s.data.as_ref()).and_then(|d| d.form.get(f.id())).and_then(|v| v.value.clone()))
+                .map(|&u| {
+                    accepted[u]
+                        .and_then(|s| s.data.as_ref())
+                        .and_then(|d| d.form.get(f.id()))
+                        .and_then(|v| v.value.clone())
+                })
                 .collect(),
+        });
+    }
+    for (_, agg) in schema.aggregates() {
+        let id = agg.id.get_ref();
+        cols.push(Col {
+            name: id.clone(),
+            ty: FieldType::Number,
+            values: reporting
+                .iter()
+                .map(|&u| {
+                    accepted[u]
+                        .and_then(|s| s.data.as_ref())
+                        .and_then(|d| d.aggregates.get(id).copied().flatten())
+                        .map(Value::Num)
+                })
+                .collect(),
+        });
+    }
+    for (name, date) in [
+        ("period_start", config.period.start()),
+        ("period_end", config.period.end()),
+    ] {
+        cols.push(Col {
+            name: name.to_string(),
+            ty: FieldType::Date,
+            values: vec![Some(Value::Date(date)); reporting.len()],
         });
     }
     let submitted = frame(&cols, reporting.len())?;
@@ -108,7 +144,16 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let units = roster
         .clone()
         .lazy()
-        .join(submitted.clone().lazy(), [col("unit_code")], [col("unit_code")], JoinArgs::new(JoinType::Left))
+        .join(
+            submitted.clone().lazy().select(
+                std::iter::once(col("unit_code"))
+                    .chain(fields.iter().map(|f| col(f.id())))
+                    .collect::<Vec<_>>(),
+            ),
+            [col("unit_code")],
+            [col("unit_code")],
+            JoinArgs::new(JoinType::Left),
+        )
         .sort(["stt"], Default::default())
         .collect()?;
 
@@ -121,7 +166,11 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
                 .filter(|f| f.ty.is_numeric() || f.ty == FieldType::YesNo)
                 .map(|f| {
                     let c = col(f.id());
-                    let c = if f.ty == FieldType::YesNo { c.cast(DataType::Int64) } else { c };
+                    let c = if f.ty == FieldType::YesNo {
+                        c.cast(DataType::Int64)
+                    } else {
+                        c
+                    };
                     c.sum().alias(f.id())
                 })
                 .collect::<Vec<_>>(),
@@ -131,18 +180,32 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let indicators = indicators(config, &submitted, &roster)?;
     let lists = lists(result, config)?;
     let tidy = tidy(result, config)?;
-    Ok(Consolidated { units, statuses, totals, indicators, lists, tidy, reporting: reporting.len() })
+    Ok(Consolidated {
+        units,
+        statuses,
+        totals,
+        indicators,
+        lists,
+        tidy,
+        reporting: reporting.len(),
+    })
 }
 
 fn expr(source: &str) -> PolarsResult<Expr> {
     parse_expr(source).map_err(|e| polars_err!(ComputeError: "{e}"))
 }
 
-fn indicators(config: &Config, submitted: &DataFrame, roster: &DataFrame) -> PolarsResult<DataFrame> {
+fn indicators(
+    config: &Config,
+    submitted: &DataFrame,
+    roster: &DataFrame,
+) -> PolarsResult<DataFrame> {
     let schema = &config.schema;
     let mut parts = Vec::new();
     for (order, ind) in schema.indicators.iter().enumerate() {
-        let numerator = expr(ind.numerator.get_ref())?.cast(DataType::Float64).alias("numerator");
+        let numerator = expr(ind.numerator.get_ref())?
+            .cast(DataType::Float64)
+            .alias("numerator");
         let denominator = match &ind.denominator {
             Some(d) => expr(d.get_ref())?.cast(DataType::Float64),
             None => lit(NULL).cast(DataType::Float64),
@@ -152,14 +215,33 @@ fn indicators(config: &Config, submitted: &DataFrame, roster: &DataFrame) -> Pol
             .clone()
             .lazy()
             .select([numerator.clone(), denominator.clone()])
-            .with_columns([lit(config.consolidating.code.clone()).alias("unit_code"), lit(0i64).cast(DataType::Int64).alias("stt")]);
+            .with_columns([
+                lit(config.consolidating.code.clone()).alias("unit_code"),
+                lit(0i64).cast(DataType::Int64).alias("stt"),
+            ]);
         let per_unit = submitted
             .clone()
             .lazy()
             .group_by([col("unit_code")])
             .agg([numerator, denominator])
-            .join(roster.clone().lazy().select([col("unit_code"), col("stt")]), [col("unit_code")], [col("unit_code")], JoinArgs::new(JoinType::Inner));
-        let both = concat([district, per_unit.select([col("numerator"), col("denominator"), col("unit_code"), col("stt")])], UnionArgs::default())?;
+            .join(
+                roster.clone().lazy().select([col("unit_code"), col("stt")]),
+                [col("unit_code")],
+                [col("unit_code")],
+                JoinArgs::new(JoinType::Inner),
+            );
+        let both = concat(
+            [
+                district,
+                per_unit.select([
+                    col("numerator"),
+                    col("denominator"),
+                    col("unit_code"),
+                    col("stt"),
+                ]),
+            ],
+            UnionArgs::default(),
+        )?;
         let value = match ind.denominator {
             Some(_) => when(col("denominator").gt(lit(0.0)))
                 .then(col("numerator") / col("denominator") * lit(ind.factor))
@@ -181,9 +263,17 @@ fn indicators(config: &Config, submitted: &DataFrame, roster: &DataFrame) -> Pol
     if parts.is_empty() {
         return Ok(DataFrame::empty());
     }
-    let names = roster.clone().lazy().select([col("unit_code"), col("unit_name")]);
+    let names = roster
+        .clone()
+        .lazy()
+        .select([col("unit_code"), col("unit_name")]);
     let mut df = concat(parts, UnionArgs::default())?
-        .join(names, [col("unit_code")], [col("unit_code")], JoinArgs::new(JoinType::Left))
+        .join(
+            names,
+            [col("unit_code")],
+            [col("unit_code")],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_columns([
             col("unit_name").fill_null(lit(config.consolidating.name.clone())),
             lit(config.period.id()).alias("period"),
@@ -201,16 +291,32 @@ fn indicators(config: &Config, submitted: &DataFrame, roster: &DataFrame) -> Pol
             let den = crate::frame::get(&df, "denominator", row);
             match (ind.display, num, den) {
                 (Display::Ratio, crate::frame::Out::Num(a), crate::frame::Out::Num(b)) => {
-                    Some(format!("{}/{}", crate::values::format_number(a), crate::values::format_number(b)))
+                    Some(format!(
+                        "{}/{}",
+                        crate::values::format_number(a),
+                        crate::values::format_number(b)
+                    ))
                 }
-                (Display::Number, crate::frame::Out::Num(a), _) => Some(crate::values::format_number(a * ind.factor)),
+                (Display::Number, crate::frame::Out::Num(a), _) => {
+                    Some(crate::values::format_number(a * ind.factor))
+                }
                 _ => None,
             }
         })
         .collect();
     df.with_column(Column::new("display".into(), display))?;
     df.select([
-        "indicator_id", "label", "unit_code", "unit_name", "period", "numerator", "denominator", "value", "display", "target", "met",
+        "indicator_id",
+        "label",
+        "unit_code",
+        "unit_name",
+        "period",
+        "numerator",
+        "denominator",
+        "value",
+        "display",
+        "target",
+        "met",
     ])
 }
 
@@ -218,27 +324,50 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
     let schema = &config.schema;
     let accepted = result.accepted_by_unit(config.registry.units.len());
     let mut out = Vec::new();
-    for (def_index, def) in schema.sheets.iter().enumerate().filter(|(_, d)| d.kind == crate::schema::SheetKind::List) {
-        let mut rows: Vec<(usize, &crate::check::Submission, &crate::validate::Record)> = Vec::new();
+    for (def_index, def) in schema
+        .sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == crate::schema::SheetKind::List)
+    {
+        let mut rows: Vec<(usize, &crate::check::Submission, &crate::validate::Record)> =
+            Vec::new();
         for (u, s) in accepted.iter().enumerate() {
             let Some(s) = s else { continue };
-            let Some(records) = s.data.as_ref().and_then(|d| d.lists.get(def.id())) else { continue };
+            let Some(records) = s.data.as_ref().and_then(|d| d.lists.get(def.id())) else {
+                continue;
+            };
             rows.extend(records.iter().map(|r| (u, *s, r)));
         }
         let units = &config.registry.units;
         let mut cols = vec![
-            Col::text("unit_code", rows.iter().map(|(u, _, _)| units[*u].code.clone())),
-            Col::text("unit_name", rows.iter().map(|(u, _, _)| units[*u].name.clone())),
+            Col::text(
+                "unit_code",
+                rows.iter().map(|(u, _, _)| units[*u].code.clone()),
+            ),
+            Col::text(
+                "unit_name",
+                rows.iter().map(|(u, _, _)| units[*u].name.clone()),
+            ),
         ];
         for f in &def.fields {
             cols.push(Col {
                 name: f.id().to_string(),
                 ty: f.ty,
-                values: rows.iter().map(|(_, _, r)| r.values.get(f.id()).and_then(|v| v.value.clone())).collect(),
+                values: rows
+                    .iter()
+                    .map(|(_, _, r)| r.values.get(f.id()).and_then(|v| v.value.clone()))
+                    .collect(),
             });
         }
-        cols.push(Col::text("source_file", rows.iter().map(|(_, s, _)| s.file.clone())));
-        cols.push(Col::int("source_row", rows.iter().map(|(_, _, r)| i64::from(r.row) + 1)));
+        cols.push(Col::text(
+            "source_file",
+            rows.iter().map(|(_, s, _)| s.file.clone()),
+        ));
+        cols.push(Col::int(
+            "source_row",
+            rows.iter().map(|(_, _, r)| i64::from(r.row) + 1),
+        ));
         out.push((def_index, frame(&cols, rows.len())?));
     }
     Ok(out)
@@ -250,7 +379,9 @@ fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
     let mut rows: Vec<[String; 9]> = Vec::new();
     let mut numbers: Vec<i64> = Vec::new();
     for (u, s) in accepted.iter().enumerate() {
-        let Some(s) = s.filter(|s| s.status == Status::Accepted) else { continue };
+        let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
+            continue;
+        };
         let Some(data) = &s.data else { continue };
         let unit = &config.registry.units[u];
         let mut push = |sheet_id: &str, field: &str, fv: &crate::validate::FieldValue| {

@@ -8,7 +8,9 @@ use std::fmt;
 use serde::Serialize;
 
 /// User-facing language. Vietnamese is the default everywhere.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -39,7 +41,9 @@ impl Msg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -272,7 +276,10 @@ mod tests {
 
     #[test]
     fn a1_cells() {
-        assert_eq!(Location::cell("Biểu 01", 13, 3).a1().as_deref(), Some("D14"));
+        assert_eq!(
+            Location::cell("Biểu 01", 13, 3).a1().as_deref(),
+            Some("D14")
+        );
         assert_eq!(Location::sheet("Biểu 01").a1(), None);
     }
 
@@ -281,7 +288,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()));
-            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(
+                code.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
         }
         assert_eq!(Code::ValueCoerced.default_severity(), Severity::Info);
         assert_eq!(Code::PeriodMissing.default_severity(), Severity::Warning);

@@ -17,11 +17,19 @@ pub struct Col {
 
 impl Col {
     pub fn text(name: &str, values: impl IntoIterator<Item = String>) -> Col {
-        Col { name: name.to_string(), ty: FieldType::Text, values: values.into_iter().map(|v| Some(Value::Text(v))).collect() }
+        Col {
+            name: name.to_string(),
+            ty: FieldType::Text,
+            values: values.into_iter().map(|v| Some(Value::Text(v))).collect(),
+        }
     }
 
     pub fn int(name: &str, values: impl IntoIterator<Item = i64>) -> Col {
-        Col { name: name.to_string(), ty: FieldType::Integer, values: values.into_iter().map(|v| Some(Value::Int(v))).collect() }
+        Col {
+            name: name.to_string(),
+            ty: FieldType::Integer,
+            values: values.into_iter().map(|v| Some(Value::Int(v))).collect(),
+        }
     }
 }
 
@@ -34,32 +42,50 @@ pub fn series(col: &Col) -> PolarsResult<Column> {
     let s = match col.ty {
         FieldType::Integer => Series::new(
             name,
-            col.values.iter().map(|v| match v {
-                Some(Value::Int(i)) => Some(*i),
-                _ => None,
-            }).collect::<Vec<_>>(),
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Int(i)) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
         ),
-        FieldType::Number => Series::new(name, col.values.iter().map(|v| v.as_ref().and_then(Value::as_f64)).collect::<Vec<_>>()),
+        FieldType::Number => Series::new(
+            name,
+            col.values
+                .iter()
+                .map(|v| v.as_ref().and_then(Value::as_f64))
+                .collect::<Vec<_>>(),
+        ),
         FieldType::Text | FieldType::Choice => Series::new(
             name,
-            col.values.iter().map(|v| match v {
-                Some(Value::Text(t)) => Some(t.clone()),
-                _ => None,
-            }).collect::<Vec<_>>(),
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Text(t)) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
         ),
         FieldType::YesNo => Series::new(
             name,
-            col.values.iter().map(|v| match v {
-                Some(Value::Bool(b)) => Some(*b),
-                _ => None,
-            }).collect::<Vec<_>>(),
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Bool(b)) => Some(*b),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
         ),
         FieldType::Date => Series::new(
             name,
-            col.values.iter().map(|v| match v {
-                Some(Value::Date(d)) => Some(days_since_epoch(*d)),
-                _ => None,
-            }).collect::<Vec<_>>(),
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Date(d)) => Some(days_since_epoch(*d)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
         )
         .cast(&DataType::Date)?,
     };
@@ -81,17 +107,22 @@ pub enum Out {
 }
 
 pub fn get(df: &DataFrame, column: &str, row: usize) -> Out {
-    let Ok(c) = df.column(column) else { return Out::Null };
+    let Ok(c) = df.column(column) else {
+        return Out::Null;
+    };
     match c.get(row) {
         Ok(AnyValue::Null) | Err(_) => Out::Null,
         Ok(AnyValue::Boolean(b)) => Out::Bool(b),
         Ok(AnyValue::String(s)) => Out::Text(s.to_string()),
         Ok(AnyValue::StringOwned(s)) => Out::Text(s.to_string()),
         Ok(AnyValue::Date(days)) => Out::Text(
-            (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(i64::from(days)))
-                .format("%d/%m/%Y")
-                .to_string(),
+            (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+                + chrono::Duration::days(i64::from(days)))
+            .format("%d/%m/%Y")
+            .to_string(),
         ),
-        Ok(other) => other.extract::<f64>().map_or_else(|| Out::Text(other.to_string()), Out::Num),
+        Ok(other) => other
+            .extract::<f64>()
+            .map_or_else(|| Out::Text(other.to_string()), Out::Num),
     }
 }

@@ -13,7 +13,11 @@ pub fn set_lang(lang: Lang) {
 }
 
 pub fn lang() -> Lang {
-    if ENGLISH.load(Ordering::Relaxed) { Lang::En } else { Lang::Vi }
+    if ENGLISH.load(Ordering::Relaxed) {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
 }
 
 /// Picks the Vietnamese or English text according to the chosen language.

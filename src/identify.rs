@@ -53,14 +53,20 @@ fn labelled_units(book: &Book, layout: &Layout) -> Vec<String> {
     for (index, header_row) in layout.found_sheets() {
         let sheet = &book.sheets[index];
         for row in 0..header_row.min(HEADING_ROWS) {
-            let cells: Vec<(u32, String)> = sheet.row(row).map(|(c, cell)| (c, clean(&cell.as_text()))).collect();
+            let cells: Vec<(u32, String)> = sheet
+                .row(row)
+                .map(|(c, cell)| (c, clean(&cell.as_text())))
+                .collect();
             for (i, (_, text)) in cells.iter().enumerate() {
                 let (head, tail) = text.split_once(':').unwrap_or((text.as_str(), ""));
                 if !LABELS.contains(&loose_key(head).as_str()) {
                     continue;
                 }
                 let value = if tail.trim().is_empty() {
-                    cells[i + 1..].iter().map(|(_, t)| t.clone()).find(|t| !t.is_empty())
+                    cells[i + 1..]
+                        .iter()
+                        .map(|(_, t)| t.clone())
+                        .find(|t| !t.is_empty())
                 } else {
                     Some(tail.trim().to_string())
                 };
@@ -83,12 +89,20 @@ fn heading_units(texts: &[String]) -> Vec<String> {
         .collect()
 }
 
-pub fn identify(book: &Book, layout: &Layout, registry: &Registry, file_stem: &str, configured: &Period) -> Identity {
+pub fn identify(
+    book: &Book,
+    layout: &Layout,
+    registry: &Registry,
+    file_stem: &str,
+    configured: &Period,
+) -> Identity {
     let mut identity = Identity::default();
     let texts = heading_texts(book, layout);
 
     let mut first_problem: Option<Finding> = None;
-    let candidates = labelled_units(book, layout).into_iter().chain(heading_units(&texts));
+    let candidates = labelled_units(book, layout)
+        .into_iter()
+        .chain(heading_units(&texts));
     for typed in candidates {
         match registry.match_name(&typed) {
             UnitMatch::Found(i) => {
@@ -96,15 +110,26 @@ pub fn identify(book: &Book, layout: &Layout, registry: &Registry, file_stem: &s
                 break;
             }
             UnitMatch::Ambiguous(units) => {
-                let names: Vec<String> = units.iter().map(|&i| registry.units[i].name.clone()).collect();
+                let names: Vec<String> = units
+                    .iter()
+                    .map(|&i| registry.units[i].name.clone())
+                    .collect();
                 first_problem.get_or_insert_with(|| {
-                    Finding::new(Code::UnitAmbiguous, messages::unit_ambiguous(&typed, &names)).value(typed.clone())
+                    Finding::new(
+                        Code::UnitAmbiguous,
+                        messages::unit_ambiguous(&typed, &names),
+                    )
+                    .value(typed.clone())
                 });
             }
             UnitMatch::Unknown { suggestions } => {
-                let names: Vec<String> = suggestions.iter().map(|&i| registry.units[i].name.clone()).collect();
+                let names: Vec<String> = suggestions
+                    .iter()
+                    .map(|&i| registry.units[i].name.clone())
+                    .collect();
                 first_problem.get_or_insert_with(|| {
-                    Finding::new(Code::UnitUnknown, messages::unit_unknown(&typed, &names)).value(typed.clone())
+                    Finding::new(Code::UnitUnknown, messages::unit_unknown(&typed, &names))
+                        .value(typed.clone())
                 });
             }
         }
@@ -114,13 +139,23 @@ pub fn identify(book: &Book, layout: &Layout, registry: &Registry, file_stem: &s
             (None, UnitMatch::Found(i)) => identity.unit = Some(i),
             (Some(problem), _) => identity.findings.push(problem),
             (None, UnitMatch::Ambiguous(units)) => {
-                let names: Vec<String> = units.iter().map(|&i| registry.units[i].name.clone()).collect();
-                identity
-                    .findings
-                    .push(Finding::new(Code::UnitAmbiguous, messages::unit_ambiguous(file_stem, &names)).value(file_stem));
+                let names: Vec<String> = units
+                    .iter()
+                    .map(|&i| registry.units[i].name.clone())
+                    .collect();
+                identity.findings.push(
+                    Finding::new(
+                        Code::UnitAmbiguous,
+                        messages::unit_ambiguous(file_stem, &names),
+                    )
+                    .value(file_stem),
+                );
             }
             (None, UnitMatch::Unknown { .. }) => {
-                identity.findings.push(Finding::new(Code::UnitUnidentified, messages::unit_unidentified()));
+                identity.findings.push(Finding::new(
+                    Code::UnitUnidentified,
+                    messages::unit_unidentified(),
+                ));
             }
         }
     }
@@ -129,17 +164,28 @@ pub fn identify(book: &Book, layout: &Layout, registry: &Registry, file_stem: &s
         .iter()
         .filter(|t| !is_signature_date(t))
         .find_map(|t| period_in_text(t))
-        .or_else(|| year_in_file_name(file_stem).map(Period::year).filter(|_| configured.kind == PeriodKind::Year));
+        .or_else(|| {
+            year_in_file_name(file_stem)
+                .map(Period::year)
+                .filter(|_| configured.kind == PeriodKind::Year)
+        });
     match stated {
         Some(p) if &p == configured => identity.period = Some(p),
         Some(p) => {
             identity.findings.push(
-                Finding::new(Code::PeriodMismatch, messages::period_mismatch(&p.label_vi(), &configured.label_vi())).value(p.id()),
+                Finding::new(
+                    Code::PeriodMismatch,
+                    messages::period_mismatch(&p, configured),
+                )
+                .value(p.id()),
             );
             identity.period = Some(p);
         }
         None => {
-            identity.findings.push(Finding::new(Code::PeriodMissing, messages::period_missing(&configured.label_vi())));
+            identity.findings.push(Finding::new(
+                Code::PeriodMissing,
+                messages::period_missing(configured),
+            ));
             identity.period = Some(configured.clone());
         }
     }
@@ -153,7 +199,10 @@ fn is_signature_date(text: &str) -> bool {
 }
 
 fn year_after(words: &[&str], at: usize) -> Option<i32> {
-    words.get(at).and_then(|w| w.parse::<i32>().ok()).filter(|y| (1990..=2100).contains(y))
+    words
+        .get(at)
+        .and_then(|w| w.parse::<i32>().ok())
+        .filter(|y| (1990..=2100).contains(y))
 }
 
 const ROMAN: [&str; 4] = ["i", "ii", "iii", "iv"];
@@ -169,18 +218,38 @@ pub fn period_in_text(text: &str) -> Option<Period> {
     let before = &words[..nam];
     if let Some(q) = before.iter().position(|w| *w == "quy") {
         let w = before.get(q + 1)?;
-        let part = ROMAN.iter().position(|r| r == w).map(|p| p as u32 + 1).or_else(|| w.parse().ok())?;
-        return (1..=4).contains(&part).then_some(Period { kind: PeriodKind::Quarter, year, part });
+        let part = ROMAN
+            .iter()
+            .position(|r| r == w)
+            .map(|p| p as u32 + 1)
+            .or_else(|| w.parse().ok())?;
+        return (1..=4).contains(&part).then_some(Period {
+            kind: PeriodKind::Quarter,
+            year,
+            part,
+        });
     }
     if let Some(t) = before.iter().rposition(|w| *w == "thang") {
         if before.ends_with(&["dau"]) {
-            return Some(Period { kind: PeriodKind::Half, year, part: 1 });
+            return Some(Period {
+                kind: PeriodKind::Half,
+                year,
+                part: 1,
+            });
         }
         if before.ends_with(&["cuoi"]) {
-            return Some(Period { kind: PeriodKind::Half, year, part: 2 });
+            return Some(Period {
+                kind: PeriodKind::Half,
+                year,
+                part: 2,
+            });
         }
         let month: u32 = before.get(t + 1)?.parse().ok()?;
-        return (1..=12).contains(&month).then_some(Period { kind: PeriodKind::Month, year, part: month });
+        return (1..=12).contains(&month).then_some(Period {
+            kind: PeriodKind::Month,
+            year,
+            part: month,
+        });
     }
     Some(Period::year(year))
 }
@@ -199,11 +268,26 @@ mod tests {
 
     #[test]
     fn periods_in_titles() {
-        assert_eq!(period_in_text("Kỳ báo cáo: Năm 2023"), Some(Period::year(2023)));
-        assert_eq!(period_in_text("BÁO CÁO KẾT QUẢ … NĂM 2022"), Some(Period::year(2022)));
-        assert_eq!(period_in_text("Quý II năm 2023").map(|p| p.id()), Some("2023-Q2".into()));
-        assert_eq!(period_in_text("6 tháng đầu năm 2023").map(|p| p.id()), Some("2023-H1".into()));
-        assert_eq!(period_in_text("Tháng 7 năm 2023").map(|p| p.id()), Some("2023-07".into()));
+        assert_eq!(
+            period_in_text("Kỳ báo cáo: Năm 2023"),
+            Some(Period::year(2023))
+        );
+        assert_eq!(
+            period_in_text("BÁO CÁO KẾT QUẢ … NĂM 2022"),
+            Some(Period::year(2022))
+        );
+        assert_eq!(
+            period_in_text("Quý II năm 2023").map(|p| p.id()),
+            Some("2023-Q2".into())
+        );
+        assert_eq!(
+            period_in_text("6 tháng đầu năm 2023").map(|p| p.id()),
+            Some("2023-H1".into())
+        );
+        assert_eq!(
+            period_in_text("Tháng 7 năm 2023").map(|p| p.id()),
+            Some("2023-07".into())
+        );
         assert_eq!(period_in_text("Quý V năm 2023"), None);
         assert_eq!(period_in_text("Đơn vị báo cáo"), None);
     }

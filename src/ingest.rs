@@ -256,17 +256,22 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, Finding> {
     if bytes.is_empty() {
         return Err(unreadable("empty file"));
     }
-    Err(Finding::new(Code::FileUnreadable, messages::not_a_spreadsheet()))
+    Err(Finding::new(
+        Code::FileUnreadable,
+        messages::not_a_spreadsheet(),
+    ))
 }
 
 /// Looks at the zip central directory before anything is inflated.
 fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(&format!("zip: {e}")))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&format!("zip: {e}")))?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         // Raw access reads the directory entry without inflating anything.
-        let Ok(entry) = archive.by_index_raw(i) else { continue };
+        let Ok(entry) = archive.by_index_raw(i) else {
+            continue;
+        };
         let (size, compressed) = (entry.size(), entry.compressed_size().max(1));
         let entry = entry.name().map(|n| n.to_string()).unwrap_or_default();
         total = total.saturating_add(size);
@@ -294,7 +299,12 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
 
 fn zip_names(bytes: &[u8]) -> Vec<String> {
     zip::ZipArchive::new(Cursor::new(bytes))
-        .map(|a| a.file_names().filter_map(Result::ok).map(|n| n.to_string()).collect())
+        .map(|a| {
+            a.file_names()
+                .filter_map(Result::ok)
+                .map(|n| n.to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -305,17 +315,34 @@ fn open(kind: Sniffed, bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding>
             let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
             if has("xl/workbook.xml") {
                 let macro_enabled = has("xl/vbaProject.bin");
-                read_xlsx(bytes, limits, if macro_enabled { Format::Xlsm } else { Format::Xlsx })
+                read_xlsx(
+                    bytes,
+                    limits,
+                    if macro_enabled {
+                        Format::Xlsm
+                    } else {
+                        Format::Xlsx
+                    },
+                )
             } else if has("xl/workbook.bin") {
                 read_xlsb(bytes, limits)
             } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
                 read_ods(bytes, limits)
-            } else if names.iter().any(|n| n.starts_with("word/") || n.starts_with("ppt/")) {
-                Err(Finding::new(Code::FileUnreadable, messages::not_a_spreadsheet()))
+            } else if names
+                .iter()
+                .any(|n| n.starts_with("word/") || n.starts_with("ppt/"))
+            {
+                Err(Finding::new(
+                    Code::FileUnreadable,
+                    messages::not_a_spreadsheet(),
+                ))
             } else if has("xl/workbook.xml") || names.iter().any(|n| n.contains("workbook")) {
                 Err(unsupported("Strict OOXML"))
             } else {
-                Err(Finding::new(Code::FileUnreadable, messages::not_a_spreadsheet()))
+                Err(Finding::new(
+                    Code::FileUnreadable,
+                    messages::not_a_spreadsheet(),
+                ))
             }
         }
         Sniffed::Ole => {
@@ -372,7 +399,10 @@ fn is_hidden(visible: SheetVisible) -> bool {
 }
 
 fn too_many_cells(sheet: &str, limit: u64) -> Finding {
-    Finding::new(Code::FileTooLarge, messages::file_too_large_cells(sheet, limit))
+    Finding::new(
+        Code::FileTooLarge,
+        messages::file_too_large_cells(sheet, limit),
+    )
 }
 
 fn read_xlsx(bytes: Vec<u8>, limits: &Limits, format: Format) -> Result<Book, Finding> {
@@ -406,7 +436,11 @@ fn read_xlsx(bytes: Vec<u8>, limits: &Limits, format: Format) -> Result<Book, Fi
     Ok(Book { format, sheets })
 }
 
-fn push_range(sheet: &mut Sheet, range: &calamine::Range<Data>, limits: &Limits) -> Result<(), Finding> {
+fn push_range(
+    sheet: &mut Sheet,
+    range: &calamine::Range<Data>,
+    limits: &Limits,
+) -> Result<(), Finding> {
     let mut count: u64 = 0;
     for (row, col, data) in range.used_cells() {
         count += 1;
@@ -434,11 +468,16 @@ fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
             .iter()
             .map(Merge::from)
             .collect();
-        let range = wb.worksheet_range(&meta.name).map_err(|e| unreadable(&e.to_string()))?;
+        let range = wb
+            .worksheet_range(&meta.name)
+            .map_err(|e| unreadable(&e.to_string()))?;
         push_range(&mut sheet, &range, limits)?;
         sheets.push(sheet);
     }
-    Ok(Book { format: Format::Xls, sheets })
+    Ok(Book {
+        format: Format::Xls,
+        sheets,
+    })
 }
 
 fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
@@ -450,11 +489,16 @@ fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     let mut sheets = Vec::new();
     for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
         let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        let range = wb.worksheet_range(&meta.name).map_err(|e| unreadable(&e.to_string()))?;
+        let range = wb
+            .worksheet_range(&meta.name)
+            .map_err(|e| unreadable(&e.to_string()))?;
         push_range(&mut sheet, &range, limits)?;
         sheets.push(sheet);
     }
-    Ok(Book { format: Format::Xlsb, sheets })
+    Ok(Book {
+        format: Format::Xlsb,
+        sheets,
+    })
 }
 
 fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
@@ -466,11 +510,16 @@ fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     let mut sheets = Vec::new();
     for meta in &metas {
         let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        let range = wb.worksheet_range(&meta.name).map_err(|e| unreadable(&e.to_string()))?;
+        let range = wb
+            .worksheet_range(&meta.name)
+            .map_err(|e| unreadable(&e.to_string()))?;
         push_range(&mut sheet, &range, limits)?;
         sheets.push(sheet);
     }
-    Ok(Book { format: Format::Ods, sheets })
+    Ok(Book {
+        format: Format::Ods,
+        sheets,
+    })
 }
 
 fn xlsx_error(e: calamine::XlsxError) -> Finding {
@@ -510,14 +559,21 @@ mod tests {
 
     #[test]
     fn html_saved_as_xls_is_unsupported() {
-        let err = parse_bytes(b"<html><table><tr><td>1</td></tr></table></html>".to_vec(), &Limits::default())
-            .unwrap_err();
+        let err = parse_bytes(
+            b"<html><table><tr><td>1</td></tr></table></html>".to_vec(),
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code, Code::FileUnsupported);
     }
 
     #[test]
     fn biff4_is_unsupported() {
-        let err = parse_bytes(vec![0x09, 0x04, 0x06, 0x00, 0, 0, 0x10, 0], &Limits::default()).unwrap_err();
+        let err = parse_bytes(
+            vec![0x09, 0x04, 0x06, 0x00, 0, 0, 0x10, 0],
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code, Code::FileUnsupported);
     }
 

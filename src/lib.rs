@@ -59,38 +59,71 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             ReportFormat::Json => eprint!("{summary}"),
         }
     }
-    Ok(if result.has_errors() { Outcome::Findings } else { Outcome::Clean })
+    Ok(if result.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// Where the outputs are and the headline figures of the consolidating unit.
-fn build_summary(c: &consolidate::Consolidated, written: &[std::path::PathBuf], config: &Config) -> String {
+fn build_summary(
+    c: &consolidate::Consolidated,
+    written: &[std::path::PathBuf],
+    config: &Config,
+) -> String {
     use crate::frame::{Out, get};
     let vi = config.lang == finding::Lang::Vi;
     let mut out = String::new();
-    out.push_str(if vi { "\nĐã ghi kết quả:\n" } else { "\nOutputs written:\n" });
+    out.push_str(if vi {
+        "\nĐã ghi kết quả:\n"
+    } else {
+        "\nOutputs written:\n"
+    });
     for path in written {
         out.push_str(&format!("  {}\n", config.display_path(path)));
     }
     let total = config.registry.units.len();
     out.push_str(&if vi {
-        format!("\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n", config.consolidating.name, c.reporting, total)
+        format!(
+            "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
+            config.consolidating.name, c.reporting, total
+        )
     } else {
-        format!("\nConsolidated figures of {} ({} / {} units reporting):\n", config.consolidating.name, c.reporting, total)
+        format!(
+            "\nConsolidated figures of {} ({} / {} units reporting):\n",
+            config.consolidating.name, c.reporting, total
+        )
     });
     let df = &c.indicators;
     for i in 0..df.height() {
         if get(df, "unit_code", i) != Out::Text(config.consolidating.code.clone()) {
             continue;
         }
-        let Out::Text(id) = get(df, "indicator_id", i) else { continue };
-        let Some(ind) = config.schema.indicators.iter().find(|x| x.id.get_ref() == &id) else { continue };
-        let label = if vi { ind.label.as_str() } else { ind.label_en.as_deref().unwrap_or(&ind.label) };
+        let Out::Text(id) = get(df, "indicator_id", i) else {
+            continue;
+        };
+        let Some(ind) = config
+            .schema
+            .indicators
+            .iter()
+            .find(|x| x.id.get_ref() == &id)
+        else {
+            continue;
+        };
+        let label = if vi {
+            ind.label.as_str()
+        } else {
+            ind.label_en.as_deref().unwrap_or(&ind.label)
+        };
         let display = match get(df, "display", i) {
             Out::Text(t) => t,
             _ => "—".to_string(),
         };
         let rate = match (ind.display, get(df, "value", i)) {
-            (schema::Display::Ratio, Out::Num(v)) => format!(" ({}%)", values::format_number((v * 10.0).round() / 10.0)),
+            (schema::Display::Ratio, Out::Num(v)) => {
+                format!(" ({}%)", values::format_number((v * 10.0).round() / 10.0))
+            }
             _ => String::new(),
         };
         out.push_str(&format!("  {label}: {display}{rate}\n"));

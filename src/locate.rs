@@ -63,7 +63,10 @@ pub fn header_hit(text: &str, candidates: &[String]) -> bool {
         && candidates.iter().any(|c| {
             let ck = label_key(c);
             let cl = loose_key(c);
-            key == ck || key.starts_with(&format!("{ck} ")) || loose == cl || loose.starts_with(&format!("{cl} "))
+            key == ck
+                || key.starts_with(&format!("{ck} "))
+                || loose == cl
+                || loose.starts_with(&format!("{cl} "))
         })
 }
 
@@ -113,7 +116,8 @@ fn match_form_row(label: &str, code: &str, fields: &[FieldDef], taken: &[bool]) 
         return tier1;
     }
     let tier2 = (0..fields.len()).filter(free).find(|&i| {
-        label_variants(&fields[i]).any(|v| loose_key(v) == loose || loose_key(&without_parentheses(v)) == loose_np)
+        label_variants(&fields[i])
+            .any(|v| loose_key(v) == loose || loose_key(&without_parentheses(v)) == loose_np)
     });
     if tier2.is_some() {
         return tier2;
@@ -137,10 +141,15 @@ fn match_form_row(label: &str, code: &str, fields: &[FieldDef], taken: &[bool]) 
         return None;
     }
     // A retyped label with a typo or two.
-    let mut scored: Vec<(f64, usize)> = (0..fields.len()).filter(free).map(|i| (similarity(i), i)).collect();
+    let mut scored: Vec<(f64, usize)> = (0..fields.len())
+        .filter(free)
+        .map(|i| (similarity(i), i))
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     match scored.as_slice() {
-        [(best, i), rest @ ..] if *best >= 0.93 && rest.first().is_none_or(|(s, _)| s < best) => Some(*i),
+        [(best, i), rest @ ..] if *best >= 0.93 && rest.first().is_none_or(|(s, _)| s < best) => {
+            Some(*i)
+        }
         _ => None,
     }
 }
@@ -155,19 +164,28 @@ struct FormHeader {
 fn first_col_hit(sheet: &Sheet, row: u32, candidates: &[String], except: &[u32]) -> Option<u32> {
     sheet
         .row(row)
-        .find(|(c, cell)| !except.contains(c) && matches!(cell, Cell::Text(t) if header_hit(t, candidates)))
+        .find(|(c, cell)| {
+            !except.contains(c) && matches!(cell, Cell::Text(t) if header_hit(t, candidates))
+        })
         .map(|(c, _)| c)
 }
 
 fn find_form_header(sheet: &Sheet, def: &SheetDef) -> Option<FormHeader> {
     let cols = &def.columns;
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
-        let Some(label_col) = first_col_hit(sheet, row, &cols.label, &[]) else { continue };
+        let Some(label_col) = first_col_hit(sheet, row, &cols.label, &[]) else {
+            continue;
+        };
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
             if let Some(value_col) = first_col_hit(sheet, value_row, &cols.value, &[label_col]) {
                 let code_col = first_col_hit(sheet, row, &cols.code, &[label_col, value_col]);
-                return Some(FormHeader { row: value_row, code_col, label_col, value_col });
+                return Some(FormHeader {
+                    row: value_row,
+                    code_col,
+                    label_col,
+                    value_col,
+                });
             }
         }
     }
@@ -184,7 +202,11 @@ fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
 /// Counts how many field labels appear anywhere in the sheet's first rows,
 /// to recognise a sheet whose header was mangled.
 fn label_hits(sheet: &Sheet, def: &SheetDef) -> usize {
-    let keys: Vec<String> = def.fields.iter().map(|f| loose_key(&without_parentheses(&f.label))).collect();
+    let keys: Vec<String> = def
+        .fields
+        .iter()
+        .map(|f| loose_key(&without_parentheses(&f.label)))
+        .collect();
     let mut found = vec![false; keys.len()];
     for row in 0..sheet.row_end().min(200) {
         for (_, cell) in sheet.row(row) {
@@ -200,7 +222,9 @@ fn label_hits(sheet: &Sheet, def: &SheetDef) -> usize {
 }
 
 fn title_hit(sheet: &Sheet, def: &SheetDef) -> bool {
-    let Some(title) = &def.title else { return false };
+    let Some(title) = &def.title else {
+        return false;
+    };
     let want = loose_key(title);
     (0..HEADER_SEARCH_ROWS.min(sheet.row_end())).any(|r| {
         sheet
@@ -211,7 +235,9 @@ fn title_hit(sheet: &Sheet, def: &SheetDef) -> bool {
 
 fn name_hit(sheet: &Sheet, def: &SheetDef) -> bool {
     let name = loose_key(&sheet.name);
-    std::iter::once(&def.name).chain(&def.aliases).any(|n| loose_key(n) == name)
+    std::iter::once(&def.name)
+        .chain(&def.aliases)
+        .any(|n| loose_key(n) == name)
 }
 
 struct ListHeader {
@@ -227,10 +253,12 @@ fn find_list_header(sheet: &Sheet, def: &SheetDef) -> Option<ListHeader> {
         let mut last_row = row;
         for field in &def.fields {
             let labels: Vec<String> = label_variants(field).cloned().collect();
-            let hit = first_col_hit(sheet, row, &labels, &used).map(|c| (c, row)).or_else(|| {
-                // Sub-headers under a merged group header.
-                first_col_hit(sheet, row + 1, &labels, &used).map(|c| (c, row + 1))
-            });
+            let hit = first_col_hit(sheet, row, &labels, &used)
+                .map(|c| (c, row))
+                .or_else(|| {
+                    // Sub-headers under a merged group header.
+                    first_col_hit(sheet, row + 1, &labels, &used).map(|c| (c, row + 1))
+                });
             if let Some((c, r)) = hit {
                 cols.insert(field.id().to_string(), c);
                 used.push(c);
@@ -239,7 +267,10 @@ fn find_list_header(sheet: &Sheet, def: &SheetDef) -> Option<ListHeader> {
         }
         let better = best.as_ref().is_none_or(|b| cols.len() > b.cols.len());
         if better && !cols.is_empty() {
-            best = Some(ListHeader { row: last_row, cols });
+            best = Some(ListHeader {
+                row: last_row,
+                cols,
+            });
         }
     }
     best.filter(|b| b.cols.len() * 2 >= def.fields.len() && b.cols.len() >= 2.min(def.fields.len()))
@@ -251,20 +282,36 @@ fn ends_list(sheet: &Sheet, row: u32) -> bool {
         let Cell::Text(t) = cell else { return false };
         let k = loose_key(t);
         const MARKERS: [&str; 9] = [
-            "nguoi lap", "thu truong", "chu tich", "tm uy ban", "tm ubnd", "xac nhan", "ky ten", "tong cong", "cong",
+            "nguoi lap",
+            "thu truong",
+            "chu tich",
+            "tm uy ban",
+            "tm ubnd",
+            "xac nhan",
+            "ky ten",
+            "tong cong",
+            "cong",
         ];
-        MARKERS.iter().any(|m| k == *m || k.starts_with(&format!("{m} ")))
+        MARKERS
+            .iter()
+            .any(|m| k == *m || k.starts_with(&format!("{m} ")))
             || (k.contains("ngay") && k.contains("thang") && k.contains("nam"))
     })
 }
 
 /// "(1) (2) (3)" or "1 2 3" under a header: a column-numbering row.
 fn is_numbering_row(sheet: &Sheet, row: u32) -> bool {
-    let cells: Vec<String> = sheet.row(row).map(|(_, c)| clean(&c.as_text())).filter(|t| !t.is_empty()).collect();
+    let cells: Vec<String> = sheet
+        .row(row)
+        .map(|(_, c)| clean(&c.as_text()))
+        .filter(|t| !t.is_empty())
+        .collect();
     cells.len() >= 3
         && cells.iter().all(|t| {
             let inner = t.trim_start_matches('(').trim_end_matches(')');
-            !inner.is_empty() && inner.len() <= 2 && inner.chars().all(|c| c.is_ascii_alphanumeric())
+            !inner.is_empty()
+                && inner.len() <= 2
+                && inner.chars().all(|c| c.is_ascii_alphanumeric())
         })
         && cells.iter().any(|t| t.starts_with('('))
 }
@@ -294,7 +341,10 @@ fn score(sheet: &Sheet, def: &SheetDef) -> usize {
     if !header && hits == 0 && !title_hit(sheet, def) {
         return 0;
     }
-    10 * usize::from(header) + 5 * usize::from(title_hit(sheet, def)) + 3 * usize::from(name_hit(sheet, def)) + hits
+    10 * usize::from(header)
+        + 5 * usize::from(title_hit(sheet, def))
+        + 3 * usize::from(name_hit(sheet, def))
+        + hits
 }
 
 /// Finds the schema's sheets in the book. Returns their places and the
@@ -308,13 +358,22 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         // Visible sheets first; a hidden one only when it is the only match.
         let best = (0..book.sheets.len())
             .filter(|&i| !taken[i])
-            .map(|i| (!book.sheets[i].hidden, score(&book.sheets[i], def), std::cmp::Reverse(i)))
+            .map(|i| {
+                (
+                    !book.sheets[i].hidden,
+                    score(&book.sheets[i], def),
+                    std::cmp::Reverse(i),
+                )
+            })
             .filter(|(_, s, _)| *s > 0)
             .max()
             .map(|(_, _, std::cmp::Reverse(i))| i);
         let Some(sheet_index) = best else {
             if def.required {
-                findings.push(Finding::new(Code::SheetMissing, messages::sheet_missing(&def.name)));
+                findings.push(Finding::new(
+                    Code::SheetMissing,
+                    messages::sheet_missing(&def.name),
+                ));
             }
             continue;
         };
@@ -323,19 +382,37 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         let sheet = &book.sheets[sheet_index];
         match def.kind {
             SheetKind::Form => match find_form_header(sheet, def) {
-                Some(header) => layout.forms.push(place_form(sheet, sheet_index, def_index, def, &header, &mut findings)),
+                Some(header) => layout.forms.push(place_form(
+                    sheet,
+                    sheet_index,
+                    def_index,
+                    def,
+                    &header,
+                    &mut findings,
+                )),
                 None => findings.push(header_missing(sheet, def)),
             },
             SheetKind::List => match find_list_header(sheet, def) {
                 Some(header) => {
                     for field in &def.fields {
                         if !header.cols.contains_key(field.id()) {
-                            let severity = if field.required { crate::finding::Severity::Error } else { crate::finding::Severity::Warning };
+                            let severity = if field.required {
+                                crate::finding::Severity::Error
+                            } else {
+                                crate::finding::Severity::Warning
+                            };
                             findings.push(
-                                Finding::new(Code::ColumnMissing, messages::column_missing(&field.label))
-                                    .at(Location { sheet: sheet.name.clone(), row: Some(header.row), col: None })
-                                    .field(field.id())
-                                    .severity(severity),
+                                Finding::new(
+                                    Code::ColumnMissing,
+                                    messages::column_missing(&field.label),
+                                )
+                                .at(Location {
+                                    sheet: sheet.name.clone(),
+                                    row: Some(header.row),
+                                    col: None,
+                                })
+                                .field(field.id())
+                                .severity(severity),
                             );
                         }
                     }
@@ -354,7 +431,10 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     if !any_found {
         return (
             Layout::default(),
-            vec![Finding::new(Code::TemplateUnrecognized, messages::template_unrecognized(&schema.title))],
+            vec![Finding::new(
+                Code::TemplateUnrecognized,
+                messages::template_unrecognized(&schema.title),
+            )],
         );
     }
     (layout, findings)
@@ -365,7 +445,11 @@ fn header_missing(sheet: &Sheet, def: &SheetDef) -> Finding {
         SheetKind::Form => vec![def.columns.label[0].clone(), def.columns.value[0].clone()],
         SheetKind::List => def.fields.iter().map(|f| f.label.clone()).collect(),
     };
-    Finding::new(Code::HeaderMissing, messages::header_missing(&sheet.name, &expected)).at(Location::sheet(&sheet.name))
+    Finding::new(
+        Code::HeaderMissing,
+        messages::header_missing(&sheet.name, &expected),
+    )
+    .at(Location::sheet(&sheet.name))
 }
 
 fn place_form(
@@ -379,7 +463,10 @@ fn place_form(
     let mut taken = vec![false; def.fields.len()];
     let mut rows = HashMap::new();
     for row in header.row + 1..sheet.row_end() {
-        let code = header.code_col.map(|c| normalize_code(&cell_text(sheet, row, c))).unwrap_or_default();
+        let code = header
+            .code_col
+            .map(|c| normalize_code(&cell_text(sheet, row, c)))
+            .unwrap_or_default();
         let mut label = cell_text(sheet, row, header.label_col);
         if label.is_empty() {
             // The label may sit in another column when the form was retyped.
@@ -406,7 +493,13 @@ fn place_form(
             );
         }
     }
-    FormPlace { def: def_index, sheet: sheet_index, header_row: header.row, value_col: header.value_col, rows }
+    FormPlace {
+        def: def_index,
+        sheet: sheet_index,
+        header_row: header.row,
+        value_col: header.value_col,
+        rows,
+    }
 }
 
 #[cfg(test)]
@@ -432,6 +525,9 @@ mod tests {
 
     #[test]
     fn parentheses() {
-        assert_eq!(without_parentheses("Có tệ nạn (Có/Không)").trim(), "Có tệ nạn");
+        assert_eq!(
+            without_parentheses("Có tệ nạn (Có/Không)").trim(),
+            "Có tệ nạn"
+        );
     }
 }

@@ -15,9 +15,27 @@ fn main() -> ExitCode {
                 tonghop::finding::Lang::Vi => "lỗi",
                 tonghop::finding::Lang::En => "error",
             };
-            eprintln!("tonghop: {label}: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("  {cause}");
+            // Library errors (polars in particular) can be long and repeat
+            // their causes: show each distinct cause's first line.
+            let mut shown: Vec<String> = Vec::new();
+            for cause in error.chain() {
+                let line = cause
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                if !line.is_empty() && !shown.contains(&line) {
+                    shown.push(line);
+                }
+            }
+            eprintln!(
+                "tonghop: {label}: {}",
+                shown.first().map(String::as_str).unwrap_or_default()
+            );
+            for line in shown.iter().skip(1) {
+                eprintln!("  {line}");
             }
             ExitCode::from(2)
         }

@@ -3,6 +3,7 @@
 //! Messages say what is wrong and what the commune officer should do.
 
 use crate::finding::Msg;
+use crate::period::Period;
 use crate::schema::{Choice, FieldDef, FieldType};
 use crate::values::Leniency;
 
@@ -12,8 +13,12 @@ fn mib(bytes: u64) -> String {
 
 pub fn file_unreadable(detail: &str) -> Msg {
     Msg::new(
-        format!("Không đọc được tệp: tệp bị hỏng hoặc bị cắt cụt ({detail}). Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi gửi lại."),
-        format!("The file cannot be read: it is corrupt or truncated ({detail}). Open it in Excel, save it as .xlsx and send it again."),
+        format!(
+            "Không đọc được tệp: tệp bị hỏng hoặc bị cắt cụt ({detail}). Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi gửi lại."
+        ),
+        format!(
+            "The file cannot be read: it is corrupt or truncated ({detail}). Open it in Excel, save it as .xlsx and send it again."
+        ),
     )
 }
 
@@ -26,7 +31,9 @@ pub fn not_a_spreadsheet() -> Msg {
 
 pub fn file_unsupported(kind: &str) -> Msg {
     Msg::new(
-        format!("Định dạng {kind} không được hỗ trợ. Hãy mở tệp bằng Excel và lưu lại thành .xlsx."),
+        format!(
+            "Định dạng {kind} không được hỗ trợ. Hãy mở tệp bằng Excel và lưu lại thành .xlsx."
+        ),
         format!("The {kind} format is not supported. Open the file in Excel and save it as .xlsx."),
     )
 }
@@ -41,21 +48,37 @@ pub fn file_encrypted() -> Msg {
 pub fn file_too_large_bytes(size: u64, limit: u64) -> Msg {
     Msg::new(
         format!("Tệp quá lớn ({}), vượt giới hạn {}.", mib(size), mib(limit)),
-        format!("The file is too large ({}), over the {} limit.", mib(size), mib(limit)),
+        format!(
+            "The file is too large ({}), over the {} limit.",
+            mib(size),
+            mib(limit)
+        ),
     )
 }
 
 pub fn file_too_large_entry(entry: &str, size: u64, limit: u64) -> Msg {
     Msg::new(
-        format!("Tệp khi giải nén quá lớn (“{entry}”: {}), vượt giới hạn {}.", mib(size), mib(limit)),
-        format!("The file expands too much (“{entry}”: {}), over the {} limit.", mib(size), mib(limit)),
+        format!(
+            "Tệp khi giải nén quá lớn (“{entry}”: {}), vượt giới hạn {}.",
+            mib(size),
+            mib(limit)
+        ),
+        format!(
+            "The file expands too much (“{entry}”: {}), over the {} limit.",
+            mib(size),
+            mib(limit)
+        ),
     )
 }
 
 pub fn file_too_large_ratio(entry: &str, ratio: u64, limit: u64) -> Msg {
     Msg::new(
-        format!("Tệp có tỷ lệ nén bất thường (“{entry}”: {ratio}:1, giới hạn {limit}:1), có thể là tệp độc hại."),
-        format!("The file has an abnormal compression ratio (“{entry}”: {ratio}:1, limit {limit}:1); it may be hostile."),
+        format!(
+            "Tệp có tỷ lệ nén bất thường (“{entry}”: {ratio}:1, giới hạn {limit}:1), có thể là tệp độc hại."
+        ),
+        format!(
+            "The file has an abnormal compression ratio (“{entry}”: {ratio}:1, limit {limit}:1); it may be hostile."
+        ),
     )
 }
 
@@ -68,8 +91,12 @@ pub fn file_too_large_cells(sheet: &str, limit: u64) -> Msg {
 
 pub fn template_unrecognized(title: &str) -> Msg {
     Msg::new(
-        format!("Không nhận ra biểu mẫu “{title}” trong tệp: không trang nào có các dòng tiêu đề cột hay chỉ tiêu của biểu. Hãy dùng đúng mẫu báo cáo."),
-        format!("The form “{title}” was not found in the file: no sheet has its column headers or items. Use the report template."),
+        format!(
+            "Không nhận ra biểu mẫu “{title}” trong tệp: không trang nào có các dòng tiêu đề cột hay chỉ tiêu của biểu. Hãy dùng đúng mẫu báo cáo."
+        ),
+        format!(
+            "The form “{title}” was not found in the file: no sheet has its column headers or items. Use the report template."
+        ),
     )
 }
 
@@ -83,8 +110,12 @@ pub fn sheet_missing(name: &str) -> Msg {
 pub fn header_missing(sheet: &str, expected: &[String]) -> Msg {
     let list = expected.join(" | ");
     Msg::new(
-        format!("Trang “{sheet}”: không tìm thấy dòng tiêu đề cột ({list}). Hãy giữ nguyên dòng tiêu đề của mẫu."),
-        format!("Sheet “{sheet}”: the column header row ({list}) was not found. Keep the template's header row."),
+        format!(
+            "Trang “{sheet}”: không tìm thấy dòng tiêu đề cột ({list}). Hãy giữ nguyên dòng tiêu đề của mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: the column header row ({list}) was not found. Keep the template's header row."
+        ),
     )
 }
 
@@ -96,10 +127,20 @@ pub fn column_missing(label: &str) -> Msg {
 }
 
 pub fn field_missing(field: &FieldDef) -> Msg {
-    let code = field.code.as_deref().map(|c| format!("{c}. ")).unwrap_or_default();
+    let code = field
+        .code
+        .as_deref()
+        .map(|c| format!("{c}. "))
+        .unwrap_or_default();
     Msg::new(
-        format!("Không tìm thấy dòng chỉ tiêu “{code}{}”. Hãy bổ sung dòng này theo mẫu.", field.label),
-        format!("The row “{code}{}” was not found. Add it as in the template.", field.label_in(crate::finding::Lang::En)),
+        format!(
+            "Không tìm thấy dòng chỉ tiêu “{code}{}”. Hãy bổ sung dòng này theo mẫu.",
+            field.label
+        ),
+        format!(
+            "The row “{code}{}” was not found. Add it as in the template.",
+            field.label_in(crate::finding::Lang::En)
+        ),
     )
 }
 
@@ -115,7 +156,10 @@ pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
         (String::new(), String::new())
     } else {
         let names = suggestions.join(", ");
-        (format!(" Có phải: {names}?"), format!(" Did you mean: {names}?"))
+        (
+            format!(" Có phải: {names}?"),
+            format!(" Did you mean: {names}?"),
+        )
     };
     Msg::new(
         format!("Đơn vị “{typed}” không có trong danh sách đơn vị của huyện.{vi}"),
@@ -126,22 +170,36 @@ pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
 pub fn unit_ambiguous(typed: &str, names: &[String]) -> Msg {
     let names = names.join(", ");
     Msg::new(
-        format!("Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên xã, thị trấn."),
+        format!(
+            "Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên xã, thị trấn."
+        ),
         format!("The unit name “{typed}” matches several units ({names}). Write the full name."),
     )
 }
 
-pub fn period_missing(assumed: &str) -> Msg {
+pub fn period_missing(assumed: &Period) -> Msg {
     Msg::new(
-        format!("Tệp không ghi kỳ báo cáo; coi như kỳ {assumed}."),
-        format!("The file states no reporting period; {assumed} is assumed."),
+        format!(
+            "Tệp không ghi kỳ báo cáo; coi như kỳ {}.",
+            assumed.label_vi()
+        ),
+        format!(
+            "The file states no reporting period; {} is assumed.",
+            assumed.label_en()
+        ),
     )
 }
 
-pub fn period_mismatch(found: &str, expected: &str) -> Msg {
+pub fn period_mismatch(found: &Period, expected: &Period) -> Msg {
+    let (fv, ev) = (found.label_vi(), expected.label_vi());
+    let (fe, ee) = (found.label_en(), expected.label_en());
     Msg::new(
-        format!("Tệp ghi kỳ báo cáo {found}, trong khi đang tổng hợp kỳ {expected}. Hãy gửi đúng báo cáo kỳ {expected}."),
-        format!("The file states the period {found}, but {expected} is being consolidated. Send the {expected} report."),
+        format!(
+            "Tệp ghi kỳ báo cáo {fv}, trong khi đang tổng hợp kỳ {ev}. Hãy gửi đúng báo cáo kỳ {ev}."
+        ),
+        format!(
+            "The file states the period {fe}, but {ee} is being consolidated. Send the {ee} report."
+        ),
     )
 }
 
@@ -155,7 +213,10 @@ pub fn duplicate_submission(newer: &str) -> Msg {
 /// "Ô D14 (Số băng rôn, khẩu hiệu…)" — the prefix every cell message starts with.
 pub fn cell_prefix(cell: &str, label: &str) -> (String, String) {
     let short = shorten(label, 40);
-    (format!("Ô {cell} ({short})"), format!("Cell {cell} ({short})"))
+    (
+        format!("Ô {cell} ({short})"),
+        format!("Cell {cell} ({short})"),
+    )
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -163,7 +224,10 @@ fn shorten(s: &str, max: usize) -> String {
         return s.to_string();
     }
     let cut: String = s.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).trim_end_matches([',', ' ']);
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(head, _)| head)
+        .trim_end_matches([',', ' ']);
     format!("{cut}…")
 }
 
@@ -173,41 +237,78 @@ fn cell_msg(cell: &str, label: &str, vi: String, en: String) -> Msg {
 }
 
 fn expected(ty: FieldType, choices: &[Choice]) -> (String, String) {
-    let names = choices.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ");
+    let names = choices
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     match ty {
         FieldType::Integer => ("số nguyên".into(), "a whole number".into()),
         FieldType::Number => ("số".into(), "a number".into()),
         FieldType::Text => ("chữ".into(), "text".into()),
-        FieldType::YesNo => ("“Có” hoặc “Không”".into(), "“Có” (yes) or “Không” (no)".into()),
+        FieldType::YesNo => (
+            "“Có” hoặc “Không”".into(),
+            "“Có” (yes) or “Không” (no)".into(),
+        ),
         FieldType::Date => ("ngày dạng dd/mm/yyyy".into(), "a date as dd/mm/yyyy".into()),
         FieldType::Choice => (format!("một trong: {names}"), format!("one of: {names}")),
     }
 }
 
 pub fn value_required(cell: &str, label: &str) -> Msg {
-    cell_msg(cell, label, "chưa nhập số liệu (bắt buộc). Nếu bằng 0, hãy ghi 0.".into(), "is blank but required. Write 0 if the figure is zero.".into())
+    cell_msg(
+        cell,
+        label,
+        "chưa nhập số liệu (bắt buộc). Nếu bằng 0, hãy ghi 0.".into(),
+        "is blank but required. Write 0 if the figure is zero.".into(),
+    )
 }
 
 pub fn value_required_when(cell: &str, label: &str) -> Msg {
-    cell_msg(cell, label, "cần nhập vì các ô khác trong dòng này đòi hỏi.".into(), "is required by the other cells of this row.".into())
+    cell_msg(
+        cell,
+        label,
+        "cần nhập vì các ô khác trong dòng này đòi hỏi.".into(),
+        "is required by the other cells of this row.".into(),
+    )
 }
 
 pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
-    cell_msg(cell, &field.label, format!("cần nhập {vi}, đang ghi “{seen}”"), format!("expected {en}, found “{seen}”"))
+    cell_msg(
+        cell,
+        &field.label,
+        format!("cần nhập {vi}, đang ghi “{seen}”"),
+        format!("expected {en}, found “{seen}”"),
+    )
 }
 
 pub fn below_minimum(cell: &str, label: &str, min: &str, seen: &str) -> Msg {
-    cell_msg(cell, label, format!("giá trị {seen} nhỏ hơn mức tối thiểu {min}"), format!("{seen} is below the minimum {min}"))
+    cell_msg(
+        cell,
+        label,
+        format!("giá trị {seen} nhỏ hơn mức tối thiểu {min}"),
+        format!("{seen} is below the minimum {min}"),
+    )
 }
 
 pub fn above_maximum(cell: &str, label: &str, max: &str, seen: &str) -> Msg {
-    cell_msg(cell, label, format!("giá trị {seen} lớn hơn mức tối đa {max}"), format!("{seen} is above the maximum {max}"))
+    cell_msg(
+        cell,
+        label,
+        format!("giá trị {seen} lớn hơn mức tối đa {max}"),
+        format!("{seen} is above the maximum {max}"),
+    )
 }
 
 pub fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
-    cell_msg(cell, &field.label, format!("“{seen}” không hợp lệ, cần chọn {vi}"), format!("“{seen}” is not allowed, choose {en}"))
+    cell_msg(
+        cell,
+        &field.label,
+        format!("“{seen}” không hợp lệ, cần chọn {vi}"),
+        format!("“{seen}” is not allowed, choose {en}"),
+    )
 }
 
 pub fn not_unique(cell: &str, label: &str, seen: &str, first_cell: &str) -> Msg {
@@ -220,7 +321,12 @@ pub fn not_unique(cell: &str, label: &str, seen: &str, first_cell: &str) -> Msg 
 }
 
 pub fn invalid_format(cell: &str, label: &str, seen: &str, what_vi: &str, what_en: &str) -> Msg {
-    cell_msg(cell, label, format!("“{seen}” không phải {what_vi}"), format!("“{seen}” is not {what_en}"))
+    cell_msg(
+        cell,
+        label,
+        format!("“{seen}” không phải {what_vi}"),
+        format!("“{seen}” is not {what_en}"),
+    )
 }
 
 pub fn formula_error(cell: &str, label: &str, error: &str) -> Msg {
@@ -237,7 +343,9 @@ pub fn formula_uncached(cell: &str, label: &str, formula: &str) -> Msg {
         cell,
         label,
         format!("công thức “={formula}” chưa được tính; hãy mở tệp bằng Excel, lưu lại rồi gửi"),
-        format!("the formula “={formula}” has no stored result; open the file in Excel, save it and send it again"),
+        format!(
+            "the formula “={formula}” has no stored result; open the file in Excel, save it and send it again"
+        ),
     )
 }
 
@@ -245,14 +353,33 @@ pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency
     let (vi, en) = match how {
         Leniency::NumberAsText => ("số đang ghi dạng chữ", "a number typed as text"),
         Leniency::DashAsZero => ("dấu “-” được hiểu là 0", "“-” read as 0"),
-        Leniency::YesNoSpelling => ("cách ghi Có/Không khác mẫu", "a non-standard yes/no spelling"),
-        Leniency::DateSpelling => ("ngày không ghi theo dạng dd/mm/yyyy", "a date not written as dd/mm/yyyy"),
+        Leniency::YesNoSpelling => (
+            "cách ghi Có/Không khác mẫu",
+            "a non-standard yes/no spelling",
+        ),
+        Leniency::DateSpelling => (
+            "ngày không ghi theo dạng dd/mm/yyyy",
+            "a date not written as dd/mm/yyyy",
+        ),
         Leniency::DateFromNumber => ("ngày đang ghi dạng số", "a date stored as a number"),
-        Leniency::ChoiceSpelling => ("cách ghi khác với danh mục", "a spelling different from the list"),
+        Leniency::ChoiceSpelling => (
+            "cách ghi khác với danh mục",
+            "a spelling different from the list",
+        ),
     };
-    cell_msg(cell, label, format!("“{seen}” được đọc là {read_as} ({vi})"), format!("“{seen}” read as {read_as} ({en})"))
+    cell_msg(
+        cell,
+        label,
+        format!("“{seen}” được đọc là {read_as} ({vi})"),
+        format!("“{seen}” read as {read_as} ({en})"),
+    )
 }
 
 pub fn date_outside_period(cell: &str, label: &str, seen: &str, period: &str) -> Msg {
-    cell_msg(cell, label, format!("ngày {seen} nằm ngoài kỳ báo cáo {period}"), format!("the date {seen} is outside the period {period}"))
+    cell_msg(
+        cell,
+        label,
+        format!("ngày {seen} nằm ngoài kỳ báo cáo {period}"),
+        format!("the date {seen} is outside the period {period}"),
+    )
 }

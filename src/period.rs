@@ -28,7 +28,11 @@ const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
 
 impl Period {
     pub fn year(year: i32) -> Period {
-        Period { kind: PeriodKind::Year, year, part: 0 }
+        Period {
+            kind: PeriodKind::Year,
+            year,
+            part: 0,
+        }
     }
 
     /// "2023", "2023-H1", "2023-Q3", "2023-07", according to the schema's kind.
@@ -39,7 +43,10 @@ impl Period {
             PeriodKind::Quarter => "YYYY-Q1 … YYYY-Q4",
             PeriodKind::Month => "YYYY-MM (2023-07)",
         };
-        let err = || PeriodError { text: text.to_string(), expected };
+        let err = || PeriodError {
+            text: text.to_string(),
+            expected,
+        };
         let t = text.trim().to_ascii_uppercase();
         let (year_text, rest) = t.split_at(t.len().min(4));
         let year: i32 = year_text.parse().map_err(|_| err())?;
@@ -48,9 +55,21 @@ impl Period {
         }
         let part = match (kind, rest) {
             (PeriodKind::Year, "") => 0,
-            (PeriodKind::Half, r) => r.strip_prefix("-H").and_then(|p| p.parse().ok()).filter(|p| (1..=2).contains(p)).ok_or_else(err)?,
-            (PeriodKind::Quarter, r) => r.strip_prefix("-Q").and_then(|p| p.parse().ok()).filter(|p| (1..=4).contains(p)).ok_or_else(err)?,
-            (PeriodKind::Month, r) => r.strip_prefix('-').and_then(|p| p.parse().ok()).filter(|p| (1..=12).contains(p)).ok_or_else(err)?,
+            (PeriodKind::Half, r) => r
+                .strip_prefix("-H")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| (1..=2).contains(p))
+                .ok_or_else(err)?,
+            (PeriodKind::Quarter, r) => r
+                .strip_prefix("-Q")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| (1..=4).contains(p))
+                .ok_or_else(err)?,
+            (PeriodKind::Month, r) => r
+                .strip_prefix('-')
+                .and_then(|p| p.parse().ok())
+                .filter(|p| (1..=12).contains(p))
+                .ok_or_else(err)?,
             _ => return Err(err()),
         };
         Ok(Period { kind, year, part })
@@ -72,8 +91,50 @@ impl Period {
             PeriodKind::Year => format!("Năm {}", self.year),
             PeriodKind::Half if self.part == 1 => format!("6 tháng đầu năm {}", self.year),
             PeriodKind::Half => format!("6 tháng cuối năm {}", self.year),
-            PeriodKind::Quarter => format!("Quý {} năm {}", ROMAN.get(self.part.wrapping_sub(1) as usize).unwrap_or(&"?"), self.year),
+            PeriodKind::Quarter => format!(
+                "Quý {} năm {}",
+                ROMAN
+                    .get(self.part.wrapping_sub(1) as usize)
+                    .unwrap_or(&"?"),
+                self.year
+            ),
             PeriodKind::Month => format!("Tháng {} năm {}", self.part, self.year),
+        }
+    }
+
+    pub fn label_en(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match self.kind {
+            PeriodKind::Year => format!("year {}", self.year),
+            PeriodKind::Half => format!("H{} {}", self.part, self.year),
+            PeriodKind::Quarter => format!("Q{} {}", self.part, self.year),
+            PeriodKind::Month => format!(
+                "{} {}",
+                MONTHS
+                    .get(self.part.wrapping_sub(1) as usize)
+                    .unwrap_or(&"?"),
+                self.year
+            ),
+        }
+    }
+
+    pub fn label(&self, lang: crate::finding::Lang) -> String {
+        match lang {
+            crate::finding::Lang::Vi => self.label_vi(),
+            crate::finding::Lang::En => self.label_en(),
         }
     }
 
@@ -108,10 +169,21 @@ mod tests {
 
     #[test]
     fn parses_each_kind() {
-        assert_eq!(Period::parse("2023", PeriodKind::Year).unwrap().id(), "2023");
+        assert_eq!(
+            Period::parse("2023", PeriodKind::Year).unwrap().id(),
+            "2023"
+        );
         let h = Period::parse("2023-h2", PeriodKind::Half).unwrap();
-        assert_eq!((h.start().to_string(), h.end().to_string()), ("2023-07-01".into(), "2023-12-31".into()));
-        assert_eq!(Period::parse("2023-Q1", PeriodKind::Quarter).unwrap().label_vi(), "Quý I năm 2023");
+        assert_eq!(
+            (h.start().to_string(), h.end().to_string()),
+            ("2023-07-01".into(), "2023-12-31".into())
+        );
+        assert_eq!(
+            Period::parse("2023-Q1", PeriodKind::Quarter)
+                .unwrap()
+                .label_vi(),
+            "Quý I năm 2023"
+        );
         let m = Period::parse("2024-02", PeriodKind::Month).unwrap();
         assert_eq!(m.end().to_string(), "2024-02-29");
         assert!(Period::parse("2023", PeriodKind::Month).is_err());

@@ -20,7 +20,11 @@ pub enum RegistryError {
     #[error("{}", tr(
         &format!("danh sách đơn vị {}, dòng {line}: {message}", path.display()),
         &format!("unit registry {}, line {line}: {message}", path.display())))]
-    Invalid { path: PathBuf, line: u64, message: String },
+    Invalid {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -40,7 +44,11 @@ pub struct Unit {
 
 fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let s = String::deserialize(d)?;
-    Ok(s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect())
+    Ok(s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,14 +127,27 @@ impl Registry {
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_path(path)
-            .map_err(|source| RegistryError::Read { path: path.to_path_buf(), source })?;
+            .map_err(|source| RegistryError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let mut units: Vec<Unit> = Vec::new();
         for record in reader.deserialize::<Unit>() {
-            let unit = record.map_err(|source| RegistryError::Read { path: path.to_path_buf(), source })?;
+            let unit = record.map_err(|source| RegistryError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
             let line = units.len() as u64 + 2;
-            let invalid = |message: String| RegistryError::Invalid { path: path.to_path_buf(), line, message };
+            let invalid = |message: String| RegistryError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message,
+            };
             if unit.code.is_empty() || unit.name.is_empty() {
-                return Err(invalid(tr("thiếu mã hoặc tên đơn vị", "missing unit code or name")));
+                return Err(invalid(tr(
+                    "thiếu mã hoặc tên đơn vị",
+                    "missing unit code or name",
+                )));
             }
             if units.iter().any(|u| u.code == unit.code) {
                 return Err(invalid(tr(
@@ -148,9 +169,18 @@ impl Registry {
     pub fn new(units: Vec<Unit>, path: &Path) -> Registry {
         let keys = units
             .iter()
-            .map(|u| std::iter::once(&u.name).chain(&u.aliases).map(|n| NameKeys::of(n)).collect())
+            .map(|u| {
+                std::iter::once(&u.name)
+                    .chain(&u.aliases)
+                    .map(|n| NameKeys::of(n))
+                    .collect()
+            })
             .collect();
-        Registry { units, path: path.to_path_buf(), keys }
+        Registry {
+            units,
+            path: path.to_path_buf(),
+            keys,
+        }
     }
 
     pub fn find_code(&self, code: &str) -> Option<usize> {
@@ -158,14 +188,18 @@ impl Registry {
     }
 
     fn matching(&self, pick: impl Fn(&NameKeys) -> bool) -> Vec<usize> {
-        (0..self.units.len()).filter(|&i| self.keys[i].iter().any(&pick)).collect()
+        (0..self.units.len())
+            .filter(|&i| self.keys[i].iter().any(&pick))
+            .collect()
     }
 
     /// Matches a unit name as typed in a cell.
     pub fn match_name(&self, typed: &str) -> UnitMatch {
         let probe = NameKeys::of(typed);
         if probe.exact.is_empty() {
-            return UnitMatch::Unknown { suggestions: Vec::new() };
+            return UnitMatch::Unknown {
+                suggestions: Vec::new(),
+            };
         }
         if let Some(code_match) = self.find_code(typed.trim()) {
             return UnitMatch::Found(code_match);
@@ -182,7 +216,9 @@ impl Registry {
                 many => return UnitMatch::Ambiguous(many.to_vec()),
             }
         }
-        UnitMatch::Unknown { suggestions: self.suggest(&probe.loose) }
+        UnitMatch::Unknown {
+            suggestions: self.suggest(&probe.loose),
+        }
     }
 
     /// Finds a unit whose name appears glued or spaced in a file name
@@ -195,7 +231,8 @@ impl Registry {
         let mut best: Vec<(usize, usize)> = Vec::new();
         for (i, keys) in self.keys.iter().enumerate() {
             for k in keys {
-                let hit = compact.contains(&k.compact) && (padded.contains(&format!(" {} ", k.loose)) || k.compact.len() >= 6);
+                let hit = compact.contains(&k.compact)
+                    && (padded.contains(&format!(" {} ", k.loose)) || k.compact.len() >= 6);
                 if hit {
                     best.push((k.compact.len(), i));
                 }
@@ -204,12 +241,19 @@ impl Registry {
         best.sort_by(|a, b| b.cmp(a));
         best.dedup_by_key(|x| x.1);
         match best.as_slice() {
-            [] => UnitMatch::Unknown { suggestions: Vec::new() },
+            [] => UnitMatch::Unknown {
+                suggestions: Vec::new(),
+            },
             [(_, one)] => UnitMatch::Found(*one),
             [(l1, a), (l2, _), ..] if l1 > l2 => UnitMatch::Found(*a),
             many => {
                 let top = many[0].0;
-                UnitMatch::Ambiguous(many.iter().filter(|(l, _)| *l == top).map(|(_, i)| *i).collect())
+                UnitMatch::Ambiguous(
+                    many.iter()
+                        .filter(|(l, _)| *l == top)
+                        .map(|(_, i)| *i)
+                        .collect(),
+                )
             }
         }
     }
@@ -221,7 +265,10 @@ impl Registry {
             .iter()
             .enumerate()
             .map(|(i, keys)| {
-                let best = keys.iter().map(|k| strsim::jaro_winkler(&k.loose, loose)).fold(0.0, f64::max);
+                let best = keys
+                    .iter()
+                    .map(|k| strsim::jaro_winkler(&k.loose, loose))
+                    .fold(0.0, f64::max);
                 (best, i)
             })
             .filter(|(score, _)| *score >= 0.8)
@@ -296,15 +343,30 @@ pub(crate) mod tests {
             UnitMatch::Unknown { suggestions } => assert_eq!(r.units[suggestions[0]].code, "03076"),
             other => panic!("fuzzy must not identify: {other:?}"),
         }
-        assert!(matches!(r.match_name("Xã Bảo Hà"), UnitMatch::Unknown { .. }));
+        assert!(matches!(
+            r.match_name("Xã Bảo Hà"),
+            UnitMatch::Unknown { .. }
+        ));
     }
 
     #[test]
     fn file_names() {
         let r = van_ban();
-        assert_eq!(code(&r, r.match_file_name("BC_PCMD_2023_KhanhYenTrung")), "03100");
-        assert_eq!(code(&r, r.match_file_name("BC_PCMD_2023_KhanhYenThuong")), "03082");
-        assert_eq!(code(&r, r.match_file_name("bao cao mai dam nam 2023 - Vo Lao")), "03061");
-        assert!(matches!(r.match_file_name("bao cao 2023"), UnitMatch::Unknown { .. }));
+        assert_eq!(
+            code(&r, r.match_file_name("BC_PCMD_2023_KhanhYenTrung")),
+            "03100"
+        );
+        assert_eq!(
+            code(&r, r.match_file_name("BC_PCMD_2023_KhanhYenThuong")),
+            "03082"
+        );
+        assert_eq!(
+            code(&r, r.match_file_name("bao cao mai dam nam 2023 - Vo Lao")),
+            "03061"
+        );
+        assert!(matches!(
+            r.match_file_name("bao cao 2023"),
+            UnitMatch::Unknown { .. }
+        ));
     }
 }

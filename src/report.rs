@@ -85,7 +85,10 @@ pub fn summary(result: &CheckResult) -> Summary {
 
 fn unit_ref(config: &Config, index: usize) -> UnitRef {
     let u = &config.registry.units[index];
-    UnitRef { code: u.code.clone(), name: u.name.clone() }
+    UnitRef {
+        code: u.code.clone(),
+        name: u.name.clone(),
+    }
 }
 
 fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
@@ -93,7 +96,11 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
         code: f.code,
         severity: f.severity,
         sheet: f.sheet(),
-        cell: f.location.as_ref().and_then(|l| l.row.zip(l.col)).and(f.cell()),
+        cell: f
+            .location
+            .as_ref()
+            .and_then(|l| l.row.zip(l.col))
+            .and(f.cell()),
         field: f.field.as_deref(),
         rule: f.rule.as_deref(),
         value: f.value.as_deref(),
@@ -103,23 +110,41 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
 
 pub fn to_json(result: &CheckResult, config: &Config) -> String {
     let report = JsonReport {
-        tool: Tool { name: "tonghop", version: env!("CARGO_PKG_VERSION") },
-        schema: SchemaRef { id: config.schema.id(), version: &config.schema.version },
+        tool: Tool {
+            name: "tonghop",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        schema: SchemaRef {
+            id: config.schema.id(),
+            version: &config.schema.version,
+        },
         period: config.period.id(),
         submissions: result
             .submissions
             .iter()
             .map(|s| JsonSubmission {
                 file: &s.file,
-                sha256: s.info.as_ref().map(|i| i.sha256.as_str()).filter(|h| !h.is_empty()),
+                sha256: s
+                    .info
+                    .as_ref()
+                    .map(|i| i.sha256.as_str())
+                    .filter(|h| !h.is_empty()),
                 format: s.format.map(|f| f.as_str()),
                 unit: s.unit.map(|u| unit_ref(config, u)),
                 period: s.period.as_ref().map(|p| p.id()),
                 status: s.status.as_str(),
-                findings: s.findings.iter().map(|f| json_finding(f, config.lang)).collect(),
+                findings: s
+                    .findings
+                    .iter()
+                    .map(|f| json_finding(f, config.lang))
+                    .collect(),
             })
             .collect(),
-        missing_units: result.missing_units.iter().map(|&u| unit_ref(config, u)).collect(),
+        missing_units: result
+            .missing_units
+            .iter()
+            .map(|&u| unit_ref(config, u))
+            .collect(),
         summary: summary(result),
     };
     let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
@@ -151,27 +176,46 @@ pub fn finding_line(file: &str, f: &Finding, lang: Lang) -> String {
 fn submission_heading(s: &Submission, config: &Config) -> String {
     let lang = config.lang;
     let unit = match s.unit {
-        Some(u) => format!("{} ({})", config.registry.units[u].name, config.registry.units[u].code),
+        Some(u) => format!(
+            "{} ({})",
+            config.registry.units[u].name, config.registry.units[u].code
+        ),
         None => match lang {
             Lang::Vi => "chưa rõ đơn vị".into(),
             Lang::En => "unknown unit".into(),
         },
     };
-    let period = s.period.as_ref().map(|p| p.label_vi()).unwrap_or_else(|| "?".into());
-    format!("{} — {unit} — {period} — {}", s.file, status_label(s.status, lang))
+    let period = s
+        .period
+        .as_ref()
+        .map(|p| p.label(lang))
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "{} — {unit} — {period} — {}",
+        s.file,
+        status_label(s.status, lang)
+    )
 }
 
 pub fn to_text(result: &CheckResult, config: &Config) -> String {
     let lang = config.lang;
     let vi = lang == Lang::Vi;
     let mut out = String::new();
-    let title = if vi { &config.schema.title } else { config.schema.title_en.as_ref().unwrap_or(&config.schema.title) };
+    let title = if vi {
+        &config.schema.title
+    } else {
+        config
+            .schema
+            .title_en
+            .as_ref()
+            .unwrap_or(&config.schema.title)
+    };
     out.push_str(&format!(
         "{title} ({} {}) — {} {}\n\n",
         config.schema.id(),
         config.schema.version,
         if vi { "kỳ" } else { "period" },
-        config.period.label_vi()
+        config.period.label(lang)
     ));
     for s in &result.submissions {
         out.push_str(&submission_heading(s, config));
@@ -203,17 +247,29 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         )
     } else {
         format!(
-            "Summary: {} files — {} accepted, {} rejected, {} superseded; {} errors, {} warnings.\n",
+            "Summary: {} file(s) — {} accepted, {} rejected, {} superseded; {} error(s), {} warning(s).\n",
             sum.files, sum.accepted, sum.rejected, sum.superseded, sum.errors, sum.warnings
         )
     });
     if result.missing_units.is_empty() {
-        out.push_str(if vi { "Tất cả đơn vị đã nộp báo cáo.\n" } else { "Every unit has reported.\n" });
+        out.push_str(if vi {
+            "Tất cả đơn vị đã nộp báo cáo.\n"
+        } else {
+            "Every unit has reported.\n"
+        });
     } else {
         out.push_str(&if vi {
-            format!("Chưa nộp ({}/{}):\n", result.missing_units.len(), config.registry.units.len())
+            format!(
+                "Chưa nộp ({}/{}):\n",
+                result.missing_units.len(),
+                config.registry.units.len()
+            )
         } else {
-            format!("Not received ({}/{}):\n", result.missing_units.len(), config.registry.units.len())
+            format!(
+                "Not received ({}/{}):\n",
+                result.missing_units.len(),
+                config.registry.units.len()
+            )
         });
         for &u in &result.missing_units {
             let unit = &config.registry.units[u];

@@ -20,7 +20,10 @@ pub enum SchemaError {
     #[error("{}", tr(
         &format!("không đọc được lược đồ {}: {source}", path.display()),
         &format!("cannot read schema {}: {source}", path.display())))]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}", tr(
         &format!("lược đồ {} sai cú pháp: {message}", path.display()),
         &format!("schema {} is malformed: {message}", path.display())))]
@@ -28,7 +31,12 @@ pub enum SchemaError {
     #[error("{}", tr(
         &format!("lược đồ {}, dòng {line}, khoá `{key}`: {message}", path.display()),
         &format!("schema {}, line {line}, key `{key}`: {message}", path.display())))]
-    Invalid { path: PathBuf, line: usize, key: String, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -304,7 +312,12 @@ impl Schema {
         })?;
         schema.sha256 = crate::ingest::sha256_hex(text.as_bytes());
         schema.path = path.to_path_buf();
-        Checker { text, path, schema: &schema }.check()?;
+        Checker {
+            text,
+            path,
+            schema: &schema,
+        }
+        .check()?;
         Ok(schema)
     }
 
@@ -322,7 +335,8 @@ impl Schema {
 
     /// All fields of form sheets, in schema order.
     pub fn form_fields(&self) -> impl Iterator<Item = (&SheetDef, &FieldDef)> {
-        self.form_sheets().flat_map(|s| s.fields.iter().map(move |f| (s, f)))
+        self.form_sheets()
+            .flat_map(|s| s.fields.iter().map(move |f| (s, f)))
     }
 
     pub fn form_field(&self, id: &str) -> Option<(&SheetDef, &FieldDef)> {
@@ -330,12 +344,16 @@ impl Schema {
     }
 
     pub fn aggregates(&self) -> impl Iterator<Item = (&SheetDef, &AggregateDef)> {
-        self.list_sheets().flat_map(|s| s.aggregates.iter().map(move |a| (s, a)))
+        self.list_sheets()
+            .flat_map(|s| s.aggregates.iter().map(move |a| (s, a)))
     }
 
     /// Column names visible to submission-level rules and to indicators.
     pub fn submission_columns(&self) -> BTreeSet<String> {
-        let mut cols: BTreeSet<String> = self.form_fields().map(|(_, f)| f.id().to_string()).collect();
+        let mut cols: BTreeSet<String> = self
+            .form_fields()
+            .map(|(_, f)| f.id().to_string())
+            .collect();
         cols.extend(self.aggregates().map(|(_, a)| a.id.get_ref().clone()));
         cols.extend(PERIOD_COLUMNS.iter().map(|s| s.to_string()));
         cols
@@ -343,11 +361,24 @@ impl Schema {
 
     /// A one-row frame of nulls with every column a rule can read, typed as
     /// the engine types them (aggregates are numbers).
-    pub fn null_frame(&self, list: Option<&SheetDef>) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    pub fn null_frame(
+        &self,
+        list: Option<&SheetDef>,
+    ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
         use crate::frame::{Col, frame};
-        let null = |name: &str, ty: FieldType| Col { name: name.to_string(), ty, values: vec![None] };
-        let mut cols: Vec<Col> = self.form_fields().map(|(_, f)| null(f.id(), f.ty)).collect();
-        cols.extend(self.aggregates().map(|(_, a)| null(a.id.get_ref(), FieldType::Number)));
+        let null = |name: &str, ty: FieldType| Col {
+            name: name.to_string(),
+            ty,
+            values: vec![None],
+        };
+        let mut cols: Vec<Col> = self
+            .form_fields()
+            .map(|(_, f)| null(f.id(), f.ty))
+            .collect();
+        cols.extend(
+            self.aggregates()
+                .map(|(_, a)| null(a.id.get_ref(), FieldType::Number)),
+        );
         cols.extend(PERIOD_COLUMNS.iter().map(|p| null(p, FieldType::Date)));
         if let Some(sheet) = list {
             cols.extend(sheet.fields.iter().map(|f| null(f.id(), f.ty)));
@@ -404,10 +435,18 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
     }
 
-    fn fail<T>(&self, span: std::ops::Range<usize>, key: &str, message: String) -> Result<T, SchemaError> {
+    fn fail<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: String,
+    ) -> Result<T, SchemaError> {
         Err(SchemaError::Invalid {
             path: self.path.to_path_buf(),
             line: self.line(span.start),
@@ -416,7 +455,12 @@ impl Checker<'_> {
         })
     }
 
-    fn structure(&self, item: &dyn Validate, span: std::ops::Range<usize>, key: &str) -> Result<(), SchemaError> {
+    fn structure(
+        &self,
+        item: &dyn Validate,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Result<(), SchemaError> {
         match item.validate() {
             Ok(()) => Ok(()),
             Err(errors) => {
@@ -429,7 +473,8 @@ impl Checker<'_> {
     fn ident(&self, id: &Spanned<String>, key: &str) -> Result<(), SchemaError> {
         let s = id.get_ref();
         let ok = s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && s.len() <= 64;
         if ok {
             Ok(())
@@ -445,7 +490,12 @@ impl Checker<'_> {
         }
     }
 
-    fn expression(&self, source: &Spanned<String>, key: &str, known: &BTreeSet<String>) -> Result<Vec<String>, SchemaError> {
+    fn expression(
+        &self,
+        source: &Spanned<String>,
+        key: &str,
+        known: &BTreeSet<String>,
+    ) -> Result<Vec<String>, SchemaError> {
         let expr = match parse_expr(source.get_ref()) {
             Ok(e) => e,
             Err(e) => {
@@ -471,7 +521,13 @@ impl Checker<'_> {
     /// Evaluates an expression once over a frame of nulls with the real
     /// dtypes, so that type mistakes (text compared with a number, a check
     /// that is not true/false) are refused at load rather than per file.
-    fn dry_run(&self, source: &Spanned<String>, key: &str, scope: Option<&SheetDef>, boolean: bool) -> Result<(), SchemaError> {
+    fn dry_run(
+        &self,
+        source: &Spanned<String>,
+        key: &str,
+        scope: Option<&SheetDef>,
+        boolean: bool,
+    ) -> Result<(), SchemaError> {
         use polars::prelude::{DataType, IntoLazy};
         let fail = |e: String| SchemaError::Invalid {
             path: self.path.to_path_buf(),
@@ -483,11 +539,24 @@ impl Checker<'_> {
             ),
         };
         let expr = parse_expr(source.get_ref()).map_err(fail)?;
-        let df = self.schema.null_frame(scope).map_err(|e| fail(e.to_string()))?;
-        let out = df.lazy().select([expr.alias("x")]).collect().map_err(|e| fail(e.to_string()))?;
-        let dtype = out.column("x").map(|c| c.dtype().clone()).map_err(|e| fail(e.to_string()))?;
+        let df = self
+            .schema
+            .null_frame(scope)
+            .map_err(|e| fail(e.to_string()))?;
+        let out = df
+            .lazy()
+            .select([expr.alias("x")])
+            .collect()
+            .map_err(|e| fail(e.to_string()))?;
+        let dtype = out
+            .column("x")
+            .map(|c| c.dtype().clone())
+            .map_err(|e| fail(e.to_string()))?;
         if boolean && !matches!(dtype, DataType::Boolean | DataType::Null) {
-            return Err(fail(tr(&format!("kết quả phải là đúng/sai, đang là {dtype}"), &format!("must give true/false, gives {dtype}"))));
+            return Err(fail(tr(
+                &format!("kết quả phải là đúng/sai, đang là {dtype}"),
+                &format!("must give true/false, gives {dtype}"),
+            )));
         }
         Ok(())
     }
@@ -495,9 +564,16 @@ impl Checker<'_> {
     fn check(&self) -> Result<(), SchemaError> {
         let s = self.schema;
         self.ident(&s.id, "id")?;
-        self.structure(s, s.id.span(), "id")?;
+        self.structure(s, s.id.span(), "(top level)")?;
         if s.sheets.is_empty() {
-            return self.fail(s.id.span(), "sheets", tr("lược đồ cần ít nhất một trang", "a schema needs at least one sheet"));
+            return self.fail(
+                s.id.span(),
+                "sheets",
+                tr(
+                    "lược đồ cần ít nhất một trang",
+                    "a schema needs at least one sheet",
+                ),
+            );
         }
 
         let mut columns: HashMap<String, std::ops::Range<usize>> = HashMap::new();
@@ -510,44 +586,117 @@ impl Checker<'_> {
             }
             self.structure(sheet, sheet.id.span(), &key)?;
             if sheet.fields.is_empty() {
-                return self.fail(sheet.id.span(), &format!("{key}.fields"), tr("trang cần ít nhất một trường", "a sheet needs at least one field"));
+                return self.fail(
+                    sheet.id.span(),
+                    &format!("{key}.fields"),
+                    tr(
+                        "trang cần ít nhất một trường",
+                        "a sheet needs at least one field",
+                    ),
+                );
             }
             for (fi, field) in sheet.fields.iter().enumerate() {
                 let fkey = format!("{key}.fields[{fi}]");
                 self.field(field, sheet, &fkey)?;
                 // Form fields and aggregates share one namespace; list fields
                 // only need to be unique within their list.
-                if sheet.kind == SheetKind::Form && columns.insert(field.id().to_string(), field.id.span()).is_some() {
-                    return self.fail(field.id.span(), &format!("{fkey}.id"), duplicate(field.id()));
+                if sheet.kind == SheetKind::Form
+                    && columns
+                        .insert(field.id().to_string(), field.id.span())
+                        .is_some()
+                {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("{fkey}.id"),
+                        duplicate(field.id()),
+                    );
+                }
+                if PERIOD_COLUMNS.contains(&field.id()) {
+                    return self.fail(field.id.span(), &format!("{fkey}.id"), reserved(field.id()));
+                }
+                if sheet.kind == SheetKind::Form && field.required_when.is_some() {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("{fkey}.required_when"),
+                        tr(
+                            "required_when chỉ dùng cho trường của trang danh sách",
+                            "required_when applies to list fields only",
+                        ),
+                    );
                 }
             }
             let mut local = HashSet::new();
             for (fi, field) in sheet.fields.iter().enumerate() {
                 if !local.insert(field.id()) {
-                    return self.fail(field.id.span(), &format!("{key}.fields[{fi}].id"), duplicate(field.id()));
+                    return self.fail(
+                        field.id.span(),
+                        &format!("{key}.fields[{fi}].id"),
+                        duplicate(field.id()),
+                    );
                 }
             }
             if sheet.kind == SheetKind::Form && !sheet.aggregates.is_empty() {
                 return self.fail(
                     sheet.aggregates[0].id.span(),
                     &format!("{key}.aggregates"),
-                    tr("chỉ trang dạng danh sách (kind = \"list\") mới có aggregates", "only list sheets (kind = \"list\") can have aggregates"),
+                    tr(
+                        "chỉ trang dạng danh sách (kind = \"list\") mới có aggregates",
+                        "only list sheets (kind = \"list\") can have aggregates",
+                    ),
                 );
             }
-            let list_cols: BTreeSet<String> = sheet.fields.iter().map(|f| f.id().to_string()).collect();
+            let list_cols: BTreeSet<String> =
+                sheet.fields.iter().map(|f| f.id().to_string()).collect();
             for (ai, agg) in sheet.aggregates.iter().enumerate() {
                 let akey = format!("{key}.aggregates[{ai}]");
                 self.ident(&agg.id, &format!("{akey}.id"))?;
                 self.structure(agg, agg.id.span(), &akey)?;
-                if columns.insert(agg.id.get_ref().clone(), agg.id.span()).is_some() {
-                    return self.fail(agg.id.span(), &format!("{akey}.id"), duplicate(agg.id.get_ref()));
+                if PERIOD_COLUMNS.contains(&agg.id.get_ref().as_str()) {
+                    return self.fail(
+                        agg.id.span(),
+                        &format!("{akey}.id"),
+                        reserved(agg.id.get_ref()),
+                    );
+                }
+                if columns
+                    .insert(agg.id.get_ref().clone(), agg.id.span())
+                    .is_some()
+                {
+                    return self.fail(
+                        agg.id.span(),
+                        &format!("{akey}.id"),
+                        duplicate(agg.id.get_ref()),
+                    );
                 }
                 self.expression(&agg.expr, &format!("{akey}.expr"), &list_cols)?;
             }
             for (fi, field) in sheet.fields.iter().enumerate() {
                 if let Some(cond) = &field.required_when {
-                    let known = if sheet.kind == SheetKind::List { list_cols.clone() } else { s.submission_columns() };
+                    let known = if sheet.kind == SheetKind::List {
+                        list_cols.clone()
+                    } else {
+                        s.submission_columns()
+                    };
                     self.expression(cond, &format!("{key}.fields[{fi}].required_when"), &known)?;
+                }
+            }
+        }
+
+        // A list field is read next to the form fields and aggregates, so its
+        // id must not shadow them.
+        for (si, sheet) in s
+            .sheets
+            .iter()
+            .enumerate()
+            .filter(|(_, sh)| sh.kind == SheetKind::List)
+        {
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                if columns.contains_key(field.id()) {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("sheets[{si}].fields[{fi}].id"),
+                        duplicate(field.id()),
+                    );
                 }
             }
         }
@@ -557,16 +706,28 @@ impl Checker<'_> {
             let key = format!("rules[{ri}]");
             self.ident(&rule.id, &format!("{key}.id"))?;
             if !rule_ids.insert(rule.id.get_ref()) {
-                return self.fail(rule.id.span(), &format!("{key}.id"), duplicate(rule.id.get_ref()));
+                return self.fail(
+                    rule.id.span(),
+                    &format!("{key}.id"),
+                    duplicate(rule.id.get_ref()),
+                );
             }
             self.structure(rule, rule.id.span(), &key)?;
             let known = match &rule.scope {
                 None => s.submission_columns(),
-                Some(scope) => match s.sheet(scope.get_ref()).filter(|sh| sh.kind == SheetKind::List) {
+                Some(scope) => match s
+                    .sheet(scope.get_ref())
+                    .filter(|sh| sh.kind == SheetKind::List)
+                {
                     Some(sheet) => s.list_columns(sheet),
                     None => {
-                        let lists: BTreeSet<String> = s.list_sheets().map(|l| l.id().to_string()).collect();
-                        return self.fail(scope.span(), &format!("{key}.scope"), unknown_name(scope.get_ref(), &lists));
+                        let lists: BTreeSet<String> =
+                            s.list_sheets().map(|l| l.id().to_string()).collect();
+                        return self.fail(
+                            scope.span(),
+                            &format!("{key}.scope"),
+                            unknown_name(scope.get_ref(), &lists),
+                        );
                     }
                 },
             };
@@ -580,12 +741,20 @@ impl Checker<'_> {
             if let Some(at) = &rule.at
                 && !known.contains(at.get_ref())
             {
-                return self.fail(at.span(), &format!("{key}.at"), unknown_name(at.get_ref(), &known));
+                return self.fail(
+                    at.span(),
+                    &format!("{key}.at"),
+                    unknown_name(at.get_ref(), &known),
+                );
             }
             for text in std::iter::once(&rule.message).chain(rule.message_en.iter()) {
                 for name in placeholders(text) {
                     if !known.contains(name) {
-                        return self.fail(rule.id.span(), &format!("{key}.message"), unknown_name(name, &known));
+                        return self.fail(
+                            rule.id.span(),
+                            &format!("{key}.message"),
+                            unknown_name(name, &known),
+                        );
                     }
                 }
             }
@@ -597,7 +766,11 @@ impl Checker<'_> {
             let key = format!("indicators[{ii}]");
             self.ident(&ind.id, &format!("{key}.id"))?;
             if !indicator_ids.insert(ind.id.get_ref()) {
-                return self.fail(ind.id.span(), &format!("{key}.id"), duplicate(ind.id.get_ref()));
+                return self.fail(
+                    ind.id.span(),
+                    &format!("{key}.id"),
+                    duplicate(ind.id.get_ref()),
+                );
             }
             self.structure(ind, ind.id.span(), &key)?;
             self.expression(&ind.numerator, &format!("{key}.numerator"), &known)?;
@@ -610,7 +783,10 @@ impl Checker<'_> {
                 return self.fail(
                     ind.id.span(),
                     &format!("{key}.display"),
-                    tr("display = \"ratio\" cần có denominator", "display = \"ratio\" needs a denominator"),
+                    tr(
+                        "display = \"ratio\" cần có denominator",
+                        "display = \"ratio\" needs a denominator",
+                    ),
                 );
             }
         }
@@ -620,15 +796,29 @@ impl Checker<'_> {
     fn field(&self, field: &FieldDef, sheet: &SheetDef, key: &str) -> Result<(), SchemaError> {
         self.ident(&field.id, &format!("{key}.id"))?;
         self.structure(field, field.id.span(), key)?;
-        let bad = |k: &str, vi: &str, en: &str| self.fail::<()>(field.id.span(), &format!("{key}.{k}"), tr(vi, en));
+        let bad = |k: &str, vi: &str, en: &str| {
+            self.fail::<()>(field.id.span(), &format!("{key}.{k}"), tr(vi, en))
+        };
         if field.ty == FieldType::Choice && field.choices.is_empty() {
-            return bad("choices", "trường kiểu choice cần danh sách choices", "a choice field needs choices");
+            return bad(
+                "choices",
+                "trường kiểu choice cần danh sách choices",
+                "a choice field needs choices",
+            );
         }
         if field.ty != FieldType::Choice && !field.choices.is_empty() {
-            return bad("choices", "chỉ trường kiểu choice mới có choices", "only choice fields have choices");
+            return bad(
+                "choices",
+                "chỉ trường kiểu choice mới có choices",
+                "only choice fields have choices",
+            );
         }
         if (field.min.is_some() || field.max.is_some()) && !field.ty.is_numeric() {
-            return bad("min", "min/max chỉ dùng cho trường số", "min/max apply to numeric fields only");
+            return bad(
+                "min",
+                "min/max chỉ dùng cho trường số",
+                "min/max apply to numeric fields only",
+            );
         }
         if let (Some(min), Some(max)) = (field.min, field.max)
             && min > max
@@ -636,23 +826,45 @@ impl Checker<'_> {
             return bad("max", "max nhỏ hơn min", "max is below min");
         }
         if (field.format.is_some() || field.max_length.is_some()) && field.ty != FieldType::Text {
-            return bad("format", "format/max_length chỉ dùng cho trường text", "format/max_length apply to text fields only");
+            return bad(
+                "format",
+                "format/max_length chỉ dùng cho trường text",
+                "format/max_length apply to text fields only",
+            );
         }
         if field.unique && sheet.kind != SheetKind::List {
-            return bad("unique", "unique chỉ dùng trong trang danh sách", "unique applies to list sheets only");
+            return bad(
+                "unique",
+                "unique chỉ dùng trong trang danh sách",
+                "unique applies to list sheets only",
+            );
         }
         if sheet.kind == SheetKind::Form
             && let Some(section) = &field.section
             && !sheet.sections.iter().any(|x| &x.code == section)
         {
-            return bad("section", &format!("không có mục “{section}” trong sections"), &format!("no section “{section}” in sections"));
+            return bad(
+                "section",
+                &format!("không có mục “{section}” trong sections"),
+                &format!("no section “{section}” in sections"),
+            );
         }
         Ok(())
     }
 }
 
+fn reserved(id: &str) -> String {
+    tr(
+        &format!("mã “{id}” là tên cột dành riêng"),
+        &format!("“{id}” is a reserved column name"),
+    )
+}
+
 fn duplicate(id: &str) -> String {
-    tr(&format!("mã “{id}” bị trùng"), &format!("duplicate id “{id}”"))
+    tr(
+        &format!("mã “{id}” bị trùng"),
+        &format!("duplicate id “{id}”"),
+    )
 }
 
 fn unknown_name(name: &str, known: &BTreeSet<String>) -> String {
@@ -674,7 +886,11 @@ fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out:
     let mut entries: Vec<_> = errors.errors().iter().collect();
     entries.sort_by_key(|(k, _)| k.to_string());
     for (name, kind) in entries {
-        let path = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+        let path = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
         match kind {
             ValidationErrorsKind::Field(errs) => {
                 for e in errs {
@@ -685,7 +901,11 @@ fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out:
                         .map(|(k, v)| format!("{k}={v}"))
                         .collect();
                     out.push(tr(
-                        &format!("`{path}` không đạt điều kiện {} ({})", e.code, params.join(", ")),
+                        &format!(
+                            "`{path}` không đạt điều kiện {} ({})",
+                            e.code,
+                            params.join(", ")
+                        ),
                         &format!("`{path}` fails {} ({})", e.code, params.join(", ")),
                     ));
                 }

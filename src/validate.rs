@@ -8,12 +8,14 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use crate::finding::{Code, Finding, Location, Msg};
+use crate::frame::{Col, frame};
 use crate::ingest::{Book, Cell};
 use crate::locate::{Layout, ListPlace};
 use crate::messages;
 use crate::period::Period;
-use crate::schema::{FieldDef, FieldType, RuleDef, Schema, SheetDef, TextFormat, expr_columns, parse_expr};
-use crate::frame::{Col, frame};
+use crate::schema::{
+    FieldDef, FieldType, RuleDef, Schema, SheetDef, TextFormat, expr_columns, parse_expr,
+};
 use crate::values::{Parsed, Value, format_number, parse};
 
 /// Where a value came from.
@@ -70,12 +72,19 @@ struct CellCheck<'a> {
 fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
     let field = check.field;
     let a1 = check.source.a1();
-    let at = |code: Code, msg: Msg| Finding::new(code, msg).at(check.source.location()).field(field.id());
+    let at = |code: Code, msg: Msg| {
+        Finding::new(code, msg)
+            .at(check.source.location())
+            .field(field.id())
+    };
     let seen = check.cell.as_text();
     let value = match parse(check.cell, field.ty, &field.choices) {
         Parsed::Missing => {
             if required {
-                findings.push(at(Code::ValueRequired, messages::value_required(&a1, &field.label)));
+                findings.push(at(
+                    Code::ValueRequired,
+                    messages::value_required(&a1, &field.label),
+                ));
             }
             return None;
         }
@@ -90,15 +99,33 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             return None;
         }
         Parsed::NotAllowed(typed) => {
-            findings.push(at(Code::ValueNotAllowed, messages::not_allowed(&a1, field, &typed)).value(typed));
+            findings.push(
+                at(
+                    Code::ValueNotAllowed,
+                    messages::not_allowed(&a1, field, &typed),
+                )
+                .value(typed),
+            );
             return None;
         }
         Parsed::FormulaError(e) => {
-            findings.push(at(Code::FormulaError, messages::formula_error(&a1, &field.label, &e)).value(e));
+            findings.push(
+                at(
+                    Code::FormulaError,
+                    messages::formula_error(&a1, &field.label, &e),
+                )
+                .value(e),
+            );
             return None;
         }
         Parsed::Uncached(f) => {
-            findings.push(at(Code::FormulaUncached, messages::formula_uncached(&a1, &field.label, &f)).value(format!("={f}")));
+            findings.push(
+                at(
+                    Code::FormulaUncached,
+                    messages::formula_uncached(&a1, &field.label, &f),
+                )
+                .value(format!("={f}")),
+            );
             return None;
         }
     };
@@ -109,16 +136,27 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
 
 fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>) {
     let field = check.field;
-    let Some(n) = value.as_f64().filter(|_| field.ty.is_numeric()) else { return };
+    let Some(n) = value.as_f64().filter(|_| field.ty.is_numeric()) else {
+        return;
+    };
     let a1 = check.source.a1();
     let at = |code: Code, msg: Msg| {
-        Finding::new(code, msg).at(check.source.location()).field(field.id()).value(value.display())
+        Finding::new(code, msg)
+            .at(check.source.location())
+            .field(field.id())
+            .value(value.display())
     };
     if let Some(min) = field.min.filter(|m| n < *m) {
-        findings.push(at(Code::ValueBelowMinimum, messages::below_minimum(&a1, &field.label, &format_number(min), &value.display())));
+        findings.push(at(
+            Code::ValueBelowMinimum,
+            messages::below_minimum(&a1, &field.label, &format_number(min), &value.display()),
+        ));
     }
     if let Some(max) = field.max.filter(|m| n > *m) {
-        findings.push(at(Code::ValueAboveMaximum, messages::above_maximum(&a1, &field.label, &format_number(max), &value.display())));
+        findings.push(at(
+            Code::ValueAboveMaximum,
+            messages::above_maximum(&a1, &field.label, &format_number(max), &value.display()),
+        ));
     }
 }
 
@@ -128,25 +166,40 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
     let field = check.field;
     let a1 = check.source.a1();
     let bad = |vi: &str, en: &str| {
-        Finding::new(Code::ValueInvalidFormat, messages::invalid_format(&a1, &field.label, text, vi, en))
-            .at(check.source.location())
-            .field(field.id())
-            .value(text.clone())
+        Finding::new(
+            Code::ValueInvalidFormat,
+            messages::invalid_format(&a1, &field.label, text, vi, en),
+        )
+        .at(check.source.location())
+        .field(field.id())
+        .value(text.clone())
     };
     match field.format {
-        Some(TextFormat::Email) if !text.validate_email() => findings.push(bad("địa chỉ thư điện tử", "an email address")),
-        Some(TextFormat::Url) if !text.validate_url() => findings.push(bad("địa chỉ trang web", "a web address")),
+        Some(TextFormat::Email) if !text.validate_email() => {
+            findings.push(bad("địa chỉ thư điện tử", "an email address"))
+        }
+        Some(TextFormat::Url) if !text.validate_url() => {
+            findings.push(bad("địa chỉ trang web", "a web address"))
+        }
         _ => {}
     }
     if let Some(max) = field.max_length
         && !text.validate_length(None, Some(max), None)
     {
-        findings.push(bad(&format!("dài tối đa {max} ký tự"), &format!("at most {max} characters long")));
+        findings.push(bad(
+            &format!("dài tối đa {max} ký tự"),
+            &format!("at most {max} characters long"),
+        ));
     }
 }
 
 /// Reads, checks and evaluates one located submission.
-pub fn validate(book: &Book, layout: &Layout, schema: &Schema, period: &Period) -> (SubmissionData, Vec<Finding>) {
+pub fn validate(
+    book: &Book,
+    layout: &Layout,
+    schema: &Schema,
+    period: &Period,
+) -> (SubmissionData, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut data = SubmissionData::default();
 
@@ -154,12 +207,27 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema, period: &Period) 
         let def = &schema.sheets[place.def];
         let sheet = &book.sheets[place.sheet];
         for field in &def.fields {
-            let Some(&row) = place.rows.get(field.id()) else { continue };
-            let source = Source { sheet: sheet.name.clone(), row, col: place.value_col };
-            let check = CellCheck { field, source: source.clone(), cell: sheet.get(row, place.value_col) };
-            let value = read_cell(&check, &mut findings, field.required && field.required_when.is_none());
+            let Some(&row) = place.rows.get(field.id()) else {
+                continue;
+            };
+            let source = Source {
+                sheet: sheet.name.clone(),
+                row,
+                col: place.value_col,
+            };
+            let check = CellCheck {
+                field,
+                source: source.clone(),
+                cell: sheet.get(row, place.value_col),
+            };
+            let value = read_cell(
+                &check,
+                &mut findings,
+                field.required && field.required_when.is_none(),
+            );
             let raw = check.cell.as_text();
-            data.form.insert(field.id().to_string(), FieldValue { value, raw, source });
+            data.form
+                .insert(field.id().to_string(), FieldValue { value, raw, source });
         }
     }
     for place in &layout.lists {
@@ -168,7 +236,11 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema, period: &Period) 
         data.lists.insert(def.id().to_string(), records);
     }
 
-    let engine = Engine { schema, period, data: &data };
+    let engine = Engine {
+        schema,
+        period,
+        data: &data,
+    };
     match engine.evaluate() {
         Ok((aggregates, rule_findings)) => {
             data.aggregates = aggregates;
@@ -176,23 +248,45 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema, period: &Period) 
         }
         Err(e) => findings.push(Finding::new(
             Code::RuleViolation,
-            Msg::new(format!("Không kiểm tra được các quy tắc của biểu: {e}"), format!("The form's rules could not be evaluated: {e}")),
+            Msg::new(
+                format!("Không kiểm tra được các quy tắc của biểu: {e}"),
+                format!("The form's rules could not be evaluated: {e}"),
+            ),
         )),
     }
     (data, findings)
 }
 
-fn read_list(book: &Book, place: &ListPlace, def: &SheetDef, findings: &mut Vec<Finding>) -> Vec<Record> {
+fn read_list(
+    book: &Book,
+    place: &ListPlace,
+    def: &SheetDef,
+    findings: &mut Vec<Finding>,
+) -> Vec<Record> {
     let sheet = &book.sheets[place.sheet];
     let mut records = Vec::new();
     let mut seen: HashMap<&str, HashMap<String, String>> = HashMap::new();
     for &row in &place.rows {
         let mut values = BTreeMap::new();
         for field in &def.fields {
-            let Some(&col) = place.cols.get(field.id()) else { continue };
-            let source = Source { sheet: sheet.name.clone(), row, col };
-            let check = CellCheck { field, source: source.clone(), cell: sheet.get(row, col) };
-            let value = read_cell(&check, findings, field.required && field.required_when.is_none());
+            let Some(&col) = place.cols.get(field.id()) else {
+                continue;
+            };
+            let source = Source {
+                sheet: sheet.name.clone(),
+                row,
+                col,
+            };
+            let check = CellCheck {
+                field,
+                source: source.clone(),
+                cell: sheet.get(row, col),
+            };
+            let value = read_cell(
+                &check,
+                findings,
+                field.required && field.required_when.is_none(),
+            );
             if field.unique
                 && let Some(v) = &value
             {
@@ -200,10 +294,13 @@ fn read_list(book: &Book, place: &ListPlace, def: &SheetDef, findings: &mut Vec<
                 let firsts = seen.entry(field.id()).or_default();
                 match firsts.get(&key) {
                     Some(first) => findings.push(
-                        Finding::new(Code::ValueNotUnique, messages::not_unique(&source.a1(), &field.label, &v.display(), first))
-                            .at(source.location())
-                            .field(field.id())
-                            .value(v.display()),
+                        Finding::new(
+                            Code::ValueNotUnique,
+                            messages::not_unique(&source.a1(), &field.label, &v.display(), first),
+                        )
+                        .at(source.location())
+                        .field(field.id())
+                        .value(v.display()),
                     ),
                     None => {
                         firsts.insert(key, source.a1());
@@ -213,7 +310,11 @@ fn read_list(book: &Book, place: &ListPlace, def: &SheetDef, findings: &mut Vec<
             let raw = check.cell.as_text();
             values.insert(field.id().to_string(), FieldValue { value, raw, source });
         }
-        records.push(Record { sheet: sheet.name.clone(), row, values });
+        records.push(Record {
+            sheet: sheet.name.clone(),
+            row,
+            values,
+        });
     }
     records
 }
@@ -221,13 +322,24 @@ fn read_list(book: &Book, place: &ListPlace, def: &SheetDef, findings: &mut Vec<
 /// Evaluates boolean expressions row by row: `Some(false)` is a violation,
 /// `None` means a value it needs is missing (already reported elsewhere).
 fn eval_bools(df: &DataFrame, exprs: &[Expr]) -> PolarsResult<Vec<Vec<Option<bool>>>> {
-    let selected: Vec<Expr> = exprs.iter().enumerate().map(|(i, e)| e.clone().cast(DataType::Boolean).alias(format!("e{i}"))).collect();
+    let selected: Vec<Expr> = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.clone().cast(DataType::Boolean).alias(format!("e{i}")))
+        .collect();
     let out = df.clone().lazy().select(selected).collect()?;
     let height = df.height();
     (0..exprs.len())
         .map(|i| {
-            let c = out.column(&format!("e{i}"))?.as_materialized_series().clone();
-            let c = if c.len() == 1 && height != 1 { c.new_from_index(0, height) } else { c };
+            let c = out
+                .column(&format!("e{i}"))?
+                .as_materialized_series()
+                .clone();
+            let c = if c.len() == 1 && height != 1 {
+                c.new_from_index(0, height)
+            } else {
+                c
+            };
             let ca = c.bool()?;
             Ok((0..ca.len()).map(|i| ca.get(i)).collect())
         })
@@ -243,8 +355,16 @@ struct Engine<'a> {
 impl Engine<'_> {
     fn period_cols(&self, n: usize) -> Vec<Col> {
         vec![
-            Col { name: "period_start".into(), ty: FieldType::Date, values: vec![Some(Value::Date(self.period.start())); n] },
-            Col { name: "period_end".into(), ty: FieldType::Date, values: vec![Some(Value::Date(self.period.end())); n] },
+            Col {
+                name: "period_start".into(),
+                ty: FieldType::Date,
+                values: vec![Some(Value::Date(self.period.start())); n],
+            },
+            Col {
+                name: "period_end".into(),
+                ty: FieldType::Date,
+                values: vec![Some(Value::Date(self.period.end())); n],
+            },
         ]
     }
 
@@ -254,7 +374,10 @@ impl Engine<'_> {
             .map(|f| Col {
                 name: f.id().to_string(),
                 ty: f.ty,
-                values: records.iter().map(|r| r.values.get(f.id()).and_then(|v| v.value.clone())).collect(),
+                values: records
+                    .iter()
+                    .map(|r| r.values.get(f.id()).and_then(|v| v.value.clone()))
+                    .collect(),
             })
             .collect()
     }
@@ -290,8 +413,12 @@ impl Engine<'_> {
                         let mut cols = self.list_cols(def, records);
                         cols.extend(self.period_cols(records.len()));
                         let df = frame(&cols, records.len())?;
-                        let expr = parse_expr(agg.expr.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?;
-                        let res = df.lazy().select([expr.cast(DataType::Float64).alias("v")]).collect()?;
+                        let expr = parse_expr(agg.expr.get_ref())
+                            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+                        let res = df
+                            .lazy()
+                            .select([expr.cast(DataType::Float64).alias("v")])
+                            .collect()?;
                         let col = res.column("v")?.as_materialized_series().clone();
                         col.f64()?.get(0).or(Some(0.0))
                     }
@@ -309,22 +436,32 @@ impl Engine<'_> {
 
         // required_when on list fields.
         for def in self.schema.list_sheets() {
-            let Some(records) = self.data.lists.get(def.id()) else { continue };
+            let Some(records) = self.data.lists.get(def.id()) else {
+                continue;
+            };
             if records.is_empty() {
                 continue;
             }
             let df = self.list_frame(def, records, &aggregates)?;
             for field in def.fields.iter().filter(|f| f.required) {
-                let Some(cond) = &field.required_when else { continue };
-                let expr = parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+                let Some(cond) = &field.required_when else {
+                    continue;
+                };
+                let expr =
+                    parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?;
                 let flags = &eval_bools(&df, &[expr])?[0];
                 for (record, flag) in records.iter().zip(flags) {
-                    let Some(fv) = record.values.get(field.id()) else { continue };
+                    let Some(fv) = record.values.get(field.id()) else {
+                        continue;
+                    };
                     if *flag == Some(true) && fv.value.is_none() && fv_blank_cell(fv) {
                         findings.push(
-                            Finding::new(Code::ValueRequired, messages::value_required_when(&fv.source.a1(), &field.label))
-                                .at(fv.source.location())
-                                .field(field.id()),
+                            Finding::new(
+                                Code::ValueRequired,
+                                messages::value_required_when(&fv.source.a1(), &field.label),
+                            )
+                            .at(fv.source.location())
+                            .field(field.id()),
                         );
                     }
                 }
@@ -341,8 +478,12 @@ impl Engine<'_> {
                     }
                 }
                 Some(scope) => {
-                    let Some(def) = self.schema.sheet(scope.get_ref()) else { continue };
-                    let Some(records) = self.data.lists.get(def.id()) else { continue };
+                    let Some(def) = self.schema.sheet(scope.get_ref()) else {
+                        continue;
+                    };
+                    let Some(records) = self.data.lists.get(def.id()) else {
+                        continue;
+                    };
                     if records.is_empty() {
                         continue;
                     }
@@ -359,25 +500,47 @@ impl Engine<'_> {
         Ok((aggregates, findings))
     }
 
-    fn list_frame(&self, def: &SheetDef, records: &[Record], aggregates: &BTreeMap<String, Option<f64>>) -> PolarsResult<DataFrame> {
+    fn list_frame(
+        &self,
+        def: &SheetDef,
+        records: &[Record],
+        aggregates: &BTreeMap<String, Option<f64>>,
+    ) -> PolarsResult<DataFrame> {
         let mut cols = self.list_cols(def, records);
         cols.extend(self.submission_cols(aggregates, records.len()));
         frame(&cols, records.len())
     }
 
-    fn rule_finding(&self, rule: &RuleDef, aggregates: &BTreeMap<String, Option<f64>>, record: Option<&Record>) -> Finding {
+    fn rule_finding(
+        &self,
+        rule: &RuleDef,
+        aggregates: &BTreeMap<String, Option<f64>>,
+        record: Option<&Record>,
+    ) -> Finding {
         let mut shown: HashMap<String, String> = HashMap::new();
         for (id, fv) in &self.data.form {
-            shown.insert(id.clone(), fv.value.as_ref().map(Value::display).unwrap_or_default());
+            shown.insert(
+                id.clone(),
+                fv.value.as_ref().map(Value::display).unwrap_or_default(),
+            );
         }
         for (id, v) in aggregates {
             shown.insert(id.clone(), v.map(format_number).unwrap_or_default());
         }
-        shown.insert("period_start".into(), self.period.start().format("%d/%m/%Y").to_string());
-        shown.insert("period_end".into(), self.period.end().format("%d/%m/%Y").to_string());
+        shown.insert(
+            "period_start".into(),
+            self.period.start().format("%d/%m/%Y").to_string(),
+        );
+        shown.insert(
+            "period_end".into(),
+            self.period.end().format("%d/%m/%Y").to_string(),
+        );
         if let Some(r) = record {
             for (id, fv) in &r.values {
-                shown.insert(id.clone(), fv.value.as_ref().map(Value::display).unwrap_or_default());
+                shown.insert(
+                    id.clone(),
+                    fv.value.as_ref().map(Value::display).unwrap_or_default(),
+                );
             }
         }
         let fill = |template: &str| {
@@ -393,7 +556,11 @@ impl Engine<'_> {
             .at
             .as_ref()
             .map(|a| vec![a.get_ref().clone()])
-            .unwrap_or_else(|| parse_expr(rule.check.get_ref()).map(|e| expr_columns(&e)).unwrap_or_default());
+            .unwrap_or_else(|| {
+                parse_expr(rule.check.get_ref())
+                    .map(|e| expr_columns(&e))
+                    .unwrap_or_default()
+            });
         let source = named.iter().find_map(|name| {
             record
                 .and_then(|r| r.values.get(name))
@@ -403,14 +570,25 @@ impl Engine<'_> {
         let vi = fill(&rule.message);
         let en = fill(rule.message_en.as_deref().unwrap_or(&rule.message));
         let (vi, en) = match &source {
-            Some((_, s)) => (format!("Ô {}: {vi}", s.a1()), format!("Cell {}: {en}", s.a1())),
+            Some((_, s)) => (
+                format!("Ô {}: {vi}", s.a1()),
+                format!("Cell {}: {en}", s.a1()),
+            ),
             None => (vi, en),
         };
-        let mut finding = Finding::new(Code::RuleViolation, Msg::new(vi, en)).rule(rule.id.get_ref(), rule.severity);
+        let mut finding = Finding::new(Code::RuleViolation, Msg::new(vi, en))
+            .rule(rule.id.get_ref(), rule.severity);
         if let Some((field, s)) = source {
-            finding = finding.at(s.location()).field(&field).value(shown.get(&field).cloned().unwrap_or_default());
+            finding = finding
+                .at(s.location())
+                .field(&field)
+                .value(shown.get(&field).cloned().unwrap_or_default());
         } else if let Some(r) = record {
-            finding = finding.at(Location { sheet: r.sheet.clone(), row: Some(r.row), col: None });
+            finding = finding.at(Location {
+                sheet: r.sheet.clone(),
+                row: Some(r.row),
+                col: None,
+            });
         }
         finding
     }

@@ -110,7 +110,9 @@ fn parse_integer(cell: &Cell) -> Parsed {
     let whole = |n: f64| n.fract() == 0.0 && n.abs() < 9.0e15;
     match parse_number(cell) {
         Parsed::Ok(Value::Num(n)) if whole(n) => Parsed::Ok(Value::Int(n as i64)),
-        Parsed::Coerced(Value::Num(n), how) if whole(n) => Parsed::Coerced(Value::Int(n as i64), how),
+        Parsed::Coerced(Value::Num(n), how) if whole(n) => {
+            Parsed::Coerced(Value::Int(n as i64), how)
+        }
         Parsed::Ok(_) | Parsed::Coerced(..) => Parsed::Bad,
         other => other,
     }
@@ -243,7 +245,10 @@ pub fn parse_date_text(raw: &str) -> Option<(NaiveDate, bool)> {
     if parts.len() != 3 || !parts.iter().all(|p| digits_only(p)) {
         return None;
     }
-    let nums: Vec<i32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<i32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if parts[0].len() == 4 {
         let d = NaiveDate::from_ymd_opt(nums[0], nums[1] as u32, nums[2] as u32)?;
         return Some((d, false));
@@ -297,7 +302,10 @@ mod tests {
         assert_eq!(parse_vn_number(" 12 ").map(|x| x.0), Some(12.0));
         assert_eq!(parse_vn_number("1.234").map(|x| x.0), Some(1234.0));
         assert_eq!(parse_vn_number("1.234,5").map(|x| x.0), Some(1234.5));
-        assert_eq!(parse_vn_number("1.500.050,30").map(|x| x.0), Some(1_500_050.3));
+        assert_eq!(
+            parse_vn_number("1.500.050,30").map(|x| x.0),
+            Some(1_500_050.3)
+        );
         assert_eq!(parse_vn_number("1 234").map(|x| x.0), Some(1234.0));
         assert_eq!(parse_vn_number("12.5").map(|x| x.0), Some(12.5));
         assert_eq!(parse_vn_number("-"), Some((0.0, Leniency::DashAsZero)));
@@ -309,8 +317,14 @@ mod tests {
 
     #[test]
     fn integers() {
-        assert_eq!(parse(&Cell::Number(7.0), FieldType::Integer, &[]), Parsed::Ok(Value::Int(7)));
-        assert_eq!(parse(&Cell::Number(7.5), FieldType::Integer, &[]), Parsed::Bad);
+        assert_eq!(
+            parse(&Cell::Number(7.0), FieldType::Integer, &[]),
+            Parsed::Ok(Value::Int(7))
+        );
+        assert_eq!(
+            parse(&Cell::Number(7.5), FieldType::Integer, &[]),
+            Parsed::Bad
+        );
         assert_eq!(
             parse(&text("1.234"), FieldType::Integer, &[]),
             Parsed::Coerced(Value::Int(1234), Leniency::NumberAsText)
@@ -321,7 +335,10 @@ mod tests {
         );
         assert_eq!(parse(&text("ba"), FieldType::Integer, &[]), Parsed::Bad);
         assert_eq!(parse(&text("  "), FieldType::Integer, &[]), Parsed::Missing);
-        assert_eq!(parse(&Cell::Empty, FieldType::Integer, &[]), Parsed::Missing);
+        assert_eq!(
+            parse(&Cell::Empty, FieldType::Integer, &[]),
+            Parsed::Missing
+        );
         assert_eq!(
             parse(&Cell::Error("#DIV/0!".into()), FieldType::Integer, &[]),
             Parsed::FormulaError("#DIV/0!".into())
@@ -330,8 +347,14 @@ mod tests {
 
     #[test]
     fn yes_no() {
-        assert_eq!(parse(&text("Có"), FieldType::YesNo, &[]), Parsed::Ok(Value::Bool(true)));
-        assert_eq!(parse(&text("KHÔNG"), FieldType::YesNo, &[]), Parsed::Ok(Value::Bool(false)));
+        assert_eq!(
+            parse(&text("Có"), FieldType::YesNo, &[]),
+            Parsed::Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            parse(&text("KHÔNG"), FieldType::YesNo, &[]),
+            Parsed::Ok(Value::Bool(false))
+        );
         for yes in ["x", "X", "C", "co", "Yes", "TRUE"] {
             assert_eq!(
                 parse(&text(yes), FieldType::YesNo, &[]),
@@ -346,14 +369,20 @@ mod tests {
                 "{no}"
             );
         }
-        assert_eq!(parse(&Cell::Bool(true), FieldType::YesNo, &[]), Parsed::Ok(Value::Bool(true)));
+        assert_eq!(
+            parse(&Cell::Bool(true), FieldType::YesNo, &[]),
+            Parsed::Ok(Value::Bool(true))
+        );
         assert_eq!(parse(&text("có lẽ"), FieldType::YesNo, &[]), Parsed::Bad);
     }
 
     #[test]
     fn dates() {
         let d = NaiveDate::from_ymd_opt(2023, 7, 5).unwrap();
-        assert_eq!(parse(&text("05/07/2023"), FieldType::Date, &[]), Parsed::Ok(Value::Date(d)));
+        assert_eq!(
+            parse(&text("05/07/2023"), FieldType::Date, &[]),
+            Parsed::Ok(Value::Date(d))
+        );
         assert_eq!(
             parse(&text("5-7-2023"), FieldType::Date, &[]),
             Parsed::Coerced(Value::Date(d), Leniency::DateSpelling)
@@ -362,16 +391,28 @@ mod tests {
             parse(&text("2023-07-05"), FieldType::Date, &[]),
             Parsed::Coerced(Value::Date(d), Leniency::DateSpelling)
         );
-        assert_eq!(parse(&Cell::Date(d), FieldType::Date, &[]), Parsed::Ok(Value::Date(d)));
+        assert_eq!(
+            parse(&Cell::Date(d), FieldType::Date, &[]),
+            Parsed::Ok(Value::Date(d))
+        );
         assert_eq!(excel_serial_to_date(45112.0), Some(d));
-        assert_eq!(parse(&text("31/02/2023"), FieldType::Date, &[]), Parsed::Bad);
+        assert_eq!(
+            parse(&text("31/02/2023"), FieldType::Date, &[]),
+            Parsed::Bad
+        );
     }
 
     #[test]
     fn choices() {
         let choices = vec![
-            Choice { value: "Lưu trú".into(), aliases: vec!["Nhà nghỉ".into(), "Khách sạn".into()] },
-            Choice { value: "Massage".into(), aliases: vec!["Xoa bóp".into()] },
+            Choice {
+                value: "Lưu trú".into(),
+                aliases: vec!["Nhà nghỉ".into(), "Khách sạn".into()],
+            },
+            Choice {
+                value: "Massage".into(),
+                aliases: vec!["Xoa bóp".into()],
+            },
         ];
         assert_eq!(
             parse(&text("Lưu trú"), FieldType::Choice, &choices),

@@ -21,14 +21,26 @@ const OUTPUTS: [&str; 6] = [
 
 fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let bytes = std::fs::read(path).expect("CSV written");
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "CSV starts with a UTF-8 BOM for Excel");
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "CSV starts with a UTF-8 BOM for Excel"
+    );
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let headers: Vec<String> = reader.headers().expect("header").iter().map(String::from).collect();
+    let headers: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     reader
         .records()
         .map(|r| {
             let r = r.expect("record");
-            headers.iter().cloned().zip(r.iter().map(String::from)).collect()
+            headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
@@ -60,7 +72,11 @@ fn build_reproduces_the_published_2023_figures() {
     let project = Project::sample("van-ban-2023");
     let run = project.run(&["build"]);
     run.assert_code(0);
-    assert!(run.stdout.contains("out/pcmd-2023-tong-hop.xlsx"), "says where the outputs are:\n{}", run.stdout);
+    assert!(
+        run.stdout.contains("out/pcmd-2023-tong-hop.xlsx"),
+        "says where the outputs are:\n{}",
+        run.stdout
+    );
     for name in OUTPUTS {
         assert!(project.join("out").join(name).is_file(), "{name} written");
     }
@@ -71,9 +87,15 @@ fn build_reproduces_the_published_2023_figures() {
         11,
         "columns: indicator_id,label,unit_code,unit_name,period,numerator,denominator,value,display,target,met"
     );
-    let district: BTreeMap<&str, &BTreeMap<String, String>> =
-        rows.iter().filter(|r| r["unit_code"] == "089").map(|r| (r["indicator_id"].as_str(), r)).collect();
-    assert_eq!(rows[0]["unit_code"], "089", "the consolidating unit comes first");
+    let district: BTreeMap<&str, &BTreeMap<String, String>> = rows
+        .iter()
+        .filter(|r| r["unit_code"] == "089")
+        .map(|r| (r["indicator_id"].as_str(), r))
+        .collect();
+    assert_eq!(
+        rows[0]["unit_code"], "089",
+        "the consolidating unit comes first"
+    );
     for (id, display) in [
         ("co_so_tong", "44"),
         ("co_so_luu_tru", "24"),
@@ -90,9 +112,15 @@ fn build_reproduces_the_published_2023_figures() {
     assert_eq!(district["ty_le_cam_ket"]["value"], "100");
     assert_eq!(district["xa_khong_te_nan"]["value"], "100");
     assert_eq!(district["ty_le_cam_ket"]["met"], "true");
-    let per_unit: Vec<_> = rows.iter().filter(|r| r["unit_code"] != "089" && r["indicator_id"] == "co_so_tong").collect();
+    let per_unit: Vec<_> = rows
+        .iter()
+        .filter(|r| r["unit_code"] != "089" && r["indicator_id"] == "co_so_tong")
+        .collect();
     assert_eq!(per_unit.len(), 22, "one row per reporting unit");
-    let sum: f64 = per_unit.iter().map(|r| r["numerator"].parse::<f64>().unwrap()).sum();
+    let sum: f64 = per_unit
+        .iter()
+        .map(|r| r["numerator"].parse::<f64>().unwrap())
+        .sum();
     assert_eq!(sum, 44.0);
 }
 
@@ -103,7 +131,15 @@ fn workbook_totals_are_live_formulas_matching_the_unit_rows() {
     let mut wb = workbook(&project.join("out/pcmd-2023-tong-hop.xlsx"));
     assert_eq!(
         wb.sheet_names(),
-        vec!["Tổng hợp", "Chỉ tiêu", "Chỉ tiêu theo xã", "Danh sách cơ sở", "Tình hình nộp", "Lỗi", "Nguồn"]
+        vec![
+            "Tổng hợp",
+            "Chỉ tiêu",
+            "Chỉ tiêu theo xã",
+            "Danh sách cơ sở",
+            "Tình hình nộp",
+            "Lỗi",
+            "Nguồn"
+        ]
     );
 
     let range = wb.worksheet_range("Tổng hợp").expect("Tổng hợp");
@@ -115,15 +151,23 @@ fn workbook_totals_are_live_formulas_matching_the_unit_rows() {
     let mut checked = 0;
     for col in 4..width {
         let label = range.get_value((header, col)).map(text).unwrap_or_default();
-        let formula = formulas.get_value((total, col)).cloned().unwrap_or_default();
+        let formula = formulas
+            .get_value((total, col))
+            .cloned()
+            .unwrap_or_default();
         let stored = match range.get_value((total, col)) {
             Some(Data::Float(f)) => *f,
             other => panic!("column {label}: the total row stores a number, found {other:?}"),
         };
         let expected = if formula.starts_with("COUNTIF") {
-            (header + 1..total).filter(|&r| range.get_value((r, col)).map(text).as_deref() == Some("Có")).count() as f64
+            (header + 1..total)
+                .filter(|&r| range.get_value((r, col)).map(text).as_deref() == Some("Có"))
+                .count() as f64
         } else {
-            assert!(formula.starts_with("SUM("), "column {label}: a SUM formula, found {formula:?}");
+            assert!(
+                formula.starts_with("SUM("),
+                "column {label}: a SUM formula, found {formula:?}"
+            );
             (header + 1..total)
                 .map(|r| match range.get_value((r, col)) {
                     Some(Data::Float(f)) => *f,
@@ -131,23 +175,39 @@ fn workbook_totals_are_live_formulas_matching_the_unit_rows() {
                 })
                 .sum()
         };
-        assert_eq!(stored, expected, "column {label}: stored total equals the sum of the unit rows");
+        assert_eq!(
+            stored, expected,
+            "column {label}: stored total equals the sum of the unit rows"
+        );
         checked += 1;
     }
     assert_eq!(checked, 19, "every Biểu 01 field has a total");
     let co_so_tong = (4..width)
-        .find(|&c| range.get_value((header, c)).map(text).is_some_and(|t| t.starts_with("Tổng số cơ sở")))
+        .find(|&c| {
+            range
+                .get_value((header, c))
+                .map(text)
+                .is_some_and(|t| t.starts_with("Tổng số cơ sở"))
+        })
         .expect("co_so_tong column");
-    assert_eq!(range.get_value((total, co_so_tong)), Some(&Data::Float(44.0)));
+    assert_eq!(
+        range.get_value((total, co_so_tong)),
+        Some(&Data::Float(44.0))
+    );
 
     let list = wb.worksheet_range("Danh sách cơ sở").expect("list sheet");
     let list_header = find_row(&list, 0, "STT");
     let (h, _) = list.get_size();
     let last = list.start().unwrap().0 + h as u32;
-    let records = (list_header + 1..last).filter(|&r| !matches!(list.get_value((r, 1)), None | Some(Data::Empty))).count();
+    let records = (list_header + 1..last)
+        .filter(|&r| !matches!(list.get_value((r, 1)), None | Some(Data::Empty)))
+        .count();
     assert_eq!(records, 44, "all 44 establishments are listed");
     let list_formulas = wb.worksheet_formula("Danh sách cơ sở").expect("formulas");
-    assert!(list_formulas.used_cells().next().is_none(), "commune text is never written as a formula");
+    assert!(
+        list_formulas.used_cells().next().is_none(),
+        "commune text is never written as a formula"
+    );
 }
 
 #[test]
@@ -158,38 +218,86 @@ fn same_inputs_give_byte_identical_outputs() {
     for name in OUTPUTS {
         let a = std::fs::read(project.join("a").join(name)).unwrap();
         let b = std::fs::read(project.join("b").join(name)).unwrap();
-        assert!(a == b, "{name} differs between two builds of the same inputs");
+        assert!(
+            a == b,
+            "{name} differs between two builds of the same inputs"
+        );
     }
 }
 
 #[test]
 fn rejected_files_are_listed_and_left_out_of_the_totals() {
     let project = Project::sample("van-ban-2023-loi");
-    set_mtime(&project.join("inbox/BC_PCMD_2023_KhanhYenThuong.xlsx"), day(1));
-    set_mtime(&project.join("inbox/BC_PCMD_2023_KhanhYenThuong_lan2.xlsx"), day(2));
+    set_mtime(
+        &project.join("inbox/BC_PCMD_2023_KhanhYenThuong.xlsx"),
+        day(1),
+    );
+    set_mtime(
+        &project.join("inbox/BC_PCMD_2023_KhanhYenThuong_lan2.xlsx"),
+        day(2),
+    );
     let run = project.run(&["build"]);
     run.assert_code(1);
     for name in OUTPUTS {
-        assert!(project.join("out").join(name).is_file(), "{name} written even though some files were rejected");
+        assert!(
+            project.join("out").join(name).is_file(),
+            "{name} written even though some files were rejected"
+        );
     }
     let mut wb = workbook(&project.join("out/pcmd-2023-tong-hop.xlsx"));
     let status = wb.worksheet_range("Tình hình nộp").expect("status sheet");
     let (h, w) = status.get_size();
     let start = status.start().unwrap().0;
     let rows: Vec<Vec<String>> = (start..start + h as u32)
-        .map(|r| (0..w as u32).map(|c| status.get_value((r, c)).map(text).unwrap_or_default()).collect())
+        .map(|r| {
+            (0..w as u32)
+                .map(|c| status.get_value((r, c)).map(text).unwrap_or_default())
+                .collect()
+        })
         .collect();
     let rejected: Vec<&Vec<String>> = rows.iter().filter(|r| r[3] == "Bị loại").collect();
-    assert!(rejected.iter().any(|r| r[4].ends_with("Minh Luong PCMD 2023 (final).xlsx")), "{rejected:?}");
-    assert!(rejected.iter().any(|r| r[4].ends_with("BC PCMD Bao Ha 2023.xlsx")), "unidentified files are listed too");
-    assert!(rows.iter().any(|r| r[1] == "03121" && r[3] == "Chưa nộp"), "the unit that sent nothing is listed");
-    assert!(rows.iter().any(|r| r[4].ends_with("KhanhYenThuong.xlsx") && r[3] == "Đã có bản mới hơn"));
+    assert!(
+        rejected
+            .iter()
+            .any(|r| r[4].ends_with("Minh Luong PCMD 2023 (final).xlsx")),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected
+            .iter()
+            .any(|r| r[4].ends_with("BC PCMD Bao Ha 2023.xlsx")),
+        "unidentified files are listed too"
+    );
+    assert!(
+        rows.iter().any(|r| r[1] == "03121" && r[3] == "Chưa nộp"),
+        "the unit that sent nothing is listed"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[4].ends_with("KhanhYenThuong.xlsx") && r[3] == "Đã có bản mới hơn")
+    );
 
     let indicators = read_csv(&project.join("out/pcmd-2023-chi-tieu.csv"));
-    let units: std::collections::BTreeSet<&str> =
-        indicators.iter().map(|r| r["unit_code"].as_str()).filter(|c| *c != "089").collect();
-    assert!(!units.contains("03112"), "a rejected unit has no indicator rows");
-    assert!(units.contains("03082"), "the newer file of a unit that resubmitted counts");
-    let district = indicators.iter().find(|r| r["unit_code"] == "089" && r["indicator_id"] == "xa_khong_te_nan").unwrap();
-    assert_eq!(district["denominator"], units.len().to_string(), "ratios over units use the units reporting");
+    let units: std::collections::BTreeSet<&str> = indicators
+        .iter()
+        .map(|r| r["unit_code"].as_str())
+        .filter(|c| *c != "089")
+        .collect();
+    assert!(
+        !units.contains("03112"),
+        "a rejected unit has no indicator rows"
+    );
+    assert!(
+        units.contains("03082"),
+        "the newer file of a unit that resubmitted counts"
+    );
+    let district = indicators
+        .iter()
+        .find(|r| r["unit_code"] == "089" && r["indicator_id"] == "xa_khong_te_nan")
+        .unwrap();
+    assert_eq!(
+        district["denominator"],
+        units.len().to_string(),
+        "ratios over units use the units reporting"
+    );
 }

@@ -19,7 +19,10 @@ pub enum OutputError {
     #[error("{}", tr(
         &format!("không ghi được {}: {source}", path.display()),
         &format!("cannot write {}: {source}", path.display())))]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}", tr(&format!("không tạo được bảng tính: {_0}"), &format!("cannot build the workbook: {_0}")))]
     Workbook(#[from] rust_xlsxwriter::XlsxError),
     #[error("{}", tr(&format!("lỗi khi tính toán bảng: {_0}"), &format!("table computation failed: {_0}")))]
@@ -34,17 +37,39 @@ pub fn file_name(config: &Config, suffix: &str) -> String {
 }
 
 /// Writes every output; returns their final paths.
-pub fn write_all(result: &CheckResult, consolidated: &Consolidated, config: &Config) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write_all(
+    result: &CheckResult,
+    consolidated: &Consolidated,
+    config: &Config,
+) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io { path: dir.clone(), source })?;
-    let mut files: Vec<(String, Vec<u8>)> = vec![(file_name(config, "tong-hop.xlsx"), workbook::build(result, consolidated, config)?)];
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
+        file_name(config, "tong-hop.xlsx"),
+        workbook::build(result, consolidated, config)?,
+    )];
     let mut indicators = consolidated.indicators.clone();
-    files.push((file_name(config, "chi-tieu.csv"), tables::csv_bytes(&indicators)?));
-    files.push((file_name(config, "chi-tieu.parquet"), tables::parquet_bytes(&mut indicators)?));
+    files.push((
+        file_name(config, "chi-tieu.csv"),
+        tables::csv_bytes(&indicators)?,
+    ));
+    files.push((
+        file_name(config, "chi-tieu.parquet"),
+        tables::parquet_bytes(&mut indicators)?,
+    ));
     let mut tidy = consolidated.tidy.clone();
     files.push((file_name(config, "du-lieu.csv"), tables::csv_bytes(&tidy)?));
-    files.push((file_name(config, "du-lieu.parquet"), tables::parquet_bytes(&mut tidy)?));
-    files.push((file_name(config, "kiem-tra.json"), crate::report::to_json(result, config).into_bytes()));
+    files.push((
+        file_name(config, "du-lieu.parquet"),
+        tables::parquet_bytes(&mut tidy)?,
+    ));
+    files.push((
+        file_name(config, "kiem-tra.json"),
+        crate::report::to_json(result, config).into_bytes(),
+    ));
     commit(dir, files)
 }
 
@@ -64,7 +89,10 @@ fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>) -> Result<Vec<PathBuf>, Out
     }
     let mut done = Vec::new();
     for (tmp, dest) in staged {
-        std::fs::rename(&tmp, &dest).map_err(|source| OutputError::Io { path: dest.clone(), source })?;
+        std::fs::rename(&tmp, &dest).map_err(|source| OutputError::Io {
+            path: dest.clone(),
+            source,
+        })?;
         done.push(dest);
     }
     Ok(done)

@@ -12,8 +12,14 @@ use super::OutputError;
 pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
     let mut buf = vec![0xEF, 0xBB, 0xBF];
     {
-        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut buf);
-        let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         writer.write_record(&names)?;
         for row in 0..df.height() {
             let record: Vec<String> = names

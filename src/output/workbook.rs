@@ -4,7 +4,10 @@
 //! formula stores the polars total as its cached result so the figures show
 //! in any viewer. Text from communes is always written as a string.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+    XlsxError,
+};
 
 use crate::check::{CheckResult, Status};
 use crate::config::Config;
@@ -38,13 +41,27 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let base = Format::new().set_font_name("Times New Roman").set_font_size(12);
-        let cell = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+        let base = Format::new()
+            .set_font_name("Times New Roman")
+            .set_font_size(12);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
         Formats {
             org: base.clone().set_bold().set_align(FormatAlign::Center),
             motto: base.clone().set_bold().set_align(FormatAlign::Center),
-            motto_sub: base.clone().set_bold().set_underline(rust_xlsxwriter::FormatUnderline::Single).set_align(FormatAlign::Center),
-            title: base.clone().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_text_wrap(),
+            motto_sub: base
+                .clone()
+                .set_bold()
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                .set_align(FormatAlign::Center),
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
             subtitle: base.clone().set_italic().set_align(FormatAlign::Center),
             note: base.clone().set_italic(),
             header: cell
@@ -59,7 +76,10 @@ impl Formats {
             center: cell.clone().set_align(FormatAlign::Center),
             int: cell.clone().set_num_format("#,##0"),
             num: cell.clone().set_num_format("#,##0.##"),
-            date: cell.clone().set_num_format("dd/mm/yyyy").set_align(FormatAlign::Center),
+            date: cell
+                .clone()
+                .set_num_format("dd/mm/yyyy")
+                .set_align(FormatAlign::Center),
             total_label: cell.clone().set_bold().set_align(FormatAlign::Center),
             total_int: cell.clone().set_bold().set_num_format("#,##0"),
             total_num: cell.clone().set_bold().set_num_format("#,##0.##"),
@@ -78,7 +98,9 @@ fn t(lang: Lang, vi: &str, en: &str) -> String {
 /// else the newest input's modification time, so that the same inputs give
 /// the same bytes.
 fn creation_time(result: &CheckResult) -> Result<ExcelDateTime, XlsxError> {
-    let from_env = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let from_env = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
     let newest = result
         .submissions
         .iter()
@@ -90,14 +112,24 @@ fn creation_time(result: &CheckResult) -> Result<ExcelDateTime, XlsxError> {
 }
 
 fn local_time(t: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Local>::from(t).format("%d/%m/%Y %H:%M").to_string()
+    chrono::DateTime::<chrono::Local>::from(t)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
-pub fn build(result: &CheckResult, c: &Consolidated, config: &Config) -> Result<Vec<u8>, XlsxError> {
+pub fn build(
+    result: &CheckResult,
+    c: &Consolidated,
+    config: &Config,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let f = Formats::new();
     let props = DocProperties::new()
-        .set_title(format!("{} — {}", config.schema.title, config.period.label_vi()))
+        .set_title(format!(
+            "{} — {}",
+            config.schema.title,
+            config.period.label_vi()
+        ))
         .set_author(format!("tonghop {}", env!("CARGO_PKG_VERSION")))
         .set_creation_datetime(&creation_time(result)?);
     wb.set_properties(&props);
@@ -115,7 +147,10 @@ pub fn build(result: &CheckResult, c: &Consolidated, config: &Config) -> Result<
 }
 
 fn a4_landscape(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
-    ws.set_paper_size(A4).set_landscape().set_print_fit_to_pages(1, 0).set_print_center_horizontally(true);
+    ws.set_paper_size(A4)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true);
     ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_footer("&C&\"Times New Roman\"Trang &P/&N");
@@ -124,21 +159,54 @@ fn a4_landscape(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
 
 /// The official heading: issuing body on the left, national motto on the
 /// right, then the title and the period.
-fn heading(ws: &mut Worksheet, last_col: u16, title: &str, config: &Config, note: &str, f: &Formats) -> Result<(), XlsxError> {
+fn heading(
+    ws: &mut Worksheet,
+    last_col: u16,
+    title: &str,
+    config: &Config,
+    note: &str,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let last_col = last_col.max(3);
     let split = (last_col / 2).max(1);
     let org = format!("UBND {}", config.consolidating.name.to_uppercase());
     ws.merge_range(0, 0, 0, split - 1, &org, &f.org)?;
-    ws.merge_range(0, split, 0, last_col, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &f.motto)?;
-    ws.merge_range(1, split, 1, last_col, "Độc lập - Tự do - Hạnh phúc", &f.motto_sub)?;
+    ws.merge_range(
+        0,
+        split,
+        0,
+        last_col,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        &f.motto,
+    )?;
+    ws.merge_range(
+        1,
+        split,
+        1,
+        last_col,
+        "Độc lập - Tự do - Hạnh phúc",
+        &f.motto_sub,
+    )?;
     ws.merge_range(3, 0, 3, last_col, title, &f.title)?;
     ws.set_row_height(3, 36)?;
-    ws.merge_range(4, 0, 4, last_col, &format!("Kỳ báo cáo: {}", config.period.label_vi()), &f.subtitle)?;
+    ws.merge_range(
+        4,
+        0,
+        4,
+        last_col,
+        &format!("Kỳ báo cáo: {}", config.period.label_vi()),
+        &f.subtitle,
+    )?;
     ws.merge_range(5, 0, 5, last_col, note, &f.note)?;
     Ok(())
 }
 
-fn header_row(ws: &mut Worksheet, row: u32, headers: &[(String, f64)], f: &Formats) -> Result<(), XlsxError> {
+fn header_row(
+    ws: &mut Worksheet,
+    row: u32,
+    headers: &[(String, f64)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let mut lines = 1usize;
     for (col, (text, width)) in headers.iter().enumerate() {
         ws.write_string_with_format(row, col as u16, text, &f.header)?;
@@ -151,20 +219,40 @@ fn header_row(ws: &mut Worksheet, row: u32, headers: &[(String, f64)], f: &Forma
     Ok(())
 }
 
-fn write_out(ws: &mut Worksheet, row: u32, col: u16, value: Out, ty: Option<FieldType>, f: &Formats) -> Result<(), XlsxError> {
+fn write_out(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Out,
+    ty: Option<FieldType>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     match (value, ty) {
         (Out::Null, _) => ws.write_blank(row, col, &f.text).map(|_| ()),
-        (Out::Bool(b), _) => ws.write_string_with_format(row, col, if b { "Có" } else { "Không" }, &f.center).map(|_| ()),
-        (Out::Num(n), Some(FieldType::Number)) => ws.write_number_with_format(row, col, n, &f.num).map(|_| ()),
+        (Out::Bool(b), _) => ws
+            .write_string_with_format(row, col, if b { "Có" } else { "Không" }, &f.center)
+            .map(|_| ()),
+        (Out::Num(n), Some(FieldType::Number)) => {
+            ws.write_number_with_format(row, col, n, &f.num).map(|_| ())
+        }
         (Out::Num(n), _) => ws.write_number_with_format(row, col, n, &f.int).map(|_| ()),
         (Out::Text(s), Some(FieldType::Date)) => match crate::values::parse_date_text(&s) {
             Some((d, _)) => {
-                let dt = ExcelDateTime::from_ymd(d.format("%Y").to_string().parse().unwrap_or(1900), d.format("%m").to_string().parse().unwrap_or(1), d.format("%d").to_string().parse().unwrap_or(1))?;
-                ws.write_datetime_with_format(row, col, &dt, &f.date).map(|_| ())
+                let dt = ExcelDateTime::from_ymd(
+                    d.format("%Y").to_string().parse().unwrap_or(1900),
+                    d.format("%m").to_string().parse().unwrap_or(1),
+                    d.format("%d").to_string().parse().unwrap_or(1),
+                )?;
+                ws.write_datetime_with_format(row, col, &dt, &f.date)
+                    .map(|_| ())
             }
-            None => ws.write_string_with_format(row, col, &s, &f.text).map(|_| ()),
+            None => ws
+                .write_string_with_format(row, col, &s, &f.text)
+                .map(|_| ()),
         },
-        (Out::Text(s), _) => ws.write_string_with_format(row, col, &s, &f.text).map(|_| ()),
+        (Out::Text(s), _) => ws
+            .write_string_with_format(row, col, &s, &f.text)
+            .map(|_| ()),
     }
 }
 
@@ -172,17 +260,32 @@ fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let total = config.registry.units.len();
     let lang = config.lang;
     if c.reporting == total {
-        t(lang, &format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."), &format!("Consolidated from {total}/{total} units."))
+        t(
+            lang,
+            &format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
+            &format!("Consolidated from {total}/{total} units."),
+        )
     } else {
         t(
             lang,
-            &format!("Tổng hợp từ báo cáo hợp lệ của {}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).", c.reporting),
-            &format!("Consolidated from the accepted reports of {}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”).", c.reporting),
+            &format!(
+                "Tổng hợp từ báo cáo hợp lệ của {}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).",
+                c.reporting
+            ),
+            &format!(
+                "Consolidated from the accepted reports of {}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”).",
+                c.reporting
+            ),
         )
     }
 }
 
-fn summary_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn summary_sheet(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Tổng hợp")?;
     let fields: Vec<_> = config.schema.form_fields().map(|(_, fd)| fd).collect();
@@ -194,7 +297,12 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Form
     ];
     for fd in &fields {
         let label = fd.label_in(lang);
-        headers.push((fd.unit.as_ref().map_or(label.to_string(), |u| format!("{label} ({u})")), 11.0));
+        headers.push((
+            fd.unit
+                .as_ref()
+                .map_or(label.to_string(), |u| format!("{label} ({u})")),
+            11.0,
+        ));
     }
     let last_col = (headers.len() - 1) as u16;
     let title = format!("TỔNG HỢP {}", config.schema.title.to_uppercase());
@@ -208,15 +316,33 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Form
         ws.write_string_with_format(row, 1, text_of(get(&c.units, "unit_code", i)), &f.center)?;
         ws.write_string_with_format(row, 2, text_of(get(&c.units, "unit_name", i)), &f.text)?;
         let status = c.statuses[i];
-        let label = if lang == Lang::Vi { status.label_vi() } else { status.label_en() };
+        let label = if lang == Lang::Vi {
+            status.label_vi()
+        } else {
+            status.label_en()
+        };
         ws.write_string_with_format(row, 3, label, &f.center)?;
         for (j, fd) in fields.iter().enumerate() {
-            write_out(ws, row, 4 + j as u16, get(&c.units, fd.id(), i), Some(fd.ty), f)?;
+            write_out(
+                ws,
+                row,
+                4 + j as u16,
+                get(&c.units, fd.id(), i),
+                Some(fd.ty),
+                f,
+            )?;
         }
     }
     let last = first + c.units.height().max(1) as u32 - 1;
     let total_row = last + 1;
-    ws.merge_range(total_row, 0, total_row, 3, &t(lang, "Tổng cộng", "Total"), &f.total_label)?;
+    ws.merge_range(
+        total_row,
+        0,
+        total_row,
+        3,
+        &t(lang, "Tổng cộng", "Total"),
+        &f.total_label,
+    )?;
     for (j, fd) in fields.iter().enumerate() {
         let col = 4 + j as u16;
         let letter = column_name(u32::from(col));
@@ -234,7 +360,12 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Form
                 continue;
             }
         };
-        ws.write_formula_with_format(total_row, col, Formula::new(formula).set_result(format_number(total)), format)?;
+        ws.write_formula_with_format(
+            total_row,
+            col,
+            Formula::new(formula).set_result(format_number(total)),
+            format,
+        )?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 4)?;
     ws.autofilter(HEADER_ROW, 0, last, last_col)?;
@@ -251,7 +382,12 @@ fn text_of(o: Out) -> String {
     }
 }
 
-fn indicator_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn indicator_sheet(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Chỉ tiêu")?;
     let headers: Vec<(String, f64)> = vec![
@@ -266,7 +402,18 @@ fn indicator_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Fo
         (t(lang, "Đạt/Chưa đạt", "Met"), 11.0),
     ];
     let title = format!("CÁC CHỈ TIÊU {}", config.schema.title.to_uppercase());
-    heading(ws, 8, &title, config, &format!("{} — {}", config.consolidating.name, reporting_note(c, config)), f)?;
+    heading(
+        ws,
+        8,
+        &title,
+        config,
+        &format!(
+            "{} — {}",
+            config.consolidating.name,
+            reporting_note(c, config)
+        ),
+        f,
+    )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
     let mut row = HEADER_ROW + 1;
@@ -276,17 +423,33 @@ fn indicator_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Fo
             continue;
         }
         let id = text_of(get(df, "indicator_id", i));
-        let Some(ind) = config.schema.indicators.iter().find(|x| x.id.get_ref() == &id) else { continue };
+        let Some(ind) = config
+            .schema
+            .indicators
+            .iter()
+            .find(|x| x.id.get_ref() == &id)
+        else {
+            continue;
+        };
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
-        let label = if lang == Lang::En { ind.label_en.as_deref().unwrap_or(&ind.label) } else { &ind.label };
+        let label = if lang == Lang::En {
+            ind.label_en.as_deref().unwrap_or(&ind.label)
+        } else {
+            &ind.label
+        };
         ws.write_string_with_format(row, 1, label, &f.wrap)?;
-        ws.set_row_height(row, 16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0)?;
+        ws.set_row_height(
+            row,
+            16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
+        )?;
         ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
         write_out(ws, row, 3, get(df, "numerator", i), None, f)?;
         write_out(ws, row, 4, get(df, "denominator", i), None, f)?;
         ws.write_string_with_format(row, 5, text_of(get(df, "display", i)), &f.center)?;
         match (ind.display, get(df, "value", i)) {
-            (Display::Ratio, Out::Num(v)) => ws.write_number_with_format(row, 6, v, &f.num).map(|_| ())?,
+            (Display::Ratio, Out::Num(v)) => {
+                ws.write_number_with_format(row, 6, v, &f.num).map(|_| ())?
+            }
             _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
         }
         write_out(ws, row, 7, get(df, "target", i), None, f)?;
@@ -303,7 +466,12 @@ fn indicator_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Fo
     Ok(())
 }
 
-fn indicator_by_unit_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn indicator_by_unit_sheet(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Chỉ tiêu theo xã")?;
     let mut headers: Vec<(String, f64)> = vec![
@@ -313,11 +481,25 @@ fn indicator_by_unit_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config
         (t(lang, "Tình trạng", "Status"), 10.0),
     ];
     for ind in &config.schema.indicators {
-        let label = if lang == Lang::En { ind.label_en.as_deref().unwrap_or(&ind.label) } else { &ind.label };
+        let label = if lang == Lang::En {
+            ind.label_en.as_deref().unwrap_or(&ind.label)
+        } else {
+            &ind.label
+        };
         headers.push((label.to_string(), 13.0));
     }
     let last_col = (headers.len() - 1) as u16;
-    heading(ws, last_col, &format!("CÁC CHỈ TIÊU THEO ĐƠN VỊ — {}", config.schema.title.to_uppercase()), config, &reporting_note(c, config), f)?;
+    heading(
+        ws,
+        last_col,
+        &format!(
+            "CÁC CHỈ TIÊU THEO ĐƠN VỊ — {}",
+            config.schema.title.to_uppercase()
+        ),
+        config,
+        &reporting_note(c, config),
+        f,
+    )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
     for (u, unit) in config.registry.units.iter().enumerate() {
@@ -326,15 +508,29 @@ fn indicator_by_unit_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config
         ws.write_string_with_format(row, 1, &unit.code, &f.center)?;
         ws.write_string_with_format(row, 2, &unit.name, &f.text)?;
         let status = c.statuses[u];
-        ws.write_string_with_format(row, 3, if lang == Lang::Vi { status.label_vi() } else { status.label_en() }, &f.center)?;
+        ws.write_string_with_format(
+            row,
+            3,
+            if lang == Lang::Vi {
+                status.label_vi()
+            } else {
+                status.label_en()
+            },
+            &f.center,
+        )?;
         for (j, ind) in config.schema.indicators.iter().enumerate() {
             let col = 4 + j as u16;
             let found = (0..df.height()).find(|&i| {
-                text_of(get(df, "unit_code", i)) == unit.code && &text_of(get(df, "indicator_id", i)) == ind.id.get_ref()
+                text_of(get(df, "unit_code", i)) == unit.code
+                    && &text_of(get(df, "indicator_id", i)) == ind.id.get_ref()
             });
             match found.map(|i| (get(df, "display", i), get(df, "value", i))) {
-                Some((_, Out::Num(v))) if ind.display == Display::Number => ws.write_number_with_format(row, col, v, &f.int).map(|_| ())?,
-                Some((Out::Text(d), _)) => ws.write_string_with_format(row, col, &d, &f.center).map(|_| ())?,
+                Some((_, Out::Num(v))) if ind.display == Display::Number => ws
+                    .write_number_with_format(row, col, v, &f.int)
+                    .map(|_| ())?,
+                Some((Out::Text(d), _)) => ws
+                    .write_string_with_format(row, col, &d, &f.center)
+                    .map(|_| ())?,
                 _ => ws.write_blank(row, col, &f.text).map(|_| ())?,
             }
         }
@@ -344,11 +540,20 @@ fn indicator_by_unit_sheet(ws: &mut Worksheet, c: &Consolidated, config: &Config
     Ok(())
 }
 
-fn list_sheet(ws: &mut Worksheet, def_index: usize, df: &polars::prelude::DataFrame, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn list_sheet(
+    ws: &mut Worksheet,
+    def_index: usize,
+    df: &polars::prelude::DataFrame,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     let def = &config.schema.sheets[def_index];
     debug_assert_eq!(def.kind, SheetKind::List);
-    let sheet_name = def.consolidated_name.clone().unwrap_or_else(|| def.name.clone());
+    let sheet_name = def
+        .consolidated_name
+        .clone()
+        .unwrap_or_else(|| def.name.clone());
     ws.set_name(&sheet_name)?;
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
@@ -366,8 +571,15 @@ fn list_sheet(ws: &mut Worksheet, def_index: usize, df: &polars::prelude::DataFr
     headers.push((t(lang, "Tệp nguồn", "Source file"), 40.0));
     headers.push((t(lang, "Dòng", "Row"), 6.0));
     let last_col = (headers.len() - 1) as u16;
-    let title = def.title.clone().unwrap_or_else(|| sheet_name.to_uppercase());
-    let note = t(lang, &format!("Tổng số: {} dòng, từ các báo cáo hợp lệ.", df.height()), &format!("{} rows, from accepted reports.", df.height()));
+    let title = def
+        .title
+        .clone()
+        .unwrap_or_else(|| sheet_name.to_uppercase());
+    let note = t(
+        lang,
+        &format!("Tổng số: {} dòng, từ các báo cáo hợp lệ.", df.height()),
+        &format!("{} rows, from accepted reports.", df.height()),
+    );
     heading(ws, last_col, &title, config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     for i in 0..df.height() {
@@ -396,7 +608,12 @@ fn status_label(status: Status, lang: Lang) -> String {
     }
 }
 
-fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn status_sheet(
+    ws: &mut Worksheet,
+    result: &CheckResult,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Tình hình nộp")?;
     let headers: Vec<(String, f64)> = vec![
@@ -412,14 +629,24 @@ fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &F
     let sum = crate::report::summary(result);
     let note = t(
         lang,
-        &format!("{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn; {} đơn vị chưa nộp.", sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units),
-        &format!("{} files: {} accepted, {} rejected, {} superseded; {} units not received.", sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units),
+        &format!(
+            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn; {} đơn vị chưa nộp.",
+            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
+        ),
+        &format!(
+            "{} files: {} accepted, {} rejected, {} superseded; {} units not received.",
+            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
+        ),
     );
     heading(ws, 7, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     let mut stt = 1;
-    let mut write_row = |ws: &mut Worksheet, code: &str, name: &str, s: Option<&crate::check::Submission>| -> Result<(), XlsxError> {
+    let mut write_row = |ws: &mut Worksheet,
+                         code: &str,
+                         name: &str,
+                         s: Option<&crate::check::Submission>|
+     -> Result<(), XlsxError> {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         ws.write_string_with_format(row, 1, code, &f.center)?;
         ws.write_string_with_format(row, 2, name, &f.text)?;
@@ -427,12 +654,32 @@ fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &F
             Some(s) => {
                 ws.write_string_with_format(row, 3, &status_label(s.status, lang), &f.center)?;
                 ws.write_string_with_format(row, 4, &s.file, &f.text)?;
-                ws.write_string_with_format(row, 5, &s.modified().map(local_time).unwrap_or_default(), &f.center)?;
-                ws.write_number_with_format(row, 6, s.count(crate::finding::Severity::Error) as f64, &f.int)?;
-                ws.write_number_with_format(row, 7, s.count(crate::finding::Severity::Warning) as f64, &f.int)?;
+                ws.write_string_with_format(
+                    row,
+                    5,
+                    &s.modified().map(local_time).unwrap_or_default(),
+                    &f.center,
+                )?;
+                ws.write_number_with_format(
+                    row,
+                    6,
+                    s.count(crate::finding::Severity::Error) as f64,
+                    &f.int,
+                )?;
+                ws.write_number_with_format(
+                    row,
+                    7,
+                    s.count(crate::finding::Severity::Warning) as f64,
+                    &f.int,
+                )?;
             }
             None => {
-                ws.write_string_with_format(row, 3, &t(lang, "Chưa nộp", "Not received"), &f.center)?;
+                ws.write_string_with_format(
+                    row,
+                    3,
+                    &t(lang, "Chưa nộp", "Not received"),
+                    &f.center,
+                )?;
                 for col in 4..=7 {
                     ws.write_blank(row, col, &f.text)?;
                 }
@@ -443,7 +690,11 @@ fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &F
         Ok(())
     };
     for (u, unit) in config.registry.units.iter().enumerate() {
-        let mine: Vec<_> = result.submissions.iter().filter(|s| s.unit == Some(u)).collect();
+        let mine: Vec<_> = result
+            .submissions
+            .iter()
+            .filter(|s| s.unit == Some(u))
+            .collect();
         if mine.is_empty() {
             write_row(ws, &unit.code, &unit.name, None)?;
         }
@@ -452,7 +703,12 @@ fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &F
         }
     }
     for s in result.submissions.iter().filter(|s| s.unit.is_none()) {
-        write_row(ws, "", &t(lang, "(không xác định)", "(unidentified)"), Some(s))?;
+        write_row(
+            ws,
+            "",
+            &t(lang, "(không xác định)", "(unidentified)"),
+            Some(s),
+        )?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     ws.autofilter(HEADER_ROW, 0, row.saturating_sub(1).max(HEADER_ROW), 7)?;
@@ -460,7 +716,12 @@ fn status_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &F
     Ok(())
 }
 
-fn findings_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn findings_sheet(
+    ws: &mut Worksheet,
+    result: &CheckResult,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Lỗi")?;
     let headers: Vec<(String, f64)> = vec![
@@ -477,11 +738,30 @@ fn findings_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: 
         (t(lang, "Nội dung", "Message"), 60.0),
     ];
     let count: usize = result.submissions.iter().map(|s| s.findings.len()).sum();
-    heading(ws, 10, "DANH SÁCH LỖI VÀ CẢNH BÁO", config, &t(lang, &format!("{count} mục."), &format!("{count} findings.")), f)?;
+    heading(
+        ws,
+        10,
+        "DANH SÁCH LỖI VÀ CẢNH BÁO",
+        config,
+        &t(
+            lang,
+            &format!("{count} mục."),
+            &format!("{count} findings."),
+        ),
+        f,
+    )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     for s in &result.submissions {
-        let (code, name) = s.unit.map(|u| (config.registry.units[u].code.as_str(), config.registry.units[u].name.as_str())).unwrap_or(("", ""));
+        let (code, name) = s
+            .unit
+            .map(|u| {
+                (
+                    config.registry.units[u].code.as_str(),
+                    config.registry.units[u].name.as_str(),
+                )
+            })
+            .unwrap_or(("", ""));
         for fi in &s.findings {
             let cells = [
                 s.file.clone(),
@@ -511,7 +791,12 @@ fn findings_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: 
     Ok(())
 }
 
-fn sources_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+fn sources_sheet(
+    ws: &mut Worksheet,
+    result: &CheckResult,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Nguồn")?;
     let headers: Vec<(String, f64)> = vec![
@@ -525,14 +810,36 @@ fn sources_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &
         (t(lang, "Tình trạng", "Status"), 16.0),
         (t(lang, "Thời điểm sửa đổi", "Modified"), 16.0),
     ];
-    heading(ws, 8, "NGUỒN SỐ LIỆU", config, &t(lang, "Các tệp đã đọc, mã băm SHA-256 và tham số của lần tổng hợp.", "Files read, their SHA-256 and the run's parameters."), f)?;
+    heading(
+        ws,
+        8,
+        "NGUỒN SỐ LIỆU",
+        config,
+        &t(
+            lang,
+            "Các tệp đã đọc, mã băm SHA-256 và tham số của lần tổng hợp.",
+            "Files read, their SHA-256 and the run's parameters.",
+        ),
+        f,
+    )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     for s in &result.submissions {
-        let (code, name) = s.unit.map(|u| (config.registry.units[u].code.clone(), config.registry.units[u].name.clone())).unwrap_or_default();
+        let (code, name) = s
+            .unit
+            .map(|u| {
+                (
+                    config.registry.units[u].code.clone(),
+                    config.registry.units[u].name.clone(),
+                )
+            })
+            .unwrap_or_default();
         let cells = [
             s.file.clone(),
-            s.info.as_ref().map(|i| i.sha256.clone()).unwrap_or_default(),
+            s.info
+                .as_ref()
+                .map(|i| i.sha256.clone())
+                .unwrap_or_default(),
             String::new(),
             s.format.map(|x| x.as_str().to_string()).unwrap_or_default(),
             code,
@@ -544,7 +851,9 @@ fn sources_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &
         for (col, text) in cells.iter().enumerate() {
             if col == 2 {
                 match &s.info {
-                    Some(i) => ws.write_number_with_format(row, 2, i.size as f64, &f.int).map(|_| ())?,
+                    Some(i) => ws
+                        .write_number_with_format(row, 2, i.size as f64, &f.int)
+                        .map(|_| ())?,
                     None => ws.write_blank(row, 2, &f.text).map(|_| ())?,
                 }
             } else {
@@ -554,16 +863,47 @@ fn sources_sheet(ws: &mut Worksheet, result: &CheckResult, config: &Config, f: &
         row += 1;
     }
     row += 1;
-    let registry_sha = std::fs::read(&config.registry.path).map(|b| crate::ingest::sha256_hex(&b)).unwrap_or_default();
+    let registry_sha = std::fs::read(&config.registry.path)
+        .map(|b| crate::ingest::sha256_hex(&b))
+        .unwrap_or_default();
     let params: Vec<(String, String)> = vec![
-        (t(lang, "Lược đồ", "Schema"), format!("{} {} ({})", config.schema.id(), config.schema.version, config.display_path(&config.schema.path))),
-        (t(lang, "SHA-256 của lược đồ", "Schema SHA-256"), config.schema.sha256.clone()),
-        (t(lang, "Danh sách đơn vị", "Unit registry"), config.display_path(&config.registry.path)),
-        (t(lang, "SHA-256 của danh sách đơn vị", "Registry SHA-256"), registry_sha),
+        (
+            t(lang, "Lược đồ", "Schema"),
+            format!(
+                "{} {} ({})",
+                config.schema.id(),
+                config.schema.version,
+                config.display_path(&config.schema.path)
+            ),
+        ),
+        (
+            t(lang, "SHA-256 của lược đồ", "Schema SHA-256"),
+            config.schema.sha256.clone(),
+        ),
+        (
+            t(lang, "Danh sách đơn vị", "Unit registry"),
+            config.display_path(&config.registry.path),
+        ),
+        (
+            t(lang, "SHA-256 của danh sách đơn vị", "Registry SHA-256"),
+            registry_sha,
+        ),
         (t(lang, "Kỳ báo cáo", "Period"), config.period.id()),
-        (t(lang, "Đơn vị tổng hợp", "Consolidating unit"), format!("{} {}", config.consolidating.code, config.consolidating.name)),
-        (t(lang, "Công cụ", "Tool"), format!("tonghop {}", env!("CARGO_PKG_VERSION"))),
-        (t(lang, "Ngôn ngữ", "Language"), format!("{lang:?}").to_lowercase()),
+        (
+            t(lang, "Đơn vị tổng hợp", "Consolidating unit"),
+            format!(
+                "{} {}",
+                config.consolidating.code, config.consolidating.name
+            ),
+        ),
+        (
+            t(lang, "Công cụ", "Tool"),
+            format!("tonghop {}", env!("CARGO_PKG_VERSION")),
+        ),
+        (
+            t(lang, "Ngôn ngữ", "Language"),
+            format!("{lang:?}").to_lowercase(),
+        ),
     ];
     for (k, v) in params {
         ws.write_string_with_format(row, 0, &k, &f.header)?;

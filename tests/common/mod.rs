@@ -45,8 +45,12 @@ pub struct Run {
 impl Run {
     /// The stdout parsed as JSON (for `--format json` runs).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Asserts the exit code, showing both streams when it differs, and that
@@ -98,7 +102,9 @@ pub struct Project {
 impl Project {
     /// An empty folder: no tonghop.toml, no inbox.
     pub fn empty() -> Project {
-        Project { dir: tempfile::tempdir().expect("temp dir") }
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// A copy of `samples/<name>`. Its `tonghop.toml` names the schema and
@@ -110,9 +116,19 @@ impl Project {
         let config = project.path().join("tonghop.toml");
         let text = std::fs::read_to_string(&config).expect("the sample has a tonghop.toml");
         let mut table: toml::Table = toml::from_str(&text).expect("tonghop.toml parses");
-        table.insert("schema".into(), toml::Value::String(schema_path().to_string_lossy().into_owned()));
-        table.insert("units".into(), toml::Value::String(units_path().to_string_lossy().into_owned()));
-        std::fs::write(&config, toml::to_string(&table).expect("tonghop.toml serialises")).expect("write tonghop.toml");
+        table.insert(
+            "schema".into(),
+            toml::Value::String(schema_path().to_string_lossy().into_owned()),
+        );
+        table.insert(
+            "units".into(),
+            toml::Value::String(units_path().to_string_lossy().into_owned()),
+        );
+        std::fs::write(
+            &config,
+            toml::to_string(&table).expect("tonghop.toml serialises"),
+        )
+        .expect("write tonghop.toml");
         project
     }
 
@@ -164,7 +180,8 @@ pub fn day(days: u64) -> SystemTime {
 /// A tab-separated table with a header row, as a list of column → value maps.
 /// Missing trailing cells read as "".
 pub fn read_tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header: Vec<&str> = lines.next().expect("a header row").split('\t').collect();
     lines
@@ -173,7 +190,12 @@ pub fn read_tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
             header
                 .iter()
                 .enumerate()
-                .map(|(i, h)| (h.to_string(), cells.get(i).copied().unwrap_or("").trim().to_string()))
+                .map(|(i, h)| {
+                    (
+                        h.to_string(),
+                        cells.get(i).copied().unwrap_or("").trim().to_string(),
+                    )
+                })
                 .collect()
         })
         .collect()
