@@ -301,3 +301,32 @@ fn rejected_files_are_listed_and_left_out_of_the_totals() {
         "ratios over units use the units reporting"
     );
 }
+
+#[test]
+fn a_failed_build_leaves_the_previous_outputs_untouched() {
+    let project = Project::sample("van-ban-2023");
+    project.run(&["build"]).assert_code(0);
+    let before = std::fs::read(project.join("out/pcmd-2023-tong-hop.xlsx")).unwrap();
+    // A later output that cannot be replaced makes the run fail…
+    std::fs::remove_file(project.join("out/pcmd-2023-kiem-tra.json")).unwrap();
+    std::fs::create_dir(project.join("out/pcmd-2023-kiem-tra.json")).unwrap();
+    set_mtime(&project.join("inbox/NamXay_2023.xlsx"), day(30));
+    let run = project.run(&["build"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("pcmd-2023-kiem-tra.json"),
+        "{}",
+        run.stderr
+    );
+    // … and the workbook of the previous run is still there, unchanged.
+    assert_eq!(
+        std::fs::read(project.join("out/pcmd-2023-tong-hop.xlsx")).unwrap(),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(project.join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files are left behind");
+}

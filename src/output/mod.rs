@@ -75,6 +75,17 @@ pub fn write_all(
 
 /// Writes all files to temporary names, then renames them into place.
 fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>) -> Result<Vec<PathBuf>, OutputError> {
+    // Refuse before writing anything if a destination cannot be replaced,
+    // so that no output is renamed into place unless all of them can be.
+    for (name, _) in &files {
+        let dest = dir.join(name);
+        if dest.is_dir() {
+            return Err(OutputError::Io {
+                path: dest,
+                source: std::io::Error::other("is a folder"),
+            });
+        }
+    }
     let mut staged = Vec::new();
     for (name, bytes) in files {
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));

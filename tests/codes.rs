@@ -1,0 +1,692 @@
+//! One test per finding code: each writes a small pcmd workbook with
+//! rust_xlsxwriter (the canonical layout of pcmd-form.md with one thing
+//! broken), runs the library's check on it and asserts the code, the cell and
+//! the field. The samples cover the same codes on files made by other
+//! programs; these pin each code down in isolation.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use rust_xlsxwriter::Workbook;
+use tonghop::check::{Status, Submission, check_file};
+use tonghop::cli::ReportFormat;
+use tonghop::config::{Config, ConsolidatingUnit, Mode};
+use tonghop::finding::{Code, Lang, Severity};
+use tonghop::ingest::Limits;
+use tonghop::period::Period;
+use tonghop::registry::{Registry, Unit};
+use tonghop::schema::Schema;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema_text() -> String {
+    std::fs::read_to_string(repo().join("schemas/pcmd.toml")).unwrap()
+}
+
+fn config_with(schema_text: &str, registry: Option<Registry>, limits: Limits) -> Config {
+    let schema =
+        Schema::parse(schema_text, &repo().join("schemas/pcmd.toml")).expect("schema loads");
+    let registry = registry
+        .unwrap_or_else(|| Registry::load(&repo().join("schemas/units/van-ban-2023.csv")).unwrap());
+    Config {
+        mode: Mode::Check,
+        base_dir: std::env::temp_dir(),
+        period: Period::parse("2023", schema.period).unwrap(),
+        schema,
+        registry,
+        inputs: Vec::new(),
+        inbox: None,
+        output: std::env::temp_dir().join("tonghop-codes-out"),
+        lang: Lang::Vi,
+        format: ReportFormat::Json,
+        consolidating: ConsolidatingUnit {
+            code: "089".into(),
+            name: "Huyện Văn Bàn".into(),
+        },
+        deadline: None,
+        limits,
+        progress: false,
+    }
+}
+
+fn config() -> Config {
+    config_with(&schema_text(), None, Limits::default())
+}
+
+/// The Biểu 01 rows of pcmd-form.md: (STT, label, value).
+fn form_rows() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        ("I", "Công tác chỉ đạo, tuyên truyền", ""),
+        (
+            "1",
+            "Số văn bản chỉ đạo, hướng dẫn về phòng, chống mại dâm được ban hành",
+            "2",
+        ),
+        (
+            "2",
+            "Số cuộc truyền thông, tuyên truyền về phòng, chống mại dâm",
+            "1",
+        ),
+        ("3", "Số lượt người tham gia truyền thông", "60"),
+        (
+            "4",
+            "Số băng rôn, khẩu hiệu, pa-nô, áp phích tuyên truyền",
+            "2",
+        ),
+        (
+            "II",
+            "Quản lý cơ sở kinh doanh dịch vụ dễ phát sinh tệ nạn mại dâm",
+            "",
+        ),
+        (
+            "5",
+            "Tổng số cơ sở kinh doanh dịch vụ dễ phát sinh tệ nạn mại dâm",
+            "2",
+        ),
+        ("5.1", "Cơ sở kinh doanh dịch vụ lưu trú", "1"),
+        ("5.2", "Cơ sở kinh doanh dịch vụ karaoke", "1"),
+        ("5.3", "Cơ sở kinh doanh dịch vụ xoa bóp (massage)", "0"),
+        ("5.4", "Cơ sở kinh doanh dịch vụ khác", "0"),
+        (
+            "6",
+            "Số cơ sở đã ký cam kết không để xảy ra tệ nạn mại dâm",
+            "2",
+        ),
+        ("7", "Số lượt kiểm tra cơ sở kinh doanh dịch vụ", "2"),
+        ("8", "Số cơ sở vi phạm bị xử lý", "0"),
+        ("III", "Tình hình tệ nạn mại dâm", ""),
+        ("9", "Trên địa bàn có tệ nạn mại dâm (Có/Không)", "Không"),
+        (
+            "10",
+            "Số vụ vi phạm pháp luật về mại dâm được phát hiện, xử lý",
+            "0",
+        ),
+        ("11", "Số đối tượng vi phạm bị xử lý", "0"),
+        ("12", "Số người bán dâm được hỗ trợ hòa nhập cộng đồng", "0"),
+        (
+            "13",
+            "Số nạn nhân bị mua bán trở về được tiếp nhận, hỗ trợ",
+            "0",
+        ),
+        ("IV", "Xây dựng xã, thị trấn lành mạnh", ""),
+        (
+            "14",
+            "Đăng ký xây dựng xã, thị trấn lành mạnh không có ma túy, mại dâm (Có/Không)",
+            "Có",
+        ),
+        (
+            "15",
+            "Có kế hoạch phòng, chống mại dâm lồng ghép phòng, chống ma túy, HIV/AIDS, mua bán người (Có/Không)",
+            "Có",
+        ),
+    ]
+}
+
+/// What to write: the canonical report of Xã Tân An for 2023, with edits.
+struct Form {
+    unit: String,
+    period_line: String,
+    headers: Vec<&'static str>,
+    /// STT → value (numbers are written as numbers, the rest as text).
+    values: BTreeMap<&'static str, String>,
+    skip_rows: Vec<&'static str>,
+    list_headers: Vec<&'static str>,
+    list_rows: Vec<Vec<String>>,
+    with_list: bool,
+}
+
+impl Form {
+    fn canonical() -> Form {
+        Form {
+            unit: "Xã Tân An".into(),
+            period_line: "Kỳ báo cáo: Năm 2023".into(),
+            headers: vec!["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"],
+            values: BTreeMap::new(),
+            skip_rows: Vec::new(),
+            list_headers: vec![
+                "STT",
+                "Tên cơ sở",
+                "Loại hình",
+                "Địa chỉ",
+                "Chủ cơ sở",
+                "Ký cam kết",
+                "Ngày ký cam kết",
+            ],
+            list_rows: vec![
+                row(&[
+                    "1",
+                    "Nhà nghỉ Bình An",
+                    "Lưu trú",
+                    "Thôn 1",
+                    "Lò Văn A",
+                    "Có",
+                    "05/07/2023",
+                ]),
+                row(&[
+                    "2",
+                    "Karaoke Hoa Mai",
+                    "Karaoke",
+                    "Thôn 2",
+                    "Hà Thị B",
+                    "Có",
+                    "06/07/2023",
+                ]),
+            ],
+            with_list: true,
+        }
+    }
+
+    fn set(mut self, stt: &'static str, value: &str) -> Form {
+        self.values.insert(stt, value.to_string());
+        self
+    }
+
+    fn write(&self, dir: &Path, name: &str) -> PathBuf {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Biểu 01").unwrap();
+        ws.write_string(0, 0, format!("UBND {}", self.unit.to_uppercase()))
+            .unwrap();
+        ws.write_string(0, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+            .unwrap();
+        ws.write_string(3, 0, "BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG TỆ NẠN MẠI DÂM")
+            .unwrap();
+        ws.write_string(4, 0, &self.period_line).unwrap();
+        ws.write_string(5, 0, "Đơn vị báo cáo:").unwrap();
+        ws.write_string(5, 2, &self.unit).unwrap();
+        for (c, h) in self.headers.iter().enumerate() {
+            ws.write_string(7, c as u16, *h).unwrap();
+        }
+        let mut r = 8;
+        for (stt, label, value) in form_rows() {
+            if self.skip_rows.contains(&stt) {
+                continue;
+            }
+            ws.write_string(r, 0, stt).unwrap();
+            ws.write_string(r, 1, label).unwrap();
+            let value = self
+                .values
+                .get(stt)
+                .cloned()
+                .unwrap_or_else(|| value.to_string());
+            if let Ok(n) = value.parse::<f64>() {
+                ws.write_number(r, 3, n).unwrap();
+            } else if !value.is_empty() {
+                ws.write_string(r, 3, &value).unwrap();
+            }
+            r += 1;
+        }
+        if self.with_list {
+            let ws = wb.add_worksheet();
+            ws.set_name("Biểu 02").unwrap();
+            ws.write_string(
+                0,
+                0,
+                "DANH SÁCH CƠ SỞ KINH DOANH DỊCH VỤ DỄ PHÁT SINH TỆ NẠN MẠI DÂM",
+            )
+            .unwrap();
+            for (c, h) in self.list_headers.iter().enumerate() {
+                ws.write_string(2, c as u16, *h).unwrap();
+            }
+            for (i, cells) in self.list_rows.iter().enumerate() {
+                for (c, v) in cells.iter().enumerate() {
+                    ws.write_string(3 + i as u32, c as u16, v).unwrap();
+                }
+            }
+        }
+        let path = dir.join(name);
+        wb.save(&path).unwrap();
+        path
+    }
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|s| s.to_string()).collect()
+}
+
+fn check(form: &Form, name: &str, config: &Config) -> Submission {
+    let dir = tempfile::tempdir().unwrap();
+    let path = form.write(dir.path(), name);
+    check_file(&path, config)
+}
+
+/// The one finding with this code; panics with the whole list otherwise.
+fn only(s: &Submission, code: Code) -> &tonghop::finding::Finding {
+    let hits: Vec<_> = s.findings.iter().filter(|f| f.code == code).collect();
+    assert_eq!(hits.len(), 1, "expected one {code}, got {:#?}", s.findings);
+    hits[0]
+}
+
+fn assert_at(s: &Submission, code: Code, sheet: &str, cell: &str, field: &str) {
+    let f = only(s, code);
+    assert_eq!(
+        (f.sheet(), f.cell().as_deref(), f.field.as_deref()),
+        (Some(sheet), Some(cell), Some(field)),
+        "{f:#?}"
+    );
+    assert!(
+        f.message.vi.contains(cell),
+        "the message names the cell: {}",
+        f.message.vi
+    );
+}
+
+#[test]
+fn canonical_form_is_accepted_as_its_unit() {
+    let s = check(&Form::canonical(), "bc.xlsx", &config());
+    assert_eq!(s.status, Status::Accepted, "{:#?}", s.findings);
+    assert_eq!(
+        s.unit
+            .map(|u| config().registry.units[u].code.clone())
+            .as_deref(),
+        Some("03079")
+    );
+    assert!(s.findings.is_empty(), "{:#?}", s.findings);
+}
+
+#[test]
+fn type_error() {
+    let s = check(&Form::canonical().set("4", "ba"), "bc.xlsx", &config());
+    assert_at(&s, Code::TypeError, "Biểu 01", "D13", "so_bang_ron");
+    assert_eq!(only(&s, Code::TypeError).value.as_deref(), Some("ba"));
+    assert_eq!(s.status, Status::Rejected);
+}
+
+#[test]
+fn value_required() {
+    let s = check(&Form::canonical().set("7", ""), "bc.xlsx", &config());
+    assert_at(
+        &s,
+        Code::ValueRequired,
+        "Biểu 01",
+        "D21",
+        "so_luot_kiem_tra",
+    );
+}
+
+#[test]
+fn value_below_minimum() {
+    let s = check(&Form::canonical().set("1", "-1"), "bc.xlsx", &config());
+    assert_at(&s, Code::ValueBelowMinimum, "Biểu 01", "D10", "so_van_ban");
+}
+
+#[test]
+fn value_above_maximum() {
+    let text = schema_text().replace("id = \"so_van_ban\"\n", "id = \"so_van_ban\"\nmax = 50\n");
+    let s = check(
+        &Form::canonical().set("1", "51"),
+        "bc.xlsx",
+        &config_with(&text, None, Limits::default()),
+    );
+    assert_at(&s, Code::ValueAboveMaximum, "Biểu 01", "D10", "so_van_ban");
+}
+
+#[test]
+fn value_coerced_is_info_and_keeps_the_file_accepted() {
+    let s = check(
+        &Form::canonical().set("1", "-").set("15", "x"),
+        "bc.xlsx",
+        &config(),
+    );
+    assert_eq!(s.status, Status::Accepted);
+    let coerced: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ValueCoerced)
+        .collect();
+    assert_eq!(coerced.len(), 2);
+    assert!(coerced.iter().all(|f| f.severity == Severity::Info));
+}
+
+#[test]
+fn formula_uncached() {
+    // rust_xlsxwriter always stores a result; openpyxl stores none, like any
+    // program that never calculates. The sample file was made by openpyxl.
+    let path = repo().join("samples/van-ban-2023-loi/inbox/Chieng Ken - bao cao PCMD 2023.xlsx");
+    let s = check_file(&path, &config());
+    assert_at(&s, Code::FormulaUncached, "Biểu 01", "D17", "so_bang_ron");
+    assert_eq!(
+        only(&s, Code::FormulaUncached).value.as_deref(),
+        Some("=D15+0")
+    );
+}
+
+#[test]
+fn formula_error() {
+    // A cached #DIV/0!, written by LibreOffice when it recalculated =D12/D11.
+    let path = repo().join("samples/van-ban-2023-loi/inbox/Báo cáo mại dâm Nậm Chày 2023.xlsx");
+    let s = check_file(&path, &config());
+    assert_at(&s, Code::FormulaError, "Biểu 01", "D21", "so_luot_kiem_tra");
+}
+
+#[test]
+fn rule_violation_points_at_the_rule_cell() {
+    let s = check(&Form::canonical().set("5", "3"), "bc.xlsx", &config());
+    let rules: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::RuleViolation)
+        .map(|f| f.rule.clone().unwrap())
+        .collect();
+    assert!(rules.contains(&"tong_co_so".to_string()), "{rules:?}");
+    let f = s
+        .findings
+        .iter()
+        .find(|f| f.rule.as_deref() == Some("tong_co_so"))
+        .unwrap();
+    assert_eq!(
+        (f.cell().as_deref(), f.severity),
+        (Some("D15"), Severity::Error)
+    );
+}
+
+#[test]
+fn warning_rule_keeps_the_file_accepted() {
+    let s = check(&Form::canonical().set("3", "0"), "bc.xlsx", &config());
+    let f = only(&s, Code::RuleViolation);
+    assert_eq!(
+        (f.rule.as_deref(), f.severity),
+        (Some("luot_nguoi"), Severity::Warning)
+    );
+    assert_eq!(s.status, Status::Accepted);
+}
+
+#[test]
+fn list_scoped_rule_on_a_date_outside_the_period() {
+    let mut form = Form::canonical();
+    form.list_rows[1][6] = "06/07/2022".into();
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::RuleViolation);
+    assert_eq!(
+        (f.rule.as_deref(), f.cell().as_deref(), f.severity),
+        (Some("ngay_ky_trong_ky"), Some("G5"), Severity::Warning)
+    );
+}
+
+#[test]
+fn value_required_when_another_cell_says_so() {
+    let mut form = Form::canonical();
+    form.list_rows[0][6] = String::new();
+    let s = check(&form, "bc.xlsx", &config());
+    assert_at(&s, Code::ValueRequired, "Biểu 02", "G4", "ngay_ky");
+}
+
+#[test]
+fn value_not_allowed_and_not_unique() {
+    let mut form = Form::canonical();
+    form.list_rows[1][1] = "Nhà nghỉ Bình An".into();
+    form.list_rows[0][2] = "Quán bar".into();
+    let s = check(&form, "bc.xlsx", &config());
+    assert_at(&s, Code::ValueNotAllowed, "Biểu 02", "C4", "loai_hinh");
+    assert_at(&s, Code::ValueNotUnique, "Biểu 02", "B5", "ten_co_so");
+}
+
+#[test]
+fn value_invalid_format() {
+    let text = schema_text().replace(
+        "id = \"chu_co_so\"\n",
+        "id = \"chu_co_so\"\nformat = \"email\"\n",
+    );
+    let s = check(
+        &Form::canonical(),
+        "bc.xlsx",
+        &config_with(&text, None, Limits::default()),
+    );
+    let hits: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ValueInvalidFormat)
+        .collect();
+    assert_eq!(hits.len(), 2, "{:#?}", s.findings);
+    assert_eq!(hits[0].cell().as_deref(), Some("E4"));
+}
+
+#[test]
+fn field_missing() {
+    let mut form = Form::canonical();
+    form.skip_rows.push("13");
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::FieldMissing);
+    assert_eq!(
+        (f.sheet(), f.field.as_deref()),
+        (Some("Biểu 01"), Some("so_nan_nhan"))
+    );
+}
+
+#[test]
+fn header_missing() {
+    let mut form = Form::canonical();
+    form.headers = vec!["STT", "Chỉ tiêu", "Đơn vị tính", "", "Ghi chú"];
+    let s = check(&form, "bc.xlsx", &config());
+    assert_eq!(only(&s, Code::HeaderMissing).sheet(), Some("Biểu 01"));
+}
+
+#[test]
+fn column_missing() {
+    let mut form = Form::canonical();
+    form.list_headers[4] = "";
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::ColumnMissing);
+    assert_eq!(
+        (f.sheet(), f.field.as_deref()),
+        (Some("Biểu 02"), Some("chu_co_so"))
+    );
+}
+
+#[test]
+fn sheet_missing() {
+    let mut form = Form::canonical();
+    form.with_list = false;
+    let s = check(&form, "bc.xlsx", &config());
+    only(&s, Code::SheetMissing);
+    assert_eq!(s.status, Status::Rejected);
+}
+
+#[test]
+fn template_unrecognized_gives_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    wb.add_worksheet()
+        .write_string(0, 0, "Bảng lương tháng 7")
+        .unwrap();
+    let path = dir.path().join("luong.xlsx");
+    wb.save(&path).unwrap();
+    let s = check_file(&path, &config());
+    assert_eq!(
+        s.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        vec![Code::TemplateUnrecognized]
+    );
+}
+
+#[test]
+fn unit_unidentified() {
+    let mut form = Form::canonical();
+    form.unit = String::new();
+    let s = check(&form, "bao cao 2023.xlsx", &config());
+    only(&s, Code::UnitUnidentified);
+    assert_eq!(s.unit, None);
+}
+
+#[test]
+fn unit_identified_from_the_file_name_when_the_content_names_none() {
+    let mut form = Form::canonical();
+    form.unit = String::new();
+    let s = check(&form, "BC_PCMD_2023_KhanhYenTrung.xlsx", &config());
+    assert_eq!(
+        s.unit
+            .map(|u| config().registry.units[u].code.clone())
+            .as_deref(),
+        Some("03100")
+    );
+}
+
+#[test]
+fn unit_unknown_suggests_the_nearest() {
+    let mut form = Form::canonical();
+    form.unit = "Xã Tân Ann".into();
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::UnitUnknown);
+    assert!(
+        f.message.vi.contains("Có phải: Xã Tân An"),
+        "{}",
+        f.message.vi
+    );
+}
+
+#[test]
+fn unit_ambiguous() {
+    let unit = |code: &str, name: &str| Unit {
+        code: code.into(),
+        name: name.into(),
+        kind: String::new(),
+        aliases: Vec::new(),
+        email: String::new(),
+        parent: String::new(),
+    };
+    let registry = Registry::new(
+        vec![unit("1", "Xã Tân An"), unit("2", "Thị trấn Tân An")],
+        Path::new("units.csv"),
+    );
+    let mut form = Form::canonical();
+    form.unit = "Tân An".into();
+    let s = check(
+        &form,
+        "bc.xlsx",
+        &config_with(&schema_text(), Some(registry), Limits::default()),
+    );
+    only(&s, Code::UnitAmbiguous);
+}
+
+#[test]
+fn period_missing_assumes_the_configured_one() {
+    let mut form = Form::canonical();
+    form.period_line = String::new();
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::PeriodMissing);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(s.status, Status::Accepted);
+}
+
+#[test]
+fn period_mismatch() {
+    let mut form = Form::canonical();
+    form.period_line = "Kỳ báo cáo: 6 tháng đầu năm 2023".into();
+    let s = check(&form, "bc.xlsx", &config());
+    assert_eq!(
+        only(&s, Code::PeriodMismatch).value.as_deref(),
+        Some("2023-H1")
+    );
+}
+
+#[test]
+fn file_too_large() {
+    let limits = Limits {
+        max_file_bytes: 1000,
+        ..Limits::default()
+    };
+    let s = check(
+        &Form::canonical(),
+        "bc.xlsx",
+        &config_with(&schema_text(), None, limits),
+    );
+    only(&s, Code::FileTooLarge);
+}
+
+#[test]
+fn too_many_cells() {
+    let limits = Limits {
+        max_cells_per_sheet: 20,
+        ..Limits::default()
+    };
+    let s = check(
+        &Form::canonical(),
+        "bc.xlsx",
+        &config_with(&schema_text(), None, limits),
+    );
+    assert!(only(&s, Code::FileTooLarge).message.vi.contains("Biểu 01"));
+}
+
+#[test]
+fn file_unsupported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.xls");
+    std::fs::write(
+        &path,
+        "<html><body><table><tr><td>Số liệu</td></tr></table></body></html>",
+    )
+    .unwrap();
+    only(&check_file(&path, &config()), Code::FileUnsupported);
+}
+
+#[test]
+fn english_messages_exist_for_every_finding() {
+    let s = check(
+        &Form::canonical().set("4", "ba").set("7", ""),
+        "bc.xlsx",
+        &config(),
+    );
+    for f in &s.findings {
+        assert!(
+            !f.message.en.is_empty() && f.message.en != f.message.vi,
+            "{f:#?}"
+        );
+    }
+}
+
+#[test]
+fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
+    let mut form = Form::canonical();
+    form.list_rows[0][1] = "=HYPERLINK(\"http://example.invalid\",\"bấm\")".into();
+    form.list_rows[1][1] = "@SUM(A1:A9)".into();
+    form.list_rows[1][3] = "+84 Thôn 2".into();
+    form.list_rows[1][4] = "-Hà Thị B".into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = form.write(dir.path(), "bc.xlsx");
+    let mut config = config();
+    config.output = dir.path().join("out");
+    config.base_dir = dir.path().to_path_buf();
+    let submission = check_file(&path, &config);
+    assert_eq!(
+        submission.status,
+        Status::Accepted,
+        "{:#?}",
+        submission.findings
+    );
+    let result = tonghop::check::CheckResult {
+        submissions: vec![submission],
+        missing_units: Vec::new(),
+    };
+    let consolidated = tonghop::consolidate::consolidate(&result, &config).unwrap();
+    tonghop::output::write_all(&result, &consolidated, &config).unwrap();
+
+    let mut wb: Xlsx<_> = open_workbook(config.output.join("pcmd-2023-tong-hop.xlsx")).unwrap();
+    let formulas = wb.worksheet_formula("Danh sách cơ sở").unwrap();
+    assert!(
+        formulas.used_cells().next().is_none(),
+        "no formula in the list sheet"
+    );
+    let range = wb.worksheet_range("Danh sách cơ sở").unwrap();
+    let texts: Vec<String> = range
+        .used_cells()
+        .filter_map(|(_, _, d)| match d {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    for expected in [
+        "=HYPERLINK(\"http://example.invalid\",\"bấm\")",
+        "@SUM(A1:A9)",
+        "+84 Thôn 2",
+        "-Hà Thị B",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "{expected} kept as text: {texts:?}"
+        );
+    }
+    let csv = std::fs::read_to_string(config.output.join("pcmd-2023-du-lieu.csv")).unwrap();
+    assert!(csv.contains("@SUM(A1:A9)"));
+}
