@@ -688,5 +688,5 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
         );
     }
     let csv = std::fs::read_to_string(config.output.join("pcmd-2023-du-lieu.csv")).unwrap();
-    assert!(csv.contains("@SUM(A1:A9)"));
+    assert!(csv.contains(",'@SUM(A1:A9),"), "quoted in CSV so that Excel does not run it");
 }

@@ -27,7 +27,7 @@ pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
                 .map(|name| match get(df, name, row) {
                     Out::Null => String::new(),
                     Out::Num(n) => format_number(n),
-                    Out::Text(t) => t,
+                    Out::Text(t) => neutralise(t),
                     Out::Bool(b) => b.to_string(),
                 })
                 .collect();
@@ -36,6 +36,28 @@ pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
         writer.flush().map_err(|e| OutputError::Csv(e.into()))?;
     }
     Ok(buf)
+}
+
+/// Text that a spreadsheet would run as a formula when it opens the CSV
+/// ("=HYPERLINK(…)", "+cmd|…", "@SUM(…)") gets a leading single quote.
+/// Numbers such as "-5" are left alone.
+fn neutralise(text: String) -> String {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() { format!("'{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_payloads_are_quoted() {
+        for payload in ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+9)", "-2+3", "\t=1"] {
+            assert_eq!(neutralise(payload.to_string()), format!("'{payload}"));
+        }
+        assert_eq!(neutralise("-5".into()), "-5");
+        assert_eq!(neutralise("Nhà nghỉ Bình An".into()), "Nhà nghỉ Bình An");
+    }
 }
 
 pub fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
