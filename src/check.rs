@@ -95,7 +95,10 @@ impl CheckResult {
 /// problem is a finding.
 pub fn check_file(path: &Path, config: &Config) -> Submission {
     let file = config.display_path(path);
-    let (info, parsed) = read_file(path, &config.limits);
+    let (info, parsed) = match &config.reader_exe {
+        Some(exe) => crate::isolate::read_file(exe, path, &config.limits),
+        None => read_file(path, &config.limits),
+    };
     let mut submission = Submission {
         path: path.to_path_buf(),
         file,

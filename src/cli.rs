@@ -43,6 +43,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Kiểm tra rồi tổng hợp thành biểu của huyện / check, then consolidate
     Build(BuildArgs),
+    /// Internal: parse one file in a child process and answer on stdout.
+    #[command(name = "__read", hide = true)]
+    Read { path: PathBuf },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

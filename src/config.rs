@@ -78,6 +78,8 @@ struct LimitsFile {
     max_uncompressed_mb: Option<u64>,
     max_compression_ratio: Option<u64>,
     max_cells_per_sheet: Option<u64>,
+    max_memory_mb: Option<u64>,
+    max_seconds: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -110,6 +112,9 @@ pub struct Config {
     pub deadline: Option<String>,
     pub limits: Limits,
     pub progress: bool,
+    /// When set, files are parsed by this executable in a child process
+    /// (see `isolate.rs`); when not, in this process.
+    pub reader_exe: Option<PathBuf>,
 }
 
 impl Config {
@@ -170,6 +175,7 @@ impl Config {
         let (mode, paths, output_flag, format) = match &cli.command {
             Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
             Command::Build(a) => (Mode::Build, &a.paths, a.output.as_ref(), a.format),
+            Command::Read { .. } => unreachable!("the internal read command needs no config"),
         };
         let inbox = from_config(&file.inbox);
         let roots: Vec<PathBuf> = if paths.is_empty() {
@@ -210,6 +216,8 @@ impl Config {
                 .limits
                 .max_cells_per_sheet
                 .unwrap_or(defaults.max_cells_per_sheet),
+            max_memory_bytes: mb(file.limits.max_memory_mb, defaults.max_memory_bytes),
+            max_seconds: file.limits.max_seconds.unwrap_or(defaults.max_seconds),
         };
         let consolidating = file
             .consolidating_unit
@@ -233,6 +241,7 @@ impl Config {
             deadline: file.deadline,
             limits,
             progress: !cli.no_progress,
+            reader_exe: None,
         })
     }
 

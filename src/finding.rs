@@ -19,7 +19,7 @@ pub enum Lang {
 }
 
 /// A message in both languages; which one is shown is a rendering choice.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Msg {
     pub vi: String,
     pub en: String,
@@ -81,6 +81,10 @@ macro_rules! codes {
 
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $text),* }
+            }
+
+            pub fn parse(text: &str) -> Option<Code> {
+                match text { $($text => Some(Code::$variant),)* _ => None }
             }
 
             /// The severity a finding of this code has unless a schema rule

@@ -17,12 +17,15 @@ use crate::finding::{Code, Finding};
 use crate::messages;
 
 /// Safety limits applied before and while parsing.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     pub max_file_bytes: u64,
     pub max_uncompressed_bytes: u64,
     pub max_entry_ratio: u64,
     pub max_cells_per_sheet: u64,
+    /// Memory and time allowed to the reader process of one file.
+    pub max_memory_bytes: u64,
+    pub max_seconds: u64,
 }
 
 impl Default for Limits {
@@ -32,11 +35,15 @@ impl Default for Limits {
             max_uncompressed_bytes: 500 * 1024 * 1024,
             max_entry_ratio: 1000,
             max_cells_per_sheet: 2_000_000,
+            max_memory_bytes: 1024 * 1024 * 1024,
+            max_seconds: 10,
         }
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Format {
     Xlsx,
     Xlsm,
@@ -58,7 +65,7 @@ impl Format {
 }
 
 /// One cell as the rest of the pipeline sees it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     Empty,
     Number(f64),
@@ -96,7 +103,7 @@ impl Cell {
 }
 
 /// A merged range, zero-based and inclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Merge {
     pub first_row: u32,
     pub first_col: u32,
@@ -115,12 +122,52 @@ impl From<&Dimensions> for Merge {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "SheetWire", from = "SheetWire")]
 pub struct Sheet {
     pub name: String,
     pub hidden: bool,
     cells: BTreeMap<(u32, u32), Cell>,
     pub merges: Vec<Merge>,
+}
+
+/// How a sheet crosses the process boundary of the isolated reader.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SheetWire {
+    name: String,
+    hidden: bool,
+    cells: Vec<(u32, u32, Cell)>,
+    merges: Vec<Merge>,
+}
+
+impl From<Sheet> for SheetWire {
+    fn from(s: Sheet) -> Self {
+        SheetWire {
+            name: s.name,
+            hidden: s.hidden,
+            cells: s
+                .cells
+                .into_iter()
+                .map(|((r, c), cell)| (r, c, cell))
+                .collect(),
+            merges: s.merges,
+        }
+    }
+}
+
+impl From<SheetWire> for Sheet {
+    fn from(w: SheetWire) -> Self {
+        Sheet {
+            name: w.name,
+            hidden: w.hidden,
+            cells: w
+                .cells
+                .into_iter()
+                .map(|(r, c, cell)| ((r, c), cell))
+                .collect(),
+            merges: w.merges,
+        }
+    }
 }
 
 impl Sheet {
@@ -163,14 +210,14 @@ impl Sheet {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Book {
     pub format: Format,
     pub sheets: Vec<Sheet>,
 }
 
 /// What we know of a file before and regardless of parsing it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FileInfo {
     pub size: u64,
     pub sha256: String,
@@ -185,12 +232,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// Reads the file's bytes (read-only), hashes them, and parses them.
-/// Every failure is a finding; only the caller decides what it means.
-pub fn read_file(path: &Path, limits: &Limits) -> (Option<FileInfo>, Result<Book, Finding>) {
+/// Size, hash and modification time, refusing a file over the size limit
+/// before reading it. The early return carries the finding.
+#[allow(clippy::type_complexity)]
+pub fn read_info(
+    path: &Path,
+    limits: &Limits,
+) -> Result<FileInfo, (Option<FileInfo>, Result<Book, Finding>)> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return (None, Err(unreadable(&e.to_string()))),
+        Err(e) => return Err((None, Err(unreadable(&e.to_string())))),
     };
     if meta.len() > limits.max_file_bytes {
         let info = FileInfo {
@@ -202,18 +253,42 @@ pub fn read_file(path: &Path, limits: &Limits) -> (Option<FileInfo>, Result<Book
             Code::FileTooLarge,
             messages::file_too_large_bytes(meta.len(), limits.max_file_bytes),
         );
-        return (Some(info), Err(finding));
+        return Err((Some(info), Err(finding)));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-        return (None, Err(unreadable(&e.to_string())));
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let hashed = std::fs::File::open(path).and_then(|mut f| {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            size += n as u64;
+            hasher.update(&buf[..n]);
+        }
+    });
+    if let Err(e) = hashed {
+        return Err((None, Err(unreadable(&e.to_string()))));
     }
-    let info = FileInfo {
-        size: bytes.len() as u64,
-        sha256: sha256_hex(&bytes),
+    Ok(FileInfo {
+        size,
+        sha256: hex(&hasher.finalize()),
         modified: meta.modified().ok(),
+    })
+}
+
+/// Reads the file's bytes (read-only), hashes them, and parses them in this
+/// process. Every failure is a finding; only the caller decides what it means.
+pub fn read_file(path: &Path, limits: &Limits) -> (Option<FileInfo>, Result<Book, Finding>) {
+    let info = match read_info(path, limits) {
+        Ok(info) => info,
+        Err(early) => return early,
     };
-    (Some(info), parse_bytes(bytes, limits))
+    match std::fs::read(path) {
+        Ok(bytes) => (Some(info), parse_bytes(bytes, limits)),
+        Err(e) => (Some(info), Err(unreadable(&e.to_string()))),
+    }
 }
 
 /// Parses a workbook held in memory, guarding against calamine panics.
@@ -336,8 +411,15 @@ fn open(kind: Sniffed, bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding>
                     Code::FileUnreadable,
                     messages::not_a_spreadsheet(),
                 ))
-            } else if has("xl/workbook.xml") || names.iter().any(|n| n.contains("workbook")) {
-                Err(unsupported("Strict OOXML"))
+            } else if names
+                .iter()
+                .any(|n| n.to_ascii_lowercase().contains("workbook"))
+            {
+                // Parts stored under other names ("xl\\workbook.xml",
+                // "wtf/workbook.xml") that only _rels/.rels points to.
+                Err(unsupported(
+                    "OOXML (tên phần không chuẩn / non-standard part names)",
+                ))
             } else {
                 Err(Finding::new(
                     Code::FileUnreadable,
@@ -453,9 +535,23 @@ fn push_range(
     Ok(())
 }
 
+/// An .xls protected with XOR or RC4 obfuscation has a FILEPASS record
+/// (0x002F) right after the workbook's BOF record (BIFF5: 8 bytes, BIFF8: 16).
+fn has_filepass(bytes: &[u8]) -> bool {
+    (0..bytes.len().saturating_sub(8)).any(|i| {
+        let len = u16::from_le_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        bytes[i..i + 2] == [0x09, 0x08]
+            && (len == 8 || len == 16)
+            && matches!(bytes[i + 4..i + 6], [0x00, 0x05] | [0x00, 0x06])
+            && bytes.get(i + 4 + len..i + 6 + len) == Some(&[0x2F, 0x00])
+    })
+}
+
 fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    let filepass = has_filepass(&bytes);
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => encrypted(),
+        _ if filepass => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
     let metas: Vec<_> = wb.sheets_metadata().to_vec();

@@ -17,6 +17,7 @@ pub mod frame;
 pub mod i18n;
 pub mod identify;
 pub mod ingest;
+pub mod isolate;
 pub mod locate;
 pub mod messages;
 pub mod output;
@@ -41,7 +42,13 @@ pub enum Outcome {
 }
 
 pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
-    let config = Config::resolve(cli)?;
+    if let cli::Command::Read { path } = &cli.command {
+        isolate::serve(path)?;
+        return Ok(Outcome::Clean);
+    }
+    let mut config = Config::resolve(cli)?;
+    // Each file is parsed by a child copy of this executable, with limits.
+    config.reader_exe = std::env::current_exe().ok();
     let result = check::check_all(&config);
     let report = match config.format {
         ReportFormat::Text => report::to_text(&result, &config),

@@ -89,6 +89,28 @@ pub fn file_too_large_cells(sheet: &str, limit: u64) -> Msg {
     )
 }
 
+pub fn file_too_large_memory(limit: u64) -> Msg {
+    Msg::new(
+        format!(
+            "Đọc tệp cần quá nhiều bộ nhớ (hơn {}); tệp có thể khai báo một vùng dữ liệu khổng lồ. Hãy mở bằng Excel, xoá các ô thừa và lưu lại.",
+            mib(limit)
+        ),
+        format!(
+            "Reading the file needs too much memory (over {}); it may declare a huge data range. Open it in Excel, delete stray cells and save again.",
+            mib(limit)
+        ),
+    )
+}
+
+pub fn file_too_slow(seconds: u64) -> Msg {
+    Msg::new(
+        format!("Đọc tệp quá {seconds} giây nên phải dừng; tệp có thể bị hỏng hoặc quá lớn."),
+        format!(
+            "Reading the file took over {seconds} seconds and was stopped; it may be corrupt or too large."
+        ),
+    )
+}
+
 pub fn template_unrecognized(title: &str) -> Msg {
     Msg::new(
         format!(

@@ -330,3 +330,33 @@ fn a_failed_build_leaves_the_previous_outputs_untouched() {
         .collect();
     assert!(leftovers.is_empty(), "no temporary files are left behind");
 }
+
+#[test]
+fn inputs_are_never_changed() {
+    let project = Project::sample("van-ban-2023-loi");
+    let snapshot = || -> Vec<(String, String, std::time::SystemTime)> {
+        let mut files: Vec<_> = std::fs::read_dir(project.join("inbox"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                let modified = std::fs::metadata(&p).unwrap().modified().unwrap();
+                (
+                    p.file_name().unwrap().to_string_lossy().to_string(),
+                    tonghop::ingest::sha256_hex(&bytes),
+                    modified,
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    project.run(&["build"]).assert_code(1);
+    project.run(&["check", "--format", "json"]).assert_code(1);
+    assert_eq!(
+        snapshot(),
+        before,
+        "the inbox is byte- and time-identical after the runs"
+    );
+}

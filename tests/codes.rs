@@ -49,6 +49,7 @@ fn config_with(schema_text: &str, registry: Option<Registry>, limits: Limits) ->
         deadline: None,
         limits,
         progress: false,
+        reader_exe: None,
     }
 }
 
@@ -688,5 +689,8 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
         );
     }
     let csv = std::fs::read_to_string(config.output.join("pcmd-2023-du-lieu.csv")).unwrap();
-    assert!(csv.contains(",'@SUM(A1:A9),"), "quoted in CSV so that Excel does not run it");
+    assert!(
+        csv.contains(",'@SUM(A1:A9),"),
+        "quoted in CSV so that Excel does not run it"
+    );
 }

@@ -43,7 +43,11 @@ pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
 /// Numbers such as "-5" are left alone.
 fn neutralise(text: String) -> String {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && text.trim().parse::<f64>().is_err() { format!("'{text}") } else { text }
+    if risky && text.trim().parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -52,7 +56,13 @@ mod tests {
 
     #[test]
     fn formula_payloads_are_quoted() {
-        for payload in ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+9)", "-2+3", "\t=1"] {
+        for payload in [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd|' /C calc'!A0",
+            "@SUM(1+9)",
+            "-2+3",
+            "\t=1",
+        ] {
             assert_eq!(neutralise(payload.to_string()), format!("'{payload}"));
         }
         assert_eq!(neutralise("-5".into()), "-5");
