@@ -94,14 +94,34 @@ impl CheckResult {
 /// Runs one file through the pipeline. Never panics on bad input: every
 /// problem is a finding.
 pub fn check_file(path: &Path, config: &Config) -> Submission {
-    let file = config.display_path(path);
     let (info, parsed) = match &config.reader_exe {
         Some(exe) => crate::isolate::read_file(exe, path, &config.limits),
         None => read_file(path, &config.limits),
     };
+    assess(path, info, parsed, config)
+}
+
+/// The same for a file already in memory, parsed in this process (the
+/// fuzzing entry point: bytes → findings).
+pub fn check_bytes(bytes: Vec<u8>, name: &str, config: &Config) -> Submission {
+    let info = FileInfo {
+        size: bytes.len() as u64,
+        sha256: crate::ingest::sha256_hex(&bytes),
+        modified: None,
+    };
+    let parsed = crate::ingest::parse_bytes(bytes, &config.limits);
+    assess(Path::new(name), Some(info), parsed, config)
+}
+
+fn assess(
+    path: &Path,
+    info: Option<FileInfo>,
+    parsed: Result<crate::ingest::Book, Finding>,
+    config: &Config,
+) -> Submission {
     let mut submission = Submission {
         path: path.to_path_buf(),
-        file,
+        file: config.display_path(path),
         info,
         format: None,
         unit: None,
@@ -130,12 +150,8 @@ pub fn check_file(path: &Path, config: &Config) -> Submission {
         .iter()
         .any(|f| f.code == Code::TemplateUnrecognized);
     // A file that is not the form gets one clear finding, not a cascade.
-    findings.extend(
-        identity.findings.into_iter().filter(|f| {
-            recognised || !matches!(f.code, Code::PeriodMissing | Code::UnitUnidentified)
-        }),
-    );
     if recognised {
+        findings.extend(identity.findings);
         let (data, value_findings) = validate(&book, &layout, &config.schema, &config.period);
         findings.extend(value_findings);
         submission.data = Some(data);

@@ -118,6 +118,32 @@ pub struct Config {
 }
 
 impl Config {
+    /// A configuration for library use (tests, fuzzing): check mode, files
+    /// parsed in this process, default limits, no progress bar.
+    pub fn new(schema: Schema, registry: Registry, period: Period) -> Config {
+        let dir = std::env::temp_dir();
+        Config {
+            mode: Mode::Check,
+            base_dir: dir.clone(),
+            schema,
+            registry,
+            period,
+            inputs: Vec::new(),
+            inbox: None,
+            output: dir.join("tonghop-out"),
+            lang: Lang::Vi,
+            format: ReportFormat::Json,
+            consolidating: ConsolidatingUnit {
+                code: String::new(),
+                name: String::new(),
+            },
+            deadline: None,
+            limits: Limits::default(),
+            progress: false,
+            reader_exe: None,
+        }
+    }
+
     pub fn resolve(cli: &Cli) -> Result<Config, ConfigError> {
         let cwd = std::env::current_dir().map_err(|source| ConfigError::Read {
             path: PathBuf::from("."),

@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::Workbook;
 use tonghop::check::{Status, Submission, check_file};
-use tonghop::cli::ReportFormat;
-use tonghop::config::{Config, ConsolidatingUnit, Mode};
-use tonghop::finding::{Code, Lang, Severity};
+use tonghop::config::{Config, ConsolidatingUnit};
+use tonghop::finding::{Code, Severity};
 use tonghop::ingest::Limits;
 use tonghop::period::Period;
 use tonghop::registry::{Registry, Unit};
@@ -31,26 +30,14 @@ fn config_with(schema_text: &str, registry: Option<Registry>, limits: Limits) ->
         Schema::parse(schema_text, &repo().join("schemas/pcmd.toml")).expect("schema loads");
     let registry = registry
         .unwrap_or_else(|| Registry::load(&repo().join("schemas/units/van-ban-2023.csv")).unwrap());
-    Config {
-        mode: Mode::Check,
-        base_dir: std::env::temp_dir(),
-        period: Period::parse("2023", schema.period).unwrap(),
-        schema,
-        registry,
-        inputs: Vec::new(),
-        inbox: None,
-        output: std::env::temp_dir().join("tonghop-codes-out"),
-        lang: Lang::Vi,
-        format: ReportFormat::Json,
-        consolidating: ConsolidatingUnit {
-            code: "089".into(),
-            name: "Huyện Văn Bàn".into(),
-        },
-        deadline: None,
-        limits,
-        progress: false,
-        reader_exe: None,
-    }
+    let period = Period::parse("2023", schema.period).unwrap();
+    let mut config = Config::new(schema, registry, period);
+    config.consolidating = ConsolidatingUnit {
+        code: "089".into(),
+        name: "Huyện Văn Bàn".into(),
+    };
+    config.limits = limits;
+    config
 }
 
 fn config() -> Config {

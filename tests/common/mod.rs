@@ -79,8 +79,14 @@ impl Run {
 
 /// Runs the built `tonghop` binary with `args` in the folder `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_env(dir, args, &[])
+}
+
+/// The same, with extra environment variables.
+pub fn run_in_env(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_tonghop"))
         .args(args)
+        .envs(envs.iter().copied())
         .current_dir(dir)
         // Keep the runs independent of the machine they run on.
         .env_remove("RUST_BACKTRACE")
