@@ -91,6 +91,19 @@ fn build_summary(
         out.push_str(&format!("  {}\n", config.display_path(path)));
     }
     let total = config.registry.units.len();
+    if c.reporting < total {
+        out.push_str(&if vi {
+            format!(
+                "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
+                c.reporting, total
+            )
+        } else {
+            format!(
+                "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
+                c.reporting, total
+            )
+        });
+    }
     out.push_str(&if vi {
         format!(
             "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",

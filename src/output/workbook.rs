@@ -904,6 +904,10 @@ fn sources_sheet(
             t(lang, "Ngôn ngữ", "Language"),
             format!("{lang:?}").to_lowercase(),
         ),
+        (
+            t(lang, "Đầu vào", "Inputs"),
+            format!("{} {}", config.inputs.len(), t(lang, "tệp", "file(s)")),
+        ),
     ];
     for (k, v) in params {
         ws.write_string_with_format(row, 0, &k, &f.header)?;
