@@ -54,6 +54,29 @@ pub struct Consolidated {
     pub reporting: usize,
 }
 
+impl Consolidated {
+    /// The consolidating unit's indicator rows: (row in `indicators`, definition).
+    pub fn district_indicators<'a>(
+        &self,
+        config: &'a Config,
+    ) -> Vec<(usize, &'a crate::schema::IndicatorDef)> {
+        use crate::frame::{Out, get};
+        let df = &self.indicators;
+        (0..df.height())
+            .filter(|&i| get(df, "unit_code", i) == Out::Text(config.consolidating.code.clone()))
+            .filter_map(|i| match get(df, "indicator_id", i) {
+                Out::Text(id) => config
+                    .schema
+                    .indicators
+                    .iter()
+                    .find(|x| x.id.get_ref() == &id)
+                    .map(|ind| (i, ind)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Machine spelling of a value: ISO dates, true/false, plain numbers.
 pub fn machine_value(v: &Value) -> String {
     match v {

@@ -554,25 +554,12 @@ fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
         _ if filepass => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
-    let metas: Vec<_> = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
-    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
-        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        sheet.merges = wb
-            .merge_cells_by_sheet_name(&meta.name)
+    read_dense(&mut wb, Format::Xls, limits, |wb, name| {
+        wb.merge_cells_by_sheet_name(name)
             .unwrap_or_default()
             .iter()
             .map(Merge::from)
-            .collect();
-        let range = wb
-            .worksheet_range(&meta.name)
-            .map_err(|e| unreadable(&e.to_string()))?;
-        push_range(&mut sheet, &range, limits)?;
-        sheets.push(sheet);
-    }
-    Ok(Book {
-        format: Format::Xls,
-        sheets,
+            .collect()
     })
 }
 
@@ -581,20 +568,7 @@ fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
         calamine::XlsbError::Password => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
-    let metas: Vec<_> = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
-    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
-        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        let range = wb
-            .worksheet_range(&meta.name)
-            .map_err(|e| unreadable(&e.to_string()))?;
-        push_range(&mut sheet, &range, limits)?;
-        sheets.push(sheet);
-    }
-    Ok(Book {
-        format: Format::Xlsb,
-        sheets,
-    })
+    read_dense(&mut wb, Format::Xlsb, limits, |_, _| Vec::new())
 }
 
 fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
@@ -602,20 +576,34 @@ fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
         calamine::OdsError::Password => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
+    read_dense(&mut wb, Format::Ods, limits, |_, _| Vec::new())
+}
+
+/// The readers that only hand out whole (dense) ranges: xls, xlsb, ods.
+/// Merged ranges come from `merges` where the format has them.
+fn read_dense<RS, R>(
+    wb: &mut R,
+    format: Format,
+    limits: &Limits,
+    merges: impl Fn(&R, &str) -> Vec<Merge>,
+) -> Result<Book, Finding>
+where
+    RS: Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
     let metas: Vec<_> = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
-    for meta in &metas {
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
         let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
+        sheet.merges = merges(wb, &meta.name);
         let range = wb
             .worksheet_range(&meta.name)
             .map_err(|e| unreadable(&e.to_string()))?;
         push_range(&mut sheet, &range, limits)?;
         sheets.push(sheet);
     }
-    Ok(Book {
-        format: Format::Ods,
-        sheets,
-    })
+    Ok(Book { format, sheets })
 }
 
 fn xlsx_error(e: calamine::XlsxError) -> Finding {

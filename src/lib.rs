@@ -116,21 +116,7 @@ fn build_summary(
         )
     });
     let df = &c.indicators;
-    for i in 0..df.height() {
-        if get(df, "unit_code", i) != Out::Text(config.consolidating.code.clone()) {
-            continue;
-        }
-        let Out::Text(id) = get(df, "indicator_id", i) else {
-            continue;
-        };
-        let Some(ind) = config
-            .schema
-            .indicators
-            .iter()
-            .find(|x| x.id.get_ref() == &id)
-        else {
-            continue;
-        };
+    for (i, ind) in c.district_indicators(config) {
         let label = if vi {
             ind.label.as_str()
         } else {

@@ -418,19 +418,7 @@ fn indicator_sheet(
     let df = &c.indicators;
     let mut row = HEADER_ROW + 1;
     let mut stt = 1;
-    for i in 0..df.height() {
-        if text_of(get(df, "unit_code", i)) != config.consolidating.code {
-            continue;
-        }
-        let id = text_of(get(df, "indicator_id", i));
-        let Some(ind) = config
-            .schema
-            .indicators
-            .iter()
-            .find(|x| x.id.get_ref() == &id)
-        else {
-            continue;
-        };
+    for (i, ind) in c.district_indicators(config) {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         let label = if lang == Lang::En {
             ind.label_en.as_deref().unwrap_or(&ind.label)
