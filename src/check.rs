@@ -130,7 +130,7 @@ fn assess(
         findings: Vec::new(),
         data: None,
     };
-    let book = match parsed {
+    let mut book = match parsed {
         Ok(book) => book,
         Err(finding) => {
             submission.findings.push(finding);
@@ -138,6 +138,7 @@ fn assess(
         }
     };
     submission.format = Some(book.format);
+    let legacy = crate::legacy::normalize_book(&mut book);
     let (layout, mut findings) = locate(&book, &config.schema);
     let stem = path
         .file_stem()
@@ -151,6 +152,7 @@ fn assess(
         .any(|f| f.code == Code::TemplateUnrecognized);
     // A file that is not the form gets one clear finding, not a cascade.
     if recognised {
+        findings.extend(legacy);
         findings.extend(identity.findings);
         let (data, value_findings) = validate(&book, &layout, &config.schema, &config.period);
         findings.extend(value_findings);

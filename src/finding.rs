@@ -123,6 +123,7 @@ codes! {
     FormulaUncached => "formula-uncached", Error;
     ValueCoerced => "value-coerced", Info;
     RuleViolation => "rule-violation", Error;
+    TextLegacyEncoding => "text-legacy-encoding", Warning;
 }
 
 impl fmt::Display for Code {

@@ -208,6 +208,25 @@ impl Sheet {
     pub fn cell_count(&self) -> usize {
         self.cells.len()
     }
+
+    /// Every text cell's content.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.cells.values().filter_map(|c| match c {
+            Cell::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Replaces text cells for which `f` returns a new text.
+    pub fn map_text(&mut self, f: impl Fn(&str) -> Option<String>) {
+        for cell in self.cells.values_mut() {
+            if let Cell::Text(t) = cell
+                && let Some(new) = f(t)
+            {
+                *t = new;
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

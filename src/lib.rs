@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod identify;
 pub mod ingest;
 pub mod isolate;
+pub mod legacy;
 pub mod locate;
 pub mod messages;
 pub mod output;

@@ -111,6 +111,17 @@ pub fn file_too_slow(seconds: u64) -> Msg {
     )
 }
 
+pub fn text_legacy_encoding(sheet: &str, encoding: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Trang “{sheet}” gõ bằng bảng mã cũ {encoding}; đã tự chuyển sang Unicode. Lần sau hãy dùng phông Unicode (ví dụ Times New Roman) với bộ gõ để ở bảng mã Unicode."
+        ),
+        format!(
+            "Sheet “{sheet}” was typed in the legacy {encoding} encoding and has been converted to Unicode. Next time use a Unicode font (e.g. Times New Roman) and set the keyboard tool to Unicode."
+        ),
+    )
+}
+
 pub fn template_unrecognized(title: &str) -> Msg {
     Msg::new(
         format!(

@@ -124,6 +124,8 @@ struct Form {
     list_headers: Vec<&'static str>,
     list_rows: Vec<Vec<String>>,
     with_list: bool,
+    /// Applied to every text written (a legacy font encoding, NFD …).
+    text: fn(&str) -> String,
 }
 
 impl Form {
@@ -164,6 +166,7 @@ impl Form {
                 ]),
             ],
             with_list: true,
+            text: |s| s.to_string(),
         }
     }
 
@@ -173,20 +176,27 @@ impl Form {
     }
 
     fn write(&self, dir: &Path, name: &str) -> PathBuf {
+        let t = self.text;
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("Biểu 01").unwrap();
-        ws.write_string(0, 0, format!("UBND {}", self.unit.to_uppercase()))
-            .unwrap();
-        ws.write_string(0, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-            .unwrap();
-        ws.write_string(3, 0, "BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG TỆ NẠN MẠI DÂM")
-            .unwrap();
-        ws.write_string(4, 0, &self.period_line).unwrap();
-        ws.write_string(5, 0, "Đơn vị báo cáo:").unwrap();
-        ws.write_string(5, 2, &self.unit).unwrap();
+        let heading = [
+            (0, 0, format!("UBND {}", self.unit.to_uppercase())),
+            (0, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".to_string()),
+            (
+                3,
+                0,
+                "BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG TỆ NẠN MẠI DÂM".to_string(),
+            ),
+            (4, 0, self.period_line.clone()),
+            (5, 0, "Đơn vị báo cáo:".to_string()),
+            (5, 2, self.unit.clone()),
+        ];
+        for (r, c, text) in heading {
+            ws.write_string(r, c, t(&text)).unwrap();
+        }
         for (c, h) in self.headers.iter().enumerate() {
-            ws.write_string(7, c as u16, *h).unwrap();
+            ws.write_string(7, c as u16, t(h)).unwrap();
         }
         let mut r = 8;
         for (stt, label, value) in form_rows() {
@@ -194,7 +204,7 @@ impl Form {
                 continue;
             }
             ws.write_string(r, 0, stt).unwrap();
-            ws.write_string(r, 1, label).unwrap();
+            ws.write_string(r, 1, t(label)).unwrap();
             let value = self
                 .values
                 .get(stt)
@@ -203,7 +213,7 @@ impl Form {
             if let Ok(n) = value.parse::<f64>() {
                 ws.write_number(r, 3, n).unwrap();
             } else if !value.is_empty() {
-                ws.write_string(r, 3, &value).unwrap();
+                ws.write_string(r, 3, t(&value)).unwrap();
             }
             r += 1;
         }
@@ -213,15 +223,15 @@ impl Form {
             ws.write_string(
                 0,
                 0,
-                "DANH SÁCH CƠ SỞ KINH DOANH DỊCH VỤ DỄ PHÁT SINH TỆ NẠN MẠI DÂM",
+                t("DANH SÁCH CƠ SỞ KINH DOANH DỊCH VỤ DỄ PHÁT SINH TỆ NẠN MẠI DÂM"),
             )
             .unwrap();
             for (c, h) in self.list_headers.iter().enumerate() {
-                ws.write_string(2, c as u16, *h).unwrap();
+                ws.write_string(2, c as u16, t(h)).unwrap();
             }
             for (i, cells) in self.list_rows.iter().enumerate() {
                 for (c, v) in cells.iter().enumerate() {
-                    ws.write_string(3 + i as u32, c as u16, v).unwrap();
+                    ws.write_string(3 + i as u32, c as u16, t(v)).unwrap();
                 }
             }
         }
@@ -680,4 +690,57 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
         csv.contains(",'@SUM(A1:A9),"),
         "quoted in CSV so that Excel does not run it"
     );
+}
+
+fn values_of(s: &Submission) -> BTreeMap<String, String> {
+    let data = s.data.as_ref().expect("data read");
+    data.form
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.value.as_ref().map(|x| x.display()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn legacy_encodings_and_nfd_read_the_same_values() {
+    use unicode_normalization::UnicodeNormalization;
+    let canonical = check(&Form::canonical(), "bc.xlsx", &config());
+    let expected = values_of(&canonical);
+    let variants: [(&str, fn(&str) -> String, bool); 3] = [
+        ("TCVN3", tonghop::legacy::encode_tcvn3, true),
+        ("VNI", tonghop::legacy::encode_vni, true),
+        ("NFD", |s| s.nfd().collect(), false),
+    ];
+    for (name, encode, legacy) in variants {
+        let mut form = Form::canonical();
+        form.text = encode;
+        let s = check(&form, "bc.xlsx", &config());
+        assert_eq!(s.status, Status::Accepted, "{name}: {:#?}", s.findings);
+        assert_eq!(s.unit, canonical.unit, "{name}: the unit is identified");
+        assert_eq!(values_of(&s), expected, "{name}: the same values");
+        let list = &s.data.as_ref().unwrap().lists["danh_sach"];
+        assert_eq!(
+            list[0].values["ten_co_so"]
+                .value
+                .as_ref()
+                .unwrap()
+                .display(),
+            "Nhà nghỉ Bình An",
+            "{name}"
+        );
+        let warnings = s
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::TextLegacyEncoding)
+            .count();
+        assert_eq!(
+            warnings,
+            if legacy { 2 } else { 0 },
+            "{name}: one warning per sheet"
+        );
+    }
 }
