@@ -5,7 +5,8 @@
 
 Converts every inbox file to .xlsx with LibreOffice (so .xls/.ods and cached
 formula results are read the same way), then reads it by label, the way the
-form spec asks a reader to: finds the sheet holding "Chỉ tiêu"/"Số liệu", the
+form spec asks a reader to (legacy TCVN3/VNI text decoded first, by font):
+finds the sheet holding "Chỉ tiêu"/"Số liệu", the
 row of every field by its label, the Biểu 02 sheet by its "Tên cơ sở" header.
 Compares everything with expected.tsv and re-checks the rules and seed totals.
 """
@@ -54,8 +55,22 @@ def parse_yesno(v):
     raise ValueError(v)
 
 
+def decode_legacy(wb) -> None:
+    """Text typed with a legacy font (TCVN3 ".Vn…", VNI "VNI-…") back to
+    Unicode, told by the cell's font (the tool itself also detects by content)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.font is not None and c.font.name:
+                    if c.font.name.startswith(".Vn"):
+                        c.value = L.from_tcvn3(c.value, capitals=c.font.name.endswith("H"))
+                    elif c.font.name.startswith("VNI"):
+                        c.value = L.from_vni(c.value)
+
+
 def read(path):
     wb = openpyxl.load_workbook(path, data_only=True)
+    decode_legacy(wb)
     s1 = s2 = None
     for ws in wb.worksheets:
         texts = {norm(c.value) for row in ws.iter_rows() for c in row if c.value is not None}

@@ -154,6 +154,10 @@ def write_readme(reports) -> None:
         "it lets a person check the content); `empty.xlsx` opens but holds no form;",
         "`renamed-xls.xlsx` must be read as .xls and is a valid report.",
         "",
+        "`messy/` holds the files communes really send (legacy TCVN3/VNI text, moved",
+        "forms, Vietnamese-style values …), made by `scripts/make_messy.py`; see",
+        "`messy/README.md`.",
+        "",
     ]
     with open(os.path.join(FIX, "README.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines))

@@ -16,7 +16,10 @@ Writes (relative to the repository root):
 The data are deterministic (see pcmd_layout.DATA_2023) and consolidate to the
 figures of the seed report: 44 establishments (24 lodging, 20 karaoke and
 massage), 44/44 commitments, 22/22 communes without prostitution, 13
-communication sessions with 937 participants, 24 banners. openpyxl-written
+communication sessions with 937 participants, 24 banners. Three files carry
+their text the way old commune computers store it: Võ Lao in TCVN3 (.VnTime
+fonts), Tân An in VNI-Windows (VNI-Times), Nậm Tha in NFD Unicode; the
+figures are the same. openpyxl-written
 .xlsx files are byte-stable; files made by LibreOffice (.xls, .ods, and the
 round-tripped formula-error .xlsx) are equal in content but not in bytes.
 """
@@ -72,10 +75,12 @@ def variants(reports: dict[str, L.Report]) -> dict[str, tuple[str, L.Variant, st
                "so_luot_kiem_tra": "Phối hợp Công an thị trấn",
                "co_te_nan": "Không phát hiện"})
     add("03061", "bao cao mai dam nam 2023 - Vo Lao.xls",
-        ".xls (LibreOffice); numbers typed as text, some padded (' 7 '); "
+        ".xls (LibreOffice); all text typed in TCVN3 (ABC) with .VnTime fonts "
+        "(.VnTimeH for cells in capitals); numbers typed as text, some padded (' 7 '); "
         "Loại hình typed 'Nhà nghỉ'/'Khách sạn'/'Xoa bóp'",
         numbers="text_padded",
-        loai_alias={"Lưu trú": "*", "Massage": "Xoa bóp"})
+        loai_alias={"Lưu trú": "*", "Massage": "Xoa bóp"},
+        encoding="tcvn3", font=".VnTime")
     add("03064", "BC_PCMD_2023_SonThuy.xlsx",
         "'Xã Sơn Thủy' (old tone placement); 'Số liệu' before 'Đơn vị tính'",
         heading="UBND XÃ SƠN THỦY", unit_label="Xã Sơn Thủy", place="Sơn Thủy",
@@ -97,8 +102,9 @@ def variants(reports: dict[str, L.Report]) -> dict[str, tuple[str, L.Variant, st
         heading="UBND XÃ NẬM CHÀY", unit_label="Xã Nậm Chày", place="Nậm Chày",
         drop_note=True, yes="có", no="không")
     add("03079", "Báo cáo PCMD xã Tân An.xlsx",
+        "all text typed in VNI-Windows with VNI-Times fonts ('UBND XAÕ TAÂN AN'); "
         "yes typed 'x' (Biểu 01 and Ký cam kết); Ngày ký typed as text dd/mm/yyyy",
-        yes="x", b02_yes="x", dates="text")
+        yes="x", b02_yes="x", dates="text", encoding="vni", font="VNI-Times")
     add("03082", "BC_PCMD_2023_KhanhYenThuong.xlsx",
         "STT typed with a trailing dot ('5.1.'); C6 'Xã Khánh Yên Thượng'",
         stt_dotted=True)
@@ -135,8 +141,10 @@ def variants(reports: dict[str, L.Report]) -> dict[str, tuple[str, L.Variant, st
         "sheets named 'Sheet1'/'Sheet2'; blank row between sections",
         sheet_names=("Sheet1", "Sheet2"), blank_between_sections=True)
     add("03109", "BC_PCMD_2023_NamTha.xlsx",
-        "'-' typed for zeros; unit name in NFD (decomposed) Unicode",
-        heading=L.nfd("UBND XÃ NẬM THA"), unit_label=L.nfd("Xã Nậm Tha"), zero="dash")
+        "'-' typed for zeros; every text cell (labels, headers, unit name, list) in "
+        "NFD (decomposed) Unicode",
+        heading=L.nfd("UBND XÃ NẬM THA"), unit_label=L.nfd("Xã Nậm Tha"), zero="dash",
+        encoding="nfd")
     add("03112", "Minh Luong PCMD 2023 (final).xlsx",
         "all numbers typed as text", numbers="text")
     add("03115", "bao cao pcmd Tham Duong.xlsx",
@@ -262,10 +270,11 @@ def main() -> None:
     loi_desc.append((fname, "report of Xã Bảo Hà (huyện Bảo Yên), not in the registry (unit-unknown)"))
     expect(fname, "unit-unknown")
 
-    # 8. formula-uncached: openpyxl writes a formula without a result.
-    fn, pos = broken("03091", "so_bang_ron is '=<so_cuoc cell>+0' with no cached value "
+    # 8. formula-uncached: openpyxl writes a formula without a result. A
+    # product is used, since tonghop evaluates plain sums itself.
+    fn, pos = broken("03091", "so_bang_ron is '=<so_cuoc cell>*1' with no cached value "
                      "(formula-uncached)",
-                     overrides={"so_bang_ron": L.Formula("{so_cuoc_truyen_thong}+0")})
+                     overrides={"so_bang_ron": L.Formula("{so_cuoc_truyen_thong}*1")})
     expect(fn, "formula-uncached", pos.sheet1, pos.fields["so_bang_ron"], "so_bang_ron")
 
     # 9. formula-error: 0/0 cached as #DIV/0! by a LibreOffice round trip.

@@ -320,6 +320,12 @@ class Variant:
     b02_overrides: dict[tuple[int, str], Any] = field(default_factory=dict)  # (row idx, col) -> raw
     b02_extra: list[Establishment] = field(default_factory=list)  # rows appended to Biểu 02
     font: str = "Times New Roman"
+    # How the text is stored: "unicode" (NFC, as typed today), "nfd" (decomposed
+    # Unicode), "tcvn3" (TCVN3/ABC bytes read as Windows-1252; with a ".Vn…" font,
+    # all-capital cells get the ".Vn…H" capitals font) or "vni" (VNI-Windows bytes
+    # read as Windows-1252). Sheet names and formulas stay Unicode. See
+    # `encode_sheets`.
+    encoding: str = "unicode"
 
 
 def default_variant(r: Report) -> Variant:
@@ -338,6 +344,7 @@ class Cell:
     value: Any
     style: frozenset = frozenset()   # names: bold italic center right wrap border title small
     number_format: str | None = None
+    font: str | None = None          # overrides the workbook font (e.g. ".VnTimeH")
 
 
 @dataclass
@@ -610,7 +617,8 @@ def write_openpyxl(sheets: list[SheetModel], path: str, font: str = "Times New R
             elif c.value is not None:
                 cell.value = c.value
             size = 13 if "title" in c.style else (11 if "small" in c.style else 12)
-            cell.font = Font(name=font, size=size, bold="bold" in c.style, italic="italic" in c.style)
+            cell.font = Font(name=c.font or font, size=size, bold="bold" in c.style,
+                             italic="italic" in c.style)
             horiz = "center" if "center" in c.style else ("right" if "right" in c.style else None)
             cell.alignment = Alignment(horizontal=horiz, vertical="center",
                                        wrap_text="wrap" in c.style)
@@ -643,11 +651,11 @@ def write_xlwt(sheets: list[SheetModel], path: str, font: str = "Times New Roman
     cache: dict[tuple, xlwt.XFStyle] = {}
 
     def style(c: Cell) -> xlwt.XFStyle:
-        key = (c.style, c.number_format)
+        key = (c.style, c.number_format, c.font)
         if key not in cache:
             st = xlwt.XFStyle()
             f = xlwt.Font()
-            f.name = font
+            f.name = c.font or font
             f.bold = "bold" in c.style
             f.italic = "italic" in c.style
             f.height = 20 * (13 if "title" in c.style else (11 if "small" in c.style else 12))
@@ -749,6 +757,7 @@ def write_report(r: Report, v: Variant, path: str, via: str | None = None) -> Po
     (caches formula results, including errors).
     """
     sheets, pos = render(r, v)
+    encode_sheets(sheets, v)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     if via == "xlwt":
@@ -772,6 +781,129 @@ def write_report(r: Report, v: Variant, path: str, via: str | None = None) -> Po
 
 def nfd(s: str) -> str:
     return unicodedata.normalize("NFD", s)
+
+
+# ---------------------------------------------------------------------------
+# Legacy Vietnamese encodings (TCVN3 / ABC and VNI-Windows)
+# ---------------------------------------------------------------------------
+
+# The 134 letters with diacritics: letter, TCVN3 byte, VNI-Windows byte(s), in
+# hex. A copy of vn-legacy-charsets.tsv of the domain notes (from Unikey's
+# VnConv tables). TCVN3 has bytes of its own only for Ă Â Ê Ô Ơ Ư Đ; a capital
+# with a tone mark shares the lower-case letter's byte (a ".VnTimeH" font draws
+# it as a capital).
+_LEGACY = """
+    Á B8 41D9  á B8 61F9  À B5 41D8  à B5 61F8  Ả B6 41DB  ả B6 61FB
+    Ã B7 41D5  ã B7 61F5  Ạ B9 41CF  ạ B9 61EF  Â A2 41C2  â A9 61E2
+    Ấ CA 41C1  ấ CA 61E1  Ầ C7 41C0  ầ C7 61E0  Ẩ C8 41C5  ẩ C8 61E5
+    Ẫ C9 41C3  ẫ C9 61E3  Ậ CB 41C4  ậ CB 61E4  Ă A1 41CA  ă A8 61EA
+    Ắ BE 41C9  ắ BE 61E9  Ằ BB 41C8  ằ BB 61E8  Ẳ BC 41DA  ẳ BC 61FA
+    Ẵ BD 41DC  ẵ BD 61FC  Ặ C6 41CB  ặ C6 61EB  Đ A7 D1  đ AE F1
+    É D0 45D9  é D0 65F9  È CC 45D8  è CC 65F8  Ẻ CE 45DB  ẻ CE 65FB
+    Ẽ CF 45D5  ẽ CF 65F5  Ẹ D1 45CF  ẹ D1 65EF  Ê A3 45C2  ê AA 65E2
+    Ế D5 45C1  ế D5 65E1  Ề D2 45C0  ề D2 65E0  Ể D3 45C5  ể D3 65E5
+    Ễ D4 45C3  ễ D4 65E3  Ệ D6 45C4  ệ D6 65E4  Í DD CD  í DD ED
+    Ì D7 CC  ì D7 EC  Ỉ D8 C6  ỉ D8 E6  Ĩ DC D3  ĩ DC F3
+    Ị DE D2  ị DE F2  Ó E3 4FD9  ó E3 6FF9  Ò DF 4FD8  ò DF 6FF8
+    Ỏ E1 4FDB  ỏ E1 6FFB  Õ E2 4FD5  õ E2 6FF5  Ọ E4 4FCF  ọ E4 6FEF
+    Ô A4 4FC2  ô AB 6FE2  Ố E8 4FC1  ố E8 6FE1  Ồ E5 4FC0  ồ E5 6FE0
+    Ổ E6 4FC5  ổ E6 6FE5  Ỗ E7 4FC3  ỗ E7 6FE3  Ộ E9 4FC4  ộ E9 6FE4
+    Ơ A5 D4  ơ AC F4  Ớ ED D4D9  ớ ED F4F9  Ờ EA D4D8  ờ EA F4F8
+    Ở EB D4DB  ở EB F4FB  Ỡ EC D4D5  ỡ EC F4F5  Ợ EE D4CF  ợ EE F4EF
+    Ú F3 55D9  ú F3 75F9  Ù EF 55D8  ù EF 75F8  Ủ F1 55DB  ủ F1 75FB
+    Ũ F2 55D5  ũ F2 75F5  Ụ F4 55CF  ụ F4 75EF  Ư A6 D6  ư AD F6
+    Ứ F8 D6D9  ứ F8 F6F9  Ừ F5 D6D8  ừ F5 F6F8  Ử F6 D6DB  ử F6 F6FB
+    Ữ F7 D6D5  ữ F7 F6F5  Ự F9 D6CF  ự F9 F6EF  Ý FD 59D9  ý FD 79F9
+    Ỳ FA 59D8  ỳ FA 79F8  Ỷ FB 59DB  ỷ FB 79FB  Ỹ FC 59D5  ỹ FC 79F5
+    Ỵ FE CE  ỵ FE EE
+"""
+TCVN3: dict[str, int] = {}          # letter -> TCVN3 byte
+VNI: dict[str, bytes] = {}          # letter -> VNI-Windows byte(s)
+for _triple in zip(*[iter(_LEGACY.split())] * 3):
+    TCVN3[_triple[0]] = int(_triple[1], 16)
+    VNI[_triple[0]] = bytes.fromhex(_triple[2])
+assert len(TCVN3) == len(VNI) == 134
+
+
+def to_tcvn3(text: str) -> str:
+    """Unicode -> the text Excel shows for it typed in TCVN3 (ABC).
+
+    NFC first; each letter with a diacritic becomes its TCVN3 byte (a capital
+    with a tone mark takes the lower-case letter's byte), ASCII stays; the bytes
+    are then read as Windows-1252, which is what openpyxl writes and what a
+    reader gets back ("Văn Bàn" -> "V¨n Bµn", "ư" -> U+00AD soft hyphen)."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) < 0x80:
+            out.append(ord(ch))
+        elif ch in TCVN3:
+            out.append(TCVN3[ch])
+        else:
+            raise ValueError(f"{ch!r} (in {text!r}) has no TCVN3 byte")
+    return out.decode("cp1252")
+
+
+def to_vni(text: str) -> str:
+    """Unicode -> the text Excel shows for it typed in VNI-Windows: each letter
+    with a diacritic becomes 1-2 bytes (base letter + tone/shape byte), read as
+    Windows-1252 ("Văn Bàn" -> "Vaên Baøn")."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) < 0x80:
+            out.append(ord(ch))
+        elif ch in VNI:
+            out += VNI[ch]
+        else:
+            raise ValueError(f"{ch!r} (in {text!r}) has no VNI-Windows bytes")
+    return out.decode("cp1252")
+
+
+_TCVN3_BACK: dict[int, str] = {}
+for _ch, _b in TCVN3.items():          # a shared byte decodes to the small letter
+    if _b not in _TCVN3_BACK or _ch.islower():
+        _TCVN3_BACK[_b] = _ch
+_VNI_BACK: dict[bytes, str] = {b: ch for ch, b in VNI.items()}
+assert len(_VNI_BACK) == 134
+
+
+def from_tcvn3(text: str, capitals: bool = False) -> str:
+    """The inverse of `to_tcvn3` (for checks). `capitals`: the cell's font is a
+    ".Vn…H" capitals font. Without it, capitals with tone marks come back small."""
+    s = "".join(_TCVN3_BACK.get(b, chr(b)) for b in text.encode("cp1252"))
+    return s.upper() if capitals else s
+
+
+def from_vni(text: str) -> str:
+    """The inverse of `to_vni` (for checks): longest match, two bytes then one."""
+    data = text.encode("cp1252")
+    out, i = [], 0
+    while i < len(data):
+        if data[i:i + 2] in _VNI_BACK:
+            out.append(_VNI_BACK[data[i:i + 2]]); i += 2
+        elif data[i:i + 1] in _VNI_BACK:
+            out.append(_VNI_BACK[data[i:i + 1]]); i += 1
+        else:
+            out.append(chr(data[i])); i += 1
+    return "".join(out)
+
+
+def is_capitals(text: str) -> bool:
+    """A cell typed all in capitals (shown with a ".Vn…H" font in TCVN3 files)."""
+    return any(ch.isalpha() for ch in text) and text == text.upper()
+
+
+def encode_sheets(sheets: list[SheetModel], v: Variant) -> None:
+    """Store every text cell (not formulas, not sheet names) in `v.encoding`."""
+    if v.encoding == "unicode":
+        return
+    conv = {"nfd": nfd, "tcvn3": to_tcvn3, "vni": to_vni}[v.encoding]
+    for sm in sheets:
+        for c in sm.cells.values():
+            if isinstance(c.value, str) and not isinstance(c.value, Formula):
+                if (v.encoding == "tcvn3" and v.font.startswith(".Vn")
+                        and is_capitals(c.value)):
+                    c.font = v.font + "H"
+                c.value = conv(c.value)
 
 
 def expected_row(r: Report) -> list[str]:

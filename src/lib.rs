@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod consolidate;
 pub mod finding;
+pub mod formula;
 pub mod frame;
 pub mod i18n;
 pub mod identify;

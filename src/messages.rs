@@ -399,6 +399,14 @@ pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency
             "cách ghi khác với danh mục",
             "a spelling different from the list",
         ),
+        Leniency::NumberWithUnit => (
+            "đơn vị tính ghi kèm sau số",
+            "the unit of measure typed after the number",
+        ),
+        Leniency::FormulaEvaluated => (
+            "công thức chưa được tính, tonghop đã tự tính",
+            "a formula with no stored result, evaluated by tonghop",
+        ),
     };
     cell_msg(
         cell,

@@ -66,6 +66,7 @@ struct CellCheck<'a> {
     field: &'a FieldDef,
     source: Source,
     cell: &'a Cell,
+    sheet: &'a crate::ingest::Sheet,
 }
 
 /// Parses one cell and reports what is wrong with it.
@@ -117,6 +118,25 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
                 .value(e),
             );
             return None;
+        }
+        Parsed::Uncached(f)
+            if field.ty.is_numeric() && crate::formula::evaluate_sum(check.sheet, &f).is_some() =>
+        {
+            let n = crate::formula::evaluate_sum(check.sheet, &f).unwrap_or_default();
+            let value = if field.ty == crate::schema::FieldType::Integer && n.fract() == 0.0 {
+                Value::Int(n as i64)
+            } else {
+                Value::Num(n)
+            };
+            let msg = messages::coerced(
+                &a1,
+                &field.label,
+                &format!("={f}"),
+                &value.display(),
+                crate::values::Leniency::FormulaEvaluated,
+            );
+            findings.push(at(Code::ValueCoerced, msg).value(format!("={f}")));
+            value
         }
         Parsed::Uncached(f) => {
             findings.push(
@@ -219,6 +239,7 @@ pub fn validate(
                 field,
                 source: source.clone(),
                 cell: sheet.get(row, place.value_col),
+                sheet,
             };
             let value = read_cell(
                 &check,
@@ -281,6 +302,7 @@ fn read_list(
                 field,
                 source: source.clone(),
                 cell: sheet.get(row, col),
+                sheet,
             };
             let value = read_cell(
                 &check,

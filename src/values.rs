@@ -60,6 +60,10 @@ pub enum Leniency {
     DateSpelling,
     DateFromNumber,
     ChoiceSpelling,
+    /// "12 cơ sở": the unit of measure typed after the number.
+    NumberWithUnit,
+    /// A SUM or +/- formula with no stored result, evaluated here.
+    FormulaEvaluated,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -100,14 +104,46 @@ fn parse_number(cell: &Cell) -> Parsed {
         Cell::Number(n) => Parsed::Ok(Value::Num(*n)),
         Cell::Text(t) => match parse_vn_number(t) {
             Some((n, leniency)) => Parsed::Coerced(Value::Num(n), leniency),
-            None => Parsed::Bad,
+            None => match number_with_unit(t) {
+                Some(n) => Parsed::Coerced(Value::Num(n), Leniency::NumberWithUnit),
+                None => Parsed::Bad,
+            },
         },
         _ => Parsed::Bad,
     }
 }
 
+/// "12 cơ sở", "937 lượt người": a number then words without digits.
+fn number_with_unit(text: &str) -> Option<f64> {
+    let c = clean(text);
+    let (number, rest) = c.split_once(' ')?;
+    let words_only = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '.');
+    words_only
+        .then(|| parse_vn_number(number))
+        .flatten()
+        .map(|(n, _)| n)
+}
+
 fn parse_integer(cell: &Cell) -> Parsed {
     let whole = |n: f64| n.fract() == 0.0 && n.abs() < 9.0e15;
+    // In a whole-number field "1,234" can only mean 1234 (commas as
+    // thousands), while "1,5" stays a type error.
+    if let Cell::Text(t) = cell {
+        let c = clean(t);
+        let groups: Vec<&str> = c.split(',').collect();
+        let thousands = groups.len() > 1
+            && (1..=3).contains(&groups[0].len())
+            && groups.iter().all(|g| digits_only(g))
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if thousands {
+            return groups.concat().parse::<i64>().map_or(Parsed::Bad, |n| {
+                Parsed::Coerced(Value::Int(n), Leniency::NumberAsText)
+            });
+        }
+    }
     match parse_number(cell) {
         Parsed::Ok(Value::Num(n)) if whole(n) => Parsed::Ok(Value::Int(n as i64)),
         Parsed::Coerced(Value::Num(n), how) if whole(n) => {
@@ -239,6 +275,9 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
 /// dd/mm/yyyy is the canonical spelling (returns `true`); d-m-yyyy,
 /// dd.mm.yyyy, two-digit years and ISO yyyy-mm-dd are read leniently.
 pub fn parse_date_text(raw: &str) -> Option<(NaiveDate, bool)> {
+    if let Some(d) = formal_date(raw) {
+        return Some((d, false));
+    }
     let s = clean(raw);
     let s = s.split(' ').next().unwrap_or("");
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
@@ -261,6 +300,21 @@ pub fn parse_date_text(raw: &str) -> Option<(NaiveDate, bool)> {
     let d = NaiveDate::from_ymd_opt(year, nums[1] as u32, nums[0] as u32)?;
     let canonical = s.contains('/') && parts[2].len() == 4 && !s.contains(['-', '.']);
     Some((d, canonical && d.year() == year))
+}
+
+/// "ngày 05 tháng 7 năm 2023", the formal way of writing a date.
+fn formal_date(raw: &str) -> Option<NaiveDate> {
+    let key = loose_key(raw);
+    let words: Vec<&str> = key.split(' ').collect();
+    let after = |w: &str| {
+        words
+            .iter()
+            .position(|x| *x == w)
+            .and_then(|i| words.get(i + 1))
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    let (day, month, year) = (after("ngay")?, after("thang")?, after("nam")?);
+    NaiveDate::from_ymd_opt(year as i32, month, day)
 }
 
 fn parse_choice(cell: &Cell, choices: &[Choice]) -> Parsed {
@@ -334,6 +388,23 @@ mod tests {
             Parsed::Coerced(Value::Int(0), Leniency::DashAsZero)
         );
         assert_eq!(parse(&text("ba"), FieldType::Integer, &[]), Parsed::Bad);
+        assert_eq!(
+            parse(&text("1,234"), FieldType::Integer, &[]),
+            Parsed::Coerced(Value::Int(1234), Leniency::NumberAsText)
+        );
+        assert_eq!(parse(&text("1,5"), FieldType::Integer, &[]), Parsed::Bad);
+        assert_eq!(
+            parse(&text("12 cơ sở"), FieldType::Integer, &[]),
+            Parsed::Coerced(Value::Int(12), Leniency::NumberWithUnit)
+        );
+        assert_eq!(
+            parse(&text("12 hoặc 13"), FieldType::Integer, &[]),
+            Parsed::Bad
+        );
+        assert_eq!(
+            parse(&text("—"), FieldType::Integer, &[]),
+            Parsed::Coerced(Value::Int(0), Leniency::DashAsZero)
+        );
         assert_eq!(parse(&text("  "), FieldType::Integer, &[]), Parsed::Missing);
         assert_eq!(
             parse(&Cell::Empty, FieldType::Integer, &[]),
