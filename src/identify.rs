@@ -100,9 +100,12 @@ pub fn identify(
     let texts = heading_texts(book, layout);
 
     let mut first_problem: Option<Finding> = None;
+    // A template's blank ("UBND XÃ ………") names no unit: skip it, so that
+    // the file name is still tried.
     let candidates = labelled_units(book, layout)
         .into_iter()
-        .chain(heading_units(&texts));
+        .chain(heading_units(&texts))
+        .filter(|typed| !crate::registry::base_name(typed).is_empty());
     for typed in candidates {
         match registry.match_name(&typed) {
             UnitMatch::Found(i) => {

@@ -278,25 +278,29 @@ fn find_list_header(sheet: &Sheet, def: &SheetDef) -> Option<ListHeader> {
 
 /// Rows that end a list: the signature block, the place-and-date line, totals.
 fn ends_list(sheet: &Sheet, row: u32) -> bool {
-    sheet.row(row).any(|(_, cell)| {
-        let Cell::Text(t) = cell else { return false };
-        let k = loose_key(t);
-        const MARKERS: [&str; 9] = [
-            "nguoi lap",
-            "thu truong",
-            "chu tich",
-            "tm uy ban",
-            "tm ubnd",
-            "xac nhan",
-            "ky ten",
-            "tong cong",
-            "cong",
-        ];
-        MARKERS
-            .iter()
-            .any(|m| k == *m || k.starts_with(&format!("{m} ")))
-            || (k.contains("ngay") && k.contains("thang") && k.contains("nam"))
-    })
+    // Signature lines stand nearly alone in their row; a record that merely
+    // holds a date written "ngày … tháng … năm …" does not end the list.
+    let filled = sheet.row(row).filter(|(_, c)| !c.is_blank()).count();
+    filled <= 3
+        && sheet.row(row).any(|(_, cell)| {
+            let Cell::Text(t) = cell else { return false };
+            let k = loose_key(t);
+            const MARKERS: [&str; 9] = [
+                "nguoi lap",
+                "thu truong",
+                "chu tich",
+                "tm uy ban",
+                "tm ubnd",
+                "xac nhan",
+                "ky ten",
+                "tong cong",
+                "cong",
+            ];
+            MARKERS
+                .iter()
+                .any(|m| k == *m || k.starts_with(&format!("{m} ")))
+                || (k.contains("ngay") && k.contains("thang") && k.contains("nam"))
+        })
 }
 
 /// "(1) (2) (3)" or "1 2 3" under a header: a column-numbering row.

@@ -112,7 +112,7 @@ pub fn base_name(name: &str) -> String {
         let stripped = PREFIXES.iter().find_map(|p| {
             let words = p.split(' ').count();
             let lw: Vec<&str> = loose.split(' ').collect();
-            (lw.len() > words && lw[..words].join(" ") == *p)
+            (lw.len() >= words && lw[..words].join(" ") == *p)
                 .then(|| key.split(' ').skip(words).collect::<Vec<_>>().join(" "))
         });
         match stripped {

@@ -1,0 +1,114 @@
+//! The files communes really send (`tests/fixtures/messy/`, made by openpyxl
+//! and LibreOffice with `scripts/make_messy.py`): legacy fonts, odd Unicode,
+//! unit names in every shape, moved and reshaped forms, lenient values,
+//! formulas, lying extensions. Each row of `expected.tsv` gives the unit, the
+//! status, the values and the findings that must (or, with "!", must not)
+//! appear.
+
+mod common;
+
+use tonghop::check::{Status, Submission, check_file};
+use tonghop::config::Config;
+use tonghop::period::Period;
+use tonghop::registry::Registry;
+use tonghop::schema::Schema;
+use tonghop::values::Value;
+
+fn config() -> Config {
+    let schema = Schema::load(&common::schema_path()).unwrap();
+    let registry = Registry::load(&common::units_path()).unwrap();
+    let period = Period::parse("2023", schema.period).unwrap();
+    Config::new(schema, registry, period)
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        other => other.display(),
+    }
+}
+
+/// Does the submission have a finding matching `code@Sheet!CELL`,
+/// `code@Sheet` or `code`?
+fn has(s: &Submission, spec: &str) -> bool {
+    let (code, place) = spec.split_once('@').unwrap_or((spec, ""));
+    let (sheet, cell) = place.split_once('!').unwrap_or((place, ""));
+    s.findings.iter().any(|f| {
+        f.code.as_str() == code
+            && (sheet.is_empty() || f.sheet() == Some(sheet))
+            && (cell.is_empty() || f.cell().as_deref() == Some(cell))
+    })
+}
+
+#[test]
+fn every_messy_file_reads_as_expected() {
+    let config = config();
+    let dir = common::fixture("messy");
+    let mut failures = Vec::new();
+    for row in common::read_tsv(&dir.join("expected.tsv")) {
+        let file = &row["file"];
+        let s = check_file(&dir.join(file), &config);
+        let mut problems = Vec::new();
+        let unit = s
+            .unit
+            .map(|u| config.registry.units[u].code.clone())
+            .unwrap_or_default();
+        if unit != row["unit_code"] {
+            problems.push(format!("unit {unit:?}, expected {:?}", row["unit_code"]));
+        }
+        let status = match s.status {
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+            Status::Superseded => "superseded",
+        };
+        if status != row["status"] {
+            problems.push(format!("status {status}, expected {}", row["status"]));
+        }
+        for pair in row["values"].split(';').filter(|p| !p.is_empty()) {
+            let (field, expected) = pair.split_once('=').unwrap();
+            let got = s
+                .data
+                .as_ref()
+                .and_then(|d| d.form.get(field))
+                .and_then(|v| v.value.as_ref())
+                .map(shown)
+                .unwrap_or_default();
+            if got != expected {
+                problems.push(format!("{field} = {got:?}, expected {expected:?}"));
+            }
+        }
+        for spec in row["findings"].split(';').filter(|p| !p.is_empty()) {
+            match spec.strip_prefix('!') {
+                Some(absent) if has(&s, absent) => problems.push(format!("unexpected {absent}")),
+                Some(_) => {}
+                None if !has(&s, spec) => problems.push(format!("missing {spec}")),
+                None => {}
+            }
+        }
+        if !problems.is_empty() {
+            let seen: Vec<String> = s
+                .findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}@{}!{}",
+                        f.code,
+                        f.sheet().unwrap_or(""),
+                        f.cell().unwrap_or_default()
+                    )
+                })
+                .collect();
+            failures.push(format!(
+                "{file}: {}\n    findings: {}",
+                problems.join("; "),
+                seen.join(" ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} messy files misread:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
