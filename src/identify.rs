@@ -12,8 +12,12 @@ use crate::registry::{Registry, UnitMatch};
 use crate::schema::PeriodKind;
 use crate::text::{clean, loose_key};
 
-/// Rows above a table that hold the heading, title and period.
+/// Rows at the top of a sheet whose table was not found that are read as
+/// its heading.
 const HEADING_ROWS: u32 = 12;
+/// Headings are read above the table's header row, however far down it
+/// moved (the locator looks this far for it).
+const MAX_HEADING_ROWS: u32 = 40;
 
 #[derive(Debug, Default)]
 pub struct Identity {
@@ -31,7 +35,7 @@ fn heading_texts(book: &Book, layout: &Layout) -> Vec<String> {
     let mut texts = Vec::new();
     for (index, header_row) in sheets {
         let sheet = &book.sheets[index];
-        for row in 0..header_row.min(HEADING_ROWS) {
+        for row in 0..header_row.min(MAX_HEADING_ROWS) {
             for (_, cell) in sheet.row(row) {
                 if let Cell::Text(t) = cell {
                     let t = clean(t);
@@ -52,7 +56,7 @@ fn labelled_units(book: &Book, layout: &Layout) -> Vec<String> {
     let mut found = Vec::new();
     for (index, header_row) in layout.found_sheets() {
         let sheet = &book.sheets[index];
-        for row in 0..header_row.min(HEADING_ROWS) {
+        for row in 0..header_row.min(MAX_HEADING_ROWS) {
             let cells: Vec<(u32, String)> = sheet
                 .row(row)
                 .map(|(c, cell)| (c, clean(&cell.as_text())))
