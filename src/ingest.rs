@@ -129,6 +129,9 @@ pub struct Sheet {
     pub hidden: bool,
     cells: BTreeMap<(u32, u32), Cell>,
     pub merges: Vec<Merge>,
+    /// Font names of non-ASCII text cells set in a legacy Vietnamese font
+    /// (".VnTime", "VNI-Times"), where the format lets us see them (xlsx).
+    pub legacy_fonts: BTreeMap<(u32, u32), String>,
 }
 
 /// How a sheet crosses the process boundary of the isolated reader.
@@ -138,6 +141,7 @@ struct SheetWire {
     hidden: bool,
     cells: Vec<(u32, u32, Cell)>,
     merges: Vec<Merge>,
+    legacy_fonts: Vec<(u32, u32, String)>,
 }
 
 impl From<Sheet> for SheetWire {
@@ -151,6 +155,11 @@ impl From<Sheet> for SheetWire {
                 .map(|((r, c), cell)| (r, c, cell))
                 .collect(),
             merges: s.merges,
+            legacy_fonts: s
+                .legacy_fonts
+                .into_iter()
+                .map(|((r, c), f)| (r, c, f))
+                .collect(),
         }
     }
 }
@@ -166,6 +175,11 @@ impl From<SheetWire> for Sheet {
                 .map(|(r, c, cell)| ((r, c), cell))
                 .collect(),
             merges: w.merges,
+            legacy_fonts: w
+                .legacy_fonts
+                .into_iter()
+                .map(|(r, c, f)| ((r, c), f))
+                .collect(),
         }
     }
 }
@@ -207,6 +221,21 @@ impl Sheet {
 
     pub fn cell_count(&self) -> usize {
         self.cells.len()
+    }
+
+    /// Every text cell with its position.
+    pub fn text_cells(&self) -> impl Iterator<Item = ((u32, u32), &str)> {
+        self.cells.iter().filter_map(|(pos, c)| match c {
+            Cell::Text(t) => Some((*pos, t.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Replaces one cell's text.
+    pub fn set_text(&mut self, pos: (u32, u32), text: String) {
+        if let Some(Cell::Text(t)) = self.cells.get_mut(&pos) {
+            *t = text;
+        }
     }
 
     /// Every text cell's content.
@@ -532,9 +561,38 @@ fn read_xlsx(bytes: Vec<u8>, limits: &Limits, format: Format) -> Result<Book, Fi
             };
             sheet.set(row, col, value);
         }
+        drop(reader);
+        sheet.legacy_fonts = legacy_fonts(&mut wb, &sheet);
         sheets.push(sheet);
     }
     Ok(Book { format, sheets })
+}
+
+/// Which non-ASCII text cells are set in a legacy Vietnamese font. Styles
+/// are only read when the sheet has such text at all.
+fn legacy_fonts<RS: Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    sheet: &Sheet,
+) -> BTreeMap<(u32, u32), String> {
+    let candidates: Vec<(u32, u32)> = sheet
+        .text_cells()
+        .filter(|(_, t)| !t.is_ascii())
+        .map(|(p, _)| p)
+        .collect();
+    if candidates.is_empty() {
+        return BTreeMap::new();
+    }
+    let Ok(styles) = wb.worksheet_style(&sheet.name) else {
+        return BTreeMap::new();
+    };
+    candidates
+        .into_iter()
+        .filter_map(|pos| {
+            let name = styles.get(pos)?.font.as_ref()?.name.clone()?;
+            let lower = name.to_ascii_lowercase();
+            (lower.starts_with(".vn") || lower.starts_with("vni")).then_some((pos, name))
+        })
+        .collect()
 }
 
 fn push_range(

@@ -289,14 +289,72 @@ fn convert_sheet(sheet: &mut Sheet, encoding: Encoding) {
     });
 }
 
-/// Converts every legacy-encoded sheet of the book to Unicode.
+/// The encoding a font name stands for, and whether it draws capitals
+/// (".VnTimeH", ".VnArialH").
+pub fn font_encoding(font: &str) -> Option<(Encoding, bool)> {
+    let lower = font.to_ascii_lowercase();
+    if lower.starts_with(".vn") {
+        Some((Encoding::Tcvn3, font.ends_with('H')))
+    } else if lower.starts_with("vni") {
+        Some((Encoding::Vni, false))
+    } else {
+        None
+    }
+}
+
+/// Converts the cells whose font names a legacy encoding; returns the
+/// encoding used most.
+fn convert_by_font(sheet: &mut Sheet) -> Option<Encoding> {
+    let mut counts = [0usize; 2];
+    let fonts: Vec<((u32, u32), String)> = sheet
+        .legacy_fonts
+        .iter()
+        .map(|(p, f)| (*p, f.clone()))
+        .collect();
+    for (pos, font) in fonts {
+        let Some((encoding, capitals)) = font_encoding(&font) else {
+            continue;
+        };
+        let Some(text) = sheet
+            .text_cells()
+            .find(|(p, _)| *p == pos)
+            .map(|(_, t)| t.to_string())
+        else {
+            continue;
+        };
+        let decoded = match encoding {
+            Encoding::Tcvn3 => decode_tcvn3(&text, capitals),
+            Encoding::Vni => decode_vni(&text),
+        };
+        if let Some(decoded) = decoded {
+            sheet.set_text(pos, decoded);
+            counts[usize::from(encoding == Encoding::Vni)] += 1;
+        }
+    }
+    match counts {
+        [0, 0] => None,
+        [t, v] if v > t => Some(Encoding::Vni),
+        _ => Some(Encoding::Tcvn3),
+    }
+}
+
+/// Converts every legacy-encoded sheet of the book to Unicode: by the cells'
+/// font names where the file shows them, else by the text itself.
 pub fn normalize_book(book: &mut Book) -> Vec<Finding> {
     let mut findings = Vec::new();
     for sheet in &mut book.sheets {
+        let by_font = convert_by_font(sheet);
         let texts: Vec<String> = sheet.texts().map(str::to_string).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        if let Some(encoding) = detect(&refs) {
+        let by_content = if by_font.is_none() {
+            detect(&refs)
+        } else {
+            None
+        };
+        if let Some(encoding) = by_content {
             convert_sheet(sheet, encoding);
+        }
+        if let Some(encoding) = by_font.or(by_content) {
             findings.push(
                 Finding::new(
                     Code::TextLegacyEncoding,
@@ -362,6 +420,15 @@ mod tests {
         ];
         assert_eq!(detect(&vni), Some(Encoding::Vni));
         assert_eq!(detect(&["Số văn bản", "STT", "Chỉ tiêu"]), None);
+    }
+
+    #[test]
+    fn fonts() {
+        assert_eq!(font_encoding(".VnTime"), Some((Encoding::Tcvn3, false)));
+        assert_eq!(font_encoding(".VnTimeH"), Some((Encoding::Tcvn3, true)));
+        assert_eq!(font_encoding("VNI-Times"), Some((Encoding::Vni, false)));
+        assert_eq!(font_encoding("Times New Roman"), None);
+        assert_eq!(decode_tcvn3("x· kh¸nh", true).unwrap(), "XÃ KHÁNH");
     }
 
     #[test]

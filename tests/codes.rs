@@ -763,7 +763,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % below
     }
 }
@@ -790,14 +793,33 @@ fn property_random_values_read_back_the_same_in_every_variant() {
             ("shifted", |s| s.to_string(), 1 + (round % 15), false),
             ("swapped", |s| s.to_string(), 0, true),
             ("NFD", |s| s.nfd().collect(), 0, false),
-            ("TCVN3", tonghop::legacy::encode_tcvn3, round % 4, round % 2 == 0),
-            ("VNI", tonghop::legacy::encode_vni, round % 3, round % 2 == 1),
+            (
+                "TCVN3",
+                tonghop::legacy::encode_tcvn3,
+                round % 4,
+                round % 2 == 0,
+            ),
+            (
+                "VNI",
+                tonghop::legacy::encode_vni,
+                round % 3,
+                round % 2 == 1,
+            ),
         ];
         for (name, text, shift, swap) in variants {
-            let mut variant = Form { text, shift, swap_value_unit: swap, ..Form::canonical() };
+            let mut variant = Form {
+                text,
+                shift,
+                swap_value_unit: swap,
+                ..Form::canonical()
+            };
             variant.values = form.values.clone();
             let s = check(&variant, "bc.xlsx", &config);
-            assert_eq!(values_of(&s), expected, "round {round}, {name} (shift {shift}, swap {swap})");
+            assert_eq!(
+                values_of(&s),
+                expected,
+                "round {round}, {name} (shift {shift}, swap {swap})"
+            );
             assert!(s.unit.is_some(), "round {round}, {name}: unit identified");
         }
     }

@@ -112,3 +112,20 @@ fn every_messy_file_reads_as_expected() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn legacy_fonts_are_seen_where_the_format_shows_them() {
+    let limits = tonghop::ingest::Limits::default();
+    let (_, book) =
+        tonghop::ingest::read_file(&common::fixture("messy/a-tcvn3-vntime.xlsx"), &limits);
+    let book = book.unwrap();
+    let fonts: Vec<&String> = book.sheets[0].legacy_fonts.values().collect();
+    assert!(fonts.iter().any(|f| *f == ".VnTime"), "{fonts:?}");
+    assert!(fonts.iter().any(|f| *f == ".VnTimeH"), "{fonts:?}");
+    let (_, book) =
+        tonghop::ingest::read_file(&common::fixture("messy/b-tcvn3-calibri.xlsx"), &limits);
+    assert!(
+        book.unwrap().sheets[0].legacy_fonts.is_empty(),
+        "Calibri is not a legacy font"
+    );
+}
