@@ -158,6 +158,19 @@ pub fn identify(
                     .value(file_stem),
                 );
             }
+            (None, UnitMatch::Unknown { suggestions }) if !suggestions.is_empty() => {
+                let names: Vec<String> = suggestions
+                    .iter()
+                    .map(|&i| registry.units[i].name.clone())
+                    .collect();
+                identity.findings.push(
+                    Finding::new(
+                        Code::UnitUnknown,
+                        messages::unit_unknown_file_name(file_stem, &names),
+                    )
+                    .value(file_stem),
+                );
+            }
             (None, UnitMatch::Unknown { .. }) => {
                 identity.findings.push(Finding::new(
                     Code::UnitUnidentified,

@@ -200,6 +200,18 @@ pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
     )
 }
 
+pub fn unit_unknown_file_name(stem: &str, suggestions: &[String]) -> Msg {
+    let names = suggestions.join(", ");
+    Msg::new(
+        format!(
+            "Tệp không ghi tên đơn vị và tên tệp “{stem}” không khớp đơn vị nào. Có phải: {names}? Hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo”."
+        ),
+        format!(
+            "The file names no unit and its name “{stem}” matches none. Did you mean: {names}? Write the commune's name next to “Đơn vị báo cáo”."
+        ),
+    )
+}
+
 pub fn unit_ambiguous(typed: &str, names: &[String]) -> Msg {
     let names = names.join(", ");
     Msg::new(

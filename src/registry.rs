@@ -242,7 +242,7 @@ impl Registry {
         best.dedup_by_key(|x| x.1);
         match best.as_slice() {
             [] => UnitMatch::Unknown {
-                suggestions: Vec::new(),
+                suggestions: self.suggest_in_words(&spaced),
             },
             [(_, one)] => UnitMatch::Found(*one),
             [(l1, a), (l2, _), ..] if l1 > l2 => UnitMatch::Found(*a),
@@ -256,6 +256,29 @@ impl Registry {
                 )
             }
         }
+    }
+
+    /// Units whose name resembles some run of words of a file name
+    /// ("bao cao nam cha 2023" → Nậm Chầy), best first, for a suggestion.
+    fn suggest_in_words(&self, spaced: &str) -> Vec<usize> {
+        let words: Vec<&str> = spaced.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut scored: Vec<(f64, usize)> = Vec::new();
+        for (i, keys) in self.keys.iter().enumerate() {
+            let best = keys
+                .iter()
+                .flat_map(|k| {
+                    let n = k.loose.split(' ').count();
+                    words
+                        .windows(n)
+                        .map(move |w| strsim::jaro_winkler(&w.join(" "), &k.loose))
+                })
+                .fold(0.0, f64::max);
+            if best >= 0.9 {
+                scored.push((best, i));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(3).map(|(_, i)| i).collect()
     }
 
     /// Up to three registry units whose names resemble the typed one.

@@ -824,3 +824,17 @@ fn property_random_values_read_back_the_same_in_every_variant() {
         }
     }
 }
+
+#[test]
+fn a_file_name_that_only_resembles_a_unit_is_suggested_not_identified() {
+    let mut form = Form::canonical();
+    form.unit = String::new();
+    let s = check(&form, "bao cao nam cha 2023.xlsx", &config());
+    let f = only(&s, Code::UnitUnknown);
+    assert!(
+        f.message.vi.contains("Có phải: Xã Nậm Chầy?"),
+        "{}",
+        f.message.vi
+    );
+    assert_eq!(s.unit, None);
+}
