@@ -832,7 +832,7 @@ fn a_file_name_that_only_resembles_a_unit_is_suggested_not_identified() {
     let s = check(&form, "bao cao nam cha 2023.xlsx", &config());
     let f = only(&s, Code::UnitUnknown);
     assert!(
-        f.message.vi.contains("Có phải: Xã Nậm Chầy?"),
+        f.message.vi.contains("Có phải: Xã Nậm Chầy,"),
         "{}",
         f.message.vi
     );
