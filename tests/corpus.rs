@@ -17,10 +17,23 @@ use std::time::{Duration, Instant};
 const TIME_LIMIT: Duration = Duration::from_secs(10);
 const MEMORY_LIMIT_KB: i64 = 1024 * 1024;
 
+/// `TONGHOP_CORPUS`, else `../shared/corpus` beside the clone (or beside
+/// its parent, for a clone one level deeper), else the workplace's copy.
 fn corpus_dir() -> PathBuf {
-    std::env::var_os("TONGHOP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::repo().join("../shared/corpus"))
+    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    let repo = common::repo();
+    let candidates = [
+        repo.join("../shared/corpus"),
+        repo.join("../../shared/corpus"),
+        PathBuf::from("/work/shared/corpus"),
+    ];
+    candidates
+        .iter()
+        .find(|d| d.join("MANIFEST.tsv").is_file())
+        .cloned()
+        .unwrap_or_else(|| candidates[0].clone())
 }
 
 struct Outcome {
