@@ -194,28 +194,34 @@ fn every_corpus_file_ends_with_findings_within_limits() {
         .unwrap();
     let largest = results.iter().max_by_key(|r| r.max_rss_kb).unwrap();
     let problems: Vec<&Outcome> = results.iter().filter(|r| r.problem.is_some()).collect();
-    println!("| corpus | |");
-    println!("|---|---|");
-    println!("| files | {} |", results.len());
-    println!("| readable | {readable} |");
+    // Written straight to stderr, past the test harness's capture, so that
+    // the table shows in every CI log.
+    let mut table = String::new();
+    table.push_str("| corpus | |\n|---|---|\n");
+    table.push_str(&format!("| files | {} |\n", results.len()));
+    table.push_str(&format!("| readable | {readable} |\n"));
     for (code, n) in &codes {
-        println!("| {code} | {n} |");
+        table.push_str(&format!("| {code} | {n} |\n"));
     }
-    println!("| slowest | {} ({:.2} s) |", slowest.file, slowest.seconds);
-    println!(
-        "| largest memory | {} ({} MB) |",
+    table.push_str(&format!(
+        "| slowest | {} ({:.2} s) |\n",
+        slowest.file, slowest.seconds
+    ));
+    table.push_str(&format!(
+        "| largest memory | {} ({} MB) |\n",
         largest.file,
         largest.max_rss_kb / 1024
-    );
-    println!("| problems | {} |", problems.len());
+    ));
+    table.push_str(&format!("| problems | {} |\n", problems.len()));
     for p in &problems {
-        println!(
-            "  {}: {} (exit {:?})",
+        table.push_str(&format!(
+            "  {}: {} (exit {:?})\n",
             p.file,
             p.problem.as_deref().unwrap_or_default(),
             p.exit
-        );
+        ));
     }
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), table.as_bytes());
     assert_eq!(results.len(), files.len());
     assert!(
         problems.is_empty(),
