@@ -476,9 +476,12 @@ fn open(kind: Sniffed, bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding>
             }
         }
         Sniffed::Ole => {
-            // An encrypted xlsx is an OLE container holding "EncryptedPackage";
-            // calamine's xlsx reader recognises it.
-            if let Err(calamine::XlsxError::Password) = Xlsx::new(Cursor::new(bytes.as_slice())) {
+            // An encrypted xlsx is an OLE container holding "EncryptedPackage".
+            // The cfb crate checks the container's tables against the file's
+            // size before trusting them (calamine's reader does not).
+            let encrypted_package = cfb::CompoundFile::open(Cursor::new(bytes.as_slice()))
+                .is_ok_and(|c| c.is_stream("/EncryptedPackage"));
+            if encrypted_package {
                 return Err(encrypted());
             }
             read_xls(bytes, limits)
@@ -489,6 +492,8 @@ fn open(kind: Sniffed, bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding>
 fn convert(data: &Data) -> Cell {
     match data {
         Data::Int(i) => Cell::Number(*i as f64),
+        // NaN and infinities are not numbers a form can hold.
+        Data::Float(f) if !f.is_finite() => Cell::Error("#NUM!".into()),
         Data::Float(f) => Cell::Number(*f),
         Data::String(s) => Cell::Text(s.clone()),
         Data::Bool(b) => Cell::Bool(*b),
@@ -624,11 +629,122 @@ fn has_filepass(bytes: &[u8]) -> bool {
     })
 }
 
+/// Reads an .xls's own records before calamine does: whether it is
+/// encrypted (FILEPASS), and the largest sheet its DIMENSIONS records
+/// declare — calamine reserves room for the declared rows × columns before
+/// reading a cell, so a forged record would ask for hundreds of gigabytes;
+/// the same arithmetic is done here first. The workbook stream is walked from
+/// its start and from every sheet offset its BOUNDSHEET records give, as
+/// calamine does. `None` when there is no workbook stream (calamine then says
+/// what is wrong).
+fn xls_probe(bytes: &[u8]) -> Option<XlsProbe> {
+    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        // calamine's own container reader is more lenient than the cfb
+        // crate. Records cannot be told from noise in the raw bytes, so only
+        // FILEPASS is looked for; the reader's process limits guard the rest.
+        return Some(XlsProbe {
+            declared_cells: 0,
+            encrypted: has_filepass(bytes),
+        });
+    };
+    let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|n| cfb.is_stream(n))?;
+    let mut stream = Vec::new();
+    cfb.open_stream(name).ok()?.read_to_end(&mut stream).ok()?;
+    let (mut largest, sheets, encrypted) = walk_biff(&stream, 0);
+    if !encrypted {
+        for offset in sheets {
+            largest = largest.max(walk_biff(&stream, offset).0);
+        }
+    }
+    Some(XlsProbe {
+        declared_cells: largest,
+        encrypted,
+    })
+}
+
+/// What an .xls says about itself before calamine reads it.
+struct XlsProbe {
+    /// The largest sheet's declared rows × columns.
+    declared_cells: u64,
+    /// A FILEPASS record: the records that follow are ciphertext.
+    encrypted: bool,
+}
+
+/// From `at`, reads BIFF records until the stream ends or breaks; returns the
+/// largest declared sheet (in cells) and the sheet offsets announced.
+fn walk_biff(stream: &[u8], mut at: usize) -> (u64, Vec<usize>, bool) {
+    let u16_at = |b: &[u8], i: usize| {
+        b.get(i..i + 2)
+            .map_or(0, |x| u32::from(u16::from_le_bytes([x[0], x[1]])))
+    };
+    let u32_at = |b: &[u8], i: usize| {
+        b.get(i..i + 4)
+            .map_or(0, |x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    let mut largest = 0u64;
+    let mut sheets = Vec::new();
+    let mut filepass = false;
+    while let Some(header) = stream.get(at..at + 4) {
+        let id = u16_at(header, 0);
+        let len = u16_at(header, 2) as usize;
+        let Some(body) = stream.get(at + 4..at + 4 + len) else {
+            break;
+        };
+        match (id, len) {
+            (0x002F, _) => filepass = true,
+            (0x0085, 4..) => sheets.push(u32_at(body, 0) as usize),
+            (0x0200, 10 | 14 | 16) => {
+                let (rf, rl, cf, cl) = if len == 10 {
+                    (
+                        u16_at(body, 0),
+                        u16_at(body, 2),
+                        u16_at(body, 4),
+                        u16_at(body, 6),
+                    )
+                } else {
+                    (
+                        u32_at(body, 0),
+                        u32_at(body, 4),
+                        u16_at(body, 8),
+                        u16_at(body, 10),
+                    )
+                };
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                if rl >= 1 && cl >= 1 {
+                    // calamine: end - start + 1 in u32, wrapping when a forged
+                    // record puts the end before the start.
+                    let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1);
+                    let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1);
+                    largest = largest.max(u64::from(rows).saturating_mul(u64::from(cols)));
+                }
+            }
+            _ => {}
+        }
+        at += 4 + len;
+    }
+    (largest, sheets, filepass)
+}
+
 fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
-    let filepass = has_filepass(&bytes);
+    // An encrypted workbook's records are ciphertext: say it is encrypted
+    // before reading any dimension out of them.
+    if let Some(probe) = xls_probe(&bytes) {
+        if probe.encrypted {
+            return Err(encrypted());
+        }
+        // calamine reserves about 64 bytes per declared cell.
+        let affordable = limits.max_memory_bytes / 64;
+        if probe.declared_cells > affordable {
+            return Err(Finding::new(
+                Code::FileTooLarge,
+                messages::file_too_large_declared(probe.declared_cells, affordable),
+            ));
+        }
+    }
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => encrypted(),
-        _ if filepass => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
     read_dense(&mut wb, Format::Xls, limits, |wb, name| {
@@ -744,6 +860,37 @@ mod tests {
         bytes.extend_from_slice(&[0u8; 40]);
         let err = parse_bytes(bytes, &Limits::default()).unwrap_err();
         assert_eq!(err.code, Code::FileUnreadable);
+    }
+
+    #[test]
+    fn non_finite_numbers_are_errors_not_numbers() {
+        // serde_json cannot carry NaN across the reader process either.
+        assert_eq!(convert(&Data::Float(f64::NAN)), Cell::Error("#NUM!".into()));
+        assert_eq!(
+            convert(&Data::Float(f64::INFINITY)),
+            Cell::Error("#NUM!".into())
+        );
+        assert_eq!(convert(&Data::Float(2.5)), Cell::Number(2.5));
+    }
+
+    #[test]
+    fn biff_walk_mirrors_calamine_dimensions() {
+        // DIMENSIONS (BIFF8): rows 0..65536, columns 0..256.
+        let mut stream = vec![0x00, 0x02, 14, 0];
+        stream.extend_from_slice(&0u32.to_le_bytes());
+        stream.extend_from_slice(&65536u32.to_le_bytes());
+        stream.extend_from_slice(&0u16.to_le_bytes());
+        stream.extend_from_slice(&256u16.to_le_bytes());
+        stream.extend_from_slice(&[0, 0]);
+        assert_eq!(walk_biff(&stream, 0).0, 65536 * 256);
+        // A forged record with the end before the start wraps in calamine.
+        let mut forged = vec![0x00, 0x02, 14, 0];
+        forged.extend_from_slice(&10u32.to_le_bytes());
+        forged.extend_from_slice(&5u32.to_le_bytes());
+        forged.extend_from_slice(&[0, 0, 2, 0, 0, 0]);
+        assert!(walk_biff(&forged, 0).0 > 1_000_000_000);
+        // FILEPASS is seen.
+        assert!(walk_biff(&[0x2F, 0x00, 0, 0], 0).2);
     }
 
     #[test]

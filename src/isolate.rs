@@ -88,6 +88,12 @@ fn parse_in_child(exe: &Path, path: &Path, limits: &Limits) -> Result<Book, Find
             Code::parse(&code).unwrap_or(Code::FileUnreadable),
             message,
         )),
+        // The child finished but its answer does not parse: our bug, not the
+        // file's size.
+        Err(e) if status.success() => Err(Finding::new(
+            Code::FileUnreadable,
+            messages::file_unreadable(&e.to_string()),
+        )),
         // The child died: out of memory (abort) or worse.
         _ => Err(Finding::new(
             Code::FileTooLarge,

@@ -89,6 +89,17 @@ pub fn file_too_large_cells(sheet: &str, limit: u64) -> Msg {
     )
 }
 
+pub fn file_too_large_declared(cells: u64, limit: u64) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp khai báo một trang có {cells} ô, vượt giới hạn {limit} ô. Hãy mở bằng Excel, xoá các hàng, cột thừa và lưu lại."
+        ),
+        format!(
+            "The file declares a sheet of {cells} cells, over the {limit} limit. Open it in Excel, delete stray rows and columns and save again."
+        ),
+    )
+}
+
 pub fn file_too_large_memory(limit: u64) -> Msg {
     Msg::new(
         format!(
