@@ -243,3 +243,26 @@ fn a_3_gib_zip_bomb_is_refused_at_once_with_little_memory() {
         outcome.max_rss_kb / 1024
     );
 }
+
+#[test]
+fn fuzzer_findings_end_with_findings_within_limits() {
+    // Inputs on which `scripts/fuzz.sh` made calamine abort (allocations of
+    // up to petabytes for forged .xls dimensions and cell positions) or run
+    // out of memory in-process: the reader's process limits turn each into
+    // a finding.
+    let dir = common::fixture("hostile/fuzz");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 10,
+        "the fuzz regression inputs are committed"
+    );
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let outcome = run_one(&file, &name);
+        assert_eq!(outcome.problem, None, "{name}");
+    }
+}
