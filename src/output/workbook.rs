@@ -146,6 +146,19 @@ pub fn build(
     wb.save_to_buffer()
 }
 
+/// Freezes the header (and the first `frozen_cols` columns), filters the
+/// table down to `last_row`, and sets up printing.
+fn finish_table(
+    ws: &mut Worksheet,
+    last_row: u32,
+    last_col: u16,
+    frozen_cols: u16,
+) -> Result<(), XlsxError> {
+    ws.set_freeze_panes(HEADER_ROW + 1, frozen_cols)?;
+    ws.autofilter(HEADER_ROW, 0, last_row.max(HEADER_ROW), last_col)?;
+    a4_landscape(ws, HEADER_ROW)
+}
+
 fn a4_landscape(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_paper_size(A4)
         .set_landscape()
@@ -367,9 +380,7 @@ fn summary_sheet(
             format,
         )?;
     }
-    ws.set_freeze_panes(HEADER_ROW + 1, 4)?;
-    ws.autofilter(HEADER_ROW, 0, last, last_col)?;
-    a4_landscape(ws, HEADER_ROW)?;
+    finish_table(ws, last, last_col, 4)?;
     Ok(())
 }
 
@@ -582,9 +593,7 @@ fn list_sheet(
         ws.write_string_with_format(row, base, text_of(get(df, "source_file", i)), &f.text)?;
         write_out(ws, row, base + 1, get(df, "source_row", i), None, f)?;
     }
-    ws.set_freeze_panes(HEADER_ROW + 1, 3)?;
-    ws.autofilter(HEADER_ROW, 0, HEADER_ROW + df.height() as u32, last_col)?;
-    a4_landscape(ws, HEADER_ROW)?;
+    finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
     Ok(())
 }
 
@@ -698,9 +707,7 @@ fn status_sheet(
             Some(s),
         )?;
     }
-    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.autofilter(HEADER_ROW, 0, row.saturating_sub(1).max(HEADER_ROW), 7)?;
-    a4_landscape(ws, HEADER_ROW)?;
+    finish_table(ws, row.saturating_sub(1), 7, 0)?;
     Ok(())
 }
 
@@ -773,9 +780,7 @@ fn findings_sheet(
             row += 1;
         }
     }
-    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.autofilter(HEADER_ROW, 0, row.saturating_sub(1).max(HEADER_ROW), 10)?;
-    a4_landscape(ws, HEADER_ROW)?;
+    finish_table(ws, row.saturating_sub(1), 10, 0)?;
     Ok(())
 }
 
