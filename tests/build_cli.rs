@@ -369,3 +369,19 @@ fn inputs_are_never_changed() {
         "the inbox is byte- and time-identical after the runs"
     );
 }
+
+#[test]
+fn the_output_folder_may_not_be_inside_the_inbox() {
+    let project = Project::sample("van-ban-2023");
+    let run = project.run(&["build", "-o", "inbox/out"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("nằm trong thư mục đầu vào"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !project.join("inbox/out").exists(),
+        "nothing was written into the inbox"
+    );
+}

@@ -652,8 +652,9 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
     let mut form = Form::canonical();
     form.list_rows[0][1] = "=HYPERLINK(\"http://example.invalid\",\"bấm\")".into();
     form.list_rows[1][1] = "@SUM(A1:A9)".into();
-    form.list_rows[1][3] = "+84 Thôn 2".into();
+    form.list_rows[1][3] = "+cmd|' /C calc'!A0".into();
     form.list_rows[1][4] = "-Hà Thị B".into();
+    form.list_rows[0][3] = "@SUM(1+9)".into();
     let dir = tempfile::tempdir().unwrap();
     let path = form.write(dir.path(), "bc.xlsx");
     let mut config = config();
@@ -690,8 +691,9 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
     for expected in [
         "=HYPERLINK(\"http://example.invalid\",\"bấm\")",
         "@SUM(A1:A9)",
-        "+84 Thôn 2",
+        "+cmd|' /C calc'!A0",
         "-Hà Thị B",
+        "@SUM(1+9)",
     ] {
         assert!(
             texts.iter().any(|t| t == expected),
@@ -700,7 +702,7 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
     }
     let csv = std::fs::read_to_string(config.output.join("pcmd-2023-du-lieu.csv")).unwrap();
     assert!(
-        csv.contains(",'@SUM(A1:A9),"),
+        csv.contains(",'@SUM(A1:A9),") && csv.contains(",'+cmd|' /C calc'!A0,"),
         "quoted in CSV so that Excel does not run it"
     );
 }
