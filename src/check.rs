@@ -144,7 +144,14 @@ fn assess(
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let identity = identify(&book, &layout, &config.registry, &stem, &config.period);
+    let identity = identify(
+        &book,
+        &layout,
+        &config.schema,
+        &config.registry,
+        &stem,
+        &config.period,
+    );
     submission.unit = identity.unit;
     submission.period = identity.period;
     let recognised = !findings

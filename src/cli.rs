@@ -43,6 +43,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Kiểm tra rồi tổng hợp thành biểu của huyện / check, then consolidate
     Build(BuildArgs),
+    /// Tạo biểu mẫu trống hoặc cho từng đơn vị / write blank or per-unit templates
+    Template(TemplateArgs),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -74,4 +76,17 @@ pub struct BuildArgs {
     /// Dạng báo cáo / report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Một tệp cho mỗi đơn vị, đã ghi sẵn tên đơn vị và kỳ / one pre-filled file per unit
+    #[arg(long)]
+    pub per_unit: bool,
+    /// Chỉ đơn vị có mã này / only the unit with this code
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+    /// Thư mục ghi biểu mẫu (mặc định: thư mục kết quả/mau) / output folder
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }

@@ -89,10 +89,15 @@ pub struct ConsolidatingUnit {
     pub name: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
     Check,
     Build,
+    /// Write templates; `per_unit` and `unit` say which.
+    Template {
+        per_unit: bool,
+        unit: Option<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -201,30 +206,46 @@ impl Config {
         let (mode, paths, output_flag, format) = match &cli.command {
             Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
             Command::Build(a) => (Mode::Build, &a.paths, a.output.as_ref(), a.format),
+            Command::Template(a) => (
+                Mode::Template {
+                    per_unit: a.per_unit,
+                    unit: a.unit.clone(),
+                },
+                &Vec::new(),
+                a.output.as_ref(),
+                ReportFormat::Text,
+            ),
             Command::Read { .. } => unreachable!("the internal read command needs no config"),
         };
         let inbox = from_config(&file.inbox);
-        let roots: Vec<PathBuf> = if paths.is_empty() {
-            vec![inbox.clone().ok_or(ConfigError::Missing { key: "inbox" })?]
+        let templates = matches!(mode, Mode::Template { .. });
+        let output = output_flag.map(|p| cwd.join(p)).unwrap_or_else(|| {
+            let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
+            if templates { out.join("mau") } else { out }
+        });
+        // Templates read no input files.
+        let inputs = if templates {
+            Vec::new()
         } else {
-            paths.iter().map(|p| cwd.join(p)).collect()
-        };
-        let output = output_flag
-            .map(|p| cwd.join(p))
-            .or_else(|| from_config(&file.output))
-            .unwrap_or_else(|| config_dir.join("out"));
-        for root in &roots {
-            if root.is_dir() && output.starts_with(root) {
-                return Err(ConfigError::OutputInsideInbox {
-                    output,
-                    inbox: root.clone(),
-                });
+            let roots: Vec<PathBuf> = if paths.is_empty() {
+                vec![inbox.clone().ok_or(ConfigError::Missing { key: "inbox" })?]
+            } else {
+                paths.iter().map(|p| cwd.join(p)).collect()
+            };
+            for root in &roots {
+                if root.is_dir() && output.starts_with(root) {
+                    return Err(ConfigError::OutputInsideInbox {
+                        output,
+                        inbox: root.clone(),
+                    });
+                }
             }
-        }
-        let inputs = collect_inputs(&roots, &output)?;
-        if inputs.is_empty() {
-            return Err(ConfigError::NoInputs);
-        }
+            let inputs = collect_inputs(&roots, &output)?;
+            if inputs.is_empty() {
+                return Err(ConfigError::NoInputs);
+            }
+            inputs
+        };
 
         let defaults = Limits::default();
         let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);

@@ -124,6 +124,7 @@ codes! {
     ValueCoerced => "value-coerced", Info;
     RuleViolation => "rule-violation", Error;
     TextLegacyEncoding => "text-legacy-encoding", Warning;
+    TemplateOutdated => "template-outdated", Warning;
 }
 
 impl fmt::Display for Code {

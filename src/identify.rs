@@ -93,15 +93,63 @@ fn heading_units(texts: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The key/value pairs of the hidden sheet tonghop's templates carry.
+fn template_meta(book: &Book) -> Option<std::collections::HashMap<String, String>> {
+    let sheet = book
+        .sheets
+        .iter()
+        .find(|s| s.name == crate::output::template::META_SHEET)?;
+    Some(
+        (0..sheet.row_end().min(20))
+            .map(|r| {
+                (
+                    clean(&sheet.get(r, 0).as_text()),
+                    clean(&sheet.get(r, 1).as_text()),
+                )
+            })
+            .filter(|(k, _)| !k.is_empty())
+            .collect(),
+    )
+}
+
+/// "1.2.0" < "1.10.0": versions compare number by number.
+fn older_version(a: &str, b: &str) -> bool {
+    let parts = |v: &str| {
+        v.split(['.', '-'])
+            .map(|p| p.parse::<u64>().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
+    parts(a) < parts(b)
+}
+
 pub fn identify(
     book: &Book,
     layout: &Layout,
+    schema: &crate::schema::Schema,
     registry: &Registry,
     file_stem: &str,
     configured: &Period,
 ) -> Identity {
     let mut identity = Identity::default();
     let texts = heading_texts(book, layout);
+
+    // A template made by tonghop says what it is, before any label.
+    if let Some(meta) =
+        template_meta(book).filter(|m| m.get("schema").map(String::as_str) == Some(schema.id()))
+    {
+        if let Some(version) = meta.get("version")
+            && older_version(version, &schema.version)
+        {
+            identity.findings.push(
+                Finding::new(
+                    Code::TemplateOutdated,
+                    messages::template_outdated(version, &schema.version),
+                )
+                .value(version.clone()),
+            );
+        }
+        identity.unit = meta.get("unit").and_then(|code| registry.find_code(code));
+    }
 
     let mut first_problem: Option<Finding> = None;
     // A template's blank ("UBND XÃ ………") names no unit: skip it, so that
@@ -110,7 +158,7 @@ pub fn identify(
         .into_iter()
         .chain(heading_units(&texts))
         .filter(|typed| !crate::registry::base_name(typed).is_empty());
-    for typed in candidates {
+    for typed in candidates.filter(|_| identity.unit.is_none()) {
         match registry.match_name(&typed) {
             UnitMatch::Found(i) => {
                 identity.unit = Some(i);
@@ -316,6 +364,14 @@ mod tests {
     fn signature_dates_are_not_periods() {
         assert!(is_signature_date("Văn Bàn, ngày 15 tháng 01 năm 2024"));
         assert!(!is_signature_date("Kỳ báo cáo: Năm 2023"));
+    }
+
+    #[test]
+    fn versions() {
+        assert!(older_version("0.9.0", "1.0.0"));
+        assert!(older_version("1.2.0", "1.10.0"));
+        assert!(!older_version("1.0.0", "1.0.0"));
+        assert!(!older_version("2.0", "1.9.9"));
     }
 
     #[test]

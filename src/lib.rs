@@ -49,6 +49,28 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let mut config = Config::resolve(cli)?;
+    if let Mode::Template { per_unit, unit } = &config.mode {
+        if let Some(code) = unit
+            && config.registry.find_code(code).is_none()
+        {
+            anyhow::bail!(i18n::tr(
+                &format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
+                &format!("no unit with code “{code}” in the registry")
+            ));
+        }
+        let written = output::write_templates(&config, *per_unit, unit.as_deref())?;
+        println!(
+            "{}",
+            i18n::tr(
+                &format!("Đã ghi {} biểu mẫu:", written.len()),
+                &format!("{} template(s) written:", written.len())
+            )
+        );
+        for path in &written {
+            println!("  {}", config.display_path(path));
+        }
+        return Ok(Outcome::Clean);
+    }
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
     let result = check::check_all(&config);

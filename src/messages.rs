@@ -133,6 +133,17 @@ pub fn text_legacy_encoding(sheet: &str, encoding: &str) -> Msg {
     )
 }
 
+pub fn template_outdated(used: &str, current: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp dùng mẫu phiên bản {used}, mẫu hiện hành là {current}. Lần sau hãy dùng mẫu mới do huyện gửi."
+        ),
+        format!(
+            "The file uses template version {used}; the current one is {current}. Use the new template next time."
+        ),
+    )
+}
+
 pub fn template_unrecognized(title: &str) -> Msg {
     Msg::new(
         format!(

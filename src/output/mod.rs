@@ -5,6 +5,7 @@
 //! outputs untouched.
 
 pub mod tables;
+pub mod template;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,40 @@ pub enum OutputError {
 /// The names of the outputs, from the schema id and the period.
 pub fn file_name(config: &Config, suffix: &str) -> String {
     format!("{}-{}-{suffix}", config.schema.id(), config.period.id())
+}
+
+/// Writes the templates the configuration asks for; returns their paths.
+pub fn write_templates(
+    config: &Config,
+    per_unit: bool,
+    only: Option<&str>,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let dir = &config.output;
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let units: Vec<&crate::registry::Unit> = config
+        .registry
+        .units
+        .iter()
+        .filter(|u| only.is_none_or(|c| u.code == c))
+        .collect();
+    let mut files = Vec::new();
+    if per_unit || only.is_some() {
+        for unit in units {
+            files.push((
+                template::file_name(config, Some(unit)),
+                template::build(config, Some(unit))?,
+            ));
+        }
+    } else {
+        files.push((
+            template::file_name(config, None),
+            template::build(config, None)?,
+        ));
+    }
+    commit(dir, files)
 }
 
 /// Writes every output; returns their final paths.
@@ -74,7 +109,10 @@ pub fn write_all(
 }
 
 /// Writes all files to temporary names, then renames them into place.
-fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>) -> Result<Vec<PathBuf>, OutputError> {
+pub(crate) fn commit(
+    dir: &Path,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<PathBuf>, OutputError> {
     // Refuse before writing anything if a destination cannot be replaced,
     // so that no output is renamed into place unless all of them can be.
     for (name, _) in &files {

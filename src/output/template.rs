@@ -1,0 +1,554 @@
+//! Blank and per-unit report templates, generated from the schema alone: the
+//! official heading, title and period, the table of every form sheet (STT,
+//! label, unit of measure, value, note) and every list sheet, the signature
+//! block, Excel data validation with Vietnamese input and error messages on
+//! every input cell, sheet protection that leaves only input cells editable,
+//! a "Hướng dẫn" sheet, and a hidden sheet naming the schema, version, period
+//! and unit so that `check` identifies the file before reading any label.
+
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::config::Config;
+use crate::registry::Unit;
+use crate::schema::{FieldDef, FieldType, SheetDef, SheetKind};
+use crate::text::strip_diacritics;
+
+/// The hidden sheet's name; `check` reads it (see `identify.rs`).
+pub const META_SHEET: &str = "_tonghop";
+/// Empty rows offered in list sheets.
+const LIST_ROWS: u32 = 100;
+/// The header row of form sheets (zero-based), as in pcmd-form.md.
+const FORM_HEADER: u32 = 7;
+const LIST_HEADER: u32 = 2;
+
+struct Formats {
+    bold_center: Format,
+    motto_sub: Format,
+    title: Format,
+    italic_center: Format,
+    header: Format,
+    label: Format,
+    section: Format,
+    center: Format,
+    input: Format,
+    input_date: Format,
+    plain: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = Format::new()
+            .set_font_name("Times New Roman")
+            .set_font_size(12);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            bold_center: base.clone().set_bold().set_align(FormatAlign::Center),
+            motto_sub: base
+                .clone()
+                .set_bold()
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                .set_align(FormatAlign::Center),
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            italic_center: base.clone().set_italic().set_align(FormatAlign::Center),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center),
+            label: cell.clone().set_text_wrap(),
+            section: cell.clone().set_bold().set_text_wrap(),
+            center: cell.clone().set_align(FormatAlign::Center),
+            input: cell
+                .clone()
+                .set_unlocked()
+                .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF9E5)),
+            input_date: cell
+                .set_unlocked()
+                .set_num_format("dd/mm/yyyy")
+                .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF9E5)),
+            plain: base,
+        }
+    }
+}
+
+/// "Xã Khánh Yên Thượng" → "KhanhYenThuong", safe in any file system and email.
+pub fn ascii_name(unit: &Unit) -> String {
+    let base = crate::registry::base_name(&unit.name);
+    strip_diacritics(&base)
+        .split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric()))
+        .collect()
+}
+
+/// File name of a template: `pcmd-2023-mau.xlsx` or `pcmd-2023-03082-KhanhYenThuong.xlsx`.
+pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
+    let stem = format!("{}-{}", config.schema.id(), config.period.id());
+    match unit {
+        Some(u) => format!(
+            "{stem}-{}-{}.xlsx",
+            u.code
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>(),
+            ascii_name(u)
+        ),
+        None => format!("{stem}-mau.xlsx"),
+    }
+}
+
+fn type_hint(field: &FieldDef) -> (String, String) {
+    let min = field.min.map(crate::values::format_number);
+    match field.ty {
+        FieldType::Integer => (
+            format!(
+                "Nhập số nguyên{}; nếu không có, ghi 0.",
+                min.as_ref()
+                    .map(|m| format!(" từ {m} trở lên"))
+                    .unwrap_or_default()
+            ),
+            "Số nguyên".into(),
+        ),
+        FieldType::Number => (
+            "Nhập một số; dấu phẩy là dấu thập phân.".into(),
+            "Số".into(),
+        ),
+        FieldType::Text => ("Nhập chữ.".into(), "Chữ".into()),
+        FieldType::YesNo => ("Chọn Có hoặc Không.".into(), "Có/Không".into()),
+        FieldType::Date => ("Nhập ngày dạng dd/mm/yyyy.".into(), "Ngày".into()),
+        FieldType::Choice => {
+            let list = field
+                .choices
+                .iter()
+                .map(|c| c.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            (format!("Chọn một trong: {list}."), "Danh mục".into())
+        }
+    }
+}
+
+/// Excel allows 32 characters in a validation title.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+fn validation(field: &FieldDef) -> Result<DataValidation, XlsxError> {
+    let (hint, _) = type_hint(field);
+    let dv = DataValidation::new();
+    let dv = match field.ty {
+        FieldType::Integer => dv.allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(
+            field.min.unwrap_or(-1e9) as i32,
+        )),
+        FieldType::Number => dv.allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(
+            field.min.unwrap_or(-1e15),
+        )),
+        FieldType::YesNo => dv.allow_list_strings(&["Có", "Không"])?,
+        FieldType::Choice => dv.allow_list_strings(
+            &field
+                .choices
+                .iter()
+                .map(|c| c.value.as_str())
+                .collect::<Vec<_>>(),
+        )?,
+        FieldType::Date => dv.allow_date(DataValidationRule::GreaterThanOrEqualTo(
+            ExcelDateTime::from_ymd(1990, 1, 1)?,
+        )),
+        FieldType::Text => dv.allow_any_value(),
+    };
+    dv.set_input_title(short(&field.label, 32))?
+        .set_input_message(short(&hint, 250))?
+        .set_error_title("Giá trị không hợp lệ")?
+        .set_error_message(short(&format!("{}: {hint}", field.label), 250))
+        .map(|dv| dv.set_error_style(DataValidationErrorStyle::Stop))
+}
+
+fn heading(
+    ws: &mut Worksheet,
+    last_col: u16,
+    unit: Option<&Unit>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let issuer = match unit {
+        Some(u) => format!("UBND {}", u.name.to_uppercase()),
+        None => "UBND XÃ …………………".to_string(),
+    };
+    let split = (last_col / 2).max(1);
+    ws.merge_range(0, 0, 0, split, &issuer, &f.bold_center)?;
+    ws.merge_range(
+        0,
+        split + 1,
+        0,
+        last_col.max(split + 1),
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        &f.bold_center,
+    )?;
+    ws.merge_range(
+        1,
+        split + 1,
+        1,
+        last_col.max(split + 1),
+        "Độc lập - Tự do - Hạnh phúc",
+        &f.motto_sub,
+    )?;
+    Ok(())
+}
+
+fn signature(ws: &mut Worksheet, row: u32, last_col: u16, f: &Formats) -> Result<(), XlsxError> {
+    let split = (last_col / 2).max(1);
+    ws.merge_range(
+        row,
+        split + 1,
+        row,
+        last_col.max(split + 1),
+        "…………, ngày … tháng … năm …",
+        &f.italic_center,
+    )?;
+    ws.merge_range(row + 1, 0, row + 1, split, "NGƯỜI LẬP BIỂU", &f.bold_center)?;
+    ws.merge_range(
+        row + 1,
+        split + 1,
+        row + 1,
+        last_col.max(split + 1),
+        "CHỦ TỊCH",
+        &f.bold_center,
+    )?;
+    Ok(())
+}
+
+fn print_setup(ws: &mut Worksheet, header_row: u32, landscape: bool) -> Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_repeat_rows(header_row, header_row)?;
+    Ok(())
+}
+
+fn form_sheet(
+    ws: &mut Worksheet,
+    def: &SheetDef,
+    config: &Config,
+    unit: Option<&Unit>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name(&def.name)?;
+    for (col, width) in [(0u16, 6.0), (1, 58.0), (2, 12.0), (3, 12.0), (4, 14.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    heading(ws, 4, unit, f)?;
+    let title = def
+        .title
+        .clone()
+        .unwrap_or_else(|| config.schema.title.to_uppercase());
+    ws.merge_range(3, 0, 3, 4, &title, &f.title)?;
+    ws.set_row_height(3, 36)?;
+    ws.merge_range(
+        4,
+        0,
+        4,
+        4,
+        &format!("Kỳ báo cáo: {}", config.period.label_vi()),
+        &f.italic_center,
+    )?;
+    ws.write_string_with_format(5, 0, "Đơn vị báo cáo:", &f.plain)?;
+    match unit {
+        Some(u) => ws.write_string_with_format(5, 2, &u.name, &f.plain)?,
+        None => ws.write_string_with_format(5, 2, "", &f.input)?,
+    };
+    let headers = ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"];
+    for (col, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(FORM_HEADER, col as u16, *h, &f.header)?;
+    }
+    let mut row = FORM_HEADER + 1;
+    let mut current_section: Option<&str> = None;
+    for field in &def.fields {
+        if field.section.as_deref() != current_section {
+            current_section = field.section.as_deref();
+            if let Some(section) = def
+                .sections
+                .iter()
+                .find(|s| Some(s.code.as_str()) == current_section)
+            {
+                ws.write_string_with_format(row, 0, &section.code, &f.section)?;
+                ws.merge_range(row, 1, row, 4, &section.label, &f.section)?;
+                row += 1;
+            }
+        }
+        ws.write_string_with_format(row, 0, field.code.as_deref().unwrap_or(""), &f.center)?;
+        ws.write_string_with_format(row, 1, &field.label, &f.label)?;
+        ws.set_row_height(
+            row,
+            16.0 * field.label.chars().count().div_ceil(62).max(1) as f64 + 2.0,
+        )?;
+        ws.write_string_with_format(row, 2, field.unit.as_deref().unwrap_or(""), &f.center)?;
+        let input = if field.ty == FieldType::Date {
+            &f.input_date
+        } else {
+            &f.input
+        };
+        ws.write_blank(row, 3, input)?;
+        ws.write_blank(row, 4, &f.input)?;
+        ws.add_data_validation(row, 3, row, 3, &validation(field)?)?;
+        row += 1;
+    }
+    signature(ws, row + 1, 4, f)?;
+    ws.protect();
+    print_setup(ws, FORM_HEADER, false)
+}
+
+fn list_sheet(ws: &mut Worksheet, def: &SheetDef, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(&def.name)?;
+    let last_col = def.fields.len() as u16;
+    ws.set_column_width(0, 6.0)?;
+    for (i, field) in def.fields.iter().enumerate() {
+        let width = match field.ty {
+            FieldType::Text => 28.0,
+            FieldType::Date => 14.0,
+            _ => 13.0,
+        };
+        ws.set_column_width(1 + i as u16, width)?;
+    }
+    let title = def.title.clone().unwrap_or_else(|| def.name.to_uppercase());
+    ws.merge_range(0, 0, 0, last_col, &title, &f.title)?;
+    ws.set_row_height(0, 36)?;
+    ws.write_string_with_format(LIST_HEADER, 0, "STT", &f.header)?;
+    for (i, field) in def.fields.iter().enumerate() {
+        ws.write_string_with_format(LIST_HEADER, 1 + i as u16, &field.label, &f.header)?;
+    }
+    let first = LIST_HEADER + 1;
+    let last = LIST_HEADER + LIST_ROWS;
+    for row in first..=last {
+        ws.write_blank(row, 0, &f.input)?;
+        for (i, field) in def.fields.iter().enumerate() {
+            let input = if field.ty == FieldType::Date {
+                &f.input_date
+            } else {
+                &f.input
+            };
+            ws.write_blank(row, 1 + i as u16, input)?;
+        }
+    }
+    for (i, field) in def.fields.iter().enumerate() {
+        let col = 1 + i as u16;
+        ws.add_data_validation(first, col, last, col, &validation(field)?)?;
+    }
+    signature(ws, last + 2, last_col, f)?;
+    ws.protect();
+    print_setup(ws, LIST_HEADER, true)
+}
+
+fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Hướng dẫn")?;
+    for (col, width) in [
+        (0u16, 24.0),
+        (1, 8.0),
+        (2, 50.0),
+        (3, 12.0),
+        (4, 12.0),
+        (5, 44.0),
+    ] {
+        ws.set_column_width(col, width)?;
+    }
+    ws.merge_range(
+        0,
+        0,
+        0,
+        5,
+        &format!("HƯỚNG DẪN ĐIỀN {}", config.schema.title.to_uppercase()),
+        &f.title,
+    )?;
+    ws.set_row_height(0, 36)?;
+    let mut row = 1;
+    ws.merge_range(
+        row,
+        0,
+        row,
+        5,
+        &format!("Kỳ báo cáo: {}", config.period.label_vi()),
+        &f.italic_center,
+    )?;
+    if let Some(deadline) = &config.deadline {
+        row += 1;
+        ws.merge_range(
+            row,
+            0,
+            row,
+            5,
+            &format!("Hạn nộp: {deadline}"),
+            &f.bold_center,
+        )?;
+    }
+    row += 2;
+    for (col, h) in [
+        "Trang",
+        "STT",
+        "Chỉ tiêu",
+        "Kiểu",
+        "Đơn vị tính",
+        "Cách ghi",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(row, col as u16, *h, &f.header)?;
+    }
+    for def in &config.schema.sheets {
+        for field in &def.fields {
+            row += 1;
+            let (hint, kind) = type_hint(field);
+            let help = field
+                .help
+                .as_ref()
+                .map(|h| format!("{hint} {h}"))
+                .unwrap_or(hint);
+            let cells = [
+                def.name.as_str(),
+                field.code.as_deref().unwrap_or(""),
+                &field.label,
+                &kind,
+                field.unit.as_deref().unwrap_or(""),
+                &help,
+            ];
+            for (col, text) in cells.iter().enumerate() {
+                ws.write_string_with_format(row, col as u16, *text, &f.label)?;
+            }
+            ws.set_row_height(
+                row,
+                16.0 * field.label.chars().count().div_ceil(48).max(1) as f64 + 2.0,
+            )?;
+        }
+    }
+    row += 2;
+    ws.merge_range(
+        row,
+        0,
+        row,
+        5,
+        "Các điều kiện sẽ được kiểm tra khi tổng hợp",
+        &f.section,
+    )?;
+    for rule in &config.schema.rules {
+        row += 1;
+        let severity = match rule.severity {
+            crate::finding::Severity::Error => "Lỗi",
+            _ => "Cảnh báo",
+        };
+        ws.write_string_with_format(row, 0, severity, &f.label)?;
+        // The message without its figures, which are the commune's.
+        let text = rule
+            .message
+            .split(['{'])
+            .next()
+            .unwrap_or(&rule.message)
+            .trim_end_matches([' ', '('])
+            .to_string();
+        ws.merge_range(
+            row,
+            1,
+            row,
+            5,
+            &format!(
+                "{}: {}",
+                rule.id.get_ref(),
+                if text.is_empty() {
+                    &rule.message
+                } else {
+                    &text
+                }
+            ),
+            &f.label,
+        )?;
+    }
+    print_setup(ws, 0, false)
+}
+
+fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Result<(), XlsxError> {
+    ws.set_name(META_SHEET)?;
+    let rows = [
+        ("schema", config.schema.id().to_string()),
+        ("version", config.schema.version.clone()),
+        ("period", config.period.id()),
+        ("unit", unit.map(|u| u.code.clone()).unwrap_or_default()),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        ws.write_string(i as u32, 0, *k)?;
+        ws.write_string(i as u32, 1, v)?;
+    }
+    ws.set_hidden(true);
+    Ok(())
+}
+
+/// One template workbook, blank or for a unit.
+pub fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let f = Formats::new();
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(format!(
+                "{} — {}",
+                config.schema.title,
+                config.period.label_vi()
+            ))
+            .set_author(format!("tonghop {}", env!("CARGO_PKG_VERSION")))
+            .set_creation_datetime(&ExcelDateTime::from_ymd(
+                config.period.year.clamp(1900, 9999) as u16,
+                1,
+                1,
+            )?),
+    );
+    for def in &config.schema.sheets {
+        let ws = wb.add_worksheet();
+        match def.kind {
+            SheetKind::Form => form_sheet(ws, def, config, unit, &f)?,
+            SheetKind::List => list_sheet(ws, def, &f)?,
+        }
+    }
+    instructions(wb.add_worksheet(), config, &f)?;
+    meta_sheet(wb.add_worksheet(), config, unit)?;
+    wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_names() {
+        let unit = |name: &str| Unit {
+            code: "1".into(),
+            name: name.into(),
+            kind: String::new(),
+            aliases: Vec::new(),
+            email: String::new(),
+            parent: String::new(),
+        };
+        assert_eq!(ascii_name(&unit("Xã Khánh Yên Thượng")), "KhanhYenThuong");
+        assert_eq!(ascii_name(&unit("Thị trấn Khánh Yên")), "KhanhYen");
+        assert_eq!(ascii_name(&unit("Xã Hoà Mạc")), "HoaMac");
+        assert_eq!(ascii_name(&unit("Xã ../..\\CON")), "Con");
+    }
+}
