@@ -19,7 +19,7 @@ use crate::text::strip_diacritics;
 /// The hidden sheet's name; `check` reads it (see `identify.rs`).
 pub const META_SHEET: &str = "_tonghop";
 /// Empty rows offered in list sheets.
-const LIST_ROWS: u32 = 100;
+const LIST_ROWS: u32 = 60;
 /// The header row of form sheets (zero-based), as in pcmd-form.md.
 const FORM_HEADER: u32 = 7;
 const LIST_HEADER: u32 = 2;
@@ -184,8 +184,10 @@ fn validation(field: &FieldDef) -> Result<DataValidation, XlsxError> {
         .map(|dv| dv.set_error_style(DataValidationErrorStyle::Stop))
 }
 
+/// The issuing body over columns 0..=`split`, the national motto over the rest.
 fn heading(
     ws: &mut Worksheet,
+    split: u16,
     last_col: u16,
     unit: Option<&Unit>,
     f: &Formats,
@@ -194,7 +196,6 @@ fn heading(
         Some(u) => format!("UBND {}", u.name.to_uppercase()),
         None => "UBND XÃ …………………".to_string(),
     };
-    let split = (last_col / 2).max(1);
     ws.merge_range(0, 0, 0, split, &issuer, &f.bold_center)?;
     ws.merge_range(
         0,
@@ -256,10 +257,10 @@ fn form_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name(&def.name)?;
-    for (col, width) in [(0u16, 6.0), (1, 58.0), (2, 12.0), (3, 12.0), (4, 14.0)] {
+    for (col, width) in [(0u16, 6.0), (1, 56.0), (2, 12.0), (3, 12.0), (4, 20.0)] {
         ws.set_column_width(col, width)?;
     }
-    heading(ws, 4, unit, f)?;
+    heading(ws, 1, 4, unit, f)?;
     let title = def
         .title
         .clone()
@@ -283,6 +284,7 @@ fn form_sheet(
     for (col, h) in headers.iter().enumerate() {
         ws.write_string_with_format(FORM_HEADER, col as u16, *h, &f.header)?;
     }
+    ws.set_row_height(FORM_HEADER, 32)?;
     let mut row = FORM_HEADER + 1;
     let mut current_section: Option<&str> = None;
     for field in &def.fields {
@@ -339,6 +341,7 @@ fn list_sheet(ws: &mut Worksheet, def: &SheetDef, f: &Formats) -> Result<(), Xls
     for (i, field) in def.fields.iter().enumerate() {
         ws.write_string_with_format(LIST_HEADER, 1 + i as u16, &field.label, &f.header)?;
     }
+    ws.set_row_height(LIST_HEADER, 32)?;
     let first = LIST_HEADER + 1;
     let last = LIST_HEADER + LIST_ROWS;
     for row in first..=last {
