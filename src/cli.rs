@@ -61,6 +61,9 @@ pub enum ReportFormat {
 pub struct CheckArgs {
     /// Tệp hoặc thư mục cần kiểm tra (mặc định: thư mục inbox của cấu hình) / files or folders
     pub paths: Vec<PathBuf>,
+    /// Ghi tệp phản hồi cho từng đơn vị có lỗi vào thư mục này / write feedback workbooks here
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
     /// Dạng báo cáo / report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -73,6 +76,9 @@ pub struct BuildArgs {
     /// Thư mục kết quả / output folder
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Thư mục tệp phản hồi (mặc định: phan-hoi/ trong thư mục kết quả) / feedback folder
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
     /// Dạng báo cáo / report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,

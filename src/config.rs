@@ -117,6 +117,8 @@ pub struct Config {
     pub deadline: Option<String>,
     pub limits: Limits,
     pub progress: bool,
+    /// Where feedback workbooks go, when asked for (always for `build`).
+    pub feedback: Option<PathBuf>,
     /// When set, files are parsed by this executable in a child process
     /// (see `isolate.rs`); when not, in this process.
     pub reader_exe: Option<PathBuf>,
@@ -145,6 +147,7 @@ impl Config {
             deadline: None,
             limits: Limits::default(),
             progress: false,
+            feedback: None,
             reader_exe: None,
         }
     }
@@ -247,6 +250,17 @@ impl Config {
             inputs
         };
 
+        let feedback = match &cli.command {
+            Command::Check(a) => a.feedback.as_ref().map(|p| cwd.join(p)),
+            Command::Build(a) => Some(
+                a.feedback
+                    .as_ref()
+                    .map(|p| cwd.join(p))
+                    .unwrap_or_else(|| output.join("phan-hoi")),
+            ),
+            _ => None,
+        };
+
         let defaults = Limits::default();
         let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);
         let limits = Limits {
@@ -288,6 +302,7 @@ impl Config {
             deadline: file.deadline,
             limits,
             progress: !cli.no_progress,
+            feedback,
             reader_exe: None,
         })
     }

@@ -79,6 +79,25 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         ReportFormat::Json => report::to_json(&result, &config),
     };
     print!("{report}");
+    if let Some(dir) = &config.feedback {
+        let written = output::write_feedback(&result, &config, dir)?;
+        let line = i18n::tr(
+            &format!(
+                "\nĐã ghi {} tệp phản hồi vào {}\n",
+                written.len(),
+                config.display_path(dir)
+            ),
+            &format!(
+                "\n{} feedback file(s) written to {}\n",
+                written.len(),
+                config.display_path(dir)
+            ),
+        );
+        match config.format {
+            ReportFormat::Text => print!("{line}"),
+            ReportFormat::Json => eprint!("{line}"),
+        }
+    }
     if config.mode == Mode::Build {
         let consolidated = consolidate::consolidate(&result, &config)
             .with_context(|| i18n::tr("không tổng hợp được số liệu", "consolidation failed"))?;

@@ -71,6 +71,87 @@ pub fn write_templates(
     commit(dir, files)
 }
 
+/// One feedback workbook per submission with an error or a warning (the
+/// newest of each unit): its template filled and marked, or a short note when
+/// the file could not be used at all.
+pub fn write_feedback(
+    result: &CheckResult,
+    config: &Config,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, OutputError> {
+    use crate::check::Status;
+    use crate::finding::Severity;
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for s in result
+        .submissions
+        .iter()
+        .filter(|s| s.status != Status::Superseded)
+    {
+        if !s.findings.iter().any(|f| f.severity >= Severity::Warning) {
+            continue;
+        }
+        let unit = s.unit.map(|u| &config.registry.units[u]);
+        let name = match unit {
+            Some(u) => format!(
+                "{}-{}-{}-{}-phan-hoi.xlsx",
+                config.schema.id(),
+                config.period.id(),
+                u.code,
+                template::ascii_name(u)
+            ),
+            None => format!(
+                "{}-{}-{}-phan-hoi.xlsx",
+                config.schema.id(),
+                config.period.id(),
+                safe_stem(&s.path)
+            ),
+        };
+        let bytes = match (&s.data, unit) {
+            (Some(data), Some(u)) => template::feedback(
+                config,
+                Some(u),
+                template::Fill {
+                    data,
+                    findings: &s.findings,
+                },
+            )?,
+            _ => template::feedback_unreadable(&s.file, &s.findings)?,
+        };
+        files.push((name, bytes));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    commit(dir, files)
+}
+
+/// An input's file name as ASCII letters, digits and "-", for naming its
+/// feedback file (no separators, no "..", nothing Windows reserves).
+fn safe_stem(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let ascii: String = crate::text::strip_diacritics(&stem)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let joined = ascii
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let short: String = joined.chars().take(60).collect();
+    if short.is_empty() {
+        "tep".to_string()
+    } else {
+        format!("tep-{short}")
+    }
+}
+
 /// Writes every output; returns their final paths.
 pub fn write_all(
     result: &CheckResult,

@@ -16,6 +16,38 @@ use crate::registry::Unit;
 use crate::schema::{FieldDef, FieldType, SheetDef, SheetKind};
 use crate::text::strip_diacritics;
 
+/// What a feedback workbook puts back into the template: the values the
+/// commune sent and the findings to mark on their cells.
+#[derive(Clone, Copy)]
+pub struct Fill<'a> {
+    pub data: &'a crate::validate::SubmissionData,
+    pub findings: &'a [crate::finding::Finding],
+}
+
+impl Fill<'_> {
+    /// The most severe finding on a form field, or on a list field of the
+    /// record read from `source_row`.
+    fn mark(
+        &self,
+        field: &str,
+        source_row: Option<u32>,
+    ) -> Option<(crate::finding::Severity, String)> {
+        self.findings
+            .iter()
+            .filter(|f| {
+                f.field.as_deref() == Some(field) && f.severity != crate::finding::Severity::Info
+            })
+            .filter(|f| {
+                source_row.is_none() || f.location.as_ref().and_then(|l| l.row) == source_row
+            })
+            .max_by_key(|f| f.severity)
+            .map(|f| (f.severity, f.message.vi.clone()))
+    }
+}
+
+/// Where a finding sits in the template: (sheet name, row, column).
+pub type TemplateCell = (String, u32, u16);
+
 /// The hidden sheet's name; `check` reads it (see `identify.rs`).
 pub const META_SHEET: &str = "_tonghop";
 /// Empty rows offered in list sheets.
@@ -35,6 +67,8 @@ struct Formats {
     center: Format,
     input: Format,
     input_date: Format,
+    error: Format,
+    warning: Format,
     plain: Format,
 }
 
@@ -77,6 +111,16 @@ impl Formats {
                 .set_unlocked()
                 .set_num_format("dd/mm/yyyy")
                 .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF9E5)),
+            error: base
+                .clone()
+                .set_border(FormatBorder::Thin)
+                .set_unlocked()
+                .set_background_color(rust_xlsxwriter::Color::RGB(0xFFC7CE)),
+            warning: base
+                .clone()
+                .set_border(FormatBorder::Thin)
+                .set_unlocked()
+                .set_background_color(rust_xlsxwriter::Color::RGB(0xFFEB9C)),
             plain: base,
         }
     }
@@ -249,11 +293,79 @@ fn print_setup(ws: &mut Worksheet, header_row: u32, landscape: bool) -> Result<(
     Ok(())
 }
 
+/// Writes one input cell: blank, or the value the commune sent (as typed when
+/// it could not be read), highlighted with a note when a finding is on it.
+fn input_cell(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    field: &FieldDef,
+    sent: Option<&crate::validate::FieldValue>,
+    mark: Option<(crate::finding::Severity, String)>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    use crate::values::Value;
+    let base = if field.ty == FieldType::Date {
+        &f.input_date
+    } else {
+        &f.input
+    };
+    let marked;
+    let format = match &mark {
+        Some((crate::finding::Severity::Error, _)) => {
+            marked = if field.ty == FieldType::Date {
+                f.error.clone().set_num_format("dd/mm/yyyy")
+            } else {
+                f.error.clone()
+            };
+            &marked
+        }
+        Some(_) => {
+            marked = if field.ty == FieldType::Date {
+                f.warning.clone().set_num_format("dd/mm/yyyy")
+            } else {
+                f.warning.clone()
+            };
+            &marked
+        }
+        None => base,
+    };
+    match sent.and_then(|s| s.value.as_ref()) {
+        Some(Value::Int(i)) => ws.write_number_with_format(row, col, *i as f64, format)?,
+        Some(Value::Num(n)) => ws.write_number_with_format(row, col, *n, format)?,
+        Some(Value::Date(d)) => {
+            let dt = ExcelDateTime::from_ymd(
+                u16::try_from(chrono::Datelike::year(d)).unwrap_or(1900),
+                chrono::Datelike::month(d) as u8,
+                chrono::Datelike::day(d) as u8,
+            )?;
+            ws.write_datetime_with_format(row, col, &dt, format)?
+        }
+        Some(other) => ws.write_string_with_format(row, col, other.display(), format)?,
+        None => match sent
+            .map(|s| crate::text::clean(&s.raw))
+            .filter(|r| !r.is_empty())
+        {
+            Some(raw) => ws.write_string_with_format(row, col, raw, format)?,
+            None => ws.write_blank(row, col, format)?,
+        },
+    };
+    if let Some((_, message)) = mark {
+        let note = rust_xlsxwriter::Note::new(message)
+            .set_author("tonghop")
+            .set_width(360)
+            .set_height(120);
+        ws.insert_note(row, col, &note)?;
+    }
+    Ok(())
+}
+
 fn form_sheet(
     ws: &mut Worksheet,
     def: &SheetDef,
     config: &Config,
     unit: Option<&Unit>,
+    fill: Option<Fill<'_>>,
+    cells: &mut Vec<(String, Option<u32>, TemplateCell)>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name(&def.name)?;
@@ -307,12 +419,10 @@ fn form_sheet(
             16.0 * field.label.chars().count().div_ceil(62).max(1) as f64 + 2.0,
         )?;
         ws.write_string_with_format(row, 2, field.unit.as_deref().unwrap_or(""), &f.center)?;
-        let input = if field.ty == FieldType::Date {
-            &f.input_date
-        } else {
-            &f.input
-        };
-        ws.write_blank(row, 3, input)?;
+        let sent = fill.and_then(|fl| fl.data.form.get(field.id()));
+        let mark = fill.and_then(|fl| fl.mark(field.id(), None));
+        input_cell(ws, (row, 3), field, sent, mark, f)?;
+        cells.push((field.id().to_string(), None, (def.name.clone(), row, 3)));
         ws.write_blank(row, 4, &f.input)?;
         ws.add_data_validation(row, 3, row, 3, &validation(field)?)?;
         row += 1;
@@ -322,7 +432,13 @@ fn form_sheet(
     print_setup(ws, FORM_HEADER, false)
 }
 
-fn list_sheet(ws: &mut Worksheet, def: &SheetDef, f: &Formats) -> Result<(), XlsxError> {
+fn list_sheet(
+    ws: &mut Worksheet,
+    def: &SheetDef,
+    fill: Option<Fill<'_>>,
+    cells: &mut Vec<(String, Option<u32>, TemplateCell)>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.set_name(&def.name)?;
     let last_col = def.fields.len() as u16;
     ws.set_column_width(0, 6.0)?;
@@ -344,15 +460,28 @@ fn list_sheet(ws: &mut Worksheet, def: &SheetDef, f: &Formats) -> Result<(), Xls
     ws.set_row_height(LIST_HEADER, 32)?;
     let first = LIST_HEADER + 1;
     let last = LIST_HEADER + LIST_ROWS;
+    let records = fill
+        .and_then(|fl| fl.data.lists.get(def.id()))
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     for row in first..=last {
-        ws.write_blank(row, 0, &f.input)?;
+        let record = records.get((row - first) as usize);
+        match record {
+            Some(_) => ws.write_number_with_format(row, 0, f64::from(row - first + 1), &f.input)?,
+            None => ws.write_blank(row, 0, &f.input)?,
+        };
         for (i, field) in def.fields.iter().enumerate() {
-            let input = if field.ty == FieldType::Date {
-                &f.input_date
-            } else {
-                &f.input
-            };
-            ws.write_blank(row, 1 + i as u16, input)?;
+            let col = 1 + i as u16;
+            let sent = record.and_then(|r| r.values.get(field.id()));
+            let mark = record.and_then(|r| fill.and_then(|fl| fl.mark(field.id(), Some(r.row))));
+            input_cell(ws, (row, col), field, sent, mark, f)?;
+            if let Some(r) = record {
+                cells.push((
+                    field.id().to_string(),
+                    Some(r.row),
+                    (def.name.clone(), row, col),
+                ));
+            }
         }
     }
     for (i, field) in def.fields.iter().enumerate() {
@@ -489,6 +618,108 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
     print_setup(ws, 0, false)
 }
 
+/// The first sheet of a feedback workbook.
+pub const FEEDBACK_SHEET: &str = "Cần sửa";
+
+/// Lists the findings, each linked to its cell in this workbook.
+fn to_fix_sheet(
+    ws: &mut Worksheet,
+    findings: &[crate::finding::Finding],
+    cells: &[(String, Option<u32>, TemplateCell)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, width) in [(0u16, 5.0), (1, 12.0), (2, 8.0), (3, 10.0), (4, 90.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    ws.merge_range(0, 0, 0, 4, "CÁC ĐIỂM CẦN SỬA TRONG BÁO CÁO", &f.title)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        4,
+        "Sửa các ô tô đỏ (lỗi) và ô tô vàng (cảnh báo) ngay trong tệp này, lưu lại và gửi lại cho huyện. Bấm vào nội dung để đến ô cần sửa.",
+        &f.italic_center,
+    )?;
+    for (col, h) in ["STT", "Trang", "Ô", "Mức độ", "Nội dung"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(3, col as u16, *h, &f.header)?;
+    }
+    let mut row = 4;
+    for finding in findings
+        .iter()
+        .filter(|x| x.severity != crate::finding::Severity::Info)
+    {
+        let place = finding.field.as_deref().and_then(|field| {
+            let source_row = finding.location.as_ref().and_then(|l| l.row);
+            cells
+                .iter()
+                .find(|(id, rec, _)| id == field && (rec.is_none() || *rec == source_row))
+                .map(|(_, _, cell)| cell.clone())
+        });
+        ws.write_number_with_format(row, 0, f64::from(row - 3), &f.center)?;
+        let severity = finding.severity.label(crate::finding::Lang::Vi);
+        ws.write_string_with_format(row, 3, severity, &f.center)?;
+        match place {
+            Some((sheet, r, c)) => {
+                let a1 = format!("{}{}", crate::finding::column_name(u32::from(c)), r + 1);
+                ws.write_string_with_format(row, 1, &sheet, &f.label)?;
+                ws.write_string_with_format(row, 2, &a1, &f.center)?;
+                let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{a1}"))
+                    .set_text(&finding.message.vi);
+                ws.write_url_with_format(row, 4, url, &f.label)?;
+            }
+            None => {
+                ws.write_string_with_format(row, 1, finding.sheet().unwrap_or(""), &f.label)?;
+                ws.write_blank(row, 2, &f.label)?;
+                ws.write_string_with_format(row, 4, &finding.message.vi, &f.label)?;
+            }
+        }
+        ws.set_row_height(
+            row,
+            16.0 * finding.message.vi.chars().count().div_ceil(95).max(1) as f64 + 2.0,
+        )?;
+        row += 1;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// A short feedback workbook for a file that could not be used at all.
+pub fn feedback_unreadable(
+    file: &str,
+    findings: &[crate::finding::Finding],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let f = Formats::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(FEEDBACK_SHEET)?;
+    ws.set_column_width(0, 110.0)?;
+    ws.write_string_with_format(0, 0, "TỆP BÁO CÁO CHƯA DÙNG ĐƯỢC", &f.title)?;
+    ws.write_string_with_format(1, 0, format!("Tệp: {file}"), &f.plain)?;
+    let mut row = 3;
+    for finding in findings
+        .iter()
+        .filter(|x| x.severity != crate::finding::Severity::Info)
+    {
+        ws.write_string_with_format(row, 0, format!("• {}", finding.message.vi), &f.label)?;
+        row += 1;
+    }
+    ws.write_string_with_format(
+        row + 1,
+        0,
+        "Hãy sửa theo hướng dẫn trên, lưu thành .xlsx (không đặt mật khẩu) và gửi lại cho huyện.",
+        &f.plain,
+    )?;
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
+    wb.save_to_buffer()
+}
+
 fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Result<(), XlsxError> {
     ws.set_name(META_SHEET)?;
     let rows = [
@@ -507,6 +738,24 @@ fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Resul
 
 /// One template workbook, blank or for a unit.
 pub fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError> {
+    build_with(config, unit, None)
+}
+
+/// The unit's template filled with what it sent, its problems marked, and a
+/// first sheet "Cần sửa" listing them with links to their cells.
+pub fn feedback(
+    config: &Config,
+    unit: Option<&Unit>,
+    fill: Fill<'_>,
+) -> Result<Vec<u8>, XlsxError> {
+    build_with(config, unit, Some(fill))
+}
+
+fn build_with(
+    config: &Config,
+    unit: Option<&Unit>,
+    fill: Option<Fill<'_>>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let f = Formats::new();
     wb.set_properties(
@@ -523,12 +772,20 @@ pub fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError>
                 1,
             )?),
     );
+    if fill.is_some() {
+        wb.add_worksheet().set_name(FEEDBACK_SHEET)?;
+    }
+    let mut cells = Vec::new();
     for def in &config.schema.sheets {
         let ws = wb.add_worksheet();
         match def.kind {
-            SheetKind::Form => form_sheet(ws, def, config, unit, &f)?,
-            SheetKind::List => list_sheet(ws, def, &f)?,
+            SheetKind::Form => form_sheet(ws, def, config, unit, fill, &mut cells, &f)?,
+            SheetKind::List => list_sheet(ws, def, fill, &mut cells, &f)?,
         }
+    }
+    if let Some(fill) = fill {
+        let ws = wb.worksheet_from_name(FEEDBACK_SHEET)?;
+        to_fix_sheet(ws, fill.findings, &cells, &f)?;
     }
     instructions(wb.add_worksheet(), config, &f)?;
     meta_sheet(wb.add_worksheet(), config, unit)?;
