@@ -50,6 +50,30 @@ pub struct Submission {
     pub status: Status,
     pub findings: Vec<Finding>,
     pub data: Option<SubmissionData>,
+    /// For the newest of several files of a unit: what changed since the
+    /// previous one.
+    pub resubmission: Option<Resubmission>,
+}
+
+/// One value that differs between a unit's previous and newest file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Change {
+    pub field: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub old: String,
+    pub new: String,
+}
+
+/// How a newer file differs from the one it replaces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resubmission {
+    pub previous: String,
+    pub changes: Vec<Change>,
+    /// Problems of the previous file that are gone ("code field/rule").
+    pub fixed: Vec<String>,
+    /// Problems the newer file has that the previous one had not.
+    pub new: Vec<String>,
 }
 
 impl Submission {
@@ -129,6 +153,7 @@ fn assess(
         status: Status::Rejected,
         findings: Vec::new(),
         data: None,
+        resubmission: None,
     };
     let mut book = match parsed {
         Ok(book) => book,
@@ -231,6 +256,20 @@ fn supersede(submissions: &mut [Submission]) {
             })
             .expect("non-empty group");
         let newest_file = submissions[newest].file.clone();
+        // The file it replaces: the newest of the others.
+        let previous = members
+            .iter()
+            .copied()
+            .filter(|&i| i != newest)
+            .max_by(|&a, &b| {
+                let (sa, sb) = (&submissions[a], &submissions[b]);
+                minute(sa.modified())
+                    .cmp(&minute(sb.modified()))
+                    .then_with(|| sa.file.cmp(&sb.file))
+            })
+            .expect("a group of two or more");
+        let diff = resubmission(&submissions[previous], &submissions[newest]);
+        submissions[newest].resubmission = Some(diff);
         for &i in members.iter().filter(|&&i| i != newest) {
             let s = &mut submissions[i];
             s.status = Status::Superseded;
@@ -242,6 +281,93 @@ fn supersede(submissions: &mut [Submission]) {
                 ),
             );
         }
+    }
+}
+
+/// A value as shown in a diff: what was read, else what was typed.
+fn shown(v: Option<&crate::validate::FieldValue>) -> String {
+    v.map(|fv| {
+        fv.value
+            .as_ref()
+            .map(crate::values::Value::display)
+            .unwrap_or_else(|| crate::text::clean(&fv.raw))
+    })
+    .unwrap_or_default()
+}
+
+fn problem_keys(s: &Submission) -> std::collections::BTreeSet<String> {
+    s.findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning && f.code != Code::DuplicateSubmission)
+        .map(|f| {
+            let what = f.rule.as_deref().or(f.field.as_deref()).unwrap_or("");
+            format!("{} {what}", f.code).trim().to_string()
+        })
+        .collect()
+}
+
+/// Field by field and list row by list row, what the newer file changed.
+fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
+    let mut changes = Vec::new();
+    if let (Some(o), Some(n)) = (&old.data, &new.data) {
+        let mut fields: Vec<&String> = o.form.keys().chain(n.form.keys()).collect();
+        fields.sort();
+        fields.dedup();
+        for field in fields {
+            let (before, after) = (shown(o.form.get(field)), shown(n.form.get(field)));
+            if before != after {
+                let source = n.form.get(field).or(o.form.get(field)).map(|fv| &fv.source);
+                changes.push(Change {
+                    field: field.clone(),
+                    sheet: source.map(|s| s.sheet.clone()),
+                    cell: source.map(|s| s.a1()),
+                    old: before,
+                    new: after,
+                });
+            }
+        }
+        let mut lists: Vec<&String> = o.lists.keys().chain(n.lists.keys()).collect();
+        lists.sort();
+        lists.dedup();
+        for list in lists {
+            let (ro, rn) = (
+                o.lists.get(list).map(Vec::as_slice).unwrap_or(&[]),
+                n.lists.get(list).map(Vec::as_slice).unwrap_or(&[]),
+            );
+            for i in 0..ro.len().max(rn.len()) {
+                let (a, b) = (ro.get(i), rn.get(i));
+                let mut keys: Vec<&String> = a
+                    .iter()
+                    .flat_map(|r| r.values.keys())
+                    .chain(b.iter().flat_map(|r| r.values.keys()))
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                for key in keys {
+                    let (before, after) = (
+                        shown(a.and_then(|r| r.values.get(key))),
+                        shown(b.and_then(|r| r.values.get(key))),
+                    );
+                    if before != after {
+                        let source = b.and_then(|r| r.values.get(key)).map(|fv| &fv.source);
+                        changes.push(Change {
+                            field: format!("{list}[{}].{key}", i + 1),
+                            sheet: source.map(|s| s.sheet.clone()),
+                            cell: source.map(|s| s.a1()),
+                            old: before,
+                            new: after,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let (was, is) = (problem_keys(old), problem_keys(new));
+    Resubmission {
+        previous: old.file.clone(),
+        changes,
+        fixed: was.difference(&is).cloned().collect(),
+        new: is.difference(&was).cloned().collect(),
     }
 }
 

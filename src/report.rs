@@ -46,6 +46,15 @@ struct JsonSubmission<'a> {
     period: Option<String>,
     status: &'static str,
     findings: Vec<JsonFinding<'a>>,
+    /// Only on the newest of several files of a unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a [crate::check::Change]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaces: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings_fixed: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings_new: Option<&'a [String]>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
@@ -138,6 +147,10 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
                     .iter()
                     .map(|f| json_finding(f, config.lang))
                     .collect(),
+                changes: s.resubmission.as_ref().map(|r| r.changes.as_slice()),
+                replaces: s.resubmission.as_ref().map(|r| r.previous.as_str()),
+                findings_fixed: s.resubmission.as_ref().map(|r| r.fixed.as_slice()),
+                findings_new: s.resubmission.as_ref().map(|r| r.new.as_slice()),
             })
             .collect(),
         missing_units: result
@@ -229,6 +242,42 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             out.push_str("  ");
             out.push_str(&finding_line(&s.file, f, lang));
             out.push('\n');
+        }
+        if let Some(r) = &s.resubmission {
+            out.push_str(&if vi {
+                format!(
+                    "  Gửi lại, thay cho {}: {} ô thay đổi\n",
+                    r.previous,
+                    r.changes.len()
+                )
+            } else {
+                format!(
+                    "  Resubmitted, replacing {}: {} value(s) changed\n",
+                    r.previous,
+                    r.changes.len()
+                )
+            });
+            for c in &r.changes {
+                let place = match (&c.sheet, &c.cell) {
+                    (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
+                    _ => String::new(),
+                };
+                out.push_str(&format!("    {place}{}: {} → {}\n", c.field, c.old, c.new));
+            }
+            if !r.fixed.is_empty() {
+                out.push_str(&format!(
+                    "    {}: {}\n",
+                    if vi { "đã sửa" } else { "fixed" },
+                    r.fixed.join("; ")
+                ));
+            }
+            if !r.new.is_empty() {
+                out.push_str(&format!(
+                    "    {}: {}\n",
+                    if vi { "lỗi mới" } else { "new problems" },
+                    r.new.join("; ")
+                ));
+            }
         }
         if infos > 0 {
             out.push_str(&if vi {

@@ -175,3 +175,72 @@ fn broken_feedback_corrected_is_accepted() {
     );
     assert_eq!(report["submissions"][0]["unit"]["code"], "03112");
 }
+
+#[test]
+fn a_resubmission_reports_what_changed_and_what_was_fixed() {
+    let project = Project::sample("van-ban-2023-loi");
+    set_mtime(
+        &project.join("inbox/BC_PCMD_2023_KhanhYenThuong.xlsx"),
+        day(1),
+    );
+    set_mtime(
+        &project.join("inbox/BC_PCMD_2023_KhanhYenThuong_lan2.xlsx"),
+        day(2),
+    );
+    let run = project.run(&["check", "--format", "json"]);
+    let report = run.json();
+    let subs = report["submissions"].as_array().unwrap();
+    let newer = subs
+        .iter()
+        .find(|s| s["file"].as_str().unwrap().ends_with("_lan2.xlsx"))
+        .unwrap();
+    let changes = newer["changes"]
+        .as_array()
+        .expect("the newer file carries its changes");
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["field"], "co_so_cam_ket");
+    assert_eq!(
+        (changes[0]["old"].as_str(), changes[0]["new"].as_str()),
+        (Some("6"), Some("5"))
+    );
+    assert_eq!(changes[0]["cell"], "D20");
+    let fixed: Vec<&str> = newer["findings_fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        fixed.contains(&"rule-violation cam_ket_toi_da"),
+        "{fixed:?}"
+    );
+    assert!(newer["findings_new"].as_array().unwrap().is_empty());
+    let older = subs
+        .iter()
+        .find(|s| s["file"].as_str().unwrap().ends_with("KhanhYenThuong.xlsx"))
+        .unwrap();
+    assert!(
+        older.get("changes").is_none(),
+        "only the newer file has changes"
+    );
+
+    let text = project.run(&["check"]).stdout;
+    assert!(text.contains("Biểu 01!D20 co_so_cam_ket: 6 → 5"), "{text}");
+
+    project.run(&["build"]).assert_code(1);
+    let mut wb: Xlsx<_> = open_workbook(project.join("out/pcmd-2023-tong-hop.xlsx")).unwrap();
+    let status = wb.worksheet_range("Tình hình nộp").unwrap();
+    let shown: Vec<String> = status
+        .used_cells()
+        .filter_map(|(_, _, d)| match d {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|t| t.contains("D20 6 → 5") && t.contains("cam_ket_toi_da")),
+        "{shown:?}"
+    );
+}

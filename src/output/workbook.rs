@@ -622,6 +622,14 @@ fn status_sheet(
         (t(lang, "Thời điểm nhận", "Received"), 16.0),
         (t(lang, "Số lỗi", "Errors"), 8.0),
         (t(lang, "Số cảnh báo", "Warnings"), 9.0),
+        (
+            t(
+                lang,
+                "Thay đổi so với tệp trước",
+                "Changes since the previous file",
+            ),
+            40.0,
+        ),
     ];
     let sum = crate::report::summary(result);
     let note = t(
@@ -635,7 +643,7 @@ fn status_sheet(
             sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
         ),
     );
-    heading(ws, 7, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
+    heading(ws, 8, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     let mut stt = 1;
@@ -669,6 +677,42 @@ fn status_sheet(
                     s.count(crate::finding::Severity::Warning) as f64,
                     &f.int,
                 )?;
+                let changes = s.resubmission.as_ref().map(|r| {
+                    let cells: Vec<String> = r
+                        .changes
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{} {} → {}",
+                                c.cell.as_deref().unwrap_or(&c.field),
+                                c.old,
+                                c.new
+                            )
+                        })
+                        .collect();
+                    let mut text = t(
+                        lang,
+                        &format!("Thay cho {}: ", r.previous),
+                        &format!("Replaces {}: ", r.previous),
+                    );
+                    text.push_str(&cells.join("; "));
+                    if !r.fixed.is_empty() {
+                        text.push_str(&t(
+                            lang,
+                            &format!(". Đã sửa: {}", r.fixed.join("; ")),
+                            &format!(". Fixed: {}", r.fixed.join("; ")),
+                        ));
+                    }
+                    if !r.new.is_empty() {
+                        text.push_str(&t(
+                            lang,
+                            &format!(". Lỗi mới: {}", r.new.join("; ")),
+                            &format!(". New: {}", r.new.join("; ")),
+                        ));
+                    }
+                    text
+                });
+                ws.write_string_with_format(row, 8, changes.unwrap_or_default(), &f.text)?;
             }
             None => {
                 ws.write_string_with_format(
@@ -677,7 +721,7 @@ fn status_sheet(
                     &t(lang, "Chưa nộp", "Not received"),
                     &f.center,
                 )?;
-                for col in 4..=7 {
+                for col in 4..=8 {
                     ws.write_blank(row, col, &f.text)?;
                 }
             }
@@ -707,7 +751,7 @@ fn status_sheet(
             Some(s),
         )?;
     }
-    finish_table(ws, row.saturating_sub(1), 7, 0)?;
+    finish_table(ws, row.saturating_sub(1), 8, 0)?;
     Ok(())
 }
 
