@@ -4,6 +4,7 @@
 //! written are they renamed into place, so a failed run leaves the previous
 //! outputs untouched.
 
+pub mod style;
 pub mod tables;
 pub mod template;
 pub mod workbook;

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use super::style;
 use crate::config::Config;
 use crate::registry::Unit;
 use crate::schema::{FieldDef, FieldType, SheetDef, SheetKind};
@@ -74,27 +75,13 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let base = Format::new()
-            .set_font_name("Times New Roman")
-            .set_font_size(12);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter);
+        let base = style::base();
+        let cell = style::cell();
         Formats {
-            bold_center: base.clone().set_bold().set_align(FormatAlign::Center),
-            motto_sub: base
-                .clone()
-                .set_bold()
-                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
-                .set_align(FormatAlign::Center),
-            title: base
-                .clone()
-                .set_bold()
-                .set_font_size(14)
-                .set_align(FormatAlign::Center)
-                .set_text_wrap(),
-            italic_center: base.clone().set_italic().set_align(FormatAlign::Center),
+            bold_center: style::bold_center(),
+            motto_sub: style::motto_sub(),
+            title: style::title(),
+            italic_center: style::italic_center(),
             header: cell
                 .clone()
                 .set_bold()

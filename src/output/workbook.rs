@@ -5,10 +5,10 @@
 //! in any viewer. Text from communes is always written as a string.
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
-    XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
+use super::style;
 use crate::check::{CheckResult, Status};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
@@ -41,28 +41,14 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let base = Format::new()
-            .set_font_name("Times New Roman")
-            .set_font_size(12);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter);
+        let base = style::base();
+        let cell = style::cell();
         Formats {
-            org: base.clone().set_bold().set_align(FormatAlign::Center),
-            motto: base.clone().set_bold().set_align(FormatAlign::Center),
-            motto_sub: base
-                .clone()
-                .set_bold()
-                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
-                .set_align(FormatAlign::Center),
-            title: base
-                .clone()
-                .set_bold()
-                .set_font_size(14)
-                .set_align(FormatAlign::Center)
-                .set_text_wrap(),
-            subtitle: base.clone().set_italic().set_align(FormatAlign::Center),
+            org: style::bold_center(),
+            motto: style::bold_center(),
+            motto_sub: style::motto_sub(),
+            title: style::title(),
+            subtitle: style::italic_center(),
             note: base.clone().set_italic(),
             header: cell
                 .clone()
