@@ -219,10 +219,6 @@ impl Sheet {
         self.cells.keys().next_back().map_or(0, |(r, _)| r + 1)
     }
 
-    pub fn cell_count(&self) -> usize {
-        self.cells.len()
-    }
-
     /// Every text cell with its position.
     pub fn text_cells(&self) -> impl Iterator<Item = ((u32, u32), &str)> {
         self.cells.iter().filter_map(|(pos, c)| match c {

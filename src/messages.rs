@@ -278,7 +278,7 @@ pub fn duplicate_submission(newer: &str) -> Msg {
 }
 
 /// "Ô D14 (Số băng rôn, khẩu hiệu…)" — the prefix every cell message starts with.
-pub fn cell_prefix(cell: &str, label: &str) -> (String, String) {
+fn cell_prefix(cell: &str, label: &str) -> (String, String) {
     let short = shorten(label, 40);
     (
         format!("Ô {cell} ({short})"),
@@ -447,14 +447,5 @@ pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency
         label,
         format!("“{seen}” được đọc là {read_as} ({vi})"),
         format!("“{seen}” read as {read_as} ({en})"),
-    )
-}
-
-pub fn date_outside_period(cell: &str, label: &str, seen: &str, period: &str) -> Msg {
-    cell_msg(
-        cell,
-        label,
-        format!("ngày {seen} nằm ngoài kỳ báo cáo {period}"),
-        format!("the date {seen} is outside the period {period}"),
     )
 }

@@ -50,6 +50,12 @@ fn neutralise(text: String) -> String {
     }
 }
 
+pub fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf).finish(df)?;
+    Ok(buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::neutralise;
@@ -68,10 +74,4 @@ mod tests {
         assert_eq!(neutralise("-5".into()), "-5");
         assert_eq!(neutralise("Nhà nghỉ Bình An".into()), "Nhà nghỉ Bình An");
     }
-}
-
-pub fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf).finish(df)?;
-    Ok(buf)
 }
