@@ -45,10 +45,6 @@ pub fn write_templates(
     only: Option<&str>,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.clone(),
-        source,
-    })?;
     let units: Vec<&crate::registry::Unit> = config
         .registry
         .units
@@ -82,10 +78,6 @@ pub fn write_feedback(
 ) -> Result<Vec<PathBuf>, OutputError> {
     use crate::check::Status;
     use crate::finding::Severity;
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     let mut files = Vec::new();
     for s in result
         .submissions
@@ -160,10 +152,6 @@ pub fn write_all(
     config: &Config,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.clone(),
-        source,
-    })?;
     let mut files: Vec<(String, Vec<u8>)> = vec![(
         file_name(config, "tong-hop.xlsx"),
         workbook::build(result, consolidated, config)?,
@@ -195,6 +183,10 @@ pub(crate) fn commit(
     dir: &Path,
     files: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<PathBuf>, OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     // Refuse before writing anything if a destination cannot be replaced,
     // so that no output is renamed into place unless all of them can be.
     for (name, _) in &files {
