@@ -119,35 +119,37 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             );
             return None;
         }
-        Parsed::Uncached(f)
-            if field.ty.is_numeric() && crate::formula::evaluate_sum(check.sheet, &f).is_some() =>
+        // A plain sum with no stored result is computed here, once.
+        Parsed::Uncached(f) => match crate::formula::evaluate_sum(check.sheet, &f)
+            .filter(|_| field.ty.is_numeric())
         {
-            let n = crate::formula::evaluate_sum(check.sheet, &f).unwrap_or_default();
-            let value = if field.ty == crate::schema::FieldType::Integer && n.fract() == 0.0 {
-                Value::Int(n as i64)
-            } else {
-                Value::Num(n)
-            };
-            let msg = messages::coerced(
-                &a1,
-                &field.label,
-                &format!("={f}"),
-                &value.display(),
-                crate::values::Leniency::FormulaEvaluated,
-            );
-            findings.push(at(Code::ValueCoerced, msg).value(format!("={f}")));
-            value
-        }
-        Parsed::Uncached(f) => {
-            findings.push(
-                at(
-                    Code::FormulaUncached,
-                    messages::formula_uncached(&a1, &field.label, &f),
-                )
-                .value(format!("={f}")),
-            );
-            return None;
-        }
+            Some(n) => {
+                let value = if field.ty == crate::schema::FieldType::Integer && n.fract() == 0.0 {
+                    Value::Int(n as i64)
+                } else {
+                    Value::Num(n)
+                };
+                let msg = messages::coerced(
+                    &a1,
+                    &field.label,
+                    &format!("={f}"),
+                    &value.display(),
+                    crate::values::Leniency::FormulaEvaluated,
+                );
+                findings.push(at(Code::ValueCoerced, msg).value(format!("={f}")));
+                value
+            }
+            None => {
+                findings.push(
+                    at(
+                        Code::FormulaUncached,
+                        messages::formula_uncached(&a1, &field.label, &f),
+                    )
+                    .value(format!("={f}")),
+                );
+                return None;
+            }
+        },
     };
     check_range(check, &value, findings);
     check_text_format(check, &value, findings);

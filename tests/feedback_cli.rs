@@ -5,35 +5,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::path::Path;
-
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Project, day, set_mtime};
-
-fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut e = archive.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            e.read_to_end(&mut bytes).unwrap();
-            (e.name().map(|n| n.to_string()).unwrap(), bytes)
-        })
-        .collect()
-}
-
-fn text_of(entries: &[(String, Vec<u8>)], name: &str) -> String {
-    String::from_utf8(
-        entries
-            .iter()
-            .find(|(n, _)| n == name)
-            .unwrap_or_else(|| panic!("{name}"))
-            .1
-            .clone(),
-    )
-    .unwrap()
-}
+use common::{Project, day, set_mtime, write_zip, zip_entries as entries, zip_text as text_of};
 
 /// Replaces a whole cell element, as a spreadsheet program does on save.
 fn replace_cell(xml: &str, cell: &str, number: f64) -> String {
@@ -156,15 +129,7 @@ fn broken_feedback_corrected_is_accepted() {
     fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
     let back = project.join("tra-lai");
     std::fs::create_dir(&back).unwrap();
-    let mut writer =
-        zip::ZipWriter::new(std::fs::File::create(back.join("MinhLuong-da-sua.xlsx")).unwrap());
-    for (name, bytes) in &fixed {
-        writer
-            .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap();
+    write_zip(&back.join("MinhLuong-da-sua.xlsx"), &fixed);
     let run = project.run(&["check", "tra-lai", "--format", "json"]);
     run.assert_code(0);
     let report = run.json();

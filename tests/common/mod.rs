@@ -206,3 +206,40 @@ pub fn read_tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
         })
         .collect()
 }
+
+/// Every entry of a zip package (xlsx, ods) with its bytes, in order.
+pub fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().map(|n| n.to_string()).unwrap(), bytes)
+        })
+        .collect()
+}
+
+/// One entry's text.
+pub fn zip_text(entries: &[(String, Vec<u8>)], name: &str) -> String {
+    let bytes = &entries
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} in the package"))
+        .1;
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+/// Writes a zip package from entries, as a spreadsheet program saves one.
+pub fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        writer
+            .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap();
+}
