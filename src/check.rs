@@ -118,6 +118,15 @@ impl CheckResult {
 /// Runs one file through the pipeline. Never panics on bad input: every
 /// problem is a finding.
 pub fn check_file(path: &Path, config: &Config) -> Submission {
+    let mut one = [read_and_assess(path, config)];
+    evaluate_rules(&mut one, config);
+    let [submission] = one;
+    submission
+}
+
+/// Reads and checks one file's cells; the rules come later, for the whole
+/// batch at once.
+fn read_and_assess(path: &Path, config: &Config) -> Submission {
     let (info, parsed) = match &config.reader_exe {
         Some(exe) => crate::isolate::read_file(exe, path, &config.limits),
         None => read_file(path, &config.limits),
@@ -134,7 +143,40 @@ pub fn check_bytes(bytes: Vec<u8>, name: &str, config: &Config) -> Submission {
         modified: None,
     };
     let parsed = crate::ingest::parse_bytes(bytes, &config.limits);
-    assess(Path::new(name), Some(info), parsed, config)
+    let mut one = [assess(Path::new(name), Some(info), parsed, config)];
+    evaluate_rules(&mut one, config);
+    let [submission] = one;
+    submission
+}
+
+/// Evaluates aggregates and rules of every readable submission in one batch,
+/// then decides each submission's status from all its findings.
+fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
+    let readable: Vec<usize> = (0..submissions.len())
+        .filter(|&i| submissions[i].data.is_some())
+        .collect();
+    let evaluated = {
+        let data: Vec<&SubmissionData> = readable
+            .iter()
+            .filter_map(|&i| submissions[i].data.as_ref())
+            .collect();
+        crate::validate::evaluate(&config.schema, &config.period, &data)
+    };
+    for (&i, (aggregates, findings)) in readable.iter().zip(evaluated) {
+        let s = &mut submissions[i];
+        if let Some(data) = s.data.as_mut() {
+            data.aggregates = aggregates;
+        }
+        s.findings.extend(findings);
+    }
+    for s in submissions.iter_mut() {
+        sort_findings(&mut s.findings);
+        s.status = if s.findings.iter().any(Finding::is_error) {
+            Status::Rejected
+        } else {
+            Status::Accepted
+        };
+    }
 }
 
 fn assess(
@@ -186,16 +228,10 @@ fn assess(
     if recognised {
         findings.extend(legacy);
         findings.extend(identity.findings);
-        let (data, value_findings) = validate(&book, &layout, &config.schema, &config.period);
+        let (data, value_findings) = validate(&book, &layout, &config.schema);
         findings.extend(value_findings);
         submission.data = Some(data);
     }
-    sort_findings(&mut findings);
-    submission.status = if findings.iter().any(Finding::is_error) {
-        Status::Rejected
-    } else {
-        Status::Accepted
-    };
     submission.findings = findings;
     submission
 }
@@ -217,21 +253,30 @@ pub fn check_all(config: &Config) -> CheckResult {
         .inputs
         .par_iter()
         .map(|path| {
-            let s = check_file(path, config);
+            let s = read_and_assess(path, config);
             bar.inc(1);
             s
         })
         .collect();
     bar.finish_and_clear();
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
+    evaluate_rules(&mut submissions, config);
     supersede(&mut submissions);
-    let missing_units = (0..config.registry.units.len())
-        .filter(|u| !submissions.iter().any(|s| s.unit == Some(*u)))
-        .collect();
+    let sent = units_sent(&submissions, config.registry.units.len());
+    let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
     CheckResult {
         submissions,
         missing_units,
     }
+}
+
+/// Which registry units sent at least one file.
+pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
+    let mut sent = vec![false; units];
+    for u in submissions.iter().filter_map(|s| s.unit) {
+        sent[u] = true;
+    }
+    sent
 }
 
 /// When a unit sent several files for the same period, the newest wins and

@@ -80,6 +80,7 @@ struct LimitsFile {
     max_cells_per_sheet: Option<u64>,
     max_memory_mb: Option<u64>,
     max_seconds: Option<u64>,
+    in_process_max_kb: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -279,6 +280,10 @@ impl Config {
                 .unwrap_or(defaults.max_cells_per_sheet),
             max_memory_bytes: mb(file.limits.max_memory_mb, defaults.max_memory_bytes),
             max_seconds: file.limits.max_seconds.unwrap_or(defaults.max_seconds),
+            in_process_max_bytes: file
+                .limits
+                .in_process_max_kb
+                .map_or(defaults.in_process_max_bytes, |kb| kb * 1024),
         };
         let consolidating = file
             .consolidating_unit

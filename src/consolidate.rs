@@ -5,7 +5,7 @@
 
 use polars::prelude::*;
 
-use crate::check::{CheckResult, Status};
+use crate::check::{CheckResult, Status, units_sent};
 use crate::config::Config;
 use crate::frame::{Col, frame};
 use crate::schema::{Display, FieldType, parse_expr};
@@ -90,11 +90,12 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let schema = &config.schema;
     let registry = &config.registry;
     let accepted = result.accepted_by_unit(registry.units.len());
+    let sent = units_sent(&result.submissions, registry.units.len());
     let statuses: Vec<UnitStatus> = (0..registry.units.len())
         .map(|u| {
             if accepted[u].is_some() {
                 UnitStatus::Accepted
-            } else if result.submissions.iter().any(|s| s.unit == Some(u)) {
+            } else if sent[u] {
                 UnitStatus::Rejected
             } else {
                 UnitStatus::NotReceived

@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::SystemTime;
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
@@ -26,6 +26,16 @@ pub struct Limits {
     /// Memory and time allowed to the reader process of one file.
     pub max_memory_bytes: u64,
     pub max_seconds: u64,
+    /// Workbooks up to this size whose format is read as a stream (xlsx,
+    /// xlsm) are parsed in this process: the cell cap bounds their memory
+    /// and a child process would cost more than the parse. Larger files and
+    /// the other formats go to the child reader.
+    #[serde(default = "default_in_process_max_bytes")]
+    pub in_process_max_bytes: u64,
+}
+
+fn default_in_process_max_bytes() -> u64 {
+    256 * 1024
 }
 
 impl Default for Limits {
@@ -37,6 +47,7 @@ impl Default for Limits {
             max_cells_per_sheet: 2_000_000,
             max_memory_bytes: 1024 * 1024 * 1024,
             max_seconds: 10,
+            in_process_max_bytes: default_in_process_max_bytes(),
         }
     }
 }
@@ -102,33 +113,12 @@ impl Cell {
     }
 }
 
-/// A merged range, zero-based and inclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Merge {
-    pub first_row: u32,
-    pub first_col: u32,
-    pub last_row: u32,
-    pub last_col: u32,
-}
-
-impl From<&Dimensions> for Merge {
-    fn from(d: &Dimensions) -> Self {
-        Merge {
-            first_row: d.start.0,
-            first_col: d.start.1,
-            last_row: d.end.0,
-            last_col: d.end.1,
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 #[serde(into = "SheetWire", from = "SheetWire")]
 pub struct Sheet {
     pub name: String,
     pub hidden: bool,
     cells: BTreeMap<(u32, u32), Cell>,
-    pub merges: Vec<Merge>,
     /// Font names of non-ASCII text cells set in a legacy Vietnamese font
     /// (".VnTime", "VNI-Times"), where the format lets us see them (xlsx).
     pub legacy_fonts: BTreeMap<(u32, u32), String>,
@@ -140,7 +130,6 @@ struct SheetWire {
     name: String,
     hidden: bool,
     cells: Vec<(u32, u32, Cell)>,
-    merges: Vec<Merge>,
     legacy_fonts: Vec<(u32, u32, String)>,
 }
 
@@ -154,7 +143,6 @@ impl From<Sheet> for SheetWire {
                 .into_iter()
                 .map(|((r, c), cell)| (r, c, cell))
                 .collect(),
-            merges: s.merges,
             legacy_fonts: s
                 .legacy_fonts
                 .into_iter()
@@ -174,7 +162,6 @@ impl From<SheetWire> for Sheet {
                 .into_iter()
                 .map(|(r, c, cell)| ((r, c), cell))
                 .collect(),
-            merges: w.merges,
             legacy_fonts: w
                 .legacy_fonts
                 .into_iter()
@@ -325,14 +312,72 @@ pub fn read_info(
 /// Reads the file's bytes (read-only), hashes them, and parses them in this
 /// process. Every failure is a finding; only the caller decides what it means.
 pub fn read_file(path: &Path, limits: &Limits) -> (Option<FileInfo>, Result<Book, Finding>) {
-    let info = match read_info(path, limits) {
-        Ok(info) => info,
-        Err(early) => return early,
-    };
-    match std::fs::read(path) {
-        Ok(bytes) => (Some(info), parse_bytes(bytes, limits)),
-        Err(e) => (Some(info), Err(unreadable(&e.to_string()))),
+    match read_bytes(path, limits) {
+        Ok((info, bytes)) => (Some(info), parse_bytes(bytes, limits)),
+        Err(early) => early,
     }
+}
+
+/// The file's bytes, read once and hashed, after the size check.
+#[allow(clippy::type_complexity)]
+pub fn read_bytes(
+    path: &Path,
+    limits: &Limits,
+) -> Result<(FileInfo, Vec<u8>), (Option<FileInfo>, Result<Book, Finding>)> {
+    let modified = std::fs::metadata(path).ok().and_then(|m| m.modified().ok());
+    let early = |size: u64, finding: Finding| {
+        let info = FileInfo {
+            size,
+            sha256: String::new(),
+            modified,
+        };
+        (Some(info), Err(finding))
+    };
+    let bytes = match read_capped(path, limits.max_file_bytes) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => {
+            let finding = Finding::new(
+                Code::FileTooLarge,
+                messages::file_too_large_bytes(size, limits.max_file_bytes),
+            );
+            return Err(early(size, finding));
+        }
+        Err(e) => return Err((None, Err(unreadable(&e.to_string())))),
+    };
+    let info = FileInfo {
+        size: bytes.len() as u64,
+        sha256: sha256_hex(&bytes),
+        modified,
+    };
+    Ok((info, bytes))
+}
+
+/// The whole file, or its size when that is over `max`.
+fn read_capped(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // A file that grows while we read is cut at the limit, then refused.
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Whether this workbook can be parsed safely in this process: small, and
+/// in a format whose sheets calamine streams cell by cell (so the cell cap
+/// bounds memory). Everything else goes to the isolated reader.
+pub fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
+    if bytes.len() as u64 > limits.in_process_max_bytes || !bytes.starts_with(b"PK\x03\x04") {
+        return false;
+    }
+    let names = zip_names(bytes);
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    has("xl/workbook.xml") && !has("xl/workbook.bin")
 }
 
 /// Parses a workbook held in memory, guarding against calamine panics.
@@ -341,10 +386,34 @@ pub fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     if matches!(kind, Sniffed::Zip) {
         check_zip(&bytes, limits)?;
     }
-    match catch_unwind(AssertUnwindSafe(|| open(kind, bytes, limits))) {
+    quiet_reader_panics();
+    READING.with(|r| r.set(true));
+    let opened = catch_unwind(AssertUnwindSafe(|| open(kind, bytes, limits)));
+    READING.with(|r| r.set(false));
+    match opened {
         Ok(result) => result,
         Err(_) => Err(unreadable("the reader crashed on this file")),
     }
+}
+
+thread_local! {
+    /// Set while this thread is inside calamine.
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A panic inside calamine on a malformed file is caught and becomes a
+/// finding; it must not also print a Rust panic message on the user's
+/// terminal. Any other panic is reported as usual.
+fn quiet_reader_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !READING.with(|r| r.get()) {
+                default(info);
+            }
+        }));
+    });
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -542,12 +611,6 @@ fn read_xlsx(bytes: Vec<u8>, limits: &Limits, format: Format) -> Result<Book, Fi
     let mut sheets = Vec::new();
     for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
         let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        sheet.merges = wb
-            .merge_cells_by_sheet_name(&meta.name)
-            .unwrap_or_default()
-            .iter()
-            .map(Merge::from)
-            .collect();
         let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(xlsx_error)?;
         let mut count: u64 = 0;
         while let Some(cell) = reader.next_cell_with_formula().map_err(xlsx_error)? {
@@ -575,6 +638,11 @@ fn legacy_fonts<RS: Read + std::io::Seek>(
     wb: &mut Xlsx<RS>,
     sheet: &Sheet,
 ) -> BTreeMap<(u32, u32), String> {
+    // A sheet typed in a legacy font always shows some tell-tale character
+    // (labels, names); a Unicode sheet's styles need not be read at all.
+    if !sheet.texts().any(crate::legacy::may_be_legacy) {
+        return BTreeMap::new();
+    }
     let candidates: Vec<(u32, u32)> = sheet
         .text_cells()
         .filter(|(_, t)| !t.is_ascii())
@@ -743,13 +811,7 @@ fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
         calamine::XlsError::Password => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
-    read_dense(&mut wb, Format::Xls, limits, |wb, name| {
-        wb.merge_cells_by_sheet_name(name)
-            .unwrap_or_default()
-            .iter()
-            .map(Merge::from)
-            .collect()
-    })
+    read_dense(&mut wb, Format::Xls, limits)
 }
 
 fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
@@ -757,7 +819,7 @@ fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
         calamine::XlsbError::Password => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
-    read_dense(&mut wb, Format::Xlsb, limits, |_, _| Vec::new())
+    read_dense(&mut wb, Format::Xlsb, limits)
 }
 
 fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
@@ -765,17 +827,11 @@ fn read_ods(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
         calamine::OdsError::Password => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
-    read_dense(&mut wb, Format::Ods, limits, |_, _| Vec::new())
+    read_dense(&mut wb, Format::Ods, limits)
 }
 
 /// The readers that only hand out whole (dense) ranges: xls, xlsb, ods.
-/// Merged ranges come from `merges` where the format has them.
-fn read_dense<RS, R>(
-    wb: &mut R,
-    format: Format,
-    limits: &Limits,
-    merges: impl Fn(&R, &str) -> Vec<Merge>,
-) -> Result<Book, Finding>
+fn read_dense<RS, R>(wb: &mut R, format: Format, limits: &Limits) -> Result<Book, Finding>
 where
     RS: Read + std::io::Seek,
     R: Reader<RS>,
@@ -785,7 +841,6 @@ where
     let mut sheets = Vec::new();
     for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
         let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        sheet.merges = merges(wb, &meta.name);
         let range = wb
             .worksheet_range(&meta.name)
             .map_err(|e| unreadable(&e.to_string()))?;

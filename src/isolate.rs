@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Code, Finding, Msg};
-use crate::ingest::{Book, FileInfo, Limits, parse_bytes, read_info};
+use crate::ingest::{Book, FileInfo, Limits, parse_bytes, read_bytes, read_info, reads_in_process};
 use crate::messages;
 
 /// The hidden command the child runs.
@@ -27,12 +27,23 @@ enum Reply {
     Problem { code: String, message: Msg },
 }
 
-/// The parent side: hash the file here, parse it in a child.
+/// The parent side: hash the file here, parse it in a child — unless it is
+/// a small streamed workbook, the common case, which is parsed here.
 pub fn read_file(
     exe: &Path,
     path: &Path,
     limits: &Limits,
 ) -> (Option<FileInfo>, Result<Book, Finding>) {
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= limits.in_process_max_bytes);
+    if small {
+        match read_bytes(path, limits) {
+            Ok((info, bytes)) if reads_in_process(&bytes, limits) => {
+                return (Some(info), parse_bytes(bytes, limits));
+            }
+            Ok((info, _)) => return (Some(info), parse_in_child(exe, path, limits)),
+            Err(early) => return early,
+        }
+    }
     let info = match read_info(path, limits) {
         Ok(info) => info,
         Err(early) => return early,

@@ -245,6 +245,20 @@ fn syllable_score(decoded: &str) -> (usize, usize) {
     (valid, total)
 }
 
+/// A cheap first look, before a sheet's fonts are read: does the text hold a
+/// Windows-1252 character that Vietnamese Unicode text does not use ("¸",
+/// "¨", "¶" in TCVN3; "û", "ø", "ï" in VNI)? Single legacy words can do
+/// without ("Khoâng"), but a legacy-typed sheet always has some.
+pub fn may_be_legacy(text: &str) -> bool {
+    const VIETNAMESE_LATIN1: &str = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý";
+    const TYPOGRAPHY: &str = "\u{A0}‘’“”–—…•°·©«»";
+    text.chars().any(|c| {
+        let latin1 = ('\u{80}'..='\u{FF}').contains(&c) && !VIETNAMESE_LATIN1.contains(c);
+        let cp1252_extra = "€‚ƒ„†‡ˆ‰Š‹ŒŽ˜™š›œžŸ".contains(c);
+        (latin1 || cp1252_extra) && !TYPOGRAPHY.contains(c)
+    })
+}
+
 /// Text that could be legacy: encodable as Windows-1252 with some byte
 /// above 0x7F.
 fn candidate(text: &str) -> bool {
@@ -255,14 +269,19 @@ fn candidate(text: &str) -> bool {
 /// turns the most non-ASCII words into Vietnamese syllables, if it does so
 /// for most of them and clearly better than reading the text as it is.
 pub fn detect(texts: &[&str]) -> Option<Encoding> {
-    let candidates: Vec<&str> = texts.iter().copied().filter(|t| candidate(t)).collect();
+    // Lists repeat the same few texts ("Có", "Karaoke") thousands of times:
+    // score each distinct text once, weighted by how often it occurs.
+    let mut candidates: std::collections::HashMap<&str, usize> = Default::default();
+    for t in texts.iter().copied().filter(|t| candidate(t)) {
+        *candidates.entry(t).or_default() += 1;
+    }
     if candidates.is_empty() {
         return None;
     }
     let score = |decode: &dyn Fn(&str) -> Option<String>| {
-        candidates.iter().fold((0, 0), |(v, n), t| {
+        candidates.iter().fold((0, 0), |(v, n), (t, &times)| {
             let (dv, dn) = syllable_score(&decode(t).unwrap_or_default());
-            (v + dv, n + dn)
+            (v + dv * times, n + dn * times)
         })
     };
     let raw = score(&|t: &str| Some(t.to_string()));
@@ -315,11 +334,7 @@ fn convert_by_font(sheet: &mut Sheet) -> Option<Encoding> {
         let Some((encoding, capitals)) = font_encoding(&font) else {
             continue;
         };
-        let Some(text) = sheet
-            .text_cells()
-            .find(|(p, _)| *p == pos)
-            .map(|(_, t)| t.to_string())
-        else {
+        let crate::ingest::Cell::Text(text) = sheet.get(pos.0, pos.1).clone() else {
             continue;
         };
         let decoded = match encoding {
@@ -344,10 +359,9 @@ pub fn normalize_book(book: &mut Book) -> Vec<Finding> {
     let mut findings = Vec::new();
     for sheet in &mut book.sheets {
         let by_font = convert_by_font(sheet);
-        let texts: Vec<String> = sheet.texts().map(str::to_string).collect();
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let by_content = if by_font.is_none() {
-            detect(&refs)
+            let texts: Vec<&str> = sheet.texts().collect();
+            detect(&texts)
         } else {
             None
         };
@@ -402,6 +416,23 @@ mod tests {
         );
         assert_eq!(detect(&["Nồng độ 5 µg", "Góc 30¸", "Tổng số cơ sở"]), None);
         assert_eq!(detect(&["Café", "Crème brûlée"]), None);
+    }
+
+    #[test]
+    fn cheap_look_before_fonts() {
+        for legacy in ["Sè v¨n b¶n", "UBND X· NËM CHÇY", "Soá vaên baûn", "Cô sôû"] {
+            assert!(may_be_legacy(legacy), "{legacy}");
+        }
+        for unicode in [
+            "Có",
+            "Không",
+            "Số văn bản",
+            "Cơ sở – “Karaoke”",
+            "Café",
+            "12 °C",
+        ] {
+            assert!(!may_be_legacy(unicode), "{unicode}");
+        }
     }
 
     #[test]

@@ -55,19 +55,120 @@ impl Layout {
     }
 }
 
+/// A header label's keys, with the trailing space that `starts_with` needs
+/// ("Số liệu năm 2023" says "Số liệu").
+#[derive(Debug)]
+pub struct HeaderKey {
+    exact: String,
+    loose: String,
+}
+
+impl HeaderKey {
+    fn of(label: &str) -> Self {
+        HeaderKey {
+            exact: label_key(label),
+            loose: loose_key(label),
+        }
+    }
+
+    fn said_by(&self, key: &str, loose: &str) -> bool {
+        let says = |k: &str, c: &str| {
+            k == c || (k.len() > c.len() && k.starts_with(c) && k.as_bytes()[c.len()] == b' ')
+        };
+        says(key, &self.exact) || says(loose, &self.loose)
+    }
+}
+
+fn header_keys(labels: &[String]) -> Vec<HeaderKey> {
+    labels.iter().map(|l| HeaderKey::of(l)).collect()
+}
+
 /// Does a header cell say one of these labels? "Số liệu năm 2023" says "Số liệu".
-pub fn header_hit(text: &str, candidates: &[String]) -> bool {
+pub fn header_hit(text: &str, candidates: &[HeaderKey]) -> bool {
     let key = label_key(text);
     let loose = loose_key(text);
-    !key.is_empty()
-        && candidates.iter().any(|c| {
-            let ck = label_key(c);
-            let cl = loose_key(c);
-            key == ck
-                || key.starts_with(&format!("{ck} "))
-                || loose == cl
-                || loose.starts_with(&format!("{cl} "))
-        })
+    !key.is_empty() && candidates.iter().any(|c| c.said_by(&key, &loose))
+}
+
+/// The four keys a form label is compared by.
+#[derive(Debug)]
+struct LabelKeys {
+    exact: String,
+    exact_np: String,
+    loose: String,
+    loose_np: String,
+}
+
+impl LabelKeys {
+    fn of(label: &str) -> Self {
+        let np = without_parentheses(label);
+        LabelKeys {
+            exact: label_key(label),
+            exact_np: label_key(&np),
+            loose: loose_key(label),
+            loose_np: loose_key(&np),
+        }
+    }
+}
+
+/// Every key the locator compares the schema's labels by, computed once per
+/// schema: a province's run locates the same labels in thousands of files.
+#[derive(Debug)]
+pub struct SchemaKeys {
+    sheets: Vec<SheetKeys>,
+}
+
+#[derive(Debug)]
+struct SheetKeys {
+    label_col: Vec<HeaderKey>,
+    value_col: Vec<HeaderKey>,
+    code_col: Vec<HeaderKey>,
+    /// Per field: its label and aliases, as form rows and as list headers.
+    fields: Vec<Vec<LabelKeys>>,
+    field_headers: Vec<Vec<HeaderKey>>,
+    field_codes: Vec<Option<String>>,
+    title: Option<String>,
+    names: Vec<String>,
+}
+
+impl SchemaKeys {
+    pub fn of(schema: &Schema) -> std::sync::Arc<SchemaKeys> {
+        schema
+            .label_keys
+            .get_or_init(|| {
+                let sheets = schema
+                    .sheets
+                    .iter()
+                    .map(|def| SheetKeys {
+                        label_col: header_keys(&def.columns.label),
+                        value_col: header_keys(&def.columns.value),
+                        code_col: header_keys(&def.columns.code),
+                        fields: def
+                            .fields
+                            .iter()
+                            .map(|f| label_variants(f).map(|v| LabelKeys::of(v)).collect())
+                            .collect(),
+                        field_headers: def
+                            .fields
+                            .iter()
+                            .map(|f| label_variants(f).map(|v| HeaderKey::of(v)).collect())
+                            .collect(),
+                        field_codes: def
+                            .fields
+                            .iter()
+                            .map(|f| f.code.as_deref().map(normalize_code))
+                            .collect(),
+                        title: def.title.as_deref().map(loose_key),
+                        names: std::iter::once(&def.name)
+                            .chain(&def.aliases)
+                            .map(|n| loose_key(n))
+                            .collect(),
+                    })
+                    .collect();
+                std::sync::Arc::new(SchemaKeys { sheets })
+            })
+            .clone()
+    }
 }
 
 /// "5.1." → "5.1", "5,1" → "5.1", " ii " → "II".
@@ -96,55 +197,50 @@ fn label_variants(field: &FieldDef) -> impl Iterator<Item = &String> {
 }
 
 /// Which of the schema's form fields a row's label and STT code name.
-fn match_form_row(label: &str, code: &str, fields: &[FieldDef], taken: &[bool]) -> Option<usize> {
+fn match_form_row(label: &str, code: &str, keys: &SheetKeys, taken: &[bool]) -> Option<usize> {
+    let n = keys.fields.len();
     let free = |i: &usize| !taken[*i];
-    let exact = label_key(label);
-    let exact_np = label_key(&without_parentheses(label));
-    let loose = loose_key(label);
-    let loose_np = loose_key(&without_parentheses(label));
-    if exact.is_empty() && code.is_empty() {
+    let row = LabelKeys::of(label);
+    if row.exact.is_empty() && code.is_empty() {
         return None;
     }
-    let tier1 = (0..fields.len()).filter(free).find(|&i| {
-        label_variants(&fields[i]).any(|v| {
-            let k = label_key(v);
-            let knp = label_key(&without_parentheses(v));
-            !k.is_empty() && (k == exact || knp == exact_np)
-        })
+    let tier1 = (0..n).filter(free).find(|&i| {
+        keys.fields[i]
+            .iter()
+            .any(|v| !v.exact.is_empty() && (v.exact == row.exact || v.exact_np == row.exact_np))
     });
     if tier1.is_some() {
         return tier1;
     }
-    let tier2 = (0..fields.len()).filter(free).find(|&i| {
-        label_variants(&fields[i])
-            .any(|v| loose_key(v) == loose || loose_key(&without_parentheses(v)) == loose_np)
+    let tier2 = (0..n).filter(free).find(|&i| {
+        keys.fields[i]
+            .iter()
+            .any(|v| v.loose == row.loose || v.loose_np == row.loose_np)
     });
     if tier2.is_some() {
         return tier2;
     }
     let similarity = |i: usize| {
-        label_variants(&fields[i])
-            .map(|v| strsim::jaro_winkler(&loose_key(&without_parentheses(v)), &loose_np))
+        keys.fields[i]
+            .iter()
+            .map(|v| strsim::jaro_winkler(&v.loose_np, &row.loose_np))
             .fold(0.0, f64::max)
     };
     if !code.is_empty() {
-        let by_code = (0..fields.len())
+        let by_code = (0..n)
             .filter(free)
-            .find(|&i| fields[i].code.as_deref().map(normalize_code).as_deref() == Some(code));
+            .find(|&i| keys.field_codes[i].as_deref() == Some(code));
         if let Some(i) = by_code
-            && (loose.is_empty() || similarity(i) >= 0.75)
+            && (row.loose.is_empty() || similarity(i) >= 0.75)
         {
             return Some(i);
         }
     }
-    if loose.is_empty() {
+    if row.loose.is_empty() {
         return None;
     }
     // A retyped label with a typo or two.
-    let mut scored: Vec<(f64, usize)> = (0..fields.len())
-        .filter(free)
-        .map(|i| (similarity(i), i))
-        .collect();
+    let mut scored: Vec<(f64, usize)> = (0..n).filter(free).map(|i| (similarity(i), i)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     match scored.as_slice() {
         [(best, i), rest @ ..] if *best >= 0.93 && rest.first().is_none_or(|(s, _)| s < best) => {
@@ -161,7 +257,7 @@ struct FormHeader {
     value_col: u32,
 }
 
-fn first_col_hit(sheet: &Sheet, row: u32, candidates: &[String], except: &[u32]) -> Option<u32> {
+fn first_col_hit(sheet: &Sheet, row: u32, candidates: &[HeaderKey], except: &[u32]) -> Option<u32> {
     sheet
         .row(row)
         .find(|(c, cell)| {
@@ -170,16 +266,16 @@ fn first_col_hit(sheet: &Sheet, row: u32, candidates: &[String], except: &[u32])
         .map(|(c, _)| c)
 }
 
-fn find_form_header(sheet: &Sheet, def: &SheetDef) -> Option<FormHeader> {
-    let cols = &def.columns;
+fn find_form_header(sheet: &Sheet, keys: &SheetKeys) -> Option<FormHeader> {
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
-        let Some(label_col) = first_col_hit(sheet, row, &cols.label, &[]) else {
+        let Some(label_col) = first_col_hit(sheet, row, &keys.label_col, &[]) else {
             continue;
         };
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
-            if let Some(value_col) = first_col_hit(sheet, value_row, &cols.value, &[label_col]) {
-                let code_col = first_col_hit(sheet, row, &cols.code, &[label_col, value_col]);
+            if let Some(value_col) = first_col_hit(sheet, value_row, &keys.value_col, &[label_col])
+            {
+                let code_col = first_col_hit(sheet, row, &keys.code_col, &[label_col, value_col]);
                 return Some(FormHeader {
                     row: value_row,
                     code_col,
@@ -201,18 +297,14 @@ fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
 
 /// Counts how many field labels appear anywhere in the sheet's first rows,
 /// to recognise a sheet whose header was mangled.
-fn label_hits(sheet: &Sheet, def: &SheetDef) -> usize {
-    let keys: Vec<String> = def
-        .fields
-        .iter()
-        .map(|f| loose_key(&without_parentheses(&f.label)))
-        .collect();
+fn label_hits(sheet: &Sheet, keys: &SheetKeys) -> usize {
+    let keys: Vec<&str> = keys.fields.iter().map(|v| v[0].loose_np.as_str()).collect();
     let mut found = vec![false; keys.len()];
     for row in 0..sheet.row_end().min(200) {
         for (_, cell) in sheet.row(row) {
             if let Cell::Text(t) = cell {
                 let k = loose_key(&without_parentheses(t));
-                if let Some(i) = keys.iter().position(|x| *x == k) {
+                if let Some(i) = keys.iter().position(|x| *x == k.as_str()) {
                     found[i] = true;
                 }
             }
@@ -221,23 +313,20 @@ fn label_hits(sheet: &Sheet, def: &SheetDef) -> usize {
     found.iter().filter(|f| **f).count()
 }
 
-fn title_hit(sheet: &Sheet, def: &SheetDef) -> bool {
-    let Some(title) = &def.title else {
+fn title_hit(sheet: &Sheet, keys: &SheetKeys) -> bool {
+    let Some(want) = &keys.title else {
         return false;
     };
-    let want = loose_key(title);
     (0..HEADER_SEARCH_ROWS.min(sheet.row_end())).any(|r| {
         sheet
             .row(r)
-            .any(|(_, c)| matches!(c, Cell::Text(t) if loose_key(t).contains(&want)))
+            .any(|(_, c)| matches!(c, Cell::Text(t) if loose_key(t).contains(want.as_str())))
     })
 }
 
-fn name_hit(sheet: &Sheet, def: &SheetDef) -> bool {
+fn name_hit(sheet: &Sheet, keys: &SheetKeys) -> bool {
     let name = loose_key(&sheet.name);
-    std::iter::once(&def.name)
-        .chain(&def.aliases)
-        .any(|n| loose_key(n) == name)
+    keys.names.contains(&name)
 }
 
 struct ListHeader {
@@ -245,19 +334,18 @@ struct ListHeader {
     cols: HashMap<String, u32>,
 }
 
-fn find_list_header(sheet: &Sheet, def: &SheetDef) -> Option<ListHeader> {
+fn find_list_header(sheet: &Sheet, def: &SheetDef, keys: &SheetKeys) -> Option<ListHeader> {
     let mut best: Option<ListHeader> = None;
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
         let mut cols = HashMap::new();
         let mut used = Vec::new();
         let mut last_row = row;
-        for field in &def.fields {
-            let labels: Vec<String> = label_variants(field).cloned().collect();
-            let hit = first_col_hit(sheet, row, &labels, &used)
+        for (field, labels) in def.fields.iter().zip(&keys.field_headers) {
+            let hit = first_col_hit(sheet, row, labels, &used)
                 .map(|c| (c, row))
                 .or_else(|| {
                     // Sub-headers under a merged group header.
-                    first_col_hit(sheet, row + 1, &labels, &used).map(|c| (c, row + 1))
+                    first_col_hit(sheet, row + 1, labels, &used).map(|c| (c, row + 1))
                 });
             if let Some((c, r)) = hit {
                 cols.insert(field.id().to_string(), c);
@@ -336,18 +424,19 @@ fn list_rows(sheet: &Sheet, header_row: u32) -> Vec<u32> {
     rows
 }
 
-fn score(sheet: &Sheet, def: &SheetDef) -> usize {
+fn score(sheet: &Sheet, def: &SheetDef, keys: &SheetKeys) -> usize {
     let header = match def.kind {
-        SheetKind::Form => find_form_header(sheet, def).is_some(),
-        SheetKind::List => find_list_header(sheet, def).is_some(),
+        SheetKind::Form => find_form_header(sheet, keys).is_some(),
+        SheetKind::List => find_list_header(sheet, def, keys).is_some(),
     };
-    let hits = label_hits(sheet, def);
-    if !header && hits == 0 && !title_hit(sheet, def) {
+    let hits = label_hits(sheet, keys);
+    let title = title_hit(sheet, keys);
+    if !header && hits == 0 && !title {
         return 0;
     }
     10 * usize::from(header)
-        + 5 * usize::from(title_hit(sheet, def))
-        + 3 * usize::from(name_hit(sheet, def))
+        + 5 * usize::from(title)
+        + 3 * usize::from(name_hit(sheet, keys))
         + hits
 }
 
@@ -358,14 +447,16 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut taken = vec![false; book.sheets.len()];
     let mut any_found = false;
+    let schema_keys = SchemaKeys::of(schema);
     for (def_index, def) in schema.sheets.iter().enumerate() {
+        let keys = &schema_keys.sheets[def_index];
         // Visible sheets first; a hidden one only when it is the only match.
         let best = (0..book.sheets.len())
             .filter(|&i| !taken[i])
             .map(|i| {
                 (
                     !book.sheets[i].hidden,
-                    score(&book.sheets[i], def),
+                    score(&book.sheets[i], def, keys),
                     std::cmp::Reverse(i),
                 )
             })
@@ -385,18 +476,19 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         taken[sheet_index] = true;
         let sheet = &book.sheets[sheet_index];
         match def.kind {
-            SheetKind::Form => match find_form_header(sheet, def) {
+            SheetKind::Form => match find_form_header(sheet, keys) {
                 Some(header) => layout.forms.push(place_form(
                     sheet,
                     sheet_index,
                     def_index,
                     def,
+                    keys,
                     &header,
                     &mut findings,
                 )),
                 None => findings.push(header_missing(sheet, def)),
             },
-            SheetKind::List => match find_list_header(sheet, def) {
+            SheetKind::List => match find_list_header(sheet, def, keys) {
                 Some(header) => {
                     for field in &def.fields {
                         if !header.cols.contains_key(field.id()) {
@@ -461,6 +553,7 @@ fn place_form(
     sheet_index: usize,
     def_index: usize,
     def: &SheetDef,
+    keys: &SheetKeys,
     header: &FormHeader,
     findings: &mut Vec<Finding>,
 ) -> FormPlace {
@@ -483,7 +576,7 @@ fn place_form(
                 })
                 .unwrap_or_default();
         }
-        if let Some(i) = match_form_row(&label, &code, &def.fields, &taken) {
+        if let Some(i) = match_form_row(&label, &code, keys, &taken) {
             taken[i] = true;
             rows.insert(def.fields[i].id().to_string(), row);
         }
@@ -519,7 +612,7 @@ mod tests {
 
     #[test]
     fn header_labels() {
-        let c = vec!["Số liệu".to_string(), "Kết quả".to_string()];
+        let c = header_keys(&["Số liệu".to_string(), "Kết quả".to_string()]);
         assert!(header_hit("SỐ LIỆU", &c));
         assert!(header_hit("Số liệu năm 2023", &c));
         assert!(header_hit("So lieu", &c));

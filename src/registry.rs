@@ -4,6 +4,7 @@
 //! never code. Matching a typed name to a unit is exact on normalised keys;
 //! fuzzy similarity only ever *suggests* a unit in a message.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -63,6 +64,12 @@ pub struct Registry {
     pub units: Vec<Unit>,
     pub path: PathBuf,
     keys: Vec<Vec<NameKeys>>,
+    /// Lookups by code and by each name key, so that identifying a file
+    /// does not scan a province's thousands of units.
+    by_code: HashMap<String, usize>,
+    by_exact: HashMap<String, Vec<usize>>,
+    by_loose: HashMap<String, Vec<usize>>,
+    by_compact: HashMap<String, Vec<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +139,7 @@ impl Registry {
                 source,
             })?;
         let mut units: Vec<Unit> = Vec::new();
+        let mut codes = std::collections::HashSet::new();
         for record in reader.deserialize::<Unit>() {
             let unit = record.map_err(|source| RegistryError::Read {
                 path: path.to_path_buf(),
@@ -149,7 +157,7 @@ impl Registry {
                     "missing unit code or name",
                 )));
             }
-            if units.iter().any(|u| u.code == unit.code) {
+            if !codes.insert(unit.code.clone()) {
                 return Err(invalid(tr(
                     &format!("mã đơn vị “{}” bị trùng", unit.code),
                     &format!("duplicate unit code “{}”", unit.code),
@@ -167,7 +175,7 @@ impl Registry {
     }
 
     pub fn new(units: Vec<Unit>, path: &Path) -> Registry {
-        let keys = units
+        let keys: Vec<Vec<NameKeys>> = units
             .iter()
             .map(|u| {
                 std::iter::once(&u.name)
@@ -176,21 +184,40 @@ impl Registry {
                     .collect()
             })
             .collect();
+        let mut by_code = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            by_code.entry(u.code.clone()).or_insert(i);
+        }
+        let index = |key: fn(&NameKeys) -> &String| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, unit_keys) in keys.iter().enumerate() {
+                for k in unit_keys {
+                    let units = map.entry(key(k).clone()).or_default();
+                    if units.last() != Some(&i) {
+                        units.push(i);
+                    }
+                }
+            }
+            map
+        };
+        let (by_exact, by_loose, by_compact) = (
+            index(|k| &k.exact),
+            index(|k| &k.loose),
+            index(|k| &k.compact),
+        );
         Registry {
             units,
             path: path.to_path_buf(),
             keys,
+            by_code,
+            by_exact,
+            by_loose,
+            by_compact,
         }
     }
 
     pub fn find_code(&self, code: &str) -> Option<usize> {
-        self.units.iter().position(|u| u.code == code)
-    }
-
-    fn matching(&self, pick: impl Fn(&NameKeys) -> bool) -> Vec<usize> {
-        (0..self.units.len())
-            .filter(|&i| self.keys[i].iter().any(&pick))
-            .collect()
+        self.by_code.get(code).copied()
     }
 
     /// Matches a unit name as typed in a cell.
@@ -204,13 +231,13 @@ impl Registry {
         if let Some(code_match) = self.find_code(typed.trim()) {
             return UnitMatch::Found(code_match);
         }
-        let tiers: [&dyn Fn(&NameKeys) -> bool; 3] = [
-            &|k| k.exact == probe.exact,
-            &|k| k.loose == probe.loose,
-            &|k| k.compact == probe.compact,
+        let tiers = [
+            self.by_exact.get(&probe.exact),
+            self.by_loose.get(&probe.loose),
+            self.by_compact.get(&probe.compact),
         ];
         for tier in tiers {
-            match self.matching(tier).as_slice() {
+            match tier.map_or(&[][..], Vec::as_slice) {
                 [] => continue,
                 [one] => return UnitMatch::Found(*one),
                 many => return UnitMatch::Ambiguous(many.to_vec()),

@@ -287,6 +287,9 @@ pub struct Schema {
     pub sha256: String,
     #[serde(skip)]
     pub path: PathBuf,
+    /// The labels' matching keys, normalised once per run, not per file.
+    #[serde(skip)]
+    pub(crate) label_keys: std::sync::OnceLock<std::sync::Arc<crate::locate::SchemaKeys>>,
 }
 
 /// Columns the engine adds to every evaluation frame.

@@ -41,6 +41,10 @@ pub fn clean(s: &str) -> String {
 /// The key used to compare labels: cleaned, lower case, punctuation turned
 /// into spaces and collapsed. Keeps diacritics.
 pub fn label_key(s: &str) -> String {
+    memo(&LABEL_KEYS, s, label_key_uncached)
+}
+
+fn label_key_uncached(s: &str) -> String {
     let lowered: String = clean(s)
         .chars()
         .flat_map(char::to_lowercase)
@@ -63,7 +67,41 @@ pub fn strip_diacritics(s: &str) -> String {
 
 /// The diacritics-insensitive fallback key.
 pub fn loose_key(s: &str) -> String {
-    strip_diacritics(&label_key(s))
+    memo(&LOOSE_KEYS, s, |s| strip_diacritics(&label_key(s)))
+}
+
+type Memo = std::cell::RefCell<std::collections::HashMap<String, String>>;
+
+thread_local! {
+    static LABEL_KEYS: Memo = Default::default();
+    static LOOSE_KEYS: Memo = Default::default();
+}
+
+/// Distinct texts remembered per thread before the memo starts over, which
+/// bounds its memory on files with huge lists of distinct names.
+const MEMO_CAPACITY: usize = 20_000;
+
+/// The keys are asked for the same few hundred texts over and over — the
+/// schema's labels, and the form's labels in every commune's file — and
+/// Unicode normalisation is the costliest step of locating a field, so each
+/// thread remembers the keys it computed.
+fn memo(
+    table: &'static std::thread::LocalKey<Memo>,
+    s: &str,
+    compute: impl FnOnce(&str) -> String,
+) -> String {
+    if let Some(key) = table.with(|t| t.borrow().get(s).cloned()) {
+        return key;
+    }
+    let key = compute(s);
+    table.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() >= MEMO_CAPACITY {
+            t.clear();
+        }
+        t.insert(s.to_string(), key.clone());
+    });
+    key
 }
 
 /// A key with no spaces at all, for names glued together in file names

@@ -1,6 +1,7 @@
 //! Validate: read every located cell as its field's type, check required
-//! values, ranges, choices, uniqueness and text formats, then evaluate the
-//! schema's aggregates and rules with polars over the submission's frame.
+//! values, ranges, choices, uniqueness and text formats (per file, in
+//! parallel), then evaluate the schema's aggregates and rules with polars
+//! over one frame of all submissions (per run).
 //! Returns the typed data and the findings; never aborts.
 
 use std::collections::{BTreeMap, HashMap};
@@ -215,13 +216,9 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
     }
 }
 
-/// Reads, checks and evaluates one located submission.
-pub fn validate(
-    book: &Book,
-    layout: &Layout,
-    schema: &Schema,
-    period: &Period,
-) -> (SubmissionData, Vec<Finding>) {
+/// Reads and checks the cells of one located submission. Its aggregates and
+/// rules are evaluated later, for all submissions at once (`evaluate`).
+pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionData, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut data = SubmissionData::default();
 
@@ -259,24 +256,6 @@ pub fn validate(
         data.lists.insert(def.id().to_string(), records);
     }
 
-    let engine = Engine {
-        schema,
-        period,
-        data: &data,
-    };
-    match engine.evaluate() {
-        Ok((aggregates, rule_findings)) => {
-            data.aggregates = aggregates;
-            findings.extend(rule_findings);
-        }
-        Err(e) => findings.push(Finding::new(
-            Code::RuleViolation,
-            Msg::new(
-                format!("Không kiểm tra được các quy tắc của biểu: {e}"),
-                format!("The form's rules could not be evaluated: {e}"),
-            ),
-        )),
-    }
     (data, findings)
 }
 
@@ -370,13 +349,55 @@ fn eval_bools(df: &DataFrame, exprs: &[Expr]) -> PolarsResult<Vec<Vec<Option<boo
         .collect()
 }
 
-struct Engine<'a> {
-    schema: &'a Schema,
-    period: &'a Period,
-    data: &'a SubmissionData,
+/// The column holding a submission's index in the batch frames.
+const SUB: &str = "__submission";
+
+/// Aggregates and rule findings of one submission.
+pub type Evaluated = (BTreeMap<String, Option<f64>>, Vec<Finding>);
+
+/// Evaluates the schema's aggregates and rules for many submissions at once:
+/// one polars query per list sheet and per rule set for the whole run, not
+/// per file, so the cost of a query is paid once however many communes
+/// reported. A failure (which the schema's dry run should prevent) is
+/// narrowed down to the submissions that cause it.
+pub fn evaluate(schema: &Schema, period: &Period, data: &[&SubmissionData]) -> Vec<Evaluated> {
+    let batch = Batch {
+        schema,
+        period,
+        data,
+    };
+    match batch.evaluate() {
+        Ok(out) => out,
+        Err(_) if data.len() > 1 => data
+            .iter()
+            .flat_map(|d| evaluate(schema, period, std::slice::from_ref(d)))
+            .collect(),
+        Err(e) => vec![(
+            BTreeMap::new(),
+            vec![Finding::new(
+                Code::RuleViolation,
+                Msg::new(
+                    format!("Không kiểm tra được các quy tắc của biểu: {e}"),
+                    format!("The form's rules could not be evaluated: {e}"),
+                ),
+            )],
+        )],
+    }
 }
 
-impl Engine<'_> {
+struct Batch<'a> {
+    schema: &'a Schema,
+    period: &'a Period,
+    data: &'a [&'a SubmissionData],
+}
+
+/// The records of one list sheet across the batch, with their submission.
+struct ListRows<'a> {
+    subs: Vec<usize>,
+    records: Vec<&'a Record>,
+}
+
+impl<'a> Batch<'a> {
     fn period_cols(&self, n: usize) -> Vec<Col> {
         vec![
             Col {
@@ -392,7 +413,21 @@ impl Engine<'_> {
         ]
     }
 
-    fn list_cols(&self, def: &SheetDef, records: &[Record]) -> Vec<Col> {
+    fn list_rows(&self, def: &SheetDef) -> ListRows<'a> {
+        let mut rows = ListRows {
+            subs: Vec::new(),
+            records: Vec::new(),
+        };
+        for (i, d) in self.data.iter().enumerate() {
+            for r in d.lists.get(def.id()).into_iter().flatten() {
+                rows.subs.push(i);
+                rows.records.push(r);
+            }
+        }
+        rows
+    }
+
+    fn list_cols(&self, def: &SheetDef, records: &[&Record]) -> Vec<Col> {
         def.fields
             .iter()
             .map(|f| Col {
@@ -406,80 +441,168 @@ impl Engine<'_> {
             .collect()
     }
 
-    /// Form fields, aggregates and period, each repeated `n` times.
-    fn submission_cols(&self, aggregates: &BTreeMap<String, Option<f64>>, n: usize) -> Vec<Col> {
+    /// Form fields, aggregates and period of the submission of each row.
+    fn submission_cols(
+        &self,
+        aggregates: &[BTreeMap<String, Option<f64>>],
+        subs: &[usize],
+    ) -> Vec<Col> {
         let mut cols: Vec<Col> = self
             .schema
             .form_fields()
             .map(|(_, f)| Col {
                 name: f.id().to_string(),
                 ty: f.ty,
-                values: vec![self.data.form.get(f.id()).and_then(|v| v.value.clone()); n],
+                values: subs
+                    .iter()
+                    .map(|&i| self.data[i].form.get(f.id()).and_then(|v| v.value.clone()))
+                    .collect(),
             })
             .collect();
-        cols.extend(aggregates.iter().map(|(id, v)| Col {
-            name: id.clone(),
-            ty: FieldType::Number,
-            values: vec![v.map(Value::Num); n],
-        }));
-        cols.extend(self.period_cols(n));
+        for def in self.schema.list_sheets() {
+            for agg in &def.aggregates {
+                let id = agg.id.get_ref();
+                cols.push(Col {
+                    name: id.clone(),
+                    ty: FieldType::Number,
+                    values: subs
+                        .iter()
+                        .map(|&i| aggregates[i].get(id).copied().flatten().map(Value::Num))
+                        .collect(),
+                });
+            }
+        }
+        cols.extend(self.period_cols(subs.len()));
         cols
     }
 
-    fn aggregates(&self) -> PolarsResult<BTreeMap<String, Option<f64>>> {
-        let mut out = BTreeMap::new();
+    /// Each list aggregate per submission: `None` where the sheet was not
+    /// found, 0 where it was found empty.
+    fn aggregates(&self) -> PolarsResult<Vec<BTreeMap<String, Option<f64>>>> {
+        let mut out = vec![BTreeMap::new(); self.data.len()];
         for def in self.schema.list_sheets() {
-            let records = self.data.lists.get(def.id());
-            for agg in &def.aggregates {
-                let value = match records {
-                    None => None,
-                    Some(records) => {
-                        let mut cols = self.list_cols(def, records);
-                        cols.extend(self.period_cols(records.len()));
-                        let df = frame(&cols, records.len())?;
-                        let expr = parse_expr(agg.expr.get_ref())
-                            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
-                        let res = df
-                            .lazy()
-                            .select([expr.cast(DataType::Float64).alias("v")])
-                            .collect()?;
-                        let col = res.column("v")?.as_materialized_series().clone();
-                        col.f64()?.get(0).or(Some(0.0))
+            if def.aggregates.is_empty() {
+                continue;
+            }
+            for (i, d) in self.data.iter().enumerate() {
+                let found = d.lists.contains_key(def.id()).then_some(0.0);
+                for agg in &def.aggregates {
+                    out[i].insert(agg.id.get_ref().clone(), found);
+                }
+            }
+            let rows = self.list_rows(def);
+            if rows.records.is_empty() {
+                continue;
+            }
+            let mut cols = self.list_cols(def, &rows.records);
+            cols.extend(self.period_cols(rows.records.len()));
+            cols.push(Col::int(SUB, rows.subs.iter().map(|&i| i as i64)));
+            let df = frame(&cols, rows.records.len())?;
+            let exprs = def
+                .aggregates
+                .iter()
+                .enumerate()
+                .map(|(k, agg)| {
+                    Ok(parse_expr(agg.expr.get_ref())
+                        .map_err(|e| polars_err!(ComputeError: "{e}"))?
+                        .cast(DataType::Float64)
+                        .alias(format!("a{k}")))
+                })
+                .collect::<PolarsResult<Vec<_>>>()?;
+            let res = df.lazy().group_by([col(SUB)]).agg(exprs).collect()?;
+            let subs = res.column(SUB)?.as_materialized_series().clone();
+            let subs = subs.i64()?;
+            for (k, agg) in def.aggregates.iter().enumerate() {
+                let values = res
+                    .column(&format!("a{k}"))?
+                    .as_materialized_series()
+                    .clone();
+                let values = values.f64()?;
+                for row in 0..res.height() {
+                    if let Some(i) = subs.get(row) {
+                        out[i as usize]
+                            .insert(agg.id.get_ref().clone(), values.get(row).or(Some(0.0)));
                     }
-                };
-                out.insert(agg.id.get_ref().clone(), value);
+                }
             }
         }
         Ok(out)
     }
 
-    fn evaluate(&self) -> PolarsResult<(BTreeMap<String, Option<f64>>, Vec<Finding>)> {
+    fn evaluate(&self) -> PolarsResult<Vec<Evaluated>> {
         let aggregates = self.aggregates()?;
-        let mut findings = Vec::new();
-        let submission = frame(&self.submission_cols(&aggregates, 1), 1)?;
+        let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); self.data.len()];
 
-        // required_when on list fields.
+        // Rules over each submission's form and aggregates: one row each.
+        let form_rules: Vec<&RuleDef> = self
+            .schema
+            .rules
+            .iter()
+            .filter(|r| r.scope.is_none())
+            .collect();
+        if !form_rules.is_empty() && !self.data.is_empty() {
+            let subs: Vec<usize> = (0..self.data.len()).collect();
+            let df = frame(&self.submission_cols(&aggregates, &subs), subs.len())?;
+            let exprs = form_rules
+                .iter()
+                .map(|r| rule_exprs(r))
+                .collect::<PolarsResult<Vec<_>>>()?;
+            let results = eval_bools(&df, &exprs.concat())?;
+            for (k, rule) in form_rules.iter().enumerate() {
+                for &i in &subs {
+                    if violated(&results[2 * k..], i) {
+                        findings[i].push(self.rule_finding(i, rule, &aggregates[i], None));
+                    }
+                }
+            }
+        }
+
+        // required_when and scoped rules over each list's records.
         for def in self.schema.list_sheets() {
-            let Some(records) = self.data.lists.get(def.id()) else {
-                continue;
-            };
-            if records.is_empty() {
+            let rows = self.list_rows(def);
+            if rows.records.is_empty() {
                 continue;
             }
-            let df = self.list_frame(def, records, &aggregates)?;
-            for field in def.fields.iter().filter(|f| f.required) {
-                let Some(cond) = &field.required_when else {
-                    continue;
-                };
-                let expr =
-                    parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?;
-                let flags = &eval_bools(&df, &[expr])?[0];
-                for (record, flag) in records.iter().zip(flags) {
+            let conditional: Vec<&FieldDef> = def
+                .fields
+                .iter()
+                .filter(|f| f.required && f.required_when.is_some())
+                .collect();
+            let scoped: Vec<&RuleDef> = self
+                .schema
+                .rules
+                .iter()
+                .filter(|r| {
+                    r.scope
+                        .as_ref()
+                        .and_then(|s| self.schema.sheet(s.get_ref()))
+                        .is_some_and(|d| d.id() == def.id())
+                })
+                .collect();
+            if conditional.is_empty() && scoped.is_empty() {
+                continue;
+            }
+            let mut cols = self.list_cols(def, &rows.records);
+            cols.extend(self.submission_cols(&aggregates, &rows.subs));
+            let df = frame(&cols, rows.records.len())?;
+            let mut exprs = Vec::new();
+            for field in &conditional {
+                let cond = field.required_when.as_ref().expect("filtered");
+                exprs.push(
+                    parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?,
+                );
+            }
+            for rule in &scoped {
+                exprs.extend(rule_exprs(rule)?);
+            }
+            let results = eval_bools(&df, &exprs)?;
+            for (row, (&i, record)) in rows.subs.iter().zip(&rows.records).enumerate() {
+                for (k, field) in conditional.iter().enumerate() {
                     let Some(fv) = record.values.get(field.id()) else {
                         continue;
                     };
-                    if *flag == Some(true) && fv.value.is_none() && fv_blank_cell(fv) {
-                        findings.push(
+                    if results[k][row] == Some(true) && fv.value.is_none() && fv_blank_cell(fv) {
+                        findings[i].push(
                             Finding::new(
                                 Code::ValueRequired,
                                 messages::value_required_when(&fv.source.a1(), &field.label),
@@ -489,60 +612,27 @@ impl Engine<'_> {
                         );
                     }
                 }
-            }
-        }
-
-        for rule in &self.schema.rules {
-            match &rule.scope {
-                None => {
-                    let exprs = rule_exprs(rule)?;
-                    let results = eval_bools(&submission, &exprs)?;
-                    if violated(&results, 0) {
-                        findings.push(self.rule_finding(rule, &aggregates, None));
-                    }
-                }
-                Some(scope) => {
-                    let Some(def) = self.schema.sheet(scope.get_ref()) else {
-                        continue;
-                    };
-                    let Some(records) = self.data.lists.get(def.id()) else {
-                        continue;
-                    };
-                    if records.is_empty() {
-                        continue;
-                    }
-                    let df = self.list_frame(def, records, &aggregates)?;
-                    let results = eval_bools(&df, &rule_exprs(rule)?)?;
-                    for (i, record) in records.iter().enumerate() {
-                        if violated(&results, i) {
-                            findings.push(self.rule_finding(rule, &aggregates, Some(record)));
-                        }
+                let rule_results = &results[conditional.len()..];
+                for (k, rule) in scoped.iter().enumerate() {
+                    if violated(&rule_results[2 * k..], row) {
+                        findings[i].push(self.rule_finding(i, rule, &aggregates[i], Some(record)));
                     }
                 }
             }
         }
-        Ok((aggregates, findings))
-    }
-
-    fn list_frame(
-        &self,
-        def: &SheetDef,
-        records: &[Record],
-        aggregates: &BTreeMap<String, Option<f64>>,
-    ) -> PolarsResult<DataFrame> {
-        let mut cols = self.list_cols(def, records);
-        cols.extend(self.submission_cols(aggregates, records.len()));
-        frame(&cols, records.len())
+        Ok(aggregates.into_iter().zip(findings).collect())
     }
 
     fn rule_finding(
         &self,
+        sub: usize,
         rule: &RuleDef,
         aggregates: &BTreeMap<String, Option<f64>>,
         record: Option<&Record>,
     ) -> Finding {
+        let data = self.data[sub];
         let mut shown: HashMap<String, String> = HashMap::new();
-        for (id, fv) in &self.data.form {
+        for (id, fv) in &data.form {
             shown.insert(
                 id.clone(),
                 fv.value.as_ref().map(Value::display).unwrap_or_default(),
@@ -588,7 +678,7 @@ impl Engine<'_> {
         let source = named.iter().find_map(|name| {
             record
                 .and_then(|r| r.values.get(name))
-                .or_else(|| self.data.form.get(name))
+                .or_else(|| data.form.get(name))
                 .map(|fv| (name.clone(), fv.source.clone()))
         });
         let vi = fill(&rule.message);

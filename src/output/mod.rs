@@ -145,17 +145,29 @@ fn safe_stem(path: &Path) -> String {
     }
 }
 
-/// Writes every output; returns their final paths.
+/// Writes every output; returns their final paths. The workbook and the
+/// tables are built at the same time: each is a serial job of its own.
 pub fn write_all(
     result: &CheckResult,
     consolidated: &Consolidated,
     config: &Config,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let dir = &config.output;
-    let mut files: Vec<(String, Vec<u8>)> = vec![(
-        file_name(config, "tong-hop.xlsx"),
-        workbook::build(result, consolidated, config)?,
-    )];
+    let (book, tables) = rayon::join(
+        || workbook::build(result, consolidated, config),
+        || table_files(result, consolidated, config),
+    );
+    let mut files = vec![(file_name(config, "tong-hop.xlsx"), book?)];
+    files.extend(tables?);
+    commit(&config.output, files)
+}
+
+/// The indicator and data tables as CSV and Parquet, and the JSON report.
+fn table_files(
+    result: &CheckResult,
+    consolidated: &Consolidated,
+    config: &Config,
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
+    let mut files = Vec::new();
     let mut indicators = consolidated.indicators.clone();
     files.push((
         file_name(config, "chi-tieu.csv"),
@@ -175,7 +187,7 @@ pub fn write_all(
         file_name(config, "kiem-tra.json"),
         crate::report::to_json(result, config).into_bytes(),
     ));
-    commit(dir, files)
+    Ok(files)
 }
 
 /// Writes all files to temporary names, then renames them into place.

@@ -487,6 +487,14 @@ fn indicator_by_unit_sheet(
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
+    let mut by_unit_indicator = std::collections::HashMap::new();
+    for i in 0..df.height() {
+        let key = (
+            text_of(get(df, "unit_code", i)),
+            text_of(get(df, "indicator_id", i)),
+        );
+        by_unit_indicator.entry(key).or_insert(i);
+    }
     for (u, unit) in config.registry.units.iter().enumerate() {
         let row = HEADER_ROW + 1 + u as u32;
         ws.write_number_with_format(row, 0, (u + 1) as f64, &f.center)?;
@@ -505,10 +513,9 @@ fn indicator_by_unit_sheet(
         )?;
         for (j, ind) in config.schema.indicators.iter().enumerate() {
             let col = 4 + j as u16;
-            let found = (0..df.height()).find(|&i| {
-                text_of(get(df, "unit_code", i)) == unit.code
-                    && &text_of(get(df, "indicator_id", i)) == ind.id.get_ref()
-            });
+            let found = by_unit_indicator
+                .get(&(unit.code.clone(), ind.id.get_ref().clone()))
+                .copied();
             match found.map(|i| (get(df, "display", i), get(df, "value", i))) {
                 Some((_, Out::Num(v))) if ind.display == Display::Number => ws
                     .write_number_with_format(row, col, v, &f.int)
