@@ -36,8 +36,10 @@ pub struct Unit {
     /// Other spellings, separated by ";" in the CSV.
     #[serde(default, deserialize_with = "split_list")]
     pub aliases: Vec<String>,
-    #[serde(default)]
-    pub email: String,
+    /// The addresses the unit sends reports from, separated by ";", ","
+    /// or spaces in the CSV's `email` column.
+    #[serde(default, rename = "email", deserialize_with = "split_emails")]
+    pub emails: Vec<String>,
     #[serde(default)]
     pub parent: String,
 }
@@ -48,6 +50,15 @@ fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
         .map(str::trim)
         .filter(|x| !x.is_empty())
         .map(String::from)
+        .collect())
+}
+
+fn split_emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(s.split([';', ',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_lowercase)
         .collect())
 }
 
@@ -155,10 +166,25 @@ impl Registry {
                     &format!("duplicate unit code “{}”", unit.code),
                 )));
             }
-            if !unit.email.is_empty() && !validator::ValidateEmail::validate_email(&unit.email) {
+            if let Some(bad) = unit
+                .emails
+                .iter()
+                .find(|e| !validator::ValidateEmail::validate_email(*e))
+            {
                 return Err(invalid(tr(
-                    &format!("địa chỉ thư “{}” không hợp lệ", unit.email),
-                    &format!("invalid email “{}”", unit.email),
+                    &format!("địa chỉ thư “{bad}” không hợp lệ"),
+                    &format!("invalid email “{bad}”"),
+                )));
+            }
+            if let Some((other, e)) = units.iter().find_map(|u| {
+                u.emails
+                    .iter()
+                    .find(|e| unit.emails.contains(e))
+                    .map(|e| (u, e))
+            }) {
+                return Err(invalid(tr(
+                    &format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
+                    &format!("email “{e}” is already given to unit {}", other.code),
                 )));
             }
             units.push(unit);
@@ -181,6 +207,19 @@ impl Registry {
             path: path.to_path_buf(),
             keys,
         }
+    }
+
+    /// Whether any unit lists an email address (the sender checks need it).
+    pub fn has_emails(&self) -> bool {
+        self.units.iter().any(|u| !u.emails.is_empty())
+    }
+
+    /// The unit an email address belongs to (case-insensitive).
+    pub fn find_email(&self, address: &str) -> Option<usize> {
+        let address = address.trim().to_lowercase();
+        self.units
+            .iter()
+            .position(|u| u.emails.iter().any(|e| *e == address))
     }
 
     pub fn find_code(&self, code: &str) -> Option<usize> {
@@ -370,6 +409,18 @@ pub(crate) mod tests {
             r.match_name("Xã Bảo Hà"),
             UnitMatch::Unknown { .. }
         ));
+    }
+
+    #[test]
+    fn emails_are_lists_and_found_case_insensitively() {
+        let r = van_ban();
+        let kyt = r.find_code("03082").unwrap();
+        assert!(r.units[kyt].emails.len() >= 2, "{:?}", r.units[kyt].emails);
+        for address in &r.units[kyt].emails {
+            assert_eq!(r.find_email(&address.to_uppercase()), Some(kyt));
+        }
+        assert_eq!(r.find_email("someone@example.com"), None);
+        assert!(r.has_emails());
     }
 
     #[test]

@@ -554,7 +554,7 @@ fn unit_ambiguous() {
         name: name.into(),
         kind: String::new(),
         aliases: Vec::new(),
-        email: String::new(),
+        emails: Vec::new(),
         parent: String::new(),
     };
     let registry = Registry::new(
