@@ -355,8 +355,8 @@ fn process(
         report.lines.push(format!(
             "    {}",
             tr(
-                "thư này đã được lưu ở lần chạy trước, bỏ qua",
-                "already saved by an earlier run, skipped"
+                "thư này (cùng Message-ID) đã được lưu trước đó, bỏ qua",
+                "this message (same Message-ID) was saved before, skipped"
             )
         ));
         return Ok(());
