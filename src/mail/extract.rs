@@ -67,7 +67,7 @@ pub fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
 
 /// The headers of a message; `fallback_id` when it has no Message-ID.
 pub fn meta_of(message: &Message<'_>, fallback_id: &str) -> Meta {
-    let address = |a: &mail_parser::Addr<'_>| a.address().map(|s| s.trim().to_lowercase());
+    let address = |a: &mail_parser::Addr<'_>| a.address().map(|s| printable(s).to_lowercase());
     Meta {
         message_id: message
             .message_id()
@@ -86,9 +86,19 @@ pub fn meta_of(message: &Message<'_>, fallback_id: &str) -> Meta {
         date: message.date().and_then(to_chrono),
         subject: message
             .subject()
-            .map(crate::text::clean)
+            .map(|t| crate::text::clean(&printable(t)))
             .unwrap_or_default(),
     }
+}
+
+/// Header text without control characters (a subject is printed to
+/// terminals and written to workbooks).
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Whether a message has no headers a message has: not an email at all.
