@@ -51,7 +51,7 @@ pub struct MailMeta {
 impl MailMeta {
     fn of(entry: &Entry) -> MailMeta {
         MailMeta {
-            from: entry.from.clone(),
+            from: entry.from.trim().to_lowercase(),
             to: entry.to.clone(),
             date: entry
                 .date
