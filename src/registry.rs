@@ -219,7 +219,7 @@ impl Registry {
         let address = address.trim().to_lowercase();
         self.units
             .iter()
-            .position(|u| u.emails.iter().any(|e| *e == address))
+            .position(|u| u.emails.contains(&address))
     }
 
     pub fn find_code(&self, code: &str) -> Option<usize> {

@@ -321,7 +321,10 @@ fn process(
         ));
         report.problems.push(f);
     };
-    let parsed = mail_parser::MessageParser::default().parse(raw);
+    // mail-parser is lenient, but a hostile message must never stop the run.
+    let parsed = std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
+        .ok()
+        .flatten();
     let message = match parsed {
         Some(m) if !extract::is_malformed(&m) => m,
         _ => {
