@@ -131,12 +131,15 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn attachments(message: &Message<'_>, meta: &Meta, limits: &Limits) -> Vec<Found> {
     let mut out = Vec::new();
     let truncated = is_truncated(message);
-    walk(message, meta, limits, truncated, 0, &mut out);
+    walk(message, message.raw_message(), meta, limits, truncated, 0, &mut out);
     out
 }
 
+/// `root` is the outermost message's bytes: part offsets, nested messages'
+/// included, point into it.
 fn walk(
     message: &Message<'_>,
+    root: &[u8],
     meta: &Meta,
     limits: &Limits,
     truncated: bool,
@@ -156,7 +159,7 @@ fn walk(
                 } else {
                     meta.clone()
                 };
-                walk(inner, &inner_meta, limits, truncated, depth + 1, out);
+                walk(inner, root, &inner_meta, limits, truncated, depth + 1, out);
             }
             PartType::Text(_) | PartType::Html(_) => {
                 // Message bodies, unless the part is a named attachment that
@@ -166,7 +169,7 @@ fn walk(
                         .content_disposition()
                         .is_some_and(|cd| cd.c_type.eq_ignore_ascii_case("attachment"));
                 if attached {
-                    let bytes = raw_body(message, part).unwrap_or_else(|| part.contents().to_vec());
+                    let bytes = raw_body(root, part).unwrap_or_else(|| part.contents().to_vec());
                     consider(part, bytes, meta, limits, truncated, out);
                 }
             }
@@ -179,10 +182,8 @@ fn walk(
 
 /// A text-typed part's bytes decoded from the transfer encoding only, so that
 /// a spreadsheet labelled text/plain is not mangled by charset decoding.
-fn raw_body(message: &Message<'_>, part: &MessagePart<'_>) -> Option<Vec<u8>> {
-    let raw = message
-        .raw_message()
-        .get(part.offset_body as usize..part.offset_end as usize)?;
+fn raw_body(root: &[u8], part: &MessagePart<'_>) -> Option<Vec<u8>> {
+    let raw = root.get(part.offset_body as usize..part.offset_end as usize)?;
     match part.content_transfer_encoding()?.to_ascii_lowercase().as_str() {
         "base64" => mail_parser::decoders::base64::base64_decode(raw),
         "quoted-printable" => mail_parser::decoders::quoted_printable::quoted_printable_decode(raw),
@@ -491,6 +492,63 @@ mod tests {
         zip.start_file("notes.txt", options).unwrap();
         let plain = zip.finish().unwrap().into_inner();
         assert_eq!(sniff(&plain), Sniff::Archive);
+    }
+
+    /// A minimal xlsx-shaped package: what `sniff` looks for.
+    fn workbook_bytes() -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, &[0u8, 0xff, 0x80, b'\n', b'\r']).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn encode_base64(bytes: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for (i, chunk) in bytes.chunks(3).enumerate() {
+            if i > 0 && i % 19 == 0 {
+                out.push_str("\r\n");
+            }
+            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for k in 0..4 {
+                out.push(if k <= chunk.len() {
+                    A[((n >> (18 - 6 * k)) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_workbook_labelled_text_survives_even_when_forwarded() {
+        let data = workbook_bytes();
+        let inner = format!(
+            "From: a@x.vn\r\nDate: Mon, 18 Dec 2023 09:00:00 +0700\r\nMessage-ID: <in@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"i\"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nbody\r\n--i\r\nContent-Type: text/plain; charset=utf-8; name=\"bc.xlsx\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--i--\r\n",
+            encode_base64(&data)
+        );
+        let outer = format!(
+            "From: b@y.vn\r\nDate: Tue, 19 Dec 2023 09:00:00 +0700\r\nMessage-ID: <out@y>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nFW\r\n--o\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--o--\r\n"
+        );
+        for raw in [&inner, &outer] {
+            let message = mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .unwrap();
+            let meta = meta_of(&message, "x");
+            let found = attachments(&message, &meta, &Limits::default());
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].meta.from, "a@x.vn");
+            match &found[0].item {
+                Item::Sheet { bytes, format, .. } => {
+                    assert_eq!(bytes, &data);
+                    assert_eq!(*format, Format::Xlsx);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]
