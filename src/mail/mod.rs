@@ -146,7 +146,7 @@ pub struct MailReport {
     pub lines: Vec<String>,
     pub messages: usize,
     pub saved: Vec<PathBuf>,
-    /// Attachments (or messages) already saved by an earlier run.
+    /// Messages (by Message-ID) and attachments (by SHA-256) saved before.
     pub known: usize,
     /// Findings of attachments and messages that could not be used.
     pub problems: Vec<Finding>,
@@ -168,7 +168,7 @@ impl MailReport {
         out.push('\n');
         out.push_str(&tr(
             &format!(
-                "Tổng kết: {} thư — đã lưu {} tệp mới vào {}; {} tệp đã có từ trước; {} lỗi, {} cảnh báo.\n",
+                "Tổng kết: {} thư — đã lưu {} tệp mới vào {}; {} thư hoặc tệp đã lưu từ trước; {} lỗi, {} cảnh báo.\n",
                 self.messages,
                 self.saved.len(),
                 config.display_path(inbox),
@@ -177,7 +177,7 @@ impl MailReport {
                 warnings
             ),
             &format!(
-                "Summary: {} message(s) — {} new file(s) saved to {}; {} already saved; {} error(s), {} warning(s).\n",
+                "Summary: {} message(s) — {} new file(s) saved to {}; {} message(s) or file(s) saved before; {} error(s), {} warning(s).\n",
                 self.messages,
                 self.saved.len(),
                 config.display_path(inbox),
