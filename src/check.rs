@@ -53,6 +53,8 @@ pub struct Submission {
     /// For the newest of several files of a unit: what changed since the
     /// previous one.
     pub resubmission: Option<Resubmission>,
+    /// The email it came in, when `tonghop mail` saved it.
+    pub mail: Option<crate::mail::MailMeta>,
 }
 
 /// One value that differs between a unit's previous and newest file.
@@ -196,6 +198,7 @@ fn assess(
         findings: Vec::new(),
         data: None,
         resubmission: None,
+        mail: None,
     };
     let mut book = match parsed {
         Ok(book) => book,
@@ -260,6 +263,7 @@ pub fn check_all(config: &Config) -> CheckResult {
         .collect();
     bar.finish_and_clear();
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
+    crate::mail::annotate(&mut submissions, config);
     evaluate_rules(&mut submissions, config);
     supersede(&mut submissions);
     let sent = units_sent(&submissions, config.registry.units.len());
@@ -280,7 +284,8 @@ pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
 }
 
 /// When a unit sent several files for the same period, the newest wins and
-/// the others are superseded. Newest is the modification time to the minute
+/// the others are superseded. Newest is the email's Date when both files
+/// came by email (`tonghop mail`), else the modification time to the minute
 /// (attachments saved in one sitting, or checked out from git, share it),
 /// then the file name, so "…_lan2.xlsx" beats "….xlsx".
 fn supersede(submissions: &mut [Submission]) {
@@ -293,12 +298,7 @@ fn supersede(submissions: &mut [Submission]) {
     for members in groups.values().filter(|m| m.len() > 1) {
         let newest = *members
             .iter()
-            .max_by(|&&a, &&b| {
-                let (sa, sb) = (&submissions[a], &submissions[b]);
-                minute(sa.modified())
-                    .cmp(&minute(sb.modified()))
-                    .then_with(|| sa.file.cmp(&sb.file))
-            })
+            .max_by(|&&a, &&b| newer(&submissions[a], &submissions[b]))
             .expect("non-empty group");
         let newest_file = submissions[newest].file.clone();
         // The file it replaces: the newest of the others.
@@ -306,12 +306,7 @@ fn supersede(submissions: &mut [Submission]) {
             .iter()
             .copied()
             .filter(|&i| i != newest)
-            .max_by(|&a, &b| {
-                let (sa, sb) = (&submissions[a], &submissions[b]);
-                minute(sa.modified())
-                    .cmp(&minute(sb.modified()))
-                    .then_with(|| sa.file.cmp(&sb.file))
-            })
+            .max_by(|&a, &b| newer(&submissions[a], &submissions[b]))
             .expect("a group of two or more");
         let diff = resubmission(&submissions[previous], &submissions[newest]);
         submissions[newest].resubmission = Some(diff);
@@ -327,6 +322,13 @@ fn supersede(submissions: &mut [Submission]) {
             );
         }
     }
+}
+
+/// The order of a unit's files, oldest first (see `supersede`).
+fn newer(a: &Submission, b: &Submission) -> std::cmp::Ordering {
+    crate::mail::compare_dates(a, b)
+        .unwrap_or_else(|| minute(a.modified()).cmp(&minute(b.modified())))
+        .then_with(|| a.file.cmp(&b.file))
 }
 
 /// A value as shown in a diff: what was read, else what was typed.

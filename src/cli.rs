@@ -45,6 +45,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Tạo biểu mẫu trống hoặc cho từng đơn vị / write blank or per-unit templates
     Template(TemplateArgs),
+    /// Lưu các bảng tính đính kèm trong thư vào thư mục inbox / save the spreadsheets attached to emails into the inbox
+    Mail(MailArgs),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -95,4 +97,14 @@ pub struct TemplateArgs {
     /// Thư mục ghi biểu mẫu (mặc định: thư mục kết quả/mau) / output folder
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// Tệp .eml, .mbox hoặc thư mục chứa chúng / .eml files, mbox files or folders of them
+    #[arg(required = true)]
+    pub sources: Vec<PathBuf>,
+    /// Thư mục lưu tệp (mặc định: inbox của cấu hình) / where to save (default: the configured inbox)
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
 }

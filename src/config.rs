@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{Cli, Command, ReportFormat};
+use crate::cli::{Cli, Command, MailArgs, ReportFormat};
 use crate::finding::Lang;
 use crate::i18n::tr;
 use crate::ingest::Limits;
@@ -94,6 +94,10 @@ pub struct ConsolidatingUnit {
 pub enum Mode {
     Check,
     Build,
+    /// Save the spreadsheets attached to these mail files into the inbox.
+    Mail {
+        sources: Vec<PathBuf>,
+    },
     /// Write templates; `per_unit` and `unit` say which.
     Template {
         per_unit: bool,
@@ -219,16 +223,38 @@ impl Config {
                 a.output.as_ref(),
                 ReportFormat::Text,
             ),
+            Command::Mail(a) => (
+                Mode::Mail {
+                    sources: a.sources.iter().map(|p| cwd.join(p)).collect(),
+                },
+                &Vec::new(),
+                None,
+                ReportFormat::Text,
+            ),
             Command::Read { .. } => unreachable!("the internal read command needs no config"),
         };
-        let inbox = from_config(&file.inbox);
+        let inbox = match &cli.command {
+            Command::Mail(MailArgs {
+                inbox: Some(dir), ..
+            }) => Some(cwd.join(dir)),
+            _ => from_config(&file.inbox),
+        };
+        if let Mode::Mail { sources } = &mode {
+            if inbox.is_none() {
+                return Err(ConfigError::Missing { key: "inbox" });
+            }
+            if let Some(path) = sources.iter().find(|p| !p.exists()) {
+                return Err(ConfigError::NoSuchPath { path: path.clone() });
+            }
+        }
+        // Templates and mail read no input files.
         let templates = matches!(mode, Mode::Template { .. });
+        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. });
         let output = output_flag.map(|p| cwd.join(p)).unwrap_or_else(|| {
             let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
             if templates { out.join("mau") } else { out }
         });
-        // Templates read no input files.
-        let inputs = if templates {
+        let inputs = if !reads_inputs {
             Vec::new()
         } else {
             let roots: Vec<PathBuf> = if paths.is_empty() {

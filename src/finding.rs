@@ -125,6 +125,8 @@ codes! {
     RuleViolation => "rule-violation", Error;
     TextLegacyEncoding => "text-legacy-encoding", Warning;
     TemplateOutdated => "template-outdated", Warning;
+    UnitSenderMismatch => "unit-sender-mismatch", Error;
+    SenderUnknown => "sender-unknown", Warning;
 }
 
 impl fmt::Display for Code {

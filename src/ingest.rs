@@ -451,7 +451,7 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, Finding> {
 }
 
 /// Looks at the zip central directory before anything is inflated.
-fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&format!("zip: {e}")))?;
     let mut total: u64 = 0;

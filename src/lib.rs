@@ -21,6 +21,7 @@ pub mod ingest;
 pub mod isolate;
 pub mod legacy;
 pub mod locate;
+pub mod mail;
 pub mod messages;
 pub mod output;
 pub mod period;
@@ -70,6 +71,15 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             println!("  {}", config.display_path(path));
         }
         return Ok(Outcome::Clean);
+    }
+    if let (Mode::Mail { sources }, Some(inbox)) = (&config.mode, &config.inbox) {
+        let report = mail::run(&config, sources, inbox)?;
+        print!("{}", report.to_text(&config, inbox));
+        return Ok(if report.has_errors() {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
     }
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();

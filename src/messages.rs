@@ -449,3 +449,83 @@ pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency
         format!("“{seen}” read as {read_as} ({en})"),
     )
 }
+
+pub fn unit_sender_mismatch(address: &str, sender_unit: &str, unit: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Báo cáo của {unit} lại được gửi từ địa chỉ {address}, là địa chỉ của {sender_unit}. Hãy gọi điện xác nhận với {unit} rồi đề nghị gửi lại từ địa chỉ thư của đơn vị; nếu đơn vị đổi địa chỉ, hãy sửa danh sách đơn vị."
+        ),
+        format!(
+            "The report of {unit} was sent from {address}, an address of {sender_unit}. Confirm with {unit} by phone and ask for it to be sent again from the unit's own address; if the unit changed address, update the registry."
+        ),
+    )
+}
+
+pub fn sender_unknown(address: &str, unit: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Báo cáo của {unit} được gửi từ địa chỉ {address}, không có trong danh sách đơn vị. Hãy xác nhận người gửi; nếu đúng là địa chỉ của đơn vị, hãy thêm vào cột email của danh sách đơn vị."
+        ),
+        format!(
+            "The report of {unit} was sent from {address}, which is in no unit's entry of the registry. Confirm who sent it; if it is the unit's address, add it to the registry's email column."
+        ),
+    )
+}
+
+pub fn mail_malformed(detail: &str) -> Msg {
+    Msg::new(
+        format!("Không đọc được thư ({detail}). Hãy đề nghị đơn vị gửi lại thư kèm tệp báo cáo."),
+        format!("The message cannot be read ({detail}). Ask the unit to send the report again."),
+    )
+}
+
+pub fn mail_truncated() -> Msg {
+    Msg::new(
+        "Thư bị cắt cụt (tệp thư xuất ra không đầy đủ); tệp đính kèm bị thiếu phần cuối. Hãy xuất lại hộp thư hoặc đề nghị đơn vị gửi lại.",
+        "The message is truncated (an incomplete export); its attachment lacks its end. Export the mailbox again or ask the unit to send it again.",
+    )
+}
+
+pub fn mail_tnef(name: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp đính kèm “{name}” là winmail.dat (Outlook gửi thư dạng RTF), không đọc được. Hãy đề nghị xã gửi lại thư ở dạng HTML hoặc văn bản thường (Outlook: Tệp → Tuỳ chọn → Thư → Soạn thư theo định dạng HTML) và đính kèm trực tiếp tệp Excel."
+        ),
+        format!(
+            "The attachment “{name}” is winmail.dat (Outlook sent the message as RTF) and cannot be read. Ask the commune to send it again as HTML or plain text (Outlook: File → Options → Mail → Compose messages in HTML) with the Excel file attached directly."
+        ),
+    )
+}
+
+pub fn mail_zip_encrypted(name: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp nén “{name}” được đặt mật khẩu nên không mở được. Hãy đề nghị đơn vị gửi lại tệp Excel không nén, không đặt mật khẩu."
+        ),
+        format!(
+            "The archive “{name}” is password-protected and cannot be opened. Ask the unit to send the Excel file again, uncompressed and without a password."
+        ),
+    )
+}
+
+pub fn mail_not_spreadsheet(name: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp đính kèm “{name}” mang tên bảng tính nhưng nội dung không phải bảng tính Excel. Hãy đề nghị đơn vị gửi đúng tệp báo cáo."
+        ),
+        format!(
+            "The attachment “{name}” is named as a spreadsheet but its content is not one. Ask the unit to send the report file itself."
+        ),
+    )
+}
+
+pub fn zip_too_many_entries(name: &str, count: usize, limit: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp nén “{name}” có {count} tệp bên trong, vượt giới hạn {limit}; có thể là tệp độc hại."
+        ),
+        format!(
+            "The archive “{name}” holds {count} files, over the {limit} limit; it may be hostile."
+        ),
+    )
+}

@@ -37,8 +37,10 @@ pub struct Unit {
     /// Other spellings, separated by ";" in the CSV.
     #[serde(default, deserialize_with = "split_list")]
     pub aliases: Vec<String>,
-    #[serde(default)]
-    pub email: String,
+    /// The addresses the unit sends reports from, separated by ";", ","
+    /// or spaces in the CSV's `email` column.
+    #[serde(default, rename = "email", deserialize_with = "split_emails")]
+    pub emails: Vec<String>,
     #[serde(default)]
     pub parent: String,
 }
@@ -49,6 +51,15 @@ fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
         .map(str::trim)
         .filter(|x| !x.is_empty())
         .map(String::from)
+        .collect())
+}
+
+fn split_emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(s.split([';', ',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_lowercase)
         .collect())
 }
 
@@ -70,6 +81,7 @@ pub struct Registry {
     by_exact: HashMap<String, Vec<usize>>,
     by_loose: HashMap<String, Vec<usize>>,
     by_compact: HashMap<String, Vec<usize>>,
+    by_email: HashMap<String, usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -140,6 +152,7 @@ impl Registry {
             })?;
         let mut units: Vec<Unit> = Vec::new();
         let mut codes = std::collections::HashSet::new();
+        let mut emails: HashMap<String, usize> = HashMap::new();
         for record in reader.deserialize::<Unit>() {
             let unit = record.map_err(|source| RegistryError::Read {
                 path: path.to_path_buf(),
@@ -163,12 +176,26 @@ impl Registry {
                     &format!("duplicate unit code “{}”", unit.code),
                 )));
             }
-            if !unit.email.is_empty() && !validator::ValidateEmail::validate_email(&unit.email) {
+            if let Some(bad) = unit
+                .emails
+                .iter()
+                .find(|e| !validator::ValidateEmail::validate_email(*e))
+            {
                 return Err(invalid(tr(
-                    &format!("địa chỉ thư “{}” không hợp lệ", unit.email),
-                    &format!("invalid email “{}”", unit.email),
+                    &format!("địa chỉ thư “{bad}” không hợp lệ"),
+                    &format!("invalid email “{bad}”"),
                 )));
             }
+            for e in &unit.emails {
+                if let Some(&other) = emails.get(e) {
+                    let other: &Unit = &units[other];
+                    return Err(invalid(tr(
+                        &format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
+                        &format!("email “{e}” is already given to unit {}", other.code),
+                    )));
+                }
+            }
+            emails.extend(unit.emails.iter().map(|e| (e.clone(), units.len())));
             units.push(unit);
         }
         Ok(Registry::new(units, path))
@@ -205,6 +232,12 @@ impl Registry {
             index(|k| &k.loose),
             index(|k| &k.compact),
         );
+        let mut by_email = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            for e in &u.emails {
+                by_email.entry(e.clone()).or_insert(i);
+            }
+        }
         Registry {
             units,
             path: path.to_path_buf(),
@@ -213,7 +246,18 @@ impl Registry {
             by_exact,
             by_loose,
             by_compact,
+            by_email,
         }
+    }
+
+    /// Whether any unit lists an email address (the sender checks need it).
+    pub fn has_emails(&self) -> bool {
+        !self.by_email.is_empty()
+    }
+
+    /// The unit an email address belongs to (case-insensitive).
+    pub fn find_email(&self, address: &str) -> Option<usize> {
+        self.by_email.get(&address.trim().to_lowercase()).copied()
     }
 
     pub fn find_code(&self, code: &str) -> Option<usize> {
@@ -397,6 +441,18 @@ pub(crate) mod tests {
             r.match_name("Xã Bảo Hà"),
             UnitMatch::Unknown { .. }
         ));
+    }
+
+    #[test]
+    fn emails_are_lists_and_found_case_insensitively() {
+        let r = van_ban();
+        let kyt = r.find_code("03082").unwrap();
+        assert!(r.units[kyt].emails.len() >= 2, "{:?}", r.units[kyt].emails);
+        for address in &r.units[kyt].emails {
+            assert_eq!(r.find_email(&address.to_uppercase()), Some(kyt));
+        }
+        assert_eq!(r.find_email("someone@example.com"), None);
+        assert!(r.has_emails());
     }
 
     #[test]

@@ -55,6 +55,19 @@ struct JsonSubmission<'a> {
     findings_fixed: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     findings_new: Option<&'a [String]>,
+    /// Only for files that `tonghop mail` saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mail: Option<JsonMail<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMail<'a> {
+    from: &'a str,
+    to: &'a [String],
+    date: Option<String>,
+    subject: &'a str,
+    message_id: &'a str,
+    original_name: &'a str,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
@@ -151,6 +164,14 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
                 replaces: s.resubmission.as_ref().map(|r| r.previous.as_str()),
                 findings_fixed: s.resubmission.as_ref().map(|r| r.fixed.as_slice()),
                 findings_new: s.resubmission.as_ref().map(|r| r.new.as_slice()),
+                mail: s.mail.as_ref().map(|m| JsonMail {
+                    from: &m.from,
+                    to: &m.to,
+                    date: m.date_rfc3339(),
+                    subject: &m.subject,
+                    message_id: &m.message_id,
+                    original_name: &m.original_name,
+                }),
             })
             .collect(),
         missing_units: result
@@ -233,6 +254,15 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
     for s in &result.submissions {
         out.push_str(&submission_heading(s, config));
         out.push('\n');
+        if let Some(m) = &s.mail {
+            out.push_str(&format!(
+                "  {}: {} — {} — “{}”\n",
+                if vi { "Thư" } else { "Email" },
+                m.date_text(),
+                m.from,
+                m.subject
+            ));
+        }
         let mut infos = 0;
         for f in &s.findings {
             if f.severity == Severity::Info {

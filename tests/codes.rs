@@ -554,7 +554,7 @@ fn unit_ambiguous() {
         name: name.into(),
         kind: String::new(),
         aliases: Vec::new(),
-        email: String::new(),
+        emails: Vec::new(),
         parent: String::new(),
     };
     let registry = Registry::new(
@@ -569,6 +569,67 @@ fn unit_ambiguous() {
         &config_with(&schema_text(), Some(registry), Limits::default()),
     );
     only(&s, Code::UnitAmbiguous);
+}
+
+/// A canonical Tân An form saved by `tonghop mail` as sent from `from`:
+/// the file and its entry in the inbox's index, checked as a whole run.
+fn mailed_from(from: &str) -> Submission {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "20231218-0900_sender_bc.xlsx";
+    let path = Form::canonical().write(dir.path(), name);
+    let sha = tonghop::ingest::sha256_hex(&std::fs::read(&path).unwrap());
+    let index = tonghop::mail::index::Index {
+        version: 1,
+        entries: vec![tonghop::mail::index::Entry {
+            file: name.into(),
+            message_id: "<1@x>".into(),
+            from: from.into(),
+            to: vec![],
+            date: Some("2023-12-18T09:00:00+07:00".into()),
+            subject: "Báo cáo".into(),
+            original_name: "bc.xlsx".into(),
+            sha256: sha,
+        }],
+    };
+    std::fs::write(
+        tonghop::mail::index::Index::path(dir.path()),
+        index.to_bytes(),
+    )
+    .unwrap();
+    let mut config = config();
+    config.inputs = vec![path];
+    let mut result = tonghop::check::check_all(&config);
+    let s = result.submissions.remove(0);
+    assert_eq!(
+        s.mail.as_ref().map(|m| m.from.clone()),
+        Some(from.to_lowercase()),
+        "the index entry is found"
+    );
+    s
+}
+
+#[test]
+fn unit_sender_mismatch() {
+    // Tân An's report from Tân Thượng's address.
+    let s = mailed_from("UBNDXA.TanThuong@laocai.gov.vn");
+    let f = only(&s, Code::UnitSenderMismatch);
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.value.as_deref(), Some("ubndxa.tanthuong@laocai.gov.vn"));
+    assert!(f.message.vi.contains("Xã Tân Thượng"), "{}", f.message.vi);
+    assert_eq!(s.status, Status::Rejected);
+    // From its own address: nothing to say.
+    let own = mailed_from("ubndxa.tanan@laocai.gov.vn");
+    assert!(own.findings.is_empty(), "{:#?}", own.findings);
+    assert_eq!(own.status, Status::Accepted);
+}
+
+#[test]
+fn sender_unknown() {
+    let s = mailed_from("someone@example.com");
+    let f = only(&s, Code::SenderUnknown);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.value.as_deref(), Some("someone@example.com"));
+    assert_eq!(s.status, Status::Accepted);
 }
 
 #[test]

@@ -790,7 +790,7 @@ mod tests {
             name: name.into(),
             kind: String::new(),
             aliases: Vec::new(),
-            email: String::new(),
+            emails: Vec::new(),
             parent: String::new(),
         };
         assert_eq!(ascii_name(&unit("Xã Khánh Yên Thượng")), "KhanhYenThuong");

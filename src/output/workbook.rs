@@ -623,6 +623,8 @@ fn status_sheet(
             ),
             40.0,
         ),
+        (t(lang, "Người gửi", "Sender"), 30.0),
+        (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
     ];
     let sum = crate::report::summary(result);
     let note = t(
@@ -636,7 +638,7 @@ fn status_sheet(
             sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
         ),
     );
-    heading(ws, 8, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
+    heading(ws, 10, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     let mut stt = 1;
@@ -652,12 +654,12 @@ fn status_sheet(
             Some(s) => {
                 ws.write_string_with_format(row, 3, &status_label(s.status, lang), &f.center)?;
                 ws.write_string_with_format(row, 4, &s.file, &f.text)?;
-                ws.write_string_with_format(
-                    row,
-                    5,
-                    &s.modified().map(local_time).unwrap_or_default(),
-                    &f.center,
-                )?;
+                // An emailed file was received when its email was sent.
+                let received = match s.mail.as_ref().map(|m| m.date_text()) {
+                    Some(date) if !date.is_empty() => date,
+                    _ => s.modified().map(local_time).unwrap_or_default(),
+                };
+                ws.write_string_with_format(row, 5, &received, &f.center)?;
                 ws.write_number_with_format(
                     row,
                     6,
@@ -706,6 +708,13 @@ fn status_sheet(
                     text
                 });
                 ws.write_string_with_format(row, 8, changes.unwrap_or_default(), &f.text)?;
+                let (sender, subject) = s
+                    .mail
+                    .as_ref()
+                    .map(|m| (m.from.as_str(), m.subject.as_str()))
+                    .unwrap_or_default();
+                ws.write_string_with_format(row, 9, sender, &f.text)?;
+                ws.write_string_with_format(row, 10, subject, &f.text)?;
             }
             None => {
                 ws.write_string_with_format(
@@ -714,7 +723,7 @@ fn status_sheet(
                     &t(lang, "Chưa nộp", "Not received"),
                     &f.center,
                 )?;
-                for col in 4..=8 {
+                for col in 4..=10 {
                     ws.write_blank(row, col, &f.text)?;
                 }
             }
@@ -744,7 +753,7 @@ fn status_sheet(
             Some(s),
         )?;
     }
-    finish_table(ws, row.saturating_sub(1), 8, 0)?;
+    finish_table(ws, row.saturating_sub(1), 10, 0)?;
     Ok(())
 }
 
@@ -839,6 +848,11 @@ fn sources_sheet(
         (t(lang, "Kỳ", "Period"), 8.0),
         (t(lang, "Tình trạng", "Status"), 16.0),
         (t(lang, "Thời điểm sửa đổi", "Modified"), 16.0),
+        (t(lang, "Người gửi", "Sender"), 30.0),
+        (t(lang, "Ngày gửi thư", "Email date"), 16.0),
+        (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
+        (t(lang, "Tên tệp đính kèm", "Attachment name"), 30.0),
+        ("Message-ID".into(), 30.0),
     ];
     heading(
         ws,
@@ -864,6 +878,9 @@ fn sources_sheet(
                 )
             })
             .unwrap_or_default();
+        let mail = |pick: fn(&crate::mail::MailMeta) -> String| {
+            s.mail.as_ref().map(pick).unwrap_or_default()
+        };
         let cells = [
             s.file.clone(),
             s.info
@@ -877,6 +894,11 @@ fn sources_sheet(
             s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
             status_label(s.status, lang),
             s.modified().map(local_time).unwrap_or_default(),
+            mail(|m| m.from.clone()),
+            mail(|m| m.date_text()),
+            mail(|m| m.subject.clone()),
+            mail(|m| m.original_name.clone()),
+            mail(|m| m.message_id.clone()),
         ];
         for (col, text) in cells.iter().enumerate() {
             if col == 2 {
