@@ -400,57 +400,82 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
 fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
     let schema = &config.schema;
     let accepted = result.accepted_by_unit(config.registry.units.len());
-    let mut rows: Vec<[String; 9]> = Vec::new();
-    let mut numbers: Vec<i64> = Vec::new();
+    let period = config.period.id();
+    // Columns built directly, borrowing what repeats (codes, names, ids):
+    // a province's list sheets make this table millions of rows long.
+    let mut cols = TidyCols::default();
     for (u, s) in accepted.iter().enumerate() {
         let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
             continue;
         };
         let Some(data) = &s.data else { continue };
         let unit = &config.registry.units[u];
-        let mut push = |sheet_id: &str, field: &str, fv: &crate::validate::FieldValue| {
-            let Some(v) = &fv.value else { return };
-            numbers.push(i64::from(fv.source.row) + 1);
-            rows.push([
-                unit.code.clone(),
-                unit.name.clone(),
-                config.period.id(),
-                sheet_id.to_string(),
-                field.to_string(),
-                String::new(),
-                machine_value(v),
-                s.file.clone(),
-                format!("{}!{}", fv.source.sheet, fv.source.a1()),
-            ]);
-        };
         for (sheet, f) in schema.form_fields() {
             if let Some(fv) = data.form.get(f.id()) {
-                push(sheet.id(), f.id(), fv);
+                cols.push(unit, &period, sheet.id(), f.id(), fv, &s.file);
             }
         }
         for def in schema.list_sheets() {
             for record in data.lists.get(def.id()).into_iter().flatten() {
                 for f in &def.fields {
                     if let Some(fv) = record.values.get(f.id()) {
-                        push(def.id(), f.id(), fv);
+                        cols.push(unit, &period, def.id(), f.id(), fv, &s.file);
                     }
                 }
             }
         }
     }
-    let text = |i: usize, name: &str| Col::text(name, rows.iter().map(|r| r[i].clone()));
-    frame(
-        &[
-            text(0, "unit_code"),
-            text(1, "unit_name"),
-            text(2, "period"),
-            text(3, "sheet_id"),
-            text(4, "field"),
-            Col::int("row", numbers.clone()),
-            text(6, "value"),
-            text(7, "source_file"),
-            text(8, "source_cell"),
+    let height = cols.row.len();
+    let text = |name: &str, values: &[&str]| Column::new(name.into(), values);
+    DataFrame::new(
+        height,
+        vec![
+            text("unit_code", &cols.unit_code),
+            text("unit_name", &cols.unit_name),
+            text("period", &cols.period),
+            text("sheet_id", &cols.sheet_id),
+            text("field", &cols.field),
+            Column::new("row".into(), &cols.row),
+            Column::new("value".into(), &cols.value),
+            text("source_file", &cols.source_file),
+            Column::new("source_cell".into(), &cols.source_cell),
         ],
-        rows.len(),
     )
+}
+
+#[derive(Default)]
+struct TidyCols<'a> {
+    unit_code: Vec<&'a str>,
+    unit_name: Vec<&'a str>,
+    period: Vec<&'a str>,
+    sheet_id: Vec<&'a str>,
+    field: Vec<&'a str>,
+    row: Vec<i64>,
+    value: Vec<String>,
+    source_file: Vec<&'a str>,
+    source_cell: Vec<String>,
+}
+
+impl<'a> TidyCols<'a> {
+    fn push(
+        &mut self,
+        unit: &'a crate::registry::Unit,
+        period: &'a str,
+        sheet_id: &'a str,
+        field: &'a str,
+        fv: &crate::validate::FieldValue,
+        file: &'a str,
+    ) {
+        let Some(v) = &fv.value else { return };
+        self.unit_code.push(&unit.code);
+        self.unit_name.push(&unit.name);
+        self.period.push(period);
+        self.sheet_id.push(sheet_id);
+        self.field.push(field);
+        self.row.push(i64::from(fv.source.row) + 1);
+        self.value.push(machine_value(v));
+        self.source_file.push(file);
+        self.source_cell
+            .push(format!("{}!{}", fv.source.sheet, fv.source.a1()));
+    }
 }

@@ -281,7 +281,13 @@ const ROMAN: [&str; 4] = ["i", "ii", "iii", "iv"];
 pub fn period_in_text(text: &str) -> Option<Period> {
     let key = loose_key(text);
     let words: Vec<&str> = key.split(' ').collect();
-    let nam = words.iter().position(|w| *w == "nam")?;
+    // "Năm" (year) and "Nậm" (a place: Nậm Mả, Mường Nậm 2089) differ only
+    // by their marks; without marks only text typed with none at all counts.
+    let exact = crate::text::label_key(text);
+    let exact_words: Vec<&str> = exact.split(' ').collect();
+    let unmarked = exact == key;
+    let nam = (0..words.len())
+        .find(|&i| exact_words.get(i) == Some(&"năm") || (unmarked && words[i] == "nam"))?;
     let year = year_after(&words, nam + 1)?;
     let before = &words[..nam];
     if let Some(q) = before.iter().position(|w| *w == "quy") {
@@ -333,6 +339,20 @@ fn year_in_file_name(stem: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn place_names_are_not_years() {
+        assert_eq!(period_in_text("UBND XÃ MƯỜNG NẬM 2089"), None);
+        assert_eq!(period_in_text("Xã Nậm Mả"), None);
+        assert_eq!(
+            period_in_text("Ky bao cao: Nam 2023"),
+            Some(Period::year(2023))
+        );
+        assert_eq!(
+            period_in_text("KỲ BÁO CÁO: NĂM 2023"),
+            Some(Period::year(2023))
+        );
+    }
 
     #[test]
     fn periods_in_titles() {

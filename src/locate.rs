@@ -97,16 +97,21 @@ struct LabelKeys {
     exact_np: String,
     loose: String,
     loose_np: String,
+    /// Characters in `loose_np`, to skip similarities that cannot reach a
+    /// threshold.
+    loose_np_chars: usize,
 }
 
 impl LabelKeys {
     fn of(label: &str) -> Self {
         let np = without_parentheses(label);
+        let loose_np = loose_key(&np);
         LabelKeys {
             exact: label_key(label),
             exact_np: label_key(&np),
             loose: loose_key(label),
-            loose_np: loose_key(&np),
+            loose_np_chars: loose_np.chars().count(),
+            loose_np,
         }
     }
 }
@@ -220,12 +225,22 @@ fn match_form_row(label: &str, code: &str, keys: &SheetKeys, taken: &[bool]) -> 
     if tier2.is_some() {
         return tier2;
     }
-    let similarity = |i: usize| {
+    // Jaro-Winkler ≤ 0.6 · (2 + shorter/longer) / 3 + 0.4, so labels whose
+    // lengths differ by more than this cannot reach the typo threshold.
+    const TYPO: f64 = 0.93;
+    let reachable = |v: &LabelKeys, floor: f64| {
+        let (a, b) = (v.loose_np_chars.max(1), row.loose_np_chars.max(1));
+        let ratio = a.min(b) as f64 / a.max(b) as f64;
+        0.6 * (2.0 + ratio) / 3.0 + 0.4 >= floor
+    };
+    let similarity_above = |i: usize, floor: f64| {
         keys.fields[i]
             .iter()
+            .filter(|v| reachable(v, floor))
             .map(|v| strsim::jaro_winkler(&v.loose_np, &row.loose_np))
             .fold(0.0, f64::max)
     };
+    let similarity = |i: usize| similarity_above(i, 0.0);
     if !code.is_empty() {
         let by_code = (0..n)
             .filter(free)
@@ -240,10 +255,13 @@ fn match_form_row(label: &str, code: &str, keys: &SheetKeys, taken: &[bool]) -> 
         return None;
     }
     // A retyped label with a typo or two.
-    let mut scored: Vec<(f64, usize)> = (0..n).filter(free).map(|i| (similarity(i), i)).collect();
+    let mut scored: Vec<(f64, usize)> = (0..n)
+        .filter(free)
+        .map(|i| (similarity_above(i, TYPO), i))
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     match scored.as_slice() {
-        [(best, i), rest @ ..] if *best >= 0.93 && rest.first().is_none_or(|(s, _)| s < best) => {
+        [(best, i), rest @ ..] if *best >= TYPO && rest.first().is_none_or(|(s, _)| s < best) => {
             Some(*i)
         }
         _ => None,
@@ -257,25 +275,79 @@ struct FormHeader {
     value_col: u32,
 }
 
-fn first_col_hit(sheet: &Sheet, row: u32, candidates: &[HeaderKey], except: &[u32]) -> Option<u32> {
-    sheet
-        .row(row)
-        .find(|(c, cell)| {
-            !except.contains(c) && matches!(cell, Cell::Text(t) if header_hit(t, candidates))
-        })
-        .map(|(c, _)| c)
+/// Rows whose labels are looked at to recognise a sheet.
+const LABEL_SCAN_ROWS: u32 = 200;
+
+/// One text cell of a sheet's top rows with its keys.
+struct TextCell {
+    row: u32,
+    col: u32,
+    exact: String,
+    loose: String,
+    loose_np: String,
 }
 
-fn find_form_header(sheet: &Sheet, keys: &SheetKeys) -> Option<FormHeader> {
+/// The keys of the text in a sheet's top rows, computed once per sheet and
+/// shared by every test of every schema sheet against it.
+struct SheetText {
+    cells: Vec<TextCell>,
+}
+
+impl SheetText {
+    fn of(sheet: &Sheet) -> SheetText {
+        let cells = sheet
+            .text_cells()
+            .take_while(|((row, _), _)| *row < LABEL_SCAN_ROWS)
+            .map(|((row, col), t)| {
+                let loose = loose_key(t);
+                TextCell {
+                    row,
+                    col,
+                    exact: label_key(t),
+                    loose_np: if t.contains('(') {
+                        loose_key(&without_parentheses(t))
+                    } else {
+                        loose.clone()
+                    },
+                    loose,
+                }
+            })
+            .collect();
+        SheetText { cells }
+    }
+
+    fn row(&self, row: u32) -> &[TextCell] {
+        let start = self.cells.partition_point(|c| c.row < row);
+        let end = self.cells.partition_point(|c| c.row <= row);
+        &self.cells[start..end]
+    }
+}
+
+fn first_col_hit(
+    text: &SheetText,
+    row: u32,
+    candidates: &[HeaderKey],
+    except: &[u32],
+) -> Option<u32> {
+    text.row(row)
+        .iter()
+        .find(|c| {
+            !except.contains(&c.col)
+                && !c.exact.is_empty()
+                && candidates.iter().any(|k| k.said_by(&c.exact, &c.loose))
+        })
+        .map(|c| c.col)
+}
+
+fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option<FormHeader> {
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
-        let Some(label_col) = first_col_hit(sheet, row, &keys.label_col, &[]) else {
+        let Some(label_col) = first_col_hit(text, row, &keys.label_col, &[]) else {
             continue;
         };
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
-            if let Some(value_col) = first_col_hit(sheet, value_row, &keys.value_col, &[label_col])
-            {
-                let code_col = first_col_hit(sheet, row, &keys.code_col, &[label_col, value_col]);
+            if let Some(value_col) = first_col_hit(text, value_row, &keys.value_col, &[label_col]) {
+                let code_col = first_col_hit(text, row, &keys.code_col, &[label_col, value_col]);
                 return Some(FormHeader {
                     row: value_row,
                     code_col,
@@ -297,31 +369,25 @@ fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
 
 /// Counts how many field labels appear anywhere in the sheet's first rows,
 /// to recognise a sheet whose header was mangled.
-fn label_hits(sheet: &Sheet, keys: &SheetKeys) -> usize {
+fn label_hits(text: &SheetText, keys: &SheetKeys) -> usize {
     let keys: Vec<&str> = keys.fields.iter().map(|v| v[0].loose_np.as_str()).collect();
     let mut found = vec![false; keys.len()];
-    for row in 0..sheet.row_end().min(200) {
-        for (_, cell) in sheet.row(row) {
-            if let Cell::Text(t) = cell {
-                let k = loose_key(&without_parentheses(t));
-                if let Some(i) = keys.iter().position(|x| *x == k.as_str()) {
-                    found[i] = true;
-                }
-            }
+    for cell in &text.cells {
+        if let Some(i) = keys.iter().position(|x| *x == cell.loose_np.as_str()) {
+            found[i] = true;
         }
     }
     found.iter().filter(|f| **f).count()
 }
 
-fn title_hit(sheet: &Sheet, keys: &SheetKeys) -> bool {
+fn title_hit(text: &SheetText, keys: &SheetKeys) -> bool {
     let Some(want) = &keys.title else {
         return false;
     };
-    (0..HEADER_SEARCH_ROWS.min(sheet.row_end())).any(|r| {
-        sheet
-            .row(r)
-            .any(|(_, c)| matches!(c, Cell::Text(t) if loose_key(t).contains(want.as_str())))
-    })
+    text.cells
+        .iter()
+        .take_while(|c| c.row < HEADER_SEARCH_ROWS)
+        .any(|c| c.loose.contains(want.as_str()))
 }
 
 fn name_hit(sheet: &Sheet, keys: &SheetKeys) -> bool {
@@ -334,18 +400,23 @@ struct ListHeader {
     cols: HashMap<String, u32>,
 }
 
-fn find_list_header(sheet: &Sheet, def: &SheetDef, keys: &SheetKeys) -> Option<ListHeader> {
+fn find_list_header(
+    sheet: &Sheet,
+    text: &SheetText,
+    def: &SheetDef,
+    keys: &SheetKeys,
+) -> Option<ListHeader> {
     let mut best: Option<ListHeader> = None;
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
         let mut cols = HashMap::new();
         let mut used = Vec::new();
         let mut last_row = row;
         for (field, labels) in def.fields.iter().zip(&keys.field_headers) {
-            let hit = first_col_hit(sheet, row, labels, &used)
+            let hit = first_col_hit(text, row, labels, &used)
                 .map(|c| (c, row))
                 .or_else(|| {
                     // Sub-headers under a merged group header.
-                    first_col_hit(sheet, row + 1, labels, &used).map(|c| (c, row + 1))
+                    first_col_hit(text, row + 1, labels, &used).map(|c| (c, row + 1))
                 });
             if let Some((c, r)) = hit {
                 cols.insert(field.id().to_string(), c);
@@ -424,13 +495,13 @@ fn list_rows(sheet: &Sheet, header_row: u32) -> Vec<u32> {
     rows
 }
 
-fn score(sheet: &Sheet, def: &SheetDef, keys: &SheetKeys) -> usize {
+fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> usize {
     let header = match def.kind {
-        SheetKind::Form => find_form_header(sheet, keys).is_some(),
-        SheetKind::List => find_list_header(sheet, def, keys).is_some(),
+        SheetKind::Form => find_form_header(sheet, text, keys).is_some(),
+        SheetKind::List => find_list_header(sheet, text, def, keys).is_some(),
     };
-    let hits = label_hits(sheet, keys);
-    let title = title_hit(sheet, keys);
+    let hits = label_hits(text, keys);
+    let title = title_hit(text, keys);
     if !header && hits == 0 && !title {
         return 0;
     }
@@ -448,6 +519,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     let mut taken = vec![false; book.sheets.len()];
     let mut any_found = false;
     let schema_keys = SchemaKeys::of(schema);
+    let texts: Vec<SheetText> = book.sheets.iter().map(SheetText::of).collect();
     for (def_index, def) in schema.sheets.iter().enumerate() {
         let keys = &schema_keys.sheets[def_index];
         // Visible sheets first; a hidden one only when it is the only match.
@@ -456,7 +528,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
             .map(|i| {
                 (
                     !book.sheets[i].hidden,
-                    score(&book.sheets[i], def, keys),
+                    score(&book.sheets[i], &texts[i], def, keys),
                     std::cmp::Reverse(i),
                 )
             })
@@ -476,7 +548,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         taken[sheet_index] = true;
         let sheet = &book.sheets[sheet_index];
         match def.kind {
-            SheetKind::Form => match find_form_header(sheet, keys) {
+            SheetKind::Form => match find_form_header(sheet, &texts[sheet_index], keys) {
                 Some(header) => layout.forms.push(place_form(
                     sheet,
                     sheet_index,
@@ -488,7 +560,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
                 )),
                 None => findings.push(header_missing(sheet, def)),
             },
-            SheetKind::List => match find_list_header(sheet, def, keys) {
+            SheetKind::List => match find_list_header(sheet, &texts[sheet_index], def, keys) {
                 Some(header) => {
                     for field in &def.fields {
                         if !header.cols.contains_key(field.id()) {

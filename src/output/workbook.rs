@@ -120,15 +120,25 @@ pub fn build(
         .set_creation_datetime(&creation_time(result)?);
     wb.set_properties(&props);
 
-    summary_sheet(wb.add_worksheet(), c, config, &f)?;
+    // The sheets with a row per commune, establishment or finding are
+    // written row by row to a temporary file (rust_xlsxwriter's constant
+    // memory mode), so a province's thousands of rows are not all held in
+    // memory at once; their rows are always written top to bottom.
+    summary_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     indicator_sheet(wb.add_worksheet(), c, config, &f)?;
-    indicator_by_unit_sheet(wb.add_worksheet(), c, config, &f)?;
+    indicator_by_unit_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     for (def_index, df) in &c.lists {
-        list_sheet(wb.add_worksheet(), *def_index, df, config, &f)?;
+        list_sheet(
+            wb.add_worksheet_with_constant_memory()?,
+            *def_index,
+            df,
+            config,
+            &f,
+        )?;
     }
-    status_sheet(wb.add_worksheet(), result, config, &f)?;
-    findings_sheet(wb.add_worksheet(), result, config, &f)?;
-    sources_sheet(wb.add_worksheet(), result, config, &f)?;
+    status_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
+    findings_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
+    sources_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     wb.save_to_buffer()
 }
 
