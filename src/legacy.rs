@@ -359,7 +359,8 @@ pub fn normalize_book(book: &mut Book) -> Vec<Finding> {
     let mut findings = Vec::new();
     for sheet in &mut book.sheets {
         let by_font = convert_by_font(sheet);
-        let by_content = if by_font.is_none() {
+        // Content detection only where some text shows a legacy tell-tale.
+        let by_content = if by_font.is_none() && sheet.texts().any(may_be_legacy) {
             let texts: Vec<&str> = sheet.texts().collect();
             detect(&texts)
         } else {
