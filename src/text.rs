@@ -19,9 +19,18 @@ fn is_invisible(c: char) -> bool {
 /// non-breaking spaces) collapsed to one space, trimmed. This is how values
 /// typed by people are cleaned before they are parsed or written out.
 pub fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    // Most text is already composed; the quick check spares it the
+    // composition pass, the costliest step here.
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => collapse(s.chars()),
+        _ => collapse(s.nfc()),
+    }
+}
+
+fn collapse(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
     let mut pending_space = false;
-    for c in s.nfc() {
+    for c in chars {
         if is_invisible(c) {
             continue;
         }
