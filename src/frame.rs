@@ -107,10 +107,39 @@ pub enum Out {
 }
 
 pub fn get(df: &DataFrame, column: &str, row: usize) -> Out {
-    let Ok(c) = df.column(column) else {
-        return Out::Null;
-    };
-    match c.get(row) {
+    match df.column(column) {
+        Ok(c) => out_of(c.get(row)),
+        Err(_) => Out::Null,
+    }
+}
+
+/// A frame's columns looked up by name once, for writers that read every
+/// cell of a large table.
+pub struct Columns<'a> {
+    by_name: std::collections::HashMap<&'a str, &'a Column>,
+}
+
+impl<'a> Columns<'a> {
+    pub fn of(df: &'a DataFrame) -> Self {
+        Columns {
+            by_name: df
+                .columns()
+                .iter()
+                .map(|c| (c.name().as_str(), c))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, column: &str, row: usize) -> Out {
+        match self.by_name.get(column) {
+            Some(c) => out_of(c.get(row)),
+            None => Out::Null,
+        }
+    }
+}
+
+fn out_of(value: PolarsResult<AnyValue<'_>>) -> Out {
+    match value {
         Ok(AnyValue::Null) | Err(_) => Out::Null,
         Ok(AnyValue::Boolean(b)) => Out::Bool(b),
         Ok(AnyValue::String(s)) => Out::Text(s.to_string()),

@@ -4,7 +4,7 @@
 use polars::prelude::DataFrame;
 use polars_io::prelude::ParquetWriter;
 
-use crate::frame::{Out, get};
+use crate::frame::{Columns, Out};
 use crate::values::format_number;
 
 use super::OutputError;
@@ -21,10 +21,11 @@ pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
             .map(|n| n.to_string())
             .collect();
         writer.write_record(&names)?;
+        let columns = Columns::of(df);
         for row in 0..df.height() {
             let record: Vec<String> = names
                 .iter()
-                .map(|name| match get(df, name, row) {
+                .map(|name| match columns.get(name, row) {
                     Out::Null => String::new(),
                     Out::Num(n) => format_number(n),
                     Out::Text(t) => neutralise(t),

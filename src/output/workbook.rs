@@ -13,7 +13,7 @@ use crate::check::{CheckResult, Status};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::finding::{Lang, column_name};
-use crate::frame::{Out, get};
+use crate::frame::{Columns, Out, get};
 use crate::schema::{Display, FieldType, SheetKind};
 use crate::values::format_number;
 
@@ -319,11 +319,12 @@ fn summary_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
 
     let first = HEADER_ROW + 1;
+    let units = Columns::of(&c.units);
     for i in 0..c.units.height() {
         let row = first + i as u32;
-        write_out(ws, row, 0, get(&c.units, "stt", i), None, f)?;
-        ws.write_string_with_format(row, 1, text_of(get(&c.units, "unit_code", i)), &f.center)?;
-        ws.write_string_with_format(row, 2, text_of(get(&c.units, "unit_name", i)), &f.text)?;
+        write_out(ws, row, 0, units.get("stt", i), None, f)?;
+        ws.write_string_with_format(row, 1, text_of(units.get("unit_code", i)), &f.center)?;
+        ws.write_string_with_format(row, 2, text_of(units.get("unit_name", i)), &f.text)?;
         let status = c.statuses[i];
         let label = if lang == Lang::Vi {
             status.label_vi()
@@ -332,14 +333,7 @@ fn summary_sheet(
         };
         ws.write_string_with_format(row, 3, label, &f.center)?;
         for (j, fd) in fields.iter().enumerate() {
-            write_out(
-                ws,
-                row,
-                4 + j as u16,
-                get(&c.units, fd.id(), i),
-                Some(fd.ty),
-                f,
-            )?;
+            write_out(ws, row, 4 + j as u16, units.get(fd.id(), i), Some(fd.ty), f)?;
         }
     }
     let last = first + c.units.height().max(1) as u32 - 1;
@@ -423,6 +417,7 @@ fn indicator_sheet(
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
+    let cols = Columns::of(df);
     let mut row = HEADER_ROW + 1;
     let mut stt = 1;
     for (i, ind) in c.district_indicators(config) {
@@ -438,17 +433,17 @@ fn indicator_sheet(
             16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
         )?;
         ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
-        write_out(ws, row, 3, get(df, "numerator", i), None, f)?;
-        write_out(ws, row, 4, get(df, "denominator", i), None, f)?;
-        ws.write_string_with_format(row, 5, text_of(get(df, "display", i)), &f.center)?;
-        match (ind.display, get(df, "value", i)) {
+        write_out(ws, row, 3, cols.get("numerator", i), None, f)?;
+        write_out(ws, row, 4, cols.get("denominator", i), None, f)?;
+        ws.write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)?;
+        match (ind.display, cols.get("value", i)) {
             (Display::Ratio, Out::Num(v)) => {
                 ws.write_number_with_format(row, 6, v, &f.num).map(|_| ())?
             }
             _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
         }
-        write_out(ws, row, 7, get(df, "target", i), None, f)?;
-        let met = match get(df, "met", i) {
+        write_out(ws, row, 7, cols.get("target", i), None, f)?;
+        let met = match cols.get("met", i) {
             Out::Bool(true) => t(lang, "Đạt", "Met"),
             Out::Bool(false) => t(lang, "Chưa đạt", "Not met"),
             _ => String::new(),
@@ -497,11 +492,12 @@ fn indicator_by_unit_sheet(
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
+    let cols = Columns::of(df);
     let mut by_unit_indicator = std::collections::HashMap::new();
     for i in 0..df.height() {
         let key = (
-            text_of(get(df, "unit_code", i)),
-            text_of(get(df, "indicator_id", i)),
+            text_of(cols.get("unit_code", i)),
+            text_of(cols.get("indicator_id", i)),
         );
         by_unit_indicator.entry(key).or_insert(i);
     }
@@ -526,7 +522,7 @@ fn indicator_by_unit_sheet(
             let found = by_unit_indicator
                 .get(&(unit.code.clone(), ind.id.get_ref().clone()))
                 .copied();
-            match found.map(|i| (get(df, "display", i), get(df, "value", i))) {
+            match found.map(|i| (cols.get("display", i), cols.get("value", i))) {
                 Some((_, Out::Num(v))) if ind.display == Display::Number => ws
                     .write_number_with_format(row, col, v, &f.int)
                     .map(|_| ())?,
@@ -584,17 +580,18 @@ fn list_sheet(
     );
     heading(ws, last_col, &title, config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
+    let cols = Columns::of(df);
     for i in 0..df.height() {
         let row = HEADER_ROW + 1 + i as u32;
         ws.write_number_with_format(row, 0, (i + 1) as f64, &f.center)?;
-        ws.write_string_with_format(row, 1, text_of(get(df, "unit_code", i)), &f.center)?;
-        ws.write_string_with_format(row, 2, text_of(get(df, "unit_name", i)), &f.text)?;
+        ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
+        ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
         for (j, fd) in def.fields.iter().enumerate() {
-            write_out(ws, row, 3 + j as u16, get(df, fd.id(), i), Some(fd.ty), f)?;
+            write_out(ws, row, 3 + j as u16, cols.get(fd.id(), i), Some(fd.ty), f)?;
         }
         let base = 3 + def.fields.len() as u16;
-        ws.write_string_with_format(row, base, text_of(get(df, "source_file", i)), &f.text)?;
-        write_out(ws, row, base + 1, get(df, "source_row", i), None, f)?;
+        ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;
+        write_out(ws, row, base + 1, cols.get("source_row", i), None, f)?;
     }
     finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
     Ok(())
