@@ -251,8 +251,11 @@ def main():
     for (key, prog), row in results.items():
         lines.append(f"| {names[key]} | {row['name']} | {row['wall']:.2f} | {row['cpu']:.2f} | {row['peak_mb']:.0f} | {row['runs']} |")
     lines += ["", "| measure | target | measured | met |", "|---|---|---:|---|"]
+    sizes = {"10,000": f"{a.large:,}", "1,000": f"{a.small:,}", "200,000": f"{a.list_rows:,}"}
     for key, label, cmp, target in TARGETS:
         v = ratios[key]
+        for default, actual in sizes.items():
+            label = label.replace(default, actual)
         ok = v <= target if cmp == "<=" else v >= target
         lines.append(f"| {label} | {cmp} {target} | {v:.2f} | {'yes' if ok else 'NO'} |")
     lines += ["", f"Totals agree between tonghop and both peers — accepted submissions and "
