@@ -35,7 +35,7 @@ pub struct Limits {
 }
 
 fn default_in_process_max_bytes() -> u64 {
-    256 * 1024
+    128 * 1024
 }
 
 impl Default for Limits {
@@ -942,6 +942,30 @@ mod tests {
         assert!(walk_biff(&forged, 0).0 > 1_000_000_000);
         // FILEPASS is seen.
         assert!(walk_biff(&[0x2F, 0x00, 0, 0], 0).2);
+    }
+
+    #[test]
+    fn only_small_streamed_workbooks_are_read_in_process() {
+        let inbox =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/van-ban-2023/inbox");
+        let xlsx = std::fs::read(inbox.join("BC_PCMD_2023_NamTha.xlsx")).unwrap();
+        let xls = std::fs::read(inbox.join("BC PCMD Nam Dang 2023.xls")).unwrap();
+        let ods = std::fs::read(inbox.join("03085_pcmd_2023.ods")).unwrap();
+        let limits = Limits::default();
+        assert!(reads_in_process(&xlsx, &limits));
+        assert!(
+            !reads_in_process(&xls, &limits),
+            "xls: dense reader, isolated"
+        );
+        assert!(
+            !reads_in_process(&ods, &limits),
+            "ods: dense reader, isolated"
+        );
+        let tight = Limits {
+            in_process_max_bytes: xlsx.len() as u64 - 1,
+            ..Limits::default()
+        };
+        assert!(!reads_in_process(&xlsx, &tight), "over the size limit");
     }
 
     #[test]
