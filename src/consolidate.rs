@@ -403,7 +403,20 @@ fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
     let period = config.period.id();
     // Columns built directly, borrowing what repeats (codes, names, ids):
     // a province's list sheets make this table millions of rows long.
-    let mut cols = TidyCols::default();
+    let rows: usize = accepted
+        .iter()
+        .flatten()
+        .filter_map(|s| s.data.as_ref())
+        .map(|d| {
+            d.form.len()
+                + d.lists
+                    .values()
+                    .flatten()
+                    .map(|r| r.values.len())
+                    .sum::<usize>()
+        })
+        .sum();
+    let mut cols = TidyCols::with_capacity(rows);
     for (u, s) in accepted.iter().enumerate() {
         let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
             continue;
@@ -426,24 +439,23 @@ fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
         }
     }
     let height = cols.row.len();
-    let text = |name: &str, values: &[&str]| Column::new(name.into(), values);
-    DataFrame::new(
-        height,
-        vec![
-            text("unit_code", &cols.unit_code),
-            text("unit_name", &cols.unit_name),
-            text("period", &cols.period),
-            text("sheet_id", &cols.sheet_id),
-            text("field", &cols.field),
-            Column::new("row".into(), &cols.row),
-            Column::new("value".into(), &cols.value),
-            text("source_file", &cols.source_file),
-            Column::new("source_cell".into(), &cols.source_cell),
-        ],
-    )
+    // Each column becomes a polars column and is freed before the next, so
+    // the table is never held twice.
+    let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
+    let columns = vec![
+        text("unit_code", std::mem::take(&mut cols.unit_code)),
+        text("unit_name", std::mem::take(&mut cols.unit_name)),
+        text("period", std::mem::take(&mut cols.period)),
+        text("sheet_id", std::mem::take(&mut cols.sheet_id)),
+        text("field", std::mem::take(&mut cols.field)),
+        Column::new("row".into(), std::mem::take(&mut cols.row)),
+        Column::new("value".into(), std::mem::take(&mut cols.value)),
+        text("source_file", std::mem::take(&mut cols.source_file)),
+        Column::new("source_cell".into(), std::mem::take(&mut cols.source_cell)),
+    ];
+    DataFrame::new(height, columns)
 }
 
-#[derive(Default)]
 struct TidyCols<'a> {
     unit_code: Vec<&'a str>,
     unit_name: Vec<&'a str>,
@@ -457,6 +469,20 @@ struct TidyCols<'a> {
 }
 
 impl<'a> TidyCols<'a> {
+    fn with_capacity(n: usize) -> Self {
+        TidyCols {
+            unit_code: Vec::with_capacity(n),
+            unit_name: Vec::with_capacity(n),
+            period: Vec::with_capacity(n),
+            sheet_id: Vec::with_capacity(n),
+            field: Vec::with_capacity(n),
+            row: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+            source_file: Vec::with_capacity(n),
+            source_cell: Vec::with_capacity(n),
+        }
+    }
+
     fn push(
         &mut self,
         unit: &'a crate::registry::Unit,
