@@ -120,7 +120,12 @@ impl CheckResult {
 /// Runs one file through the pipeline. Never panics on bad input: every
 /// problem is a finding.
 pub fn check_file(path: &Path, config: &Config) -> Submission {
-    let mut one = [read_and_assess(path, config)];
+    finish_alone(read_and_assess(path, config), config)
+}
+
+/// The rules of a submission checked on its own, outside a run.
+fn finish_alone(submission: Submission, config: &Config) -> Submission {
+    let mut one = [submission];
     evaluate_rules(&mut one, config);
     let [submission] = one;
     submission
@@ -145,10 +150,7 @@ pub fn check_bytes(bytes: Vec<u8>, name: &str, config: &Config) -> Submission {
         modified: None,
     };
     let parsed = crate::ingest::parse_bytes(bytes, &config.limits);
-    let mut one = [assess(Path::new(name), Some(info), parsed, config)];
-    evaluate_rules(&mut one, config);
-    let [submission] = one;
-    submission
+    finish_alone(assess(Path::new(name), Some(info), parsed, config), config)
 }
 
 /// Evaluates aggregates and rules of every readable submission in one batch,

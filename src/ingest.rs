@@ -275,16 +275,7 @@ pub fn read_info(
         Err(e) => return Err((None, Err(unreadable(&e.to_string())))),
     };
     if meta.len() > limits.max_file_bytes {
-        let info = FileInfo {
-            size: meta.len(),
-            sha256: String::new(),
-            modified: meta.modified().ok(),
-        };
-        let finding = Finding::new(
-            Code::FileTooLarge,
-            messages::file_too_large_bytes(meta.len(), limits.max_file_bytes),
-        );
-        return Err((Some(info), Err(finding)));
+        return Err(too_large(meta.len(), meta.modified().ok(), limits));
     }
     let mut hasher = Sha256::new();
     let mut size = 0u64;
@@ -324,26 +315,20 @@ pub fn read_bytes(
     path: &Path,
     limits: &Limits,
 ) -> Result<(FileInfo, Vec<u8>), (Option<FileInfo>, Result<Book, Finding>)> {
-    let modified = std::fs::metadata(path).ok().and_then(|m| m.modified().ok());
-    let early = |size: u64, finding: Finding| {
-        let info = FileInfo {
-            size,
-            sha256: String::new(),
-            modified,
-        };
-        (Some(info), Err(finding))
-    };
-    let bytes = match read_capped(path, limits.max_file_bytes) {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(size)) => {
-            let finding = Finding::new(
-                Code::FileTooLarge,
-                messages::file_too_large_bytes(size, limits.max_file_bytes),
-            );
-            return Err(early(size, finding));
-        }
-        Err(e) => return Err((None, Err(unreadable(&e.to_string())))),
-    };
+    let failed = |e: std::io::Error| (None, Err(unreadable(&e.to_string())));
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let meta = file.metadata().map_err(failed)?;
+    let modified = meta.modified().ok();
+    let max = limits.max_file_bytes;
+    if meta.len() > max {
+        return Err(too_large(meta.len(), modified, limits));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while we read is cut past the limit, then refused.
+    file.take(max + 1).read_to_end(&mut bytes).map_err(failed)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64, modified, limits));
+    }
     let info = FileInfo {
         size: bytes.len() as u64,
         sha256: sha256_hex(&bytes),
@@ -352,20 +337,22 @@ pub fn read_bytes(
     Ok((info, bytes))
 }
 
-/// The whole file, or its size when that is over `max`.
-fn read_capped(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    if size > max {
-        return Ok(Err(size));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // A file that grows while we read is cut at the limit, then refused.
-    file.take(max + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Ok(Err(bytes.len() as u64));
-    }
-    Ok(Ok(bytes))
+/// The early answer for a file over `max_file_bytes`: never read, never hashed.
+fn too_large(
+    size: u64,
+    modified: Option<SystemTime>,
+    limits: &Limits,
+) -> (Option<FileInfo>, Result<Book, Finding>) {
+    let info = FileInfo {
+        size,
+        sha256: String::new(),
+        modified,
+    };
+    let finding = Finding::new(
+        Code::FileTooLarge,
+        messages::file_too_large_bytes(size, limits.max_file_bytes),
+    );
+    (Some(info), Err(finding))
 }
 
 /// Whether this workbook can be parsed safely in this process: small, and
@@ -383,12 +370,13 @@ pub fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
 /// Parses a workbook held in memory, guarding against calamine panics.
 pub fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     let kind = sniff(&bytes)?;
-    if matches!(kind, Sniffed::Zip) {
-        check_zip(&bytes, limits)?;
-    }
+    let names = match kind {
+        Sniffed::Zip => check_zip(&bytes, limits)?,
+        Sniffed::Ole => Vec::new(),
+    };
     quiet_reader_panics();
     READING.with(|r| r.set(true));
-    let opened = catch_unwind(AssertUnwindSafe(|| open(kind, bytes, limits)));
+    let opened = catch_unwind(AssertUnwindSafe(|| open(kind, &names, bytes, limits)));
     READING.with(|r| r.set(false));
     match opened {
         Ok(result) => result,
@@ -450,8 +438,9 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, Finding> {
     ))
 }
 
-/// Looks at the zip central directory before anything is inflated.
-pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+/// Looks at the zip central directory before anything is inflated; returns
+/// the entries' names.
+pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, Finding> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&format!("zip: {e}")))?;
     let mut total: u64 = 0;
@@ -482,7 +471,11 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
             messages::file_too_large_entry("*", total, limits.max_uncompressed_bytes),
         ));
     }
-    Ok(())
+    Ok(archive
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.to_string())
+        .collect())
 }
 
 fn zip_names(bytes: &[u8]) -> Vec<String> {
@@ -496,10 +489,9 @@ fn zip_names(bytes: &[u8]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn open(kind: Sniffed, bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+fn open(kind: Sniffed, names: &[String], bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     match kind {
         Sniffed::Zip => {
-            let names = zip_names(&bytes);
             let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
             if has("xl/workbook.xml") {
                 let macro_enabled = has("xl/vbaProject.bin");
