@@ -366,7 +366,18 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         )
     });
     out.push_str(&held_section(result, config));
-    if result.missing_units.is_empty() {
+    let unconfirmed = units_only_held(result, config.registry.units.len());
+    if result.missing_units.is_empty() && unconfirmed > 0 {
+        out.push_str(&if vi {
+            format!(
+                "Tất cả đơn vị đã gửi tệp, nhưng {unconfirmed} đơn vị chỉ có tệp tạm giữ, chưa có báo cáo được xác nhận.\n"
+            )
+        } else {
+            format!(
+                "Every unit has sent a file, but {unconfirmed} unit(s) only have held files and no confirmed report.\n"
+            )
+        });
+    } else if result.missing_units.is_empty() {
         out.push_str(if vi {
             "Tất cả đơn vị đã nộp báo cáo.\n"
         } else {
@@ -392,6 +403,22 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     out
+}
+
+/// How many units sent only files held for their sender.
+fn units_only_held(result: &CheckResult, units: usize) -> usize {
+    let mut held = vec![false; units];
+    let mut other = vec![false; units];
+    for s in &result.submissions {
+        if let Some(u) = s.unit {
+            if s.status == Status::Held {
+                held[u] = true;
+            } else {
+                other[u] = true;
+            }
+        }
+    }
+    (0..units).filter(|&u| held[u] && !other[u]).count()
 }
 
 /// ", 2 held …" in a summary line, only when some file is held.

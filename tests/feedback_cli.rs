@@ -263,7 +263,11 @@ const RECORDS: usize = 150;
 fn record(i: usize) -> (String, &'static str, String, String) {
     (
         format!("Cơ sở số {}", i + 1),
-        if i % 3 == 0 { "Karaoke" } else { "Lưu trú" },
+        if i.is_multiple_of(3) {
+            "Karaoke"
+        } else {
+            "Lưu trú"
+        },
         // Record 120 has a typo the commune must fix.
         if i == 119 {
             "mười".to_string()

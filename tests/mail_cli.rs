@@ -441,6 +441,18 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
         held_row.iter().any(|c| c == "Xã Khánh Yên Thượng"),
         "{held_row:?}"
     );
+    // On Tổng hợp, Dần Thàng (only a held file) has no confirmed report.
+    let rows = sheet_strings(&project.join("out/pcmd-2023-tong-hop.xlsx"), "Tổng hợp");
+    let dan_thang = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c == "Xã Dần Thàng"))
+        .expect("Dần Thàng on Tổng hợp");
+    assert!(
+        dan_thang
+            .iter()
+            .any(|c| c == "Tạm giữ — chờ xác nhận người gửi"),
+        "{dan_thang:?}"
+    );
     // No feedback file goes to the stranger (nor to Dần Thàng's stranger).
     let feedback: Vec<String> = std::fs::read_dir(project.join("out/phan-hoi"))
         .map(|d| {
@@ -473,8 +485,23 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
     assert_eq!(value, "800");
     assert!(source.ends_with(LOOKALIKE_FILE), "{source}");
 
-    // Or for good: the address added to Dần Thàng's entry in the registry.
+    // When every unit sent something but one has only a held file, the
+    // report does not say that every unit reported.
     let registry = std::fs::read_to_string(common::units_path()).unwrap();
+    let dan_thang_only: String = registry
+        .lines()
+        .filter(|l| l.starts_with("code,") || l.starts_with("03088,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(project.join("dan-thang.csv"), dan_thang_only).unwrap();
+    let text = project.run(&["check", "--units", "dan-thang.csv"]).stdout;
+    assert!(
+        text.contains("Tất cả đơn vị đã gửi tệp, nhưng 1 đơn vị chỉ có tệp tạm giữ"),
+        "{text}"
+    );
+    assert!(!text.contains("Tất cả đơn vị đã nộp báo cáo"), "{text}");
+
+    // Or for good: the address added to Dần Thàng's entry in the registry.
     let registry = registry.replace(
         "ubndxa.danthang@laocai.gov.vn",
         "ubndxa.danthang@laocai.gov.vn;danthang.vhxh2023@gmail.com",
