@@ -522,6 +522,32 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
 }
 
 #[test]
+fn a_file_from_another_units_address_never_replaces_the_units_own() {
+    // Dương Quỳ's own report, put in the inbox by staff, and the one Hoà Mạc
+    // sent on its behalf, which looks newer on disk.
+    let project = project();
+    project.run(&["mail", &mail_dir()]).assert_code(1);
+    let own = project.join("inbox/duong-quy-tu-gui.xlsx");
+    std::fs::copy(
+        common::sample_dir("van-ban-2023").join("inbox/Báo cáo PCMD Dương Quỳ 2023.xlsx"),
+        &own,
+    )
+    .unwrap();
+    set_mtime(&own, day(0));
+    let report = project.run(&["check", "--format", "json"]).json();
+    let submissions = by_file(&report);
+    let status = |name: &str| {
+        submissions
+            .iter()
+            .find(|(f, _)| f.ends_with(name))
+            .map(|(_, s)| s["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status("duong-quy-tu-gui.xlsx"), "accepted");
+    assert_eq!(status("_Bao-cao-PCMD-Duong-Quy-2023.xlsx"), "rejected");
+}
+
+#[test]
 fn a_new_warning_in_a_resubmission_is_not_called_an_error() {
     // The registry gives Khánh Yên Thượng no address, so the look-alike's
     // file cannot be told from the commune's and replaces it, bringing a new
