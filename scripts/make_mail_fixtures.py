@@ -303,6 +303,26 @@ def with_zip_comment(data, comment):
     return data[:-2] + struct.pack("<H", len(comment)) + comment
 
 
+def with_cell_value(data, sheet, cell, old, new):
+    """The same workbook with one number changed in a sheet's XML, rewritten
+    entry by entry with fixed times: what a stranger's edited copy holds."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == f"xl/worksheets/{sheet}.xml":
+                before = f'<c r="{cell}" '.encode()
+                start = body.index(before)
+                end = body.index(b"</c>", start)
+                old_v, new_v = f"<v>{old}</v>".encode(), f"<v>{new}</v>".encode()
+                assert body[start:end].count(old_v) == 1, body[start:end]
+                body = body[:start] + body[start:end].replace(old_v, new_v) + body[end:]
+            info = zipfile.ZipInfo(item.filename, date_time=(2023, 12, 19, 15, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.iterdir():
@@ -318,6 +338,20 @@ def main():
         [gmail_attachment(good("BC_PCMD_2023_KhanhYenThuong.xlsx"), "Báo cáo PCMD 2023 - Khánh Yên Thượng.xlsx")],
     )
     (OUT / "gmail-khanh-yen-thuong.eml").write_bytes(kyt)
+
+    # A look-alike Gmail address (no dot, not the commune's domain) sends
+    # Khánh Yên Thượng's report four days after the commune did, with the
+    # participants (D12) inflated from 80 to 800. Held: it must never replace
+    # the report from the registered address.
+    (OUT / "lookalike-khanh-yen-thuong.eml").write_bytes(gmail(
+        "CAKyt2023PCMDfake", "ubndxakhanhyenthuong@gmail.com", "UBND xã Khánh Yên Thượng",
+        19, 16, 0, "Báo cáo PCMD năm 2023 - xã Khánh Yên Thượng (bản cập nhật)",
+        "Kính gửi Phòng LĐTBXH,\nXã gửi bản cập nhật báo cáo năm 2023.\nTrân trọng.",
+        [gmail_attachment(
+            with_cell_value(good("BC_PCMD_2023_KhanhYenThuong.xlsx"), "sheet1", "D12", 80, 800),
+            "Báo cáo PCMD 2023 - Khánh Yên Thượng.xlsx",
+        )],
+    ))
 
     # Outlook: Võ Lao, RFC 2047 name, application/octet-stream, an .xls.
     (OUT / "outlook-vo-lao.eml").write_bytes(outlook(

@@ -1,7 +1,9 @@
 //! The check pipeline for a whole run: every input file goes through
 //! ingest → locate → identify → validate in parallel; then submissions of the
 //! same unit and period are reconciled (the newest wins) and the registry
-//! units that sent nothing are listed. The result is pure data for the
+//! units that sent nothing are listed. A file emailed from an address that
+//! is not one the registry gives its unit never replaces the unit's own
+//! report: a stranger's file is held until staff confirm the sender. The result is pure data for the
 //! report renderers and for consolidation.
 
 use std::io::IsTerminal;
@@ -25,6 +27,10 @@ pub enum Status {
     Accepted,
     Rejected,
     Superseded,
+    /// Sent from an address the registry does not give the unit: not
+    /// counted until staff confirm the sender (`--accept-sender`, or the
+    /// address added to the registry).
+    Held,
 }
 
 impl Status {
@@ -33,6 +39,7 @@ impl Status {
             Status::Accepted => "accepted",
             Status::Rejected => "rejected",
             Status::Superseded => "superseded",
+            Status::Held => "held",
         }
     }
 }
@@ -55,6 +62,8 @@ pub struct Submission {
     pub resubmission: Option<Resubmission>,
     /// The email it came in, when `tonghop mail` saved it.
     pub mail: Option<crate::mail::MailMeta>,
+    /// Whether its sender is one the registry gives its unit.
+    pub sender: crate::mail::Sender,
 }
 
 /// One value that differs between a unit's previous and newest file.
@@ -74,8 +83,21 @@ pub struct Resubmission {
     pub changes: Vec<Change>,
     /// Problems of the previous file that are gone ("code field/rule").
     pub fixed: Vec<String>,
-    /// Problems the newer file has that the previous one had not.
-    pub new: Vec<String>,
+    /// Errors the newer file has that the previous one had not.
+    pub new_errors: Vec<String>,
+    /// Warnings the newer file has that the previous one had not.
+    pub new_warnings: Vec<String>,
+}
+
+impl Resubmission {
+    /// Every problem the newer file brought, errors first.
+    pub fn new_problems(&self) -> Vec<String> {
+        self.new_errors
+            .iter()
+            .chain(&self.new_warnings)
+            .cloned()
+            .collect()
+    }
 }
 
 impl Submission {
@@ -201,6 +223,7 @@ fn assess(
         data: None,
         resubmission: None,
         mail: None,
+        sender: crate::mail::Sender::Unchecked,
     };
     let mut book = match parsed {
         Ok(book) => book,
@@ -267,6 +290,7 @@ pub fn check_all(config: &Config) -> CheckResult {
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
     crate::mail::annotate(&mut submissions, config);
     evaluate_rules(&mut submissions, config);
+    hold_unconfirmed_senders(&mut submissions);
     supersede(&mut submissions);
     let sent = units_sent(&submissions, config.registry.units.len());
     let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
@@ -285,14 +309,31 @@ pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
     sent
 }
 
+/// Files from an address in no unit's entry, for a unit the registry gives
+/// addresses, are held whatever their findings: they are not the unit's
+/// report until staff confirm the sender.
+fn hold_unconfirmed_senders(submissions: &mut [Submission]) {
+    for s in submissions
+        .iter_mut()
+        .filter(|s| s.sender == crate::mail::Sender::Unregistered)
+    {
+        s.status = Status::Held;
+    }
+}
+
 /// When a unit sent several files for the same period, the newest wins and
-/// the others are superseded. Newest is the email's Date when both files
+/// the others are superseded. Only files from a confirmed sender take part:
+/// a file from another unit's address or a stranger's never replaces one
+/// from the unit's own. Newest is the email's Date when both files
 /// came by email (`tonghop mail`), else the modification time to the minute
 /// (attachments saved in one sitting, or checked out from git, share it),
 /// then the file name, so "…_lan2.xlsx" beats "….xlsx".
 fn supersede(submissions: &mut [Submission]) {
     let mut groups: std::collections::BTreeMap<(usize, String), Vec<usize>> = Default::default();
     for (i, s) in submissions.iter().enumerate() {
+        if !s.sender.is_confirmed() {
+            continue;
+        }
         if let (Some(unit), Some(period)) = (s.unit, &s.period) {
             groups.entry((unit, period.id())).or_default().push(i);
         }
@@ -344,10 +385,11 @@ fn shown(v: Option<&crate::validate::FieldValue>) -> String {
     .unwrap_or_default()
 }
 
-fn problem_keys(s: &Submission) -> std::collections::BTreeSet<String> {
+/// A file's problems of one severity, as "code field/rule".
+fn problem_keys(s: &Submission, severity: Severity) -> std::collections::BTreeSet<String> {
     s.findings
         .iter()
-        .filter(|f| f.severity >= Severity::Warning && f.code != Code::DuplicateSubmission)
+        .filter(|f| f.severity == severity && f.code != Code::DuplicateSubmission)
         .map(|f| {
             let what = f.rule.as_deref().or(f.field.as_deref()).unwrap_or("");
             format!("{} {what}", f.code).trim().to_string()
@@ -411,12 +453,22 @@ fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
             }
         }
     }
-    let (was, is) = (problem_keys(old), problem_keys(new));
+    let (errors_was, errors_is) = (
+        problem_keys(old, Severity::Error),
+        problem_keys(new, Severity::Error),
+    );
+    let (warnings_was, warnings_is) = (
+        problem_keys(old, Severity::Warning),
+        problem_keys(new, Severity::Warning),
+    );
+    let mut fixed: Vec<String> = errors_was.difference(&errors_is).cloned().collect();
+    fixed.extend(warnings_was.difference(&warnings_is).cloned());
     Resubmission {
         previous: old.file.clone(),
         changes,
-        fixed: was.difference(&is).cloned().collect(),
-        new: is.difference(&was).cloned().collect(),
+        fixed,
+        new_errors: errors_is.difference(&errors_was).cloned().collect(),
+        new_warnings: warnings_is.difference(&warnings_was).cloned().collect(),
     }
 }
 

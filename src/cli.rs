@@ -66,6 +66,9 @@ pub struct CheckArgs {
     /// Ghi tệp phản hồi cho từng đơn vị có lỗi vào thư mục này / write feedback workbooks here
     #[arg(long, value_name = "DIR")]
     pub feedback: Option<PathBuf>,
+    /// Chấp nhận báo cáo gửi từ địa chỉ thư này dù không có trong danh sách đơn vị (lặp lại được) / accept reports sent from this address although the registry does not list it (repeatable)
+    #[arg(long = "accept-sender", value_name = "ADDRESS")]
+    pub accept_sender: Vec<String>,
     /// Dạng báo cáo / report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -81,6 +84,9 @@ pub struct BuildArgs {
     /// Thư mục tệp phản hồi (mặc định: phan-hoi/ trong thư mục kết quả) / feedback folder
     #[arg(long, value_name = "DIR")]
     pub feedback: Option<PathBuf>,
+    /// Chấp nhận báo cáo gửi từ địa chỉ thư này dù không có trong danh sách đơn vị (lặp lại được) / accept reports sent from this address although the registry does not list it (repeatable)
+    #[arg(long = "accept-sender", value_name = "ADDRESS")]
+    pub accept_sender: Vec<String>,
     /// Dạng báo cáo / report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,

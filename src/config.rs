@@ -127,6 +127,9 @@ pub struct Config {
     /// When set, files are parsed by this executable in a child process
     /// (see `isolate.rs`); when not, in this process.
     pub reader_exe: Option<PathBuf>,
+    /// Email addresses staff accepted as senders (`--accept-sender`), lower
+    /// case: their files are counted like those from a registered address.
+    pub accept_senders: Vec<String>,
 }
 
 impl Config {
@@ -154,6 +157,7 @@ impl Config {
             progress: false,
             feedback: None,
             reader_exe: None,
+            accept_senders: Vec::new(),
         }
     }
 
@@ -287,6 +291,12 @@ impl Config {
             ),
             _ => None,
         };
+        let accepted: &[String] = match &cli.command {
+            Command::Check(a) => &a.accept_sender,
+            Command::Build(a) => &a.accept_sender,
+            _ => &[],
+        };
+        let accept_senders = accepted.iter().map(|a| a.trim().to_lowercase()).collect();
 
         let defaults = Limits::default();
         let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);
@@ -335,6 +345,7 @@ impl Config {
             progress: !cli.no_progress,
             feedback,
             reader_exe: None,
+            accept_senders,
         })
     }
 

@@ -16,6 +16,8 @@ use crate::values::Value;
 pub enum UnitStatus {
     Accepted,
     Rejected,
+    /// Only files from a sender not yet confirmed: no confirmed report.
+    Held,
     NotReceived,
 }
 
@@ -24,6 +26,7 @@ impl UnitStatus {
         match self {
             UnitStatus::Accepted => "Đã nộp",
             UnitStatus::Rejected => "Bị loại",
+            UnitStatus::Held => "Tạm giữ — chờ xác nhận người gửi",
             UnitStatus::NotReceived => "Chưa nộp",
         }
     }
@@ -32,6 +35,7 @@ impl UnitStatus {
         match self {
             UnitStatus::Accepted => "Accepted",
             UnitStatus::Rejected => "Rejected",
+            UnitStatus::Held => "Held — sender not confirmed",
             UnitStatus::NotReceived => "Not received",
         }
     }
@@ -91,10 +95,23 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let registry = &config.registry;
     let accepted = result.accepted_by_unit(registry.units.len());
     let sent = units_sent(&result.submissions, registry.units.len());
+    // Units that sent some file not held for its sender.
+    let mut confirmed = vec![false; registry.units.len()];
+    for s in result
+        .submissions
+        .iter()
+        .filter(|s| s.status != Status::Held)
+    {
+        if let Some(u) = s.unit {
+            confirmed[u] = true;
+        }
+    }
     let statuses: Vec<UnitStatus> = (0..registry.units.len())
         .map(|u| {
             if accepted[u].is_some() {
                 UnitStatus::Accepted
+            } else if sent[u] && !confirmed[u] {
+                UnitStatus::Held
             } else if sent[u] {
                 UnitStatus::Rejected
             } else {

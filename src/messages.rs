@@ -472,6 +472,19 @@ pub fn sender_unknown(address: &str, unit: &str) -> Msg {
     )
 }
 
+/// `sender-unknown` for a unit the registry gives addresses: the file is
+/// held, and how staff accept it.
+pub fn sender_unknown_held(address: &str, unit: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Báo cáo của {unit} được gửi từ địa chỉ {address}, không phải địa chỉ thư đã đăng ký của đơn vị. Tệp được tạm giữ, chưa tổng hợp và không thay cho báo cáo gửi từ địa chỉ đã đăng ký. Hãy gọi điện xác nhận với {unit}; nếu đúng là đơn vị gửi, chạy lại với --accept-sender {address} hoặc thêm địa chỉ này vào cột email của danh sách đơn vị."
+        ),
+        format!(
+            "The report of {unit} was sent from {address}, which is not an address registered for the unit. The file is held: not consolidated, and it does not replace a report sent from a registered address. Confirm with {unit} by phone; if the unit did send it, run again with --accept-sender {address} or add the address to the registry's email column."
+        ),
+    )
+}
+
 pub fn mail_malformed(detail: &str) -> Msg {
     Msg::new(
         format!("Không đọc được thư ({detail}). Hãy đề nghị đơn vị gửi lại thư kèm tệp báo cáo."),

@@ -53,8 +53,13 @@ struct JsonSubmission<'a> {
     replaces: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     findings_fixed: Option<&'a [String]>,
+    /// Every problem the newer file brought (`errors_new` then `warnings_new`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    findings_new: Option<&'a [String]>,
+    findings_new: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors_new: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings_new: Option<&'a [String]>,
     /// Only for files that `tonghop mail` saved.
     #[serde(skip_serializing_if = "Option::is_none")]
     mail: Option<JsonMail<'a>>,
@@ -76,6 +81,8 @@ pub struct Summary {
     pub accepted: usize,
     pub rejected: usize,
     pub superseded: usize,
+    /// Files held until staff confirm their sender.
+    pub held: usize,
     pub missing_units: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -99,6 +106,7 @@ pub fn summary(result: &CheckResult) -> Summary {
         accepted: status(Status::Accepted),
         rejected: status(Status::Rejected),
         superseded: status(Status::Superseded),
+        held: status(Status::Held),
         missing_units: result.missing_units.len(),
         errors: severity(Severity::Error),
         warnings: severity(Severity::Warning),
@@ -163,7 +171,9 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
                 changes: s.resubmission.as_ref().map(|r| r.changes.as_slice()),
                 replaces: s.resubmission.as_ref().map(|r| r.previous.as_str()),
                 findings_fixed: s.resubmission.as_ref().map(|r| r.fixed.as_slice()),
-                findings_new: s.resubmission.as_ref().map(|r| r.new.as_slice()),
+                findings_new: s.resubmission.as_ref().map(|r| r.new_problems()),
+                errors_new: s.resubmission.as_ref().map(|r| r.new_errors.as_slice()),
+                warnings_new: s.resubmission.as_ref().map(|r| r.new_warnings.as_slice()),
                 mail: s.mail.as_ref().map(|m| JsonMail {
                     from: &m.from,
                     to: &m.to,
@@ -191,9 +201,11 @@ fn status_label(status: Status, lang: Lang) -> &'static str {
         (Status::Accepted, Lang::Vi) => "ĐẠT",
         (Status::Rejected, Lang::Vi) => "BỊ LOẠI",
         (Status::Superseded, Lang::Vi) => "ĐÃ CÓ BẢN MỚI HƠN",
+        (Status::Held, Lang::Vi) => "TẠM GIỮ — CHỜ XÁC NHẬN NGƯỜI GỬI",
         (Status::Accepted, Lang::En) => "ACCEPTED",
         (Status::Rejected, Lang::En) => "REJECTED",
         (Status::Superseded, Lang::En) => "SUPERSEDED",
+        (Status::Held, Lang::En) => "HELD — SENDER NOT CONFIRMED",
     }
 }
 
@@ -301,11 +313,22 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
                     r.fixed.join("; ")
                 ));
             }
-            if !r.new.is_empty() {
+            if !r.new_errors.is_empty() {
                 out.push_str(&format!(
                     "    {}: {}\n",
-                    if vi { "lỗi mới" } else { "new problems" },
-                    r.new.join("; ")
+                    if vi { "lỗi mới" } else { "new errors" },
+                    r.new_errors.join("; ")
+                ));
+            }
+            if !r.new_warnings.is_empty() {
+                out.push_str(&format!(
+                    "    {}: {}\n",
+                    if vi {
+                        "cảnh báo mới"
+                    } else {
+                        "new warnings"
+                    },
+                    r.new_warnings.join("; ")
                 ));
             }
         }
@@ -321,16 +344,40 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
     out.push('\n');
     out.push_str(&if vi {
         format!(
-            "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn; {} lỗi, {} cảnh báo.\n",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.errors, sum.warnings
+            "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn{}; {} lỗi, {} cảnh báo.\n",
+            sum.files,
+            sum.accepted,
+            sum.rejected,
+            sum.superseded,
+            held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            sum.errors,
+            sum.warnings
         )
     } else {
         format!(
-            "Summary: {} file(s) — {} accepted, {} rejected, {} superseded; {} error(s), {} warning(s).\n",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.errors, sum.warnings
+            "Summary: {} file(s) — {} accepted, {} rejected, {} superseded{}; {} error(s), {} warning(s).\n",
+            sum.files,
+            sum.accepted,
+            sum.rejected,
+            sum.superseded,
+            held_count(sum.held, ", {} held until the sender is confirmed"),
+            sum.errors,
+            sum.warnings
         )
     });
-    if result.missing_units.is_empty() {
+    out.push_str(&held_section(result, config));
+    let unconfirmed = units_only_held(result, config.registry.units.len());
+    if result.missing_units.is_empty() && unconfirmed > 0 {
+        out.push_str(&if vi {
+            format!(
+                "Tất cả đơn vị đã gửi tệp, nhưng {unconfirmed} đơn vị chỉ có tệp tạm giữ, chưa có báo cáo được xác nhận.\n"
+            )
+        } else {
+            format!(
+                "Every unit has sent a file, but {unconfirmed} unit(s) only have held files and no confirmed report.\n"
+            )
+        });
+    } else if result.missing_units.is_empty() {
         out.push_str(if vi {
             "Tất cả đơn vị đã nộp báo cáo.\n"
         } else {
@@ -355,5 +402,83 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             out.push_str(&format!("  {} {}\n", unit.code, unit.name));
         }
     }
+    out
+}
+
+/// How many units sent only files held for their sender.
+fn units_only_held(result: &CheckResult, units: usize) -> usize {
+    let mut held = vec![false; units];
+    let mut other = vec![false; units];
+    for s in &result.submissions {
+        if let Some(u) = s.unit {
+            if s.status == Status::Held {
+                held[u] = true;
+            } else {
+                other[u] = true;
+            }
+        }
+    }
+    (0..units).filter(|&u| held[u] && !other[u]).count()
+}
+
+/// ", 2 held …" in a summary line, only when some file is held.
+pub fn held_count(held: usize, template: &str) -> String {
+    if held == 0 {
+        String::new()
+    } else {
+        template.replace("{}", &held.to_string())
+    }
+}
+
+/// The held files, each with its sender and whether its unit has a confirmed
+/// report, and how staff accept one.
+fn held_section(result: &CheckResult, config: &Config) -> String {
+    let vi = config.lang == Lang::Vi;
+    let held: Vec<&Submission> = result
+        .submissions
+        .iter()
+        .filter(|s| s.status == Status::Held)
+        .collect();
+    if held.is_empty() {
+        return String::new();
+    }
+    let accepted = result.accepted_by_unit(config.registry.units.len());
+    let mut out = if vi {
+        format!(
+            "Tạm giữ — chờ xác nhận người gửi ({} tệp, không được tổng hợp):\n",
+            held.len()
+        )
+    } else {
+        format!(
+            "Held — sender not confirmed ({} file(s), not consolidated):\n",
+            held.len()
+        )
+    };
+    for s in held {
+        let from = s.mail.as_ref().map(|m| m.from.as_str()).unwrap_or("");
+        let (unit, standing) = match s.unit {
+            Some(u) => {
+                let unit = &config.registry.units[u];
+                let standing = match (accepted[u], vi) {
+                    (Some(a), true) => format!("đơn vị đã có báo cáo được xác nhận: {}", a.file),
+                    (Some(a), false) => format!("the unit's confirmed report is {}", a.file),
+                    (None, true) => "đơn vị chưa có báo cáo được xác nhận".to_string(),
+                    (None, false) => "the unit has no confirmed report".to_string(),
+                };
+                (format!("{} {}", unit.code, unit.name), standing)
+            }
+            None => (String::new(), String::new()),
+        };
+        out.push_str(&if vi {
+            format!("  {unit} — {} — gửi từ {from}; {standing}\n", s.file)
+        } else {
+            format!("  {unit} — {} — sent from {from}; {standing}\n", s.file)
+        });
+    }
+    out.push_str(if vi {
+        "  Nếu đúng là đơn vị gửi: chạy lại với --accept-sender ĐỊA_CHỈ, hoặc thêm địa chỉ vào cột email của danh sách đơn vị.\n"
+    } else {
+        "  If the unit did send it: run again with --accept-sender ADDRESS, or add the address to the registry's email column.\n"
+    });
     out
 }

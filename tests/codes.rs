@@ -574,6 +574,11 @@ fn unit_ambiguous() {
 /// A canonical Tân An form saved by `tonghop mail` as sent from `from`:
 /// the file and its entry in the inbox's index, checked as a whole run.
 fn mailed_from(from: &str) -> Submission {
+    mailed_from_accepting(from, &[])
+}
+
+/// The same, with staff accepting some senders (`--accept-sender`).
+fn mailed_from_accepting(from: &str, accepted: &[&str]) -> Submission {
     let dir = tempfile::tempdir().unwrap();
     let name = "20231218-0900_sender_bc.xlsx";
     let path = Form::canonical().write(dir.path(), name);
@@ -598,6 +603,7 @@ fn mailed_from(from: &str) -> Submission {
     .unwrap();
     let mut config = config();
     config.inputs = vec![path];
+    config.accept_senders = accepted.iter().map(|a| a.to_string()).collect();
     let mut result = tonghop::check::check_all(&config);
     let s = result.submissions.remove(0);
     assert_eq!(
@@ -629,6 +635,17 @@ fn sender_unknown() {
     let f = only(&s, Code::SenderUnknown);
     assert_eq!(f.severity, Severity::Warning);
     assert_eq!(f.value.as_deref(), Some("someone@example.com"));
+    // Tân An has a registered address: the stranger's file is held.
+    assert_eq!(s.status, Status::Held);
+    assert!(f.message.vi.contains("tạm giữ"), "{}", f.message.vi);
+    assert!(
+        f.message.vi.contains("--accept-sender someone@example.com"),
+        "{}",
+        f.message.vi
+    );
+    // Accepted by staff: counted, nothing to say.
+    let s = mailed_from_accepting("someone@example.com", &["someone@example.com"]);
+    assert!(s.findings.is_empty(), "{:#?}", s.findings);
     assert_eq!(s.status, Status::Accepted);
 }
 

@@ -209,3 +209,240 @@ fn a_resubmission_reports_what_changed_and_what_was_fixed() {
         "{shown:?}"
     );
 }
+
+/// A schema of our own: a short form and a list of establishments, like
+/// pcmd's, with a choice, a whole number and a date per record.
+const LONG_LIST_SCHEMA: &str = r#"
+id = "dsdai"
+title = "Báo cáo cơ sở kinh doanh trên địa bàn"
+version = "1.0"
+period = "year"
+
+[[sheets]]
+id = "bieu"
+kind = "form"
+name = "Biểu 01"
+
+[[sheets.fields]]
+id = "so_co_so"
+label = "Tổng số cơ sở"
+type = "integer"
+min = 0
+
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "Danh sách"
+
+[[sheets.fields]]
+id = "ten"
+label = "Tên cơ sở"
+type = "text"
+
+[[sheets.fields]]
+id = "loai"
+label = "Loại hình"
+type = "choice"
+choices = [{ value = "Lưu trú" }, { value = "Karaoke" }]
+
+[[sheets.fields]]
+id = "so_lao_dong"
+label = "Số lao động"
+type = "integer"
+min = 0
+
+[[sheets.fields]]
+id = "ngay_cam_ket"
+label = "Ngày ký cam kết"
+type = "date"
+"#;
+
+const RECORDS: usize = 150;
+
+/// Record `i`'s values as typed: (name, kind, workers, date).
+fn record(i: usize) -> (String, &'static str, String, String) {
+    (
+        format!("Cơ sở số {}", i + 1),
+        if i.is_multiple_of(3) {
+            "Karaoke"
+        } else {
+            "Lưu trú"
+        },
+        // Record 120 has a typo the commune must fix.
+        if i == 119 {
+            "mười".to_string()
+        } else {
+            (i % 17).to_string()
+        },
+        format!("{:02}/{:02}/2023", i % 28 + 1, i % 12 + 1),
+    )
+}
+
+/// Xã An Bình's report with 150 establishments, as a spreadsheet program
+/// writes one.
+fn write_long_report(path: &std::path::Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Biểu 01").unwrap();
+    ws.write_string(0, 0, "UBND XÃ AN BÌNH").unwrap();
+    ws.write_string(3, 0, "BÁO CÁO CƠ SỞ KINH DOANH TRÊN ĐỊA BÀN")
+        .unwrap();
+    ws.write_string(4, 0, "Kỳ báo cáo: Năm 2023").unwrap();
+    ws.write_string(5, 0, "Đơn vị báo cáo:").unwrap();
+    ws.write_string(5, 2, "Xã An Bình").unwrap();
+    for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(7, c as u16, *h).unwrap();
+    }
+    ws.write_string(8, 0, "1").unwrap();
+    ws.write_string(8, 1, "Tổng số cơ sở").unwrap();
+    ws.write_number(8, 3, RECORDS as f64).unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("Danh sách").unwrap();
+    ws.write_string(0, 0, "DANH SÁCH CƠ SỞ").unwrap();
+    for (c, h) in [
+        "STT",
+        "Tên cơ sở",
+        "Loại hình",
+        "Số lao động",
+        "Ngày ký cam kết",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for i in 0..RECORDS {
+        let row = 3 + i as u32;
+        let (name, kind, workers, date) = record(i);
+        ws.write_number(row, 0, (i + 1) as f64).unwrap();
+        ws.write_string(row, 1, name).unwrap();
+        ws.write_string(row, 2, kind).unwrap();
+        match workers.parse::<f64>() {
+            Ok(n) => ws.write_number(row, 3, n).unwrap(),
+            Err(_) => ws.write_string(row, 3, workers).unwrap(),
+        };
+        ws.write_string(row, 4, date).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+/// The records of a list sheet read back with calamine: every row under the
+/// header (row 3) up to the first one without a name.
+fn listed_records(path: &std::path::Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    (3u32..)
+        .map(|r| {
+            (0u32..5)
+                .map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty))
+                .collect::<Vec<_>>()
+        })
+        .take_while(|cells| !matches!(cells[1], Data::Empty))
+        .collect()
+}
+
+#[test]
+fn a_feedback_file_keeps_every_record_of_a_long_list() {
+    let project = Project::empty();
+    std::fs::write(project.join("schema.toml"), LONG_LIST_SCHEMA).unwrap();
+    std::fs::write(
+        project.join("units.csv"),
+        "code,name,kind,aliases,email,parent\n001,Xã An Bình,Xã,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("tonghop.toml"),
+        "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(project.join("inbox")).unwrap();
+    write_long_report(&project.join("inbox/an-binh.xlsx"));
+    let run = project.run(&["check", "--feedback", "phan-hoi"]);
+    run.assert_code(1);
+    assert!(run.stdout.contains("Danh sách!D123"), "{}", run.stdout);
+
+    // Every record is in the feedback file, with the values it sent.
+    let feedback = project.join("phan-hoi/dsdai-2023-001-AnBinh-phan-hoi.xlsx");
+    let records = listed_records(&feedback, "Danh sách");
+    assert_eq!(records.len(), RECORDS);
+    for (i, cells) in records.iter().enumerate() {
+        let (name, kind, workers, date) = record(i);
+        assert_eq!(cells[0], Data::Float((i + 1) as f64), "STT of record {i}");
+        assert_eq!(cells[1], Data::String(name), "record {i}");
+        assert_eq!(cells[2], Data::String(kind.into()), "record {i}");
+        match workers.parse::<f64>() {
+            Ok(n) => assert_eq!(cells[3], Data::Float(n), "record {i}"),
+            Err(_) => assert_eq!(cells[3], Data::String(workers), "record {i}"),
+        }
+        let Data::DateTime(d) = &cells[4] else {
+            panic!("record {i}: a date, not {:?}", cells[4]);
+        };
+        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        let day = epoch + chrono::Days::new(d.as_f64() as u64);
+        assert_eq!(day.format("%d/%m/%Y").to_string(), date, "record {i}");
+    }
+
+    // The input cells go on past the records: validation and unlocked,
+    // styled cells over every record row and the spare rows.
+    let files = entries(&feedback);
+    let xml = text_of(&files, "xl/worksheets/sheet3.xml");
+    let last = 3 + RECORDS + 20;
+    assert!(
+        xml.contains(&format!("sqref=\"D4:D{last}\"")),
+        "validation down to row {last}"
+    );
+    let style = |cell: &str| {
+        let start = xml.find(&format!("<c r=\"{cell}\"")).unwrap();
+        let tag = &xml[start..start + xml[start..].find('>').unwrap()];
+        tag.split(" s=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        style(&format!("E{last}")),
+        style("E5"),
+        "a spare row is an input row"
+    );
+    assert!(!xml.contains(&format!("<c r=\"B{}\"", last + 1)));
+
+    // The commune fixes record 120 in the file and sends it back: accepted,
+    // with all 150 records.
+    let mut wb: Xlsx<_> = open_workbook(&feedback).unwrap();
+    let range = wb.worksheet_range("Danh sách").unwrap();
+    let row = (3u32..)
+        .find(|&r| range.get_value((r, 1)) == Some(&Data::String("Cơ sở số 120".into())))
+        .unwrap();
+    assert_eq!(
+        range.get_value((row, 3)),
+        Some(&Data::String("mười".into()))
+    );
+    let mut fixed = files.clone();
+    let sheet = "xl/worksheets/sheet3.xml";
+    let xml = replace_cell(&xml, &format!("D{}", row + 1), 10.0);
+    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
+    std::fs::create_dir(project.join("tra-lai")).unwrap();
+    write_zip(&project.join("tra-lai/an-binh-da-sua.xlsx"), &fixed);
+    let run = project.run(&["check", "tra-lai", "--format", "json"]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(
+        report["submissions"][0]["status"], "accepted",
+        "{}",
+        run.stdout
+    );
+    let back = listed_records(&project.join("tra-lai/an-binh-da-sua.xlsx"), "Danh sách");
+    assert_eq!(back.len(), RECORDS);
+    assert_eq!(back[119][3], Data::Float(10.0));
+    let build = project.run(&["build", "tra-lai", "-o", "out", "--format", "json"]);
+    build.assert_code(0);
+    let tidy = std::fs::read_to_string(project.join("out/dsdai-2023-du-lieu.csv")).unwrap();
+    let rows = tidy.lines().filter(|l| l.contains(",ds,ten,")).count();
+    assert_eq!(rows, RECORDS, "every record consolidated");
+}

@@ -38,14 +38,23 @@ const SAVED: &[&str] = &[
     "20231218-1100_ubndxa-minhluong_tep-nul.xlsx",
     "20231218-1100_ubndxa-minhluong_x.xlsx",
     "20231218-1120_danthang-vhxh2023_bc-tnxh-dan-thang-2023.xls",
+    "20231219-1600_ubndxakhanhyenthuong_Bao-cao-PCMD-2023-Khanh-Yen-Thuong.xlsx",
     "20231220-1645_ubndxa-liemphu_BC-PCMD-LiemPhu-2023-da-sua.xlsx",
 ];
 
-/// The units with an accepted report after mailing every fixture.
+/// The units with an accepted report after mailing every fixture (Dần
+/// Thàng's file came from an unregistered address: held).
 const ACCEPTED: &[&str] = &[
-    "03055", "03061", "03064", "03079", "03082", "03088", "03091", "03094", "03097", "03112",
-    "03115", "03118",
+    "03055", "03061", "03064", "03079", "03082", "03091", "03094", "03097", "03112", "03115",
+    "03118",
 ];
+
+/// The look-alike address that sent Khánh Yên Thượng's report after it.
+const LOOKALIKE: &str = "ubndxakhanhyenthuong@gmail.com";
+const LOOKALIKE_FILE: &str =
+    "20231219-1600_ubndxakhanhyenthuong_Bao-cao-PCMD-2023-Khanh-Yen-Thuong.xlsx";
+const GENUINE_FILE: &str =
+    "20231215-0930_ubndxa-khanhyenthuong_Bao-cao-PCMD-2023-Khanh-Yen-Thuong.xlsx";
 
 /// The sample project with an empty inbox.
 fn project() -> Project {
@@ -146,7 +155,7 @@ fn saves_every_spreadsheet_under_a_safe_name_with_its_metadata() {
     ] {
         assert!(out.contains(needle), "“{needle}” missing from:\n{out}");
     }
-    assert!(out.contains("đã lưu 20 tệp mới"), "{out}");
+    assert!(out.contains("đã lưu 21 tệp mới"), "{out}");
 
     // The index: one entry per saved file, with the message's headers and
     // the file's SHA-256.
@@ -272,9 +281,10 @@ fn check_knows_the_sender_and_build_counts_the_expected_units() {
     assert_eq!(mismatch["severity"], "error");
     assert_eq!(mismatch["value"], "ubndxa.hoamac@laocai.gov.vn");
     assert!(mismatch["message"].as_str().unwrap().contains("Xã Hoà Mạc"));
-    // Dần Thàng's from an address in no unit's entry: a warning only.
+    // Dần Thàng's from an address in no unit's entry, while the registry
+    // gives Dần Thàng an address: held, a warning.
     let dt = find("bc-tnxh-dan-thang-2023.xls");
-    assert_eq!(dt["status"], "accepted");
+    assert_eq!(dt["status"], "held");
     assert!(codes(dt).contains(&"sender-unknown"), "{dt:#}");
     assert_eq!(dt["mail"]["from"], "danthang.vhxh2023@gmail.com");
     assert_eq!(dt["mail"]["date"], "2023-12-18T11:20:00+07:00");
@@ -287,7 +297,7 @@ fn check_knows_the_sender_and_build_counts_the_expected_units() {
                 .any(|c| *c == "sender-unknown" || *c == "unit-sender-mismatch")
         })
         .count();
-    assert_eq!(sender_findings, 2);
+    assert_eq!(sender_findings, 3);
 
     // The text report and the workbook show who sent each file.
     let text = project.run(&["check"]).stdout;
@@ -317,6 +327,269 @@ fn check_knows_the_sender_and_build_counts_the_expected_units() {
             );
         }
     }
+}
+
+/// Reads a sheet's text cells.
+fn sheet_strings(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|d| match d {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => f.to_string(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Khánh Yên Thượng's "participants" (so_luot_nguoi) in the built tidy CSV,
+/// and the file it came from.
+fn khanh_yen_thuong_participants(project: &Project) -> (String, String) {
+    let tidy = std::fs::read_to_string(project.join("out/pcmd-2023-du-lieu.csv")).unwrap();
+    let mut lines = tidy.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[col("unit_code")] == "03082" && r[col("field")] == "so_luot_nguoi")
+        .collect();
+    assert_eq!(rows.len(), 1, "{tidy}");
+    (
+        rows[0][col("value")].to_string(),
+        rows[0][col("source_file")].to_string(),
+    )
+}
+
+#[test]
+fn a_stranger_never_replaces_the_report_from_the_registered_address() {
+    let project = project();
+    project.run(&["mail", &mail_dir()]).assert_code(1);
+    let run = project.run(&["check", "--format", "json"]);
+    let report = run.json();
+    let submissions = by_file(&report);
+    let status = |name: &str| {
+        submissions
+            .iter()
+            .find(|(f, _)| f.ends_with(name))
+            .map(|(_, s)| s["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // Sent four days later, but from a look-alike address: held, and the
+    // commune's own report stays the one that counts.
+    assert_eq!(status(LOOKALIKE_FILE), "held");
+    assert_eq!(status(GENUINE_FILE), "accepted");
+    let held = submissions
+        .iter()
+        .find(|(f, _)| f.ends_with(LOOKALIKE_FILE))
+        .unwrap()
+        .1;
+    assert_eq!(held["mail"]["from"], LOOKALIKE);
+    assert!(codes(held).contains(&"sender-unknown"));
+    assert!(codes(held).iter().all(|c| *c != "duplicate-submission"));
+    assert_eq!(report["summary"]["held"], 2, "the look-alike and Dần Thàng");
+
+    // The text report lists the held files with their senders and says
+    // how to accept one.
+    let text = project.run(&["check"]).stdout;
+    assert!(
+        text.contains(&format!("{LOOKALIKE_FILE} — Xã Khánh Yên Thượng (03082) — Năm 2023 — TẠM GIỮ — CHỜ XÁC NHẬN NGƯỜI GỬI")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Tạm giữ — chờ xác nhận người gửi (2 tệp"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "gửi từ {LOOKALIKE}; đơn vị đã có báo cáo được xác nhận: inbox/{GENUINE_FILE}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("gửi từ danthang.vhxh2023@gmail.com; đơn vị chưa có báo cáo được xác nhận"),
+        "{text}"
+    );
+    assert!(text.contains("--accept-sender"), "{text}");
+
+    // The built figures are the genuine report's (80 participants, not the
+    // look-alike's 800), and Tình hình nộp shows the held file and sender.
+    project.run(&["build"]).assert_code(1);
+    let (value, source) = khanh_yen_thuong_participants(&project);
+    assert_eq!(value, "80");
+    assert!(source.ends_with(GENUINE_FILE), "{source}");
+    let rows = sheet_strings(
+        &project.join("out/pcmd-2023-tong-hop.xlsx"),
+        "Tình hình nộp",
+    );
+    let held_row = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c.ends_with(LOOKALIKE_FILE)))
+        .expect("the held file is listed");
+    assert!(
+        held_row
+            .iter()
+            .any(|c| c == "Tạm giữ — chờ xác nhận người gửi"),
+        "{held_row:?}"
+    );
+    assert!(held_row.iter().any(|c| c == LOOKALIKE), "{held_row:?}");
+    assert!(
+        held_row.iter().any(|c| c == "Xã Khánh Yên Thượng"),
+        "{held_row:?}"
+    );
+    // On Tổng hợp, Dần Thàng (only a held file) has no confirmed report.
+    let rows = sheet_strings(&project.join("out/pcmd-2023-tong-hop.xlsx"), "Tổng hợp");
+    let dan_thang = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c == "Xã Dần Thàng"))
+        .expect("Dần Thàng on Tổng hợp");
+    assert!(
+        dan_thang
+            .iter()
+            .any(|c| c == "Tạm giữ — chờ xác nhận người gửi"),
+        "{dan_thang:?}"
+    );
+    // No feedback file goes to the stranger (nor to Dần Thàng's stranger).
+    let feedback: Vec<String> = std::fs::read_dir(project.join("out/phan-hoi"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        !feedback.iter().any(|n| n.contains("DanThang")),
+        "{feedback:?}"
+    );
+
+    // Staff confirm by phone that the commune did send it: accepted, and
+    // being the newest it now replaces the first.
+    let run = project.run(&["build", "--accept-sender", LOOKALIKE, "--format", "json"]);
+    let report = run.json();
+    let submissions = by_file(&report);
+    let find = |name: &str| {
+        submissions
+            .iter()
+            .find(|(f, _)| f.ends_with(name))
+            .unwrap()
+            .1
+    };
+    assert_eq!(find(LOOKALIKE_FILE)["status"], "accepted");
+    assert!(!codes(find(LOOKALIKE_FILE)).contains(&"sender-unknown"));
+    assert_eq!(find(GENUINE_FILE)["status"], "superseded");
+    assert_eq!(find("bc-tnxh-dan-thang-2023.xls")["status"], "held");
+    let (value, source) = khanh_yen_thuong_participants(&project);
+    assert_eq!(value, "800");
+    assert!(source.ends_with(LOOKALIKE_FILE), "{source}");
+
+    // When every unit sent something but one has only a held file, the
+    // report does not say that every unit reported.
+    let registry = std::fs::read_to_string(common::units_path()).unwrap();
+    let dan_thang_only: String = registry
+        .lines()
+        .filter(|l| l.starts_with("code,") || l.starts_with("03088,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(project.join("dan-thang.csv"), dan_thang_only).unwrap();
+    let text = project.run(&["check", "--units", "dan-thang.csv"]).stdout;
+    assert!(
+        text.contains("Tất cả đơn vị đã gửi tệp, nhưng 1 đơn vị chỉ có tệp tạm giữ"),
+        "{text}"
+    );
+    assert!(!text.contains("Tất cả đơn vị đã nộp báo cáo"), "{text}");
+
+    // Or for good: the address added to Dần Thàng's entry in the registry.
+    let registry = registry.replace(
+        "ubndxa.danthang@laocai.gov.vn",
+        "ubndxa.danthang@laocai.gov.vn;danthang.vhxh2023@gmail.com",
+    );
+    assert!(registry.contains("danthang.vhxh2023@gmail.com"));
+    std::fs::write(project.join("units.csv"), registry).unwrap();
+    let report = project
+        .run(&["check", "--units", "units.csv", "--format", "json"])
+        .json();
+    let submissions = by_file(&report);
+    let dt = submissions
+        .iter()
+        .find(|(f, _)| f.ends_with("bc-tnxh-dan-thang-2023.xls"))
+        .unwrap()
+        .1;
+    assert_eq!(dt["status"], "accepted");
+    assert!(!codes(dt).contains(&"sender-unknown"));
+}
+
+#[test]
+fn a_file_from_another_units_address_never_replaces_the_units_own() {
+    // Dương Quỳ's own report, put in the inbox by staff, and the one Hoà Mạc
+    // sent on its behalf, which looks newer on disk.
+    let project = project();
+    project.run(&["mail", &mail_dir()]).assert_code(1);
+    let own = project.join("inbox/duong-quy-tu-gui.xlsx");
+    std::fs::copy(
+        common::sample_dir("van-ban-2023").join("inbox/Báo cáo PCMD Dương Quỳ 2023.xlsx"),
+        &own,
+    )
+    .unwrap();
+    set_mtime(&own, day(0));
+    let report = project.run(&["check", "--format", "json"]).json();
+    let submissions = by_file(&report);
+    let status = |name: &str| {
+        submissions
+            .iter()
+            .find(|(f, _)| f.ends_with(name))
+            .map(|(_, s)| s["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status("duong-quy-tu-gui.xlsx"), "accepted");
+    assert_eq!(status("_Bao-cao-PCMD-Duong-Quy-2023.xlsx"), "rejected");
+}
+
+#[test]
+fn a_new_warning_in_a_resubmission_is_not_called_an_error() {
+    // The registry gives Khánh Yên Thượng no address, so the look-alike's
+    // file cannot be told from the commune's and replaces it, bringing a new
+    // warning; staff vouch for the commune's usual address for this run.
+    let project = project();
+    project.run(&["mail", &mail_dir()]).assert_code(1);
+    let registry = std::fs::read_to_string(common::units_path())
+        .unwrap()
+        .replace(
+            "ubndxa.khanhyenthuong@laocai.gov.vn; vanphong.khanhyenthuong@gmail.com",
+            "",
+        );
+    assert!(!registry.contains("khanhyenthuong"));
+    std::fs::write(project.join("units.csv"), registry).unwrap();
+    let args = [
+        "check",
+        "--units",
+        "units.csv",
+        "--accept-sender",
+        "ubndxa.khanhyenthuong@laocai.gov.vn",
+    ];
+    let report = project
+        .run(&[&args[..], &["--format", "json"][..]].concat())
+        .json();
+    let submissions = by_file(&report);
+    let newer = submissions
+        .iter()
+        .find(|(f, _)| f.ends_with(LOOKALIKE_FILE))
+        .unwrap()
+        .1;
+    assert_eq!(newer["status"], "accepted");
+    assert_eq!(newer["warnings_new"], serde_json::json!(["sender-unknown"]));
+    assert_eq!(newer["errors_new"], serde_json::json!([]));
+    let genuine = submissions
+        .iter()
+        .find(|(f, _)| f.ends_with(GENUINE_FILE))
+        .unwrap()
+        .1;
+    assert_eq!(genuine["status"], "superseded");
+    let text = project.run(&args).stdout;
+    assert!(text.contains("cảnh báo mới: sender-unknown"), "{text}");
+    assert!(!text.contains("lỗi mới: sender-unknown"), "{text}");
 }
 
 #[test]

@@ -224,3 +224,269 @@ fn a_template_from_an_older_schema_version_is_flagged() {
         "identified from the template's own sheet"
     );
 }
+
+/// A project of its own: a schema written here, two units, year 2023.
+fn own_project(schema: &str) -> Project {
+    let project = Project::empty();
+    std::fs::write(project.join("schema.toml"), schema).unwrap();
+    std::fs::write(
+        project.join("units.csv"),
+        "code,name,kind,aliases,email,parent\n001,Xã An Bình,Xã,,,\n002,Xã Hoà Lạc,Xã,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("tonghop.toml"),
+        "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(project.join("inbox")).unwrap();
+    project
+}
+
+const HEAD: &str = "id = \"rieng\"\ntitle = \"Báo cáo thử nghiệm của huyện\"\nversion = \"2.1\"\nperiod = \"year\"\n";
+
+/// A form sheet whose every column has its own, non-default label.
+const FORM_OWN_LABELS: &str = r#"
+[[sheets]]
+id = "bieu"
+kind = "form"
+name = "Biểu A"
+columns = { code = ["Mã số"], label = ["Nội dung chỉ tiêu"], unit = ["ĐVT"], value = ["Thực hiện kỳ"], note = ["Diễn giải"] }
+
+[[sheets.fields]]
+id = "so_hop"
+code = "1"
+label = "Số cuộc họp đã tổ chức"
+type = "integer"
+min = 0
+
+[[sheets.fields]]
+id = "kinh_phi"
+code = "2"
+label = "Kinh phí đã chi"
+unit = "Triệu đồng"
+type = "number"
+
+[[sheets.fields]]
+id = "co_ke_hoach"
+code = "3"
+label = "Đã ban hành kế hoạch"
+type = "yes_no"
+
+[[sheets.fields]]
+id = "nguoi_phu_trach"
+code = "4"
+label = "Người phụ trách"
+type = "text"
+"#;
+
+/// A form sheet that only renames the value column.
+const FORM_VALUE_ONLY: &str = r#"
+[[sheets]]
+id = "bieu"
+kind = "form"
+name = "Biểu A"
+columns = { value = ["Thực hiện kỳ"] }
+
+[[sheets.fields]]
+id = "so_hop"
+label = "Số cuộc họp đã tổ chức"
+type = "integer"
+
+[[sheets.fields]]
+id = "kinh_phi"
+label = "Kinh phí đã chi"
+type = "number"
+"#;
+
+const LIST: &str = r#"
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "Danh sách"
+
+[[sheets.fields]]
+id = "ten"
+label = "Tên hộ"
+type = "text"
+
+[[sheets.fields]]
+id = "so_nguoi"
+label = "Số nhân khẩu"
+type = "integer"
+
+[[sheets.fields]]
+id = "ngay"
+label = "Ngày khảo sát"
+type = "date"
+
+[[sheets.fields]]
+id = "loai"
+label = "Phân loại"
+type = "choice"
+choices = [{ value = "Nghèo" }, { value = "Cận nghèo" }]
+"#;
+
+/// The values typed into a form field and a list field of each type.
+fn typed(ty: &tonghop::schema::FieldType, n: usize) -> (String, String) {
+    use tonghop::schema::FieldType;
+    // (what is typed, how `check` shows it back)
+    match ty {
+        FieldType::Integer => ((n + 3).to_string(), (n + 3).to_string()),
+        FieldType::Number => (format!("{}.5", n + 1), format!("{}.5", n + 1)),
+        FieldType::Text => (format!("Nguyễn Văn {n}"), format!("Nguyễn Văn {n}")),
+        FieldType::YesNo => ("Có".into(), "Có".into()),
+        FieldType::Date => ("05/07/2023".into(), "05/07/2023".into()),
+        FieldType::Choice => ("Cận nghèo".into(), "Cận nghèo".into()),
+    }
+}
+
+/// The sheet XML entry of the workbook's `i`-th sheet.
+fn sheet_entry(i: usize) -> String {
+    format!("xl/worksheets/sheet{}.xml", i + 1)
+}
+
+/// Fills a template as a spreadsheet program saves what is typed: every form
+/// value, and three list records. Returns what `check` must read back.
+fn fill_template(
+    template: &std::path::Path,
+    target: &std::path::Path,
+    schema: &tonghop::schema::Schema,
+) -> BTreeMap<String, String> {
+    let mut expected = BTreeMap::new();
+    let mut wb: Xlsx<_> = open_workbook(template).unwrap();
+    let mut entries = zip_entries(template);
+    for (i, def) in schema.sheets.iter().enumerate() {
+        let at = entries
+            .iter()
+            .position(|(n, _)| *n == sheet_entry(i))
+            .unwrap();
+        let mut xml = String::from_utf8(entries[at].1.clone()).unwrap();
+        match def.kind {
+            tonghop::schema::SheetKind::Form => {
+                let range = wb.worksheet_range(&def.name).unwrap();
+                for (n, field) in def.fields.iter().enumerate() {
+                    let row = range
+                        .used_cells()
+                        .find(|(_, c, d)| {
+                            *c == 1 && matches!(d, Data::String(s) if s == &field.label)
+                        })
+                        .map(|(r, _, _)| r as u32 + range.start().unwrap().0)
+                        .unwrap_or_else(|| panic!("{} in the template", field.label));
+                    let (value, shown) = typed(&field.ty, n);
+                    set_cell(&mut xml, &format!("D{}", row + 1), &value);
+                    expected.insert(field.id().to_string(), shown);
+                }
+            }
+            tonghop::schema::SheetKind::List => {
+                for record in 0..3 {
+                    let row = 4 + record;
+                    set_cell(&mut xml, &format!("A{row}"), &(record + 1).to_string());
+                    for (j, field) in def.fields.iter().enumerate() {
+                        let col = (b'B' + j as u8) as char;
+                        let (value, shown) = typed(&field.ty, record);
+                        set_cell(&mut xml, &format!("{col}{row}"), &value);
+                        expected.insert(format!("{}[{record}].{}", def.id(), field.id()), shown);
+                    }
+                }
+            }
+        }
+        entries[at].1 = xml.into_bytes();
+    }
+    write_zip(target, &entries);
+    expected
+}
+
+/// What `check_file` read from a file, keyed as `fill_template` keys it.
+fn read_back(path: &std::path::Path, config: &tonghop::config::Config) -> BTreeMap<String, String> {
+    let s = tonghop::check::check_file(path, config);
+    let data = s.data.expect("the file was read");
+    let shown = |v: &tonghop::validate::FieldValue| {
+        v.value.as_ref().map(|v| v.display()).unwrap_or_default()
+    };
+    let mut out: BTreeMap<String, String> = data
+        .form
+        .iter()
+        .map(|(k, v)| (k.clone(), shown(v)))
+        .collect();
+    for (list, records) in &data.lists {
+        for (i, r) in records.iter().enumerate() {
+            for (k, v) in &r.values {
+                out.insert(format!("{list}[{i}].{k}"), shown(v));
+            }
+        }
+    }
+    out
+}
+
+fn codes_of(report: &serde_json::Value) -> Vec<String> {
+    report["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap().iter())
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_template_from_any_schema_is_read_back_by_check() {
+    let cases = [
+        (
+            "form with its own column labels",
+            format!("{HEAD}{FORM_OWN_LABELS}"),
+        ),
+        (
+            "form renaming only the value column",
+            format!("{HEAD}{FORM_VALUE_ONLY}"),
+        ),
+        ("list only", format!("{HEAD}{LIST}")),
+        ("form and list", format!("{HEAD}{FORM_VALUE_ONLY}{LIST}")),
+    ];
+    for (case, schema_text) in cases {
+        let project = own_project(&schema_text);
+        project.run(&["template", "-o", "mau"]).assert_code(0);
+        project
+            .run(&["template", "--unit", "002", "-o", "mau-xa"])
+            .assert_code(0);
+        let schema = tonghop::schema::Schema::load(&project.join("schema.toml")).unwrap();
+
+        // Blank: values are missing, but every sheet and header is found.
+        let run = project.run(&["check", "mau", "mau-xa", "--format", "json"]);
+        let report = run.json();
+        assert_eq!(report["submissions"].as_array().unwrap().len(), 2, "{case}");
+        let codes = codes_of(&report);
+        for refused in [
+            "header-missing",
+            "sheet-missing",
+            "template-unrecognized",
+            "column-missing",
+            "field-missing",
+        ] {
+            assert!(
+                !codes.iter().any(|c| c == refused),
+                "{case}: {refused} in {}",
+                run.stdout
+            );
+        }
+
+        // Filled: accepted, every value read back as typed.
+        std::fs::create_dir(project.join("filled")).unwrap();
+        let template = project.join("mau-xa/rieng-2023-002-HoaLac.xlsx");
+        let filled = project.join("filled/rieng-2023-002-HoaLac.xlsx");
+        let expected = fill_template(&template, &filled, &schema);
+        let run = project.run(&["check", "filled", "--format", "json"]);
+        run.assert_code(0);
+        let report = run.json();
+        assert_eq!(
+            report["submissions"][0]["status"], "accepted",
+            "{case}: {}",
+            run.stdout
+        );
+        assert_eq!(report["submissions"][0]["unit"]["code"], "002", "{case}");
+        let period = tonghop::period::Period::parse("2023", schema.period).unwrap();
+        let registry = tonghop::registry::Registry::load(&project.join("units.csv")).unwrap();
+        let config = tonghop::config::Config::new(schema, registry, period);
+        assert_eq!(read_back(&filled, &config), expected, "{case}");
+    }
+}

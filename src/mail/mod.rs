@@ -85,6 +85,32 @@ pub fn compare_dates(a: &Submission, b: &Submission) -> Option<Ordering> {
     Some(da.cmp(&db))
 }
 
+/// What the registry says about who sent a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sender {
+    /// Not saved by `tonghop mail`, or nothing to compare with: the registry
+    /// lists no address for the file's unit, or the unit is not known.
+    #[default]
+    Unchecked,
+    /// One of the addresses the registry gives the file's unit.
+    Registered,
+    /// Not the unit's address, but accepted by staff (`--accept-sender`).
+    AcceptedByStaff,
+    /// An address in no unit's entry, for a unit that has addresses: the
+    /// file is held until staff confirm the sender.
+    Unregistered,
+    /// An address the registry gives another unit.
+    OtherUnit,
+}
+
+impl Sender {
+    /// Whether the file may count for its unit and replace the unit's other
+    /// files: a file from a stranger never replaces the unit's own.
+    pub fn is_confirmed(self) -> bool {
+        !matches!(self, Sender::Unregistered | Sender::OtherUnit)
+    }
+}
+
 /// Gives each submission that `tonghop mail` saved its email's metadata (from
 /// the index in the file's folder, when the file still has the bytes that were
 /// saved) and checks its sender against the registry.
@@ -119,8 +145,8 @@ pub fn annotate(submissions: &mut [Submission], config: &Config) {
     }
 }
 
-/// `unit-sender-mismatch` / `sender-unknown`, when the registry lists
-/// addresses at all and the file's unit is known.
+/// Decides `s.sender` and adds `unit-sender-mismatch` / `sender-unknown`,
+/// when the registry lists addresses at all and the file's unit is known.
 fn check_sender(s: &mut Submission, config: &Config) {
     let registry = &config.registry;
     let (Some(unit), Some(meta)) = (s.unit, &s.mail) else {
@@ -130,16 +156,36 @@ fn check_sender(s: &mut Submission, config: &Config) {
         return;
     }
     let unit_name = &registry.units[unit].name;
+    let unit_has_addresses = !registry.units[unit].emails.is_empty();
     let finding = match registry.find_email(&meta.from) {
-        Some(u) if u == unit => return,
-        Some(other) => Finding::new(
-            Code::UnitSenderMismatch,
-            messages::unit_sender_mismatch(&meta.from, &registry.units[other].name, unit_name),
-        ),
-        None => Finding::new(
+        Some(u) if u == unit => {
+            s.sender = Sender::Registered;
+            return;
+        }
+        // Staff vouched for this address (`--accept-sender`).
+        _ if config.accept_senders.contains(&meta.from) => {
+            s.sender = Sender::AcceptedByStaff;
+            return;
+        }
+        Some(other) => {
+            s.sender = Sender::OtherUnit;
+            Finding::new(
+                Code::UnitSenderMismatch,
+                messages::unit_sender_mismatch(&meta.from, &registry.units[other].name, unit_name),
+            )
+        }
+        // Nothing to compare with: the unit has no address on record.
+        None if !unit_has_addresses => Finding::new(
             Code::SenderUnknown,
             messages::sender_unknown(&meta.from, unit_name),
         ),
+        None => {
+            s.sender = Sender::Unregistered;
+            Finding::new(
+                Code::SenderUnknown,
+                messages::sender_unknown_held(&meta.from, unit_name),
+            )
+        }
     };
     // Sorted, and the status decided, with the rule findings that follow.
     s.findings.push(finding.value(meta.from.clone()));

@@ -69,8 +69,8 @@ pub fn write_templates(
 }
 
 /// One feedback workbook per submission with an error or a warning (the
-/// newest of each unit): its template filled and marked, or a short note when
-/// the file could not be used at all.
+/// newest of each unit, from a confirmed sender): its template filled and
+/// marked, or a short note when the file could not be used at all.
 pub fn write_feedback(
     result: &CheckResult,
     config: &Config,
@@ -82,7 +82,9 @@ pub fn write_feedback(
     for s in result
         .submissions
         .iter()
-        .filter(|s| s.status != Status::Superseded)
+        // A file from a sender not confirmed is not the unit's report: its
+        // feedback would go to a stranger.
+        .filter(|s| s.status != Status::Superseded && s.sender.is_confirmed())
     {
         if !s.findings.iter().any(|f| f.severity >= Severity::Warning) {
             continue;

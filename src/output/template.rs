@@ -51,8 +51,11 @@ pub type TemplateCell = (String, u32, u16);
 
 /// The hidden sheet's name; `check` reads it (see `identify.rs`).
 pub const META_SHEET: &str = "_tonghop";
-/// Empty rows offered in list sheets.
+/// Rows offered in a blank list sheet.
 const LIST_ROWS: u32 = 60;
+/// Empty rows left under the records of a feedback list, for the commune to
+/// add the ones it forgot.
+const LIST_SPARE_ROWS: u32 = 20;
 /// The header row of form sheets (zero-based), as in pcmd-form.md.
 const FORM_HEADER: u32 = 7;
 const LIST_HEADER: u32 = 2;
@@ -346,6 +349,23 @@ fn input_cell(
     Ok(())
 }
 
+/// The form table's header cells, each the first label the schema gives for
+/// its column (`columns`), so that `check` finds the header it wrote; the
+/// columns `check` does not need fall back to the usual words when the
+/// schema gives them no label.
+fn form_headers(columns: &crate::schema::FormColumns) -> [&str; 5] {
+    fn first<'a>(labels: &'a [String], fallback: &'a str) -> &'a str {
+        labels.first().map(String::as_str).unwrap_or(fallback)
+    }
+    [
+        first(&columns.code, "STT"),
+        first(&columns.label, "Chỉ tiêu"),
+        first(&columns.unit, "Đơn vị tính"),
+        first(&columns.value, "Số liệu"),
+        first(&columns.note, "Ghi chú"),
+    ]
+}
+
 fn form_sheet(
     ws: &mut Worksheet,
     def: &SheetDef,
@@ -379,8 +399,7 @@ fn form_sheet(
         Some(u) => ws.write_string_with_format(5, 2, &u.name, &f.plain)?,
         None => ws.write_string_with_format(5, 2, "", &f.input)?,
     };
-    let headers = ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"];
-    for (col, h) in headers.iter().enumerate() {
+    for (col, h) in form_headers(&def.columns).iter().enumerate() {
         ws.write_string_with_format(FORM_HEADER, col as u16, *h, &f.header)?;
     }
     ws.set_row_height(FORM_HEADER, 32)?;
@@ -419,6 +438,14 @@ fn form_sheet(
     print_setup(ws, FORM_HEADER, false)
 }
 
+/// How many input rows a list sheet offers: the blank template's 60, or
+/// every record the commune sent and some spare rows when that is more, so
+/// that a feedback file keeps them all.
+fn list_rows(records: usize) -> u32 {
+    let records = u32::try_from(records).unwrap_or(u32::MAX);
+    LIST_ROWS.max(records.saturating_add(LIST_SPARE_ROWS))
+}
+
 fn list_sheet(
     ws: &mut Worksheet,
     def: &SheetDef,
@@ -445,12 +472,12 @@ fn list_sheet(
         ws.write_string_with_format(LIST_HEADER, 1 + i as u16, &field.label, &f.header)?;
     }
     ws.set_row_height(LIST_HEADER, 32)?;
-    let first = LIST_HEADER + 1;
-    let last = LIST_HEADER + LIST_ROWS;
     let records = fill
         .and_then(|fl| fl.data.lists.get(def.id()))
         .map(Vec::as_slice)
         .unwrap_or(&[]);
+    let first = LIST_HEADER + 1;
+    let last = LIST_HEADER + list_rows(records.len());
     for row in first..=last {
         let record = records.get((row - first) as usize);
         match record {
@@ -633,6 +660,11 @@ fn to_fix_sheet(
     {
         ws.write_string_with_format(3, col as u16, *h, &f.header)?;
     }
+    // A form field's cell, or a list field's cell by the record's source row.
+    let by_field: std::collections::HashMap<(&str, Option<u32>), &TemplateCell> = cells
+        .iter()
+        .map(|(id, rec, cell)| ((id.as_str(), *rec), cell))
+        .collect();
     let mut row = 4;
     for finding in findings
         .iter()
@@ -640,10 +672,10 @@ fn to_fix_sheet(
     {
         let place = finding.field.as_deref().and_then(|field| {
             let source_row = finding.location.as_ref().and_then(|l| l.row);
-            cells
-                .iter()
-                .find(|(id, rec, _)| id == field && (rec.is_none() || *rec == source_row))
-                .map(|(_, _, cell)| cell.clone())
+            by_field
+                .get(&(field, source_row))
+                .or_else(|| by_field.get(&(field, None)))
+                .map(|cell| (*cell).clone())
         });
         ws.write_number_with_format(row, 0, f64::from(row - 3), &f.center)?;
         let severity = finding.severity.label(crate::finding::Lang::Vi);

@@ -177,7 +177,9 @@ fn heading(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let last_col = last_col.max(3);
-    let split = (last_col / 2).max(1);
+    // Both halves at least two columns wide: Excel refuses a one-cell merge
+    // (a schema without indicators has a four-column "Chỉ tiêu theo xã").
+    let split = (last_col / 2).max(2);
     let org = format!("UBND {}", config.consolidating.name.to_uppercase());
     ws.merge_range(0, 0, 0, split - 1, &org, &f.org)?;
     ws.merge_range(
@@ -602,6 +604,11 @@ fn status_label(status: Status, lang: Lang) -> String {
         Status::Accepted => t(lang, "Đã nộp, hợp lệ", "Accepted"),
         Status::Rejected => t(lang, "Bị loại", "Rejected"),
         Status::Superseded => t(lang, "Đã có bản mới hơn", "Superseded"),
+        Status::Held => t(
+            lang,
+            "Tạm giữ — chờ xác nhận người gửi",
+            "Held — sender not confirmed",
+        ),
     }
 }
 
@@ -637,12 +644,22 @@ fn status_sheet(
     let note = t(
         lang,
         &format!(
-            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn; {} đơn vị chưa nộp.",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
+            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn{}; {} đơn vị chưa nộp.",
+            sum.files,
+            sum.accepted,
+            sum.rejected,
+            sum.superseded,
+            crate::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            sum.missing_units
         ),
         &format!(
-            "{} files: {} accepted, {} rejected, {} superseded; {} units not received.",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
+            "{} files: {} accepted, {} rejected, {} superseded{}; {} units not received.",
+            sum.files,
+            sum.accepted,
+            sum.rejected,
+            sum.superseded,
+            crate::report::held_count(sum.held, ", {} held until the sender is confirmed"),
+            sum.missing_units
         ),
     );
     heading(ws, 10, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
@@ -705,11 +722,18 @@ fn status_sheet(
                             &format!(". Fixed: {}", r.fixed.join("; ")),
                         ));
                     }
-                    if !r.new.is_empty() {
+                    if !r.new_errors.is_empty() {
                         text.push_str(&t(
                             lang,
-                            &format!(". Lỗi mới: {}", r.new.join("; ")),
-                            &format!(". New: {}", r.new.join("; ")),
+                            &format!(". Lỗi mới: {}", r.new_errors.join("; ")),
+                            &format!(". New errors: {}", r.new_errors.join("; ")),
+                        ));
+                    }
+                    if !r.new_warnings.is_empty() {
+                        text.push_str(&t(
+                            lang,
+                            &format!(". Cảnh báo mới: {}", r.new_warnings.join("; ")),
+                            &format!(". New warnings: {}", r.new_warnings.join("; ")),
                         ));
                     }
                     text
