@@ -348,12 +348,16 @@ fn a_rate_indicator_shows_its_value_not_its_numerator() {
 // 5. Every valid schema builds, whatever its size.
 // ---------------------------------------------------------------------------
 
-/// Builds and returns the consolidated workbook's path.
+/// Builds and returns the consolidated workbook's path; the blank and
+/// per-unit templates of the schema are written too.
 fn builds(project: &Project) -> PathBuf {
     let run = project.run(&["build"]);
     run.assert_code(0);
     let book = project.out("tong-hop.xlsx");
     assert!(book.is_file(), "{}", run.stdout);
+    project.run(&["template", "--per-unit"]).assert_code(0);
+    let templates = std::fs::read_dir(project.dir().join("out/mau")).unwrap().count();
+    assert_eq!(templates, 3, "one template per unit");
     book
 }
 
@@ -454,15 +458,23 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn outputs_are_the_same_from_any_working_folder() {
-    // A warning (a period the file does not state) gives a feedback file too.
-    let project = Project::new(&rate_schema(), "rate");
+    // A warning for Cao Sơn, which held no session, gives a feedback file too.
+    let schema = format!(
+        "{}\n[[rules]]\nid = \"co_sinh_hoat\"\nseverity = \"warning\"\ncheck = \"so_buoi > 0\"\nat = \"so_buoi\"\nmessage = \"Xã không tổ chức buổi sinh hoạt nào ({{so_buoi}} buổi).\"\n",
+        rate_schema()
+    );
+    let project = Project::new(&schema, "rate");
     let parent = project.root.path().to_path_buf();
     let config = "du-an/tonghop.toml";
 
     let here = project.run(&["build"]);
     here.assert_code(0);
     let first = files_under(&project.dir().join("out"));
-    assert!(first.len() >= 6, "{:?}", first.keys());
+    assert!(
+        first.keys().any(|k| k.contains("phan-hoi")) && first.len() >= 7,
+        "{:?}",
+        first.keys()
+    );
     let json_here = project.run(&["check", "--format", "json"]);
 
     let above = run_in(&parent, &["--config", config, "build"]);

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use super::style;
+use super::style::{self, merge};
 use crate::check::{CheckResult, Status};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
@@ -219,24 +219,6 @@ fn heading(
         &f.subtitle,
     )?;
     merge(ws, 5, 0, last_col, note, &f.note)?;
-    Ok(())
-}
-
-/// Text across columns `first..=last` of a row. Excel refuses a merged range
-/// of one cell, so a narrow table gets a plain cell instead.
-fn merge(
-    ws: &mut Worksheet,
-    row: u32,
-    first: u16,
-    last: u16,
-    text: &str,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    if first >= last {
-        ws.write_string_with_format(row, first, text, format)?;
-    } else {
-        ws.merge_range(row, first, row, last, text, format)?;
-    }
     Ok(())
 }
 
