@@ -356,7 +356,9 @@ fn builds(project: &Project) -> PathBuf {
     let book = project.out("tong-hop.xlsx");
     assert!(book.is_file(), "{}", run.stdout);
     project.run(&["template", "--per-unit"]).assert_code(0);
-    let templates = std::fs::read_dir(project.dir().join("out/mau")).unwrap().count();
+    let templates = std::fs::read_dir(project.dir().join("out/mau"))
+        .unwrap()
+        .count();
     assert_eq!(templates, 3, "one template per unit");
     book
 }
