@@ -78,7 +78,8 @@ impl Decimals {
                     .find(|&d| {
                         let scale = 10f64.powi(i32::from(d));
                         let rounded = (n * scale).round() / scale;
-                        (rounded - n).abs() <= n.abs().max(1.0) * 1e-9
+                        // Equal but for the float noise of sums (0.1 + 0.2).
+                        (rounded - n).abs() <= n.abs().max(1.0) * 1e-12
                     })
                     .unwrap_or(max)
             }
@@ -459,6 +460,9 @@ mod tests {
         assert_eq!(Decimals::UpTo(6).places(281.5), 1);
         assert_eq!(Decimals::UpTo(6).places(12.0), 0);
         assert_eq!(Decimals::UpTo(6).places(0.125), 3);
+        assert_eq!(Decimals::UpTo(6).places(1_234_567.891), 3);
+        assert_eq!(Decimals::UpTo(6).places(1.0 / 3.0), 6);
+        assert_eq!(format_figure(1_234_567.891, up, vi), "1.234.567,891");
         assert_eq!(Decimals::excel_format(0), "#,##0");
         assert_eq!(Decimals::excel_format(2), "#,##0.00");
     }
