@@ -143,28 +143,35 @@ fn build_summary(
         out.push_str(&format!("  {}\n", config.display_path(path)));
     }
     let total = config.registry.units.len();
+    let n = |count: usize| values::format_count(count, config.lang);
     if c.reporting < total {
         out.push_str(&if vi {
             format!(
                 "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
-                c.reporting, total
+                n(c.reporting),
+                n(total)
             )
         } else {
             format!(
                 "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
-                c.reporting, total
+                n(c.reporting),
+                n(total)
             )
         });
     }
     out.push_str(&if vi {
         format!(
             "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
-            config.consolidating.name, c.reporting, total
+            config.consolidating.name,
+            n(c.reporting),
+            n(total)
         )
     } else {
         format!(
             "\nConsolidated figures of {} ({} / {} units reporting):\n",
-            config.consolidating.name, c.reporting, total
+            config.consolidating.name,
+            n(c.reporting),
+            n(total)
         )
     });
     let df = &c.indicators;

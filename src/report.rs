@@ -318,16 +318,27 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     let sum = summary(result);
+    let n = |count: usize| crate::values::format_count(count, lang);
     out.push('\n');
     out.push_str(&if vi {
         format!(
             "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn; {} lỗi, {} cảnh báo.\n",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.errors, sum.warnings
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            n(sum.errors),
+            n(sum.warnings)
         )
     } else {
         format!(
             "Summary: {} file(s) — {} accepted, {} rejected, {} superseded; {} error(s), {} warning(s).\n",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.errors, sum.warnings
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            n(sum.errors),
+            n(sum.warnings)
         )
     });
     if result.missing_units.is_empty() {
@@ -340,14 +351,14 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         out.push_str(&if vi {
             format!(
                 "Chưa nộp ({}/{}):\n",
-                result.missing_units.len(),
-                config.registry.units.len()
+                n(result.missing_units.len()),
+                n(config.registry.units.len())
             )
         } else {
             format!(
                 "Not received ({}/{}):\n",
-                result.missing_units.len(),
-                config.registry.units.len()
+                n(result.missing_units.len()),
+                n(config.registry.units.len())
             )
         });
         for &u in &result.missing_units {
@@ -356,4 +367,51 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    /// A run of `files` unreadable files, rendered as text in `lang`.
+    fn text_of_run(files: usize, lang: Lang) -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let schema = Schema::load(&root.join("schemas/pcmd.toml")).expect("schema loads");
+        let registry = crate::registry::tests::van_ban();
+        let mut config = Config::new(schema, registry, crate::period::Period::year(2023));
+        config.lang = lang;
+        let submissions = (0..files)
+            .map(|i| Submission {
+                path: format!("f{i}.xlsx").into(),
+                file: format!("f{i}.xlsx"),
+                info: None,
+                format: None,
+                unit: None,
+                period: None,
+                status: Status::Rejected,
+                findings: Vec::new(),
+                data: None,
+                resubmission: None,
+                mail: None,
+            })
+            .collect();
+        let result = CheckResult {
+            submissions,
+            missing_units: Vec::new(),
+        };
+        to_text(&result, &config)
+    }
+
+    #[test]
+    fn counts_are_grouped_as_each_language_writes_them() {
+        let vi = text_of_run(1234, Lang::Vi);
+        assert!(
+            vi.contains("Tổng kết: 1.234 tệp — 0 đạt, 1.234 bị loại"),
+            "{}",
+            vi.lines().last().unwrap_or_default()
+        );
+        let en = text_of_run(1234, Lang::En);
+        assert!(en.contains("Summary: 1,234 file(s) — 0 accepted, 1,234 rejected"));
+    }
 }

@@ -105,6 +105,11 @@ pub enum Spelling {
     In(crate::finding::Lang),
 }
 
+/// A count in a sentence: "1.234 tệp" in Vietnamese, "1,234 files" in English.
+pub fn format_count(n: usize, lang: crate::finding::Lang) -> String {
+    format_figure(n as f64, Decimals::Fixed(0), Spelling::In(lang))
+}
+
 /// A figure for people or for a table, rounded to its decimals: Vietnamese
 /// writes "1.234,5" and "7,5%", English "1,234.5" and "7.5%".
 pub fn format_figure(n: f64, decimals: Decimals, spelling: Spelling) -> String {
@@ -463,6 +468,8 @@ mod tests {
         assert_eq!(Decimals::UpTo(6).places(1_234_567.891), 3);
         assert_eq!(Decimals::UpTo(6).places(1.0 / 3.0), 6);
         assert_eq!(format_figure(1_234_567.891, up, vi), "1.234.567,891");
+        assert_eq!(format_count(12_345, Lang::Vi), "12.345");
+        assert_eq!(format_count(12_345, Lang::En), "12,345");
         assert_eq!(Decimals::excel_format(0), "#,##0");
         assert_eq!(Decimals::excel_format(2), "#,##0.00");
     }

@@ -15,7 +15,7 @@ use crate::consolidate::Consolidated;
 use crate::finding::{Lang, column_name};
 use crate::frame::{Columns, Out, get};
 use crate::schema::{Display, FieldType, SheetKind};
-use crate::values::{Decimals, MAX_DECIMALS, format_number};
+use crate::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
 const HEADER_ROW: u32 = 7;
@@ -278,9 +278,10 @@ fn write_out(
 }
 
 fn reporting_note(c: &Consolidated, config: &Config) -> String {
-    let total = config.registry.units.len();
     let lang = config.lang;
-    if c.reporting == total {
+    let total = format_count(config.registry.units.len(), lang);
+    let reporting = format_count(c.reporting, lang);
+    if c.reporting == config.registry.units.len() {
         t(
             lang,
             &format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
@@ -290,12 +291,10 @@ fn reporting_note(c: &Consolidated, config: &Config) -> String {
         t(
             lang,
             &format!(
-                "Tổng hợp từ báo cáo hợp lệ của {}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).",
-                c.reporting
+                "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
             ),
             &format!(
-                "Consolidated from the accepted reports of {}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”).",
-                c.reporting
+                "Consolidated from the accepted reports of {reporting}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”)."
             ),
         )
     }
@@ -615,8 +614,14 @@ fn list_sheet(
         .unwrap_or_else(|| sheet_name.to_uppercase());
     let note = t(
         lang,
-        &format!("Tổng số: {} dòng, từ các báo cáo hợp lệ.", df.height()),
-        &format!("{} rows, from accepted reports.", df.height()),
+        &format!(
+            "Tổng số: {} dòng, từ các báo cáo hợp lệ.",
+            format_count(df.height(), lang)
+        ),
+        &format!(
+            "{} rows, from accepted reports.",
+            format_count(df.height(), lang)
+        ),
     );
     heading(ws, last_col, &title, config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
@@ -690,15 +695,24 @@ fn status_sheet(
         (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
     ];
     let sum = crate::report::summary(result);
+    let n = |count: usize| format_count(count, lang);
     let note = t(
         lang,
         &format!(
             "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn; {} đơn vị chưa nộp.",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            n(sum.missing_units)
         ),
         &format!(
             "{} files: {} accepted, {} rejected, {} superseded; {} units not received.",
-            sum.files, sum.accepted, sum.rejected, sum.superseded, sum.missing_units
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            n(sum.missing_units)
         ),
     );
     heading(ws, 10, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
@@ -849,8 +863,8 @@ fn findings_sheet(
         config,
         &t(
             lang,
-            &format!("{count} mục."),
-            &format!("{count} findings."),
+            &format!("{} mục.", format_count(count, lang)),
+            &format!("{} findings.", format_count(count, lang)),
         ),
         f,
     )?;
