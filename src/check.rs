@@ -213,7 +213,7 @@ fn assess(
 ) -> Submission {
     let mut submission = Submission {
         path: path.to_path_buf(),
-        file: config.display_path(path),
+        file: config.source_path(path),
         info,
         format: None,
         unit: None,

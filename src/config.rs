@@ -108,8 +108,13 @@ pub enum Mode {
 #[derive(Debug)]
 pub struct Config {
     pub mode: Mode,
-    /// Paths in reports are shown relative to this folder.
+    /// The working folder: paths printed on the terminal about where things
+    /// were written are shown relative to it.
     pub base_dir: PathBuf,
+    /// The project folder (where `tonghop.toml` is, else the working
+    /// folder): the files named in reports and outputs are shown relative to
+    /// it, so that the outputs do not depend on where the tool was run.
+    pub project_dir: PathBuf,
     pub schema: Schema,
     pub registry: Registry,
     pub period: Period,
@@ -140,6 +145,7 @@ impl Config {
         Config {
             mode: Mode::Check,
             base_dir: dir.clone(),
+            project_dir: dir.clone(),
             schema,
             registry,
             period,
@@ -330,6 +336,7 @@ impl Config {
             });
         Ok(Config {
             mode,
+            project_dir: lexical(&config_dir),
             base_dir: cwd,
             schema,
             registry,
@@ -349,11 +356,63 @@ impl Config {
         })
     }
 
-    /// How a path is shown in reports: relative to the working folder, with "/".
+    /// How a path is shown on the terminal: relative to the working folder,
+    /// with "/".
     pub fn display_path(&self, path: &Path) -> String {
         let shown = path.strip_prefix(&self.base_dir).unwrap_or(path);
         shown.to_string_lossy().replace('\\', "/")
     }
+
+    /// How an input, the schema or the registry is named in reports and
+    /// outputs: relative to the project folder ("inbox/BC_2023.xlsx",
+    /// "../../schemas/pcmd.toml"), with "/", whatever the working folder.
+    pub fn source_path(&self, path: &Path) -> String {
+        relative_to(&lexical(path), &self.project_dir)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
+/// `path` without "." and with "a/.." removed, without touching the disk
+/// (`--config ../proj/tonghop.toml` names the same folder as `proj/`).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `path` relative to the folder `base` ("../x" when it is beside it);
+/// `path` itself when the two share nothing below the root.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    use std::path::Component;
+    let ours: Vec<Component> = path.components().collect();
+    let theirs: Vec<Component> = base.components().collect();
+    let common = ours.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+    let shared_below_root = ours[..common]
+        .iter()
+        .any(|c| matches!(c, Component::Normal(_)));
+    if !shared_below_root && path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..theirs.len() {
+        out.push("..");
+    }
+    for part in &ours[common..] {
+        out.push(part.as_os_str());
+    }
+    out
 }
 
 /// Files that are never reports: editor lock files and OS droppings.
@@ -403,4 +462,31 @@ fn walk(dir: &Path, output: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_named_from_the_project_folder() {
+        let project = Path::new("/data/du-an");
+        let rel = |p: &str| {
+            relative_to(&lexical(Path::new(p)), &lexical(project))
+                .to_string_lossy()
+                .into_owned()
+        };
+        assert_eq!(rel("/data/du-an/inbox/a.xlsx"), "inbox/a.xlsx");
+        assert_eq!(rel("/data/du-an/sub/../inbox/./a.xlsx"), "inbox/a.xlsx");
+        assert_eq!(rel("/data/schemas/pcmd.toml"), "../schemas/pcmd.toml");
+        assert_eq!(rel("/other/a.xlsx"), "/other/a.xlsx");
+        assert_eq!(
+            relative_to(
+                &lexical(Path::new("/w/x/../du-an/inbox/b.xls")),
+                Path::new("/w/du-an")
+            )
+            .to_string_lossy(),
+            "inbox/b.xls"
+        );
+    }
 }

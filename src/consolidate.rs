@@ -328,21 +328,12 @@ fn indicators(
                 _ => return None,
             };
             let ind = schema.indicators.iter().find(|i| i.id.get_ref() == &id)?;
-            let num = crate::frame::get(&df, "numerator", row);
-            let den = crate::frame::get(&df, "denominator", row);
-            match (ind.display, num, den) {
-                (Display::Ratio, crate::frame::Out::Num(a), crate::frame::Out::Num(b)) => {
-                    Some(format!(
-                        "{}/{}",
-                        crate::values::format_number(a),
-                        crate::values::format_number(b)
-                    ))
-                }
-                (Display::Number, crate::frame::Out::Num(a), _) => {
-                    Some(crate::values::format_number(a * ind.factor))
-                }
-                _ => None,
-            }
+            display_text(
+                ind,
+                crate::frame::get(&df, "numerator", row),
+                crate::frame::get(&df, "denominator", row),
+                crate::frame::get(&df, "value", row),
+            )
         })
         .collect();
     df.with_column(Column::new("display".into(), display))?;
@@ -359,6 +350,27 @@ fn indicators(
         "target",
         "met",
     ])
+}
+
+/// The `display` column: "19/22" for a ratio, else the value itself rounded
+/// to the indicator's decimals ("102.4" for sum(luot)/sum(buoi)); empty when
+/// there is no value (a zero denominator), never the bare numerator.
+fn display_text(
+    ind: &crate::schema::IndicatorDef,
+    numerator: crate::frame::Out,
+    denominator: crate::frame::Out,
+    value: crate::frame::Out,
+) -> Option<String> {
+    use crate::frame::Out;
+    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    let whole = |n: f64| format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::Plain);
+    match (ind.display, numerator, denominator, value) {
+        (Display::Ratio, Out::Num(a), Out::Num(b), _) => Some(format!("{}/{}", whole(a), whole(b))),
+        (Display::Number, _, _, Out::Num(v)) => {
+            Some(format_figure(v, ind.decimals(), Spelling::Plain))
+        }
+        _ => None,
+    }
 }
 
 fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, DataFrame)>> {

@@ -132,7 +132,6 @@ fn build_summary(
     written: &[std::path::PathBuf],
     config: &Config,
 ) -> String {
-    use crate::frame::{Out, get};
     let vi = config.lang == finding::Lang::Vi;
     let mut out = String::new();
     out.push_str(if vi {
@@ -144,28 +143,35 @@ fn build_summary(
         out.push_str(&format!("  {}\n", config.display_path(path)));
     }
     let total = config.registry.units.len();
+    let n = |count: usize| values::format_count(count, config.lang);
     if c.reporting < total {
         out.push_str(&if vi {
             format!(
                 "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
-                c.reporting, total
+                n(c.reporting),
+                n(total)
             )
         } else {
             format!(
                 "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
-                c.reporting, total
+                n(c.reporting),
+                n(total)
             )
         });
     }
     out.push_str(&if vi {
         format!(
             "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
-            config.consolidating.name, c.reporting, total
+            config.consolidating.name,
+            n(c.reporting),
+            n(total)
         )
     } else {
         format!(
             "\nConsolidated figures of {} ({} / {} units reporting):\n",
-            config.consolidating.name, c.reporting, total
+            config.consolidating.name,
+            n(c.reporting),
+            n(total)
         )
     });
     let df = &c.indicators;
@@ -175,17 +181,43 @@ fn build_summary(
         } else {
             ind.label_en.as_deref().unwrap_or(&ind.label)
         };
-        let display = match get(df, "display", i) {
-            Out::Text(t) => t,
-            _ => "—".to_string(),
-        };
-        let rate = match (ind.display, get(df, "value", i)) {
-            (schema::Display::Ratio, Out::Num(v)) => {
-                format!(" ({}%)", values::format_number((v * 10.0).round() / 10.0))
-            }
-            _ => String::new(),
-        };
-        out.push_str(&format!("  {label}: {display}{rate}\n"));
+        out.push_str(&format!(
+            "  {label}: {}\n",
+            indicator_figure(ind, df, i, config.lang)
+        ));
     }
     out
+}
+
+/// An indicator as the summary shows it, spelt the way the language writes
+/// numbers: "102,4", "19/22 (86,4%)" in Vietnamese; "—" when it has no value.
+fn indicator_figure(
+    ind: &schema::IndicatorDef,
+    df: &polars::prelude::DataFrame,
+    row: usize,
+    lang: finding::Lang,
+) -> String {
+    use crate::frame::{Out, get};
+    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    let spelling = Spelling::In(lang);
+    let whole = |n: f64| format_figure(n, Decimals::UpTo(MAX_DECIMALS), spelling);
+    let value = get(df, "value", row);
+    match (
+        ind.display,
+        get(df, "numerator", row),
+        get(df, "denominator", row),
+    ) {
+        (schema::Display::Ratio, Out::Num(a), Out::Num(b)) => {
+            let rate = match value {
+                Out::Num(v) => format!(" ({}%)", format_figure(v, ind.decimals(), spelling)),
+                _ => String::new(),
+            };
+            format!("{}/{}{rate}", whole(a), whole(b))
+        }
+        (schema::Display::Number, _, _) => match value {
+            Out::Num(v) => format_figure(v, ind.decimals(), spelling),
+            _ => "—".to_string(),
+        },
+        _ => "—".to_string(),
+    }
 }

@@ -2,7 +2,7 @@
 //! so that wording stays consistent and translators have one file to read.
 //! Messages say what is wrong and what the commune officer should do.
 
-use crate::finding::Msg;
+use crate::finding::{Lang, Msg};
 use crate::period::Period;
 use crate::schema::{Choice, FieldDef, FieldType};
 use crate::values::Leniency;
@@ -350,21 +350,45 @@ pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     )
 }
 
-pub fn below_minimum(cell: &str, label: &str, min: &str, seen: &str) -> Msg {
+/// A figure in a message: "1.234,5" in Vietnamese, "1,234.5" in English.
+fn figure(n: f64, lang: Lang) -> String {
+    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
+}
+
+pub fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
+    let (vi, en) = (Lang::Vi, Lang::En);
     cell_msg(
         cell,
         label,
-        format!("giá trị {seen} nhỏ hơn mức tối thiểu {min}"),
-        format!("{seen} is below the minimum {min}"),
+        format!(
+            "giá trị {} nhỏ hơn mức tối thiểu {}",
+            figure(seen, vi),
+            figure(min, vi)
+        ),
+        format!(
+            "{} is below the minimum {}",
+            figure(seen, en),
+            figure(min, en)
+        ),
     )
 }
 
-pub fn above_maximum(cell: &str, label: &str, max: &str, seen: &str) -> Msg {
+pub fn above_maximum(cell: &str, label: &str, max: f64, seen: f64) -> Msg {
+    let (vi, en) = (Lang::Vi, Lang::En);
     cell_msg(
         cell,
         label,
-        format!("giá trị {seen} lớn hơn mức tối đa {max}"),
-        format!("{seen} is above the maximum {max}"),
+        format!(
+            "giá trị {} lớn hơn mức tối đa {}",
+            figure(seen, vi),
+            figure(max, vi)
+        ),
+        format!(
+            "{} is above the maximum {}",
+            figure(seen, en),
+            figure(max, en)
+        ),
     )
 }
 

@@ -341,28 +341,29 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     let sum = summary(result);
+    let n = |count: usize| crate::values::format_count(count, lang);
     out.push('\n');
     out.push_str(&if vi {
         format!(
             "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn{}; {} lỗi, {} cảnh báo.\n",
-            sum.files,
-            sum.accepted,
-            sum.rejected,
-            sum.superseded,
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
             held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
-            sum.errors,
-            sum.warnings
+            n(sum.errors),
+            n(sum.warnings)
         )
     } else {
         format!(
             "Summary: {} file(s) — {} accepted, {} rejected, {} superseded{}; {} error(s), {} warning(s).\n",
-            sum.files,
-            sum.accepted,
-            sum.rejected,
-            sum.superseded,
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
             held_count(sum.held, ", {} held until the sender is confirmed"),
-            sum.errors,
-            sum.warnings
+            n(sum.errors),
+            n(sum.warnings)
         )
     });
     out.push_str(&held_section(result, config));
@@ -387,14 +388,14 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         out.push_str(&if vi {
             format!(
                 "Chưa nộp ({}/{}):\n",
-                result.missing_units.len(),
-                config.registry.units.len()
+                n(result.missing_units.len()),
+                n(config.registry.units.len())
             )
         } else {
             format!(
                 "Not received ({}/{}):\n",
-                result.missing_units.len(),
-                config.registry.units.len()
+                n(result.missing_units.len()),
+                n(config.registry.units.len())
             )
         });
         for &u in &result.missing_units {

@@ -14,6 +14,7 @@ use validator::Validate;
 
 use crate::finding::Severity;
 use crate::i18n::tr;
+use crate::values::{Decimals, MAX_DECIMALS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -158,6 +159,10 @@ pub struct FieldDef {
     pub format: Option<TextFormat>,
     #[validate(range(min = 1))]
     pub max_length: Option<u64>,
+    /// How many decimals a `number` field is shown with (0–6); without it
+    /// each value shows the decimals it has.
+    #[validate(range(max = 6))]
+    pub decimals: Option<u8>,
     /// The section code (I, II …) a form row belongs to.
     pub section: Option<String>,
     #[validate(length(max = 500))]
@@ -173,6 +178,16 @@ impl FieldDef {
         match lang {
             crate::finding::Lang::En => self.label_en.as_deref().unwrap_or(&self.label),
             crate::finding::Lang::Vi => &self.label,
+        }
+    }
+
+    /// How the field's values are shown: whole numbers for `integer`, the
+    /// schema's `decimals` for `number`, else every decimal a value has.
+    pub fn decimals(&self) -> Decimals {
+        match (self.ty, self.decimals) {
+            (FieldType::Integer, _) => Decimals::Fixed(0),
+            (_, Some(d)) => Decimals::Fixed(d),
+            _ => Decimals::UpTo(MAX_DECIMALS),
         }
     }
 }
@@ -258,6 +273,22 @@ pub struct IndicatorDef {
     pub target: Option<f64>,
     #[serde(default = "number_display")]
     pub display: Display,
+    /// How many decimals the value is shown with (0–6).
+    #[validate(range(max = 6))]
+    pub decimals: Option<u8>,
+}
+
+impl IndicatorDef {
+    /// How the value is shown: the schema's `decimals`; else a rate or an
+    /// average (with a denominator) to one decimal, a total with every
+    /// decimal it has.
+    pub fn decimals(&self) -> Decimals {
+        match (self.decimals, &self.denominator) {
+            (Some(d), _) => Decimals::Fixed(d),
+            (None, Some(_)) => Decimals::UpTo(1),
+            (None, None) => Decimals::UpTo(MAX_DECIMALS),
+        }
+    }
 }
 
 fn one() -> f64 {
@@ -827,6 +858,13 @@ impl Checker<'_> {
             && min > max
         {
             return bad("max", "max nhỏ hơn min", "max is below min");
+        }
+        if field.decimals.is_some() && field.ty != FieldType::Number {
+            return bad(
+                "decimals",
+                "decimals chỉ dùng cho trường kiểu number",
+                "decimals applies to number fields only",
+            );
         }
         if (field.format.is_some() || field.max_length.is_some()) && field.ty != FieldType::Text {
             return bad(

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
-use crate::finding::{Code, Finding, Location, Msg};
+use crate::finding::{Code, Finding, Lang, Location, Msg};
 use crate::frame::{Col, frame};
 use crate::ingest::{Book, Cell};
 use crate::locate::{Layout, ListPlace};
@@ -17,7 +17,7 @@ use crate::period::Period;
 use crate::schema::{
     FieldDef, FieldType, RuleDef, Schema, SheetDef, TextFormat, expr_columns, parse_expr,
 };
-use crate::values::{Parsed, Value, format_number, parse};
+use crate::values::{Parsed, Value, parse};
 
 /// Where a value came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -172,13 +172,13 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
     if let Some(min) = field.min.filter(|m| n < *m) {
         findings.push(at(
             Code::ValueBelowMinimum,
-            messages::below_minimum(&a1, &field.label, &format_number(min), &value.display()),
+            messages::below_minimum(&a1, &field.label, min, n),
         ));
     }
     if let Some(max) = field.max.filter(|m| n > *m) {
         findings.push(at(
             Code::ValueAboveMaximum,
-            messages::above_maximum(&a1, &field.label, &format_number(max), &value.display()),
+            messages::above_maximum(&a1, &field.label, max, n),
         ));
     }
 }
@@ -631,36 +631,30 @@ impl<'a> Batch<'a> {
         record: Option<&Record>,
     ) -> Finding {
         let data = self.data[sub];
-        let mut shown: HashMap<String, String> = HashMap::new();
+        let mut shown: HashMap<String, Shown> = HashMap::new();
         for (id, fv) in &data.form {
-            shown.insert(
-                id.clone(),
-                fv.value.as_ref().map(Value::display).unwrap_or_default(),
-            );
+            shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
         }
         for (id, v) in aggregates {
-            shown.insert(id.clone(), v.map(format_number).unwrap_or_default());
+            shown.insert(id.clone(), Shown::of(v.map(Value::Num).as_ref()));
         }
         shown.insert(
             "period_start".into(),
-            self.period.start().format("%d/%m/%Y").to_string(),
+            Shown::Text(self.period.start().format("%d/%m/%Y").to_string()),
         );
         shown.insert(
             "period_end".into(),
-            self.period.end().format("%d/%m/%Y").to_string(),
+            Shown::Text(self.period.end().format("%d/%m/%Y").to_string()),
         );
         if let Some(r) = record {
             for (id, fv) in &r.values {
-                shown.insert(
-                    id.clone(),
-                    fv.value.as_ref().map(Value::display).unwrap_or_default(),
-                );
+                shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
             }
         }
-        let fill = |template: &str| {
+        let fill = |template: &str, lang: Lang| {
             let mut out = template.to_string();
             for name in crate::schema::placeholders(template) {
-                let value = shown.get(name).cloned().unwrap_or_default();
+                let value = shown.get(name).map(|v| v.text(lang)).unwrap_or_default();
                 out = out.replace(&format!("{{{name}}}"), &value);
             }
             out
@@ -681,8 +675,11 @@ impl<'a> Batch<'a> {
                 .or_else(|| data.form.get(name))
                 .map(|fv| (name.clone(), fv.source.clone()))
         });
-        let vi = fill(&rule.message);
-        let en = fill(rule.message_en.as_deref().unwrap_or(&rule.message));
+        let vi = fill(&rule.message, Lang::Vi);
+        let en = fill(
+            rule.message_en.as_deref().unwrap_or(&rule.message),
+            Lang::En,
+        );
         let (vi, en) = match &source {
             Some((_, s)) => (
                 format!("Ô {}: {vi}", s.a1()),
@@ -696,7 +693,7 @@ impl<'a> Batch<'a> {
             finding = finding
                 .at(s.location())
                 .field(&field)
-                .value(shown.get(&field).cloned().unwrap_or_default());
+                .value(shown.get(&field).map(Shown::plain).unwrap_or_default());
         } else if let Some(r) = record {
             finding = finding.at(Location {
                 sheet: r.sheet.clone(),
@@ -725,4 +722,40 @@ fn rule_exprs(rule: &RuleDef) -> PolarsResult<Vec<Expr>> {
 /// A rule is violated where its condition holds and its check is false.
 fn violated(results: &[Vec<Option<bool>>], row: usize) -> bool {
     results[0][row] == Some(true) && results[1][row] == Some(false)
+}
+
+/// A value named in a rule's message: numbers are spelt as each language
+/// writes them ("1.234,5" / "1,234.5"); the finding's `value` keeps the
+/// plain spelling.
+enum Shown {
+    Figure(f64, String),
+    Text(String),
+}
+
+impl Shown {
+    fn of(value: Option<&Value>) -> Shown {
+        match value {
+            Some(v @ (Value::Int(_) | Value::Num(_))) => {
+                Shown::Figure(v.as_f64().unwrap_or_default(), v.display())
+            }
+            Some(v) => Shown::Text(v.display()),
+            None => Shown::Text(String::new()),
+        }
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+        match self {
+            Shown::Figure(n, _) => {
+                format_figure(*n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
+            }
+            Shown::Text(t) => t.clone(),
+        }
+    }
+
+    fn plain(&self) -> String {
+        match self {
+            Shown::Figure(_, plain) | Shown::Text(plain) => plain.clone(),
+        }
+    }
 }

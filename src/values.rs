@@ -42,13 +42,105 @@ impl Value {
     }
 }
 
-/// Shortest faithful text for a number: 12 not 12.0.
+/// Shortest faithful text for a number: 12 not 12.0. The machine spelling
+/// (CSV, JSON, cached formula results): "." for decimals, no grouping.
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
         format!("{n}")
     }
+}
+
+/// The most decimals a figure is shown with anywhere. Communes type at most
+/// two or three; six keeps every typed decimal while hiding binary noise
+/// such as 0.30000000000000004.
+pub const MAX_DECIMALS: u8 = 6;
+
+/// How many decimals a figure is shown with. Every place that shows a number
+/// to people (workbook number formats, the terminal, messages) asks this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decimals {
+    /// Always this many, as the schema's `decimals` asks ("7,50").
+    Fixed(u8),
+    /// As many as the value has, up to this many ("281,5", "12").
+    UpTo(u8),
+}
+
+impl Decimals {
+    /// The decimals `n` is shown with.
+    pub fn places(self, n: f64) -> u8 {
+        match self {
+            Decimals::Fixed(d) => d.min(MAX_DECIMALS),
+            Decimals::UpTo(max) => {
+                let max = max.min(MAX_DECIMALS);
+                (0..max)
+                    .find(|&d| {
+                        let scale = 10f64.powi(i32::from(d));
+                        let rounded = (n * scale).round() / scale;
+                        // Equal but for the float noise of sums (0.1 + 0.2).
+                        (rounded - n).abs() <= n.abs().max(1.0) * 1e-12
+                    })
+                    .unwrap_or(max)
+            }
+        }
+    }
+
+    /// The Excel number format: thousands grouped, `places` decimals.
+    pub fn excel_format(places: u8) -> String {
+        if places == 0 {
+            "#,##0".to_string()
+        } else {
+            format!("#,##0.{}", "0".repeat(usize::from(places)))
+        }
+    }
+}
+
+/// How a figure is spelt in text: by programs (CSV), or in a language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// "1234.5": no grouping, "." for decimals.
+    Plain,
+    /// "1.234,5" in Vietnamese, "1,234.5" in English.
+    In(crate::finding::Lang),
+}
+
+/// A count in a sentence: "1.234 tệp" in Vietnamese, "1,234 files" in English.
+pub fn format_count(n: usize, lang: crate::finding::Lang) -> String {
+    format_figure(n as f64, Decimals::Fixed(0), Spelling::In(lang))
+}
+
+/// A figure for people or for a table, rounded to its decimals: Vietnamese
+/// writes "1.234,5" and "7,5%", English "1,234.5" and "7.5%".
+pub fn format_figure(n: f64, decimals: Decimals, spelling: Spelling) -> String {
+    if !n.is_finite() {
+        return format!("{n}");
+    }
+    let places = usize::from(decimals.places(n));
+    let fixed = format!("{:.*}", places, n.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((fixed.as_str(), ""));
+    // "-0" is not a figure: a value that rounds to zero loses its sign.
+    let negative = n < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0');
+    let (group, point) = match spelling {
+        Spelling::Plain => (None, '.'),
+        Spelling::In(crate::finding::Lang::Vi) => (Some('.'), ','),
+        Spelling::In(crate::finding::Lang::En) => (Some(','), '.'),
+    };
+    let mut out = String::with_capacity(fixed.len() + whole.len() / 3 + 1);
+    if negative {
+        out.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.extend(group);
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push(point);
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// Why a lenient reading was needed (becomes a `value-coerced` finding).
@@ -348,6 +440,38 @@ mod tests {
 
     fn text(s: &str) -> Cell {
         Cell::Text(s.to_string())
+    }
+
+    #[test]
+    fn figures_are_spelt_as_each_language_writes_them() {
+        use crate::finding::Lang;
+        let vi = Spelling::In(Lang::Vi);
+        let en = Spelling::In(Lang::En);
+        let up = Decimals::UpTo(MAX_DECIMALS);
+        assert_eq!(format_figure(7.5, Decimals::UpTo(1), vi), "7,5");
+        assert_eq!(format_figure(7.5, Decimals::UpTo(1), en), "7.5");
+        assert_eq!(format_figure(1234.5, up, vi), "1.234,5");
+        assert_eq!(format_figure(1234.5, up, en), "1,234.5");
+        assert_eq!(format_figure(1234.5, up, Spelling::Plain), "1234.5");
+        assert_eq!(format_figure(1_234_567.0, up, vi), "1.234.567");
+        assert_eq!(format_figure(123.0, up, vi), "123");
+        assert_eq!(format_figure(-1234.25, up, vi), "-1.234,25");
+        assert_eq!(format_figure(0.1 + 0.2, up, vi), "0,3");
+        assert_eq!(format_figure(100.0, Decimals::UpTo(1), vi), "100");
+        assert_eq!(format_figure(102.435185, Decimals::UpTo(1), vi), "102,4");
+        assert_eq!(format_figure(7.5, Decimals::Fixed(2), vi), "7,50");
+        assert_eq!(format_figure(281.5, Decimals::Fixed(0), vi), "282");
+        assert_eq!(format_figure(-0.04, Decimals::Fixed(1), vi), "0,0");
+        assert_eq!(Decimals::UpTo(6).places(281.5), 1);
+        assert_eq!(Decimals::UpTo(6).places(12.0), 0);
+        assert_eq!(Decimals::UpTo(6).places(0.125), 3);
+        assert_eq!(Decimals::UpTo(6).places(1_234_567.891), 3);
+        assert_eq!(Decimals::UpTo(6).places(1.0 / 3.0), 6);
+        assert_eq!(format_figure(1_234_567.891, up, vi), "1.234.567,891");
+        assert_eq!(format_count(12_345, Lang::Vi), "12.345");
+        assert_eq!(format_count(12_345, Lang::En), "12,345");
+        assert_eq!(Decimals::excel_format(0), "#,##0");
+        assert_eq!(Decimals::excel_format(2), "#,##0.00");
     }
 
     #[test]

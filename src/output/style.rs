@@ -1,8 +1,9 @@
 //! The look shared by every workbook tonghop writes: Times New Roman 12 as on
 //! official forms, thin borders on table cells, and the heading styles
-//! (issuing body, national motto, title, period line).
+//! (issuing body, national motto, title, period line), and merged cells
+//! that never fail on a narrow table.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline, Worksheet, XlsxError};
 
 pub fn base() -> Format {
     Format::new()
@@ -36,4 +37,23 @@ pub fn title() -> Format {
 
 pub fn italic_center() -> Format {
     base().set_italic().set_align(FormatAlign::Center)
+}
+
+/// Text across columns `first..=last` of a row. Excel refuses a merged range
+/// of one cell, so a narrow table (a schema of one or two fields) gets a
+/// plain cell instead.
+pub fn merge(
+    ws: &mut Worksheet,
+    row: u32,
+    first: u16,
+    last: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if first >= last {
+        ws.write_string_with_format(row, first, text, format)?;
+    } else {
+        ws.merge_range(row, first, row, last, text, format)?;
+    }
+    Ok(())
 }

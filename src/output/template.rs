@@ -252,19 +252,19 @@ fn heading(
 
 fn signature(ws: &mut Worksheet, row: u32, last_col: u16, f: &Formats) -> Result<(), XlsxError> {
     let split = (last_col / 2).max(1);
-    ws.merge_range(
+    style::merge(
+        ws,
         row,
         split + 1,
-        row,
         last_col.max(split + 1),
         "…………, ngày … tháng … năm …",
         &f.italic_center,
     )?;
     ws.merge_range(row + 1, 0, row + 1, split, "NGƯỜI LẬP BIỂU", &f.bold_center)?;
-    ws.merge_range(
+    style::merge(
+        ws,
         row + 1,
         split + 1,
-        row + 1,
         last_col.max(split + 1),
         "CHỦ TỊCH",
         &f.bold_center,

@@ -8,14 +8,14 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use super::style;
+use super::style::{self, merge};
 use crate::check::{CheckResult, Status};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::finding::{Lang, column_name};
 use crate::frame::{Columns, Out, get};
 use crate::schema::{Display, FieldType, SheetKind};
-use crate::values::format_number;
+use crate::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
 const HEADER_ROW: u32 = 7;
@@ -32,11 +32,11 @@ struct Formats {
     wrap: Format,
     center: Format,
     int: Format,
-    num: Format,
+    /// Numbers with 0…MAX_DECIMALS decimals, thousands grouped.
+    nums: Vec<Format>,
     date: Format,
     total_label: Format,
-    total_int: Format,
-    total_num: Format,
+    total_nums: Vec<Format>,
 }
 
 impl Formats {
@@ -61,15 +61,27 @@ impl Formats {
             wrap: cell.clone().set_text_wrap(),
             center: cell.clone().set_align(FormatAlign::Center),
             int: cell.clone().set_num_format("#,##0"),
-            num: cell.clone().set_num_format("#,##0.##"),
+            nums: (0..=MAX_DECIMALS)
+                .map(|d| cell.clone().set_num_format(Decimals::excel_format(d)))
+                .collect(),
             date: cell
                 .clone()
                 .set_num_format("dd/mm/yyyy")
                 .set_align(FormatAlign::Center),
             total_label: cell.clone().set_bold().set_align(FormatAlign::Center),
-            total_int: cell.clone().set_bold().set_num_format("#,##0"),
-            total_num: cell.clone().set_bold().set_num_format("#,##0.##"),
+            total_nums: (0..=MAX_DECIMALS)
+                .map(|d| {
+                    cell.clone()
+                        .set_bold()
+                        .set_num_format(Decimals::excel_format(d))
+                })
+                .collect(),
         }
+    }
+
+    /// The format showing `n` with its decimals.
+    fn num(&self, n: f64, decimals: Decimals) -> &Format {
+        &self.nums[usize::from(decimals.places(n))]
     }
 }
 
@@ -181,34 +193,34 @@ fn heading(
     // (a schema without indicators has a four-column "Chỉ tiêu theo xã").
     let split = (last_col / 2).max(2);
     let org = format!("UBND {}", config.consolidating.name.to_uppercase());
-    ws.merge_range(0, 0, 0, split - 1, &org, &f.org)?;
-    ws.merge_range(
+    merge(ws, 0, 0, split - 1, &org, &f.org)?;
+    merge(
+        ws,
         0,
         split,
-        0,
         last_col,
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         &f.motto,
     )?;
-    ws.merge_range(
+    merge(
+        ws,
         1,
         split,
-        1,
         last_col,
         "Độc lập - Tự do - Hạnh phúc",
         &f.motto_sub,
     )?;
-    ws.merge_range(3, 0, 3, last_col, title, &f.title)?;
+    merge(ws, 3, 0, last_col, title, &f.title)?;
     ws.set_row_height(3, 36)?;
-    ws.merge_range(
+    merge(
+        ws,
         4,
         0,
-        4,
         last_col,
         &format!("Kỳ báo cáo: {}", config.period.label_vi()),
         &f.subtitle,
     )?;
-    ws.merge_range(5, 0, 5, last_col, note, &f.note)?;
+    merge(ws, 5, 0, last_col, note, &f.note)?;
     Ok(())
 }
 
@@ -236,6 +248,7 @@ fn write_out(
     col: u16,
     value: Out,
     ty: Option<FieldType>,
+    decimals: Decimals,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match (value, ty) {
@@ -243,10 +256,9 @@ fn write_out(
         (Out::Bool(b), _) => ws
             .write_string_with_format(row, col, if b { "Có" } else { "Không" }, &f.center)
             .map(|_| ()),
-        (Out::Num(n), Some(FieldType::Number)) => {
-            ws.write_number_with_format(row, col, n, &f.num).map(|_| ())
-        }
-        (Out::Num(n), _) => ws.write_number_with_format(row, col, n, &f.int).map(|_| ()),
+        (Out::Num(n), _) => ws
+            .write_number_with_format(row, col, n, f.num(n, decimals))
+            .map(|_| ()),
         (Out::Text(s), Some(FieldType::Date)) => match crate::values::parse_date_text(&s) {
             Some((d, _)) => {
                 let dt = ExcelDateTime::from_ymd(
@@ -268,9 +280,10 @@ fn write_out(
 }
 
 fn reporting_note(c: &Consolidated, config: &Config) -> String {
-    let total = config.registry.units.len();
     let lang = config.lang;
-    if c.reporting == total {
+    let total = format_count(config.registry.units.len(), lang);
+    let reporting = format_count(c.reporting, lang);
+    if c.reporting == config.registry.units.len() {
         t(
             lang,
             &format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
@@ -280,12 +293,10 @@ fn reporting_note(c: &Consolidated, config: &Config) -> String {
         t(
             lang,
             &format!(
-                "Tổng hợp từ báo cáo hợp lệ của {}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).",
-                c.reporting
+                "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
             ),
             &format!(
-                "Consolidated from the accepted reports of {}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”).",
-                c.reporting
+                "Consolidated from the accepted reports of {reporting}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”)."
             ),
         )
     }
@@ -324,7 +335,7 @@ fn summary_sheet(
     let units = Columns::of(&c.units);
     for i in 0..c.units.height() {
         let row = first + i as u32;
-        write_out(ws, row, 0, units.get("stt", i), None, f)?;
+        write_out(ws, row, 0, units.get("stt", i), None, Decimals::Fixed(0), f)?;
         ws.write_string_with_format(row, 1, text_of(units.get("unit_code", i)), &f.center)?;
         ws.write_string_with_format(row, 2, text_of(units.get("unit_name", i)), &f.text)?;
         let status = c.statuses[i];
@@ -335,7 +346,15 @@ fn summary_sheet(
         };
         ws.write_string_with_format(row, 3, label, &f.center)?;
         for (j, fd) in fields.iter().enumerate() {
-            write_out(ws, row, 4 + j as u16, units.get(fd.id(), i), Some(fd.ty), f)?;
+            write_out(
+                ws,
+                row,
+                4 + j as u16,
+                units.get(fd.id(), i),
+                Some(fd.ty),
+                fd.decimals(),
+                f,
+            )?;
         }
     }
     let last = first + c.units.height().max(1) as u32 - 1;
@@ -356,10 +375,19 @@ fn summary_sheet(
             Out::Num(n) => n,
             _ => 0.0,
         };
-        let (formula, format) = match fd.ty {
-            FieldType::YesNo => (format!("=COUNTIF({range},\"Có\")"), &f.total_int),
-            FieldType::Integer => (format!("=SUM({range})"), &f.total_int),
-            FieldType::Number => (format!("=SUM({range})"), &f.total_num),
+        // The total shows every decimal its column shows.
+        let places = (0..c.units.height())
+            .filter_map(|i| match units.get(fd.id(), i) {
+                Out::Num(n) => Some(fd.decimals().places(n)),
+                _ => None,
+            })
+            .chain(std::iter::once(fd.decimals().places(total)))
+            .max()
+            .unwrap_or(0);
+        let format = &f.total_nums[usize::from(places)];
+        let formula = match fd.ty {
+            FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
+            FieldType::Integer | FieldType::Number => format!("=SUM({range})"),
             _ => {
                 ws.write_blank(total_row, col, &f.total_label)?;
                 continue;
@@ -435,16 +463,27 @@ fn indicator_sheet(
             16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
         )?;
         ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
-        write_out(ws, row, 3, cols.get("numerator", i), None, f)?;
-        write_out(ws, row, 4, cols.get("denominator", i), None, f)?;
-        ws.write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)?;
+        let every = Decimals::UpTo(MAX_DECIMALS);
+        write_out(ws, row, 3, cols.get("numerator", i), None, every, f)?;
+        write_out(ws, row, 4, cols.get("denominator", i), None, every, f)?;
+        // "Kết quả": the value itself (a number Excel can add up), or the
+        // "19/22" of a ratio next to its rate.
         match (ind.display, cols.get("value", i)) {
-            (Display::Ratio, Out::Num(v)) => {
-                ws.write_number_with_format(row, 6, v, &f.num).map(|_| ())?
-            }
+            (Display::Number, Out::Num(v)) => ws
+                .write_number_with_format(row, 5, v, f.num(v, ind.decimals()))
+                .map(|_| ())?,
+            (Display::Number, _) => ws.write_blank(row, 5, &f.text).map(|_| ())?,
+            (Display::Ratio, _) => ws
+                .write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)
+                .map(|_| ())?,
+        }
+        match (ind.display, cols.get("value", i)) {
+            (Display::Ratio, Out::Num(v)) => ws
+                .write_number_with_format(row, 6, v, f.num(v, ind.decimals()))
+                .map(|_| ())?,
             _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
         }
-        write_out(ws, row, 7, cols.get("target", i), None, f)?;
+        write_out(ws, row, 7, cols.get("target", i), None, ind.decimals(), f)?;
         let met = match cols.get("met", i) {
             Out::Bool(true) => t(lang, "Đạt", "Met"),
             Out::Bool(false) => t(lang, "Chưa đạt", "Not met"),
@@ -526,7 +565,7 @@ fn indicator_by_unit_sheet(
                 .copied();
             match found.map(|i| (cols.get("display", i), cols.get("value", i))) {
                 Some((_, Out::Num(v))) if ind.display == Display::Number => ws
-                    .write_number_with_format(row, col, v, &f.int)
+                    .write_number_with_format(row, col, v, f.num(v, ind.decimals()))
                     .map(|_| ())?,
                 Some((Out::Text(d), _)) => ws
                     .write_string_with_format(row, col, &d, &f.center)
@@ -577,8 +616,14 @@ fn list_sheet(
         .unwrap_or_else(|| sheet_name.to_uppercase());
     let note = t(
         lang,
-        &format!("Tổng số: {} dòng, từ các báo cáo hợp lệ.", df.height()),
-        &format!("{} rows, from accepted reports.", df.height()),
+        &format!(
+            "Tổng số: {} dòng, từ các báo cáo hợp lệ.",
+            format_count(df.height(), lang)
+        ),
+        &format!(
+            "{} rows, from accepted reports.",
+            format_count(df.height(), lang)
+        ),
     );
     heading(ws, last_col, &title, config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
@@ -589,11 +634,27 @@ fn list_sheet(
         ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
         ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
         for (j, fd) in def.fields.iter().enumerate() {
-            write_out(ws, row, 3 + j as u16, cols.get(fd.id(), i), Some(fd.ty), f)?;
+            write_out(
+                ws,
+                row,
+                3 + j as u16,
+                cols.get(fd.id(), i),
+                Some(fd.ty),
+                fd.decimals(),
+                f,
+            )?;
         }
         let base = 3 + def.fields.len() as u16;
         ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;
-        write_out(ws, row, base + 1, cols.get("source_row", i), None, f)?;
+        write_out(
+            ws,
+            row,
+            base + 1,
+            cols.get("source_row", i),
+            None,
+            Decimals::Fixed(0),
+            f,
+        )?;
     }
     finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
     Ok(())
@@ -641,25 +702,26 @@ fn status_sheet(
         (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
     ];
     let sum = crate::report::summary(result);
+    let n = |count: usize| format_count(count, lang);
     let note = t(
         lang,
         &format!(
             "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn{}; {} đơn vị chưa nộp.",
-            sum.files,
-            sum.accepted,
-            sum.rejected,
-            sum.superseded,
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
             crate::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
-            sum.missing_units
+            n(sum.missing_units)
         ),
         &format!(
             "{} files: {} accepted, {} rejected, {} superseded{}; {} units not received.",
-            sum.files,
-            sum.accepted,
-            sum.rejected,
-            sum.superseded,
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
             crate::report::held_count(sum.held, ", {} held until the sender is confirmed"),
-            sum.missing_units
+            n(sum.missing_units)
         ),
     );
     heading(ws, 10, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
@@ -817,8 +879,8 @@ fn findings_sheet(
         config,
         &t(
             lang,
-            &format!("{count} mục."),
-            &format!("{count} findings."),
+            &format!("{} mục.", format_count(count, lang)),
+            &format!("{} findings.", format_count(count, lang)),
         ),
         f,
     )?;
@@ -956,7 +1018,7 @@ fn sources_sheet(
                 "{} {} ({})",
                 config.schema.id(),
                 config.schema.version,
-                config.display_path(&config.schema.path)
+                config.source_path(&config.schema.path)
             ),
         ),
         (
@@ -965,7 +1027,7 @@ fn sources_sheet(
         ),
         (
             t(lang, "Danh sách đơn vị", "Unit registry"),
-            config.display_path(&config.registry.path),
+            config.source_path(&config.registry.path),
         ),
         (
             t(lang, "SHA-256 của danh sách đơn vị", "Registry SHA-256"),
