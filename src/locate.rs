@@ -791,29 +791,44 @@ fn holds_enough_of_the_form(schema: &Schema, layout: &Layout, texts: &[SheetText
     form_fields > 0 && found * 3 >= form_fields
 }
 
-/// Lines that head every administrative document and name no report.
-const NOT_TITLES: [&str; 4] = [
+/// Lines that head every administrative document and name no report: the
+/// national motto, the issuing body ("UBND HUYỆN …", "SỞ Y TẾ", "THÀNH PHỐ
+/// HỒ CHÍ MINH"), its number ("Số: 38/BC-UBND").
+const NOT_TITLES: [&str; 12] = [
     "cong hoa xa hoi chu nghia",
     "doc lap tu do hanh phuc",
     "ubnd",
     "uy ban nhan dan",
+    "thanh pho",
+    "tinh",
+    "huyen",
+    "xa",
+    "bo",
+    "so",
+    "phong",
+    "cong an",
 ];
 
 /// Words a report's title starts with.
-const TITLE_WORDS: [&str; 8] = [
+const TITLE_WORDS: [&str; 6] = [
     "bao cao",
     "danh sach",
-    "bang",
-    "bieu",
+    "danh muc",
     "tong hop",
     "thong ke",
     "ke hoach",
-    "so lieu",
 ];
+
+/// Words that start a form's number ("Biểu 5", "Biểu A01") or a table's
+/// caption as often as its title: taken only when no line starts like a
+/// title.
+const CAPTION_WORDS: [&str; 3] = ["bang", "bieu", "so lieu"];
 
 /// The title of a spreadsheet, to say what it is when it is not the form:
 /// the first line that starts like a title ("BÁO CÁO …", "DANH SÁCH …"),
-/// else the first line that is not the national motto or the issuing body.
+/// else one in capitals that is no heading of the issuing body, else a
+/// caption ("Biểu 5", "Bảng …"), else the first line that is not the
+/// national motto or the issuing body.
 pub fn first_title_line(book: &Book) -> Option<String> {
     const ROWS: u32 = 30;
     let mut sheets: Vec<&Sheet> = book.sheets.iter().filter(|s| !s.hidden).collect();
@@ -836,9 +851,24 @@ pub fn first_title_line(book: &Book) -> Option<String> {
         }
         cut
     };
+    // Words of letters: "T2-2005/ T1-2005" is a column header, no title.
+    let words = |k: &str| {
+        k.split(' ')
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count()
+    };
+    // Titles are written in capitals; so are the issuing bodies.
+    let capitals =
+        |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
     lines
         .iter()
-        .find(|(_, k)| starts(k, &TITLE_WORDS))
+        .find(|(_, k)| starts(k, &TITLE_WORDS) && words(k) >= 3)
+        .or_else(|| {
+            lines
+                .iter()
+                .find(|(t, k)| capitals(t) && words(k) >= 3 && !starts(k, &NOT_TITLES))
+        })
+        .or_else(|| lines.iter().find(|(_, k)| starts(k, &CAPTION_WORDS)))
         .or_else(|| lines.iter().find(|(_, k)| !starts(k, &NOT_TITLES)))
         .or(lines.first())
         .map(|(t, _)| shorten(t))

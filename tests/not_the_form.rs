@@ -98,16 +98,23 @@ fn the_message_quotes_the_title_of_a_real_report() {
         eprintln!("corpus not found: skipped");
         return;
     };
-    // The statistics office's list of Lào Cai's units: its title is the
-    // first line that starts like one.
+    // A district's budget settlement of 2004 (VNI fonts): its title is the
+    // line in capitals below the issuing body ("THÀNH PHỐ HỒ CHÍ MINH",
+    // "UBND HUYỆN CẦN GIỜ") and the form's number.
     let s = check_file(
-        &corpus.join("real-vn/gso-danhmuc-2021-LaoCai.xls"),
+        &corpus.join("real-vn/viparse-vni-2006-Mau21_CKTC_NSH.xls"),
         &config(),
     );
     assert_eq!(s.findings.len(), 1, "{:#?}", s.findings);
     let f = &s.findings[0];
     assert_eq!(f.code, Code::TemplateUnrecognized);
-    assert!(f.message.vi.starts_with("Tệp này là “"), "{}", f.message.vi);
+    assert!(
+        f.message
+            .vi
+            .starts_with("Tệp này là “CÂN ĐỐI QUYẾT TOÁN NGÂN SÁCH HUYỆN NĂM 2004”"),
+        "{}",
+        f.message.vi
+    );
     assert!(
         f.message
             .vi
