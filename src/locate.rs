@@ -266,6 +266,8 @@ struct FormHeader {
     code_col: Option<u32>,
     label_col: u32,
     value_col: u32,
+    /// Other columns whose header says "Số liệu" just as well.
+    rival_value_cols: Vec<u32>,
 }
 
 /// Rows whose labels are looked at to recognise a sheet.
@@ -332,6 +334,31 @@ fn first_col_hit(
         .map(|c| c.col)
 }
 
+/// The columns of a row whose header says one of `candidates` best: exact
+/// labels before labels that merely start the cell.
+fn best_cols(text: &SheetText, row: u32, candidates: &[HeaderKey], except: &[u32]) -> Vec<u32> {
+    let strength = |c: &TextCell| {
+        candidates
+            .iter()
+            .map(|k| k.strength(&c.exact, &c.loose))
+            .max()
+            .unwrap_or(0)
+    };
+    let cells: Vec<(u32, u8)> = text
+        .row(row)
+        .iter()
+        .filter(|c| !except.contains(&c.col) && !c.exact.is_empty())
+        .map(|c| (c.col, strength(c)))
+        .filter(|(_, s)| *s > 0)
+        .collect();
+    let best = cells.iter().map(|(_, s)| *s).max().unwrap_or(0);
+    cells
+        .into_iter()
+        .filter(|(_, s)| *s == best)
+        .map(|(c, _)| c)
+        .collect()
+}
+
 fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option<FormHeader> {
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
         let Some(label_col) = first_col_hit(text, row, &keys.label_col, &[]) else {
@@ -339,18 +366,47 @@ fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option
         };
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
-            if let Some(value_col) = first_col_hit(text, value_row, &keys.value_col, &[label_col]) {
+            let value_cols = best_cols(text, value_row, &keys.value_col, &[label_col]);
+            if let [value_col, rivals @ ..] = value_cols.as_slice() {
+                let value_col = *value_col;
                 let code_col = first_col_hit(text, row, &keys.code_col, &[label_col, value_col]);
                 return Some(FormHeader {
                     row: value_row,
                     code_col,
                     label_col,
                     value_col,
+                    rival_value_cols: rivals.to_vec(),
                 });
             }
         }
     }
     None
+}
+
+/// "Số lượng | Giá trị": two columns that could each be the values. The
+/// first is read, and the file is refused until one is left.
+fn rival_value_columns(sheet: &Sheet, header: &FormHeader) -> Option<Finding> {
+    if header.rival_value_cols.is_empty() {
+        return None;
+    }
+    let a1 = |c: u32| {
+        Location::cell(&sheet.name, header.row, c)
+            .a1()
+            .unwrap_or_default()
+    };
+    let read = a1(header.value_col);
+    let cells: Vec<String> = std::iter::once(header.value_col)
+        .chain(header.rival_value_cols.iter().copied())
+        .map(a1)
+        .collect();
+    Some(
+        Finding::new(
+            Code::HeaderAmbiguous,
+            messages::value_column_ambiguous(&sheet.name, &cells, &read),
+        )
+        .at(Location::cell(&sheet.name, header.row, header.value_col))
+        .value(cells.join(", ")),
+    )
 }
 
 fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
@@ -697,15 +753,18 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         let sheet = &book.sheets[sheet_index];
         match def.kind {
             SheetKind::Form => match find_form_header(sheet, &texts[sheet_index], keys) {
-                Some(header) => layout.forms.push(place_form(
-                    sheet,
-                    sheet_index,
-                    def_index,
-                    def,
-                    keys,
-                    &header,
-                    &mut findings,
-                )),
+                Some(header) => {
+                    findings.extend(rival_value_columns(sheet, &header));
+                    layout.forms.push(place_form(
+                        sheet,
+                        sheet_index,
+                        def_index,
+                        def,
+                        keys,
+                        &header,
+                        &mut findings,
+                    ))
+                }
                 None => findings.push(header_missing(sheet, def)),
             },
             SheetKind::List => match find_list_header(sheet, &texts[sheet_index], def, keys) {

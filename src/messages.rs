@@ -194,6 +194,18 @@ pub fn column_ambiguous(sheet: &str, label: &str, cells: &[String]) -> Msg {
     )
 }
 
+pub fn value_column_ambiguous(sheet: &str, cells: &[String], read: &str) -> Msg {
+    let cells = cells.join(", ");
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: nhiều cột đều có thể là cột số liệu ({cells}); đã đọc cột ở ô {read} nhưng không chắc đúng. Hãy chỉ giữ một cột số liệu như mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: several columns could each hold the values ({cells}); the one under {read} was read, but that is a guess. Keep a single value column as in the template."
+        ),
+    )
+}
+
 pub fn header_row_ambiguous(sheet: &str, row: u32, other: u32) -> Msg {
     Msg::new(
         format!(

@@ -513,6 +513,31 @@ fn header_ambiguous_two_columns_for_one_field() {
 }
 
 #[test]
+fn header_ambiguous_two_value_columns_on_a_form() {
+    let mut form = Form::canonical();
+    form.headers = vec!["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Kết quả"];
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::HeaderAmbiguous);
+    assert_eq!(
+        (f.sheet(), f.cell().as_deref(), f.value.as_deref()),
+        (Some("Biểu 01"), Some("D8"), Some("D8, E8"))
+    );
+    assert_eq!(s.status, Status::Rejected);
+    // "Số liệu năm 2023" beside "Số liệu" only starts with the label: the
+    // exact one is the value column, without doubt.
+    let mut form = Form::canonical();
+    form.headers = vec![
+        "STT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Số liệu",
+        "Số liệu năm 2022",
+    ];
+    let s = check(&form, "bc.xlsx", &config());
+    assert!(s.findings.is_empty(), "{:#?}", s.findings);
+}
+
+#[test]
 fn header_ambiguous_two_header_rows() {
     let mut form = Form::canonical();
     form.list_rows.insert(
