@@ -341,6 +341,33 @@ mod tests {
     }
 
     #[test]
+    fn nine_months_and_date_ranges_are_compared_sensibly() {
+        // January to September is no quarter: refused, with the dates.
+        assert_eq!(
+            stated(&["BÁO CÁO 9 THÁNG NĂM 2024"], "2024-Q3"),
+            (
+                None,
+                vec![(Code::PeriodMismatch, "2024-01-01/2024-09-30".into())]
+            )
+        );
+        // The public-security six-month window is the first half.
+        let half = Period::parse("2024-H1", PeriodKind::Half).unwrap();
+        let texts = vec!["Số liệu từ ngày 15/12/2023 đến ngày 14/6/2024".to_string()];
+        assert_eq!(
+            stated_period(&texts, "bc", &half),
+            (Some(half.clone()), vec![])
+        );
+        let texts = vec![
+            "Kỳ báo cáo: 6 tháng cuối năm".to_string(),
+            "NĂM 2024".to_string(),
+        ];
+        assert_eq!(
+            stated_period(&texts, "bc", &half).1[0].value.as_deref(),
+            Some("2024-H2")
+        );
+    }
+
+    #[test]
     fn the_most_precise_statement_decides_and_contradictions_are_told() {
         // The title's year takes in the quarter: no contradiction.
         assert_eq!(
