@@ -458,26 +458,26 @@ fn is_signature_date(w: &Words) -> bool {
     })
 }
 
-/// A day at `i`: "15/12/2023" (three numbers) or "15 tháng 12 năm 2023".
-/// Returns the date and the index after it.
-fn date_at(w: &Words, i: usize) -> Option<(NaiveDate, usize)> {
+/// A day at `i`: "15/12/2023" (three numbers), "15 tháng 12 năm 2023", or
+/// "01/01" with the year left to the end of the range. Returns the day,
+/// month, year and the index after it.
+fn date_at(w: &Words, i: usize) -> Option<(u32, u32, Option<i32>, usize)> {
     let i = if w.is(i, "ngay", &["ngày"]) {
         i + 1
     } else {
         i
     };
-    let day = w.number(i)?;
+    let day = w.number(i).filter(|_| w.year(i).is_none())?;
     let (month, j) = if w.is(i + 1, "thang", &["tháng"]) {
         (w.number(i + 2)?, i + 3)
     } else {
-        (w.number(i + 1)?, i + 2)
+        (w.number(i + 1).filter(|_| w.year(i + 1).is_none())?, i + 2)
     };
-    let (year, next) = if w.nam(j) {
-        (w.year(j + 1)?, j + 2)
-    } else {
-        (w.year(j)?, j + 1)
-    };
-    Some((NaiveDate::from_ymd_opt(year, month, day)?, next))
+    Some(match w.year_from(j) {
+        Some(year) if w.nam(j) => (day, month, Some(year), j + 2),
+        Some(year) => (day, month, Some(year), j + 1),
+        None => (day, month, None, j),
+    })
 }
 
 /// "từ tháng 1 đến tháng 6 năm 2024": a month at `i`, its year optional.
@@ -505,10 +505,18 @@ fn read_range(w: &Words) -> Option<(Reading, std::ops::Range<usize>)> {
             Reading::Unreadable
         }
     };
-    if let (Some((start, at)), Some((end, next))) = (date_at(w, from + 1), date_at(w, to + 1))
+    if let (Some((d1, m1, y1, at)), Some((d2, m2, Some(y2), next))) =
+        (date_at(w, from + 1), date_at(w, to + 1))
         && at == to
     {
-        return Some((checked(start, end), from..next));
+        // "từ 01/01 đến 31/12/2023": the start takes the end's year.
+        let start = NaiveDate::from_ymd_opt(y1.unwrap_or(y2), m1, d1);
+        let end = NaiveDate::from_ymd_opt(y2, m2, d2);
+        let reading = match (start, end) {
+            (Some(start), Some(end)) => checked(start, end),
+            _ => Reading::Unreadable,
+        };
+        return Some((reading, from..next));
     }
     if let (Some((m1, y1, at)), Some((m2, Some(y2), next))) =
         (month_at(w, from + 1), month_at(w, to + 1))
@@ -604,7 +612,11 @@ fn read_months(w: &Words) -> Option<Reading> {
             } else {
                 continue;
             };
-            let year = w.year_from(after);
+            // "6 tháng đầu năm và phương hướng 6 tháng cuối năm 2024": the
+            // line's year may come further on.
+            let year = w
+                .year_from(after)
+                .or_else(|| (after..w.len()).find_map(|j| w.year(j)));
             if year.is_none() && !w.nam(after) {
                 continue;
             }
@@ -827,6 +839,15 @@ mod tests {
             read("Quý I năm 2024 (từ ngày 15 tháng 12 năm 2023 đến ngày 14 tháng 3 năm 2024)")
                 .as_deref(),
             Some("2024-Q1")
+        );
+        assert_eq!(
+            read("Số liệu tính từ 01/01 đến 31/12/2023").as_deref(),
+            Some("2023")
+        );
+        assert_eq!(
+            read("BÁO CÁO KẾT QUẢ 6 THÁNG ĐẦU NĂM VÀ PHƯƠNG HƯỚNG 6 THÁNG CUỐI NĂM 2024")
+                .as_deref(),
+            Some("2024-H1")
         );
         // A sector's own window stays a range of its own.
         assert_eq!(
