@@ -329,6 +329,8 @@ struct Words {
     /// Typed with no diacritics at all: only then does "nam" stand for
     /// "năm" ("Nậm", a place, is not "Năm", a year).
     unmarked: bool,
+    /// Words of a time that is not the report's (see `other_time`).
+    other: Vec<bool>,
 }
 
 impl Words {
@@ -339,7 +341,9 @@ impl Words {
             unmarked: exact_key == loose_key,
             exact: exact_key.split(' ').map(str::to_string).collect(),
             loose: loose_key.split(' ').map(str::to_string).collect(),
+            other: Vec::new(),
         }
+        .mark_other_times()
     }
 
     /// Word `i` is the keyword: written with its marks (in any of the given
@@ -395,6 +399,59 @@ impl Words {
         self.loose.len()
     }
 
+    /// Whether word `i` belongs to a time that is not the report's: "tính
+    /// đến hết tháng 11 năm 2023", "định hướng đến năm 2030", "so với cùng
+    /// kỳ năm 2022", "so với năm 2022".
+    fn other_time(&self, i: usize) -> bool {
+        self.other.get(i).copied().unwrap_or(false)
+    }
+
+    /// Marks the words of each time phrase that follows "đến", "hết",
+    /// "với" or "cùng kỳ".
+    fn mark_other_times(mut self) -> Words {
+        let n = self.len();
+        let mut other = vec![false; n];
+        for i in 0..n {
+            let trigger = self.is(i, "den", &["đến"])
+                || self.is(i, "het", &["hết"])
+                || self.is(i, "voi", &["với"])
+                || (self.is(i, "ky", &["kỳ"]) && i > 0 && self.is(i - 1, "cung", &["cùng"]));
+            if !trigger {
+                continue;
+            }
+            let mut j = i + 1;
+            while j < n && self.in_time_phrase(j) {
+                other[j] = true;
+                j += 1;
+            }
+        }
+        self.other = other;
+        self
+    }
+
+    /// A word a period phrase is made of: its keywords, numbers, quarters.
+    fn in_time_phrase(&self, i: usize) -> bool {
+        const KEYWORDS: [(&str, &[&str]); 7] = [
+            ("quy", &["quý", "qúy"]),
+            ("thang", &["tháng"]),
+            ("nam", &["năm"]),
+            ("ngay", &["ngày"]),
+            ("dau", &["đầu"]),
+            ("cuoi", &["cuối"]),
+            ("het", &["hết"]),
+        ];
+        KEYWORDS
+            .iter()
+            .any(|(loose, marked)| self.is(i, loose, marked))
+            || self.number(i).is_some()
+            || self
+                .loose
+                .get(i)
+                .is_some_and(|w| ROMAN_LOWER.contains(&w.as_str()))
+            || self.glued(i, 'q').is_some()
+            || self.glued(i, 't').is_some()
+    }
+
     /// The words outside `taken`.
     fn without(self, taken: std::ops::Range<usize>) -> Words {
         let keep = |words: Vec<String>| {
@@ -409,7 +466,9 @@ impl Words {
             exact: keep(self.exact),
             loose: keep(self.loose),
             unmarked: self.unmarked,
+            other: Vec::new(),
         }
+        .mark_other_times()
     }
 }
 
@@ -451,10 +510,13 @@ fn read_named(w: &Words) -> Option<Reading> {
         .or_else(|| unread_report_period(w))
 }
 
-/// "Văn Bàn, ngày 15 tháng 12 năm 2023" is when it was signed.
+/// "Văn Bàn, ngày 15 tháng 12 năm 2023" is when it was signed, and "(Kèm
+/// theo Công văn số …/UBND ngày … tháng … năm 2023)" when another document
+/// was: a day, even one left blank, is no reporting period.
 fn is_signature_date(w: &Words) -> bool {
+    let thang = |i: usize| w.is(i, "thang", &["tháng"]);
     (0..w.len()).any(|i| {
-        w.is(i, "ngay", &["ngày"]) && w.number(i + 1).is_some() && w.is(i + 2, "thang", &["tháng"])
+        w.is(i, "ngay", &["ngày"]) && (thang(i + 1) || (w.number(i + 1).is_some() && thang(i + 2)))
     })
 }
 
@@ -556,7 +618,7 @@ fn read_quarter(w: &Words) -> Option<Reading> {
                 None => Reading::Unreadable,
             });
         }
-        if !w.is(i, "quy", &["quý", "qúy"]) {
+        if !w.is(i, "quy", &["quý", "qúy"]) || w.other_time(i) {
             continue;
         }
         let part_word = w.loose.get(i + 1).map(String::as_str).unwrap_or("");
@@ -595,13 +657,16 @@ fn read_months(w: &Words) -> Option<Reading> {
                 None => Reading::Unreadable,
             });
         }
-        if !w.is(i, "thang", &["tháng"]) {
+        if !w.is(i, "thang", &["tháng"]) || w.other_time(i) {
             continue;
         }
-        let count = i.checked_sub(1).and_then(|b| {
-            w.number(b)
-                .or_else(|| w.is(b, "sau", &["sáu"]).then_some(6))
-        });
+        let count = i
+            .checked_sub(1)
+            .filter(|&b| !w.other_time(b))
+            .and_then(|b| {
+                w.number(b)
+                    .or_else(|| w.is(b, "sau", &["sáu"]).then_some(6))
+            });
         if let Some(n) = count {
             let (shape, after) = if w.is(i + 1, "dau", &["đầu"]) {
                 (Shape::FirstMonths(n), i + 2)
@@ -643,7 +708,7 @@ fn read_months(w: &Words) -> Option<Reading> {
 /// "Năm 2024", "NĂM 2024", "Kỳ báo cáo: năm 2024".
 fn read_year(w: &Words) -> Option<Reading> {
     (0..w.len())
-        .find(|&i| w.nam(i) && w.year(i + 1).is_some())
+        .find(|&i| w.nam(i) && w.year(i + 1).is_some() && !w.other_time(i))
         .and_then(|i| w.year(i + 1))
         .map(|y| Reading::Stated(Stated::Named(Period::year(y))))
 }
@@ -900,6 +965,27 @@ mod tests {
         }
         assert_eq!(read("Xã Nậm Mả"), None);
         assert_eq!(read("Văn Bàn, ngày 15 tháng 12 năm 2023"), None);
+        // Times that are not the report's.
+        assert_eq!(
+            read("BÁO CÁO NĂM 2023 (số liệu tính đến hết tháng 11 năm 2023)").as_deref(),
+            Some("2023")
+        );
+        assert_eq!(read("(So với cùng kỳ năm 2022)"), None);
+        assert_eq!(
+            read("Kế hoạch giai đoạn 2021-2025, định hướng đến năm 2030"),
+            None
+        );
+        assert_eq!(read("Số liệu đến hết quý III năm 2024"), None);
+        // A template's blank signature date, a reference to another paper.
+        assert_eq!(read("Văn Bàn, ngày …… tháng …… năm 2023"), None);
+        assert_eq!(
+            read("(Kèm theo Công văn số …/UBND ngày … tháng … năm 2023 của UBND huyện)"),
+            None
+        );
+        assert_eq!(
+            read("(Kèm theo Quyết định số : 38/2005/QĐ-UBND ngày 23 tháng 9 năm 2005"),
+            None
+        );
     }
 
     #[test]
