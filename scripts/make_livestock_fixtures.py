@@ -8,6 +8,9 @@ quarterly form tests/fixtures/livestock/livestock.toml (not pcmd).
   that field must come from column C, never from column A.
 - quy-i.xlsx: the same report stating "Quý I/2024" (checked as 2024-Q2, it is
   a period mismatch, not an accepted file).
+- tai-nan-lao-dong.xlsx: another report of the same commune and quarter
+  (labour accidents): not the form, so one template-unrecognized finding,
+  and it never replaces the commune's real report.
 
 Run: python3 scripts/make_livestock_fixtures.py (openpyxl 3.1).
 """
@@ -76,10 +79,35 @@ def write(name, period_line):
     wb.save(OUT / name)
 
 
+def write_unrelated(name):
+    """Another report of the same commune: labour accidents, not the form."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws["A1"] = "UBND XÃ TÂN AN"
+    ws["D1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    ws["A3"] = "BÁO CÁO TAI NẠN LAO ĐỘNG"
+    ws["A4"] = "Kỳ báo cáo: Quý II/2024"
+    ws["A5"] = "Đơn vị báo cáo: BÁO CÁO TAI NẠN LAO ĐỘNG"
+    for col, text in enumerate(["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"], start=1):
+        ws.cell(row=7, column=col, value=text)
+    for i, (label, unit, value) in enumerate(
+        [("Số vụ tai nạn lao động", "Vụ", 1), ("Số người bị nạn", "Người", 1),
+         ("Số ngày công bị mất", "Ngày", 12)]
+    ):
+        ws.cell(row=8 + i, column=1, value=str(i + 1))
+        ws.cell(row=8 + i, column=2, value=label)
+        ws.cell(row=8 + i, column=3, value=unit)
+        ws.cell(row=8 + i, column=4, value=value)
+    wb.properties.creator = "make_livestock_fixtures.py"
+    wb.save(OUT / name)
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     write("title-above-header.xlsx", "Kỳ báo cáo: Quý II/2024")
     write("quy-i.xlsx", "Kỳ báo cáo: Quý I/2024")
+    write_unrelated("tai-nan-lao-dong.xlsx")
 
 
 if __name__ == "__main__":

@@ -104,3 +104,63 @@ fn cli_a_first_quarter_file_is_refused_for_the_second_quarter() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn cli_an_unrelated_newer_file_never_replaces_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let report = inbox.join("chan-nuoi-tan-an.xlsx");
+    let other = inbox.join("tai-nan-lao-dong.xlsx");
+    std::fs::copy(fixture("livestock/title-above-header.xlsx"), &report).unwrap();
+    std::fs::copy(fixture("livestock/tai-nan-lao-dong.xlsx"), &other).unwrap();
+    // The unrelated file of the same commune came a day later.
+    common::set_mtime(&report, common::day(180));
+    common::set_mtime(&other, common::day(181));
+    let schema = schema_path();
+    let units = units_path();
+    let run = run_in(
+        dir.path(),
+        &[
+            "--schema",
+            schema.to_str().unwrap(),
+            "--units",
+            units.to_str().unwrap(),
+            "--period",
+            "2024-Q2",
+            "check",
+            "--format",
+            "json",
+            "inbox",
+        ],
+    );
+    run.assert_code(1);
+    let json = run.json();
+    let by_file = |name: &str| {
+        json["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} in {json}"))
+            .clone()
+    };
+    let report = by_file("chan-nuoi-tan-an.xlsx");
+    assert_eq!(report["status"], "accepted", "{report}");
+    let other = by_file("tai-nan-lao-dong.xlsx");
+    assert_eq!(other["status"], "rejected", "{other}");
+    let codes: Vec<&str> = other["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["template-unrecognized"]);
+    assert!(
+        other["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("“BÁO CÁO TAI NẠN LAO ĐỘNG”"),
+        "{other}"
+    );
+}
