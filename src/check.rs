@@ -248,10 +248,12 @@ fn assess(
         &config.period,
     );
     submission.unit = identity.unit;
-    submission.period = identity.period;
     let recognised = !findings
         .iter()
         .any(|f| f.code == Code::TemplateUnrecognized);
+    // A file that is not the form is no version of the unit's report: with
+    // no period it never replaces the report the unit sent (see `supersede`).
+    submission.period = identity.period.filter(|_| recognised);
     // A file that is not the form gets one clear finding, not a cascade.
     if recognised {
         findings.extend(legacy);

@@ -105,12 +105,14 @@ codes! {
     SheetMissing => "sheet-missing", Error;
     HeaderMissing => "header-missing", Error;
     ColumnMissing => "column-missing", Error;
+    HeaderAmbiguous => "header-ambiguous", Error;
     FieldMissing => "field-missing", Error;
     UnitUnidentified => "unit-unidentified", Error;
     UnitUnknown => "unit-unknown", Error;
     UnitAmbiguous => "unit-ambiguous", Error;
     PeriodMissing => "period-missing", Warning;
     PeriodMismatch => "period-mismatch", Error;
+    PeriodUnreadable => "period-unreadable", Error;
     DuplicateSubmission => "duplicate-submission", Warning;
     ValueRequired => "value-required", Error;
     TypeError => "type-error", Error;

@@ -7,7 +7,7 @@ use crate::finding::{Code, Finding};
 use crate::ingest::{Book, Cell};
 use crate::locate::Layout;
 use crate::messages;
-use crate::period::Period;
+use crate::period::{Period, Reading, Stated, Statement, combine, read_period};
 use crate::registry::{Registry, UnitMatch};
 use crate::schema::PeriodKind;
 use crate::text::{clean, loose_key};
@@ -228,104 +228,75 @@ pub fn identify(
         }
     }
 
-    let stated = texts
-        .iter()
-        .filter(|t| !is_signature_date(t))
-        .find_map(|t| period_in_text(t))
-        .or_else(|| {
-            year_in_file_name(file_stem)
-                .map(Period::year)
-                .filter(|_| configured.kind == PeriodKind::Year)
-        });
-    match stated {
-        Some(p) if &p == configured => identity.period = Some(p),
-        Some(p) => {
-            identity.findings.push(
-                Finding::new(
-                    Code::PeriodMismatch,
-                    messages::period_mismatch(&p, configured),
-                )
-                .value(p.id()),
-            );
-            identity.period = Some(p);
-        }
-        None => {
-            identity.findings.push(Finding::new(
-                Code::PeriodMissing,
-                messages::period_missing(configured),
-            ));
-            identity.period = Some(configured.clone());
-        }
-    }
+    let (period, findings) = stated_period(&texts, file_stem, configured);
+    identity.period = period;
+    identity.findings.extend(findings);
     identity
 }
 
-/// "Văn Bàn, ngày 15 tháng 12 năm 2023" is when it was signed, not the period.
-fn is_signature_date(text: &str) -> bool {
-    let k = loose_key(text);
-    k.contains("ngay ") && k.contains(" thang ")
-}
-
-fn year_after(words: &[&str], at: usize) -> Option<i32> {
-    words
-        .get(at)
-        .and_then(|w| w.parse::<i32>().ok())
-        .filter(|y| (1990..=2100).contains(y))
-}
-
-const ROMAN: [&str; 4] = ["i", "ii", "iii", "iv"];
-
-/// Reads a period from a title or "Kỳ báo cáo" line: "NĂM 2023",
-/// "Quý II năm 2023", "6 tháng đầu năm 2023", "Tháng 7 năm 2023". The kind
-/// comes from the text, so a half-year report is told apart from a yearly one.
-pub fn period_in_text(text: &str) -> Option<Period> {
-    let key = loose_key(text);
-    let words: Vec<&str> = key.split(' ').collect();
-    // "Năm" (year) and "Nậm" (a place: Nậm Mả, Mường Nậm 2089) differ only
-    // by their marks; without marks only text typed with none at all counts.
-    let exact = crate::text::label_key(text);
-    let exact_words: Vec<&str> = exact.split(' ').collect();
-    let unmarked = exact == key;
-    let nam = (0..words.len())
-        .find(|&i| exact_words.get(i) == Some(&"năm") || (unmarked && words[i] == "nam"))?;
-    let year = year_after(&words, nam + 1)?;
-    let before = &words[..nam];
-    if let Some(q) = before.iter().position(|w| *w == "quy") {
-        let w = before.get(q + 1)?;
-        let part = ROMAN
-            .iter()
-            .position(|r| r == w)
-            .map(|p| p as u32 + 1)
-            .or_else(|| w.parse().ok())?;
-        return (1..=4).contains(&part).then_some(Period {
-            kind: PeriodKind::Quarter,
-            year,
-            part,
-        });
-    }
-    if let Some(t) = before.iter().rposition(|w| *w == "thang") {
-        if before.ends_with(&["dau"]) {
-            return Some(Period {
-                kind: PeriodKind::Half,
-                year,
-                part: 1,
-            });
+/// The period the file states, checked against the configured one. A file
+/// that states another period, or one that cannot be read, is refused; one
+/// that states none is assumed to be of the configured period (a warning).
+fn stated_period(
+    texts: &[String],
+    file_stem: &str,
+    configured: &Period,
+) -> (Option<Period>, Vec<Finding>) {
+    let readings: Vec<(String, Reading)> = texts
+        .iter()
+        .filter_map(|t| read_period(t).map(|r| (t.clone(), r)))
+        .collect();
+    let mismatch = |s: &Stated| {
+        Finding::new(
+            Code::PeriodMismatch,
+            messages::period_mismatch(s, configured),
+        )
+        .value(s.id())
+    };
+    match combine(&readings) {
+        Statement::Stated(stated) => {
+            let chosen = &stated[0];
+            if chosen.period() != Some(configured) {
+                return (chosen.period().cloned(), vec![mismatch(chosen)]);
+            }
+            // "BÁO CÁO NĂM 2023" above "Kỳ báo cáo: Quý I/2024": the file
+            // contradicts itself, and which line is right is not guessed.
+            let contradictions = stated[1..]
+                .iter()
+                .filter(|s| !s.covers(chosen))
+                .map(mismatch)
+                .take(1)
+                .collect();
+            (Some(configured.clone()), contradictions)
         }
-        if before.ends_with(&["cuoi"]) {
-            return Some(Period {
-                kind: PeriodKind::Half,
-                year,
-                part: 2,
-            });
-        }
-        let month: u32 = before.get(t + 1)?.parse().ok()?;
-        return (1..=12).contains(&month).then_some(Period {
-            kind: PeriodKind::Month,
-            year,
-            part: month,
-        });
+        Statement::Unreadable(text) => (
+            None,
+            vec![
+                Finding::new(
+                    Code::PeriodUnreadable,
+                    messages::period_unreadable(&text, configured),
+                )
+                .value(text),
+            ],
+        ),
+        Statement::Nothing => match year_in_file_name(file_stem)
+            .map(Period::year)
+            .filter(|_| configured.kind == PeriodKind::Year)
+        {
+            Some(p) if &p == configured => (Some(p), Vec::new()),
+            Some(p) => {
+                let finding = mismatch(&Stated::Named(p.clone()));
+                (Some(p), vec![finding])
+            }
+            None => (
+                Some(configured.clone()),
+                vec![Finding::new(
+                    Code::PeriodMissing,
+                    messages::period_missing(configured),
+                )],
+            ),
+        },
     }
-    Some(Period::year(year))
 }
 
 /// A four-digit year in a file name: "BC_PCMD_2023_VoLao".
@@ -340,50 +311,96 @@ fn year_in_file_name(stem: &str) -> Option<i32> {
 mod tests {
     use super::*;
 
+    fn stated(texts: &[&str], configured: &str) -> (Option<String>, Vec<(Code, String)>) {
+        let texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        let configured = Period::parse(configured, PeriodKind::Quarter)
+            .or_else(|_| Period::parse(configured, PeriodKind::Year))
+            .unwrap();
+        let (p, f) = stated_period(&texts, "bc", &configured);
+        (
+            p.map(|p| p.id()),
+            f.into_iter()
+                .map(|f| (f.code, f.value.unwrap_or_default()))
+                .collect(),
+        )
+    }
+
     #[test]
-    fn place_names_are_not_years() {
-        assert_eq!(period_in_text("UBND XÃ MƯỜNG NẬM 2089"), None);
-        assert_eq!(period_in_text("Xã Nậm Mả"), None);
+    fn a_short_quarter_is_compared_not_assumed() {
         assert_eq!(
-            period_in_text("Ky bao cao: Nam 2023"),
-            Some(Period::year(2023))
+            stated(&["BÁO CÁO", "Quý I/2024"], "2024-Q2"),
+            (
+                Some("2024-Q1".into()),
+                vec![(Code::PeriodMismatch, "2024-Q1".into())]
+            )
         );
         assert_eq!(
-            period_in_text("KỲ BÁO CÁO: NĂM 2023"),
-            Some(Period::year(2023))
+            stated(&["Quý II/2024"], "2024-Q2"),
+            (Some("2024-Q2".into()), vec![])
         );
     }
 
     #[test]
-    fn periods_in_titles() {
+    fn nine_months_and_date_ranges_are_compared_sensibly() {
+        // January to September is no quarter: refused, with the dates.
         assert_eq!(
-            period_in_text("Kỳ báo cáo: Năm 2023"),
-            Some(Period::year(2023))
+            stated(&["BÁO CÁO 9 THÁNG NĂM 2024"], "2024-Q3"),
+            (
+                None,
+                vec![(Code::PeriodMismatch, "2024-01-01/2024-09-30".into())]
+            )
         );
+        // The public-security six-month window is the first half.
+        let half = Period::parse("2024-H1", PeriodKind::Half).unwrap();
+        let texts = vec!["Số liệu từ ngày 15/12/2023 đến ngày 14/6/2024".to_string()];
         assert_eq!(
-            period_in_text("BÁO CÁO KẾT QUẢ … NĂM 2022"),
-            Some(Period::year(2022))
+            stated_period(&texts, "bc", &half),
+            (Some(half.clone()), vec![])
         );
+        let texts = vec![
+            "Kỳ báo cáo: 6 tháng cuối năm".to_string(),
+            "NĂM 2024".to_string(),
+        ];
         assert_eq!(
-            period_in_text("Quý II năm 2023").map(|p| p.id()),
-            Some("2023-Q2".into())
+            stated_period(&texts, "bc", &half).1[0].value.as_deref(),
+            Some("2024-H2")
         );
-        assert_eq!(
-            period_in_text("6 tháng đầu năm 2023").map(|p| p.id()),
-            Some("2023-H1".into())
-        );
-        assert_eq!(
-            period_in_text("Tháng 7 năm 2023").map(|p| p.id()),
-            Some("2023-07".into())
-        );
-        assert_eq!(period_in_text("Quý V năm 2023"), None);
-        assert_eq!(period_in_text("Đơn vị báo cáo"), None);
     }
 
     #[test]
-    fn signature_dates_are_not_periods() {
-        assert!(is_signature_date("Văn Bàn, ngày 15 tháng 01 năm 2024"));
-        assert!(!is_signature_date("Kỳ báo cáo: Năm 2023"));
+    fn the_most_precise_statement_decides_and_contradictions_are_told() {
+        // The title's year takes in the quarter: no contradiction.
+        assert_eq!(
+            stated(&["BÁO CÁO NĂM 2024", "Kỳ báo cáo: Quý II/2024"], "2024-Q2"),
+            (Some("2024-Q2".into()), vec![])
+        );
+        assert_eq!(
+            stated(&["BÁO CÁO NĂM 2023", "Kỳ báo cáo: Quý II/2024"], "2024-Q2").1,
+            vec![(Code::PeriodMismatch, "2023".into())]
+        );
+    }
+
+    #[test]
+    fn unreadable_and_missing_periods() {
+        assert_eq!(
+            stated(&["Kỳ báo cáo: Quý V/2024"], "2024-Q2"),
+            (
+                None,
+                vec![(Code::PeriodUnreadable, "Kỳ báo cáo: Quý V/2024".into())]
+            )
+        );
+        assert_eq!(
+            stated(&["Văn Bàn, ngày 15 tháng 12 năm 2023"], "2024-Q2"),
+            (
+                Some("2024-Q2".into()),
+                vec![(Code::PeriodMissing, String::new())]
+            )
+        );
+        // The place name "Nậm" is no year.
+        assert_eq!(
+            stated(&["UBND XÃ MƯỜNG NẬM 2089", "Kỳ báo cáo: Năm 2023"], "2023").0,
+            Some("2023".into())
+        );
     }
 
     #[test]

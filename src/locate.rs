@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::finding::{Code, Finding, Location};
 use crate::ingest::{Book, Cell, Sheet};
 use crate::messages;
-use crate::schema::{FieldDef, Schema, SheetDef, SheetKind};
+use crate::schema::{FieldDef, FieldType, Schema, SheetDef, SheetKind};
 use crate::text::{clean, label_key, loose_key};
 
 /// Header rows are looked for this far down a sheet.
@@ -266,6 +266,8 @@ struct FormHeader {
     code_col: Option<u32>,
     label_col: u32,
     value_col: u32,
+    /// Other columns whose header says "Số liệu" just as well.
+    rival_value_cols: Vec<u32>,
 }
 
 /// Rows whose labels are looked at to recognise a sheet.
@@ -332,6 +334,31 @@ fn first_col_hit(
         .map(|c| c.col)
 }
 
+/// The columns of a row whose header says one of `candidates` best: exact
+/// labels before labels that merely start the cell.
+fn best_cols(text: &SheetText, row: u32, candidates: &[HeaderKey], except: &[u32]) -> Vec<u32> {
+    let strength = |c: &TextCell| {
+        candidates
+            .iter()
+            .map(|k| k.strength(&c.exact, &c.loose))
+            .max()
+            .unwrap_or(0)
+    };
+    let cells: Vec<(u32, u8)> = text
+        .row(row)
+        .iter()
+        .filter(|c| !except.contains(&c.col) && !c.exact.is_empty())
+        .map(|c| (c.col, strength(c)))
+        .filter(|(_, s)| *s > 0)
+        .collect();
+    let best = cells.iter().map(|(_, s)| *s).max().unwrap_or(0);
+    cells
+        .into_iter()
+        .filter(|(_, s)| *s == best)
+        .map(|(c, _)| c)
+        .collect()
+}
+
 fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option<FormHeader> {
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
         let Some(label_col) = first_col_hit(text, row, &keys.label_col, &[]) else {
@@ -339,18 +366,47 @@ fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option
         };
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
-            if let Some(value_col) = first_col_hit(text, value_row, &keys.value_col, &[label_col]) {
+            let value_cols = best_cols(text, value_row, &keys.value_col, &[label_col]);
+            if let [value_col, rivals @ ..] = value_cols.as_slice() {
+                let value_col = *value_col;
                 let code_col = first_col_hit(text, row, &keys.code_col, &[label_col, value_col]);
                 return Some(FormHeader {
                     row: value_row,
                     code_col,
                     label_col,
                     value_col,
+                    rival_value_cols: rivals.to_vec(),
                 });
             }
         }
     }
     None
+}
+
+/// "Số lượng | Giá trị": two columns that could each be the values. The
+/// first is read, and the file is refused until one is left.
+fn rival_value_columns(sheet: &Sheet, header: &FormHeader) -> Option<Finding> {
+    if header.rival_value_cols.is_empty() {
+        return None;
+    }
+    let a1 = |c: u32| {
+        Location::cell(&sheet.name, header.row, c)
+            .a1()
+            .unwrap_or_default()
+    };
+    let read = a1(header.value_col);
+    let cells: Vec<String> = std::iter::once(header.value_col)
+        .chain(header.rival_value_cols.iter().copied())
+        .map(a1)
+        .collect();
+    Some(
+        Finding::new(
+            Code::HeaderAmbiguous,
+            messages::value_column_ambiguous(&sheet.name, &cells, &read),
+        )
+        .at(Location::cell(&sheet.name, header.row, header.value_col))
+        .value(cells.join(", ")),
+    )
 }
 
 fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
@@ -391,41 +447,152 @@ fn name_hit(sheet: &Sheet, keys: &SheetKeys) -> bool {
 struct ListHeader {
     row: u32,
     cols: HashMap<String, u32>,
+    /// Fields whose header two or more cells say equally well: (field
+    /// index, the cells as (row, col)). They are not read.
+    ambiguous: Vec<(usize, Vec<(u32, u32)>)>,
+    /// Another row that would serve as the header just as well.
+    tied_row: Option<u32>,
 }
 
+impl HeaderKey {
+    /// 2 when the cell says exactly the label, 1 when it starts with it
+    /// ("Số liệu năm 2023" says "Số liệu"), 0 otherwise.
+    fn strength(&self, key: &str, loose: &str) -> u8 {
+        if key == self.exact || loose == self.loose {
+            2
+        } else if self.said_by(key, loose) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// How one candidate header row (with the row below it for sub-headers
+/// under a merged group header) names the list's fields.
+#[derive(Default)]
+struct RowMatch {
+    /// Field index → (row, col).
+    cells: HashMap<usize, (u32, u32)>,
+    ambiguous: Vec<(usize, Vec<(u32, u32)>)>,
+    /// Fields named in the row itself, not the one below.
+    own: usize,
+}
+
+impl RowMatch {
+    fn named(&self) -> usize {
+        self.cells.len() + self.ambiguous.len()
+    }
+}
+
+/// Assigns the fields still unnamed to the cells of one row: exact labels
+/// first, then cells that start with a label; a field two free cells name
+/// equally well is ambiguous, never guessed.
+fn name_fields(text: &SheetText, row: u32, keys: &SheetKeys, found: &mut RowMatch) {
+    let cells = text.row(row);
+    let mut taken: Vec<u32> = found
+        .cells
+        .values()
+        .filter(|(r, _)| *r == row)
+        .map(|(_, c)| *c)
+        .collect();
+    for strength in [2u8, 1] {
+        let mut claims: Vec<(usize, Vec<u32>)> = Vec::new();
+        for (field, labels) in keys.field_headers.iter().enumerate() {
+            if found.cells.contains_key(&field) || found.ambiguous.iter().any(|(f, _)| *f == field)
+            {
+                continue;
+            }
+            let cols: Vec<u32> = cells
+                .iter()
+                .filter(|c| !c.exact.is_empty() && !taken.contains(&c.col))
+                .filter(|c| {
+                    labels
+                        .iter()
+                        .map(|k| k.strength(&c.exact, &c.loose))
+                        .max()
+                        .unwrap_or(0)
+                        == strength
+                })
+                .map(|c| c.col)
+                .collect();
+            if !cols.is_empty() {
+                claims.push((field, cols));
+            }
+        }
+        for (field, cols) in claims {
+            let free: Vec<u32> = cols.into_iter().filter(|c| !taken.contains(c)).collect();
+            match free.as_slice() {
+                [] => {}
+                [col] => {
+                    found.cells.insert(field, (row, *col));
+                    taken.push(*col);
+                }
+                several => found
+                    .ambiguous
+                    .push((field, several.iter().map(|&c| (row, c)).collect())),
+            }
+        }
+    }
+}
+
+fn match_header_row(text: &SheetText, row: u32, keys: &SheetKeys) -> RowMatch {
+    let mut found = RowMatch::default();
+    name_fields(text, row, keys, &mut found);
+    found.own = found.named();
+    if found.own > 0 && found.named() < keys.field_headers.len() {
+        // Sub-headers under a merged group header.
+        name_fields(text, row + 1, keys, &mut found);
+    }
+    found
+}
+
+/// The list's header: the row that names the most fields, then the one
+/// that names most of them itself (a title above the header that starts
+/// with a field's label names one field; the header below names them all).
+/// Two rows equally good are reported, not chosen between silently.
 fn find_list_header(
     sheet: &Sheet,
     text: &SheetText,
     def: &SheetDef,
     keys: &SheetKeys,
 ) -> Option<ListHeader> {
-    let mut best: Option<ListHeader> = None;
+    let mut best: Option<(u32, RowMatch)> = None;
+    let mut tied_row = None;
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
-        let mut cols = HashMap::new();
-        let mut used = Vec::new();
-        let mut last_row = row;
-        for (field, labels) in def.fields.iter().zip(&keys.field_headers) {
-            let hit = first_col_hit(text, row, labels, &used)
-                .map(|c| (c, row))
-                .or_else(|| {
-                    // Sub-headers under a merged group header.
-                    first_col_hit(text, row + 1, labels, &used).map(|c| (c, row + 1))
-                });
-            if let Some((c, r)) = hit {
-                cols.insert(field.id().to_string(), c);
-                used.push(c);
-                last_row = last_row.max(r);
+        let found = match_header_row(text, row, keys);
+        if found.named() == 0 {
+            continue;
+        }
+        let score = |m: &RowMatch| (m.named(), m.own);
+        match &best {
+            Some((_, b)) if score(&found) < score(b) => {}
+            Some((_, b)) if score(&found) == score(b) => {
+                tied_row.get_or_insert(row);
+            }
+            _ => {
+                best = Some((row, found));
+                tied_row = None;
             }
         }
-        let better = best.as_ref().is_none_or(|b| cols.len() > b.cols.len());
-        if better && !cols.is_empty() {
-            best = Some(ListHeader {
-                row: last_row,
-                cols,
-            });
-        }
     }
-    best.filter(|b| b.cols.len() * 2 >= def.fields.len() && b.cols.len() >= 2.min(def.fields.len()))
+    let (row, found) = best?;
+    let named = found.named();
+    if named * 2 < def.fields.len() || named < 2.min(def.fields.len()) {
+        return None;
+    }
+    let last_row = found.cells.values().map(|(r, _)| *r).max().unwrap_or(row);
+    let cols = found
+        .cells
+        .iter()
+        .map(|(&field, &(_, col))| (def.fields[field].id().to_string(), col))
+        .collect();
+    Some(ListHeader {
+        row: last_row.max(row),
+        cols,
+        ambiguous: found.ambiguous,
+        tied_row,
+    })
 }
 
 /// Rows that end a list: the signature block, the place-and-date line, totals.
@@ -488,6 +655,50 @@ fn list_rows(sheet: &Sheet, header_row: u32) -> Vec<u32> {
     rows
 }
 
+/// "Không có" ("none") alone in a list's only row (beside its row number): the list is empty, not
+/// one record with every value missing. A "Không" under a yes/no or choice
+/// column is an answer, not this.
+fn without_none_row(
+    sheet: &Sheet,
+    rows: Vec<u32>,
+    def: &SheetDef,
+    cols: &HashMap<String, u32>,
+) -> Vec<u32> {
+    let [row] = rows.as_slice() else {
+        return rows;
+    };
+    let answer_cols: Vec<u32> = def
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, FieldType::YesNo | FieldType::Choice))
+        .filter_map(|f| cols.get(f.id()).copied())
+        .collect();
+    let says_none = |col: u32, cell: &Cell| {
+        let Cell::Text(t) = cell else { return false };
+        let k = loose_key(t);
+        !answer_cols.contains(&col)
+            && (k == "khong"
+                || k == "khong co"
+                || (k.starts_with("khong co ") && k.split(' ').count() <= 6))
+    };
+    // The row number ("1") in a column that is no field does not count.
+    let numbering = |col: u32, cell: &Cell| {
+        !cols.values().any(|&c| c == col)
+            && clean(&cell.as_text())
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-'))
+    };
+    let mut said_none = false;
+    for (col, cell) in sheet.row(*row).filter(|(_, c)| !c.is_blank()) {
+        if says_none(col, cell) {
+            said_none = true;
+        } else if !numbering(col, cell) {
+            return rows;
+        }
+    }
+    if said_none { Vec::new() } else { rows }
+}
+
 fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> usize {
     let header = match def.kind {
         SheetKind::Form => find_form_header(sheet, text, keys).is_some(),
@@ -542,21 +753,26 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         let sheet = &book.sheets[sheet_index];
         match def.kind {
             SheetKind::Form => match find_form_header(sheet, &texts[sheet_index], keys) {
-                Some(header) => layout.forms.push(place_form(
-                    sheet,
-                    sheet_index,
-                    def_index,
-                    def,
-                    keys,
-                    &header,
-                    &mut findings,
-                )),
+                Some(header) => {
+                    findings.extend(rival_value_columns(sheet, &header));
+                    layout.forms.push(place_form(
+                        sheet,
+                        sheet_index,
+                        def_index,
+                        def,
+                        keys,
+                        &header,
+                        &mut findings,
+                    ))
+                }
                 None => findings.push(header_missing(sheet, def)),
             },
             SheetKind::List => match find_list_header(sheet, &texts[sheet_index], def, keys) {
                 Some(header) => {
-                    for field in &def.fields {
-                        if !header.cols.contains_key(field.id()) {
+                    findings.extend(ambiguity_findings(sheet, def, &header));
+                    for (index, field) in def.fields.iter().enumerate() {
+                        let ambiguous = header.ambiguous.iter().any(|(f, _)| *f == index);
+                        if !header.cols.contains_key(field.id()) && !ambiguous {
                             let severity = if field.required {
                                 crate::finding::Severity::Error
                             } else {
@@ -581,7 +797,12 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
                         def: def_index,
                         sheet: sheet_index,
                         header_row: header.row,
-                        rows: list_rows(sheet, header.row),
+                        rows: without_none_row(
+                            sheet,
+                            list_rows(sheet, header.row),
+                            def,
+                            &header.cols,
+                        ),
                         cols: header.cols,
                     });
                 }
@@ -589,16 +810,163 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
             },
         }
     }
-    if !any_found {
+    if !any_found || !holds_enough_of_the_form(schema, &layout, &texts) {
         return (
             Layout::default(),
             vec![Finding::new(
                 Code::TemplateUnrecognized,
-                messages::template_unrecognized(&schema.title),
+                messages::template_unrecognized(&schema.title, first_title_line(book).as_deref()),
             )],
         );
     }
     (layout, findings)
+}
+
+/// Whether the book is the schema's form at all: a list header was found,
+/// or at least a third of the form rows' labels are there. A spreadsheet
+/// that merely shares a sheet name, a title word or a couple of labels with
+/// the form is some other report, and gets one finding instead of a
+/// finding per missing row.
+fn holds_enough_of_the_form(schema: &Schema, layout: &Layout, texts: &[SheetText]) -> bool {
+    if !layout.lists.is_empty() {
+        return true;
+    }
+    let keys = SchemaKeys::of(schema);
+    let form_fields: usize = schema
+        .sheets
+        .iter()
+        .filter(|d| d.kind == SheetKind::Form)
+        .map(|d| d.fields.len())
+        .sum();
+    let found: usize = layout
+        .forms
+        .iter()
+        .map(|f| {
+            f.rows
+                .len()
+                .max(label_hits(&texts[f.sheet], &keys.sheets[f.def]))
+        })
+        .sum();
+    form_fields > 0 && found * 3 >= form_fields
+}
+
+/// Lines that head every administrative document and name no report: the
+/// national motto, the issuing body ("UBND HUYỆN …", "SỞ Y TẾ", "THÀNH PHỐ
+/// HỒ CHÍ MINH"), its number ("Số: 38/BC-UBND").
+const NOT_TITLES: [&str; 12] = [
+    "cong hoa xa hoi chu nghia",
+    "doc lap tu do hanh phuc",
+    "ubnd",
+    "uy ban nhan dan",
+    "thanh pho",
+    "tinh",
+    "huyen",
+    "xa",
+    "bo",
+    "so",
+    "phong",
+    "cong an",
+];
+
+/// Words a report's title starts with.
+const TITLE_WORDS: [&str; 6] = [
+    "bao cao",
+    "danh sach",
+    "danh muc",
+    "tong hop",
+    "thong ke",
+    "ke hoach",
+];
+
+/// Words that start a form's number ("Biểu 5", "Biểu A01") or a table's
+/// caption as often as its title: taken only when no line starts like a
+/// title.
+const CAPTION_WORDS: [&str; 3] = ["bang", "bieu", "so lieu"];
+
+/// The title of a spreadsheet, to say what it is when it is not the form:
+/// the first line that starts like a title ("BÁO CÁO …", "DANH SÁCH …"),
+/// else one in capitals that is no heading of the issuing body, else a
+/// caption ("Biểu 5", "Bảng …"), else the first line that is not the
+/// national motto or the issuing body.
+pub fn first_title_line(book: &Book) -> Option<String> {
+    const ROWS: u32 = 30;
+    let mut sheets: Vec<&Sheet> = book.sheets.iter().filter(|s| !s.hidden).collect();
+    sheets.extend(book.sheets.iter().filter(|s| s.hidden));
+    let lines: Vec<(String, String)> = sheets
+        .iter()
+        .flat_map(|s| s.text_cells().take_while(|((r, _), _)| *r < ROWS))
+        .map(|(_, t)| (clean(t), loose_key(t)))
+        .filter(|(_, k)| !k.is_empty())
+        .collect();
+    let starts = |k: &str, words: &[&str]| {
+        words
+            .iter()
+            .any(|w| k == *w || k.starts_with(&format!("{w} ")))
+    };
+    let shorten = |t: &String| {
+        let mut cut: String = t.chars().take(100).collect();
+        if cut.len() < t.len() {
+            cut.push('…');
+        }
+        cut
+    };
+    // Words of letters: "T2-2005/ T1-2005" is a column header, no title.
+    let words = |k: &str| {
+        k.split(' ')
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count()
+    };
+    // Titles are written in capitals; so are the issuing bodies.
+    let capitals =
+        |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+    lines
+        .iter()
+        .find(|(_, k)| starts(k, &TITLE_WORDS) && words(k) >= 3)
+        .or_else(|| {
+            lines
+                .iter()
+                .find(|(t, k)| capitals(t) && words(k) >= 3 && !starts(k, &NOT_TITLES))
+        })
+        .or_else(|| lines.iter().find(|(_, k)| starts(k, &CAPTION_WORDS)))
+        .or_else(|| lines.iter().find(|(_, k)| !starts(k, &NOT_TITLES)))
+        .or(lines.first())
+        .map(|(t, _)| shorten(t))
+}
+
+/// A field whose header two cells say equally well, and a header row that
+/// another row matches just as well: each is said, not guessed.
+fn ambiguity_findings(sheet: &Sheet, def: &SheetDef, header: &ListHeader) -> Vec<Finding> {
+    let a1 = |r: u32, c: u32| Location::cell(&sheet.name, r, c).a1().unwrap_or_default();
+    let mut out: Vec<Finding> = header
+        .ambiguous
+        .iter()
+        .map(|(field, cells)| {
+            let field = &def.fields[*field];
+            let names: Vec<String> = cells.iter().map(|&(r, c)| a1(r, c)).collect();
+            let (r, c) = cells[0];
+            Finding::new(
+                Code::HeaderAmbiguous,
+                messages::column_ambiguous(&sheet.name, &field.label, &names),
+            )
+            .at(Location::cell(&sheet.name, r, c))
+            .field(field.id())
+            .value(names.join(", "))
+        })
+        .collect();
+    if let Some(other) = header.tied_row {
+        out.push(
+            Finding::new(
+                Code::HeaderAmbiguous,
+                messages::header_row_ambiguous(&sheet.name, header.row + 1, other + 1),
+            )
+            .at(Location {
+                sheet: sheet.name.clone(),
+                row: Some(header.row),
+                col: None,
+            }),
+        );
+    }
+    out
 }
 
 fn header_missing(sheet: &Sheet, def: &SheetDef) -> Finding {

@@ -3,7 +3,7 @@
 //! Messages say what is wrong and what the commune officer should do.
 
 use crate::finding::{Lang, Msg};
-use crate::period::Period;
+use crate::period::{Period, Stated};
 use crate::schema::{Choice, FieldDef, FieldType};
 use crate::values::Leniency;
 
@@ -144,14 +144,22 @@ pub fn template_outdated(used: &str, current: &str) -> Msg {
     )
 }
 
-pub fn template_unrecognized(title: &str) -> Msg {
+pub fn template_unrecognized(title: &str, file_title: Option<&str>) -> Msg {
+    let (vi, en) = match file_title {
+        Some(t) => (
+            format!("Tệp này là “{t}”, không phải biểu mẫu “{title}”"),
+            format!("This file is “{t}”, not the form “{title}”"),
+        ),
+        None => (
+            format!("Tệp này không có chữ nào, không phải biểu mẫu “{title}”"),
+            format!("This file holds no text; it is not the form “{title}”"),
+        ),
+    };
     Msg::new(
         format!(
-            "Không nhận ra biểu mẫu “{title}” trong tệp: không trang nào có các dòng tiêu đề cột hay chỉ tiêu của biểu. Hãy dùng đúng mẫu báo cáo."
+            "{vi}: không có dòng tiêu đề cột hay chỉ tiêu nào của biểu. Hãy dùng đúng mẫu báo cáo."
         ),
-        format!(
-            "The form “{title}” was not found in the file: no sheet has its column headers or items. Use the report template."
-        ),
+        format!("{en}: none of its column headers or items are there. Use the report template."),
     )
 }
 
@@ -170,6 +178,41 @@ pub fn header_missing(sheet: &str, expected: &[String]) -> Msg {
         ),
         format!(
             "Sheet “{sheet}”: the column header row ({list}) was not found. Keep the template's header row."
+        ),
+    )
+}
+
+pub fn column_ambiguous(sheet: &str, label: &str, cells: &[String]) -> Msg {
+    let cells = cells.join(", ");
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: nhiều ô cùng là tiêu đề cột “{label}” ({cells}) nên không biết đọc cột nào; cột này chưa được đọc. Hãy giữ một cột “{label}” như mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: several cells head the column “{label}” ({cells}), so which one to read is unclear; it was not read. Keep one “{label}” column as in the template."
+        ),
+    )
+}
+
+pub fn value_column_ambiguous(sheet: &str, cells: &[String], read: &str) -> Msg {
+    let cells = cells.join(", ");
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: nhiều cột đều có thể là cột số liệu ({cells}); đã đọc cột ở ô {read} nhưng không chắc đúng. Hãy chỉ giữ một cột số liệu như mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: several columns could each hold the values ({cells}); the one under {read} was read, but that is a guess. Keep a single value column as in the template."
+        ),
+    )
+}
+
+pub fn header_row_ambiguous(sheet: &str, row: u32, other: u32) -> Msg {
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: dòng {row} và dòng {other} đều giống dòng tiêu đề cột của danh sách, không biết danh sách bắt đầu từ đâu. Hãy chỉ giữ một dòng tiêu đề."
+        ),
+        format!(
+            "Sheet “{sheet}”: rows {row} and {other} both look like the list's column header, so where the list starts is unclear. Keep a single header row."
         ),
     )
 }
@@ -257,7 +300,7 @@ pub fn period_missing(assumed: &Period) -> Msg {
     )
 }
 
-pub fn period_mismatch(found: &Period, expected: &Period) -> Msg {
+pub fn period_mismatch(found: &Stated, expected: &Period) -> Msg {
     let (fv, ev) = (found.label_vi(), expected.label_vi());
     let (fe, ee) = (found.label_en(), expected.label_en());
     Msg::new(
@@ -266,6 +309,18 @@ pub fn period_mismatch(found: &Period, expected: &Period) -> Msg {
         ),
         format!(
             "The file states the period {fe}, but {ee} is being consolidated. Send the {ee} report."
+        ),
+    )
+}
+
+pub fn period_unreadable(seen: &str, expected: &Period) -> Msg {
+    let (ev, ee) = (expected.label_vi(), expected.label_en());
+    Msg::new(
+        format!(
+            "Không đọc được kỳ báo cáo “{seen}”: tệp không được tính vào kỳ nào. Hãy ghi rõ kỳ báo cáo, ví dụ “{ev}”, rồi gửi lại."
+        ),
+        format!(
+            "The reporting period “{seen}” cannot be read, so the file is counted in no period. Write the period plainly, e.g. “{ev}” ({ee}), and send it again."
         ),
     )
 }
@@ -322,13 +377,18 @@ fn expected(ty: FieldType, choices: &[Choice]) -> (String, String) {
     }
 }
 
-pub fn value_required(cell: &str, label: &str) -> Msg {
-    cell_msg(
-        cell,
-        label,
-        "chưa nhập số liệu (bắt buộc). Nếu bằng 0, hãy ghi 0.".into(),
-        "is blank but required. Write 0 if the figure is zero.".into(),
-    )
+/// Blank but required. "Write 0" is advice for a figure only: a blank name,
+/// date or choice is not zero.
+pub fn value_required(cell: &str, label: &str, numeric: bool) -> Msg {
+    let (vi, en) = if numeric {
+        (
+            "chưa nhập số liệu (bắt buộc). Nếu bằng 0, hãy ghi 0.",
+            "is blank but required. Write 0 if the figure is zero.",
+        )
+    } else {
+        ("chưa nhập (bắt buộc).", "is blank but required.")
+    };
+    cell_msg(cell, label, vi.into(), en.into())
 }
 
 pub fn value_required_when(cell: &str, label: &str) -> Msg {

@@ -85,7 +85,7 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             if required {
                 findings.push(at(
                     Code::ValueRequired,
-                    messages::value_required(&a1, &field.label),
+                    messages::value_required(&a1, &field.label, field.ty.is_numeric()),
                 ));
             }
             return None;

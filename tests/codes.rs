@@ -488,6 +488,123 @@ fn column_missing() {
 }
 
 #[test]
+fn header_ambiguous_two_columns_for_one_field() {
+    let mut form = Form::canonical();
+    form.list_headers.push("Tên cơ sở");
+    for row in &mut form.list_rows {
+        row.push("Nhà nghỉ khác".into());
+    }
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::HeaderAmbiguous);
+    assert_eq!(
+        (f.sheet(), f.cell().as_deref(), f.field.as_deref()),
+        (Some("Biểu 02"), Some("B3"), Some("ten_co_so"))
+    );
+    assert!(f.message.vi.contains("B3, H3"), "{}", f.message.vi);
+    assert!(
+        s.findings.iter().all(|f| f.code != Code::ColumnMissing),
+        "{:#?}",
+        s.findings
+    );
+    // Neither column is read.
+    let records = &s.data.as_ref().unwrap().lists["danh_sach"];
+    assert!(records.iter().all(|r| !r.values.contains_key("ten_co_so")));
+    assert_eq!(s.status, Status::Rejected);
+}
+
+#[test]
+fn header_ambiguous_two_value_columns_on_a_form() {
+    let mut form = Form::canonical();
+    form.headers = vec!["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Kết quả"];
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::HeaderAmbiguous);
+    assert_eq!(
+        (f.sheet(), f.cell().as_deref(), f.value.as_deref()),
+        (Some("Biểu 01"), Some("D8"), Some("D8, E8"))
+    );
+    assert_eq!(s.status, Status::Rejected);
+    // "Số liệu năm 2023" beside "Số liệu" only starts with the label: the
+    // exact one is the value column, without doubt.
+    let mut form = Form::canonical();
+    form.headers = vec![
+        "STT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Số liệu",
+        "Số liệu năm 2022",
+    ];
+    let s = check(&form, "bc.xlsx", &config());
+    assert!(s.findings.is_empty(), "{:#?}", s.findings);
+}
+
+#[test]
+fn header_ambiguous_two_header_rows() {
+    let mut form = Form::canonical();
+    form.list_rows.insert(
+        0,
+        row(&[
+            "STT",
+            "Tên cơ sở",
+            "Loại hình",
+            "Địa chỉ",
+            "Chủ cơ sở",
+            "Ký cam kết",
+            "Ngày ký cam kết",
+        ]),
+    );
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::HeaderAmbiguous);
+    assert_eq!((f.sheet(), f.field.as_deref()), (Some("Biểu 02"), None));
+    assert!(
+        f.message.vi.contains("dòng 3 và dòng 4"),
+        "{}",
+        f.message.vi
+    );
+}
+
+#[test]
+fn a_list_that_says_none_is_empty() {
+    let mut form = Form::canonical();
+    form.list_rows = vec![row(&["1", "Không có", "", "", "", "", ""])];
+    form = form
+        .set("5", "0")
+        .set("5.1", "0")
+        .set("5.2", "0")
+        .set("6", "0")
+        .set("7", "0");
+    let s = check(&form, "bc.xlsx", &config());
+    assert!(
+        s.findings.iter().all(|f| f.code != Code::ValueRequired),
+        "{:#?}",
+        s.findings
+    );
+    assert_eq!(s.data.as_ref().unwrap().lists["danh_sach"], vec![]);
+    // "Không" under the yes/no column is an answer: the row stays a record.
+    let mut form = Form::canonical();
+    form.list_rows = vec![row(&["", "", "", "", "", "Không", ""])];
+    let s = check(&form, "bc.xlsx", &config());
+    assert_eq!(s.data.as_ref().unwrap().lists["danh_sach"].len(), 1);
+}
+
+#[test]
+fn value_required_advises_zero_for_numbers_only() {
+    let s = check(&Form::canonical().set("7", ""), "bc.xlsx", &config());
+    let f = only(&s, Code::ValueRequired);
+    assert!(
+        f.message.vi.contains("Nếu bằng 0, hãy ghi 0"),
+        "{}",
+        f.message.vi
+    );
+    let mut form = Form::canonical();
+    form.list_rows[0][1] = String::new();
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::ValueRequired);
+    assert_eq!(f.field.as_deref(), Some("ten_co_so"));
+    assert!(!f.message.vi.contains("ghi 0"), "{}", f.message.vi);
+    assert!(!f.message.en.contains("Write 0"), "{}", f.message.en);
+}
+
+#[test]
 fn sheet_missing() {
     let mut form = Form::canonical();
     form.with_list = false;
@@ -509,6 +626,66 @@ fn template_unrecognized_gives_one_finding() {
     assert_eq!(
         s.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
         vec![Code::TemplateUnrecognized]
+    );
+    let message = &s.findings[0].message;
+    assert!(
+        message.vi.contains("“Bảng lương tháng 7”"),
+        "{}",
+        message.vi
+    );
+    assert!(
+        message.en.contains("“Bảng lương tháng 7”"),
+        "{}",
+        message.en
+    );
+}
+
+#[test]
+fn template_unrecognized_when_the_file_holds_too_little_of_the_form() {
+    // Another report that shares the list's sheet name and two form labels:
+    // before, it got sheet-missing, a field-missing per row and its title
+    // taken for a unit name.
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Biểu 01").unwrap();
+    ws.write_string(0, 0, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        .unwrap();
+    ws.write_string(2, 0, "BÁO CÁO TAI NẠN LAO ĐỘNG").unwrap();
+    ws.write_string(3, 0, "Đơn vị báo cáo: BÁO CÁO TAI NẠN LAO ĐỘNG")
+        .unwrap();
+    for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(5, c as u16, *h).unwrap();
+    }
+    let rows = [
+        "Số vụ tai nạn lao động",
+        "Số người bị nạn",
+        "Số lượt kiểm tra cơ sở kinh doanh dịch vụ",
+        "Số cơ sở vi phạm bị xử lý",
+    ];
+    for (i, label) in rows.iter().enumerate() {
+        ws.write_string(6 + i as u32, 1, *label).unwrap();
+        ws.write_number(6 + i as u32, 3, 1.0).unwrap();
+    }
+    let path = dir.path().join("tnld.xlsx");
+    wb.save(&path).unwrap();
+    let s = check_file(&path, &config());
+    assert_eq!(
+        s.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        vec![Code::TemplateUnrecognized],
+        "{:#?}",
+        s.findings
+    );
+    assert!(
+        s.findings[0]
+            .message
+            .vi
+            .contains("“BÁO CÁO TAI NẠN LAO ĐỘNG”"),
+        "{}",
+        s.findings[0].message.vi
     );
 }
 
@@ -657,6 +834,35 @@ fn period_missing_assumes_the_configured_one() {
     let f = only(&s, Code::PeriodMissing);
     assert_eq!(f.severity, Severity::Warning);
     assert_eq!(s.status, Status::Accepted);
+}
+
+#[test]
+fn period_unreadable() {
+    let mut form = Form::canonical();
+    form.period_line = "Kỳ báo cáo: Quý V/2023".into();
+    let s = check(&form, "bc.xlsx", &config());
+    let f = only(&s, Code::PeriodUnreadable);
+    assert_eq!(f.value.as_deref(), Some("Kỳ báo cáo: Quý V/2023"));
+    assert_eq!(f.severity, Severity::Error);
+    assert!(
+        f.message.vi.contains("“Kỳ báo cáo: Quý V/2023”"),
+        "{}",
+        f.message.vi
+    );
+    assert!(s.findings.iter().all(|f| f.code != Code::PeriodMissing));
+    assert_eq!((s.status, s.period.clone()), (Status::Rejected, None));
+}
+
+#[test]
+fn period_mismatch_for_a_short_quarter() {
+    let mut form = Form::canonical();
+    form.period_line = "Kỳ báo cáo: Quý I/2023".into();
+    let s = check(&form, "bc.xlsx", &config());
+    assert_eq!(
+        only(&s, Code::PeriodMismatch).value.as_deref(),
+        Some("2023-Q1")
+    );
+    assert_eq!(s.status, Status::Rejected);
 }
 
 #[test]
