@@ -249,23 +249,33 @@ fn heading(
 
 fn signature(ws: &mut Worksheet, row: u32, last_col: u16, f: &Formats) -> Result<(), XlsxError> {
     let split = (last_col / 2).max(1);
-    ws.merge_range(
+    let right = last_col.max(split + 1);
+    merge_or_write(
+        ws,
         row,
-        split + 1,
-        row,
-        last_col.max(split + 1),
+        (split + 1, right),
         "…………, ngày … tháng … năm …",
         &f.italic_center,
     )?;
     ws.merge_range(row + 1, 0, row + 1, split, "NGƯỜI LẬP BIỂU", &f.bold_center)?;
-    ws.merge_range(
-        row + 1,
-        split + 1,
-        row + 1,
-        last_col.max(split + 1),
-        "CHỦ TỊCH",
-        &f.bold_center,
-    )?;
+    merge_or_write(ws, row + 1, (split + 1, right), "CHỦ TỊCH", &f.bold_center)
+}
+
+/// Text across columns `first..=last` of a row: merged, or one plain cell
+/// when that is a single column (Excel refuses a one-cell merge; a list of
+/// two fields leaves the signature one column on the right).
+fn merge_or_write(
+    ws: &mut Worksheet,
+    row: u32,
+    (first, last): (u16, u16),
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if first == last {
+        ws.write_string_with_format(row, first, text, format)?;
+    } else {
+        ws.merge_range(row, first, row, last, text, format)?;
+    }
     Ok(())
 }
 
@@ -797,5 +807,38 @@ mod tests {
         assert_eq!(ascii_name(&unit("Thị trấn Khánh Yên")), "KhanhYen");
         assert_eq!(ascii_name(&unit("Xã Hoà Mạc")), "HoaMac");
         assert_eq!(ascii_name(&unit("Xã ../..\\CON")), "Con");
+    }
+
+    #[test]
+    fn a_list_of_two_fields_gets_a_template() {
+        // The signature block of a three-column list sheet (STT + two
+        // fields) is one column wide on the right: no one-cell merge.
+        let schema = crate::schema::Schema::parse(
+            r#"
+id = "hai_cot"
+title = "Danh sách hai cột"
+version = "1"
+period = "year"
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "Danh sách"
+[[sheets.fields]]
+id = "ten"
+label = "Họ và tên"
+type = "text"
+[[sheets.fields]]
+id = "so"
+label = "Số nhân khẩu"
+type = "integer"
+"#,
+            std::path::Path::new("hai_cot.toml"),
+        )
+        .expect("the schema loads");
+        let registry = crate::registry::Registry::new(Vec::new(), std::path::Path::new("u.csv"));
+        let period = crate::period::Period::year(2024);
+        let config = Config::new(schema, registry, period);
+        let bytes = build(&config, None).expect("the template is written");
+        assert!(bytes.starts_with(b"PK"));
     }
 }
