@@ -93,6 +93,9 @@ class Variant:
     choice_typed: dict[str, str] = field(default_factory=dict)  # canonical -> typed
     extra_rows: dict[str, tuple[str, Any]] = field(default_factory=dict)  # after field id -> (label, value)
     list_order: list[str] | None = None   # list columns in this order
+    # list: a column the form does not have, inserted before a field's:
+    # field id -> (header, one value per record)
+    list_extra: dict[str, tuple[str, list]] = field(default_factory=dict)
     encoding: str = "unicode"         # unicode | tcvn3
     font: str = "Times New Roman"
     period_text: str | None = None    # overrides the form's period line
@@ -220,7 +223,12 @@ def render_list_sheet(schema: dict, sid: str, records: list[dict], unit_name: st
     sm = L.SheetModel(v.sheet_names.get(sid, d["name"]))
     r0, c0 = 1 + v.top, 1 + v.left
     fields = {f["id"]: f for f in d["fields"]}
-    order = v.list_order or [f["id"] for f in d["fields"]]
+    order = list(v.list_order or [f["id"] for f in d["fields"]])
+    for fid, (header, values) in v.list_extra.items():
+        extra = "extra:" + fid
+        fields[extra] = {"id": extra, "label": header, "type": "number"}
+        order.insert(order.index(fid), extra)
+        v.list_overrides.update({(i, extra): x for i, x in enumerate(values)})
     width = len(order) + 1
     row = heading_block(sm, r0, c0, width, unit_name, d["title"], period, v)
     col = {fid: c0 + 1 + j for j, fid in enumerate(order)}
@@ -555,16 +563,18 @@ def make_sxnn() -> None:
     cols = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", "Thực hiện tháng 8", "Cùng kỳ năm trước", "Ghi chú"]
     u = {x["code"]: x for x in units}
 
-    def emit(unit: dict, name: str, v: Variant, values: dict, status: str, codes: list[str]) -> None:
+    def emit(unit: dict, name: str, v: Variant, values: dict, status: str, codes: list[str],
+             cols: list[str] = cols) -> None:
         # The plan and last year's columns hold other numbers: only
         # "Thực hiện tháng" may be read.
         plan = {k: (round(x * 3.7, 1) if isinstance(x, float) else x * 3)
                 for k, x in values.items() if isinstance(x, (int, float)) and k != "nang_suat"}
-        last = {k: (round(x * 0.9, 1) if isinstance(x, float) else x)
+        last = {k: (round(x * 0.9, 1) if isinstance(x, float) else x + 7)
                 for k, x in values.items() if isinstance(x, (int, float))}
+        last_col = next(c for c in cols if c.startswith("Cùng kỳ") or "cùng kỳ" in c)
         sm, end = render_form_sheet(schema, "bieu_01", values, unit["name"], period, v, cols,
                                     "Thực hiện tháng 8",
-                                    {"Kế hoạch năm": plan, "Cùng kỳ năm trước": last})
+                                    {"Kế hoạch năm": plan, last_col: last})
         place = unit["name"].split(" ", 1)[1]
         signature(sm, end, 1 + v.left, 7, place, "ngày 02 tháng 9 năm 2025")
         write([sm], os.path.join(inbox, name), v)
@@ -593,10 +603,14 @@ def make_sxnn() -> None:
     vals = sxnn_values(rng)
     vals["dt_tong"] = round(vals["dt_tong"] + 10.0, 1)
     emit(u["01879"], "CaoMinh_T8_2025.xlsx", Variant(), vals, "rejected", ["rule-violation"])
-    # 01882: xlwt .xls, no planting date yet (optional), no harvest yet.
+    # 01882: xlwt .xls, no planting date yet (optional), no harvest yet; last
+    # year's column "Thực hiện cùng kỳ năm trước" comes before this month's:
+    # both start with "Thực hiện", the schema prefers "Thực hiện tháng".
     vals = sxnn_values(rng)
     vals.update(ngay_xong_gieo_cay=None, dt_thu_hoach=0.0, san_luong=0.0, dt_sau_benh=1.5)
-    emit(u["01882"], "NghienLoan_BC_T8.xls", Variant(writer="xlwt"), vals, "accepted", [])
+    emit(u["01882"], "NghienLoan_BC_T8.xls", Variant(writer="xlwt"), vals, "accepted", [],
+         cols=["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", "Thực hiện cùng kỳ năm trước",
+               "Thực hiện tháng 8", "Ghi chú"])
     exp.dump(units, sheet_def(schema, "bieu_01")["fields"], sxnn_indicators)
 
 
@@ -681,9 +695,13 @@ def make_attp() -> None:
     # typed "45,5", yes/no as x/k.
     order = ["ten_co_so", "loai_hinh", "chu_co_so", "dia_chi", "so_lao_dong", "dien_tich",
              "co_gcn", "ngay_cap", "da_tap_huan"]
+    # A "Diện tích kho (m2)" column before the floor area: it starts with the
+    # field's alias "Diện tích", the label itself names the next column.
+    recs = attp_records(rng, take(3))
     emit(u["08911"], "HopChau_ATTP_2024.xls",
-         Variant(writer="xlwt", list_order=order, numbering_row=True, numbers="text", yes="x", no="k"),
-         attp_records(rng, take(3)), "accepted", ["value-coerced"])
+         Variant(writer="xlwt", list_order=order, numbering_row=True, numbers="text", yes="x", no="k",
+                 list_extra={"dien_tich": ("Diện tích kho (m2)", [8.5 + i for i in range(len(recs))])}),
+         recs, "accepted", ["value-coerced"])
     # 08914: moved, a merged group header over the certificate columns, retyped
     # labels, choices typed as aliases.
     recs = attp_records(rng, take(4))

@@ -332,6 +332,35 @@ fn first_col_hit(
         .map(|c| c.col)
 }
 
+/// The column of a header row that says the most preferred candidate. The
+/// value candidates are listed by preference, so "Thực hiện tháng" beats a
+/// "Thực hiện cùng kỳ năm trước" column left of it that only says the later
+/// "Thực hiện" (taking the leftmost column that says any candidate read last
+/// year's figures). Among columns saying the same candidate, one that is
+/// exactly it beats ones that only start with it.
+fn preferred_col_hit(
+    text: &SheetText,
+    row: u32,
+    candidates: &[HeaderKey],
+    except: &[u32],
+) -> Option<u32> {
+    let cells: Vec<&TextCell> = text
+        .row(row)
+        .iter()
+        .filter(|c| !except.contains(&c.col) && !c.exact.is_empty())
+        .collect();
+    candidates.iter().find_map(|k| {
+        let hits: Vec<&&TextCell> = cells
+            .iter()
+            .filter(|c| k.said_by(&c.exact, &c.loose))
+            .collect();
+        let exact = hits
+            .iter()
+            .find(|c| c.exact == k.exact || c.loose == k.loose);
+        exact.or(hits.first()).map(|c| c.col)
+    })
+}
+
 fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option<FormHeader> {
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
         let Some(label_col) = first_col_hit(text, row, &keys.label_col, &[]) else {
@@ -339,7 +368,9 @@ fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option
         };
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
-            if let Some(value_col) = first_col_hit(text, value_row, &keys.value_col, &[label_col]) {
+            if let Some(value_col) =
+                preferred_col_hit(text, value_row, &keys.value_col, &[label_col])
+            {
                 let code_col = first_col_hit(text, row, &keys.code_col, &[label_col, value_col]);
                 return Some(FormHeader {
                     row: value_row,
@@ -405,11 +436,11 @@ fn find_list_header(
         let mut used = Vec::new();
         let mut last_row = row;
         for (field, labels) in def.fields.iter().zip(&keys.field_headers) {
-            let hit = first_col_hit(text, row, labels, &used)
+            let hit = preferred_col_hit(text, row, labels, &used)
                 .map(|c| (c, row))
                 .or_else(|| {
                     // Sub-headers under a merged group header.
-                    first_col_hit(text, row + 1, labels, &used).map(|c| (c, row + 1))
+                    preferred_col_hit(text, row + 1, labels, &used).map(|c| (c, row + 1))
                 });
             if let Some((c, r)) = hit {
                 cols.insert(field.id().to_string(), c);
@@ -687,6 +718,30 @@ mod tests {
         assert!(header_hit("So lieu"));
         assert!(!header_hit("Số lượng"));
         assert!(!header_hit(""));
+    }
+
+    #[test]
+    fn the_preferred_value_column_wins_over_the_leftmost() {
+        let mut sheet = Sheet::new("Biểu 01", false);
+        for (col, h) in [
+            "STT",
+            "Chỉ tiêu",
+            "Thực hiện cùng kỳ năm trước",
+            "Thực hiện tháng 8",
+            "Thực hiện",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.set(0, col as u32, Cell::Text(h.to_string()));
+        }
+        let text = SheetText::of(&sheet);
+        let keys = |c: &[&str]| header_keys(&c.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let col = |c: &[&str]| preferred_col_hit(&text, 0, &keys(c), &[1]);
+        assert_eq!(col(&["Thực hiện tháng", "Thực hiện"]), Some(3));
+        assert_eq!(col(&["Thực hiện"]), Some(4), "exactly the candidate");
+        assert_eq!(col(&["Số liệu", "Thực hiện cùng kỳ"]), Some(2));
+        assert_eq!(col(&["Số liệu"]), None);
     }
 
     #[test]
