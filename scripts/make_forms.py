@@ -96,6 +96,8 @@ class Variant:
     # list: a column the form does not have, inserted before a field's:
     # field id -> (header, one value per record)
     list_extra: dict[str, tuple[str, list]] = field(default_factory=dict)
+    blank_after: int | None = None    # list: an empty row left after this record (0-based)
+    totals_row: bool = False          # list: a "Tổng cộng" row summing the numeric columns
     encoding: str = "unicode"         # unicode | tcvn3
     font: str = "Times New Roman"
     period_text: str | None = None    # overrides the form's period line
@@ -265,6 +267,19 @@ def render_list_sheet(schema: dict, sid: str, records: list[dict], unit_name: st
                 cell, fmt = typed(rec.get(fid), fields[fid]["type"], v)
             sm.put(row, col[fid], cell, "border", fmt=fmt)
         rows.append(row)
+        row += 1
+        if v.blank_after == i:
+            row += 1
+    if v.totals_row:
+        sm.put(row, c0, "Tổng cộng", "bold", "border")
+        sm.put(row, col[order[0]], f"{len(records)} người" if sid == "danh_sach" else f"{len(records)} cơ sở",
+               "bold", "border")
+        for fid in order:
+            if fields[fid]["type"] == "yes_no":
+                sm.put(row, col[fid], sum(1 for r in records if r.get(fid)), "bold", "border")
+            elif fields[fid]["type"] == "choice":
+                n = sum(1 for r in records if r.get(fid) == fields[fid]["choices"][-1]["value"])
+                sm.put(row, col[fid], f"{fields[fid]['choices'][-1]['value']}: {n}", "bold", "border")
         row += 1
     sm.widths[c0] = 6
     for fid in order:
@@ -478,10 +493,11 @@ def make_qlsc() -> None:
     p = qlsc_people(rng, 7, q_end)
     emit(u["02752"], "BC_QLSC_QuyII_2024_PhaLong.xlsx", Variant(), p, qlsc_counts(rng, p),
          "accepted", [])
-    # 02755: xlwt .xls, moved down and right, numbers typed as text, a numbering row.
+    # 02755: xlwt .xls, moved down and right, numbers typed as text, a numbering
+    # row, and a "Tổng cộng" row under the list that fills five cells.
     p = qlsc_people(rng, 5, q_end)
     emit(u["02755"], "TaNgaiCho_quy2.xls",
-         Variant(writer="xlwt", top=2, left=1, numbers="text", numbering_row=True),
+         Variant(writer="xlwt", top=2, left=1, numbers="text", numbering_row=True, totals_row=True),
          p, qlsc_counts(rng, p), "accepted", ["value-coerced"])
     # 02758: merged group header over name/year/sex, labels retyped, a row the
     # form does not have, lower-case and alias choices, dates typed as text.
@@ -703,10 +719,10 @@ def make_attp() -> None:
                  list_extra={"dien_tich": ("Diện tích kho (m2)", [8.5 + i for i in range(len(recs))])}),
          recs, "accepted", ["value-coerced"])
     # 08914: moved, a merged group header over the certificate columns, retyped
-    # labels, choices typed as aliases.
+    # labels, choices typed as aliases, an empty row left after the second record.
     recs = attp_records(rng, take(4))
     emit(u["08914"], "Dao Tru - danh sach co so an uong.xlsx",
-         Variant(top=1, left=1, merged_header=True,
+         Variant(top=1, left=1, merged_header=True, blank_after=1,
                  retype={"ten_co_so": "Ten co so", "dien_tich": "Diện tích (m2)", "co_gcn": "Có GCN ATTP"},
                  choice_typed={"Quán ăn": "quán cơm", "Thức ăn đường phố": "Hàng rong"}),
          recs, "accepted", ["value-coerced"],

@@ -461,6 +461,18 @@ fn find_list_header(
 
 /// Rows that end a list: the signature block, the place-and-date line, totals.
 fn ends_list(sheet: &Sheet, row: u32) -> bool {
+    // A totals row sums several columns, so it is not limited to a few
+    // cells: a cell reading just "Tổng cộng", "Cộng" or "Tổng số" ends it.
+    // Compared with diacritics: "Công" is a given name, "Cộng" a total.
+    let totals = sheet.row(row).any(|(_, cell)| {
+        let Cell::Text(t) = cell else { return false };
+        ["Tổng cộng", "Cộng", "Tổng số"]
+            .iter()
+            .any(|m| label_key(t) == label_key(m))
+    });
+    if totals {
+        return true;
+    }
     // Signature lines stand nearly alone in their row; a record that merely
     // holds a date written "ngày … tháng … năm …" does not end the list.
     let filled = sheet.row(row).filter(|(_, c)| !c.is_blank()).count();
@@ -503,20 +515,44 @@ fn is_numbering_row(sheet: &Sheet, row: u32) -> bool {
         && cells.iter().any(|t| t.starts_with('('))
 }
 
-fn list_rows(sheet: &Sheet, header_row: u32) -> Vec<u32> {
+/// The record rows under a list's header: up to the row that ends the list.
+/// Blank rows are skipped when records follow them (a row left empty by
+/// mistake must not drop the records below it); the list ends at a blank
+/// row followed by anything else (notes, the signature block) or nothing.
+fn list_rows(sheet: &Sheet, header_row: u32, cols: &HashMap<String, u32>) -> Vec<u32> {
     let mut rows = Vec::new();
     let mut row = header_row + 1;
     if is_numbering_row(sheet, row) {
         row += 1;
     }
-    while row < sheet.row_end() {
-        if sheet.row_is_blank(row) || ends_list(sheet, row) {
+    let end = sheet.row_end();
+    while row < end {
+        if sheet.row_is_blank(row) {
+            let next = (row + 1..end).find(|&r| !sheet.row_is_blank(r));
+            match next {
+                Some(r) if !ends_list(sheet, r) && looks_like_record(sheet, r, cols) => {
+                    row = r;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        if ends_list(sheet, row) {
             break;
         }
         rows.push(row);
         row += 1;
     }
     rows
+}
+
+/// A row with values in at least two of the list's field columns (a note
+/// or a heading under the list fills one cell, or none of them).
+fn looks_like_record(sheet: &Sheet, row: u32, cols: &HashMap<String, u32>) -> bool {
+    cols.values()
+        .filter(|&&c| !sheet.get(row, c).is_blank())
+        .count()
+        >= 2
 }
 
 fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> usize {
@@ -612,7 +648,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
                         def: def_index,
                         sheet: sheet_index,
                         header_row: header.row,
-                        rows: list_rows(sheet, header.row),
+                        rows: list_rows(sheet, header.row, &header.cols),
                         cols: header.cols,
                     });
                 }
@@ -742,6 +778,52 @@ mod tests {
         assert_eq!(col(&["Thực hiện"]), Some(4), "exactly the candidate");
         assert_eq!(col(&["Số liệu", "Thực hiện cùng kỳ"]), Some(2));
         assert_eq!(col(&["Số liệu"]), None);
+    }
+
+    fn sheet_of(rows: &[&[&str]]) -> Sheet {
+        let mut sheet = Sheet::new("Danh sách", false);
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, t) in cells.iter().enumerate() {
+                if !t.is_empty() {
+                    sheet.set(r as u32, c as u32, Cell::Text(t.to_string()));
+                }
+            }
+        }
+        sheet
+    }
+
+    fn cols(n: u32) -> HashMap<String, u32> {
+        (1..=n).map(|c| (format!("f{c}"), c)).collect()
+    }
+
+    #[test]
+    fn a_blank_row_inside_a_list_does_not_drop_the_records_below() {
+        let sheet = sheet_of(&[
+            &["STT", "Tên cơ sở", "Loại hình", "Số lao động"],
+            &["1", "Quán phở Hùng", "Quán ăn", "3"],
+            &[],
+            &["2", "Nhà hàng Gà Đồi", "Nhà hàng", "12"],
+            &[],
+            &["", "Ghi chú: số liệu đến 31/12"],
+            &["", "", "", "Người lập biểu"],
+        ]);
+        assert_eq!(list_rows(&sheet, 0, &cols(3)), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_totals_row_ends_a_list_whatever_it_sums() {
+        let sheet = sheet_of(&[
+            &["STT", "Tên cơ sở", "Loại hình", "Số lao động", "Diện tích"],
+            &["1", "Quán phở Hùng", "Quán ăn", "3", "40"],
+            &["2", "Quán cơm Công", "Quán ăn", "5", "60"],
+            &["Tổng cộng", "2 cơ sở", "", "8", "100"],
+        ]);
+        assert_eq!(list_rows(&sheet, 0, &cols(4)), vec![1, 2]);
+        let named = sheet_of(&[
+            &["STT", "Họ và tên", "Tên gọi khác", "Năm sinh", "Thôn"],
+            &["1", "Lò Văn Công", "Công", "1980", "Bản Mường"],
+        ]);
+        assert_eq!(list_rows(&named, 0, &cols(4)), vec![1], "“Công” is a name");
     }
 
     #[test]
