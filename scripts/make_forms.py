@@ -91,7 +91,7 @@ class Variant:
     numbering_row: bool = False       # list: "(1) (2) …" under the header
     retype: dict[str, str] = field(default_factory=dict)      # field id -> label typed
     choice_typed: dict[str, str] = field(default_factory=dict)  # canonical -> typed
-    extra_rows: dict[str, tuple[str, Any]] = field(default_factory=dict)  # after field id -> (label, value)
+    extra_rows: dict[str, tuple] = field(default_factory=dict)  # after field id -> (label, value[, STT])
     list_order: list[str] | None = None   # list columns in this order
     # list: a column the form does not have, inserted before a field's:
     # field id -> (header, one value per record)
@@ -203,8 +203,8 @@ def render_form_sheet(schema: dict, sid: str, values: dict, unit_name: str, peri
                 sm.put(row, col_of[name], oc, "border", "right", fmt=ofmt)
         row += 1
         if f["id"] in v.extra_rows:
-            label, value = v.extra_rows[f["id"]]
-            sm.put(row, c0, "", "border")
+            label, value, *code = v.extra_rows[f["id"]]
+            sm.put(row, c0, code[0] if code else "", "center", "border")
             sm.put(row, c0 + 1, label, "border", "wrap")
             sm.put(row, c0 + 2, "", "border")
             sm.put(row, col_of[value_col], value, "border", "right")
@@ -499,8 +499,9 @@ def make_qlsc() -> None:
     emit(u["02755"], "TaNgaiCho_quy2.xls",
          Variant(writer="xlwt", top=2, left=1, numbers="text", numbering_row=True, totals_row=True),
          p, qlsc_counts(rng, p), "accepted", ["value-coerced"])
-    # 02758: merged group header over name/year/sex, labels retyped, a row the
-    # form does not have, lower-case and alias choices, dates typed as text.
+    # 02758: merged group header over name/year/sex, labels retyped, rows the
+    # form does not have (one with a label the form has under another
+    # section), lower-case and alias choices, dates typed as text.
     p = qlsc_people(rng, 9, q_end)
     v = Variant(merged_header=True, dates="text",
                 retype={"so_nguoi_nghien": "So nguoi nghien ma tuy co ho so quan ly tren dia ban",
@@ -509,7 +510,10 @@ def make_qlsc() -> None:
                 choice_typed={"Nữ": "nữ", "Tại gia đình, cộng đồng": "Tại gia đình"},
                 extra_rows={"so_nu": ("Trong đó: nam", 0)})
     c = qlsc_counts(rng, p)
-    v.extra_rows = {"so_nu": ("Trong đó: nam", c["so_sau_cai"] - c["so_nu"])}
+    # "Trong đó: nữ" also under section I (1.1, women among drug users), before
+    # the schema's "Trong đó: nữ" (3.1) under section II.
+    v.extra_rows = {"so_nguoi_nghien": ("Trong đó: nữ", c["so_nu"] + 3, "1.1"),
+                    "so_nu": ("Trong đó: nam", c["so_sau_cai"] - c["so_nu"])}
     emit(u["02758"], "Bao cao quy II - Tung Chung Pho.xlsx", v, p, c, "accepted",
          ["value-coerced"])
     # 02761: typed with the TCVN3 font .VnTime (both sheets converted).

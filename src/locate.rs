@@ -194,27 +194,39 @@ fn label_variants(field: &FieldDef) -> impl Iterator<Item = &String> {
     std::iter::once(&field.label).chain(field.aliases.iter())
 }
 
+/// The field's label or an alias is the row's label, with or without
+/// diacritics (the first two tiers of `match_form_row`).
+fn label_is(keys: &SheetKeys, i: usize, row: &LabelKeys, loose: bool) -> bool {
+    keys.fields[i].iter().any(|v| {
+        if loose {
+            !row.loose.is_empty() && (v.loose == row.loose || v.loose_np == row.loose_np)
+        } else {
+            !v.exact.is_empty() && (v.exact == row.exact || v.exact_np == row.exact_np)
+        }
+    })
+}
+
 /// Which of the schema's form fields a row's label and STT code name.
-fn match_form_row(label: &str, code: &str, keys: &SheetKeys, taken: &[bool]) -> Option<usize> {
+/// `free` says which fields this row may still take.
+fn match_form_row(
+    label: &str,
+    code: &str,
+    keys: &SheetKeys,
+    free: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let n = keys.fields.len();
-    let free = |i: &usize| !taken[*i];
+    let free = |i: &usize| free(*i);
     let row = LabelKeys::of(label);
     if row.exact.is_empty() && code.is_empty() {
         return None;
     }
-    let tier1 = (0..n).filter(free).find(|&i| {
-        keys.fields[i]
-            .iter()
-            .any(|v| !v.exact.is_empty() && (v.exact == row.exact || v.exact_np == row.exact_np))
-    });
+    let tier1 = (0..n)
+        .filter(free)
+        .find(|&i| label_is(keys, i, &row, false));
     if tier1.is_some() {
         return tier1;
     }
-    let tier2 = (0..n).filter(free).find(|&i| {
-        keys.fields[i]
-            .iter()
-            .any(|v| v.loose == row.loose || v.loose_np == row.loose_np)
-    });
+    let tier2 = (0..n).filter(free).find(|&i| label_is(keys, i, &row, true));
     if tier2.is_some() {
         return tier2;
     }
@@ -680,6 +692,27 @@ fn header_missing(sheet: &Sheet, def: &SheetDef) -> Finding {
     .at(Location::sheet(&sheet.name))
 }
 
+/// A form row's STT code and label (the label column, or the first text
+/// cell of the row when the form was retyped with the label elsewhere).
+fn form_row_text(sheet: &Sheet, header: &FormHeader, row: u32) -> (String, String) {
+    let code = header
+        .code_col
+        .map(|c| normalize_code(&cell_text(sheet, row, c)))
+        .unwrap_or_default();
+    let mut label = cell_text(sheet, row, header.label_col);
+    if label.is_empty() {
+        label = sheet
+            .row(row)
+            .filter(|(c, _)| *c != header.value_col && Some(*c) != header.code_col)
+            .find_map(|(_, cell)| match cell {
+                Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
+                _ => None,
+            })
+            .unwrap_or_default();
+    }
+    (code, label)
+}
+
 fn place_form(
     sheet: &Sheet,
     sheet_index: usize,
@@ -689,28 +722,39 @@ fn place_form(
     header: &FormHeader,
     findings: &mut Vec<Finding>,
 ) -> FormPlace {
+    let lines: Vec<(u32, String, String)> = (header.row + 1..sheet.row_end())
+        .map(|row| {
+            let (code, label) = form_row_text(sheet, header, row);
+            (row, code, label)
+        })
+        .collect();
+    // A label can repeat under several sections ("Trong đó: nữ" under I and
+    // under II): the row that also has the field's STT code is the field's,
+    // and the other rows with that label may not take it.
+    let mut by_code: HashMap<&str, Vec<(u32, LabelKeys)>> = HashMap::new();
+    for (row, code, label) in &lines {
+        if !code.is_empty() {
+            by_code
+                .entry(code.as_str())
+                .or_default()
+                .push((*row, LabelKeys::of(label)));
+        }
+    }
+    let confirmed: Vec<Option<u32>> = (0..def.fields.len())
+        .map(|i| {
+            let field_code = keys.field_codes[i].as_deref()?;
+            by_code.get(field_code)?.iter().find_map(|(row, label)| {
+                (label_is(keys, i, label, false) || label_is(keys, i, label, true)).then_some(*row)
+            })
+        })
+        .collect();
     let mut taken = vec![false; def.fields.len()];
     let mut rows = HashMap::new();
-    for row in header.row + 1..sheet.row_end() {
-        let code = header
-            .code_col
-            .map(|c| normalize_code(&cell_text(sheet, row, c)))
-            .unwrap_or_default();
-        let mut label = cell_text(sheet, row, header.label_col);
-        if label.is_empty() {
-            // The label may sit in another column when the form was retyped.
-            label = sheet
-                .row(row)
-                .filter(|(c, _)| *c != header.value_col && Some(*c) != header.code_col)
-                .find_map(|(_, cell)| match cell {
-                    Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
-                    _ => None,
-                })
-                .unwrap_or_default();
-        }
-        if let Some(i) = match_form_row(&label, &code, keys, &taken) {
+    for (row, code, label) in &lines {
+        let free = |i: usize| !taken[i] && confirmed[i].is_none_or(|r| r == *row);
+        if let Some(i) = match_form_row(label, code, keys, free) {
             taken[i] = true;
-            rows.insert(def.fields[i].id().to_string(), row);
+            rows.insert(def.fields[i].id().to_string(), *row);
         }
     }
     for (i, field) in def.fields.iter().enumerate() {
@@ -824,6 +868,53 @@ mod tests {
             &["1", "Lò Văn Công", "Công", "1980", "Bản Mường"],
         ]);
         assert_eq!(list_rows(&named, 0, &cols(4)), vec![1], "“Công” is a name");
+    }
+
+    #[test]
+    fn a_label_repeated_under_another_section_takes_the_row_with_its_code() {
+        let schema = Schema::parse(
+            r#"
+id = "lap"
+title = "Nhãn lặp"
+version = "1"
+period = "year"
+[[sheets]]
+id = "b1"
+kind = "form"
+name = "Biểu 01"
+[[sheets.fields]]
+id = "nghien"
+code = "1"
+label = "Số người nghiện"
+type = "integer"
+[[sheets.fields]]
+id = "sau_cai"
+code = "3"
+label = "Số người sau cai"
+type = "integer"
+[[sheets.fields]]
+id = "sau_cai_nu"
+code = "3.1"
+label = "Trong đó: nữ"
+type = "integer"
+"#,
+            std::path::Path::new("lap.toml"),
+        )
+        .unwrap();
+        let sheet = sheet_of(&[
+            &["STT", "Chỉ tiêu", "Số liệu"],
+            &["1", "Số người nghiện", "14"],
+            &["1.1", "Trong đó: nữ", "5"],
+            &["3", "Số người sau cai", "9"],
+            &["3.1", "Trong đó: nữ", "2"],
+        ]);
+        let book = Book {
+            format: crate::ingest::Format::Xlsx,
+            sheets: vec![sheet],
+        };
+        let (layout, findings) = locate(&book, &schema);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(layout.forms[0].rows["sau_cai_nu"], 4, "the row coded 3.1");
     }
 
     #[test]
