@@ -194,27 +194,39 @@ fn label_variants(field: &FieldDef) -> impl Iterator<Item = &String> {
     std::iter::once(&field.label).chain(field.aliases.iter())
 }
 
+/// The field's label or an alias is the row's label, with or without
+/// diacritics (the first two tiers of `match_form_row`).
+fn label_is(keys: &SheetKeys, i: usize, row: &LabelKeys, loose: bool) -> bool {
+    keys.fields[i].iter().any(|v| {
+        if loose {
+            !row.loose.is_empty() && (v.loose == row.loose || v.loose_np == row.loose_np)
+        } else {
+            !v.exact.is_empty() && (v.exact == row.exact || v.exact_np == row.exact_np)
+        }
+    })
+}
+
 /// Which of the schema's form fields a row's label and STT code name.
-fn match_form_row(label: &str, code: &str, keys: &SheetKeys, taken: &[bool]) -> Option<usize> {
+/// `free` says which fields this row may still take.
+fn match_form_row(
+    label: &str,
+    code: &str,
+    keys: &SheetKeys,
+    free: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let n = keys.fields.len();
-    let free = |i: &usize| !taken[*i];
+    let free = |i: &usize| free(*i);
     let row = LabelKeys::of(label);
     if row.exact.is_empty() && code.is_empty() {
         return None;
     }
-    let tier1 = (0..n).filter(free).find(|&i| {
-        keys.fields[i]
-            .iter()
-            .any(|v| !v.exact.is_empty() && (v.exact == row.exact || v.exact_np == row.exact_np))
-    });
+    let tier1 = (0..n)
+        .filter(free)
+        .find(|&i| label_is(keys, i, &row, false));
     if tier1.is_some() {
         return tier1;
     }
-    let tier2 = (0..n).filter(free).find(|&i| {
-        keys.fields[i]
-            .iter()
-            .any(|v| v.loose == row.loose || v.loose_np == row.loose_np)
-    });
+    let tier2 = (0..n).filter(free).find(|&i| label_is(keys, i, &row, true));
     if tier2.is_some() {
         return tier2;
     }
@@ -344,7 +356,7 @@ fn best_cols(text: &SheetText, row: u32, candidates: &[HeaderKey], except: &[u32
             .max()
             .unwrap_or(0)
     };
-    let cells: Vec<(u32, u8)> = text
+    let cells: Vec<(u32, u32)> = text
         .row(row)
         .iter()
         .filter(|c| !except.contains(&c.col) && !c.exact.is_empty())
@@ -454,14 +466,20 @@ struct ListHeader {
     tied_row: Option<u32>,
 }
 
+/// The strength of a header cell that is exactly a label.
+const EXACT: u32 = u32::MAX;
+
 impl HeaderKey {
-    /// 2 when the cell says exactly the label, 1 when it starts with it
-    /// ("Số liệu năm 2023" says "Số liệu"), 0 otherwise.
-    fn strength(&self, key: &str, loose: &str) -> u8 {
+    /// How well a header cell says this label: `EXACT` when it is the
+    /// label; when it only starts with it ("Số liệu năm 2023" says "Số
+    /// liệu"), the label's length, so that the more specific of two labels
+    /// wins ("Thực hiện tháng 8" says "Thực hiện tháng" better than "Thực
+    /// hiện cùng kỳ năm trước" says "Thực hiện"); 0 otherwise.
+    fn strength(&self, key: &str, loose: &str) -> u32 {
         if key == self.exact || loose == self.loose {
-            2
+            EXACT
         } else if self.said_by(key, loose) {
-            1
+            1 + self.loose.len().min(EXACT as usize - 2) as u32
         } else {
             0
         }
@@ -496,25 +514,32 @@ fn name_fields(text: &SheetText, row: u32, keys: &SheetKeys, found: &mut RowMatc
         .filter(|(r, _)| *r == row)
         .map(|(_, c)| *c)
         .collect();
-    for strength in [2u8, 1] {
+    for exact_pass in [true, false] {
         let mut claims: Vec<(usize, Vec<u32>)> = Vec::new();
         for (field, labels) in keys.field_headers.iter().enumerate() {
             if found.cells.contains_key(&field) || found.ambiguous.iter().any(|(f, _)| *f == field)
             {
                 continue;
             }
-            let cols: Vec<u32> = cells
+            let strength_of = |c: &TextCell| {
+                let s = labels
+                    .iter()
+                    .map(|k| k.strength(&c.exact, &c.loose))
+                    .max()
+                    .unwrap_or(0);
+                if (s == EXACT) == exact_pass { s } else { 0 }
+            };
+            let scored: Vec<(u32, u32)> = cells
                 .iter()
                 .filter(|c| !c.exact.is_empty() && !taken.contains(&c.col))
-                .filter(|c| {
-                    labels
-                        .iter()
-                        .map(|k| k.strength(&c.exact, &c.loose))
-                        .max()
-                        .unwrap_or(0)
-                        == strength
-                })
-                .map(|c| c.col)
+                .map(|c| (c.col, strength_of(c)))
+                .filter(|(_, s)| *s > 0)
+                .collect();
+            let best = scored.iter().map(|(_, s)| *s).max().unwrap_or(0);
+            let cols: Vec<u32> = scored
+                .into_iter()
+                .filter(|(_, s)| *s == best)
+                .map(|(c, _)| c)
                 .collect();
             if !cols.is_empty() {
                 claims.push((field, cols));
@@ -597,6 +622,18 @@ fn find_list_header(
 
 /// Rows that end a list: the signature block, the place-and-date line, totals.
 fn ends_list(sheet: &Sheet, row: u32) -> bool {
+    // A totals row sums several columns, so it is not limited to a few
+    // cells: a cell reading just "Tổng cộng", "Cộng" or "Tổng số" ends it.
+    // Compared with diacritics: "Công" is a given name, "Cộng" a total.
+    let totals = sheet.row(row).any(|(_, cell)| {
+        let Cell::Text(t) = cell else { return false };
+        ["Tổng cộng", "Cộng", "Tổng số"]
+            .iter()
+            .any(|m| label_key(t) == label_key(m))
+    });
+    if totals {
+        return true;
+    }
     // Signature lines stand nearly alone in their row; a record that merely
     // holds a date written "ngày … tháng … năm …" does not end the list.
     let filled = sheet.row(row).filter(|(_, c)| !c.is_blank()).count();
@@ -639,14 +676,29 @@ fn is_numbering_row(sheet: &Sheet, row: u32) -> bool {
         && cells.iter().any(|t| t.starts_with('('))
 }
 
-fn list_rows(sheet: &Sheet, header_row: u32) -> Vec<u32> {
+/// The record rows under a list's header: up to the row that ends the list.
+/// Blank rows are skipped when records follow them (a row left empty by
+/// mistake must not drop the records below it); the list ends at a blank
+/// row followed by anything else (notes, the signature block) or nothing.
+fn list_rows(sheet: &Sheet, header_row: u32, cols: &HashMap<String, u32>) -> Vec<u32> {
     let mut rows = Vec::new();
     let mut row = header_row + 1;
     if is_numbering_row(sheet, row) {
         row += 1;
     }
-    while row < sheet.row_end() {
-        if sheet.row_is_blank(row) || ends_list(sheet, row) {
+    let end = sheet.row_end();
+    while row < end {
+        if sheet.row_is_blank(row) {
+            let next = (row + 1..end).find(|&r| !sheet.row_is_blank(r));
+            match next {
+                Some(r) if !ends_list(sheet, r) && looks_like_record(sheet, r, cols) => {
+                    row = r;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        if ends_list(sheet, row) {
             break;
         }
         rows.push(row);
@@ -697,6 +749,15 @@ fn without_none_row(
         }
     }
     if said_none { Vec::new() } else { rows }
+}
+
+/// A row with values in at least two of the list's field columns (a note
+/// or a heading under the list fills one cell, or none of them).
+fn looks_like_record(sheet: &Sheet, row: u32, cols: &HashMap<String, u32>) -> bool {
+    cols.values()
+        .filter(|&&c| !sheet.get(row, c).is_blank())
+        .count()
+        >= 2
 }
 
 fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> usize {
@@ -799,7 +860,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
                         header_row: header.row,
                         rows: without_none_row(
                             sheet,
-                            list_rows(sheet, header.row),
+                            list_rows(sheet, header.row, &header.cols),
                             def,
                             &header.cols,
                         ),
@@ -981,6 +1042,27 @@ fn header_missing(sheet: &Sheet, def: &SheetDef) -> Finding {
     .at(Location::sheet(&sheet.name))
 }
 
+/// A form row's STT code and label (the label column, or the first text
+/// cell of the row when the form was retyped with the label elsewhere).
+fn form_row_text(sheet: &Sheet, header: &FormHeader, row: u32) -> (String, String) {
+    let code = header
+        .code_col
+        .map(|c| normalize_code(&cell_text(sheet, row, c)))
+        .unwrap_or_default();
+    let mut label = cell_text(sheet, row, header.label_col);
+    if label.is_empty() {
+        label = sheet
+            .row(row)
+            .filter(|(c, _)| *c != header.value_col && Some(*c) != header.code_col)
+            .find_map(|(_, cell)| match cell {
+                Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
+                _ => None,
+            })
+            .unwrap_or_default();
+    }
+    (code, label)
+}
+
 fn place_form(
     sheet: &Sheet,
     sheet_index: usize,
@@ -990,28 +1072,39 @@ fn place_form(
     header: &FormHeader,
     findings: &mut Vec<Finding>,
 ) -> FormPlace {
+    let lines: Vec<(u32, String, String)> = (header.row + 1..sheet.row_end())
+        .map(|row| {
+            let (code, label) = form_row_text(sheet, header, row);
+            (row, code, label)
+        })
+        .collect();
+    // A label can repeat under several sections ("Trong đó: nữ" under I and
+    // under II): the row that also has the field's STT code is the field's,
+    // and the other rows with that label may not take it.
+    let mut by_code: HashMap<&str, Vec<(u32, LabelKeys)>> = HashMap::new();
+    for (row, code, label) in &lines {
+        if !code.is_empty() {
+            by_code
+                .entry(code.as_str())
+                .or_default()
+                .push((*row, LabelKeys::of(label)));
+        }
+    }
+    let confirmed: Vec<Option<u32>> = (0..def.fields.len())
+        .map(|i| {
+            let field_code = keys.field_codes[i].as_deref()?;
+            by_code.get(field_code)?.iter().find_map(|(row, label)| {
+                (label_is(keys, i, label, false) || label_is(keys, i, label, true)).then_some(*row)
+            })
+        })
+        .collect();
     let mut taken = vec![false; def.fields.len()];
     let mut rows = HashMap::new();
-    for row in header.row + 1..sheet.row_end() {
-        let code = header
-            .code_col
-            .map(|c| normalize_code(&cell_text(sheet, row, c)))
-            .unwrap_or_default();
-        let mut label = cell_text(sheet, row, header.label_col);
-        if label.is_empty() {
-            // The label may sit in another column when the form was retyped.
-            label = sheet
-                .row(row)
-                .filter(|(c, _)| *c != header.value_col && Some(*c) != header.code_col)
-                .find_map(|(_, cell)| match cell {
-                    Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
-                    _ => None,
-                })
-                .unwrap_or_default();
-        }
-        if let Some(i) = match_form_row(&label, &code, keys, &taken) {
+    for (row, code, label) in &lines {
+        let free = |i: usize| !taken[i] && confirmed[i].is_none_or(|r| r == *row);
+        if let Some(i) = match_form_row(label, code, keys, free) {
             taken[i] = true;
-            rows.insert(def.fields[i].id().to_string(), row);
+            rows.insert(def.fields[i].id().to_string(), *row);
         }
     }
     for (i, field) in def.fields.iter().enumerate() {
@@ -1055,6 +1148,143 @@ mod tests {
         assert!(header_hit("So lieu"));
         assert!(!header_hit("Số lượng"));
         assert!(!header_hit(""));
+    }
+
+    #[test]
+    fn the_preferred_value_column_wins_over_the_leftmost() {
+        let mut sheet = Sheet::new("Biểu 01", false);
+        for (col, h) in [
+            "STT",
+            "Chỉ tiêu",
+            "Thực hiện cùng kỳ năm trước",
+            "Thực hiện tháng 8",
+            "Thực hiện",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.set(0, col as u32, Cell::Text(h.to_string()));
+        }
+        let text = SheetText::of(&sheet);
+        let keys = |c: &[&str]| header_keys(&c.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let col = |c: &[&str]| best_cols(&text, 0, &keys(c), &[1]);
+        assert_eq!(
+            col(&["Thực hiện tháng", "Thực hiện"]),
+            vec![4],
+            "exactly a candidate"
+        );
+        assert_eq!(col(&["Thực hiện"]), vec![4], "exactly the candidate");
+        assert_eq!(col(&["Số liệu", "Thực hiện cùng kỳ"]), vec![2]);
+        assert!(col(&["Số liệu"]).is_empty());
+        let text = SheetText::of(&{
+            let mut s = sheet.clone();
+            s.set(0, 4, Cell::Text("Ghi chú".into()));
+            s
+        });
+        let col = |c: &[&str]| best_cols(&text, 0, &keys(c), &[1]);
+        assert_eq!(
+            col(&["Thực hiện tháng", "Thực hiện"]),
+            vec![3],
+            "the more specific candidate beats the leftmost column"
+        );
+        assert_eq!(
+            col(&["Thực hiện"]),
+            vec![2, 3],
+            "two columns say it equally"
+        );
+    }
+
+    fn sheet_of(rows: &[&[&str]]) -> Sheet {
+        let mut sheet = Sheet::new("Danh sách", false);
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, t) in cells.iter().enumerate() {
+                if !t.is_empty() {
+                    sheet.set(r as u32, c as u32, Cell::Text(t.to_string()));
+                }
+            }
+        }
+        sheet
+    }
+
+    fn cols(n: u32) -> HashMap<String, u32> {
+        (1..=n).map(|c| (format!("f{c}"), c)).collect()
+    }
+
+    #[test]
+    fn a_blank_row_inside_a_list_does_not_drop_the_records_below() {
+        let sheet = sheet_of(&[
+            &["STT", "Tên cơ sở", "Loại hình", "Số lao động"],
+            &["1", "Quán phở Hùng", "Quán ăn", "3"],
+            &[],
+            &["2", "Nhà hàng Gà Đồi", "Nhà hàng", "12"],
+            &[],
+            &["", "Ghi chú: số liệu đến 31/12"],
+            &["", "", "", "Người lập biểu"],
+        ]);
+        assert_eq!(list_rows(&sheet, 0, &cols(3)), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_totals_row_ends_a_list_whatever_it_sums() {
+        let sheet = sheet_of(&[
+            &["STT", "Tên cơ sở", "Loại hình", "Số lao động", "Diện tích"],
+            &["1", "Quán phở Hùng", "Quán ăn", "3", "40"],
+            &["2", "Quán cơm Công", "Quán ăn", "5", "60"],
+            &["Tổng cộng", "2 cơ sở", "", "8", "100"],
+        ]);
+        assert_eq!(list_rows(&sheet, 0, &cols(4)), vec![1, 2]);
+        let named = sheet_of(&[
+            &["STT", "Họ và tên", "Tên gọi khác", "Năm sinh", "Thôn"],
+            &["1", "Lò Văn Công", "Công", "1980", "Bản Mường"],
+        ]);
+        assert_eq!(list_rows(&named, 0, &cols(4)), vec![1], "“Công” is a name");
+    }
+
+    #[test]
+    fn a_label_repeated_under_another_section_takes_the_row_with_its_code() {
+        let schema = Schema::parse(
+            r#"
+id = "lap"
+title = "Nhãn lặp"
+version = "1"
+period = "year"
+[[sheets]]
+id = "b1"
+kind = "form"
+name = "Biểu 01"
+[[sheets.fields]]
+id = "nghien"
+code = "1"
+label = "Số người nghiện"
+type = "integer"
+[[sheets.fields]]
+id = "sau_cai"
+code = "3"
+label = "Số người sau cai"
+type = "integer"
+[[sheets.fields]]
+id = "sau_cai_nu"
+code = "3.1"
+label = "Trong đó: nữ"
+type = "integer"
+"#,
+            std::path::Path::new("lap.toml"),
+        )
+        .unwrap();
+        let sheet = sheet_of(&[
+            &["STT", "Chỉ tiêu", "Số liệu"],
+            &["1", "Số người nghiện", "14"],
+            &["1.1", "Trong đó: nữ", "5"],
+            &["3", "Số người sau cai", "9"],
+            &["3.1", "Trong đó: nữ", "2"],
+        ]);
+        let book = Book {
+            format: crate::ingest::Format::Xlsx,
+            sheets: vec![sheet],
+        };
+        let (layout, findings) = locate(&book, &schema);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(layout.forms[0].rows["sau_cai_nu"], 4, "the row coded 3.1");
     }
 
     #[test]

@@ -830,4 +830,37 @@ mod tests {
         assert_eq!(ascii_name(&unit("Xã Hoà Mạc")), "HoaMac");
         assert_eq!(ascii_name(&unit("Xã ../..\\CON")), "Con");
     }
+
+    #[test]
+    fn a_list_of_two_fields_gets_a_template() {
+        // The signature block of a three-column list sheet (STT + two
+        // fields) is one column wide on the right: no one-cell merge.
+        let schema = crate::schema::Schema::parse(
+            r#"
+id = "hai_cot"
+title = "Danh sách hai cột"
+version = "1"
+period = "year"
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "Danh sách"
+[[sheets.fields]]
+id = "ten"
+label = "Họ và tên"
+type = "text"
+[[sheets.fields]]
+id = "so"
+label = "Số nhân khẩu"
+type = "integer"
+"#,
+            std::path::Path::new("hai_cot.toml"),
+        )
+        .expect("the schema loads");
+        let registry = crate::registry::Registry::new(Vec::new(), std::path::Path::new("u.csv"));
+        let period = crate::period::Period::year(2024);
+        let config = Config::new(schema, registry, period);
+        let bytes = build(&config, None).expect("the template is written");
+        assert!(bytes.starts_with(b"PK"));
+    }
 }
