@@ -161,10 +161,10 @@ enum Case {
     Unknown,
 }
 
-/// Decodes TCVN3 bytes. `capitals` forces upper case (the `.VnTimeH` fonts);
-/// otherwise a letter takes the case of the word it stands in (see
-/// `fix_case`). Characters outside Windows-1252 are kept. `None` when
-/// nothing changes.
+/// Decodes TCVN3 bytes. A toned letter takes the case of the word it stands
+/// in (see `fix_case`); `capitals` is for the fonts that draw capitals
+/// (`.VnTimeH`), where a word that shows no small letter is in capitals.
+/// Characters outside Windows-1252 are kept. `None` when nothing changes.
 pub fn decode_tcvn3(text: &str, capitals: bool) -> Option<String> {
     let t = tables();
     let chars: Vec<(char, Case)> = text
@@ -178,15 +178,7 @@ pub fn decode_tcvn3(text: &str, capitals: bool) -> Option<String> {
             _ => (c, Case::Known),
         })
         .collect();
-    let decoded = if capitals {
-        chars
-            .iter()
-            .map(|(c, _)| *c)
-            .collect::<String>()
-            .to_uppercase()
-    } else {
-        fix_case(&chars)
-    };
+    let decoded = fix_case(&chars, capitals);
     (decoded != text).then_some(decoded)
 }
 
@@ -220,16 +212,19 @@ fn word_case(word: &[(char, Case)]) -> WordCase {
 
 /// Words written in capitals ("UBND X· NËM CHÇY" → "UBND XÃ NẬM CHẦY"): a
 /// word whose known letters are two or more capitals is in capitals; a word
-/// that cannot tell ("X·") follows the cell's other legacy words when they
-/// are in capitals and none is in small letters. ASCII-only words say
-/// nothing ("Sè TT" is "Số TT", not "SỐ TT").
-fn fix_case(chars: &[(char, Case)]) -> String {
+/// that cannot tell ("X·") is in capitals when no legacy word of the cell
+/// shows a small letter and either another one shows capitals or the font
+/// draws capitals (`.VnTimeH`). ASCII-only words say nothing ("Sè TT" is
+/// "Số TT", not "SỐ TT"), and a cell typed in small letters keeps its case
+/// even in a capitals font ("Së lao ®éng" is "Sở lao động").
+fn fix_case(chars: &[(char, Case)], capitals_font: bool) -> String {
     let words: Vec<&[(char, Case)]> = chars
         .split(|(c, _)| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
     let kinds: Vec<WordCase> = words.iter().map(|w| word_case(w)).collect();
-    let cell_in_capitals = kinds.contains(&WordCase::Capitals) && !kinds.contains(&WordCase::Lower);
+    let cell_in_capitals =
+        !kinds.contains(&WordCase::Lower) && (capitals_font || kinds.contains(&WordCase::Capitals));
     let mut upper_words = kinds
         .iter()
         .map(|k| *k == WordCase::Capitals || (*k == WordCase::Unsure && cell_in_capitals));
@@ -409,18 +404,29 @@ pub fn may_be_legacy(text: &str) -> bool {
 }
 
 /// Characters that Vietnamese text does not use: not ASCII, not a
-/// Vietnamese letter, not common typography — except a middle dot inside a
-/// word ("X·" is TCVN3 "Xã").
+/// Vietnamese letter, not common typography — and the typography that TCVN3
+/// uses for letters when it stands where a letter would: "·" and "©" after
+/// a letter ("X·" is "Xã", "nh©n" is "nhân"), "«" and "»" between letters
+/// ("b»ng" is "bằng").
 fn foreign_chars(text: &str) -> usize {
     let t = tables();
+    let is_letter = |c: char| c.is_alphanumeric();
+    let chars: Vec<char> = text.chars().collect();
     let mut count = 0;
-    let mut after_letter = false;
-    for c in text.chars() {
-        let letter = c.is_ascii_alphabetic() || t.letters.contains(&c);
-        let foreign =
-            !c.is_ascii() && !letter && (!TYPOGRAPHY.contains(c) || (c == '·' && after_letter));
-        count += usize::from(foreign);
-        after_letter = c.is_alphanumeric();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii() || c.is_ascii_alphabetic() || t.letters.contains(&c) {
+            continue;
+        }
+        let after_letter = i > 0 && is_letter(chars[i - 1]);
+        let before_letter = chars.get(i + 1).is_some_and(|&n| is_letter(n));
+        let in_word = match c {
+            '·' | '©' => after_letter,
+            '«' | '»' => after_letter && before_letter,
+            _ => false,
+        };
+        if !TYPOGRAPHY.contains(c) || in_word {
+            count += 1;
+        }
     }
     count
 }
@@ -635,15 +641,27 @@ mod tests {
     }
 
     #[test]
-    fn vntimeh_fonts_draw_capitals() {
-        assert_eq!(decode_tcvn3("x· kh¸nh", true).unwrap(), "XÃ KHÁNH");
+    fn vntimeh_fonts_make_words_typed_in_capitals_capitals() {
+        // "X·" cannot tell its case by itself; in a capitals font it is "XÃ".
+        assert_eq!(decode_tcvn3("X·", true).unwrap(), "XÃ");
+        assert_eq!(decode_tcvn3("X·", false).unwrap(), "Xã");
+        assert_eq!(decode_tcvn3("X· NËM", true).unwrap(), "XÃ NẬM");
         assert_eq!(
-            decode_tcvn3("céng hoµ x· héi chñ nghÜa viÖt nam", true).unwrap(),
-            "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+            decode_tcvn3("T£N Tæ CHøC TÝN DôNG", true).unwrap(),
+            "TÊN TỔ CHỨC TÍN DỤNG"
         );
         // Through the font name, as a sheet's cells are decoded.
-        let (encoding, capitals) = font_encoding(".VnTimeH").unwrap();
-        assert_eq!(decode("b¸o c¸o", encoding, capitals).unwrap(), "BÁO CÁO");
+        let (encoding, capitals) = font_encoding(".VnArialH").unwrap();
+        assert_eq!(
+            decode("UBND X· Tæ", encoding, capitals).unwrap(),
+            "UBND XÃ TỔ"
+        );
+        // Typed in small letters, the letters keep their case.
+        assert_eq!(
+            decode_tcvn3("Phô lôc sè 02", true).unwrap(),
+            "Phụ lục số 02"
+        );
+        assert_eq!(decode_tcvn3("Së lao ®éng", true).unwrap(), "Sở lao động");
     }
 
     #[test]
@@ -726,6 +744,7 @@ mod tests {
             ("L©m tr\u{AD}êng A", "Lâm trường A"),
             ("Tæng gi¸ trÞ tµi s¶n", "Tổng giá trị tài sản"),
             ("F: 219-273 mm, dµi 80m", "F: 219-273 mm, dài 80m"),
+            ("F24 x F32 b»ng composite", "F24 x F32 bằng composite"),
         ] {
             assert_eq!(
                 decode_by_content(legacy, Encoding::Tcvn3).as_deref(),
@@ -837,7 +856,7 @@ mod tests {
         assert_eq!(font_encoding(".VnTimeH"), Some((Encoding::Tcvn3, true)));
         assert_eq!(font_encoding("VNI-Times"), Some((Encoding::Vni, false)));
         assert_eq!(font_encoding("Times New Roman"), None);
-        assert_eq!(decode_tcvn3("x· kh¸nh", true).unwrap(), "XÃ KHÁNH");
+        assert_eq!(decode_tcvn3("X· KH¸NH", true).unwrap(), "XÃ KHÁNH");
     }
 
     #[test]
