@@ -37,7 +37,7 @@ TAHOMA = style("Tahoma")
 
 # (row, column, text, style)
 CELLS = [
-    (0, 0, "céng hoµ x· héi chñ nghÜa viÖt nam", VNTIMEH),
+    (0, 0, "CéNG HOµ X· HéI CHñ NGHÜA VIÖT NAM", VNTIMEH),
     (1, 0, "Sè TT", VNTIME),
     (1, 1, "Tªn c¬ së", VNTIME),
     (1, 2, "Ghi chú", UNICODE),
@@ -53,6 +53,9 @@ CELLS = [
     # 0x96 and 0x85 stored as C1 controls: "–" and "…".
     (7, 1, "Th¸ng 12\u0096n¨m 2023\u0085", VNTIME),
     (7, 2, "Tỷ lệ \u0089", UNICODE),
+    # "X·" cannot tell its case; a capitals font (.VnTimeH) says "XÃ".
+    (8, 1, "X·", VNTIMEH),
+    (8, 2, "X·", VNTIME),
 ]
 
 

@@ -439,18 +439,44 @@ pub fn is_unicode_vietnamese(text: &str) -> bool {
     foreign_chars(text) == 0 && valid == total
 }
 
+/// Where a cell's font says nothing, how much its text must show before it
+/// is decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trust {
+    /// The sheet shows Unicode typing (letters outside Windows-1252, or its
+    /// legacy cells are known by their fonts): a cell that reads as
+    /// Vietnamese ("Có", "Ghi chú") is Unicode and stays as it is.
+    UnicodeSeen,
+    /// Everything in the sheet could be legacy bytes: a cell that reads as
+    /// Vietnamese both ways ("Cã" is TCVN3 "Có") is decoded with the sheet.
+    AllLegacy,
+}
+
 /// Decodes a cell whose font says nothing, in a sheet typed in `encoding`:
-/// only when the text is not Vietnamese already, and decoding leaves fewer
-/// foreign characters and mostly real syllables.
-pub fn decode_by_content(text: &str, encoding: Encoding) -> Option<String> {
-    if is_unicode_vietnamese(text) {
+/// when decoding gives mostly real syllables and leaves fewer foreign
+/// characters — or, in a sheet with no sign of Unicode typing, reads
+/// wholly as Vietnamese.
+pub fn decode_by_content(text: &str, encoding: Encoding, trust: Trust) -> Option<String> {
+    if trust == Trust::UnicodeSeen && is_unicode_vietnamese(text) {
         return None;
     }
     let decoded = decode(text, encoding, false)?;
     let (raw_valid, _) = syllable_score(text);
     let (valid, total) = syllable_score(&decoded);
     let mostly_syllables = valid * 10 >= total * 7 && valid >= raw_valid && valid > 0;
-    (mostly_syllables && foreign_chars(&decoded) < foreign_chars(text)).then_some(decoded)
+    let fewer_foreign = foreign_chars(&decoded) < foreign_chars(text);
+    let wholly_vietnamese = trust == Trust::AllLegacy && is_unicode_vietnamese(&decoded);
+    (mostly_syllables && (fewer_foreign || wholly_vietnamese)).then_some(decoded)
+}
+
+/// Unicode typing: a Vietnamese letter that no Windows-1252 byte stands for
+/// ("ư", "ố", "đ") or a combining mark (decomposed text). Legacy text has
+/// neither.
+fn typed_in_unicode(text: &str) -> bool {
+    let t = tables();
+    text.chars().any(|c| {
+        (t.letters.contains(&c) && legacy_byte(c).is_none()) || ('\u{300}'..='\u{36F}').contains(&c)
+    })
 }
 
 /// Text that could be legacy: some non-ASCII character with a Windows-1252
@@ -570,10 +596,19 @@ pub fn decode_sheet(sheet: &mut Sheet) -> SheetDecoding {
         None => None,
     };
     if let Some(encoding) = by_content {
-        let decoded: Vec<((u32, u32), String)> = sheet
-            .text_cells()
-            .filter(|(pos, t)| !sheet.legacy_fonts.contains_key(pos) && candidate(t))
-            .filter_map(|(pos, t)| decode_by_content(t, encoding).map(|d| (pos, d)))
+        let unfonted = || {
+            sheet
+                .text_cells()
+                .filter(|(pos, _)| !sheet.legacy_fonts.contains_key(pos))
+        };
+        let trust = if done.dominant().is_some() || unfonted().any(|(_, t)| typed_in_unicode(t)) {
+            Trust::UnicodeSeen
+        } else {
+            Trust::AllLegacy
+        };
+        let decoded: Vec<((u32, u32), String)> = unfonted()
+            .filter(|(_, t)| candidate(t))
+            .filter_map(|(pos, t)| decode_by_content(t, encoding, trust).map(|d| (pos, d)))
             .collect();
         for (pos, text) in decoded {
             sheet.set_text(pos, text);
@@ -735,7 +770,7 @@ mod tests {
             "Thôn Nà Hin",
         ] {
             assert_eq!(
-                decode_by_content(unicode, Encoding::Tcvn3),
+                decode_by_content(unicode, Encoding::Tcvn3, Trust::UnicodeSeen),
                 None,
                 "{unicode}"
             );
@@ -747,14 +782,41 @@ mod tests {
             ("F24 x F32 b»ng composite", "F24 x F32 bằng composite"),
         ] {
             assert_eq!(
-                decode_by_content(legacy, Encoding::Tcvn3).as_deref(),
+                decode_by_content(legacy, Encoding::Tcvn3, Trust::UnicodeSeen).as_deref(),
                 Some(unicode)
             );
         }
         assert_eq!(
-            decode_by_content("Toång soá cô sôû", Encoding::Vni).as_deref(),
+            decode_by_content("Toång soá cô sôû", Encoding::Vni, Trust::UnicodeSeen).as_deref(),
             Some("Tổng số cơ sở")
         );
+    }
+
+    #[test]
+    fn without_fonts_a_sheet_with_no_unicode_typing_decodes_ambiguous_cells() {
+        // "Cã" reads as Vietnamese both ways; in an all-legacy sheet it is "Có".
+        assert_eq!(
+            decode_by_content("Cã", Encoding::Tcvn3, Trust::AllLegacy).as_deref(),
+            Some("Có")
+        );
+        assert_eq!(
+            decode_by_content("Cã", Encoding::Tcvn3, Trust::UnicodeSeen),
+            None
+        );
+        let sheet_with = |extra: &str| {
+            let mut sheet = Sheet::new("Biểu", false);
+            for (row, text) in ["Sè v¨n b¶n chØ ®¹o", "C¬ së kinh doanh", "Cã", extra]
+                .into_iter()
+                .enumerate()
+            {
+                sheet.set(row as u32, 0, Cell::Text(text.into()));
+            }
+            decode_sheet(&mut sheet);
+            sheet.get(2, 0).as_text()
+        };
+        assert_eq!(sheet_with("Kh«ng"), "Có");
+        // A cell typed in Unicode elsewhere: "Cã" could be what was typed.
+        assert_eq!(sheet_with("Số lượng"), "Cã");
     }
 
     #[test]
