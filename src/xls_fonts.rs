@@ -283,6 +283,31 @@ mod tests {
     }
 
     #[test]
+    fn biff5_font_names_are_single_bytes() {
+        // BIFF5 (Excel 95): FONT names have no flags byte; sheet names are
+        // in the code page and left empty.
+        let mut stream = record(BOF, &[0x00, 0x05, 0x05, 0x00, 0, 0, 0, 0]);
+        let mut vni = vec![0u8; 14];
+        vni.push(9);
+        vni.extend_from_slice(b"VNI-Times");
+        stream.extend(record(FONT, &vni));
+        stream.extend(xf(0));
+        let sheet_offset = stream.len() + 4 + 10 + 4;
+        let mut bs = (sheet_offset as u32).to_le_bytes().to_vec();
+        bs.extend_from_slice(&[0, 0, 3]);
+        bs.extend_from_slice(b"Ba!");
+        stream.extend(record(BOUNDSHEET, &bs));
+        stream.extend(record(EOF, &[]));
+        assert_eq!(stream.len(), sheet_offset);
+        stream.extend(record(BOF, &[0x00, 0x05, 0x10, 0x00, 0, 0, 0, 0]));
+        stream.extend(label_sst(4, 2, 0));
+        stream.extend(record(EOF, &[]));
+        let sheets = read(&stream, 1000).unwrap();
+        assert_eq!(sheets[0].name, "");
+        assert_eq!(sheets[0].legacy[&(4, 2)], "VNI-Times");
+    }
+
+    #[test]
     fn broken_streams_give_nothing_and_never_panic() {
         let stream = workbook();
         for cut in 0..stream.len() {
