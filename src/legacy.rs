@@ -563,7 +563,10 @@ impl SheetDecoding {
 /// Converts one sheet: the cells in legacy fonts as their fonts draw them,
 /// then the other cells by content, in the encoding the fonts showed or,
 /// without legacy fonts, the one the sheet's text shows.
-pub fn decode_sheet(sheet: &mut Sheet) -> SheetDecoding {
+///
+/// `unicode_elsewhere`: another sheet of the book shows Unicode typing, so
+/// text that reads as Vietnamese may well have been typed in Unicode here too.
+pub fn decode_sheet(sheet: &mut Sheet, unicode_elsewhere: bool) -> SheetDecoding {
     let mut done = SheetDecoding::default();
     let fonts: Vec<((u32, u32), String)> = sheet
         .legacy_fonts
@@ -601,7 +604,10 @@ pub fn decode_sheet(sheet: &mut Sheet) -> SheetDecoding {
                 .text_cells()
                 .filter(|(pos, _)| !sheet.legacy_fonts.contains_key(pos))
         };
-        let trust = if done.dominant().is_some() || unfonted().any(|(_, t)| typed_in_unicode(t)) {
+        let unicode_seen = unicode_elsewhere
+            || done.dominant().is_some()
+            || unfonted().any(|(_, t)| typed_in_unicode(t));
+        let trust = if unicode_seen {
             Trust::UnicodeSeen
         } else {
             Trust::AllLegacy
@@ -620,7 +626,20 @@ pub fn decode_sheet(sheet: &mut Sheet) -> SheetDecoding {
 
 /// Converts every sheet of the book; returns what was done per sheet.
 pub fn decode_book(book: &mut Book) -> Vec<SheetDecoding> {
-    book.sheets.iter_mut().map(decode_sheet).collect()
+    let typed_in_unicode: Vec<bool> = book.sheets.iter().map(shows_unicode_typing).collect();
+    let typed_sheets = typed_in_unicode.iter().filter(|&&t| t).count();
+    book.sheets
+        .iter_mut()
+        .zip(typed_in_unicode)
+        .map(|(sheet, typed_here)| decode_sheet(sheet, typed_sheets > usize::from(typed_here)))
+        .collect()
+}
+
+/// Whether a cell outside the legacy fonts shows Unicode typing.
+fn shows_unicode_typing(sheet: &Sheet) -> bool {
+    sheet
+        .text_cells()
+        .any(|(pos, t)| !sheet.legacy_fonts.contains_key(&pos) && typed_in_unicode(t))
 }
 
 /// Converts every legacy-encoded sheet of the book to Unicode and reports
@@ -811,12 +830,30 @@ mod tests {
             {
                 sheet.set(row as u32, 0, Cell::Text(text.into()));
             }
-            decode_sheet(&mut sheet);
+            decode_sheet(&mut sheet, false);
             sheet.get(2, 0).as_text()
         };
         assert_eq!(sheet_with("Kh«ng"), "Có");
         // A cell typed in Unicode elsewhere: "Cã" could be what was typed.
         assert_eq!(sheet_with("Số lượng"), "Cã");
+        // Also when the Unicode typing is on another sheet of the book.
+        let legacy = |name: &str, texts: &[&str]| {
+            let mut sheet = Sheet::new(name, false);
+            for (row, text) in texts.iter().enumerate() {
+                sheet.set(row as u32, 0, Cell::Text(text.to_string()));
+            }
+            sheet
+        };
+        let mut book = Book {
+            format: crate::ingest::Format::Ods,
+            sheets: vec![
+                legacy("A", &["Sè v¨n b¶n chØ ®¹o", "C¬ së kinh doanh", "Cã"]),
+                legacy("B", &["Ghi chú", "Số lượng"]),
+            ],
+        };
+        decode_book(&mut book);
+        assert_eq!(book.sheets[0].get(0, 0).as_text(), "Số văn bản chỉ đạo");
+        assert_eq!(book.sheets[0].get(2, 0).as_text(), "Cã");
     }
 
     #[test]
@@ -837,7 +874,7 @@ mod tests {
                 sheet.legacy_fonts.insert((r, c), f.to_string());
             }
         }
-        let done = decode_sheet(&mut sheet);
+        let done = decode_sheet(&mut sheet, false);
         let text = |r, c| sheet.get(r, c).as_text();
         assert_eq!(text(0, 0), "Số TT");
         assert_eq!(text(1, 0), "Có");
