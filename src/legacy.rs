@@ -10,8 +10,12 @@
 //!   the font turns into a letter, and characters outside Windows-1252 were
 //!   typed in Unicode and are kept ("Ủy ban nh©n d©n" → "Ủy ban nhân dân");
 //! - any other cell, in a sheet that has legacy text (by its fonts or by its
-//!   content), is decoded only when it is not already Vietnamese and decoding
-//!   makes it so: real Unicode ("Có", "Ghi chú", "5 µg") is never touched.
+//!   content), is decoded only when decoding makes it Vietnamese and leaves
+//!   fewer characters Vietnamese does not use ("L©m tr\u{AD}êng" in Arial).
+//!   Text that reads as Vietnamese already ("Có", "Ghi chú") is Unicode and
+//!   never touched — unless nothing in the book was typed in Unicode and
+//!   no cell shows its font, where "Cã" is TCVN3 "Có" like its neighbours
+//!   (see `Trust`).
 //!
 //! A file with converted sheets gets one `text-legacy-encoding` finding.
 
