@@ -148,13 +148,20 @@ impl Globals {
 
 /// The text cells of one worksheet substream and their XF, until its EOF;
 /// nested substreams (embedded charts) are skipped as calamine skips them.
-/// At most `max_cells` cells are looked at.
-fn text_cells(stream: &[u8], offset: usize, max_cells: u64) -> Vec<(u32, u32, u16)> {
+/// At most `max_cells` cells are looked at, and at most `budget` bytes read
+/// (shared by all sheets); `None` when the budget runs out.
+fn text_cells(
+    stream: &[u8],
+    offset: usize,
+    max_cells: u64,
+    budget: &mut usize,
+) -> Option<Vec<(u32, u32, u16)>> {
     let mut cells = Vec::new();
     let mut depth = 0usize;
     let mut seen_bof = false;
     let mut looked = 0u64;
     for (id, body) in records(stream, offset) {
+        *budget = budget.checked_sub(4 + body.len())?;
         match id {
             BOF if !seen_bof => seen_bof = true,
             BOF => depth += 1,
@@ -179,12 +186,14 @@ fn text_cells(stream: &[u8], offset: usize, max_cells: u64) -> Vec<(u32, u32, u1
             _ => {}
         }
     }
-    cells
+    Some(cells)
 }
 
 /// Reads the fonts of an `.xls` workbook stream: one entry per worksheet, in
 /// workbook order (the order calamine lists them in). `None` when the stream
-/// is not a BIFF5/BIFF8 workbook.
+/// is not a BIFF5/BIFF8 workbook, or when its sheets' substreams overlap
+/// (real sheets each have their own part of the stream: together they read
+/// it at most once, so forged offsets cannot make the walk quadratic).
 pub fn read(stream: &[u8], max_cells_per_sheet: u64) -> Option<Vec<SheetFonts>> {
     let globals = read_globals(stream)?;
     let legacy_font = |ixfe: u16| {
@@ -192,20 +201,23 @@ pub fn read(stream: &[u8], max_cells_per_sheet: u64) -> Option<Vec<SheetFonts>> 
             .font_of_xf(ixfe)
             .filter(|name| crate::legacy::font_encoding(name).is_some())
     };
-    let sheets = globals
+    let mut budget = stream.len();
+    globals
         .worksheets
         .iter()
-        .map(|(offset, name)| SheetFonts {
-            name: name.clone(),
-            legacy: text_cells(stream, *offset, max_cells_per_sheet)
-                .into_iter()
-                .filter_map(|(row, col, ixfe)| {
-                    legacy_font(ixfe).map(|font| ((row, col), font.to_string()))
-                })
-                .collect(),
+        .map(|(offset, name)| {
+            let cells = text_cells(stream, *offset, max_cells_per_sheet, &mut budget)?;
+            Some(SheetFonts {
+                name: name.clone(),
+                legacy: cells
+                    .into_iter()
+                    .filter_map(|(row, col, ixfe)| {
+                        legacy_font(ixfe).map(|font| ((row, col), font.to_string()))
+                    })
+                    .collect(),
+            })
         })
-        .collect();
-    Some(sheets)
+        .collect()
 }
 
 #[cfg(test)]
@@ -314,6 +326,17 @@ mod tests {
             let _ = read(&stream[..cut], 1000);
         }
         assert_eq!(read(b"not a workbook", 1000), None);
+        // A thousand sheets that all point at the first one: the walk stops.
+        let mut forged = workbook();
+        let boundsheet = forged
+            .windows(2)
+            .position(|w| w == BOUNDSHEET.to_le_bytes())
+            .unwrap();
+        let record: Vec<u8> = forged[boundsheet..boundsheet + 18].to_vec();
+        for _ in 0..1000 {
+            forged.splice(boundsheet..boundsheet, record.iter().copied());
+        }
+        assert_eq!(read(&forged, 1000), None);
         assert!(read(&workbook(), 0).unwrap()[0].legacy.is_empty());
     }
 }
