@@ -372,12 +372,17 @@ pub fn is_syllable(word: &str) -> bool {
 /// How many words with a Vietnamese letter in `decoded` are real syllables,
 /// out of how many such words.
 fn syllable_score(decoded: &str) -> (usize, usize) {
+    syllable_score_of_words(decoded, 1)
+}
+
+/// The same, for words of at least `min_letters` characters.
+fn syllable_score_of_words(decoded: &str, min_letters: usize) -> (usize, usize) {
     let t = tables();
     let mut valid = 0;
     let mut total = 0;
     for word in decoded
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .filter(|w| w.chars().count() >= min_letters)
     {
         let lower = word.to_lowercase();
         if !lower.chars().any(|c| t.letters.contains(&c)) {
@@ -503,17 +508,23 @@ pub fn detect(texts: &[&str]) -> Option<Encoding> {
     if candidates.is_empty() {
         return None;
     }
+    // Evidence is words of two letters or more ("×" reads as TCVN3 "ì"),
+    // from at least two different texts.
     let score = |decode: &dyn Fn(&str) -> Option<String>| {
-        candidates.iter().fold((0, 0), |(v, n), (t, &times)| {
-            let decoded = decode(t);
-            let (dv, dn) = syllable_score(decoded.as_deref().unwrap_or(t));
-            (v + dv * times, n + dn * times)
-        })
+        candidates
+            .iter()
+            .fold((0, 0, 0), |(v, n, texts), (t, &times)| {
+                let decoded = decode(t);
+                let (dv, dn) = syllable_score_of_words(decoded.as_deref().unwrap_or(t), 2);
+                (v + dv * times, n + dn * times, texts + usize::from(dv > 0))
+            })
     };
     let raw = score(&|_: &str| None);
     let tcvn3 = score(&|t: &str| decode_tcvn3(t, false));
     let vni = score(&|t: &str| decode_vni(t));
-    let good = |(v, n): (usize, usize)| n > 0 && v * 10 >= n * 8 && v >= 2 && v > raw.0 + 1;
+    let good = |(v, n, texts): (usize, usize, usize)| {
+        n > 0 && v * 10 >= n * 8 && texts >= 2 && v > raw.0 + 1
+    };
     match (good(tcvn3), good(vni)) {
         (true, true) if vni.0 > tcvn3.0 => Some(Encoding::Vni),
         (true, _) => Some(Encoding::Tcvn3),
@@ -951,6 +962,10 @@ mod tests {
         ];
         assert_eq!(detect(&vni), Some(Encoding::Vni));
         assert_eq!(detect(&["Số văn bản", "STT", "Chỉ tiêu"]), None);
+        // A Japanese sheet's "×" marks read as TCVN3 "ì": one-letter words
+        // from a single text are no evidence.
+        assert_eq!(detect(&["×"; 30]), None);
+        assert_eq!(detect(&["×", "機能大分類", "○"]), None);
     }
 
     #[test]
