@@ -147,6 +147,16 @@ fn with_the_project_schema_fields_are_marked() {
             "{field} marked on the cell holding its value"
         );
     }
+    // List fields are marked on every row of the list.
+    let list_cells = json["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["cells"].as_array().unwrap())
+        .filter(|c| c["field"] == "ten_co_so")
+        .count();
+    let b02_rows: usize = expected["b02_rows"].parse().unwrap();
+    assert_eq!(list_cells, b02_rows, "one ten_co_so cell per Biểu 02 row");
     let text = show(&project, &[&format!("inbox/{TCVN3_SAMPLE}")]);
     text.assert_code(0);
     assert!(text.stdout.contains("← so_van_ban"), "{}", text.stdout);
