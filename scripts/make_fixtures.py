@@ -158,6 +158,12 @@ def write_readme(reports) -> None:
         "forms, Vietnamese-style values …), made by `scripts/make_messy.py`; see",
         "`messy/README.md`.",
         "",
+        "`xlwt/legacy-fonts.xls` (made by `scripts/make_xls_fonts.py`, xlwt 1.3) is one",
+        "sheet whose cells are set in `.VnTime`, `.VnTimeH`, `VNI-Times`, Arial Unicode MS",
+        'and Tahoma: legacy text, genuine Unicode ("Có", "Không", "Ghi chú"), a cell mixing',
+        "both, and Windows-1252 bytes 0x80–0x9F stored as C1 controls; `tests/show_cli.rs`",
+        "holds every cell's expected decoding.",
+        "",
     ]
     with open(os.path.join(FIX, "README.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines))

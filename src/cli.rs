@@ -47,6 +47,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// Lưu các bảng tính đính kèm trong thư vào thư mục inbox / save the spreadsheets attached to emails into the inbox
     Mail(MailArgs),
+    /// Xem những gì đọc được từ một tệp, đã chuyển sang Unicode / show what was read from one file
+    Show(ShowArgs),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -70,6 +72,15 @@ pub struct CheckArgs {
     #[arg(long = "accept-sender", value_name = "ADDRESS")]
     pub accept_sender: Vec<String>,
     /// Dạng báo cáo / report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Tệp cần xem / the file to show
+    pub file: PathBuf,
+    /// Dạng kết quả / output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
 }

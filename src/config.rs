@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{Cli, Command, MailArgs, ReportFormat};
+use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
 use crate::finding::Lang;
 use crate::i18n::tr;
 use crate::ingest::Limits;
@@ -168,33 +168,8 @@ impl Config {
     }
 
     pub fn resolve(cli: &Cli) -> Result<Config, ConfigError> {
-        let cwd = std::env::current_dir().map_err(|source| ConfigError::Read {
-            path: PathBuf::from("."),
-            source,
-        })?;
-        let config_path = match &cli.config {
-            Some(p) => Some(cwd.join(p)),
-            None => Some(cwd.join("tonghop.toml")).filter(|p| p.is_file()),
-        };
-        let (file, config_dir) = match &config_path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Syntax {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-                (
-                    file,
-                    path.parent()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| cwd.clone()),
-                )
-            }
-            None => (ConfigFile::default(), cwd.clone()),
-        };
+        let cwd = current_dir()?;
+        let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
         crate::i18n::set_lang(lang);
 
@@ -242,6 +217,7 @@ impl Config {
                 ReportFormat::Text,
             ),
             Command::Read { .. } => unreachable!("the internal read command needs no config"),
+            Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
         };
         let inbox = match &cli.command {
             Command::Mail(MailArgs {
@@ -304,29 +280,7 @@ impl Config {
         };
         let accept_senders = accepted.iter().map(|a| a.trim().to_lowercase()).collect();
 
-        let defaults = Limits::default();
-        let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);
-        let limits = Limits {
-            max_file_bytes: mb(file.limits.max_file_mb, defaults.max_file_bytes),
-            max_uncompressed_bytes: mb(
-                file.limits.max_uncompressed_mb,
-                defaults.max_uncompressed_bytes,
-            ),
-            max_entry_ratio: file
-                .limits
-                .max_compression_ratio
-                .unwrap_or(defaults.max_entry_ratio),
-            max_cells_per_sheet: file
-                .limits
-                .max_cells_per_sheet
-                .unwrap_or(defaults.max_cells_per_sheet),
-            max_memory_bytes: mb(file.limits.max_memory_mb, defaults.max_memory_bytes),
-            max_seconds: file.limits.max_seconds.unwrap_or(defaults.max_seconds),
-            in_process_max_bytes: file
-                .limits
-                .in_process_max_kb
-                .map_or(defaults.in_process_max_bytes, |kb| kb * 1024),
-        };
+        let limits = file.limits.resolve();
         let consolidating = file
             .consolidating_unit
             .clone()
@@ -359,8 +313,7 @@ impl Config {
     /// How a path is shown on the terminal: relative to the working folder,
     /// with "/".
     pub fn display_path(&self, path: &Path) -> String {
-        let shown = path.strip_prefix(&self.base_dir).unwrap_or(path);
-        shown.to_string_lossy().replace('\\', "/")
+        display_path(&self.base_dir, path)
     }
 
     /// How an input, the schema or the registry is named in reports and
@@ -370,6 +323,107 @@ impl Config {
         relative_to(&lexical(path), &self.project_dir)
             .to_string_lossy()
             .replace('\\', "/")
+    }
+}
+
+fn display_path(base_dir: &Path, path: &Path) -> String {
+    let shown = path.strip_prefix(base_dir).unwrap_or(path);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+fn current_dir() -> Result<PathBuf, ConfigError> {
+    std::env::current_dir().map_err(|source| ConfigError::Read {
+        path: PathBuf::from("."),
+        source,
+    })
+}
+
+/// `--config`, else `tonghop.toml` in the working folder when there is one:
+/// its settings and the folder its paths are relative to.
+fn read_config_file(cli: &Cli, cwd: &Path) -> Result<(ConfigFile, PathBuf), ConfigError> {
+    let config_path = match &cli.config {
+        Some(p) => Some(cwd.join(p)),
+        None => Some(cwd.join("tonghop.toml")).filter(|p| p.is_file()),
+    };
+    let Some(path) = config_path else {
+        return Ok((ConfigFile::default(), cwd.to_path_buf()));
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Syntax {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.to_path_buf());
+    Ok((file, dir))
+}
+
+impl LimitsFile {
+    /// The limits in bytes, defaults where the file says nothing.
+    fn resolve(&self) -> Limits {
+        let defaults = Limits::default();
+        let mb = |v: Option<u64>, d: u64| v.map_or(d, |x| x * 1024 * 1024);
+        Limits {
+            max_file_bytes: mb(self.max_file_mb, defaults.max_file_bytes),
+            max_uncompressed_bytes: mb(self.max_uncompressed_mb, defaults.max_uncompressed_bytes),
+            max_entry_ratio: self
+                .max_compression_ratio
+                .unwrap_or(defaults.max_entry_ratio),
+            max_cells_per_sheet: self
+                .max_cells_per_sheet
+                .unwrap_or(defaults.max_cells_per_sheet),
+            max_memory_bytes: mb(self.max_memory_mb, defaults.max_memory_bytes),
+            max_seconds: self.max_seconds.unwrap_or(defaults.max_seconds),
+            in_process_max_bytes: self
+                .in_process_max_kb
+                .map_or(defaults.in_process_max_bytes, |kb| kb * 1024),
+        }
+    }
+}
+
+/// What `tonghop show` needs. It works without a `tonghop.toml`: the
+/// schema, when one is configured (or given with `--schema`), only adds
+/// which cell each field was read from.
+#[derive(Debug)]
+pub struct ShowConfig {
+    pub file: PathBuf,
+    /// How the file is named in the output: as the user typed it.
+    pub shown_name: String,
+    pub format: ReportFormat,
+    pub lang: Lang,
+    pub limits: Limits,
+    pub schema: Option<Schema>,
+}
+
+impl ShowConfig {
+    pub fn resolve(cli: &Cli, args: &ShowArgs) -> Result<ShowConfig, ConfigError> {
+        let cwd = current_dir()?;
+        let (file, config_dir) = read_config_file(cli, &cwd)?;
+        let lang = cli.lang.or(file.lang).unwrap_or_default();
+        crate::i18n::set_lang(lang);
+        let schema_path = cli
+            .schema
+            .as_ref()
+            .map(|p| cwd.join(p))
+            .or_else(|| file.schema.as_ref().map(|p| config_dir.join(p)));
+        let schema = schema_path.map(|p| Schema::load(&p)).transpose()?;
+        let path = cwd.join(&args.file);
+        if !path.exists() {
+            return Err(ConfigError::NoSuchPath { path });
+        }
+        Ok(ShowConfig {
+            shown_name: display_path(&cwd, &path),
+            file: path,
+            format: args.format,
+            lang,
+            limits: file.limits.resolve(),
+            schema,
+        })
     }
 }
 

@@ -120,7 +120,8 @@ pub struct Sheet {
     pub hidden: bool,
     cells: BTreeMap<(u32, u32), Cell>,
     /// Font names of non-ASCII text cells set in a legacy Vietnamese font
-    /// (".VnTime", "VNI-Times"), where the format lets us see them (xlsx).
+    /// (".VnTime", "VNI-Times"), where the format lets us see them (xlsx,
+    /// xls).
     pub legacy_fonts: BTreeMap<(u32, u32), String>,
 }
 
@@ -204,6 +205,11 @@ impl Sheet {
     /// One past the last row holding a cell.
     pub fn row_end(&self) -> u32 {
         self.cells.keys().next_back().map_or(0, |(r, _)| r + 1)
+    }
+
+    /// Every stored cell with its position, row by row.
+    pub fn cells(&self) -> impl Iterator<Item = ((u32, u32), &Cell)> {
+        self.cells.iter().map(|(pos, cell)| (*pos, cell))
     }
 
     /// Every text cell with its position.
@@ -552,7 +558,7 @@ fn convert(data: &Data) -> Cell {
         // NaN and infinities are not numbers a form can hold.
         Data::Float(f) if !f.is_finite() => Cell::Error("#NUM!".into()),
         Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => text_cell(s.clone()),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
@@ -567,12 +573,18 @@ fn convert(data: &Data) -> Cell {
     }
 }
 
+/// A text cell. C1 control characters are the Windows-1252 bytes an old
+/// writer stored as Latin-1: they become the characters they stand for.
+fn text_cell(text: String) -> Cell {
+    Cell::Text(crate::legacy::c1_to_cp1252(&text).unwrap_or(text))
+}
+
 fn convert_ref(data: DataRef<'_>) -> Cell {
     match data {
-        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::SharedString(s) => text_cell(s.to_string()),
         DataRef::Int(i) => convert(&Data::Int(i)),
         DataRef::Float(f) => convert(&Data::Float(f)),
-        DataRef::String(s) => Cell::Text(s),
+        DataRef::String(s) => text_cell(s),
         DataRef::Bool(b) => Cell::Bool(b),
         DataRef::DateTime(dt) => convert(&Data::DateTime(dt)),
         DataRef::DateTimeIso(s) => convert(&Data::DateTimeIso(s)),
@@ -650,8 +662,7 @@ fn legacy_fonts<RS: Read + std::io::Seek>(
         .into_iter()
         .filter_map(|pos| {
             let name = styles.get(pos)?.font.as_ref()?.name.clone()?;
-            let lower = name.to_ascii_lowercase();
-            (lower.starts_with(".vn") || lower.starts_with("vni")).then_some((pos, name))
+            crate::legacy::font_encoding(&name).map(|_| (pos, name))
         })
         .collect()
 }
@@ -693,7 +704,7 @@ fn has_filepass(bytes: &[u8]) -> bool {
 /// its start and from every sheet offset its BOUNDSHEET records give, as
 /// calamine does. `None` when there is no workbook stream (calamine then says
 /// what is wrong).
-fn xls_probe(bytes: &[u8]) -> Option<XlsProbe> {
+fn xls_probe(bytes: &[u8], limits: &Limits) -> Option<XlsProbe> {
     let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
         // calamine's own container reader is more lenient than the cfb
         // crate. Records cannot be told from noise in the raw bytes, so only
@@ -701,6 +712,7 @@ fn xls_probe(bytes: &[u8]) -> Option<XlsProbe> {
         return Some(XlsProbe {
             declared_cells: 0,
             encrypted: has_filepass(bytes),
+            fonts: None,
         });
     };
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
@@ -714,9 +726,15 @@ fn xls_probe(bytes: &[u8]) -> Option<XlsProbe> {
             largest = largest.max(walk_biff(&stream, offset).0);
         }
     }
+    let fonts = if encrypted {
+        None
+    } else {
+        crate::xls_fonts::read(&stream, limits.max_cells_per_sheet)
+    };
     Some(XlsProbe {
         declared_cells: largest,
         encrypted,
+        fonts,
     })
 }
 
@@ -726,6 +744,9 @@ struct XlsProbe {
     declared_cells: u64,
     /// A FILEPASS record: the records that follow are ciphertext.
     encrypted: bool,
+    /// The legacy-font text cells of each worksheet, when the records could
+    /// be read.
+    fonts: Option<Vec<crate::xls_fonts::SheetFonts>>,
 }
 
 /// From `at`, reads BIFF records until the stream ends or breaks; returns the
@@ -786,7 +807,8 @@ fn walk_biff(stream: &[u8], mut at: usize) -> (u64, Vec<usize>, bool) {
 fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     // An encrypted workbook's records are ciphertext: say it is encrypted
     // before reading any dimension out of them.
-    if let Some(probe) = xls_probe(&bytes) {
+    let mut fonts = None;
+    if let Some(probe) = xls_probe(&bytes, limits) {
         if probe.encrypted {
             return Err(encrypted());
         }
@@ -798,12 +820,46 @@ fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
                 messages::file_too_large_declared(probe.declared_cells, affordable),
             ));
         }
+        fonts = probe.fonts;
     }
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => encrypted(),
         other => unreadable(&other.to_string()),
     })?;
-    read_dense(&mut wb, Format::Xls, limits)
+    let mut book = read_dense(&mut wb, Format::Xls, limits)?;
+    if let Some(fonts) = fonts {
+        attach_xls_fonts(&mut book, fonts);
+    }
+    Ok(book)
+}
+
+/// Gives each sheet the legacy fonts of its text cells. The records list
+/// the worksheets in the order calamine does; a name that disagrees (BIFF8
+/// names are compared) leaves that sheet's fonts unknown rather than wrong.
+fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::xls_fonts::SheetFonts>) {
+    if fonts.len() != book.sheets.len() {
+        return;
+    }
+    for (sheet, sheet_fonts) in book.sheets.iter_mut().zip(fonts) {
+        if !sheet_fonts.name.is_empty() && sheet_fonts.name != sheet.name {
+            continue;
+        }
+        sheet.legacy_fonts = sheet_fonts
+            .legacy
+            .into_iter()
+            .filter(|(pos, font)| match sheet.get(pos.0, pos.1) {
+                Cell::Text(text) => worth_decoding(text, font),
+                _ => false,
+            })
+            .collect();
+    }
+}
+
+/// Whether a text cell in a legacy font can look different decoded: it has
+/// a non-ASCII character, or its font draws small letters as capitals.
+fn worth_decoding(text: &str, font: &str) -> bool {
+    let capitals = crate::legacy::font_encoding(font).is_some_and(|(_, caps)| caps);
+    !text.is_ascii() || (capitals && text.chars().any(|c| c.is_ascii_lowercase()))
 }
 
 fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {

@@ -7,6 +7,7 @@
 //! values) → `validate` (types, ranges, rules with polars) → `check`
 //! (the whole run) → `consolidate` (polars aggregation) → `output` (workbook,
 //! CSV, Parquet, JSON). Problems are `finding::Finding`s at every stage.
+//! `show` prints what `ingest` and `legacy` made of one file.
 
 pub mod check;
 pub mod cli;
@@ -28,9 +29,11 @@ pub mod period;
 pub mod registry;
 pub mod report;
 pub mod schema;
+pub mod show;
 pub mod text;
 pub mod validate;
 pub mod values;
+pub mod xls_fonts;
 
 use anyhow::Context;
 
@@ -47,6 +50,11 @@ pub enum Outcome {
 pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     if let cli::Command::Read { path } = &cli.command {
         isolate::serve(path)?;
+        return Ok(Outcome::Clean);
+    }
+    if let cli::Command::Show(args) = &cli.command {
+        let config = config::ShowConfig::resolve(cli, args)?;
+        print!("{}", show::run(&config)?);
         return Ok(Outcome::Clean);
     }
     let mut config = Config::resolve(cli)?;

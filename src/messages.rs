@@ -122,13 +122,36 @@ pub fn file_too_slow(seconds: u64) -> Msg {
     )
 }
 
-pub fn text_legacy_encoding(sheet: &str, encoding: &str) -> Msg {
+/// One finding for a file: the sheets that were converted and the legacy
+/// encodings they were typed in.
+pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
+    let names = sheets
+        .iter()
+        .map(|s| format!("“{s}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let vi_encodings = encodings.join(" và ");
+    let en_encodings = encodings.join(" and ");
+    let (vi_sheets, en_sheets, en_verb) = if sheets.len() == 1 {
+        (
+            "Trang",
+            "Sheet",
+            "was typed in the legacy {} encoding and has",
+        )
+    } else {
+        (
+            "Các trang",
+            "Sheets",
+            "were typed in the legacy {} encoding and have",
+        )
+    };
+    let en_verb = en_verb.replace("{}", &en_encodings);
     Msg::new(
         format!(
-            "Trang “{sheet}” gõ bằng bảng mã cũ {encoding}; đã tự chuyển sang Unicode. Lần sau hãy dùng phông Unicode (ví dụ Times New Roman) với bộ gõ để ở bảng mã Unicode."
+            "{vi_sheets} {names} gõ bằng bảng mã cũ {vi_encodings}; đã tự chuyển sang Unicode. Lần sau hãy dùng phông Unicode (ví dụ Times New Roman) với bộ gõ để ở bảng mã Unicode."
         ),
         format!(
-            "Sheet “{sheet}” was typed in the legacy {encoding} encoding and has been converted to Unicode. Next time use a Unicode font (e.g. Times New Roman) and set the keyboard tool to Unicode."
+            "{en_sheets} {names} {en_verb} been converted to Unicode. Next time use a Unicode font (e.g. Times New Roman) and set the keyboard tool to Unicode."
         ),
     )
 }

@@ -1038,8 +1038,8 @@ fn legacy_encodings_and_nfd_read_the_same_values() {
             .count();
         assert_eq!(
             warnings,
-            if legacy { 2 } else { 0 },
-            "{name}: one warning per sheet"
+            if legacy { 1 } else { 0 },
+            "{name}: one warning per file"
         );
     }
 }

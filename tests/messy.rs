@@ -125,3 +125,28 @@ fn legacy_fonts_are_seen_where_the_format_shows_them() {
         "Calibri is not a legacy font"
     );
 }
+
+#[test]
+fn xls_cell_fonts_are_read_and_cross_the_reader_process() {
+    // tests/fixtures/xlwt/legacy-fonts.xls (scripts/make_xls_fonts.py): one
+    // sheet with cells in .VnTime, .VnTimeH, VNI-Times, Arial Unicode MS, Tahoma.
+    let path = common::fixture("xlwt/legacy-fonts.xls");
+    let limits = tonghop::ingest::Limits::default();
+    let (_, here) = tonghop::ingest::read_file(&path, &limits);
+    let here = here.unwrap();
+    let fonts = &here.sheets[0].legacy_fonts;
+    assert_eq!(fonts.get(&(0, 0)).map(String::as_str), Some(".VnTimeH"));
+    assert_eq!(fonts.get(&(1, 0)).map(String::as_str), Some(".VnTime"));
+    assert_eq!(fonts.get(&(5, 1)).map(String::as_str), Some("VNI-Times"));
+    for unicode_or_other in [(1, 2), (2, 2), (3, 2), (6, 1), (7, 2)] {
+        assert!(
+            !fonts.contains_key(&unicode_or_other),
+            "{unicode_or_other:?}"
+        );
+    }
+    // ASCII-only text in a small-letter font has nothing to decode.
+    assert!(!fonts.contains_key(&(2, 0)), "a number");
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_tonghop"));
+    let (_, child) = tonghop::isolate::read_file(exe, &path, &limits);
+    assert_eq!(&child.unwrap().sheets[0].legacy_fonts, fonts);
+}
