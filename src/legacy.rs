@@ -150,6 +150,10 @@ fn legacy_byte(c: char) -> Option<u8> {
 /// the format wants Latin-1, and no control character may reach the output.
 pub fn c1_to_cp1252(text: &str) -> Option<String> {
     let is_c1 = |c: char| ('\u{80}'..='\u{9F}').contains(&c);
+    // Most cells are ASCII: one vectorised pass rules them out.
+    if text.is_ascii() {
+        return None;
+    }
     text.chars().any(is_c1).then(|| {
         text.chars()
             .map(|c| if is_c1(c) { cp1252_char(c as u8) } else { c })
@@ -405,10 +409,17 @@ const TYPOGRAPHY: &str = "\u{A0}‘’“”–—…•°·©«»";
 /// without ("Khoâng"), but a legacy-typed sheet always has some.
 pub fn may_be_legacy(text: &str) -> bool {
     const VIETNAMESE_LATIN1: &str = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý";
-    text.chars().any(|c| {
-        let latin1 = ('\u{80}'..='\u{FF}').contains(&c) && !VIETNAMESE_LATIN1.contains(c);
-        let cp1252_extra = "€‚ƒ„†‡ˆ‰Š‹ŒŽ˜™š›œžŸ".contains(c);
-        (latin1 || cp1252_extra) && !TYPOGRAPHY.contains(c)
+    if text.is_ascii() {
+        return false;
+    }
+    text.chars().filter(|c| !c.is_ascii()).any(|c| {
+        let legacy_char = if ('\u{80}'..='\u{FF}').contains(&c) {
+            !VIETNAMESE_LATIN1.contains(c)
+        } else {
+            // The Windows-1252 characters outside Latin-1 lie in U+0152–U+2122.
+            ('\u{152}'..='\u{2122}').contains(&c) && "€‚ƒ„†‡ˆ‰Š‹ŒŽ˜™š›œžŸ".contains(c)
+        };
+        legacy_char && !TYPOGRAPHY.contains(c)
     })
 }
 
@@ -482,9 +493,18 @@ pub fn decode_by_content(text: &str, encoding: Encoding, trust: Trust) -> Option
 /// ("ư", "ố", "đ") or a combining mark (decomposed text). Legacy text has
 /// neither.
 fn typed_in_unicode(text: &str) -> bool {
+    if text.is_ascii() {
+        return false;
+    }
     let t = tables();
-    text.chars().any(|c| {
-        (t.letters.contains(&c) && legacy_byte(c).is_none()) || ('\u{300}'..='\u{36F}').contains(&c)
+    // Vietnamese letters lie in Latin-1, Latin Extended-A/B up to "ư" and
+    // Latin Extended Additional: a range test spares the set lookup for
+    // other scripts.
+    let may_be_letter =
+        |c: char| ('\u{C0}'..='\u{1B0}').contains(&c) || ('\u{1EA0}'..='\u{1EF9}').contains(&c);
+    text.chars().filter(|c| !c.is_ascii()).any(|c| {
+        (may_be_letter(c) && t.letters.contains(&c) && legacy_byte(c).is_none())
+            || ('\u{300}'..='\u{36F}').contains(&c)
     })
 }
 
