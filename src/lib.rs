@@ -31,6 +31,7 @@ pub mod report;
 pub mod schema;
 pub mod show;
 pub mod text;
+pub mod units;
 pub mod validate;
 pub mod values;
 pub mod xls_fonts;
@@ -58,6 +59,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let mut config = Config::resolve(cli)?;
+    // Registry problems are told before any commune file is read.
+    let registry_text = units::registry_findings_text(&config.registry_findings, config.lang);
+    match (&config.mode, config.format) {
+        (Mode::Check | Mode::Build, ReportFormat::Text) => print!("{registry_text}"),
+        _ => eprint!("{registry_text}"),
+    }
     if let Mode::Template { per_unit, unit } = &config.mode {
         if let Some(code) = unit
             && config.registry.find_code(code).is_none()

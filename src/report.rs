@@ -93,6 +93,9 @@ struct JsonReport<'a> {
     tool: Tool,
     schema: SchemaRef<'a>,
     period: String,
+    /// `registry-mismatch` warnings: about the project's registry, not a file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    registry_findings: Vec<JsonFinding<'a>>,
     submissions: Vec<JsonSubmission<'a>>,
     missing_units: Vec<UnitRef>,
     summary: Summary,
@@ -149,6 +152,11 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
             version: &config.schema.version,
         },
         period: config.period.id(),
+        registry_findings: config
+            .registry_findings
+            .iter()
+            .map(|f| json_finding(f, config.lang))
+            .collect(),
         submissions: result
             .submissions
             .iter()
