@@ -223,6 +223,7 @@ impl Config {
             ),
             Command::Read { .. } => unreachable!("the internal read command needs no config"),
             Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
+            Command::Init(_) | Command::Units(_) => unreachable!("init and units need no project"),
         };
         let inbox = match &cli.command {
             Command::Mail(MailArgs {

@@ -58,6 +58,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         print!("{}", show::run(&config)?);
         return Ok(Outcome::Clean);
     }
+    if let Some(text) = units::run_command(cli)? {
+        print!("{text}");
+        return Ok(Outcome::Clean);
+    }
     let mut config = Config::resolve(cli)?;
     // Registry problems are told before any commune file is read.
     let registry_text = units::registry_findings_text(&config.registry_findings, config.lang);

@@ -83,5 +83,186 @@ fn registry_lines_are_counted_with_comment_lines() {
     run.assert_code(2);
     // Header on line 3, Khánh Yên on 4, the duplicate on 5.
     assert!(run.stderr.contains("line 5"), "{}", run.stderr);
-    let _ = run_in;
+}
+
+/// The registry `init` wrote: (code, name, email, parent) per unit.
+fn registry_rows(path: &std::path::Path) -> Vec<(String, String, String, String)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(path)
+        .unwrap();
+    reader
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r["code"].clone(),
+                r["name"].clone(),
+                r["email"].clone(),
+                r["parent"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// `tonghop init` in a temp folder, then `template --per-unit`, the
+/// templates put in the inbox and `check` run on them: the project works.
+/// Returns the folder and the registry rows.
+fn init_and_use(
+    args: &[&str],
+    schema: &std::path::Path,
+) -> (tempfile::TempDir, Vec<(String, String, String, String)>) {
+    let root = tempfile::tempdir().unwrap();
+    let schema = schema.to_string_lossy().into_owned();
+    let mut all = vec!["init", "proj"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--schema", &schema]);
+    let run = run_in(root.path(), &all);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("tonghop template --per-unit"),
+        "{}",
+        run.stdout
+    );
+    let project = root.path().join("proj");
+    let rows = registry_rows(&project.join("don-vi.csv"));
+    assert!(rows.iter().all(|r| r.2.is_empty()), "email left to fill in");
+    assert!(project.join("inbox").is_dir());
+
+    let templates = run_in(&project, &["template", "--per-unit"]);
+    templates.assert_code(0);
+    assert!(
+        !templates.stderr.contains("registry-mismatch"),
+        "{}",
+        templates.stderr
+    );
+    let mau = project.join("out/mau");
+    let written: Vec<_> = std::fs::read_dir(&mau)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        written.len() >= rows.len(),
+        "{} templates for {} units",
+        written.len(),
+        rows.len()
+    );
+    for file in &written {
+        std::fs::copy(file, project.join("inbox").join(file.file_name().unwrap())).unwrap();
+    }
+    let check = run_in(&project, &["check", "--format", "json"]);
+    assert!(
+        matches!(check.code, Some(0 | 1)),
+        "check exit {:?}\n{}",
+        check.code,
+        check.stderr
+    );
+    check.assert_no_panic();
+    let json = check.json();
+    assert!(json.get("registry_findings").is_none(), "{json:#}");
+    // Each unit's template was recognised as that unit's report.
+    assert_eq!(
+        json["missing_units"].as_array().unwrap().len(),
+        0,
+        "{json:#}"
+    );
+    (root, rows)
+}
+
+#[test]
+fn init_a_district_in_2023_gives_the_samples_units() {
+    let (root, rows) = init_and_use(
+        &["--unit", "089", "--as-of", "2023-12-31"],
+        &common::schema_path(),
+    );
+    let sample: Vec<(String, String)> = registry_rows(&common::units_path())
+        .into_iter()
+        .map(|r| (r.0, r.1))
+        .collect();
+    let made: Vec<(String, String)> = rows.iter().map(|r| (r.0.clone(), r.1.clone())).collect();
+    assert_eq!(made.len(), 22);
+    assert_eq!(made, sample);
+    assert!(rows.iter().all(|r| r.3 == "089"));
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.path().join("proj/tonghop.toml")).unwrap())
+            .unwrap();
+    assert_eq!(config["period"].as_str(), Some("2023"));
+    assert_eq!(
+        config["consolidating_unit"]["name"].as_str(),
+        Some("Huyện Văn Bàn")
+    );
+}
+
+#[test]
+fn init_a_province_in_2026_gives_its_communes() {
+    let (_root, rows) = init_and_use(
+        &["--unit", "15", "--as-of", "2026-01-01"],
+        &common::schema_path(),
+    );
+    assert_eq!(rows.len(), 99);
+    // The merged Xã Văn Bàn kept Khánh Yên Thượng's code.
+    assert!(
+        rows.iter().any(|r| r.0 == "03082" && r.1 == "Xã Văn Bàn"),
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| r.3 == "15"));
+}
+
+#[test]
+fn init_a_province_in_2023_gives_its_districts_with_a_quarterly_schema() {
+    let schema = common::repo().join("tests/forms/qlsc/schema.toml");
+    let (root, rows) = init_and_use(&["--unit", "10", "--as-of", "2023-12-31"], &schema);
+    assert_eq!(rows.len(), 9);
+    assert!(
+        rows.iter().any(|r| r.0 == "089" && r.1 == "Huyện Văn Bàn"),
+        "{rows:?}"
+    );
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.path().join("proj/tonghop.toml")).unwrap())
+            .unwrap();
+    assert_eq!(config["period"].as_str(), Some("2023-Q4"));
+}
+
+#[test]
+fn init_never_overwrites_and_explains_a_wrong_code() {
+    let root = tempfile::tempdir().unwrap();
+    run_in(
+        root.path(),
+        &["init", "p", "--unit", "089", "--as-of", "2023-12-31"],
+    )
+    .assert_code(0);
+    let before = std::fs::read(root.path().join("p/don-vi.csv")).unwrap();
+    let again = run_in(
+        root.path(),
+        &["init", "p", "--unit", "10", "--as-of", "2023-12-31"],
+    );
+    again.assert_code(2);
+    assert_eq!(
+        std::fs::read(root.path().join("p/don-vi.csv")).unwrap(),
+        before
+    );
+    // No districts after the reform: said so, with the old list's name.
+    let gone = run_in(
+        root.path(),
+        &[
+            "init",
+            "q",
+            "--unit",
+            "089",
+            "--as-of",
+            "2026-01-01",
+            "--lang",
+            "en",
+        ],
+    );
+    gone.assert_code(2);
+    assert!(gone.stderr.contains("Huyện Văn Bàn"), "{}", gone.stderr);
+    assert!(!root.path().join("q/tonghop.toml").exists());
+    // A code that never was: the nearest ones are suggested.
+    let none = run_in(
+        root.path(),
+        &["init", "q", "--unit", "091", "--as-of", "2023-12-31"],
+    );
+    none.assert_code(2);
+    assert!(none.stderr.contains("089 Huyện Văn Bàn"), "{}", none.stderr);
 }

@@ -5,6 +5,8 @@
 //! turns the statistics office's export into a registry (`import`), and
 //! whether each report came in by the deadline (`timeliness`).
 
+pub mod import;
+pub mod init;
 pub mod national;
 
 use chrono::NaiveDate;
@@ -15,6 +17,23 @@ use crate::registry::{Registry, base_name};
 use crate::text::strip_diacritics;
 
 use national::NationalList;
+
+/// Runs `init` and `units …`, which need no project: what to print, or
+/// `None` for the other commands.
+pub fn run_command(cli: &crate::cli::Cli) -> anyhow::Result<Option<String>> {
+    let lang = cli.lang.unwrap_or_default();
+    match &cli.command {
+        crate::cli::Command::Init(args) => {
+            crate::i18n::set_lang(lang);
+            init::run(args, cli.schema.as_deref(), cli.period.as_deref(), lang).map(Some)
+        }
+        crate::cli::Command::Units(import::UnitsCommand::Import(args)) => {
+            crate::i18n::set_lang(lang);
+            import::run(args).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
 
 /// How two names of one unit are compared: without the prefix ("Xã",
 /// "Thị trấn", "UBND"…), case, punctuation and diacritics — so the old and

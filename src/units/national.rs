@@ -224,27 +224,36 @@ impl NationalList {
         units
     }
 
-    /// Up to five units that may be what the user meant by `typed` (a code
-    /// or a name): the same code in the other list, names that resemble it,
-    /// codes that differ by little. Best first.
+    /// Up to five units that may be what the user meant by `typed`: for a
+    /// code, the codes of the same length nearest in number; for a name,
+    /// the names that resemble it. Best first.
     pub fn suggest(&self, typed: &str) -> Vec<&NationalUnit> {
+        let typed = typed.trim();
+        if let Ok(number) = typed.parse::<i64>() {
+            let mut near: Vec<(i64, usize)> = self
+                .units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.code.len() == typed.len())
+                .filter_map(|(i, u)| Some(((u.code.parse::<i64>().ok()? - number).abs(), i)))
+                .collect();
+            near.sort();
+            return near
+                .into_iter()
+                .take(5)
+                .map(|(_, i)| &self.units[i])
+                .collect();
+        }
         let probe = strip_diacritics(&base_name(typed));
-        let digits = typed.trim().chars().all(|c| c.is_ascii_digit());
         let mut scored: Vec<(f64, usize)> = self
             .units
             .iter()
             .enumerate()
-            .filter_map(|(i, u)| {
-                let score = if digits {
-                    if u.code.len() != typed.trim().len() {
-                        return None;
-                    }
-                    strsim::jaro_winkler(&u.code, typed.trim())
-                } else {
-                    strsim::jaro_winkler(&strip_diacritics(&base_name(&u.name)), &probe)
-                };
-                (score >= 0.85).then_some((score, i))
+            .map(|(i, u)| {
+                let name = strip_diacritics(&base_name(&u.name));
+                (strsim::jaro_winkler(&name, &probe), i)
             })
+            .filter(|(score, _)| *score >= 0.85)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
@@ -317,8 +326,12 @@ mod tests {
             .map(|u| u.code.as_str())
             .collect();
         assert_eq!(names.first(), Some(&"089"), "{names:?}");
-        let codes = before.suggest("0899");
-        assert!(codes.is_empty() || codes.iter().all(|u| u.code.len() == 4));
-        assert!(!before.suggest("088").is_empty());
+        let codes: Vec<&str> = before
+            .suggest("091")
+            .iter()
+            .map(|u| u.code.as_str())
+            .collect();
+        assert_eq!(codes.first(), Some(&"089"), "{codes:?}");
+        assert!(before.suggest("0899").is_empty());
     }
 }
