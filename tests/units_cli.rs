@@ -266,3 +266,166 @@ fn init_never_overwrites_and_explains_a_wrong_code() {
     none.assert_code(2);
     assert!(none.stderr.contains("089 Huyện Văn Bàn"), "{}", none.stderr);
 }
+
+/// The `real-vn` folder of the shared corpus (as `tests/real_vn.rs` finds it).
+fn real_vn_dir() -> Option<std::path::PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
+        candidates.push(std::path::PathBuf::from(dir));
+    }
+    let repo = common::repo();
+    candidates.extend([
+        repo.join("../shared/corpus"),
+        repo.join("../../shared/corpus"),
+        std::path::PathBuf::from("/work/shared/corpus"),
+    ]);
+    candidates
+        .into_iter()
+        .map(|d| d.join("real-vn"))
+        .find(|d| d.is_dir())
+}
+
+/// `units import` on a real export, read back; the codes whose name differs
+/// from the bundled list of 1 March 2025 and the codes only one side has.
+fn import_and_compare(
+    file: &str,
+    province: &str,
+) -> Option<(usize, Vec<String>, Vec<String>, Vec<String>)> {
+    let Some(dir) = real_vn_dir() else {
+        eprintln!("skipped: the shared corpus (real-vn) is not here");
+        return None;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let csv_path = out.path().join("units.csv");
+    let run = run_in(
+        out.path(),
+        &[
+            "units",
+            "import",
+            &dir.join(file).to_string_lossy(),
+            "-o",
+            "units.csv",
+        ],
+    );
+    run.assert_code(0);
+    // The file is a registry the tool loads.
+    tonghop::registry::Registry::load(&csv_path).expect("the import is a valid registry");
+    let imported = registry_rows(&csv_path);
+    let national =
+        tonghop::units::national::list(tonghop::units::national::Edition::Before2025Reform);
+    let districts: Vec<String> = national
+        .children(province)
+        .into_iter()
+        .map(|d| d.code.clone())
+        .collect();
+    let bundled: std::collections::BTreeMap<String, (String, String)> = districts
+        .iter()
+        .flat_map(|d| national.children(d))
+        .map(|u| (u.code.clone(), (u.name.clone(), u.parent.clone())))
+        .collect();
+    let mut renamed = Vec::new();
+    let mut only_export = Vec::new();
+    for (code, name, _, parent) in &imported {
+        match bundled.get(code) {
+            Some((official, official_parent)) => {
+                assert_eq!(parent, official_parent, "{code}");
+                if name != official {
+                    renamed.push(format!("{code} {name} → {official}"));
+                }
+            }
+            None => only_export.push(format!("{code} {name}")),
+        }
+    }
+    let codes: std::collections::HashSet<&String> = imported.iter().map(|r| &r.0).collect();
+    let only_bundled = bundled
+        .keys()
+        .filter(|c| !codes.contains(c))
+        .cloned()
+        .collect();
+    Some((imported.len(), renamed, only_export, only_bundled))
+}
+
+#[test]
+fn import_the_2021_lao_cai_export() {
+    let Some((count, renamed, only_export, only_bundled)) =
+        import_and_compare("gso-danhmuc-2021-LaoCai.xls", "10")
+    else {
+        return;
+    };
+    assert_eq!(count, 152);
+    assert_eq!(renamed, Vec::<String>::new());
+    // Xã Tà Chải (Bắc Hà) was merged after the 2021 export.
+    assert_eq!(only_export, ["02872 Xã Tà Chải"]);
+    assert_eq!(only_bundled, Vec::<String>::new());
+
+    // One district out of it: the 22 units of the samples' registry.
+    let dir = real_vn_dir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = dir.join("gso-danhmuc-2021-LaoCai.xls");
+    let run = run_in(
+        out.path(),
+        &["units", "import", &file.to_string_lossy(), "--unit", "089"],
+    );
+    run.assert_code(0);
+    std::fs::write(out.path().join("u.csv"), &run.stdout).unwrap();
+    let got: Vec<(String, String)> = registry_rows(&out.path().join("u.csv"))
+        .into_iter()
+        .map(|r| (r.0, r.1))
+        .collect();
+    let sample: Vec<(String, String)> = registry_rows(&common::units_path())
+        .into_iter()
+        .map(|r| (r.0, r.1))
+        .collect();
+    assert_eq!(got, sample);
+}
+
+#[test]
+fn import_the_2017_an_giang_export() {
+    let Some((count, renamed, only_export, only_bundled)) =
+        import_and_compare("gso-danhmuc-2017-AnGiang.xls", "89")
+    else {
+        return;
+    };
+    assert_eq!(count, 156);
+    // The changes between 2017 and 2025: Tịnh Biên became a town (thị xã)
+    // whose townships and some communes became wards; five communes became
+    // townships; Phường Đông Xuyên was merged away.
+    assert_eq!(
+        renamed,
+        [
+            "30373 Xã Đa Phước → Thị trấn Đa Phước",
+            "30478 Xã Vĩnh Thạnh Trung → Thị trấn Vĩnh Thạnh Trung",
+            "30502 Thị trấn Nhà Bàng → Phường Nhà Bàng",
+            "30505 Thị trấn Chi Lăng → Phường Chi Lăng",
+            "30508 Xã Núi Voi → Phường Núi Voi",
+            "30511 Xã Nhơn Hưng → Phường Nhơn Hưng",
+            "30514 Xã An Phú → Phường An Phú",
+            "30517 Xã Thới Sơn → Phường Thới Sơn",
+            "30520 Thị trấn Tịnh Biên → Phường Tịnh Biên",
+            "30580 Xã Cô Tô → Thị trấn Cô Tô",
+            "30604 Xã Vĩnh Bình → Thị trấn Vĩnh Bình",
+            "30673 Xã Hội An → Thị trấn Hội An",
+        ]
+    );
+    assert_eq!(only_export, ["30285 Phường Đông Xuyên"]);
+    assert_eq!(only_bundled, Vec::<String>::new());
+}
+
+#[test]
+fn import_refuses_a_file_without_the_columns() {
+    // A report form, not a unit list: no "Mã xã"/"Phường Xã" header.
+    let file = common::fixture("openpyxl");
+    let any = std::fs::read_dir(&file)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = run_in(
+        out.path(),
+        &["units", "import", &any.to_string_lossy(), "-o", "u.csv"],
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("Mã PX"), "{}", run.stderr);
+    assert!(!out.path().join("u.csv").exists());
+}

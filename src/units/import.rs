@@ -315,6 +315,35 @@ mod tests {
     }
 
     #[test]
+    fn another_layout_is_read_by_its_labels() {
+        // scripts/make_unit_list_fixture.py: title row, columns reordered,
+        // numeric codes, no "Cấp" column.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/xlwt/unit-list-other-layout.xls");
+        let units = read_export(&path).expect("the list reads");
+        let got: Vec<(&str, &str, &str, &str, &str)> = units
+            .iter()
+            .map(|u| {
+                (
+                    u.code.as_str(),
+                    u.name.as_str(),
+                    u.kind.as_str(),
+                    u.district_code.as_str(),
+                    u.province_code.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("03055", "Thị trấn Khánh Yên", "Thị trấn", "089", "10"),
+                ("03061", "Xã Võ Lao", "Xã", "089", "10"),
+                ("02635", "Phường Duyên Hải", "Phường", "080", "10"),
+            ]
+        );
+    }
+
+    #[test]
     fn codes_keep_their_leading_zeros() {
         assert_eq!(
             code_text(&Cell::Number(2635.0), 5).as_deref(),
