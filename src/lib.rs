@@ -63,6 +63,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let mut config = Config::resolve(cli)?;
+    units::timeliness::deadline(&config)?;
     // Registry problems are told before any commune file is read.
     let registry_text = units::registry_findings_text(&config.registry_findings, config.lang);
     match (&config.mode, config.format) {

@@ -429,3 +429,138 @@ fn import_refuses_a_file_without_the_columns() {
     assert!(run.stderr.contains("Mã PX"), "{}", run.stderr);
     assert!(!out.path().join("u.csv").exists());
 }
+
+/// The sample with `deadline = "15/01/2024"`: every file modified on
+/// 11 January but Võ Lao's and Nậm Xây's (21 January, late by 6 days), and
+/// Tân An's, modified late but emailed on 14 January (the email's Date
+/// counts).
+fn sample_with_deadline() -> Project {
+    let project = Project::sample("van-ban-2023");
+    let config = project.join("tonghop.toml");
+    let mut table: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    table.insert("deadline".into(), toml::Value::String("15/01/2024".into()));
+    std::fs::write(&config, toml::to_string(&table).unwrap()).unwrap();
+    let inbox = project.join("inbox");
+    for entry in std::fs::read_dir(&inbox).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let late = ["Vo Lao", "NamXay", "Tân An"]
+            .iter()
+            .any(|n| name.contains(n));
+        common::set_mtime(&path, common::day(if late { 20 } else { 10 }));
+    }
+    let tan_an = "Báo cáo PCMD xã Tân An.xlsx";
+    let sha = tonghop::ingest::sha256_hex(&std::fs::read(inbox.join(tan_an)).unwrap());
+    let index = tonghop::mail::index::Index {
+        version: 1,
+        entries: vec![tonghop::mail::index::Entry {
+            file: tan_an.into(),
+            message_id: "<tanan@laocai.gov.vn>".into(),
+            from: "ubndxa.tanan@laocai.gov.vn".into(),
+            to: vec![],
+            date: Some("2024-01-14T16:30:00+07:00".into()),
+            subject: "Báo cáo PCMD 2023".into(),
+            original_name: tan_an.into(),
+            sha256: sha,
+        }],
+    };
+    std::fs::write(tonghop::mail::index::Index::path(&inbox), index.to_bytes()).unwrap();
+    project
+}
+
+#[test]
+fn timeliness_in_the_json_and_text_reports() {
+    let project = sample_with_deadline();
+    let run = project.run(&["check", "--format", "json"]);
+    run.assert_code(0);
+    let json = run.json();
+    let mut late: Vec<String> = Vec::new();
+    for s in json["submissions"].as_array().unwrap() {
+        match s["on_time"].as_bool() {
+            Some(true) => {}
+            Some(false) => late.push(s["unit"]["code"].as_str().unwrap().to_string()),
+            None => panic!("no on_time: {s:#}"),
+        }
+    }
+    late.sort();
+    assert_eq!(late, ["03061", "03121"]);
+    assert_eq!(json["summary"]["on_time"], 20);
+    assert_eq!(json["summary"]["late"], 2);
+
+    let text = project.run(&["check"]);
+    assert!(
+        text.stdout
+            .contains("Hạn nộp 15/01/2024: 20 tệp đúng hạn, 2 tệp muộn."),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("Nhận: 21/01/2024 07:00 — muộn 6 ngày"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("Nhận: 14/01/2024 16:30 — đúng hạn"),
+        "{}",
+        text.stdout
+    );
+
+    // Without a deadline, nothing is said about it.
+    let plain = Project::sample("van-ban-2023").run(&["check", "--format", "json"]);
+    assert!(plain.json()["summary"].get("on_time").is_none());
+    assert!(plain.json()["submissions"][0].get("on_time").is_none());
+}
+
+#[test]
+fn timeliness_on_the_submissions_sheet() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let project = sample_with_deadline();
+    project.run(&["build", "--format", "json"]).assert_code(0);
+    let mut book: Xlsx<_> = open_workbook(project.join("out/pcmd-2023-tong-hop.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Tình hình nộp").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Hạn nộp 15/01/2024"))
+        .expect("a deadline column");
+    let col = rows[header]
+        .iter()
+        .position(|c| c == "Hạn nộp 15/01/2024")
+        .unwrap();
+    let code_col = rows[header].iter().position(|c| c == "Mã").unwrap();
+    let verdicts: std::collections::BTreeMap<String, String> = rows[header + 1..]
+        .iter()
+        .filter(|r| !r[code_col].is_empty())
+        .map(|r| (r[code_col].clone(), r[col].clone()))
+        .collect();
+    assert_eq!(verdicts.len(), 22);
+    assert_eq!(verdicts["03061"], "Muộn 6 ngày");
+    assert_eq!(verdicts["03121"], "Muộn 6 ngày");
+    assert_eq!(verdicts["03079"], "Đúng hạn");
+    assert_eq!(verdicts.values().filter(|v| *v == "Đúng hạn").count(), 20);
+    let title_rows = rows[..header].concat().join(" ");
+    assert!(
+        title_rows.contains("20 tệp đúng hạn, 2 tệp muộn"),
+        "{title_rows}"
+    );
+}
+
+#[test]
+fn an_unreadable_deadline_stops_the_run() {
+    let project = Project::sample("van-ban-2023");
+    let config = project.join("tonghop.toml");
+    let mut table: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    table.insert(
+        "deadline".into(),
+        toml::Value::String("cuối tháng 1".into()),
+    );
+    std::fs::write(&config, toml::to_string(&table).unwrap()).unwrap();
+    let run = project.run(&["check"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("cuối tháng 1"), "{}", run.stderr);
+}

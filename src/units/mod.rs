@@ -8,6 +8,7 @@
 pub mod import;
 pub mod init;
 pub mod national;
+pub mod timeliness;
 
 use chrono::NaiveDate;
 
