@@ -7,7 +7,9 @@
 //! values) → `validate` (types, ranges, rules with polars) → `check`
 //! (the whole run) → `consolidate` (polars aggregation) → `output` (workbook,
 //! CSV, Parquet, JSON). Problems are `finding::Finding`s at every stage.
-//! `show` prints what `ingest` and `legacy` made of one file.
+//! `show` prints what `ingest` and `legacy` made of one file; `units` holds
+//! the national unit lists (`init`, `units import`, registry checks,
+//! timeliness).
 
 pub mod check;
 pub mod cli;

@@ -285,12 +285,13 @@ fn real_vn_dir() -> Option<std::path::PathBuf> {
         .find(|d| d.is_dir())
 }
 
-/// `units import` on a real export, read back; the codes whose name differs
-/// from the bundled list of 1 March 2025 and the codes only one side has.
-fn import_and_compare(
-    file: &str,
-    province: &str,
-) -> Option<(usize, Vec<String>, Vec<String>, Vec<String>)> {
+/// How an import compares with the bundled list: how many units, the codes
+/// renamed since, the codes only the export has, the codes only the list has.
+type Comparison = (usize, Vec<String>, Vec<String>, Vec<String>);
+
+/// `units import` on a real export, read back and compared with the bundled
+/// list of 1 March 2025.
+fn import_and_compare(file: &str, province: &str) -> Option<Comparison> {
     let Some(dir) = real_vn_dir() else {
         eprintln!("skipped: the shared corpus (real-vn) is not here");
         return None;

@@ -154,7 +154,7 @@ pub fn registry_csv(plan: &Plan, lang: Lang) -> anyhow::Result<Vec<u8>> {
     for u in &plan.reporting {
         writer.write_record([&u.code, &u.name, &u.kind, "", "", &plan.unit.code])?;
     }
-    Ok(writer.into_inner().context("registry CSV")?)
+    writer.into_inner().context("registry CSV")
 }
 
 /// A TOML string literal.
