@@ -10,6 +10,8 @@ pub mod init;
 pub mod national;
 pub mod timeliness;
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
 use crate::finding::{Code, Finding, Lang};
@@ -51,6 +53,13 @@ pub fn same_unit_name(a: &str, b: &str) -> bool {
 /// or one of its aliases is the official name.
 pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding> {
     let list = national::list_on(date);
+    // Where the registry's known units belong: suggestions come from there.
+    let home: HashSet<&str> = registry
+        .units
+        .iter()
+        .filter_map(|u| list.find(&u.code))
+        .map(|u| u.parent.as_str())
+        .collect();
     registry
         .units
         .iter()
@@ -77,7 +86,7 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
                         messages::registry_code_unknown(
                             &unit.code,
                             &unit.name,
-                            &suggestions(list, &unit.name),
+                            &suggestions(list, &unit.name, &home),
                             list.edition.label(Lang::Vi),
                             list.edition.label(Lang::En),
                         ),
@@ -89,9 +98,14 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
         .collect()
 }
 
-/// "03061 Xã Võ Lao" for the units whose names resemble `name`.
-fn suggestions(list: &NationalList, name: &str) -> Vec<String> {
-    list.suggest(name)
+/// "03061 Xã Võ Lao" for the units whose names resemble `name`, among the
+/// units under `home` (the parents of the registry's other units) when any.
+fn suggestions(list: &NationalList, name: &str, home: &HashSet<&str>) -> Vec<String> {
+    let mut found = list.suggest_among(name, |u| home.contains(u.parent.as_str()));
+    if found.is_empty() {
+        found = list.suggest(name);
+    }
+    found
         .into_iter()
         .take(3)
         .map(|u| format!("{} {}", u.code, u.name))

@@ -108,6 +108,9 @@ pub struct NationalList {
     pub units: Vec<NationalUnit>,
     by_code: HashMap<String, usize>,
     children: HashMap<String, Vec<usize>>,
+    /// Each unit's name without prefix and diacritics, made on the first
+    /// suggestion so that a list is normalised once, not once per question.
+    name_keys: OnceLock<Vec<String>>,
 }
 
 /// The list in force on `date`, parsed on first use.
@@ -159,6 +162,7 @@ impl NationalList {
             units: Vec::new(),
             by_code: HashMap::new(),
             children: HashMap::new(),
+            name_keys: OnceLock::new(),
         };
         for record in reader.records() {
             let r = record.expect("bundled list rows are well formed");
@@ -228,33 +232,39 @@ impl NationalList {
     /// code, the codes of the same length nearest in number; for a name,
     /// the names that resemble it. Best first.
     pub fn suggest(&self, typed: &str) -> Vec<&NationalUnit> {
+        self.suggest_among(typed, |_| true)
+    }
+
+    /// The same, among the units `within` accepts (a registry's own
+    /// district, say: "Xã Tân An" names many communes of the country).
+    pub fn suggest_among(
+        &self,
+        typed: &str,
+        within: impl Fn(&NationalUnit) -> bool,
+    ) -> Vec<&NationalUnit> {
         let typed = typed.trim();
-        if let Ok(number) = typed.parse::<i64>() {
-            let mut near: Vec<(i64, usize)> = self
-                .units
-                .iter()
-                .enumerate()
+        let candidates = self.units.iter().enumerate().filter(|(_, u)| within(u));
+        let mut scored: Vec<(f64, usize)> = if let Ok(number) = typed.parse::<i64>() {
+            candidates
                 .filter(|(_, u)| u.code.len() == typed.len())
-                .filter_map(|(i, u)| Some(((u.code.parse::<i64>().ok()? - number).abs(), i)))
-                .collect();
-            near.sort();
-            return near
-                .into_iter()
-                .take(5)
-                .map(|(_, i)| &self.units[i])
-                .collect();
-        }
-        let probe = strip_diacritics(&base_name(typed));
-        let mut scored: Vec<(f64, usize)> = self
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| {
-                let name = strip_diacritics(&base_name(&u.name));
-                (strsim::jaro_winkler(&name, &probe), i)
-            })
-            .filter(|(score, _)| *score >= 0.85)
-            .collect();
+                .filter_map(|(i, u)| {
+                    let distance = (u.code.parse::<i64>().ok()? - number).abs();
+                    Some((-(distance as f64), i))
+                })
+                .collect()
+        } else {
+            let probe = strip_diacritics(&base_name(typed));
+            let keys = self.name_keys.get_or_init(|| {
+                self.units
+                    .iter()
+                    .map(|u| strip_diacritics(&base_name(&u.name)))
+                    .collect()
+            });
+            candidates
+                .map(|(i, _)| (strsim::jaro_winkler(&keys[i], &probe), i))
+                .filter(|(score, _)| *score >= 0.85)
+                .collect()
+        };
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
             .into_iter()
