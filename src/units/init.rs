@@ -292,7 +292,28 @@ pub fn run(
         &config_path,
         config_toml(&plan, schema_ref.as_deref(), &period, lang).as_bytes(),
     )?;
-    Ok(next_steps(&plan, dir, schema_ref.is_some(), lang))
+    let mut text = next_steps(&plan, dir, schema_ref.is_some(), lang);
+    text.push_str(&older_than_the_list(date, lang));
+    Ok(text)
+}
+
+/// The list before the reform is the one of 1 March 2025: a date well before
+/// it may miss earlier mergers, which is said rather than assumed away.
+fn older_than_the_list(date: NaiveDate, lang: Lang) -> String {
+    let list_day = NaiveDate::from_ymd_opt(2025, 3, 1).expect("a valid date");
+    if date >= list_day {
+        return String::new();
+    }
+    match lang {
+        Lang::Vi => format!(
+            "\nLưu ý: danh mục đi kèm là danh mục ngày 01/3/2025: đơn vị được sắp xếp lại trong khoảng {} – 01/3/2025 được ghi theo sau khi sắp xếp. Nếu đơn vị đã thay đổi trong khoảng đó, hãy sửa {REGISTRY_FILE} hoặc dùng tonghop units import với danh mục đúng thời điểm.\n",
+            date.format("%d/%m/%Y")
+        ),
+        Lang::En => format!(
+            "\nNote: the bundled list is the one of 1 March 2025: units rearranged between {} and that day are listed as they were after. If the units changed in that time, edit {REGISTRY_FILE} or use tonghop units import with a list of the time.\n",
+            date.format("%d/%m/%Y")
+        ),
+    }
 }
 
 /// What was made and what to do next.
@@ -353,6 +374,12 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_date_before_the_list_is_said() {
+        assert!(older_than_the_list(day(2023, 12, 31), Lang::Vi).contains("01/3/2025"));
+        assert_eq!(older_than_the_list(day(2025, 3, 1), Lang::Vi), "");
     }
 
     #[test]

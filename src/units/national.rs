@@ -50,13 +50,13 @@ impl Edition {
     pub fn label(self, lang: crate::finding::Lang) -> &'static str {
         match (self, lang) {
             (Edition::Before2025Reform, crate::finding::Lang::Vi) => {
-                "danh mục đơn vị hành chính trước 01/7/2025 (3 cấp)"
+                "danh mục đơn vị hành chính ngày 01/3/2025 (trước 01/7/2025, 3 cấp)"
             }
             (Edition::After2025Reform, crate::finding::Lang::Vi) => {
                 "danh mục đơn vị hành chính từ 01/7/2025 (2 cấp)"
             }
             (Edition::Before2025Reform, crate::finding::Lang::En) => {
-                "the administrative units before 1 July 2025 (3 levels)"
+                "the administrative units of 1 March 2025 (before 1 July 2025, 3 levels)"
             }
             (Edition::After2025Reform, crate::finding::Lang::En) => {
                 "the administrative units from 1 July 2025 (2 levels)"
