@@ -695,3 +695,23 @@ pub fn registry_code_unknown(
         ),
     )
 }
+
+/// `registry-mismatch`: the registry puts a unit under another parent than
+/// the national list does.
+pub fn registry_parent_differs(
+    code: &str,
+    name: &str,
+    parent: &str,
+    official_parent: &str,
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách đơn vị ghi {name} (mã {code}) thuộc đơn vị mã {parent}, nhưng trong {list_vi} đơn vị này thuộc {official_parent}. Hãy kiểm tra xem đơn vị có đúng là báo cáo cho đơn vị tổng hợp này không."
+        ),
+        format!(
+            "The registry puts {name} (code {code}) under unit {parent}, but in {list_en} it belongs to {official_parent}. Check that the unit really reports to this consolidating unit."
+        ),
+    )
+}

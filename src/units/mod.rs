@@ -66,7 +66,30 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
         .filter_map(|unit| {
             let names = || std::iter::once(&unit.name).chain(&unit.aliases);
             match list.find(&unit.code) {
-                Some(official) if names().any(|n| same_unit_name(n, &official.name)) => None,
+                Some(official)
+                    if names().any(|n| same_unit_name(n, &official.name))
+                        && (unit.parent.is_empty() || unit.parent == official.parent) =>
+                {
+                    None
+                }
+                Some(official) if names().any(|n| same_unit_name(n, &official.name)) => Some(
+                    Finding::new(
+                        Code::RegistryMismatch,
+                        messages::registry_parent_differs(
+                            &unit.code,
+                            &unit.name,
+                            &unit.parent,
+                            &list
+                                .find(&official.parent)
+                                .map_or(official.parent.clone(), |p| {
+                                    format!("{} ({})", p.name, p.code)
+                                }),
+                            list.edition.label(Lang::Vi),
+                            list.edition.label(Lang::En),
+                        ),
+                    )
+                    .value(format!("{} {}", unit.code, unit.name)),
+                ),
                 Some(official) => Some(
                     Finding::new(
                         Code::RegistryMismatch,
@@ -188,6 +211,23 @@ mod tests {
             found[1].message.vi.contains("03079 Xã Tân An"),
             "{}",
             found[1].message.vi
+        );
+    }
+
+    #[test]
+    fn a_unit_of_another_district_is_caught() {
+        let mut vo_lao = unit("03061", "Xã Võ Lao");
+        vo_lao.parent = "089".into();
+        let mut lung_cai = unit("02842", "Xã Lùng Cải");
+        lung_cai.parent = "089".into();
+        let registry = Registry::new(vec![vo_lao, lung_cai], Path::new("x.csv"));
+        let found = registry_mismatches(&registry, day(2023, 12, 31));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].value.as_deref(), Some("02842 Xã Lùng Cải"));
+        assert!(
+            found[0].message.vi.contains("Huyện Bắc Hà"),
+            "{}",
+            found[0].message.vi
         );
     }
 
