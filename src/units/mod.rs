@@ -68,7 +68,7 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
             match list.find(&unit.code) {
                 Some(official)
                     if names().any(|n| same_unit_name(n, &official.name))
-                        && (unit.parent.is_empty() || unit.parent == official.parent) =>
+                        && parent_agrees(list, &unit.parent, official) =>
                 {
                     None
                 }
@@ -119,6 +119,17 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
             }
         })
         .collect()
+}
+
+/// Whether a registry's `parent` agrees with the list: empty, the unit's
+/// parent, or that parent's own (a province named for a commune before the
+/// reform).
+fn parent_agrees(list: &NationalList, parent: &str, official: &national::NationalUnit) -> bool {
+    parent.is_empty()
+        || parent == official.parent
+        || list
+            .find(&official.parent)
+            .is_some_and(|p| !p.parent.is_empty() && p.parent == parent)
 }
 
 /// "03061 Xã Võ Lao" for the units whose names resemble `name`, among the
@@ -218,9 +229,12 @@ mod tests {
     fn a_unit_of_another_district_is_caught() {
         let mut vo_lao = unit("03061", "Xã Võ Lao");
         vo_lao.parent = "089".into();
+        // Its province, for a commune: not wrong.
+        let mut son_thuy = unit("03064", "Xã Sơn Thuỷ");
+        son_thuy.parent = "10".into();
         let mut lung_cai = unit("02842", "Xã Lùng Cải");
         lung_cai.parent = "089".into();
-        let registry = Registry::new(vec![vo_lao, lung_cai], Path::new("x.csv"));
+        let registry = Registry::new(vec![vo_lao, son_thuy, lung_cai], Path::new("x.csv"));
         let found = registry_mismatches(&registry, day(2023, 12, 31));
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].value.as_deref(), Some("02842 Xã Lùng Cải"));
