@@ -49,6 +49,11 @@ pub enum Command {
     Mail(MailArgs),
     /// Xem những gì đọc được từ một tệp, đã chuyển sang Unicode / show what was read from one file
     Show(ShowArgs),
+    /// Tạo dự án cho một đơn vị tổng hợp từ danh mục đơn vị hành chính / make a project for a consolidating unit from the national list
+    Init(crate::units::init::InitArgs),
+    /// Danh mục đơn vị hành chính / administrative unit lists
+    #[command(subcommand)]
+    Units(crate::units::import::UnitsCommand),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },

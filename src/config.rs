@@ -135,6 +135,9 @@ pub struct Config {
     /// Email addresses staff accepted as senders (`--accept-sender`), lower
     /// case: their files are counted like those from a registered address.
     pub accept_senders: Vec<String>,
+    /// Where the registry disagrees with the national list of the period's
+    /// end (`registry-mismatch`): about the project, not any submission.
+    pub registry_findings: Vec<crate::finding::Finding>,
 }
 
 impl Config {
@@ -164,6 +167,7 @@ impl Config {
             feedback: None,
             reader_exe: None,
             accept_senders: Vec::new(),
+            registry_findings: Vec::new(),
         }
     }
 
@@ -195,6 +199,7 @@ impl Config {
         let schema = Schema::load(&schema_path)?;
         let registry = Registry::load(&units_path)?;
         let period = Period::parse(&period_text, schema.period)?;
+        let registry_findings = crate::units::registry_mismatches(&registry, period.end());
 
         let (mode, paths, output_flag, format) = match &cli.command {
             Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
@@ -218,6 +223,7 @@ impl Config {
             ),
             Command::Read { .. } => unreachable!("the internal read command needs no config"),
             Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
+            Command::Init(_) | Command::Units(_) => unreachable!("init and units need no project"),
         };
         let inbox = match &cli.command {
             Command::Mail(MailArgs {
@@ -307,6 +313,7 @@ impl Config {
             feedback,
             reader_exe: None,
             accept_senders,
+            registry_findings,
         })
     }
 

@@ -129,6 +129,7 @@ codes! {
     TemplateOutdated => "template-outdated", Warning;
     UnitSenderMismatch => "unit-sender-mismatch", Error;
     SenderUnknown => "sender-unknown", Warning;
+    RegistryMismatch => "registry-mismatch", Warning;
 }
 
 impl fmt::Display for Code {

@@ -7,7 +7,9 @@
 //! values) → `validate` (types, ranges, rules with polars) → `check`
 //! (the whole run) → `consolidate` (polars aggregation) → `output` (workbook,
 //! CSV, Parquet, JSON). Problems are `finding::Finding`s at every stage.
-//! `show` prints what `ingest` and `legacy` made of one file.
+//! `show` prints what `ingest` and `legacy` made of one file; `units` holds
+//! the national unit lists (`init`, `units import`, registry checks,
+//! timeliness).
 
 pub mod check;
 pub mod cli;
@@ -31,6 +33,7 @@ pub mod report;
 pub mod schema;
 pub mod show;
 pub mod text;
+pub mod units;
 pub mod validate;
 pub mod values;
 pub mod xls_fonts;
@@ -57,7 +60,18 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         print!("{}", show::run(&config)?);
         return Ok(Outcome::Clean);
     }
+    if let Some(text) = units::run_command(cli)? {
+        print!("{text}");
+        return Ok(Outcome::Clean);
+    }
     let mut config = Config::resolve(cli)?;
+    units::timeliness::deadline(&config)?;
+    // Registry problems are told before any commune file is read.
+    let registry_text = units::registry_findings_text(&config.registry_findings, config.lang);
+    match (&config.mode, config.format) {
+        (Mode::Check | Mode::Build, ReportFormat::Text) => print!("{registry_text}"),
+        _ => eprint!("{registry_text}"),
+    }
     if let Mode::Template { per_unit, unit } = &config.mode {
         if let Some(code) = unit
             && config.registry.find_code(code).is_none()

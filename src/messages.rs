@@ -649,3 +649,69 @@ pub fn zip_too_many_entries(name: &str, count: usize, limit: usize) -> Msg {
         ),
     )
 }
+
+/// `registry-mismatch`: the registry names a unit of the national list by
+/// another name.
+pub fn registry_name_differs(
+    code: &str,
+    name: &str,
+    official: &str,
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách đơn vị ghi mã {code} là “{name}”, nhưng trong {list_vi} mã {code} là “{official}”. Hãy kiểm tra lại mã hoặc tên trong danh sách đơn vị trước khi tổng hợp."
+        ),
+        format!(
+            "The registry gives code {code} as “{name}”, but in {list_en} code {code} is “{official}”. Check the code or the name in the registry before consolidating."
+        ),
+    )
+}
+
+/// `registry-mismatch`: the registry has a code the national list lacks.
+pub fn registry_code_unknown(
+    code: &str,
+    name: &str,
+    suggestions: &[String],
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    let hint = |word: &str| {
+        if suggestions.is_empty() {
+            String::new()
+        } else {
+            format!(" {word} {}?", suggestions.join(", "))
+        }
+    };
+    Msg::new(
+        format!(
+            "Danh sách đơn vị có mã {code} (“{name}”), nhưng mã này không có trong {list_vi}.{} Hãy kiểm tra lại mã trong danh sách đơn vị.",
+            hint("Có phải:")
+        ),
+        format!(
+            "The registry has code {code} (“{name}”), which is not in {list_en}.{} Check the code in the registry.",
+            hint("Did you mean:")
+        ),
+    )
+}
+
+/// `registry-mismatch`: the registry puts a unit under another parent than
+/// the national list does.
+pub fn registry_parent_differs(
+    code: &str,
+    name: &str,
+    parent: &str,
+    official_parent: &str,
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách đơn vị ghi {name} (mã {code}) thuộc đơn vị mã {parent}, nhưng trong {list_vi} đơn vị này thuộc {official_parent}. Hãy kiểm tra xem đơn vị có đúng là báo cáo cho đơn vị tổng hợp này không."
+        ),
+        format!(
+            "The registry puts {name} (code {code}) under unit {parent}, but in {list_en} it belongs to {official_parent}. Check that the unit really reports to this consolidating unit."
+        ),
+    )
+}

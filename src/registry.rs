@@ -143,8 +143,11 @@ pub fn base_name(name: &str) -> String {
 
 impl Registry {
     pub fn load(path: &Path) -> Result<Registry, RegistryError> {
+        // Lines starting with "#" are notes for whoever fills the file in
+        // (`tonghop init` writes one).
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
+            .comment(Some(b'#'))
             .from_path(path)
             .map_err(|source| RegistryError::Read {
                 path: path.to_path_buf(),
@@ -153,12 +156,15 @@ impl Registry {
         let mut units: Vec<Unit> = Vec::new();
         let mut codes = std::collections::HashSet::new();
         let mut emails: HashMap<String, usize> = HashMap::new();
-        for record in reader.deserialize::<Unit>() {
-            let unit = record.map_err(|source| RegistryError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let line = units.len() as u64 + 2;
+        let read_error = |source| RegistryError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let headers = reader.headers().map_err(read_error)?.clone();
+        for record in reader.records() {
+            let record = record.map_err(read_error)?;
+            let unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
+            let line = record.position().map_or(0, |p| p.line());
             let invalid = |message: String| RegistryError::Invalid {
                 path: path.to_path_buf(),
                 line,

@@ -63,6 +63,9 @@ struct JsonSubmission<'a> {
     /// Only for files that `tonghop mail` saved.
     #[serde(skip_serializing_if = "Option::is_none")]
     mail: Option<JsonMail<'a>>,
+    /// Only with a `deadline`: received by it (email Date, else file time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_time: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +89,11 @@ pub struct Summary {
     pub missing_units: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Only with a `deadline`: files received by it and after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +101,9 @@ struct JsonReport<'a> {
     tool: Tool,
     schema: SchemaRef<'a>,
     period: String,
+    /// `registry-mismatch` warnings: about the project's registry, not a file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    registry_findings: Vec<JsonFinding<'a>>,
     submissions: Vec<JsonSubmission<'a>>,
     missing_units: Vec<UnitRef>,
     summary: Summary,
@@ -110,6 +121,8 @@ pub fn summary(result: &CheckResult) -> Summary {
         missing_units: result.missing_units.len(),
         errors: severity(Severity::Error),
         warnings: severity(Severity::Warning),
+        on_time: None,
+        late: None,
     }
 }
 
@@ -139,6 +152,12 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
 }
 
 pub fn to_json(result: &CheckResult, config: &Config) -> String {
+    let deadline = crate::units::timeliness::deadline(config).ok().flatten();
+    let mut sum = summary(result);
+    if let Some(day) = deadline {
+        let (on_time, late) = crate::units::timeliness::count(result, day);
+        (sum.on_time, sum.late) = (Some(on_time), Some(late));
+    }
     let report = JsonReport {
         tool: Tool {
             name: "tonghop",
@@ -149,6 +168,11 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
             version: &config.schema.version,
         },
         period: config.period.id(),
+        registry_findings: config
+            .registry_findings
+            .iter()
+            .map(|f| json_finding(f, config.lang))
+            .collect(),
         submissions: result
             .submissions
             .iter()
@@ -182,6 +206,9 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
                     message_id: &m.message_id,
                     original_name: &m.original_name,
                 }),
+                on_time: deadline
+                    .and_then(|d| crate::units::timeliness::of(s, d))
+                    .map(|v| v == crate::units::timeliness::Verdict::OnTime),
             })
             .collect(),
         missing_units: result
@@ -189,7 +216,7 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
             .iter()
             .map(|&u| unit_ref(config, u))
             .collect(),
-        summary: summary(result),
+        summary: sum,
     };
     let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
     text.push('\n');
@@ -263,9 +290,13 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         if vi { "kỳ" } else { "period" },
         config.period.label(lang)
     ));
+    let deadline = crate::units::timeliness::deadline(config).ok().flatten();
     for s in &result.submissions {
         out.push_str(&submission_heading(s, config));
         out.push('\n');
+        if let Some(day) = deadline {
+            out.push_str(&crate::units::timeliness::submission_line(s, day, lang));
+        }
         if let Some(m) = &s.mail {
             out.push_str(&format!(
                 "  {}: {} — {} — “{}”\n",
@@ -366,6 +397,9 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             n(sum.warnings)
         )
     });
+    if let Some(day) = deadline {
+        out.push_str(&crate::units::timeliness::summary_line(result, day, lang));
+    }
     out.push_str(&held_section(result, config));
     let unconfirmed = units_only_held(result, config.registry.units.len());
     if result.missing_units.is_empty() && unconfirmed > 0 {

@@ -1124,3 +1124,48 @@ fn a_file_name_that_only_resembles_a_unit_is_suggested_not_identified() {
     );
     assert_eq!(s.unit, None);
 }
+
+#[test]
+fn registry_mismatch() {
+    // A registry typed by hand: Sơn Thuỷ's code given to Võ Lao, a code that
+    // does not exist. Caught from the registry alone, before any file.
+    let unit = |code: &str, name: &str| Unit {
+        code: code.into(),
+        name: name.into(),
+        kind: String::new(),
+        aliases: Vec::new(),
+        emails: Vec::new(),
+        parent: String::new(),
+    };
+    let registry = Registry::new(
+        vec![
+            unit("03061", "Xã Võ Lao"),
+            unit("03064", "Xã Võ Lao"),
+            unit("03097", "Xã Hòa Mạc"),
+            unit("03998", "Xã Nậm Xây"),
+        ],
+        Path::new("units.csv"),
+    );
+    let end = Period::parse("2023", tonghop::schema::PeriodKind::Year)
+        .unwrap()
+        .end();
+    let found = tonghop::units::registry_mismatches(&registry, end);
+    let values: Vec<_> = found.iter().map(|f| f.value.as_deref().unwrap()).collect();
+    assert_eq!(values, ["03064 Xã Võ Lao", "03998 Xã Nậm Xây"]);
+    for f in &found {
+        assert_eq!(f.code, Code::RegistryMismatch);
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.location.is_none());
+        assert!(!f.message.en.is_empty() && f.message.en != f.message.vi);
+    }
+    assert!(
+        found[0].message.vi.contains("“Xã Sơn Thuỷ”"),
+        "{}",
+        found[0].message.vi
+    );
+    assert!(
+        found[1].message.vi.contains("03121 Xã Nậm Xây"),
+        "{}",
+        found[1].message.vi
+    );
+}

@@ -701,6 +701,16 @@ fn status_sheet(
         (t(lang, "Người gửi", "Sender"), 30.0),
         (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
     ];
+    let deadline = crate::units::timeliness::deadline(config).ok().flatten();
+    let mut headers = headers;
+    if let Some(day) = deadline {
+        let day = day.format("%d/%m/%Y");
+        headers.push((
+            t(lang, &format!("Hạn nộp {day}"), &format!("Deadline {day}")),
+            16.0,
+        ));
+    }
+    let last_col: u16 = if deadline.is_some() { 11 } else { 10 };
     let sum = crate::report::summary(result);
     let n = |count: usize| format_count(count, lang);
     let note = t(
@@ -724,7 +734,12 @@ fn status_sheet(
             n(sum.missing_units)
         ),
     );
-    heading(ws, 10, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
+    let mut note = note;
+    if let Some(day) = deadline {
+        note.push(' ');
+        note.push_str(crate::units::timeliness::summary_line(result, day, lang).trim_end());
+    }
+    heading(ws, last_col, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     let mut stt = 1;
@@ -808,6 +823,12 @@ fn status_sheet(
                     .unwrap_or_default();
                 ws.write_string_with_format(row, 9, sender, &f.text)?;
                 ws.write_string_with_format(row, 10, subject, &f.text)?;
+                if let Some(day) = deadline {
+                    let verdict = crate::units::timeliness::of(s, day)
+                        .map(|v| crate::units::timeliness::label(v, lang))
+                        .unwrap_or_default();
+                    ws.write_string_with_format(row, 11, verdict, &f.center)?;
+                }
             }
             None => {
                 ws.write_string_with_format(
@@ -816,7 +837,7 @@ fn status_sheet(
                     &t(lang, "Chưa nộp", "Not received"),
                     &f.center,
                 )?;
-                for col in 4..=10 {
+                for col in 4..=last_col {
                     ws.write_blank(row, col, &f.text)?;
                 }
             }
@@ -846,7 +867,7 @@ fn status_sheet(
             Some(s),
         )?;
     }
-    finish_table(ws, row.saturating_sub(1), 10, 0)?;
+    finish_table(ws, row.saturating_sub(1), last_col, 0)?;
     Ok(())
 }
 
