@@ -1004,12 +1004,15 @@ fn values_of(s: &Submission) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// How a variant writes the form's text (legacy font encoders, NFD).
+type Encode = fn(&str) -> String;
+
 #[test]
 fn legacy_encodings_and_nfd_read_the_same_values() {
     use unicode_normalization::UnicodeNormalization;
     let canonical = check(&Form::canonical(), "bc.xlsx", &config());
     let expected = values_of(&canonical);
-    let variants: [(&str, fn(&str) -> String, bool); 3] = [
+    let variants: [(&str, Encode, bool); 3] = [
         ("TCVN3", tonghop::legacy::encode_tcvn3, true),
         ("VNI", tonghop::legacy::encode_vni, true),
         ("NFD", |s| s.nfd().collect(), false),
@@ -1074,7 +1077,7 @@ fn property_random_values_read_back_the_same_in_every_variant() {
         }
         form = form.set("9", if rng.next(2) == 0 { "Có" } else { "Không" });
         let expected = values_of(&check(&form, "bc.xlsx", &config));
-        let variants: [(&str, fn(&str) -> String, u32, bool); 6] = [
+        let variants: [(&str, Encode, u32, bool); 6] = [
             ("canonical", |s| s.to_string(), 0, false),
             ("shifted", |s| s.to_string(), 1 + (round % 15), false),
             ("swapped", |s| s.to_string(), 0, true),

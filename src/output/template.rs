@@ -665,11 +665,10 @@ fn to_fix_sheet(
         .iter()
         .map(|(id, rec, cell)| ((id.as_str(), *rec), cell))
         .collect();
-    let mut row = 4;
-    for finding in findings
+    let shown = findings
         .iter()
-        .filter(|x| x.severity != crate::finding::Severity::Info)
-    {
+        .filter(|x| x.severity != crate::finding::Severity::Info);
+    for (row, finding) in (4..).zip(shown) {
         let place = finding.field.as_deref().and_then(|field| {
             let source_row = finding.location.as_ref().and_then(|l| l.row);
             by_field
@@ -699,7 +698,6 @@ fn to_fix_sheet(
             row,
             16.0 * finding.message.vi.chars().count().div_ceil(95).max(1) as f64 + 2.0,
         )?;
-        row += 1;
     }
     ws.set_landscape();
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);

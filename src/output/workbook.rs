@@ -448,9 +448,8 @@ fn indicator_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
     let cols = Columns::of(df);
-    let mut row = HEADER_ROW + 1;
-    let mut stt = 1;
-    for (i, ind) in c.district_indicators(config) {
+    for (stt, (i, ind)) in (1..).zip(c.district_indicators(config)) {
+        let row = HEADER_ROW + stt;
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         let label = if lang == Lang::En {
             ind.label_en.as_deref().unwrap_or(&ind.label)
@@ -490,8 +489,6 @@ fn indicator_sheet(
             _ => String::new(),
         };
         ws.write_string_with_format(row, 8, &met, &f.center)?;
-        row += 1;
-        stt += 1;
     }
     a4_landscape(ws, HEADER_ROW)?;
     Ok(())
@@ -738,7 +735,7 @@ fn status_sheet(
         ws.write_string_with_format(row, 2, name, &f.text)?;
         match s {
             Some(s) => {
-                ws.write_string_with_format(row, 3, &status_label(s.status, lang), &f.center)?;
+                ws.write_string_with_format(row, 3, status_label(s.status, lang), &f.center)?;
                 ws.write_string_with_format(row, 4, &s.file, &f.text)?;
                 // An emailed file was received when its email was sent.
                 let received = match s.mail.as_ref().map(|m| m.date_text()) {
@@ -813,7 +810,7 @@ fn status_sheet(
                 ws.write_string_with_format(
                     row,
                     3,
-                    &t(lang, "Chưa nộp", "Not received"),
+                    t(lang, "Chưa nộp", "Not received"),
                     &f.center,
                 )?;
                 for col in 4..=10 {
