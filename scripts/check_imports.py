@@ -6,6 +6,9 @@ output <- commands), so the graph of `crate::` references between top-level
 modules of src/ (a folder such as src/check/ or a file such as src/config.rs)
 must have no cycle. References inside one top-level module are not edges.
 
+The model (src/model/) is the base every stage shares: it must import no
+other module at all.
+
 Reads every `use crate::...` (with `{...}` groups) and every inline
 `crate::x::...` path in src/, skipping comments. Prints each cycle found and
 exits 1; exits 0 when the graph is acyclic.
@@ -17,6 +20,7 @@ import re
 import sys
 from pathlib import Path
 
+BASE = "model"
 PATH = re.compile(r"\bcrate::([A-Za-z_][A-Za-z0-9_]*)")
 GROUP = re.compile(r"\bcrate::\{([^}]*)\}", re.S)
 
@@ -118,10 +122,13 @@ def main() -> int:
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "src"
     edges = graph(src)
     found = cycles(edges)
+    base = edges.get(BASE, set())
+    if base:
+        print(f"{BASE} imports {', '.join(sorted(base))}: the shared model must import no stage")
     for members, cycle in found:
         print(f"import cycle among {', '.join(members)}")
         print("  for example: " + " -> ".join(cycle))
-    if found:
+    if found or base:
         return 1
     print(f"no import cycle among {len(edges)} top-level modules of {src}")
     return 0

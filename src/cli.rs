@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::finding::Lang;
+use crate::model::finding::Lang;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -1,13 +1,14 @@
 //! tonghop: consolidate the Excel reports that communes send into district
 //! workbooks and indicator tables.
 //!
-//! The pipeline, in the order data flows:
-//! `ingest` (read files safely) → `locate` (find sheets, headers, rows by
-//! label) → `identify` (unit and period) → `values` (parse Vietnamese-style
-//! values) → `validate` (types, ranges, rules with polars) → `check`
-//! (the whole run) → `consolidate` (polars aggregation) → `output` (workbook,
-//! CSV, Parquet, JSON). Problems are `finding::Finding`s at every stage.
-//! `show` prints what `ingest` and `legacy` made of one file.
+//! The pipeline, one folder per stage, in the order data flows (each stage
+//! imports only the ones before it; `scripts/check_imports.py` keeps it so):
+//! `model` (the shared types: book, schema, submission, findings, periods,
+//! registry, values) ← `read` (open files safely, legacy fonts) ← `check`
+//! (locate, identify, validate, rules, provenance, the whole run) ←
+//! `consolidate` (polars aggregation) ← `output` (report, workbook, tables,
+//! templates, feedback) ← the commands: `run` here, `mail`, `show`.
+//! Problems are `model::finding::Finding`s at every stage.
 
 // A file that cannot be read is reported as its `Finding` (about 170 bytes)
 // in the `Err` of the readers. It is built once per file, never in a loop,
@@ -18,32 +19,19 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod consolidate;
-pub mod finding;
-pub mod formula;
-pub mod frame;
-pub mod i18n;
-pub mod identify;
-pub mod ingest;
-pub mod isolate;
-pub mod legacy;
-pub mod locate;
 pub mod mail;
-pub mod messages;
+pub mod model;
 pub mod output;
-pub mod period;
-pub mod registry;
-pub mod report;
-pub mod schema;
+pub mod read;
 pub mod show;
-pub mod text;
-pub mod validate;
-pub mod values;
-pub mod xls_fonts;
 
 use anyhow::Context;
 
 use crate::cli::{Cli, ReportFormat};
 use crate::config::{Config, Mode};
+use crate::model::{finding, i18n, schema, values};
+use crate::output::report;
+use crate::read::isolate;
 
 /// What a successful run found, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,8 +198,8 @@ fn indicator_figure(
     row: usize,
     lang: finding::Lang,
 ) -> String {
-    use crate::frame::{Out, get};
-    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    use crate::model::frame::{Out, get};
+    use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
     let spelling = Spelling::In(lang);
     let whole = |n: f64| format_figure(n, Decimals::UpTo(MAX_DECIMALS), spelling);
     let value = get(df, "value", row);

@@ -1,7 +1,7 @@
 //! `tonghop show FILE`: what tonghop read from one file, to understand a
 //! finding, to read a legacy-font file in Unicode or to send a commune a
 //! readable copy. The file goes through the same reading as `check`
-//! (`isolate`/`ingest`, then `legacy`); per sheet it gives the encoding the
+//! (`read::isolate`/`read::ingest`, then `read::legacy`); per sheet it gives the encoding the
 //! text was typed in and every non-empty cell: its A1 reference, the text as
 //! decoded and the raw text where decoding changed it. With a schema, each
 //! cell a field was read from is marked with the field's id.
@@ -18,9 +18,10 @@ use serde::Serialize;
 
 use crate::cli::ReportFormat;
 use crate::config::ShowConfig;
-use crate::finding::{Finding, Lang, column_name};
-use crate::ingest::{Book, Limits};
-use crate::schema::Schema;
+use crate::model::book::Book;
+use crate::model::finding::{Finding, Lang, column_name};
+use crate::model::schema::Schema;
+use crate::read::ingest::Limits;
 
 /// One non-empty cell.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -63,8 +64,8 @@ pub fn inspect(
     schema: Option<&Schema>,
 ) -> Result<Shown, Finding> {
     let (_, parsed) = match reader_exe {
-        Some(exe) => crate::isolate::read_file(exe, path, limits),
-        None => crate::ingest::read_file(path, limits),
+        Some(exe) => crate::read::isolate::read_file(exe, path, limits),
+        None => crate::read::ingest::read_file(path, limits),
     };
     Ok(describe(parsed?, shown_name, schema))
 }
@@ -72,7 +73,7 @@ pub fn inspect(
 /// The listing of a book as read (before legacy decoding).
 pub fn describe(raw: Book, shown_name: &str, schema: Option<&Schema>) -> Shown {
     let mut book = raw.clone();
-    let decodings = crate::legacy::decode_book(&mut book);
+    let decodings = crate::read::legacy::decode_book(&mut book);
     let fields = schema.map(|s| field_cells(&book, s)).unwrap_or_default();
     let sheets = book
         .sheets
@@ -106,7 +107,7 @@ pub fn describe(raw: Book, shown_name: &str, schema: Option<&Schema>) -> Shown {
 /// (sheet index, row, column) → the field read from that cell, where the
 /// schema's sheets were found.
 fn field_cells(book: &Book, schema: &Schema) -> HashMap<(usize, u32, u32), String> {
-    let (layout, _) = crate::locate::locate(book, schema);
+    let (layout, _) = crate::check::locate::locate(book, schema);
     let mut fields = HashMap::new();
     for form in &layout.forms {
         for (field, &row) in &form.rows {
@@ -141,7 +142,7 @@ pub fn run(config: &ShowConfig) -> anyhow::Result<String> {
         };
         anyhow::anyhow!(
             "{}: {}: {message}",
-            crate::i18n::tr(
+            crate::model::i18n::tr(
                 &format!("không đọc được {}", config.shown_name),
                 &format!("cannot read {}", config.shown_name)
             ),
@@ -224,7 +225,7 @@ pub fn to_text(shown: &Shown, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Cell, Format, Sheet};
+    use crate::model::book::{Cell, Format, Sheet};
 
     fn book() -> Book {
         let mut sheet = Sheet::new("Biểu 01", false);

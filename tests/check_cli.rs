@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 use tonghop::check::{Status, Submission, check_file};
 use tonghop::cli::Cli;
 use tonghop::config::Config;
-use tonghop::values::Value;
+use tonghop::model::values::Value;
 
 use common::{
     Project, Run, day, fixture, read_tsv, run_in, sample_dir, schema_path, set_mtime, units_path,

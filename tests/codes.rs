@@ -11,11 +11,11 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::Workbook;
 use tonghop::check::{Status, Submission, check_file};
 use tonghop::config::{Config, ConsolidatingUnit};
-use tonghop::finding::{Code, Severity};
-use tonghop::ingest::Limits;
-use tonghop::period::Period;
-use tonghop::registry::{Registry, Unit};
-use tonghop::schema::Schema;
+use tonghop::model::finding::{Code, Severity};
+use tonghop::model::period::Period;
+use tonghop::model::registry::{Registry, Unit};
+use tonghop::model::schema::Schema;
+use tonghop::read::ingest::Limits;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -265,7 +265,7 @@ fn check(form: &Form, name: &str, config: &Config) -> Submission {
 }
 
 /// The one finding with this code; panics with the whole list otherwise.
-fn only(s: &Submission, code: Code) -> &tonghop::finding::Finding {
+fn only(s: &Submission, code: Code) -> &tonghop::model::finding::Finding {
     let hits: Vec<_> = s.findings.iter().filter(|f| f.code == code).collect();
     assert_eq!(hits.len(), 1, "expected one {code}, got {:#?}", s.findings);
     hits[0]
@@ -759,10 +759,10 @@ fn mailed_from_accepting(from: &str, accepted: &[&str]) -> Submission {
     let dir = tempfile::tempdir().unwrap();
     let name = "20231218-0900_sender_bc.xlsx";
     let path = Form::canonical().write(dir.path(), name);
-    let sha = tonghop::ingest::sha256_hex(&std::fs::read(&path).unwrap());
-    let index = tonghop::mail::index::Index {
+    let sha = tonghop::read::ingest::sha256_hex(&std::fs::read(&path).unwrap());
+    let index = tonghop::read::index::Index {
         version: 1,
-        entries: vec![tonghop::mail::index::Entry {
+        entries: vec![tonghop::read::index::Entry {
             file: name.into(),
             message_id: "<1@x>".into(),
             from: from.into(),
@@ -774,7 +774,7 @@ fn mailed_from_accepting(from: &str, accepted: &[&str]) -> Submission {
         }],
     };
     std::fs::write(
-        tonghop::mail::index::Index::path(dir.path()),
+        tonghop::read::index::Index::path(dir.path()),
         index.to_bytes(),
     )
     .unwrap();
@@ -1013,8 +1013,8 @@ fn legacy_encodings_and_nfd_read_the_same_values() {
     let canonical = check(&Form::canonical(), "bc.xlsx", &config());
     let expected = values_of(&canonical);
     let variants: [(&str, Encode, bool); 3] = [
-        ("TCVN3", tonghop::legacy::encode_tcvn3, true),
-        ("VNI", tonghop::legacy::encode_vni, true),
+        ("TCVN3", tonghop::read::legacy::encode_tcvn3, true),
+        ("VNI", tonghop::read::legacy::encode_vni, true),
         ("NFD", |s| s.nfd().collect(), false),
     ];
     for (name, encode, legacy) in variants {
@@ -1084,13 +1084,13 @@ fn property_random_values_read_back_the_same_in_every_variant() {
             ("NFD", |s| s.nfd().collect(), 0, false),
             (
                 "TCVN3",
-                tonghop::legacy::encode_tcvn3,
+                tonghop::read::legacy::encode_tcvn3,
                 round % 4,
                 round % 2 == 0,
             ),
             (
                 "VNI",
-                tonghop::legacy::encode_vni,
+                tonghop::read::legacy::encode_vni,
                 round % 3,
                 round % 2 == 1,
             ),

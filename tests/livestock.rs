@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use common::{fixture, run_in, units_path};
 use tonghop::check::{Status, check_file};
 use tonghop::config::Config;
-use tonghop::finding::Code;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
-use tonghop::values::Value;
+use tonghop::model::finding::Code;
+use tonghop::model::period::Period;
+use tonghop::model::registry::Registry;
+use tonghop::model::schema::Schema;
+use tonghop::model::values::Value;
 
 fn schema_path() -> PathBuf {
     fixture("livestock/livestock.toml")

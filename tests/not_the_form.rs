@@ -13,10 +13,10 @@ use std::path::PathBuf;
 
 use tonghop::check::check_file;
 use tonghop::config::Config;
-use tonghop::finding::Code;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
+use tonghop::model::finding::Code;
+use tonghop::model::period::Period;
+use tonghop::model::registry::Registry;
+use tonghop::model::schema::Schema;
 
 fn corpus_dir() -> Option<PathBuf> {
     let repo = common::repo();

@@ -16,7 +16,7 @@ mod common;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use tonghop::ingest::Limits;
+use tonghop::read::ingest::Limits;
 use tonghop::show::{Shown, inspect};
 
 /// The `real-vn` folder: under `TONGHOP_CORPUS`, else `../shared/corpus`

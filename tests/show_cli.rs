@@ -83,7 +83,7 @@ fn json_listing_of_a_tcvn3_file_without_a_config() {
     );
     for text in texts {
         assert!(
-            !tonghop::legacy::may_be_legacy(text),
+            !tonghop::read::legacy::may_be_legacy(text),
             "legacy text left: {text:?}"
         );
     }

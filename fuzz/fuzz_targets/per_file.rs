@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use tonghop::check::check_bytes;
 use tonghop::config::Config;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
+use tonghop::model::period::Period;
+use tonghop::model::registry::Registry;
+use tonghop::model::schema::Schema;
 
 fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();

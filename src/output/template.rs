@@ -13,16 +13,16 @@ use rust_xlsxwriter::{
 
 use super::style;
 use crate::config::Config;
-use crate::registry::Unit;
-use crate::schema::{FieldDef, FieldType, SheetDef, SheetKind};
-use crate::text::strip_diacritics;
+use crate::model::registry::Unit;
+use crate::model::schema::{FieldDef, FieldType, SheetDef, SheetKind};
+use crate::model::text::strip_diacritics;
 
 /// What a feedback workbook puts back into the template: the values the
 /// commune sent and the findings to mark on their cells.
 #[derive(Clone, Copy)]
 pub struct Fill<'a> {
-    pub data: &'a crate::validate::SubmissionData,
-    pub findings: &'a [crate::finding::Finding],
+    pub data: &'a crate::model::submission::SubmissionData,
+    pub findings: &'a [crate::model::finding::Finding],
 }
 
 impl Fill<'_> {
@@ -32,11 +32,12 @@ impl Fill<'_> {
         &self,
         field: &str,
         source_row: Option<u32>,
-    ) -> Option<(crate::finding::Severity, String)> {
+    ) -> Option<(crate::model::finding::Severity, String)> {
         self.findings
             .iter()
             .filter(|f| {
-                f.field.as_deref() == Some(field) && f.severity != crate::finding::Severity::Info
+                f.field.as_deref() == Some(field)
+                    && f.severity != crate::model::finding::Severity::Info
             })
             .filter(|f| {
                 source_row.is_none() || f.location.as_ref().and_then(|l| l.row) == source_row
@@ -49,8 +50,7 @@ impl Fill<'_> {
 /// Where a finding sits in the template: (sheet name, row, column).
 pub type TemplateCell = (String, u32, u16);
 
-/// The hidden sheet's name; `check` reads it (see `identify.rs`).
-pub const META_SHEET: &str = "_tonghop";
+pub use crate::model::schema::META_SHEET;
 /// Rows offered in a blank list sheet.
 const LIST_ROWS: u32 = 60;
 /// Empty rows left under the records of a feedback list, for the commune to
@@ -118,7 +118,7 @@ impl Formats {
 
 /// "Xã Khánh Yên Thượng" → "KhanhYenThuong", safe in any file system and email.
 pub fn ascii_name(unit: &Unit) -> String {
-    let base = crate::registry::base_name(&unit.name);
+    let base = crate::model::registry::base_name(&unit.name);
     strip_diacritics(&base)
         .split_whitespace()
         .map(|w| {
@@ -149,7 +149,7 @@ pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
 }
 
 fn type_hint(field: &FieldDef) -> (String, String) {
-    let min = field.min.map(crate::values::format_number);
+    let min = field.min.map(crate::model::values::format_number);
     match field.ty {
         FieldType::Integer => (
             format!(
@@ -289,11 +289,11 @@ fn input_cell(
     ws: &mut Worksheet,
     (row, col): (u32, u16),
     field: &FieldDef,
-    sent: Option<&crate::validate::FieldValue>,
-    mark: Option<(crate::finding::Severity, String)>,
+    sent: Option<&crate::model::submission::FieldValue>,
+    mark: Option<(crate::model::finding::Severity, String)>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    use crate::values::Value;
+    use crate::model::values::Value;
     let base = if field.ty == FieldType::Date {
         &f.input_date
     } else {
@@ -301,7 +301,7 @@ fn input_cell(
     };
     let marked;
     let format = match &mark {
-        Some((crate::finding::Severity::Error, _)) => {
+        Some((crate::model::finding::Severity::Error, _)) => {
             marked = if field.ty == FieldType::Date {
                 f.error.clone().set_num_format("dd/mm/yyyy")
             } else {
@@ -332,7 +332,7 @@ fn input_cell(
         }
         Some(other) => ws.write_string_with_format(row, col, other.display(), format)?,
         None => match sent
-            .map(|s| crate::text::clean(&s.raw))
+            .map(|s| crate::model::text::clean(&s.raw))
             .filter(|r| !r.is_empty())
         {
             Some(raw) => ws.write_string_with_format(row, col, raw, format)?,
@@ -353,7 +353,7 @@ fn input_cell(
 /// its column (`columns`), so that `check` finds the header it wrote; the
 /// columns `check` does not need fall back to the usual words when the
 /// schema gives them no label.
-fn form_headers(columns: &crate::schema::FormColumns) -> [&str; 5] {
+fn form_headers(columns: &crate::model::schema::FormColumns) -> [&str; 5] {
     fn first<'a>(labels: &'a [String], fallback: &'a str) -> &'a str {
         labels.first().map(String::as_str).unwrap_or(fallback)
     }
@@ -600,7 +600,7 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
     for rule in &config.schema.rules {
         row += 1;
         let severity = match rule.severity {
-            crate::finding::Severity::Error => "Lỗi",
+            crate::model::finding::Severity::Error => "Lỗi",
             _ => "Cảnh báo",
         };
         ws.write_string_with_format(row, 0, severity, &f.label)?;
@@ -638,7 +638,7 @@ pub const FEEDBACK_SHEET: &str = "Cần sửa";
 /// Lists the findings, each linked to its cell in this workbook.
 fn to_fix_sheet(
     ws: &mut Worksheet,
-    findings: &[crate::finding::Finding],
+    findings: &[crate::model::finding::Finding],
     cells: &[(String, Option<u32>, TemplateCell)],
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -667,7 +667,7 @@ fn to_fix_sheet(
         .collect();
     let shown = findings
         .iter()
-        .filter(|x| x.severity != crate::finding::Severity::Info);
+        .filter(|x| x.severity != crate::model::finding::Severity::Info);
     for (row, finding) in (4..).zip(shown) {
         let place = finding.field.as_deref().and_then(|field| {
             let source_row = finding.location.as_ref().and_then(|l| l.row);
@@ -677,11 +677,15 @@ fn to_fix_sheet(
                 .map(|cell| (*cell).clone())
         });
         ws.write_number_with_format(row, 0, f64::from(row - 3), &f.center)?;
-        let severity = finding.severity.label(crate::finding::Lang::Vi);
+        let severity = finding.severity.label(crate::model::finding::Lang::Vi);
         ws.write_string_with_format(row, 3, severity, &f.center)?;
         match place {
             Some((sheet, r, c)) => {
-                let a1 = format!("{}{}", crate::finding::column_name(u32::from(c)), r + 1);
+                let a1 = format!(
+                    "{}{}",
+                    crate::model::finding::column_name(u32::from(c)),
+                    r + 1
+                );
                 ws.write_string_with_format(row, 1, &sheet, &f.label)?;
                 ws.write_string_with_format(row, 2, &a1, &f.center)?;
                 let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{a1}"))
@@ -707,7 +711,7 @@ fn to_fix_sheet(
 /// A short feedback workbook for a file that could not be used at all.
 pub fn feedback_unreadable(
     file: &str,
-    findings: &[crate::finding::Finding],
+    findings: &[crate::model::finding::Finding],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let f = Formats::new();
@@ -719,7 +723,7 @@ pub fn feedback_unreadable(
     let mut row = 3;
     for finding in findings
         .iter()
-        .filter(|x| x.severity != crate::finding::Severity::Info)
+        .filter(|x| x.severity != crate::model::finding::Severity::Info)
     {
         ws.write_string_with_format(row, 0, format!("• {}", finding.message.vi), &f.label)?;
         row += 1;
@@ -833,7 +837,7 @@ mod tests {
     fn a_list_of_two_fields_gets_a_template() {
         // The signature block of a three-column list sheet (STT + two
         // fields) is one column wide on the right: no one-cell merge.
-        let schema = crate::schema::Schema::parse(
+        let schema = crate::model::schema::Schema::parse(
             r#"
 id = "hai_cot"
 title = "Danh sách hai cột"
@@ -855,8 +859,9 @@ type = "integer"
             std::path::Path::new("hai_cot.toml"),
         )
         .expect("the schema loads");
-        let registry = crate::registry::Registry::new(Vec::new(), std::path::Path::new("u.csv"));
-        let period = crate::period::Period::year(2024);
+        let registry =
+            crate::model::registry::Registry::new(Vec::new(), std::path::Path::new("u.csv"));
+        let period = crate::model::period::Period::year(2024);
         let config = Config::new(schema, registry, period);
         let bytes = build(&config, None).expect("the template is written");
         assert!(bytes.starts_with(b"PK"));

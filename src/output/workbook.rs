@@ -9,13 +9,13 @@ use rust_xlsxwriter::{
 };
 
 use super::style::{self, merge};
-use crate::check::{CheckResult, Status};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
-use crate::finding::{Lang, column_name};
-use crate::frame::{Columns, Out, get};
-use crate::schema::{Display, FieldType, SheetKind};
-use crate::values::{Decimals, MAX_DECIMALS, format_count, format_number};
+use crate::model::finding::{Lang, column_name};
+use crate::model::frame::{Columns, Out, get};
+use crate::model::schema::{Display, FieldType, SheetKind};
+use crate::model::submission::{CheckResult, Status};
+use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
 const HEADER_ROW: u32 = 7;
@@ -259,7 +259,7 @@ fn write_out(
         (Out::Num(n), _) => ws
             .write_number_with_format(row, col, n, f.num(n, decimals))
             .map(|_| ()),
-        (Out::Text(s), Some(FieldType::Date)) => match crate::values::parse_date_text(&s) {
+        (Out::Text(s), Some(FieldType::Date)) => match crate::model::values::parse_date_text(&s) {
             Some((d, _)) => {
                 let dt = ExcelDateTime::from_ymd(
                     d.format("%Y").to_string().parse().unwrap_or(1900),
@@ -698,7 +698,7 @@ fn status_sheet(
         (t(lang, "Người gửi", "Sender"), 30.0),
         (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
     ];
-    let sum = crate::report::summary(result);
+    let sum = crate::output::report::summary(result);
     let n = |count: usize| format_count(count, lang);
     let note = t(
         lang,
@@ -708,7 +708,7 @@ fn status_sheet(
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            crate::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
             n(sum.missing_units)
         ),
         &format!(
@@ -717,7 +717,7 @@ fn status_sheet(
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            crate::report::held_count(sum.held, ", {} held until the sender is confirmed"),
+            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
             n(sum.missing_units)
         ),
     );
@@ -728,7 +728,7 @@ fn status_sheet(
     let mut write_row = |ws: &mut Worksheet,
                          code: &str,
                          name: &str,
-                         s: Option<&crate::check::Submission>|
+                         s: Option<&crate::model::submission::Submission>|
      -> Result<(), XlsxError> {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         ws.write_string_with_format(row, 1, code, &f.center)?;
@@ -746,13 +746,13 @@ fn status_sheet(
                 ws.write_number_with_format(
                     row,
                     6,
-                    s.count(crate::finding::Severity::Error) as f64,
+                    s.count(crate::model::finding::Severity::Error) as f64,
                     &f.int,
                 )?;
                 ws.write_number_with_format(
                     row,
                     7,
-                    s.count(crate::finding::Severity::Warning) as f64,
+                    s.count(crate::model::finding::Severity::Warning) as f64,
                     &f.int,
                 )?;
                 let changes = s.resubmission.as_ref().map(|r| {
@@ -968,7 +968,7 @@ fn sources_sheet(
                 )
             })
             .unwrap_or_default();
-        let mail = |pick: fn(&crate::mail::MailMeta) -> String| {
+        let mail = |pick: fn(&crate::model::submission::MailMeta) -> String| {
             s.mail.as_ref().map(pick).unwrap_or_default()
         };
         let cells = [
@@ -1006,7 +1006,7 @@ fn sources_sheet(
     }
     row += 1;
     let registry_sha = std::fs::read(&config.registry.path)
-        .map(|b| crate::ingest::sha256_hex(&b))
+        .map(|b| crate::model::book::sha256_hex(&b))
         .unwrap_or_default();
     let params: Vec<(String, String)> = vec![
         (

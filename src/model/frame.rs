@@ -5,8 +5,8 @@
 
 use polars::prelude::*;
 
-use crate::schema::FieldType;
-use crate::values::Value;
+use crate::model::schema::FieldType;
+use crate::model::values::Value;
 
 /// A typed column before it becomes a polars Series.
 pub struct Col {

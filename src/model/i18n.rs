@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::finding::Lang;
+use crate::model::finding::Lang;
 
 static ENGLISH: AtomicBool = AtomicBool::new(false);
 

@@ -3,7 +3,7 @@
 //! `D16+D17-D18`, `SUM(D16,D18)+2`. Anything else stays `formula-uncached`.
 //! Only cells of the same sheet are read, and only numbers.
 
-use crate::ingest::{Cell, Sheet};
+use crate::model::book::{Cell, Sheet};
 
 /// "D16" → (15, 3).
 fn cell_ref(text: &str) -> Option<(u32, u32)> {
@@ -30,8 +30,8 @@ fn number_at(sheet: &Sheet, (row, col): (u32, u32)) -> Option<f64> {
     match sheet.get(row, col) {
         Cell::Empty => Some(0.0),
         Cell::Number(n) => Some(*n),
-        Cell::Text(t) if crate::text::clean(t).is_empty() => Some(0.0),
-        Cell::Text(t) => crate::values::parse_vn_number(t).map(|(n, _)| n),
+        Cell::Text(t) if crate::model::text::clean(t).is_empty() => Some(0.0),
+        Cell::Text(t) => crate::model::values::parse_vn_number(t).map(|(n, _)| n),
         _ => None,
     }
 }

@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Code, Finding, Msg};
-use crate::ingest::{Book, FileInfo, Limits, parse_bytes, read_bytes, read_info, reads_in_process};
-use crate::messages;
+use crate::model::book::{Book, FileInfo};
+use crate::model::finding::{Code, Finding, Msg};
+use crate::model::messages;
+use crate::read::ingest::{Limits, parse_bytes, read_bytes, read_info, reads_in_process};
 
 /// The hidden command the child runs.
 pub const READ_COMMAND: &str = "__read";

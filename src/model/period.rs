@@ -7,8 +7,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::i18n::tr;
-use crate::schema::PeriodKind;
+use crate::model::i18n::tr;
+use crate::model::schema::PeriodKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Period {
@@ -134,10 +134,10 @@ impl Period {
         }
     }
 
-    pub fn label(&self, lang: crate::finding::Lang) -> String {
+    pub fn label(&self, lang: crate::model::finding::Lang) -> String {
         match lang {
-            crate::finding::Lang::Vi => self.label_vi(),
-            crate::finding::Lang::En => self.label_en(),
+            crate::model::finding::Lang::Vi => self.label_vi(),
+            crate::model::finding::Lang::En => self.label_en(),
         }
     }
 
@@ -335,8 +335,8 @@ struct Words {
 
 impl Words {
     fn of(text: &str) -> Words {
-        let exact_key = crate::text::label_key(text);
-        let loose_key = crate::text::loose_key(text);
+        let exact_key = crate::model::text::label_key(text);
+        let loose_key = crate::model::text::loose_key(text);
         Words {
             unmarked: exact_key == loose_key,
             exact: exact_key.split(' ').map(str::to_string).collect(),

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use validator::Validate;
 
-use crate::finding::Severity;
-use crate::i18n::tr;
-use crate::values::{Decimals, MAX_DECIMALS};
+use crate::model::finding::Severity;
+use crate::model::i18n::tr;
+use crate::model::values::{Decimals, MAX_DECIMALS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -174,10 +174,10 @@ impl FieldDef {
         self.id.get_ref()
     }
 
-    pub fn label_in(&self, lang: crate::finding::Lang) -> &str {
+    pub fn label_in(&self, lang: crate::model::finding::Lang) -> &str {
         match lang {
-            crate::finding::Lang::En => self.label_en.as_deref().unwrap_or(&self.label),
-            crate::finding::Lang::Vi => &self.label,
+            crate::model::finding::Lang::En => self.label_en.as_deref().unwrap_or(&self.label),
+            crate::model::finding::Lang::Vi => &self.label,
         }
     }
 
@@ -319,9 +319,14 @@ pub struct Schema {
     #[serde(skip)]
     pub path: PathBuf,
     /// The labels' matching keys, normalised once per run, not per file.
+    /// `check::locate` fills it with its own type, which the model does not
+    /// name so that it imports no stage.
     #[serde(skip)]
-    pub(crate) label_keys: std::sync::OnceLock<std::sync::Arc<crate::locate::SchemaKeys>>,
+    pub(crate) label_keys: std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
+
+/// The hidden sheet's name; `check` reads it (see `identify.rs`).
+pub const META_SHEET: &str = "_tonghop";
 
 /// Columns the engine adds to every evaluation frame.
 pub const PERIOD_COLUMNS: [&str; 2] = ["period_start", "period_end"];
@@ -344,7 +349,7 @@ impl Schema {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        schema.sha256 = crate::ingest::sha256_hex(text.as_bytes());
+        schema.sha256 = crate::model::book::sha256_hex(text.as_bytes());
         schema.path = path.to_path_buf();
         Checker {
             text,
@@ -399,7 +404,7 @@ impl Schema {
         &self,
         list: Option<&SheetDef>,
     ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-        use crate::frame::{Col, frame};
+        use crate::model::frame::{Col, frame};
         let null = |name: &str, ty: FieldType| Col {
             name: name.to_string(),
             ty,

@@ -3,14 +3,14 @@
 //! ("UBND XÃ …"), then the file name. A name matches the registry exactly
 //! (after normalisation) or not at all; similarity only suggests.
 
-use crate::finding::{Code, Finding};
-use crate::ingest::{Book, Cell};
-use crate::locate::Layout;
-use crate::messages;
-use crate::period::{Period, Reading, Stated, Statement, combine, read_period};
-use crate::registry::{Registry, UnitMatch};
-use crate::schema::PeriodKind;
-use crate::text::{clean, loose_key};
+use crate::check::locate::Layout;
+use crate::model::book::{Book, Cell};
+use crate::model::finding::{Code, Finding};
+use crate::model::messages;
+use crate::model::period::{Period, Reading, Stated, Statement, combine, read_period};
+use crate::model::registry::{Registry, UnitMatch};
+use crate::model::schema::PeriodKind;
+use crate::model::text::{clean, loose_key};
 
 /// Rows at the top of a sheet whose table was not found that are read as
 /// its heading.
@@ -98,7 +98,7 @@ fn template_meta(book: &Book) -> Option<std::collections::HashMap<String, String
     let sheet = book
         .sheets
         .iter()
-        .find(|s| s.name == crate::output::template::META_SHEET)?;
+        .find(|s| s.name == crate::model::schema::META_SHEET)?;
     Some(
         (0..sheet.row_end().min(20))
             .map(|r| {
@@ -125,7 +125,7 @@ fn older_version(a: &str, b: &str) -> bool {
 pub fn identify(
     book: &Book,
     layout: &Layout,
-    schema: &crate::schema::Schema,
+    schema: &crate::model::schema::Schema,
     registry: &Registry,
     file_stem: &str,
     configured: &Period,
@@ -157,7 +157,7 @@ pub fn identify(
     let candidates = labelled_units(book, layout)
         .into_iter()
         .chain(heading_units(&texts))
-        .filter(|typed| !crate::registry::base_name(typed).is_empty());
+        .filter(|typed| !crate::model::registry::base_name(typed).is_empty());
     for typed in candidates.filter(|_| identity.unit.is_none()) {
         match registry.match_name(&typed) {
             UnitMatch::Found(i) => {

@@ -13,8 +13,9 @@ use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, X
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use crate::finding::{Code, Finding};
-use crate::messages;
+pub use crate::model::book::{Book, Cell, FileInfo, Format, Sheet, hex, sha256_hex};
+use crate::model::finding::{Code, Finding};
+use crate::model::messages;
 
 /// Safety limits applied before and while parsing.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -50,223 +51,6 @@ impl Default for Limits {
             in_process_max_bytes: default_in_process_max_bytes(),
         }
     }
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-pub enum Format {
-    Xlsx,
-    Xlsm,
-    Xlsb,
-    Xls,
-    Ods,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Xlsx => "xlsx",
-            Format::Xlsm => "xlsm",
-            Format::Xlsb => "xlsb",
-            Format::Xls => "xls",
-            Format::Ods => "ods",
-        }
-    }
-}
-
-/// One cell as the rest of the pipeline sees it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Cell {
-    Empty,
-    Number(f64),
-    Text(String),
-    Bool(bool),
-    Date(NaiveDate),
-    /// An Excel error value such as "#DIV/0!".
-    Error(String),
-    /// A formula with no stored result; holds the formula text.
-    Uncached(String),
-}
-
-impl Cell {
-    pub fn is_blank(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(t) => crate::text::clean(t).is_empty(),
-            _ => false,
-        }
-    }
-
-    /// What the cell shows, for messages and for label matching.
-    pub fn as_text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Number(n) => crate::values::format_number(*n),
-            Cell::Text(t) => t.clone(),
-            Cell::Bool(true) => "TRUE".into(),
-            Cell::Bool(false) => "FALSE".into(),
-            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
-            Cell::Error(e) => e.clone(),
-            Cell::Uncached(f) => format!("={f}"),
-        }
-    }
-}
-
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-#[serde(into = "SheetWire", from = "SheetWire")]
-pub struct Sheet {
-    pub name: String,
-    pub hidden: bool,
-    cells: BTreeMap<(u32, u32), Cell>,
-    /// Font names of non-ASCII text cells set in a legacy Vietnamese font
-    /// (".VnTime", "VNI-Times"), where the format lets us see them (xlsx,
-    /// xls).
-    pub legacy_fonts: BTreeMap<(u32, u32), String>,
-}
-
-/// How a sheet crosses the process boundary of the isolated reader.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SheetWire {
-    name: String,
-    hidden: bool,
-    cells: Vec<(u32, u32, Cell)>,
-    legacy_fonts: Vec<(u32, u32, String)>,
-}
-
-impl From<Sheet> for SheetWire {
-    fn from(s: Sheet) -> Self {
-        SheetWire {
-            name: s.name,
-            hidden: s.hidden,
-            cells: s
-                .cells
-                .into_iter()
-                .map(|((r, c), cell)| (r, c, cell))
-                .collect(),
-            legacy_fonts: s
-                .legacy_fonts
-                .into_iter()
-                .map(|((r, c), f)| (r, c, f))
-                .collect(),
-        }
-    }
-}
-
-impl From<SheetWire> for Sheet {
-    fn from(w: SheetWire) -> Self {
-        Sheet {
-            name: w.name,
-            hidden: w.hidden,
-            cells: w
-                .cells
-                .into_iter()
-                .map(|(r, c, cell)| ((r, c), cell))
-                .collect(),
-            legacy_fonts: w
-                .legacy_fonts
-                .into_iter()
-                .map(|(r, c, f)| ((r, c), f))
-                .collect(),
-        }
-    }
-}
-
-impl Sheet {
-    pub fn new(name: &str, hidden: bool) -> Self {
-        Sheet {
-            name: name.to_string(),
-            hidden,
-            ..Default::default()
-        }
-    }
-
-    pub fn set(&mut self, row: u32, col: u32, cell: Cell) {
-        if cell != Cell::Empty {
-            self.cells.insert((row, col), cell);
-        }
-    }
-
-    pub fn get(&self, row: u32, col: u32) -> &Cell {
-        self.cells.get(&(row, col)).unwrap_or(&Cell::Empty)
-    }
-
-    /// The non-empty cells of one row, in column order.
-    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Cell)> {
-        self.cells
-            .range((row, 0)..=(row, u32::MAX))
-            .map(|((_, c), cell)| (*c, cell))
-    }
-
-    pub fn row_is_blank(&self, row: u32) -> bool {
-        self.row(row).all(|(_, c)| c.is_blank())
-    }
-
-    /// One past the last row holding a cell.
-    pub fn row_end(&self) -> u32 {
-        self.cells.keys().next_back().map_or(0, |(r, _)| r + 1)
-    }
-
-    /// Every stored cell with its position, row by row.
-    pub fn cells(&self) -> impl Iterator<Item = ((u32, u32), &Cell)> {
-        self.cells.iter().map(|(pos, cell)| (*pos, cell))
-    }
-
-    /// Every text cell with its position.
-    pub fn text_cells(&self) -> impl Iterator<Item = ((u32, u32), &str)> {
-        self.cells.iter().filter_map(|(pos, c)| match c {
-            Cell::Text(t) => Some((*pos, t.as_str())),
-            _ => None,
-        })
-    }
-
-    /// Replaces one cell's text.
-    pub fn set_text(&mut self, pos: (u32, u32), text: String) {
-        if let Some(Cell::Text(t)) = self.cells.get_mut(&pos) {
-            *t = text;
-        }
-    }
-
-    /// Every text cell's content.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.cells.values().filter_map(|c| match c {
-            Cell::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-    }
-
-    /// Replaces text cells for which `f` returns a new text.
-    pub fn map_text(&mut self, f: impl Fn(&str) -> Option<String>) {
-        for cell in self.cells.values_mut() {
-            if let Cell::Text(t) = cell
-                && let Some(new) = f(t)
-            {
-                *t = new;
-            }
-        }
-    }
-}
-
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Book {
-    pub format: Format,
-    pub sheets: Vec<Sheet>,
-}
-
-/// What we know of a file before and regardless of parsing it.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct FileInfo {
-    pub size: u64,
-    pub sha256: String,
-    pub modified: Option<SystemTime>,
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// Size, hash and modification time, refusing a file over the size limit
@@ -576,7 +360,7 @@ fn convert(data: &Data) -> Cell {
 /// A text cell. C1 control characters are the Windows-1252 bytes an old
 /// writer stored as Latin-1: they become the characters they stand for.
 fn text_cell(text: String) -> Cell {
-    Cell::Text(crate::legacy::c1_to_cp1252(&text).unwrap_or(text))
+    Cell::Text(crate::read::legacy::c1_to_cp1252(&text).unwrap_or(text))
 }
 
 fn convert_ref(data: DataRef<'_>) -> Cell {
@@ -644,7 +428,7 @@ fn legacy_fonts<RS: Read + std::io::Seek>(
 ) -> BTreeMap<(u32, u32), String> {
     // A sheet typed in a legacy font always shows some tell-tale character
     // (labels, names); a Unicode sheet's styles need not be read at all.
-    if !sheet.texts().any(crate::legacy::may_be_legacy) {
+    if !sheet.texts().any(crate::read::legacy::may_be_legacy) {
         return BTreeMap::new();
     }
     let candidates: Vec<(u32, u32)> = sheet
@@ -662,7 +446,7 @@ fn legacy_fonts<RS: Read + std::io::Seek>(
         .into_iter()
         .filter_map(|pos| {
             let name = styles.get(pos)?.font.as_ref()?.name.clone()?;
-            crate::legacy::font_encoding(&name).map(|_| (pos, name))
+            crate::read::legacy::font_encoding(&name).map(|_| (pos, name))
         })
         .collect()
 }
@@ -729,7 +513,7 @@ fn xls_probe(bytes: &[u8], limits: &Limits) -> Option<XlsProbe> {
     let fonts = if encrypted {
         None
     } else {
-        crate::xls_fonts::read(&stream, limits.max_cells_per_sheet)
+        crate::read::xls_fonts::read(&stream, limits.max_cells_per_sheet)
     };
     Some(XlsProbe {
         declared_cells: largest,
@@ -746,7 +530,7 @@ struct XlsProbe {
     encrypted: bool,
     /// The legacy-font text cells of each worksheet, when the records could
     /// be read.
-    fonts: Option<Vec<crate::xls_fonts::SheetFonts>>,
+    fonts: Option<Vec<crate::read::xls_fonts::SheetFonts>>,
 }
 
 /// From `at`, reads BIFF records until the stream ends or breaks; returns the
@@ -836,7 +620,7 @@ fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
 /// Gives each sheet the legacy fonts of its text cells. The records list
 /// the worksheets in the order calamine does; a name that disagrees (BIFF8
 /// names are compared) leaves that sheet's fonts unknown rather than wrong.
-fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::xls_fonts::SheetFonts>) {
+fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::read::xls_fonts::SheetFonts>) {
     if fonts.len() != book.sheets.len() {
         return;
     }
@@ -858,7 +642,7 @@ fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::xls_fonts::SheetFonts>) {
 /// Whether a text cell in a legacy font can look different decoded: it has
 /// a non-ASCII character, or its font draws small letters as capitals.
 fn worth_decoding(text: &str, font: &str) -> bool {
-    let capitals = crate::legacy::font_encoding(font).is_some_and(|(_, caps)| caps);
+    let capitals = crate::read::legacy::font_encoding(font).is_some_and(|(_, caps)| caps);
     !text.is_ascii() || (capitals && text.chars().any(|c| c.is_ascii_lowercase()))
 }
 

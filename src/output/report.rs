@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::check::{CheckResult, Status, Submission};
 use crate::config::Config;
-use crate::finding::{Finding, Lang, Severity};
+use crate::model::finding::{Finding, Lang, Severity};
+use crate::model::submission::{CheckResult, Status, Submission};
 
 #[derive(Serialize)]
 struct Tool {
@@ -27,7 +27,7 @@ struct UnitRef {
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    code: crate::finding::Code,
+    code: crate::model::finding::Code,
     severity: Severity,
     sheet: Option<&'a str>,
     cell: Option<String>,
@@ -48,7 +48,7 @@ struct JsonSubmission<'a> {
     findings: Vec<JsonFinding<'a>>,
     /// Only on the newest of several files of a unit.
     #[serde(skip_serializing_if = "Option::is_none")]
-    changes: Option<&'a [crate::check::Change]>,
+    changes: Option<&'a [crate::model::submission::Change]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     replaces: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -341,7 +341,7 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     let sum = summary(result);
-    let n = |count: usize| crate::values::format_count(count, lang);
+    let n = |count: usize| crate::model::values::format_count(count, lang);
     out.push('\n');
     out.push_str(&if vi {
         format!(

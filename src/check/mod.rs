@@ -1,143 +1,36 @@
-//! The check pipeline for a whole run: every input file goes through
-//! ingest → locate → identify → validate in parallel; then submissions of the
-//! same unit and period are reconciled (the newest wins) and the registry
-//! units that sent nothing are listed. A file emailed from an address that
-//! is not one the registry gives its unit never replaces the unit's own
-//! report: a stranger's file is held until staff confirm the sender. The result is pure data for the
+//! Stage 2, check: every input file goes through read → `locate` →
+//! `identify` → `validate` in parallel; then `provenance` gives each file its
+//! email and sender, the schema's rules run over all files at once, the
+//! submissions of the same unit and period are reconciled (the newest wins)
+//! and the registry units that sent nothing are listed. A file emailed from
+//! an address that is not one the registry gives its unit never replaces the
+//! unit's own report: a stranger's file is held until staff confirm the
+//! sender. The result (`model::submission::CheckResult`) is pure data for the
 //! report renderers and for consolidation.
 
+pub mod formula;
+pub mod identify;
+pub mod locate;
+pub mod provenance;
+pub mod validate;
+
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::check::identify::identify;
+use crate::check::locate::locate;
+use crate::check::validate::validate;
 use crate::config::Config;
-use crate::finding::{Code, Finding, Severity, sort_findings};
-use crate::identify::identify;
-use crate::ingest::{FileInfo, Format, read_file};
-use crate::locate::locate;
-use crate::messages;
-use crate::period::Period;
-use crate::validate::{SubmissionData, validate};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    Accepted,
-    Rejected,
-    Superseded,
-    /// Sent from an address the registry does not give the unit: not
-    /// counted until staff confirm the sender (`--accept-sender`, or the
-    /// address added to the registry).
-    Held,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Accepted => "accepted",
-            Status::Rejected => "rejected",
-            Status::Superseded => "superseded",
-            Status::Held => "held",
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Submission {
-    pub path: PathBuf,
-    /// The path as shown in reports.
-    pub file: String,
-    pub info: Option<FileInfo>,
-    pub format: Option<Format>,
-    /// Index into the registry.
-    pub unit: Option<usize>,
-    pub period: Option<Period>,
-    pub status: Status,
-    pub findings: Vec<Finding>,
-    pub data: Option<SubmissionData>,
-    /// For the newest of several files of a unit: what changed since the
-    /// previous one.
-    pub resubmission: Option<Resubmission>,
-    /// The email it came in, when `tonghop mail` saved it.
-    pub mail: Option<crate::mail::MailMeta>,
-    /// Whether its sender is one the registry gives its unit.
-    pub sender: crate::mail::Sender,
-}
-
-/// One value that differs between a unit's previous and newest file.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Change {
-    pub field: String,
-    pub sheet: Option<String>,
-    pub cell: Option<String>,
-    pub old: String,
-    pub new: String,
-}
-
-/// How a newer file differs from the one it replaces.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Resubmission {
-    pub previous: String,
-    pub changes: Vec<Change>,
-    /// Problems of the previous file that are gone ("code field/rule").
-    pub fixed: Vec<String>,
-    /// Errors the newer file has that the previous one had not.
-    pub new_errors: Vec<String>,
-    /// Warnings the newer file has that the previous one had not.
-    pub new_warnings: Vec<String>,
-}
-
-impl Resubmission {
-    /// Every problem the newer file brought, errors first.
-    pub fn new_problems(&self) -> Vec<String> {
-        self.new_errors
-            .iter()
-            .chain(&self.new_warnings)
-            .cloned()
-            .collect()
-    }
-}
-
-impl Submission {
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    }
-
-    pub fn modified(&self) -> Option<SystemTime> {
-        self.info.as_ref().and_then(|i| i.modified)
-    }
-}
-
-#[derive(Debug)]
-pub struct CheckResult {
-    pub submissions: Vec<Submission>,
-    /// Registry indices of units with no file at all.
-    pub missing_units: Vec<usize>,
-}
-
-impl CheckResult {
-    pub fn has_errors(&self) -> bool {
-        self.submissions
-            .iter()
-            .any(|s| s.findings.iter().any(Finding::is_error))
-    }
-
-    /// The accepted submission of each unit, in registry order.
-    pub fn accepted_by_unit(&self, units: usize) -> Vec<Option<&Submission>> {
-        let mut out = vec![None; units];
-        for s in &self.submissions {
-            if let (Status::Accepted, Some(u)) = (s.status, s.unit) {
-                out[u] = Some(s);
-            }
-        }
-        out
-    }
-}
+use crate::model::book::FileInfo;
+use crate::model::finding::{Code, Finding, Severity, sort_findings};
+use crate::model::messages;
+use crate::model::submission::SubmissionData;
+pub use crate::model::submission::{Change, CheckResult, Resubmission, Status, Submission};
+use crate::read::ingest::read_file;
 
 /// Runs one file through the pipeline. Never panics on bad input: every
 /// problem is a finding.
@@ -157,7 +50,7 @@ fn finish_alone(submission: Submission, config: &Config) -> Submission {
 /// batch at once.
 fn read_and_assess(path: &Path, config: &Config) -> Submission {
     let (info, parsed) = match &config.reader_exe {
-        Some(exe) => crate::isolate::read_file(exe, path, &config.limits),
+        Some(exe) => crate::read::isolate::read_file(exe, path, &config.limits),
         None => read_file(path, &config.limits),
     };
     assess(path, info, parsed, config)
@@ -168,10 +61,10 @@ fn read_and_assess(path: &Path, config: &Config) -> Submission {
 pub fn check_bytes(bytes: Vec<u8>, name: &str, config: &Config) -> Submission {
     let info = FileInfo {
         size: bytes.len() as u64,
-        sha256: crate::ingest::sha256_hex(&bytes),
+        sha256: crate::model::book::sha256_hex(&bytes),
         modified: None,
     };
-    let parsed = crate::ingest::parse_bytes(bytes, &config.limits);
+    let parsed = crate::read::ingest::parse_bytes(bytes, &config.limits);
     finish_alone(assess(Path::new(name), Some(info), parsed, config), config)
 }
 
@@ -186,7 +79,7 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
             .iter()
             .filter_map(|&i| submissions[i].data.as_ref())
             .collect();
-        crate::validate::evaluate(&config.schema, &config.period, &data)
+        crate::check::validate::evaluate(&config.schema, &config.period, &data)
     };
     for (&i, (aggregates, findings)) in readable.iter().zip(evaluated) {
         let s = &mut submissions[i];
@@ -208,7 +101,7 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
 fn assess(
     path: &Path,
     info: Option<FileInfo>,
-    parsed: Result<crate::ingest::Book, Finding>,
+    parsed: Result<crate::model::book::Book, Finding>,
     config: &Config,
 ) -> Submission {
     let mut submission = Submission {
@@ -223,7 +116,7 @@ fn assess(
         data: None,
         resubmission: None,
         mail: None,
-        sender: crate::mail::Sender::Unchecked,
+        sender: crate::model::submission::Sender::Unchecked,
     };
     let mut book = match parsed {
         Ok(book) => book,
@@ -233,7 +126,7 @@ fn assess(
         }
     };
     submission.format = Some(book.format);
-    let legacy = crate::legacy::normalize_book(&mut book);
+    let legacy = crate::read::legacy::normalize_book(&mut book);
     let (layout, mut findings) = locate(&book, &config.schema);
     let stem = path
         .file_stem()
@@ -290,7 +183,7 @@ pub fn check_all(config: &Config) -> CheckResult {
         .collect();
     bar.finish_and_clear();
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
-    crate::mail::annotate(&mut submissions, config);
+    crate::check::provenance::annotate(&mut submissions, config);
     evaluate_rules(&mut submissions, config);
     hold_unconfirmed_senders(&mut submissions);
     supersede(&mut submissions);
@@ -317,7 +210,7 @@ pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
 fn hold_unconfirmed_senders(submissions: &mut [Submission]) {
     for s in submissions
         .iter_mut()
-        .filter(|s| s.sender == crate::mail::Sender::Unregistered)
+        .filter(|s| s.sender == crate::model::submission::Sender::Unregistered)
     {
         s.status = Status::Held;
     }
@@ -371,18 +264,18 @@ fn supersede(submissions: &mut [Submission]) {
 
 /// The order of a unit's files, oldest first (see `supersede`).
 fn newer(a: &Submission, b: &Submission) -> std::cmp::Ordering {
-    crate::mail::compare_dates(a, b)
+    crate::check::provenance::compare_dates(a, b)
         .unwrap_or_else(|| minute(a.modified()).cmp(&minute(b.modified())))
         .then_with(|| a.file.cmp(&b.file))
 }
 
 /// A value as shown in a diff: what was read, else what was typed.
-fn shown(v: Option<&crate::validate::FieldValue>) -> String {
+fn shown(v: Option<&crate::model::submission::FieldValue>) -> String {
     v.map(|fv| {
         fv.value
             .as_ref()
-            .map(crate::values::Value::display)
-            .unwrap_or_else(|| crate::text::clean(&fv.raw))
+            .map(crate::model::values::Value::display)
+            .unwrap_or_else(|| crate::model::text::clean(&fv.raw))
     })
     .unwrap_or_default()
 }

@@ -5,9 +5,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::ingest::Cell;
-use crate::schema::{Choice, FieldType};
-use crate::text::{clean, label_key, loose_key};
+use crate::model::book::Cell;
+use crate::model::schema::{Choice, FieldType};
+use crate::model::text::{clean, label_key, loose_key};
 
 /// A typed value read from a cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -102,11 +102,11 @@ pub enum Spelling {
     /// "1234.5": no grouping, "." for decimals.
     Plain,
     /// "1.234,5" in Vietnamese, "1,234.5" in English.
-    In(crate::finding::Lang),
+    In(crate::model::finding::Lang),
 }
 
 /// A count in a sentence: "1.234 tệp" in Vietnamese, "1,234 files" in English.
-pub fn format_count(n: usize, lang: crate::finding::Lang) -> String {
+pub fn format_count(n: usize, lang: crate::model::finding::Lang) -> String {
     format_figure(n as f64, Decimals::Fixed(0), Spelling::In(lang))
 }
 
@@ -123,8 +123,8 @@ pub fn format_figure(n: f64, decimals: Decimals, spelling: Spelling) -> String {
     let negative = n < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0');
     let (group, point) = match spelling {
         Spelling::Plain => (None, '.'),
-        Spelling::In(crate::finding::Lang::Vi) => (Some('.'), ','),
-        Spelling::In(crate::finding::Lang::En) => (Some(','), '.'),
+        Spelling::In(crate::model::finding::Lang::Vi) => (Some('.'), ','),
+        Spelling::In(crate::model::finding::Lang::En) => (Some(','), '.'),
     };
     let mut out = String::with_capacity(fixed.len() + whole.len() / 3 + 1);
     if negative {
@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn figures_are_spelt_as_each_language_writes_them() {
-        use crate::finding::Lang;
+        use crate::model::finding::Lang;
         let vi = Spelling::In(Lang::Vi);
         let en = Spelling::In(Lang::En);
         let up = Decimals::UpTo(MAX_DECIMALS);

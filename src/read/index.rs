@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::tr;
+use crate::model::i18n::tr;
 
 pub const FILE_NAME: &str = ".tonghop-mail.json";
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::i18n::tr;
-use crate::text::{compact_key, label_key, loose_key, strip_diacritics};
+use crate::model::i18n::tr;
+use crate::model::text::{compact_key, label_key, loose_key, strip_diacritics};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {

@@ -5,11 +5,11 @@
 
 use std::collections::HashMap;
 
-use crate::finding::{Code, Finding, Location};
-use crate::ingest::{Book, Cell, Sheet};
-use crate::messages;
-use crate::schema::{FieldDef, FieldType, Schema, SheetDef, SheetKind};
-use crate::text::{clean, label_key, loose_key};
+use crate::model::book::{Book, Cell, Sheet};
+use crate::model::finding::{Code, Finding, Location};
+use crate::model::messages;
+use crate::model::schema::{FieldDef, FieldType, Schema, SheetDef, SheetKind};
+use crate::model::text::{clean, label_key, loose_key};
 
 /// Header rows are looked for this far down a sheet.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -131,41 +131,47 @@ struct SheetKeys {
 
 impl SchemaKeys {
     pub fn of(schema: &Schema) -> std::sync::Arc<SchemaKeys> {
-        schema
+        let keys = schema
             .label_keys
-            .get_or_init(|| {
-                let sheets = schema
-                    .sheets
+            .get_or_init(|| std::sync::Arc::new(SchemaKeys::build(schema)))
+            .clone();
+        // Only this function fills the slot, so the type always matches; if
+        // it ever did not, computing the keys again is still right.
+        keys.downcast::<SchemaKeys>()
+            .unwrap_or_else(|_| std::sync::Arc::new(SchemaKeys::build(schema)))
+    }
+
+    fn build(schema: &Schema) -> SchemaKeys {
+        let sheets = schema
+            .sheets
+            .iter()
+            .map(|def| SheetKeys {
+                label_col: header_keys(&def.columns.label),
+                value_col: header_keys(&def.columns.value),
+                code_col: header_keys(&def.columns.code),
+                fields: def
+                    .fields
                     .iter()
-                    .map(|def| SheetKeys {
-                        label_col: header_keys(&def.columns.label),
-                        value_col: header_keys(&def.columns.value),
-                        code_col: header_keys(&def.columns.code),
-                        fields: def
-                            .fields
-                            .iter()
-                            .map(|f| label_variants(f).map(|v| LabelKeys::of(v)).collect())
-                            .collect(),
-                        field_headers: def
-                            .fields
-                            .iter()
-                            .map(|f| label_variants(f).map(|v| HeaderKey::of(v)).collect())
-                            .collect(),
-                        field_codes: def
-                            .fields
-                            .iter()
-                            .map(|f| f.code.as_deref().map(normalize_code))
-                            .collect(),
-                        title: def.title.as_deref().map(loose_key),
-                        names: std::iter::once(&def.name)
-                            .chain(&def.aliases)
-                            .map(|n| loose_key(n))
-                            .collect(),
-                    })
-                    .collect();
-                std::sync::Arc::new(SchemaKeys { sheets })
+                    .map(|f| label_variants(f).map(|v| LabelKeys::of(v)).collect())
+                    .collect(),
+                field_headers: def
+                    .fields
+                    .iter()
+                    .map(|f| label_variants(f).map(|v| HeaderKey::of(v)).collect())
+                    .collect(),
+                field_codes: def
+                    .fields
+                    .iter()
+                    .map(|f| f.code.as_deref().map(normalize_code))
+                    .collect(),
+                title: def.title.as_deref().map(loose_key),
+                names: std::iter::once(&def.name)
+                    .chain(&def.aliases)
+                    .map(|n| loose_key(n))
+                    .collect(),
             })
-            .clone()
+            .collect();
+        SchemaKeys { sheets }
     }
 }
 
@@ -835,9 +841,9 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
                         let ambiguous = header.ambiguous.iter().any(|(f, _)| *f == index);
                         if !header.cols.contains_key(field.id()) && !ambiguous {
                             let severity = if field.required {
-                                crate::finding::Severity::Error
+                                crate::model::finding::Severity::Error
                             } else {
-                                crate::finding::Severity::Warning
+                                crate::model::finding::Severity::Warning
                             };
                             findings.push(
                                 Finding::new(
@@ -1279,7 +1285,7 @@ type = "integer"
             &["3.1", "Trong đó: nữ", "2"],
         ]);
         let book = Book {
-            format: crate::ingest::Format::Xlsx,
+            format: crate::model::book::Format::Xlsx,
             sheets: vec![sheet],
         };
         let (layout, findings) = locate(&book, &schema);

@@ -199,7 +199,7 @@ pub fn read(stream: &[u8], max_cells_per_sheet: u64) -> Option<Vec<SheetFonts>> 
     let legacy_font = |ixfe: u16| {
         globals
             .font_of_xf(ixfe)
-            .filter(|name| crate::legacy::font_encoding(name).is_some())
+            .filter(|name| crate::read::legacy::font_encoding(name).is_some())
     };
     let mut budget = stream.len();
     globals

@@ -22,9 +22,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use crate::finding::{Code, Finding};
-use crate::ingest::{Book, Cell, Sheet};
-use crate::messages;
+use crate::model::book::{Book, Cell, Sheet};
+use crate::model::finding::{Code, Finding};
+use crate::model::messages;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -348,7 +348,7 @@ const INITIALS: &[&str] = &[
 const FINALS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
 
 fn is_vowel(c: char) -> bool {
-    let base: String = crate::text::strip_diacritics(&c.to_string());
+    let base: String = crate::model::text::strip_diacritics(&c.to_string());
     matches!(base.as_str(), "a" | "e" | "i" | "o" | "u" | "y")
 }
 
@@ -860,7 +860,7 @@ mod tests {
             sheet
         };
         let mut book = Book {
-            format: crate::ingest::Format::Ods,
+            format: crate::model::book::Format::Ods,
             sheets: vec![
                 legacy("A", &["Sè v¨n b¶n chØ ®¹o", "C¬ së kinh doanh", "Cã"]),
                 legacy("B", &["Ghi chú", "Số lượng"]),
@@ -905,7 +905,7 @@ mod tests {
     #[test]
     fn one_finding_per_file_naming_its_sheets() {
         let mut book = Book {
-            format: crate::ingest::Format::Xlsx,
+            format: crate::model::book::Format::Xlsx,
             sheets: Vec::new(),
         };
         for name in ["Biểu 01", "Biểu 02", "Ghi chú"] {

@@ -1,15 +1,17 @@
-//! Consolidate: aggregate the accepted submissions with polars into the
+//! Stage 3, consolidate: aggregate the accepted submissions with polars into the
 //! frames the outputs lay out — the per-unit table in registry order with its
 //! totals, the indicators (district and per unit), the list sections and the
 //! tidy table of every accepted value. Only accepted submissions count.
 
 use polars::prelude::*;
 
-use crate::check::{CheckResult, Status, units_sent};
+use crate::check::units_sent;
+
 use crate::config::Config;
-use crate::frame::{Col, frame};
-use crate::schema::{Display, FieldType, parse_expr};
-use crate::values::Value;
+use crate::model::frame::{Col, frame};
+use crate::model::schema::{Display, FieldType, parse_expr};
+use crate::model::submission::{CheckResult, Status};
+use crate::model::values::Value;
 
 /// A registry unit's standing in this run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,8 +65,8 @@ impl Consolidated {
     pub fn district_indicators<'a>(
         &self,
         config: &'a Config,
-    ) -> Vec<(usize, &'a crate::schema::IndicatorDef)> {
-        use crate::frame::{Out, get};
+    ) -> Vec<(usize, &'a crate::model::schema::IndicatorDef)> {
+        use crate::model::frame::{Out, get};
         let df = &self.indicators;
         (0..df.height())
             .filter(|&i| get(df, "unit_code", i) == Out::Text(config.consolidating.code.clone()))
@@ -323,16 +325,16 @@ fn indicators(
         .collect()?;
     let display: Vec<Option<String>> = (0..df.height())
         .map(|row| {
-            let id = match crate::frame::get(&df, "indicator_id", row) {
-                crate::frame::Out::Text(t) => t,
+            let id = match crate::model::frame::get(&df, "indicator_id", row) {
+                crate::model::frame::Out::Text(t) => t,
                 _ => return None,
             };
             let ind = schema.indicators.iter().find(|i| i.id.get_ref() == &id)?;
             display_text(
                 ind,
-                crate::frame::get(&df, "numerator", row),
-                crate::frame::get(&df, "denominator", row),
-                crate::frame::get(&df, "value", row),
+                crate::model::frame::get(&df, "numerator", row),
+                crate::model::frame::get(&df, "denominator", row),
+                crate::model::frame::get(&df, "value", row),
             )
         })
         .collect();
@@ -356,13 +358,13 @@ fn indicators(
 /// to the indicator's decimals ("102.4" for sum(luot)/sum(buoi)); empty when
 /// there is no value (a zero denominator), never the bare numerator.
 fn display_text(
-    ind: &crate::schema::IndicatorDef,
-    numerator: crate::frame::Out,
-    denominator: crate::frame::Out,
-    value: crate::frame::Out,
+    ind: &crate::model::schema::IndicatorDef,
+    numerator: crate::model::frame::Out,
+    denominator: crate::model::frame::Out,
+    value: crate::model::frame::Out,
 ) -> Option<String> {
-    use crate::frame::Out;
-    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    use crate::model::frame::Out;
+    use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
     let whole = |n: f64| format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::Plain);
     match (ind.display, numerator, denominator, value) {
         (Display::Ratio, Out::Num(a), Out::Num(b), _) => Some(format!("{}/{}", whole(a), whole(b))),
@@ -381,10 +383,13 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
         .sheets
         .iter()
         .enumerate()
-        .filter(|(_, d)| d.kind == crate::schema::SheetKind::List)
+        .filter(|(_, d)| d.kind == crate::model::schema::SheetKind::List)
     {
-        let mut rows: Vec<(usize, &crate::check::Submission, &crate::validate::Record)> =
-            Vec::new();
+        let mut rows: Vec<(
+            usize,
+            &crate::model::submission::Submission,
+            &crate::model::submission::Record,
+        )> = Vec::new();
         for (u, s) in accepted.iter().enumerate() {
             let Some(s) = s else { continue };
             let Some(records) = s.data.as_ref().and_then(|d| d.lists.get(def.id())) else {
@@ -514,11 +519,11 @@ impl<'a> TidyCols<'a> {
 
     fn push(
         &mut self,
-        unit: &'a crate::registry::Unit,
+        unit: &'a crate::model::registry::Unit,
         period: &'a str,
         sheet_id: &'a str,
         field: &'a str,
-        fv: &crate::validate::FieldValue,
+        fv: &crate::model::submission::FieldValue,
         file: &'a str,
     ) {
         let Some(v) = &fv.value else { return };

@@ -2,10 +2,10 @@
 //! so that wording stays consistent and translators have one file to read.
 //! Messages say what is wrong and what the commune officer should do.
 
-use crate::finding::{Lang, Msg};
-use crate::period::{Period, Stated};
-use crate::schema::{Choice, FieldDef, FieldType};
-use crate::values::Leniency;
+use crate::model::finding::{Lang, Msg};
+use crate::model::period::{Period, Stated};
+use crate::model::schema::{Choice, FieldDef, FieldType};
+use crate::model::values::Leniency;
 
 fn mib(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
@@ -260,7 +260,7 @@ pub fn field_missing(field: &FieldDef) -> Msg {
         ),
         format!(
             "The row “{code}{}” was not found. Add it as in the template.",
-            field.label_in(crate::finding::Lang::En)
+            field.label_in(crate::model::finding::Lang::En)
         ),
     )
 }
@@ -435,7 +435,7 @@ pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
 
 /// A figure in a message: "1.234,5" in Vietnamese, "1,234.5" in English.
 fn figure(n: f64, lang: Lang) -> String {
-    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
     format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
 }
 

@@ -8,66 +8,23 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
-use crate::finding::{Code, Finding, Lang, Location, Msg};
-use crate::frame::{Col, frame};
-use crate::ingest::{Book, Cell};
-use crate::locate::{Layout, ListPlace};
-use crate::messages;
-use crate::period::Period;
-use crate::schema::{
+use crate::check::locate::{Layout, ListPlace};
+use crate::model::book::{Book, Cell};
+use crate::model::finding::{Code, Finding, Lang, Location, Msg};
+use crate::model::frame::{Col, frame};
+use crate::model::messages;
+use crate::model::period::Period;
+use crate::model::schema::{
     FieldDef, FieldType, RuleDef, Schema, SheetDef, TextFormat, expr_columns, parse_expr,
 };
-use crate::values::{Parsed, Value, parse};
-
-/// Where a value came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Source {
-    pub sheet: String,
-    pub row: u32,
-    pub col: u32,
-}
-
-impl Source {
-    pub fn location(&self) -> Location {
-        Location::cell(&self.sheet, self.row, self.col)
-    }
-
-    pub fn a1(&self) -> String {
-        self.location().a1().unwrap_or_default()
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct FieldValue {
-    pub value: Option<Value>,
-    /// What the cell showed, as typed.
-    pub raw: String,
-    pub source: Source,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Record {
-    pub sheet: String,
-    pub row: u32,
-    /// Field id → value and the cell it came from.
-    pub values: BTreeMap<String, FieldValue>,
-}
-
-/// Everything read from one submission, typed.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SubmissionData {
-    pub form: BTreeMap<String, FieldValue>,
-    /// List sheet id → records (absent when the sheet was not found).
-    pub lists: BTreeMap<String, Vec<Record>>,
-    /// Aggregate id → value.
-    pub aggregates: BTreeMap<String, Option<f64>>,
-}
+pub use crate::model::submission::{FieldValue, Record, Source, SubmissionData};
+use crate::model::values::{Parsed, Value, parse};
 
 struct CellCheck<'a> {
     field: &'a FieldDef,
     source: Source,
     cell: &'a Cell,
-    sheet: &'a crate::ingest::Sheet,
+    sheet: &'a crate::model::book::Sheet,
 }
 
 /// Parses one cell and reports what is wrong with it.
@@ -121,21 +78,22 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             return None;
         }
         // A plain sum with no stored result is computed here, once.
-        Parsed::Uncached(f) => match crate::formula::evaluate_sum(check.sheet, &f)
+        Parsed::Uncached(f) => match crate::check::formula::evaluate_sum(check.sheet, &f)
             .filter(|_| field.ty.is_numeric())
         {
             Some(n) => {
-                let value = if field.ty == crate::schema::FieldType::Integer && n.fract() == 0.0 {
-                    Value::Int(n as i64)
-                } else {
-                    Value::Num(n)
-                };
+                let value =
+                    if field.ty == crate::model::schema::FieldType::Integer && n.fract() == 0.0 {
+                        Value::Int(n as i64)
+                    } else {
+                        Value::Num(n)
+                    };
                 let msg = messages::coerced(
                     &a1,
                     &field.label,
                     &format!("={f}"),
                     &value.display(),
-                    crate::values::Leniency::FormulaEvaluated,
+                    crate::model::values::Leniency::FormulaEvaluated,
                 );
                 findings.push(at(Code::ValueCoerced, msg).value(format!("={f}")));
                 value
@@ -293,7 +251,7 @@ fn read_list(
             if field.unique
                 && let Some(v) = &value
             {
-                let key = crate::text::label_key(&v.display());
+                let key = crate::model::text::label_key(&v.display());
                 let firsts = seen.entry(field.id()).or_default();
                 match firsts.get(&key) {
                     Some(first) => findings.push(
@@ -653,7 +611,7 @@ impl<'a> Batch<'a> {
         }
         let fill = |template: &str, lang: Lang| {
             let mut out = template.to_string();
-            for name in crate::schema::placeholders(template) {
+            for name in crate::model::schema::placeholders(template) {
                 let value = shown.get(name).map(|v| v.text(lang)).unwrap_or_default();
                 out = out.replace(&format!("{{{name}}}"), &value);
             }
@@ -706,7 +664,7 @@ impl<'a> Batch<'a> {
 }
 
 fn fv_blank_cell(fv: &FieldValue) -> bool {
-    crate::text::clean(&fv.raw).is_empty()
+    crate::model::text::clean(&fv.raw).is_empty()
 }
 
 fn rule_exprs(rule: &RuleDef) -> PolarsResult<Vec<Expr>> {
@@ -744,7 +702,7 @@ impl Shown {
     }
 
     fn text(&self, lang: Lang) -> String {
-        use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+        use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
         match self {
             Shown::Figure(n, _) => {
                 format_figure(*n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
