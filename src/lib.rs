@@ -15,20 +15,40 @@
 // so boxing it would add a `*` at every caller and gain nothing measurable.
 #![allow(clippy::result_large_err)]
 
-pub mod check;
+mod check;
 pub mod cli;
-pub mod config;
-pub mod consolidate;
-pub mod mail;
-pub mod model;
-pub mod output;
-pub mod read;
-pub mod show;
+mod config;
+mod consolidate;
+mod mail;
+mod model;
+mod output;
+mod read;
+mod show;
+
+// The library's surface: what the binary, the tests, fuzz and the examples
+// use. Everything else stays inside its stage.
+pub use check::{check_all, check_bytes, check_file};
+pub use config::{Config, ConsolidatingUnit};
+pub use consolidate::consolidate;
+pub use model::book::sha256_hex;
+pub use model::finding::{Code, Finding, Lang, Severity};
+pub use model::i18n::lang;
+pub use model::period::Period;
+pub use model::registry::{Registry, Unit};
+pub use model::schema::{FieldType, Schema, SheetKind};
+pub use model::submission::{CheckResult, FieldValue, Status, Submission, SubmissionData};
+pub use model::values::Value;
+pub use output::write_all;
+pub use read::index::{Entry as MailIndexEntry, Index as MailIndex};
+pub use read::ingest::{Limits, read_file};
+pub use read::isolate::read_file as read_file_isolated;
+pub use read::legacy::{encode_tcvn3, encode_vni, may_be_legacy};
+pub use show::{Shown, inspect};
 
 use anyhow::Context;
 
 use crate::cli::{Cli, ReportFormat};
-use crate::config::{Config, Mode};
+use crate::config::Mode;
 use crate::model::{finding, i18n, schema, values};
 use crate::output::report;
 use crate::read::isolate;

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use serde_json::Value as Json;
-use tonghop::check::{Status, Submission, check_file};
+use tonghop::Config;
+use tonghop::Value;
 use tonghop::cli::Cli;
-use tonghop::config::Config;
-use tonghop::model::values::Value;
+use tonghop::{Status, Submission, check_file};
 
 use common::{
     Project, Run, day, fixture, read_tsv, run_in, sample_dir, schema_path, set_mtime, units_path,

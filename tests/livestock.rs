@@ -9,13 +9,13 @@ mod common;
 use std::path::PathBuf;
 
 use common::{fixture, run_in, units_path};
-use tonghop::check::{Status, check_file};
-use tonghop::config::Config;
-use tonghop::model::finding::Code;
-use tonghop::model::period::Period;
-use tonghop::model::registry::Registry;
-use tonghop::model::schema::Schema;
-use tonghop::model::values::Value;
+use tonghop::Code;
+use tonghop::Config;
+use tonghop::Period;
+use tonghop::Registry;
+use tonghop::Schema;
+use tonghop::Value;
+use tonghop::{Status, check_file};
 
 fn schema_path() -> PathBuf {
     fixture("livestock/livestock.toml")

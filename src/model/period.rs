@@ -274,7 +274,6 @@ impl Stated {
 /// A period statement that may lack its year ("6 tháng cuối năm").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
-    Year,
     Quarter(u32),
     Month(u32),
     /// "9 tháng (đầu) năm": January to the n-th month.
@@ -297,7 +296,6 @@ impl Shape {
             }
         };
         match self {
-            Shape::Year => named(PeriodKind::Year, 0),
             Shape::Quarter(q) if (1..=4).contains(&q) => named(PeriodKind::Quarter, q),
             Shape::Month(m) if (1..=12).contains(&m) => named(PeriodKind::Month, m),
             Shape::FirstMonths(n) if (1..=12).contains(&n) => {
