@@ -60,48 +60,81 @@ pub enum Outcome {
     Findings,
 }
 
+/// Runs the command the arguments name: one function per command.
 pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
-    if let cli::Command::Read { path } = &cli.command {
-        isolate::serve(path)?;
-        return Ok(Outcome::Clean);
-    }
-    if let cli::Command::Show(args) = &cli.command {
-        let config = config::ShowConfig::resolve(cli, args)?;
-        print!("{}", show::run(&config)?);
-        return Ok(Outcome::Clean);
-    }
-    let mut config = Config::resolve(cli)?;
-    if let Mode::Template { per_unit, unit } = &config.mode {
-        if let Some(code) = unit
-            && config.registry.find_code(code).is_none()
-        {
-            anyhow::bail!(i18n::tr(
-                &format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
-                &format!("no unit with code “{code}” in the registry")
-            ));
+    use cli::Command;
+    match &cli.command {
+        Command::Read { path } => serve_reader(path),
+        Command::Show(args) => show_file(cli, args),
+        Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
+            let config = Config::resolve(cli)?;
+            match &config.mode {
+                Mode::Template { per_unit, unit } => {
+                    write_templates(&config, *per_unit, unit.as_deref())
+                }
+                Mode::Mail { sources } => save_mail(&config, sources),
+                Mode::Check | Mode::Build => check_and_build(config),
+            }
         }
-        let written = output::write_templates(&config, *per_unit, unit.as_deref())?;
-        println!(
-            "{}",
-            i18n::tr(
-                &format!("Đã ghi {} biểu mẫu:", written.len()),
-                &format!("{} template(s) written:", written.len())
-            )
-        );
-        for path in &written {
-            println!("  {}", config.display_path(path));
-        }
-        return Ok(Outcome::Clean);
     }
-    if let (Mode::Mail { sources }, Some(inbox)) = (&config.mode, &config.inbox) {
-        let report = mail::run(&config, sources, inbox)?;
-        print!("{}", report.to_text(&config, inbox));
-        return Ok(if report.has_errors() {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        });
+}
+
+/// `tonghop read`: the isolated reader's child process.
+fn serve_reader(path: &std::path::Path) -> anyhow::Result<Outcome> {
+    isolate::serve(path)?;
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop show`: what was read from one file.
+fn show_file(cli: &Cli, args: &cli::ShowArgs) -> anyhow::Result<Outcome> {
+    let config = config::ShowConfig::resolve(cli, args)?;
+    print!("{}", show::run(&config)?);
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop template`: blank templates, for every unit, one or none.
+fn write_templates(config: &Config, per_unit: bool, unit: Option<&str>) -> anyhow::Result<Outcome> {
+    if let Some(code) = unit
+        && config.registry.find_code(code).is_none()
+    {
+        anyhow::bail!(i18n::tr(
+            &format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
+            &format!("no unit with code “{code}” in the registry")
+        ));
     }
+    let written = output::write_templates(config, per_unit, unit)?;
+    println!(
+        "{}",
+        i18n::tr(
+            &format!("Đã ghi {} biểu mẫu:", written.len()),
+            &format!("{} template(s) written:", written.len())
+        )
+    );
+    for path in &written {
+        println!("  {}", config.display_path(path));
+    }
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop mail`: save the emailed reports into the inbox.
+fn save_mail(config: &Config, sources: &[std::path::PathBuf]) -> anyhow::Result<Outcome> {
+    // `Config::resolve` refuses `mail` without an inbox.
+    let inbox = config
+        .inbox
+        .as_deref()
+        .ok_or(config::ConfigError::Missing { key: "inbox" })?;
+    let report = mail::run(config, sources, inbox)?;
+    print!("{}", report.to_text(config, inbox));
+    Ok(if report.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `tonghop check` and `tonghop build`: check every file, print the report,
+/// write the feedback workbooks and, for `build`, the consolidated outputs.
+fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
     let result = check::check_all(&config);
