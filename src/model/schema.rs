@@ -433,9 +433,15 @@ impl Schema {
     }
 }
 
+/// An expression polars' SQL expression parser refused; shown as polars'
+/// own message.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ExprError(#[from] polars::prelude::PolarsError);
+
 /// Parses an expression with polars' SQL expression parser.
-pub fn parse_expr(source: &str) -> Result<Expr, String> {
-    polars::sql::sql_expr(source).map_err(|e| e.to_string())
+pub fn parse_expr(source: &str) -> Result<Expr, ExprError> {
+    Ok(polars::sql::sql_expr(source)?)
 }
 
 /// The column names an expression reads.
@@ -577,7 +583,7 @@ impl Checker<'_> {
                 &format!("expression “{}” cannot be evaluated: {e}", source.get_ref()),
             ),
         };
-        let expr = parse_expr(source.get_ref()).map_err(fail)?;
+        let expr = parse_expr(source.get_ref()).map_err(|e| fail(e.to_string()))?;
         let df = self
             .schema
             .null_frame(scope)
