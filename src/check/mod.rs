@@ -12,6 +12,7 @@ pub mod formula;
 pub mod identify;
 pub mod locate;
 pub mod provenance;
+pub mod rules;
 pub mod validate;
 
 use std::io::IsTerminal;
@@ -29,7 +30,7 @@ use crate::model::book::FileInfo;
 use crate::model::finding::{Code, Finding, Severity, sort_findings};
 use crate::model::messages;
 use crate::model::submission::SubmissionData;
-pub use crate::model::submission::{Change, CheckResult, Resubmission, Status, Submission};
+use crate::model::submission::{Change, CheckResult, Resubmission, Status, Submission};
 use crate::read::ingest::read_file;
 
 /// Runs one file through the pipeline. Never panics on bad input: every
@@ -79,7 +80,7 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
             .iter()
             .filter_map(|&i| submissions[i].data.as_ref())
             .collect();
-        crate::check::validate::evaluate(&config.schema, &config.period, &data)
+        crate::check::rules::evaluate(&config.schema, &config.period, &data)
     };
     for (&i, (aggregates, findings)) in readable.iter().zip(evaluated) {
         let s = &mut submissions[i];

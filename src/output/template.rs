@@ -50,7 +50,7 @@ impl Fill<'_> {
 /// Where a finding sits in the template: (sheet name, row, column).
 pub type TemplateCell = (String, u32, u16);
 
-pub use crate::model::schema::META_SHEET;
+use crate::model::schema::META_SHEET;
 /// Rows offered in a blank list sheet.
 const LIST_ROWS: u32 = 60;
 /// Empty rows left under the records of a feedback list, for the commune to

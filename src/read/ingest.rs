@@ -13,7 +13,7 @@ use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, X
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-pub use crate::model::book::{Book, Cell, FileInfo, Format, Sheet, hex, sha256_hex};
+use crate::model::book::{Book, Cell, FileInfo, Format, Sheet, hex, sha256_hex};
 use crate::model::finding::{Code, Finding};
 use crate::model::messages;
 
