@@ -401,7 +401,7 @@ fn unzip(name: &str, bytes: &[u8], limits: &Limits) -> Vec<Item> {
             messages::zip_too_many_entries(shown, archive.len(), MAX_ZIP_ENTRIES),
         ));
     }
-    if let Err(finding) = crate::read::ingest::check_zip(bytes, limits) {
+    if let Err(finding) = crate::read::sniff::check_zip(bytes, limits) {
         return skipped(finding.value(shown));
     }
     let mut items = Vec::new();

@@ -3,8 +3,11 @@
 //! legacy Vietnamese fonts, and hand the rest a `model::book::Book`. Also
 //! reads the inbox's index of emailed files.
 
+pub mod biff;
 pub mod index;
 pub mod ingest;
 pub mod isolate;
 pub mod legacy;
+pub mod readers;
+pub mod sniff;
 pub mod xls_fonts;
