@@ -5,6 +5,7 @@
 //! written are they renamed into place, so a failed run leaves the previous
 //! outputs untouched.
 
+pub mod feedback;
 pub mod report;
 pub mod style;
 pub mod tables;
@@ -108,15 +109,15 @@ pub fn write_feedback(
             ),
         };
         let bytes = match (&s.data, unit) {
-            (Some(data), Some(u)) => template::feedback(
+            (Some(data), Some(u)) => feedback::feedback(
                 config,
                 Some(u),
-                template::Fill {
+                feedback::Fill {
                     data,
                     findings: &s.findings,
                 },
             )?,
-            _ => template::feedback_unreadable(&s.file, &s.findings)?,
+            _ => feedback::feedback_unreadable(&s.file, &s.findings)?,
         };
         files.push((name, bytes));
     }
