@@ -14,10 +14,12 @@ Reads every `use crate::...` (with `{...}` groups) and every inline
 exits 1; exits 0 when the graph is acyclic.
 
 Usage: scripts/check_imports.py [path/to/src]
+       scripts/check_imports.py --self-test   (the checker on made-up trees)
 """
 
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 BASE = "model"
@@ -118,7 +120,39 @@ def one_cycle(edges: dict[str, set[str]], component: set[str]) -> list[str]:
     return sorted(component)
 
 
+def self_test() -> int:
+    """Checks the checker: a clean tree passes; a cycle through a `use`
+    group, an inline path, or the model importing a stage, fails."""
+    cases = {
+        "clean": ({"lib.rs": "mod a;", "model/mod.rs": "", "read/mod.rs": "use crate::model::x;",
+                   "check/mod.rs": "use crate::{model::y, read::z};"}, False),
+        "group cycle": ({"read/mod.rs": "use crate::{check::a, model::b};",
+                         "check/mod.rs": "use crate::read::c;"}, True),
+        "inline cycle": ({"output/mod.rs": "fn f() { crate::mail::g() }",
+                          "mail/mod.rs": "use crate::output::commit;"}, True),
+        "model imports a stage": ({"model/mod.rs": "use crate::read::Book;", "read/mod.rs": ""}, True),
+        "comments do not count": ({"model/mod.rs": "// crate::read::x\n/// crate::read::y",
+                                   "read/mod.rs": "use crate::model::z;"}, False),
+    }
+    failed = 0
+    for name, (files, should_fail) in cases.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp)
+            for rel, text in files.items():
+                (src / rel).parent.mkdir(parents=True, exist_ok=True)
+                (src / rel).write_text(text, encoding="utf-8")
+            edges = graph(src)
+            fails = bool(cycles(edges)) or bool(edges.get(BASE))
+        if fails != should_fail:
+            failed += 1
+            print(f"self-test failed: {name}: expected {'a failure' if should_fail else 'a pass'}")
+    print(f"self-test: {len(cases) - failed}/{len(cases)} cases right")
+    return 1 if failed else 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "src"
     edges = graph(src)
     found = cycles(edges)
