@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::finding::Lang;
+use crate::model::finding::Lang;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,10 +50,10 @@ pub enum Command {
     /// Xem những gì đọc được từ một tệp, đã chuyển sang Unicode / show what was read from one file
     Show(ShowArgs),
     /// Tạo dự án cho một đơn vị tổng hợp từ danh mục đơn vị hành chính / make a project for a consolidating unit from the national list
-    Init(crate::units::init::InitArgs),
+    Init(InitArgs),
     /// Danh mục đơn vị hành chính / administrative unit lists
     #[command(subcommand)]
-    Units(crate::units::import::UnitsCommand),
+    Units(UnitsCommand),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -129,4 +129,34 @@ pub struct MailArgs {
     /// Thư mục lưu tệp (mặc định: inbox của cấu hình) / where to save (default: the configured inbox)
     #[arg(long, value_name = "DIR")]
     pub inbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Thư mục dự án (tạo mới nếu chưa có) / the project folder (created when missing)
+    pub dir: PathBuf,
+    /// Mã đơn vị tổng hợp: tỉnh (2 số) hoặc huyện (3 số, trước 01/7/2025) / code of the consolidating unit: province (2 digits) or district (3 digits, before 1 July 2025)
+    #[arg(long, value_name = "CODE")]
+    pub unit: String,
+    /// Ngày của danh mục đơn vị (mặc định: hôm nay), ví dụ 2023-12-31 / date of the unit list (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Chuyển tệp danh mục đơn vị hành chính của Tổng cục Thống kê (.xls) thành danh sách đơn vị (.csv) / turn the statistics office's export (.xls) into a registry CSV
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Tệp tải về từ trang danh mục hành chính / the file exported by the statistics office
+    pub file: PathBuf,
+    /// Tệp CSV ghi ra (mặc định: in ra màn hình) / the CSV to write (default: stdout)
+    #[arg(short, long, value_name = "OUT.csv")]
+    pub output: Option<PathBuf>,
+    /// Chỉ các xã của huyện hoặc tỉnh có mã này / only the communes of the district or province with this code
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
 }

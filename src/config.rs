@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
-use crate::finding::Lang;
-use crate::i18n::tr;
-use crate::ingest::Limits;
-use crate::period::{Period, PeriodError};
-use crate::registry::{Registry, RegistryError};
-use crate::schema::{Schema, SchemaError};
+use crate::model::finding::Lang;
+use crate::model::i18n::tr;
+use crate::model::period::{Period, PeriodError};
+use crate::model::registry::{Registry, RegistryError};
+use crate::model::schema::{Schema, SchemaError};
+use crate::read::ingest::Limits;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -137,7 +137,7 @@ pub struct Config {
     pub accept_senders: Vec<String>,
     /// Where the registry disagrees with the national list of the period's
     /// end (`registry-mismatch`): about the project, not any submission.
-    pub registry_findings: Vec<crate::finding::Finding>,
+    pub registry_findings: Vec<crate::model::finding::Finding>,
 }
 
 impl Config {
@@ -175,7 +175,7 @@ impl Config {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
-        crate::i18n::set_lang(lang);
+        crate::model::i18n::set_lang(lang);
 
         let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
         let schema_path = cli
@@ -199,7 +199,8 @@ impl Config {
         let schema = Schema::load(&schema_path)?;
         let registry = Registry::load(&units_path)?;
         let period = Period::parse(&period_text, schema.period)?;
-        let registry_findings = crate::units::registry_mismatches(&registry, period.end());
+        let registry_findings =
+            crate::model::registry_check::registry_mismatches(&registry, period.end());
 
         let (mode, paths, output_flag, format) = match &cli.command {
             Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
@@ -412,7 +413,7 @@ impl ShowConfig {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
-        crate::i18n::set_lang(lang);
+        crate::model::i18n::set_lang(lang);
         let schema_path = cli
             .schema
             .as_ref()

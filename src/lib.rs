@@ -1,245 +1,80 @@
 //! tonghop: consolidate the Excel reports that communes send into district
 //! workbooks and indicator tables.
 //!
-//! The pipeline, in the order data flows:
-//! `ingest` (read files safely) → `locate` (find sheets, headers, rows by
-//! label) → `identify` (unit and period) → `values` (parse Vietnamese-style
-//! values) → `validate` (types, ranges, rules with polars) → `check`
-//! (the whole run) → `consolidate` (polars aggregation) → `output` (workbook,
-//! CSV, Parquet, JSON). Problems are `finding::Finding`s at every stage.
-//! `show` prints what `ingest` and `legacy` made of one file; `units` holds
-//! the national unit lists (`init`, `units import`, registry checks,
-//! timeliness).
+//! The pipeline, one folder per stage, in the order data flows (each stage
+//! imports only the ones before it; `scripts/check_imports.py` keeps it so):
+//! `model` (the shared types: book, schema, submission, findings, periods,
+//! registry, values) ← `read` (open files safely, legacy fonts) ← `check`
+//! (locate, identify, validate, rules, provenance, the whole run) ←
+//! `consolidate` (polars aggregation) ← `output` (report, workbook, tables,
+//! templates, feedback) ← `commands` (one function per command, `show`;
+//! `mail`), which `run` picks with one `match`.
+//! Problems are `model::finding::Finding`s at every stage.
 
-pub mod check;
+// A file that cannot be read is reported as its `Finding` (about 170 bytes)
+// in the `Err` of the readers. It is built once per file, never in a loop,
+// so boxing it would add a `*` at every caller and gain nothing measurable.
+#![allow(clippy::result_large_err)]
+
+mod check;
 pub mod cli;
-pub mod config;
-pub mod consolidate;
-pub mod finding;
-pub mod formula;
-pub mod frame;
-pub mod i18n;
-pub mod identify;
-pub mod ingest;
-pub mod isolate;
-pub mod legacy;
-pub mod locate;
-pub mod mail;
-pub mod messages;
-pub mod output;
-pub mod period;
-pub mod registry;
-pub mod report;
-pub mod schema;
-pub mod show;
-pub mod text;
-pub mod units;
-pub mod validate;
-pub mod values;
-pub mod xls_fonts;
+mod commands;
+mod config;
+mod consolidate;
+mod mail;
+mod model;
+mod output;
+mod read;
 
-use anyhow::Context;
+// The library's surface: what the binary, the tests, fuzz and the examples
+// use. Everything else stays inside its stage.
+pub use check::{check_all, check_bytes, check_file};
+pub use commands::Outcome;
+pub use commands::show::{Shown, inspect};
+pub use config::{Config, ConsolidatingUnit};
+pub use consolidate::consolidate;
+pub use model::book::sha256_hex;
+pub use model::finding::{Code, Finding, Lang, Severity};
+pub use model::i18n::lang;
+pub use model::national::{Edition, NationalList, NationalUnit, list as national_list};
+pub use model::period::Period;
+pub use model::registry::{Registry, Unit};
+pub use model::registry_check::registry_mismatches;
+pub use model::schema::{FieldType, PeriodKind, Schema, SheetKind};
+pub use model::submission::{CheckResult, FieldValue, Status, Submission, SubmissionData};
+pub use model::values::Value;
+pub use output::write_all;
+pub use read::index::{Entry as MailIndexEntry, Index as MailIndex};
+pub use read::ingest::{Limits, read_file};
+pub use read::isolate::read_file as read_file_isolated;
+pub use read::legacy::{encode_tcvn3, encode_vni, may_be_legacy};
 
-use crate::cli::{Cli, ReportFormat};
-use crate::config::{Config, Mode};
+use crate::cli::Cli;
+use crate::commands::{
+    check_and_build, init_project, save_mail, serve_reader, show_file, tell_registry_findings,
+    units_command, write_templates,
+};
+use crate::config::Mode;
 
-/// What a successful run found, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Clean,
-    Findings,
-}
-
+/// Runs the command the arguments name: one function per command.
 pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
-    if let cli::Command::Read { path } = &cli.command {
-        isolate::serve(path)?;
-        return Ok(Outcome::Clean);
-    }
-    if let cli::Command::Show(args) = &cli.command {
-        let config = config::ShowConfig::resolve(cli, args)?;
-        print!("{}", show::run(&config)?);
-        return Ok(Outcome::Clean);
-    }
-    if let Some(text) = units::run_command(cli)? {
-        print!("{text}");
-        return Ok(Outcome::Clean);
-    }
-    let mut config = Config::resolve(cli)?;
-    units::timeliness::deadline(&config)?;
-    // Registry problems are told before any commune file is read.
-    let registry_text = units::registry_findings_text(&config.registry_findings, config.lang);
-    match (&config.mode, config.format) {
-        (Mode::Check | Mode::Build, ReportFormat::Text) => print!("{registry_text}"),
-        _ => eprint!("{registry_text}"),
-    }
-    if let Mode::Template { per_unit, unit } = &config.mode {
-        if let Some(code) = unit
-            && config.registry.find_code(code).is_none()
-        {
-            anyhow::bail!(i18n::tr(
-                &format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
-                &format!("no unit with code “{code}” in the registry")
-            ));
+    use cli::Command;
+    match &cli.command {
+        Command::Read { path } => serve_reader(path),
+        Command::Show(args) => show_file(cli, args),
+        Command::Init(args) => init_project(cli, args),
+        Command::Units(command) => units_command(cli, command),
+        Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
+            let config = Config::resolve(cli)?;
+            check::timeliness::deadline(&config)?;
+            tell_registry_findings(&config);
+            match &config.mode {
+                Mode::Template { per_unit, unit } => {
+                    write_templates(&config, *per_unit, unit.as_deref())
+                }
+                Mode::Mail { sources } => save_mail(&config, sources),
+                Mode::Check | Mode::Build => check_and_build(config),
+            }
         }
-        let written = output::write_templates(&config, *per_unit, unit.as_deref())?;
-        println!(
-            "{}",
-            i18n::tr(
-                &format!("Đã ghi {} biểu mẫu:", written.len()),
-                &format!("{} template(s) written:", written.len())
-            )
-        );
-        for path in &written {
-            println!("  {}", config.display_path(path));
-        }
-        return Ok(Outcome::Clean);
-    }
-    if let (Mode::Mail { sources }, Some(inbox)) = (&config.mode, &config.inbox) {
-        let report = mail::run(&config, sources, inbox)?;
-        print!("{}", report.to_text(&config, inbox));
-        return Ok(if report.has_errors() {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        });
-    }
-    // Each file is parsed by a child copy of this executable, with limits.
-    config.reader_exe = std::env::current_exe().ok();
-    let result = check::check_all(&config);
-    let report = match config.format {
-        ReportFormat::Text => report::to_text(&result, &config),
-        ReportFormat::Json => report::to_json(&result, &config),
-    };
-    print!("{report}");
-    if let Some(dir) = &config.feedback {
-        let written = output::write_feedback(&result, &config, dir)?;
-        let line = i18n::tr(
-            &format!(
-                "\nĐã ghi {} tệp phản hồi vào {}\n",
-                written.len(),
-                config.display_path(dir)
-            ),
-            &format!(
-                "\n{} feedback file(s) written to {}\n",
-                written.len(),
-                config.display_path(dir)
-            ),
-        );
-        match config.format {
-            ReportFormat::Text => print!("{line}"),
-            ReportFormat::Json => eprint!("{line}"),
-        }
-    }
-    if config.mode == Mode::Build {
-        let consolidated = consolidate::consolidate(&result, &config)
-            .with_context(|| i18n::tr("không tổng hợp được số liệu", "consolidation failed"))?;
-        let written = output::write_all(&result, &consolidated, &config)?;
-        let summary = build_summary(&consolidated, &written, &config);
-        // Keep stdout pure JSON when a machine asked for it.
-        match config.format {
-            ReportFormat::Text => print!("{summary}"),
-            ReportFormat::Json => eprint!("{summary}"),
-        }
-    }
-    Ok(if result.has_errors() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
-}
-
-/// Where the outputs are and the headline figures of the consolidating unit.
-fn build_summary(
-    c: &consolidate::Consolidated,
-    written: &[std::path::PathBuf],
-    config: &Config,
-) -> String {
-    let vi = config.lang == finding::Lang::Vi;
-    let mut out = String::new();
-    out.push_str(if vi {
-        "\nĐã ghi kết quả:\n"
-    } else {
-        "\nOutputs written:\n"
-    });
-    for path in written {
-        out.push_str(&format!("  {}\n", config.display_path(path)));
-    }
-    let total = config.registry.units.len();
-    let n = |count: usize| values::format_count(count, config.lang);
-    if c.reporting < total {
-        out.push_str(&if vi {
-            format!(
-                "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
-                n(c.reporting),
-                n(total)
-            )
-        } else {
-            format!(
-                "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
-                n(c.reporting),
-                n(total)
-            )
-        });
-    }
-    out.push_str(&if vi {
-        format!(
-            "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
-            config.consolidating.name,
-            n(c.reporting),
-            n(total)
-        )
-    } else {
-        format!(
-            "\nConsolidated figures of {} ({} / {} units reporting):\n",
-            config.consolidating.name,
-            n(c.reporting),
-            n(total)
-        )
-    });
-    let df = &c.indicators;
-    for (i, ind) in c.district_indicators(config) {
-        let label = if vi {
-            ind.label.as_str()
-        } else {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        };
-        out.push_str(&format!(
-            "  {label}: {}\n",
-            indicator_figure(ind, df, i, config.lang)
-        ));
-    }
-    out
-}
-
-/// An indicator as the summary shows it, spelt the way the language writes
-/// numbers: "102,4", "19/22 (86,4%)" in Vietnamese; "—" when it has no value.
-fn indicator_figure(
-    ind: &schema::IndicatorDef,
-    df: &polars::prelude::DataFrame,
-    row: usize,
-    lang: finding::Lang,
-) -> String {
-    use crate::frame::{Out, get};
-    use crate::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
-    let spelling = Spelling::In(lang);
-    let whole = |n: f64| format_figure(n, Decimals::UpTo(MAX_DECIMALS), spelling);
-    let value = get(df, "value", row);
-    match (
-        ind.display,
-        get(df, "numerator", row),
-        get(df, "denominator", row),
-    ) {
-        (schema::Display::Ratio, Out::Num(a), Out::Num(b)) => {
-            let rate = match value {
-                Out::Num(v) => format!(" ({}%)", format_figure(v, ind.decimals(), spelling)),
-                _ => String::new(),
-            };
-            format!("{}/{}{rate}", whole(a), whole(b))
-        }
-        (schema::Display::Number, _, _) => match value {
-            Out::Num(v) => format_figure(v, ind.decimals(), spelling),
-            _ => "—".to_string(),
-        },
-        _ => "—".to_string(),
     }
 }

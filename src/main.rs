@@ -11,9 +11,9 @@ fn main() -> ExitCode {
         Ok(tonghop::Outcome::Clean) => ExitCode::from(0),
         Ok(tonghop::Outcome::Findings) => ExitCode::from(1),
         Err(error) => {
-            let label = match tonghop::i18n::lang() {
-                tonghop::finding::Lang::Vi => "lỗi",
-                tonghop::finding::Lang::En => "error",
+            let label = match tonghop::lang() {
+                tonghop::Lang::Vi => "lỗi",
+                tonghop::Lang::En => "error",
             };
             // Library errors (polars in particular) can be long and repeat
             // their causes: show each distinct cause's first line.

@@ -352,7 +352,7 @@ fn inputs_are_never_changed() {
                 let modified = std::fs::metadata(&p).unwrap().modified().unwrap();
                 (
                     p.file_name().unwrap().to_string_lossy().to_string(),
-                    tonghop::ingest::sha256_hex(&bytes),
+                    tonghop::sha256_hex(&bytes),
                     modified,
                 )
             })

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use serde_json::Value as Json;
-use tonghop::check::{Status, Submission, check_file};
+use tonghop::Config;
+use tonghop::Value;
 use tonghop::cli::Cli;
-use tonghop::config::Config;
-use tonghop::values::Value;
+use tonghop::{Status, Submission, check_file};
 
 use common::{
     Project, Run, day, fixture, read_tsv, run_in, sample_dir, schema_path, set_mtime, units_path,
@@ -228,7 +228,10 @@ fn van_ban_2023_every_file_accepted_as_its_unit() {
 
 // ------------------------------------------------------- 2. values (library)
 
-fn checked_van_ban() -> (Config, Vec<(BTreeMap<String, String>, Submission)>) {
+/// One row of a sample's expected.tsv (column → value) and what the check made of its file.
+type Checked = (BTreeMap<String, String>, Submission);
+
+fn checked_van_ban() -> (Config, Vec<Checked>) {
     let config = sample_config("van-ban-2023");
     let inbox = sample_dir("van-ban-2023").join("inbox");
     let rows = read_tsv(&sample_dir("van-ban-2023").join("expected.tsv"));

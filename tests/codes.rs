@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::Workbook;
-use tonghop::check::{Status, Submission, check_file};
-use tonghop::config::{Config, ConsolidatingUnit};
-use tonghop::finding::{Code, Severity};
-use tonghop::ingest::Limits;
-use tonghop::period::Period;
-use tonghop::registry::{Registry, Unit};
-use tonghop::schema::Schema;
+use tonghop::Limits;
+use tonghop::Period;
+use tonghop::Schema;
+use tonghop::{Code, Severity};
+use tonghop::{Config, ConsolidatingUnit};
+use tonghop::{Registry, Unit};
+use tonghop::{Status, Submission, check_file};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -265,7 +265,7 @@ fn check(form: &Form, name: &str, config: &Config) -> Submission {
 }
 
 /// The one finding with this code; panics with the whole list otherwise.
-fn only(s: &Submission, code: Code) -> &tonghop::finding::Finding {
+fn only(s: &Submission, code: Code) -> &tonghop::Finding {
     let hits: Vec<_> = s.findings.iter().filter(|f| f.code == code).collect();
     assert_eq!(hits.len(), 1, "expected one {code}, got {:#?}", s.findings);
     hits[0]
@@ -759,10 +759,10 @@ fn mailed_from_accepting(from: &str, accepted: &[&str]) -> Submission {
     let dir = tempfile::tempdir().unwrap();
     let name = "20231218-0900_sender_bc.xlsx";
     let path = Form::canonical().write(dir.path(), name);
-    let sha = tonghop::ingest::sha256_hex(&std::fs::read(&path).unwrap());
-    let index = tonghop::mail::index::Index {
+    let sha = tonghop::sha256_hex(&std::fs::read(&path).unwrap());
+    let index = tonghop::MailIndex {
         version: 1,
-        entries: vec![tonghop::mail::index::Entry {
+        entries: vec![tonghop::MailIndexEntry {
             file: name.into(),
             message_id: "<1@x>".into(),
             from: from.into(),
@@ -773,15 +773,11 @@ fn mailed_from_accepting(from: &str, accepted: &[&str]) -> Submission {
             sha256: sha,
         }],
     };
-    std::fs::write(
-        tonghop::mail::index::Index::path(dir.path()),
-        index.to_bytes(),
-    )
-    .unwrap();
+    std::fs::write(tonghop::MailIndex::path(dir.path()), index.to_bytes()).unwrap();
     let mut config = config();
     config.inputs = vec![path];
     config.accept_senders = accepted.iter().map(|a| a.to_string()).collect();
-    let mut result = tonghop::check::check_all(&config);
+    let mut result = tonghop::check_all(&config);
     let s = result.submissions.remove(0);
     assert_eq!(
         s.mail.as_ref().map(|m| m.from.clone()),
@@ -951,12 +947,12 @@ fn commune_text_that_looks_like_a_formula_stays_text_in_every_output() {
         "{:#?}",
         submission.findings
     );
-    let result = tonghop::check::CheckResult {
+    let result = tonghop::CheckResult {
         submissions: vec![submission],
         missing_units: Vec::new(),
     };
-    let consolidated = tonghop::consolidate::consolidate(&result, &config).unwrap();
-    tonghop::output::write_all(&result, &consolidated, &config).unwrap();
+    let consolidated = tonghop::consolidate(&result, &config).unwrap();
+    tonghop::write_all(&result, &consolidated, &config).unwrap();
 
     let mut wb: Xlsx<_> = open_workbook(config.output.join("pcmd-2023-tong-hop.xlsx")).unwrap();
     let formulas = wb.worksheet_formula("Danh sách cơ sở").unwrap();
@@ -1004,14 +1000,17 @@ fn values_of(s: &Submission) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// How a variant writes the form's text (legacy font encoders, NFD).
+type Encode = fn(&str) -> String;
+
 #[test]
 fn legacy_encodings_and_nfd_read_the_same_values() {
     use unicode_normalization::UnicodeNormalization;
     let canonical = check(&Form::canonical(), "bc.xlsx", &config());
     let expected = values_of(&canonical);
-    let variants: [(&str, fn(&str) -> String, bool); 3] = [
-        ("TCVN3", tonghop::legacy::encode_tcvn3, true),
-        ("VNI", tonghop::legacy::encode_vni, true),
+    let variants: [(&str, Encode, bool); 3] = [
+        ("TCVN3", tonghop::encode_tcvn3, true),
+        ("VNI", tonghop::encode_vni, true),
         ("NFD", |s| s.nfd().collect(), false),
     ];
     for (name, encode, legacy) in variants {
@@ -1074,23 +1073,13 @@ fn property_random_values_read_back_the_same_in_every_variant() {
         }
         form = form.set("9", if rng.next(2) == 0 { "Có" } else { "Không" });
         let expected = values_of(&check(&form, "bc.xlsx", &config));
-        let variants: [(&str, fn(&str) -> String, u32, bool); 6] = [
+        let variants: [(&str, Encode, u32, bool); 6] = [
             ("canonical", |s| s.to_string(), 0, false),
             ("shifted", |s| s.to_string(), 1 + (round % 15), false),
             ("swapped", |s| s.to_string(), 0, true),
             ("NFD", |s| s.nfd().collect(), 0, false),
-            (
-                "TCVN3",
-                tonghop::legacy::encode_tcvn3,
-                round % 4,
-                round % 2 == 0,
-            ),
-            (
-                "VNI",
-                tonghop::legacy::encode_vni,
-                round % 3,
-                round % 2 == 1,
-            ),
+            ("TCVN3", tonghop::encode_tcvn3, round % 4, round % 2 == 0),
+            ("VNI", tonghop::encode_vni, round % 3, round % 2 == 1),
         ];
         for (name, text, shift, swap) in variants {
             let mut variant = Form {
@@ -1146,10 +1135,10 @@ fn registry_mismatch() {
         ],
         Path::new("units.csv"),
     );
-    let end = Period::parse("2023", tonghop::schema::PeriodKind::Year)
+    let end = Period::parse("2023", tonghop::PeriodKind::Year)
         .unwrap()
         .end();
-    let found = tonghop::units::registry_mismatches(&registry, end);
+    let found = tonghop::registry_mismatches(&registry, end);
     let values: Vec<_> = found.iter().map(|f| f.value.as_deref().unwrap()).collect();
     assert_eq!(values, ["03064 Xã Võ Lao", "03998 Xã Nậm Xây"]);
     for f in &found {

@@ -99,7 +99,7 @@ impl Form {
         self.sheets()
             .into_iter()
             .filter(|s| s["kind"].as_str() == Some("form"))
-            .flat_map(|s| fields_of(s))
+            .flat_map(fields_of)
             .collect()
     }
 

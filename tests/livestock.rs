@@ -9,13 +9,13 @@ mod common;
 use std::path::PathBuf;
 
 use common::{fixture, run_in, units_path};
-use tonghop::check::{Status, check_file};
-use tonghop::config::Config;
-use tonghop::finding::Code;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
-use tonghop::values::Value;
+use tonghop::Code;
+use tonghop::Config;
+use tonghop::Period;
+use tonghop::Registry;
+use tonghop::Schema;
+use tonghop::Value;
+use tonghop::{Status, check_file};
 
 fn schema_path() -> PathBuf {
     fixture("livestock/livestock.toml")

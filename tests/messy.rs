@@ -7,12 +7,12 @@
 
 mod common;
 
-use tonghop::check::{Submission, check_file};
-use tonghop::config::Config;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
-use tonghop::values::Value;
+use tonghop::Config;
+use tonghop::Period;
+use tonghop::Registry;
+use tonghop::Schema;
+use tonghop::Value;
+use tonghop::{Submission, check_file};
 
 fn config() -> Config {
     let schema = Schema::load(&common::schema_path()).unwrap();
@@ -111,15 +111,13 @@ fn every_messy_file_reads_as_expected() {
 
 #[test]
 fn legacy_fonts_are_seen_where_the_format_shows_them() {
-    let limits = tonghop::ingest::Limits::default();
-    let (_, book) =
-        tonghop::ingest::read_file(&common::fixture("messy/a-tcvn3-vntime.xlsx"), &limits);
+    let limits = tonghop::Limits::default();
+    let (_, book) = tonghop::read_file(&common::fixture("messy/a-tcvn3-vntime.xlsx"), &limits);
     let book = book.unwrap();
     let fonts: Vec<&String> = book.sheets[0].legacy_fonts.values().collect();
     assert!(fonts.iter().any(|f| *f == ".VnTime"), "{fonts:?}");
     assert!(fonts.iter().any(|f| *f == ".VnTimeH"), "{fonts:?}");
-    let (_, book) =
-        tonghop::ingest::read_file(&common::fixture("messy/b-tcvn3-calibri.xlsx"), &limits);
+    let (_, book) = tonghop::read_file(&common::fixture("messy/b-tcvn3-calibri.xlsx"), &limits);
     assert!(
         book.unwrap().sheets[0].legacy_fonts.is_empty(),
         "Calibri is not a legacy font"
@@ -131,8 +129,8 @@ fn xls_cell_fonts_are_read_and_cross_the_reader_process() {
     // tests/fixtures/xlwt/legacy-fonts.xls (scripts/make_xls_fonts.py): one
     // sheet with cells in .VnTime, .VnTimeH, VNI-Times, Arial Unicode MS, Tahoma.
     let path = common::fixture("xlwt/legacy-fonts.xls");
-    let limits = tonghop::ingest::Limits::default();
-    let (_, here) = tonghop::ingest::read_file(&path, &limits);
+    let limits = tonghop::Limits::default();
+    let (_, here) = tonghop::read_file(&path, &limits);
     let here = here.unwrap();
     let fonts = &here.sheets[0].legacy_fonts;
     assert_eq!(fonts.get(&(0, 0)).map(String::as_str), Some(".VnTimeH"));
@@ -147,6 +145,6 @@ fn xls_cell_fonts_are_read_and_cross_the_reader_process() {
     // ASCII-only text in a small-letter font has nothing to decode.
     assert!(!fonts.contains_key(&(2, 0)), "a number");
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_tonghop"));
-    let (_, child) = tonghop::isolate::read_file(exe, &path, &limits);
+    let (_, child) = tonghop::read_file_isolated(exe, &path, &limits);
     assert_eq!(&child.unwrap().sheets[0].legacy_fonts, fonts);
 }

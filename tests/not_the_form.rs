@@ -11,12 +11,12 @@ mod common;
 
 use std::path::PathBuf;
 
-use tonghop::check::check_file;
-use tonghop::config::Config;
-use tonghop::finding::Code;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
+use tonghop::Code;
+use tonghop::Config;
+use tonghop::Period;
+use tonghop::Registry;
+use tonghop::Schema;
+use tonghop::check_file;
 
 fn corpus_dir() -> Option<PathBuf> {
     let repo = common::repo();

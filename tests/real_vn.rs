@@ -16,8 +16,8 @@ mod common;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use tonghop::ingest::Limits;
-use tonghop::show::{Shown, inspect};
+use tonghop::Limits;
+use tonghop::{Shown, inspect};
 
 /// The `real-vn` folder: under `TONGHOP_CORPUS`, else `../shared/corpus`
 /// beside the clone (or beside its parent), else the workplace's copy.

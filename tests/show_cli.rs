@@ -82,10 +82,7 @@ fn json_listing_of_a_tcvn3_file_without_a_config() {
         "the unit name decoded: {texts:?}"
     );
     for text in texts {
-        assert!(
-            !tonghop::legacy::may_be_legacy(text),
-            "legacy text left: {text:?}"
-        );
+        assert!(!tonghop::may_be_legacy(text), "legacy text left: {text:?}");
     }
 }
 

@@ -666,8 +666,7 @@ fn messages_spell_numbers_as_the_language_writes_them() {
 
 #[test]
 fn the_decimals_key_is_checked_when_the_schema_loads() {
-    let load =
-        |schema: &str| tonghop::schema::Schema::parse(schema, Path::new("schema.toml")).map(|_| ());
+    let load = |schema: &str| tonghop::Schema::parse(schema, Path::new("schema.toml")).map(|_| ());
     assert!(load(&rate_schema()).is_ok());
     let too_many = rate_schema().replace("decimals = 1", "decimals = 7");
     let err = load(&too_many).unwrap_err().to_string();

@@ -88,14 +88,14 @@ fn templates_validate_protect_and_round_trip_to_the_seed_figures() {
 
     // The values each unit sent, read from the sample files.
     let config = {
-        let schema = tonghop::schema::Schema::load(&common::schema_path()).unwrap();
-        let registry = tonghop::registry::Registry::load(&common::units_path()).unwrap();
-        let period = tonghop::period::Period::parse("2023", schema.period).unwrap();
-        tonghop::config::Config::new(schema, registry, period)
+        let schema = tonghop::Schema::load(&common::schema_path()).unwrap();
+        let registry = tonghop::Registry::load(&common::units_path()).unwrap();
+        let period = tonghop::Period::parse("2023", schema.period).unwrap();
+        tonghop::Config::new(schema, registry, period)
     };
-    let mut sent: BTreeMap<String, tonghop::validate::SubmissionData> = BTreeMap::new();
+    let mut sent: BTreeMap<String, tonghop::SubmissionData> = BTreeMap::new();
     for entry in std::fs::read_dir(project.join("inbox")).unwrap() {
-        let s = tonghop::check::check_file(&entry.unwrap().path(), &config);
+        let s = tonghop::check_file(&entry.unwrap().path(), &config);
         sent.insert(
             config.registry.units[s.unit.unwrap()].code.clone(),
             s.data.unwrap(),
@@ -328,8 +328,8 @@ choices = [{ value = "Nghèo" }, { value = "Cận nghèo" }]
 "#;
 
 /// The values typed into a form field and a list field of each type.
-fn typed(ty: &tonghop::schema::FieldType, n: usize) -> (String, String) {
-    use tonghop::schema::FieldType;
+fn typed(ty: &tonghop::FieldType, n: usize) -> (String, String) {
+    use tonghop::FieldType;
     // (what is typed, how `check` shows it back)
     match ty {
         FieldType::Integer => ((n + 3).to_string(), (n + 3).to_string()),
@@ -351,7 +351,7 @@ fn sheet_entry(i: usize) -> String {
 fn fill_template(
     template: &std::path::Path,
     target: &std::path::Path,
-    schema: &tonghop::schema::Schema,
+    schema: &tonghop::Schema,
 ) -> BTreeMap<String, String> {
     let mut expected = BTreeMap::new();
     let mut wb: Xlsx<_> = open_workbook(template).unwrap();
@@ -363,7 +363,7 @@ fn fill_template(
             .unwrap();
         let mut xml = String::from_utf8(entries[at].1.clone()).unwrap();
         match def.kind {
-            tonghop::schema::SheetKind::Form => {
+            tonghop::SheetKind::Form => {
                 let range = wb.worksheet_range(&def.name).unwrap();
                 for (n, field) in def.fields.iter().enumerate() {
                     let row = range
@@ -378,7 +378,7 @@ fn fill_template(
                     expected.insert(field.id().to_string(), shown);
                 }
             }
-            tonghop::schema::SheetKind::List => {
+            tonghop::SheetKind::List => {
                 for record in 0..3 {
                     let row = 4 + record;
                     set_cell(&mut xml, &format!("A{row}"), &(record + 1).to_string());
@@ -398,12 +398,10 @@ fn fill_template(
 }
 
 /// What `check_file` read from a file, keyed as `fill_template` keys it.
-fn read_back(path: &std::path::Path, config: &tonghop::config::Config) -> BTreeMap<String, String> {
-    let s = tonghop::check::check_file(path, config);
+fn read_back(path: &std::path::Path, config: &tonghop::Config) -> BTreeMap<String, String> {
+    let s = tonghop::check_file(path, config);
     let data = s.data.expect("the file was read");
-    let shown = |v: &tonghop::validate::FieldValue| {
-        v.value.as_ref().map(|v| v.display()).unwrap_or_default()
-    };
+    let shown = |v: &tonghop::FieldValue| v.value.as_ref().map(|v| v.display()).unwrap_or_default();
     let mut out: BTreeMap<String, String> = data
         .form
         .iter()
@@ -449,7 +447,7 @@ fn a_template_from_any_schema_is_read_back_by_check() {
         project
             .run(&["template", "--unit", "002", "-o", "mau-xa"])
             .assert_code(0);
-        let schema = tonghop::schema::Schema::load(&project.join("schema.toml")).unwrap();
+        let schema = tonghop::Schema::load(&project.join("schema.toml")).unwrap();
 
         // Blank: values are missing, but every sheet and header is found.
         let run = project.run(&["check", "mau", "mau-xa", "--format", "json"]);
@@ -484,9 +482,9 @@ fn a_template_from_any_schema_is_read_back_by_check() {
             run.stdout
         );
         assert_eq!(report["submissions"][0]["unit"]["code"], "002", "{case}");
-        let period = tonghop::period::Period::parse("2023", schema.period).unwrap();
-        let registry = tonghop::registry::Registry::load(&project.join("units.csv")).unwrap();
-        let config = tonghop::config::Config::new(schema, registry, period);
+        let period = tonghop::Period::parse("2023", schema.period).unwrap();
+        let registry = tonghop::Registry::load(&project.join("units.csv")).unwrap();
+        let config = tonghop::Config::new(schema, registry, period);
         assert_eq!(read_back(&filled, &config), expected, "{case}");
     }
 }

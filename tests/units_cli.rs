@@ -310,10 +310,9 @@ fn import_and_compare(file: &str, province: &str) -> Option<Comparison> {
     );
     run.assert_code(0);
     // The file is a registry the tool loads.
-    tonghop::registry::Registry::load(&csv_path).expect("the import is a valid registry");
+    tonghop::Registry::load(&csv_path).expect("the import is a valid registry");
     let imported = registry_rows(&csv_path);
-    let national =
-        tonghop::units::national::list(tonghop::units::national::Edition::Before2025Reform);
+    let national = tonghop::national_list(tonghop::Edition::Before2025Reform);
     let districts: Vec<String> = national
         .children(province)
         .into_iter()
@@ -452,10 +451,10 @@ fn sample_with_deadline() -> Project {
         common::set_mtime(&path, common::day(if late { 20 } else { 10 }));
     }
     let tan_an = "Báo cáo PCMD xã Tân An.xlsx";
-    let sha = tonghop::ingest::sha256_hex(&std::fs::read(inbox.join(tan_an)).unwrap());
-    let index = tonghop::mail::index::Index {
+    let sha = tonghop::sha256_hex(&std::fs::read(inbox.join(tan_an)).unwrap());
+    let index = tonghop::MailIndex {
         version: 1,
-        entries: vec![tonghop::mail::index::Entry {
+        entries: vec![tonghop::MailIndexEntry {
             file: tan_an.into(),
             message_id: "<tanan@laocai.gov.vn>".into(),
             from: "ubndxa.tanan@laocai.gov.vn".into(),
@@ -466,7 +465,7 @@ fn sample_with_deadline() -> Project {
             sha256: sha,
         }],
     };
-    std::fs::write(tonghop::mail::index::Index::path(&inbox), index.to_bytes()).unwrap();
+    std::fs::write(tonghop::MailIndex::path(&inbox), index.to_bytes()).unwrap();
     project
 }
 

@@ -8,11 +8,11 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tonghop::check::check_bytes;
-use tonghop::config::Config;
-use tonghop::period::Period;
-use tonghop::registry::Registry;
-use tonghop::schema::Schema;
+use tonghop::check_bytes;
+use tonghop::Config;
+use tonghop::Period;
+use tonghop::Registry;
+use tonghop::Schema;
 
 fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();

@@ -11,9 +11,10 @@ use std::io::{Cursor, Read};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 
-use crate::finding::{Code, Finding};
-use crate::ingest::{Format, Limits};
-use crate::messages;
+use crate::model::book::Format;
+use crate::model::finding::{Code, Finding};
+use crate::model::messages;
+use crate::read::ingest::Limits;
 
 /// More entries than this in a zip attachment is a hostile archive.
 pub const MAX_ZIP_ENTRIES: usize = 1000;
@@ -86,7 +87,7 @@ pub fn meta_of(message: &Message<'_>, fallback_id: &str) -> Meta {
         date: message.date().and_then(to_chrono),
         subject: message
             .subject()
-            .map(|t| crate::text::clean(&printable(t)))
+            .map(|t| crate::model::text::clean(&printable(t)))
             .unwrap_or_default(),
     }
 }
@@ -400,7 +401,7 @@ fn unzip(name: &str, bytes: &[u8], limits: &Limits) -> Vec<Item> {
             messages::zip_too_many_entries(shown, archive.len(), MAX_ZIP_ENTRIES),
         ));
     }
-    if let Err(finding) = crate::ingest::check_zip(bytes, limits) {
+    if let Err(finding) = crate::read::sniff::check_zip(bytes, limits) {
         return skipped(finding.value(shown));
     }
     let mut items = Vec::new();

@@ -3,28 +3,21 @@
 //! attachment into the configured inbox under a safe, informative name,
 //! records where each came from in the inbox's index, and prints one entry
 //! per message. Running it again saves nothing twice (by Message-ID and by
-//! SHA-256). `check` and `build` then read the index (`annotate`): the
-//! sender is checked against the registry's email addresses and the email's
-//! Date decides which of a unit's files is the newest.
+//! SHA-256). The index is `read::index`; `check::provenance` reads it for
+//! `check` and `build`.
 
 pub mod extract;
-pub mod index;
 pub mod mbox;
 pub mod names;
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset};
-
-use crate::check::Submission;
 use crate::config::Config;
-use crate::finding::{Code, Finding};
-use crate::i18n::tr;
-use crate::messages;
+use crate::model::finding::{Code, Finding};
+use crate::model::i18n::tr;
+use crate::model::messages;
+use crate::read::index::{Entry, Index, IndexError};
 use extract::{Found, Item, Meta};
-use index::{Entry, Index, IndexError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -36,159 +29,6 @@ pub enum MailError {
         &format!("không tìm thấy {}", path.display()),
         &format!("{} does not exist", path.display())))]
     NoSuchPath { path: PathBuf },
-}
-
-/// Where a checked file came from, when `tonghop mail` saved it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MailMeta {
-    pub from: String,
-    pub to: Vec<String>,
-    pub date: Option<DateTime<FixedOffset>>,
-    pub subject: String,
-    pub message_id: String,
-    pub original_name: String,
-}
-
-impl MailMeta {
-    fn of(entry: &Entry) -> MailMeta {
-        MailMeta {
-            from: entry.from.trim().to_lowercase(),
-            to: entry.to.clone(),
-            date: entry
-                .date
-                .as_deref()
-                .and_then(|d| DateTime::parse_from_rfc3339(d).ok()),
-            subject: entry.subject.clone(),
-            message_id: entry.message_id.clone(),
-            original_name: entry.original_name.clone(),
-        }
-    }
-
-    /// "15/12/2023 09:30", in the sender's time zone.
-    pub fn date_text(&self) -> String {
-        self.date
-            .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
-            .unwrap_or_default()
-    }
-
-    /// The date as RFC 3339, for the JSON report.
-    pub fn date_rfc3339(&self) -> Option<String> {
-        self.date.map(|d| d.to_rfc3339())
-    }
-}
-
-/// Which of two files of a unit is newer by their emails' Date headers, when
-/// both came by email.
-pub fn compare_dates(a: &Submission, b: &Submission) -> Option<Ordering> {
-    let da = a.mail.as_ref()?.date?;
-    let db = b.mail.as_ref()?.date?;
-    Some(da.cmp(&db))
-}
-
-/// What the registry says about who sent a file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Sender {
-    /// Not saved by `tonghop mail`, or nothing to compare with: the registry
-    /// lists no address for the file's unit, or the unit is not known.
-    #[default]
-    Unchecked,
-    /// One of the addresses the registry gives the file's unit.
-    Registered,
-    /// Not the unit's address, but accepted by staff (`--accept-sender`).
-    AcceptedByStaff,
-    /// An address in no unit's entry, for a unit that has addresses: the
-    /// file is held until staff confirm the sender.
-    Unregistered,
-    /// An address the registry gives another unit.
-    OtherUnit,
-}
-
-impl Sender {
-    /// Whether the file may count for its unit and replace the unit's other
-    /// files: a file from a stranger never replaces the unit's own.
-    pub fn is_confirmed(self) -> bool {
-        !matches!(self, Sender::Unregistered | Sender::OtherUnit)
-    }
-}
-
-/// Gives each submission that `tonghop mail` saved its email's metadata (from
-/// the index in the file's folder, when the file still has the bytes that were
-/// saved) and checks its sender against the registry.
-pub fn annotate(submissions: &mut [Submission], config: &Config) {
-    // Each folder's index, by file name.
-    let mut indexes: std::collections::BTreeMap<PathBuf, HashMap<String, Entry>> =
-        Default::default();
-    for s in submissions.iter_mut() {
-        let (Some(dir), Some(name)) = (s.path.parent(), s.path.file_name()) else {
-            continue;
-        };
-        let index = indexes.entry(dir.to_path_buf()).or_insert_with(|| {
-            let index = Index::load(dir).unwrap_or_else(|e| {
-                eprintln!("tonghop: {e}");
-                Index::default()
-            });
-            index
-                .entries
-                .into_iter()
-                .map(|e| (e.file.clone(), e))
-                .collect()
-        });
-        let Some(entry) = index.get(name.to_string_lossy().as_ref()) else {
-            continue;
-        };
-        let sha = s.info.as_ref().map(|i| i.sha256.as_str()).unwrap_or("");
-        if sha != entry.sha256 {
-            continue;
-        }
-        s.mail = Some(MailMeta::of(entry));
-        check_sender(s, config);
-    }
-}
-
-/// Decides `s.sender` and adds `unit-sender-mismatch` / `sender-unknown`,
-/// when the registry lists addresses at all and the file's unit is known.
-fn check_sender(s: &mut Submission, config: &Config) {
-    let registry = &config.registry;
-    let (Some(unit), Some(meta)) = (s.unit, &s.mail) else {
-        return;
-    };
-    if !registry.has_emails() || meta.from.is_empty() {
-        return;
-    }
-    let unit_name = &registry.units[unit].name;
-    let unit_has_addresses = !registry.units[unit].emails.is_empty();
-    let finding = match registry.find_email(&meta.from) {
-        Some(u) if u == unit => {
-            s.sender = Sender::Registered;
-            return;
-        }
-        // Staff vouched for this address (`--accept-sender`).
-        _ if config.accept_senders.contains(&meta.from) => {
-            s.sender = Sender::AcceptedByStaff;
-            return;
-        }
-        Some(other) => {
-            s.sender = Sender::OtherUnit;
-            Finding::new(
-                Code::UnitSenderMismatch,
-                messages::unit_sender_mismatch(&meta.from, &registry.units[other].name, unit_name),
-            )
-        }
-        // Nothing to compare with: the unit has no address on record.
-        None if !unit_has_addresses => Finding::new(
-            Code::SenderUnknown,
-            messages::sender_unknown(&meta.from, unit_name),
-        ),
-        None => {
-            s.sender = Sender::Unregistered;
-            Finding::new(
-                Code::SenderUnknown,
-                messages::sender_unknown_held(&meta.from, unit_name),
-            )
-        }
-    };
-    // Sorted, and the status decided, with the rule findings that follow.
-    s.findings.push(finding.value(meta.from.clone()));
 }
 
 /// What one `tonghop mail` run did.
@@ -388,7 +228,7 @@ fn process(
             return Ok(());
         }
     };
-    let fallback_id = format!("sha256:{}", crate::ingest::sha256_hex(raw));
+    let fallback_id = format!("sha256:{}", crate::model::book::sha256_hex(raw));
     let meta = extract::meta_of(&message, &fallback_id);
     let date = meta
         .date
@@ -479,7 +319,7 @@ fn process(
     if index.entries.len() > recorded {
         crate::output::commit(
             inbox,
-            vec![(index::FILE_NAME.to_string(), index.to_bytes())],
+            vec![(crate::read::index::FILE_NAME.to_string(), index.to_bytes())],
         )?;
     }
     Ok(())
@@ -501,7 +341,7 @@ fn save(
     bytes: Vec<u8>,
     ext: &str,
 ) -> Result<Saved, MailError> {
-    let sha256 = crate::ingest::sha256_hex(&bytes);
+    let sha256 = crate::model::book::sha256_hex(&bytes);
     if let Some(entry) = index.by_sha(&sha256) {
         return Ok(Saved::Known(entry.file.clone()));
     }
@@ -534,7 +374,7 @@ fn save(
             Ok(m)
                 if m.is_file()
                     && std::fs::read(&path)
-                        .is_ok_and(|b| crate::ingest::sha256_hex(&b) == sha256) =>
+                        .is_ok_and(|b| crate::model::book::sha256_hex(&b) == sha256) =>
             {
                 index.entries.push(entry(&name));
                 return Ok(Saved::Known(name));

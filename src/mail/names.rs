@@ -22,7 +22,7 @@ const RESERVED: &[&str] = &[
 /// ASCII letters, digits, "_" and "-"; everything else becomes "-", runs of
 /// "-" collapse, and the ends are trimmed.
 fn slug(text: &str, keep_underscore: bool) -> String {
-    let folded = crate::text::strip_diacritics(text);
+    let folded = crate::model::text::strip_diacritics(text);
     let mut out = String::new();
     for c in folded.chars() {
         let keep = c.is_ascii_alphanumeric() || (keep_underscore && c == '_');

@@ -1,9 +1,12 @@
-//! Write outputs: the consolidated workbook, the indicator and data tables
-//! (CSV with BOM, Parquet) and the JSON check report. Every file is first
+//! Stage 4, output: the check report (text and JSON, `report`), the
+//! consolidated workbook, the indicator and data tables (CSV with BOM,
+//! Parquet), templates and feedback workbooks. Every file is first
 //! written in full to a temporary name in the output folder; only when all are
 //! written are they renamed into place, so a failed run leaves the previous
 //! outputs untouched.
 
+pub mod feedback;
+pub mod report;
 pub mod style;
 pub mod tables;
 pub mod template;
@@ -11,10 +14,10 @@ pub mod workbook;
 
 use std::path::{Path, PathBuf};
 
-use crate::check::CheckResult;
 use crate::config::Config;
 use crate::consolidate::Consolidated;
-use crate::i18n::tr;
+use crate::model::i18n::tr;
+use crate::model::submission::CheckResult;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -45,7 +48,7 @@ pub fn write_templates(
     only: Option<&str>,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
-    let units: Vec<&crate::registry::Unit> = config
+    let units: Vec<&crate::model::registry::Unit> = config
         .registry
         .units
         .iter()
@@ -76,8 +79,8 @@ pub fn write_feedback(
     config: &Config,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    use crate::check::Status;
-    use crate::finding::Severity;
+    use crate::model::finding::Severity;
+    use crate::model::submission::Status;
     let mut files = Vec::new();
     for s in result
         .submissions
@@ -106,15 +109,15 @@ pub fn write_feedback(
             ),
         };
         let bytes = match (&s.data, unit) {
-            (Some(data), Some(u)) => template::feedback(
+            (Some(data), Some(u)) => feedback::feedback(
                 config,
                 Some(u),
-                template::Fill {
+                feedback::Fill {
                     data,
                     findings: &s.findings,
                 },
             )?,
-            _ => template::feedback_unreadable(&s.file, &s.findings)?,
+            _ => feedback::feedback_unreadable(&s.file, &s.findings)?,
         };
         files.push((name, bytes));
     }
@@ -130,7 +133,7 @@ fn safe_stem(path: &Path) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let ascii: String = crate::text::strip_diacritics(&stem)
+    let ascii: String = crate::model::text::strip_diacritics(&stem)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
@@ -187,7 +190,7 @@ fn table_files(
     ));
     files.push((
         file_name(config, "kiem-tra.json"),
-        crate::report::to_json(result, config).into_bytes(),
+        crate::output::report::to_json(result, config).into_bytes(),
     ));
     Ok(files)
 }

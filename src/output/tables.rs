@@ -4,8 +4,8 @@
 use polars::prelude::DataFrame;
 use polars_io::prelude::ParquetWriter;
 
-use crate::frame::{Columns, Out};
-use crate::values::format_number;
+use crate::model::frame::{Columns, Out};
+use crate::model::values::format_number;
 
 use super::OutputError;
 

@@ -5,6 +5,7 @@
 //! every input cell, sheet protection that leaves only input cells editable,
 //! a "Hướng dẫn" sheet, and a hidden sheet naming the schema, version, period
 //! and unit so that `check` identifies the file before reading any label.
+//! `feedback` builds its workbooks with the same sheets, filled.
 
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
@@ -13,44 +14,15 @@ use rust_xlsxwriter::{
 
 use super::style;
 use crate::config::Config;
-use crate::registry::Unit;
-use crate::schema::{FieldDef, FieldType, SheetDef, SheetKind};
-use crate::text::strip_diacritics;
-
-/// What a feedback workbook puts back into the template: the values the
-/// commune sent and the findings to mark on their cells.
-#[derive(Clone, Copy)]
-pub struct Fill<'a> {
-    pub data: &'a crate::validate::SubmissionData,
-    pub findings: &'a [crate::finding::Finding],
-}
-
-impl Fill<'_> {
-    /// The most severe finding on a form field, or on a list field of the
-    /// record read from `source_row`.
-    fn mark(
-        &self,
-        field: &str,
-        source_row: Option<u32>,
-    ) -> Option<(crate::finding::Severity, String)> {
-        self.findings
-            .iter()
-            .filter(|f| {
-                f.field.as_deref() == Some(field) && f.severity != crate::finding::Severity::Info
-            })
-            .filter(|f| {
-                source_row.is_none() || f.location.as_ref().and_then(|l| l.row) == source_row
-            })
-            .max_by_key(|f| f.severity)
-            .map(|f| (f.severity, f.message.vi.clone()))
-    }
-}
+use crate::model::registry::Unit;
+use crate::model::schema::{FieldDef, FieldType, SheetDef, SheetKind};
+use crate::model::text::strip_diacritics;
+use crate::output::feedback::{FEEDBACK_SHEET, Fill, to_fix_sheet};
 
 /// Where a finding sits in the template: (sheet name, row, column).
 pub type TemplateCell = (String, u32, u16);
 
-/// The hidden sheet's name; `check` reads it (see `identify.rs`).
-pub const META_SHEET: &str = "_tonghop";
+use crate::model::schema::META_SHEET;
 /// Rows offered in a blank list sheet.
 const LIST_ROWS: u32 = 60;
 /// Empty rows left under the records of a feedback list, for the commune to
@@ -60,24 +32,24 @@ const LIST_SPARE_ROWS: u32 = 20;
 const FORM_HEADER: u32 = 7;
 const LIST_HEADER: u32 = 2;
 
-struct Formats {
-    bold_center: Format,
-    motto_sub: Format,
-    title: Format,
-    italic_center: Format,
-    header: Format,
-    label: Format,
-    section: Format,
-    center: Format,
-    input: Format,
-    input_date: Format,
-    error: Format,
-    warning: Format,
-    plain: Format,
+pub(super) struct Formats {
+    pub(super) bold_center: Format,
+    pub(super) motto_sub: Format,
+    pub(super) title: Format,
+    pub(super) italic_center: Format,
+    pub(super) header: Format,
+    pub(super) label: Format,
+    pub(super) section: Format,
+    pub(super) center: Format,
+    pub(super) input: Format,
+    pub(super) input_date: Format,
+    pub(super) error: Format,
+    pub(super) warning: Format,
+    pub(super) plain: Format,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         let base = style::base();
         let cell = style::cell();
         Formats {
@@ -118,7 +90,7 @@ impl Formats {
 
 /// "Xã Khánh Yên Thượng" → "KhanhYenThuong", safe in any file system and email.
 pub fn ascii_name(unit: &Unit) -> String {
-    let base = crate::registry::base_name(&unit.name);
+    let base = crate::model::registry::base_name(&unit.name);
     strip_diacritics(&base)
         .split_whitespace()
         .map(|w| {
@@ -149,7 +121,7 @@ pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
 }
 
 fn type_hint(field: &FieldDef) -> (String, String) {
-    let min = field.min.map(crate::values::format_number);
+    let min = field.min.map(crate::model::values::format_number);
     match field.ty {
         FieldType::Integer => (
             format!(
@@ -289,11 +261,11 @@ fn input_cell(
     ws: &mut Worksheet,
     (row, col): (u32, u16),
     field: &FieldDef,
-    sent: Option<&crate::validate::FieldValue>,
-    mark: Option<(crate::finding::Severity, String)>,
+    sent: Option<&crate::model::submission::FieldValue>,
+    mark: Option<(crate::model::finding::Severity, String)>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    use crate::values::Value;
+    use crate::model::values::Value;
     let base = if field.ty == FieldType::Date {
         &f.input_date
     } else {
@@ -301,7 +273,7 @@ fn input_cell(
     };
     let marked;
     let format = match &mark {
-        Some((crate::finding::Severity::Error, _)) => {
+        Some((crate::model::finding::Severity::Error, _)) => {
             marked = if field.ty == FieldType::Date {
                 f.error.clone().set_num_format("dd/mm/yyyy")
             } else {
@@ -332,7 +304,7 @@ fn input_cell(
         }
         Some(other) => ws.write_string_with_format(row, col, other.display(), format)?,
         None => match sent
-            .map(|s| crate::text::clean(&s.raw))
+            .map(|s| crate::model::text::clean(&s.raw))
             .filter(|r| !r.is_empty())
         {
             Some(raw) => ws.write_string_with_format(row, col, raw, format)?,
@@ -353,7 +325,7 @@ fn input_cell(
 /// its column (`columns`), so that `check` finds the header it wrote; the
 /// columns `check` does not need fall back to the usual words when the
 /// schema gives them no label.
-fn form_headers(columns: &crate::schema::FormColumns) -> [&str; 5] {
+fn form_headers(columns: &crate::model::schema::FormColumns) -> [&str; 5] {
     fn first<'a>(labels: &'a [String], fallback: &'a str) -> &'a str {
         labels.first().map(String::as_str).unwrap_or(fallback)
     }
@@ -600,7 +572,7 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
     for rule in &config.schema.rules {
         row += 1;
         let severity = match rule.severity {
-            crate::finding::Severity::Error => "Lỗi",
+            crate::model::finding::Severity::Error => "Lỗi",
             _ => "Cảnh báo",
         };
         ws.write_string_with_format(row, 0, severity, &f.label)?;
@@ -632,113 +604,6 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
     print_setup(ws, 0, false)
 }
 
-/// The first sheet of a feedback workbook.
-pub const FEEDBACK_SHEET: &str = "Cần sửa";
-
-/// Lists the findings, each linked to its cell in this workbook.
-fn to_fix_sheet(
-    ws: &mut Worksheet,
-    findings: &[crate::finding::Finding],
-    cells: &[(String, Option<u32>, TemplateCell)],
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    for (col, width) in [(0u16, 5.0), (1, 12.0), (2, 8.0), (3, 10.0), (4, 90.0)] {
-        ws.set_column_width(col, width)?;
-    }
-    ws.merge_range(0, 0, 0, 4, "CÁC ĐIỂM CẦN SỬA TRONG BÁO CÁO", &f.title)?;
-    ws.merge_range(
-        1,
-        0,
-        1,
-        4,
-        "Sửa các ô tô đỏ (lỗi) và ô tô vàng (cảnh báo) ngay trong tệp này, lưu lại và gửi lại cho huyện. Bấm vào nội dung để đến ô cần sửa.",
-        &f.italic_center,
-    )?;
-    for (col, h) in ["STT", "Trang", "Ô", "Mức độ", "Nội dung"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(3, col as u16, *h, &f.header)?;
-    }
-    // A form field's cell, or a list field's cell by the record's source row.
-    let by_field: std::collections::HashMap<(&str, Option<u32>), &TemplateCell> = cells
-        .iter()
-        .map(|(id, rec, cell)| ((id.as_str(), *rec), cell))
-        .collect();
-    let mut row = 4;
-    for finding in findings
-        .iter()
-        .filter(|x| x.severity != crate::finding::Severity::Info)
-    {
-        let place = finding.field.as_deref().and_then(|field| {
-            let source_row = finding.location.as_ref().and_then(|l| l.row);
-            by_field
-                .get(&(field, source_row))
-                .or_else(|| by_field.get(&(field, None)))
-                .map(|cell| (*cell).clone())
-        });
-        ws.write_number_with_format(row, 0, f64::from(row - 3), &f.center)?;
-        let severity = finding.severity.label(crate::finding::Lang::Vi);
-        ws.write_string_with_format(row, 3, severity, &f.center)?;
-        match place {
-            Some((sheet, r, c)) => {
-                let a1 = format!("{}{}", crate::finding::column_name(u32::from(c)), r + 1);
-                ws.write_string_with_format(row, 1, &sheet, &f.label)?;
-                ws.write_string_with_format(row, 2, &a1, &f.center)?;
-                let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{a1}"))
-                    .set_text(&finding.message.vi);
-                ws.write_url_with_format(row, 4, url, &f.label)?;
-            }
-            None => {
-                ws.write_string_with_format(row, 1, finding.sheet().unwrap_or(""), &f.label)?;
-                ws.write_blank(row, 2, &f.label)?;
-                ws.write_string_with_format(row, 4, &finding.message.vi, &f.label)?;
-            }
-        }
-        ws.set_row_height(
-            row,
-            16.0 * finding.message.vi.chars().count().div_ceil(95).max(1) as f64 + 2.0,
-        )?;
-        row += 1;
-    }
-    ws.set_landscape();
-    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
-    Ok(())
-}
-
-/// A short feedback workbook for a file that could not be used at all.
-pub fn feedback_unreadable(
-    file: &str,
-    findings: &[crate::finding::Finding],
-) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let f = Formats::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(FEEDBACK_SHEET)?;
-    ws.set_column_width(0, 110.0)?;
-    ws.write_string_with_format(0, 0, "TỆP BÁO CÁO CHƯA DÙNG ĐƯỢC", &f.title)?;
-    ws.write_string_with_format(1, 0, format!("Tệp: {file}"), &f.plain)?;
-    let mut row = 3;
-    for finding in findings
-        .iter()
-        .filter(|x| x.severity != crate::finding::Severity::Info)
-    {
-        ws.write_string_with_format(row, 0, format!("• {}", finding.message.vi), &f.label)?;
-        row += 1;
-    }
-    ws.write_string_with_format(
-        row + 1,
-        0,
-        "Hãy sửa theo hướng dẫn trên, lưu thành .xlsx (không đặt mật khẩu) và gửi lại cho huyện.",
-        &f.plain,
-    )?;
-    wb.set_properties(
-        &rust_xlsxwriter::DocProperties::new()
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
-    );
-    wb.save_to_buffer()
-}
-
 fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Result<(), XlsxError> {
     ws.set_name(META_SHEET)?;
     let rows = [
@@ -760,17 +625,7 @@ pub fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError>
     build_with(config, unit, None)
 }
 
-/// The unit's template filled with what it sent, its problems marked, and a
-/// first sheet "Cần sửa" listing them with links to their cells.
-pub fn feedback(
-    config: &Config,
-    unit: Option<&Unit>,
-    fill: Fill<'_>,
-) -> Result<Vec<u8>, XlsxError> {
-    build_with(config, unit, Some(fill))
-}
-
-fn build_with(
+pub(super) fn build_with(
     config: &Config,
     unit: Option<&Unit>,
     fill: Option<Fill<'_>>,
@@ -835,7 +690,7 @@ mod tests {
     fn a_list_of_two_fields_gets_a_template() {
         // The signature block of a three-column list sheet (STT + two
         // fields) is one column wide on the right: no one-cell merge.
-        let schema = crate::schema::Schema::parse(
+        let schema = crate::model::schema::Schema::parse(
             r#"
 id = "hai_cot"
 title = "Danh sách hai cột"
@@ -857,8 +712,9 @@ type = "integer"
             std::path::Path::new("hai_cot.toml"),
         )
         .expect("the schema loads");
-        let registry = crate::registry::Registry::new(Vec::new(), std::path::Path::new("u.csv"));
-        let period = crate::period::Period::year(2024);
+        let registry =
+            crate::model::registry::Registry::new(Vec::new(), std::path::Path::new("u.csv"));
+        let period = crate::model::period::Period::year(2024);
         let config = Config::new(schema, registry, period);
         let bytes = build(&config, None).expect("the template is written");
         assert!(bytes.starts_with(b"PK"));

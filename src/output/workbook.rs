@@ -9,13 +9,13 @@ use rust_xlsxwriter::{
 };
 
 use super::style::{self, merge};
-use crate::check::{CheckResult, Status};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
-use crate::finding::{Lang, column_name};
-use crate::frame::{Columns, Out, get};
-use crate::schema::{Display, FieldType, SheetKind};
-use crate::values::{Decimals, MAX_DECIMALS, format_count, format_number};
+use crate::model::finding::{Lang, column_name};
+use crate::model::frame::{Columns, Out, get};
+use crate::model::schema::{Display, FieldType, SheetKind};
+use crate::model::submission::{CheckResult, Status};
+use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
 const HEADER_ROW: u32 = 7;
@@ -259,7 +259,7 @@ fn write_out(
         (Out::Num(n), _) => ws
             .write_number_with_format(row, col, n, f.num(n, decimals))
             .map(|_| ()),
-        (Out::Text(s), Some(FieldType::Date)) => match crate::values::parse_date_text(&s) {
+        (Out::Text(s), Some(FieldType::Date)) => match crate::model::values::parse_date_text(&s) {
             Some((d, _)) => {
                 let dt = ExcelDateTime::from_ymd(
                     d.format("%Y").to_string().parse().unwrap_or(1900),
@@ -448,9 +448,8 @@ fn indicator_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
     let cols = Columns::of(df);
-    let mut row = HEADER_ROW + 1;
-    let mut stt = 1;
-    for (i, ind) in c.district_indicators(config) {
+    for (stt, (i, ind)) in (1..).zip(c.district_indicators(config)) {
+        let row = HEADER_ROW + stt;
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         let label = if lang == Lang::En {
             ind.label_en.as_deref().unwrap_or(&ind.label)
@@ -490,8 +489,6 @@ fn indicator_sheet(
             _ => String::new(),
         };
         ws.write_string_with_format(row, 8, &met, &f.center)?;
-        row += 1;
-        stt += 1;
     }
     a4_landscape(ws, HEADER_ROW)?;
     Ok(())
@@ -701,7 +698,7 @@ fn status_sheet(
         (t(lang, "Người gửi", "Sender"), 30.0),
         (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
     ];
-    let deadline = crate::units::timeliness::deadline(config).ok().flatten();
+    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
     let mut headers = headers;
     if let Some(day) = deadline {
         let day = day.format("%d/%m/%Y");
@@ -711,7 +708,7 @@ fn status_sheet(
         ));
     }
     let last_col: u16 = if deadline.is_some() { 11 } else { 10 };
-    let sum = crate::report::summary(result);
+    let sum = crate::output::report::summary(result);
     let n = |count: usize| format_count(count, lang);
     let note = t(
         lang,
@@ -721,7 +718,7 @@ fn status_sheet(
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            crate::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
             n(sum.missing_units)
         ),
         &format!(
@@ -730,14 +727,14 @@ fn status_sheet(
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            crate::report::held_count(sum.held, ", {} held until the sender is confirmed"),
+            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
             n(sum.missing_units)
         ),
     );
     let mut note = note;
     if let Some(day) = deadline {
         note.push(' ');
-        note.push_str(crate::units::timeliness::summary_line(result, day, lang).trim_end());
+        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
     }
     heading(ws, last_col, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
@@ -746,14 +743,14 @@ fn status_sheet(
     let mut write_row = |ws: &mut Worksheet,
                          code: &str,
                          name: &str,
-                         s: Option<&crate::check::Submission>|
+                         s: Option<&crate::model::submission::Submission>|
      -> Result<(), XlsxError> {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         ws.write_string_with_format(row, 1, code, &f.center)?;
         ws.write_string_with_format(row, 2, name, &f.text)?;
         match s {
             Some(s) => {
-                ws.write_string_with_format(row, 3, &status_label(s.status, lang), &f.center)?;
+                ws.write_string_with_format(row, 3, status_label(s.status, lang), &f.center)?;
                 ws.write_string_with_format(row, 4, &s.file, &f.text)?;
                 // An emailed file was received when its email was sent.
                 let received = match s.mail.as_ref().map(|m| m.date_text()) {
@@ -764,13 +761,13 @@ fn status_sheet(
                 ws.write_number_with_format(
                     row,
                     6,
-                    s.count(crate::finding::Severity::Error) as f64,
+                    s.count(crate::model::finding::Severity::Error) as f64,
                     &f.int,
                 )?;
                 ws.write_number_with_format(
                     row,
                     7,
-                    s.count(crate::finding::Severity::Warning) as f64,
+                    s.count(crate::model::finding::Severity::Warning) as f64,
                     &f.int,
                 )?;
                 let changes = s.resubmission.as_ref().map(|r| {
@@ -824,8 +821,8 @@ fn status_sheet(
                 ws.write_string_with_format(row, 9, sender, &f.text)?;
                 ws.write_string_with_format(row, 10, subject, &f.text)?;
                 if let Some(day) = deadline {
-                    let verdict = crate::units::timeliness::of(s, day)
-                        .map(|v| crate::units::timeliness::label(v, lang))
+                    let verdict = crate::check::timeliness::of(s, day)
+                        .map(|v| crate::check::timeliness::label(v, lang))
                         .unwrap_or_default();
                     ws.write_string_with_format(row, 11, verdict, &f.center)?;
                 }
@@ -834,7 +831,7 @@ fn status_sheet(
                 ws.write_string_with_format(
                     row,
                     3,
-                    &t(lang, "Chưa nộp", "Not received"),
+                    t(lang, "Chưa nộp", "Not received"),
                     &f.center,
                 )?;
                 for col in 4..=last_col {
@@ -992,7 +989,7 @@ fn sources_sheet(
                 )
             })
             .unwrap_or_default();
-        let mail = |pick: fn(&crate::mail::MailMeta) -> String| {
+        let mail = |pick: fn(&crate::model::submission::MailMeta) -> String| {
             s.mail.as_ref().map(pick).unwrap_or_default()
         };
         let cells = [
@@ -1030,7 +1027,7 @@ fn sources_sheet(
     }
     row += 1;
     let registry_sha = std::fs::read(&config.registry.path)
-        .map(|b| crate::ingest::sha256_hex(&b))
+        .map(|b| crate::model::book::sha256_hex(&b))
         .unwrap_or_default();
     let params: Vec<(String, String)> = vec![
         (

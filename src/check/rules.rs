@@ -1,0 +1,455 @@
+//! Rules: the schema's aggregates and cross-field rules, evaluated with
+//! polars over one frame of all submissions of a run (not per file), and the
+//! `rule-violation` findings they raise, pointed at the cell at fault.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use crate::model::finding::{Code, Finding, Lang, Location, Msg};
+use crate::model::frame::{Col, frame};
+use crate::model::messages;
+use crate::model::period::Period;
+use crate::model::schema::{
+    FieldDef, FieldType, RuleDef, Schema, SheetDef, expr_columns, parse_expr,
+};
+use crate::model::submission::{FieldValue, Record, SubmissionData};
+use crate::model::values::Value;
+
+/// Evaluates boolean expressions row by row: `Some(false)` is a violation,
+/// `None` means a value it needs is missing (already reported elsewhere).
+fn eval_bools(df: &DataFrame, exprs: &[Expr]) -> PolarsResult<Vec<Vec<Option<bool>>>> {
+    let selected: Vec<Expr> = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.clone().cast(DataType::Boolean).alias(format!("e{i}")))
+        .collect();
+    let out = df.clone().lazy().select(selected).collect()?;
+    let height = df.height();
+    (0..exprs.len())
+        .map(|i| {
+            let c = out
+                .column(&format!("e{i}"))?
+                .as_materialized_series()
+                .clone();
+            let c = if c.len() == 1 && height != 1 {
+                c.new_from_index(0, height)
+            } else {
+                c
+            };
+            let ca = c.bool()?;
+            Ok((0..ca.len()).map(|i| ca.get(i)).collect())
+        })
+        .collect()
+}
+
+/// The column holding a submission's index in the batch frames.
+const SUB: &str = "__submission";
+
+/// Aggregates and rule findings of one submission.
+pub type Evaluated = (BTreeMap<String, Option<f64>>, Vec<Finding>);
+
+/// Evaluates the schema's aggregates and rules for many submissions at once:
+/// one polars query per list sheet and per rule set for the whole run, not
+/// per file, so the cost of a query is paid once however many communes
+/// reported. A failure (which the schema's dry run should prevent) is
+/// narrowed down to the submissions that cause it.
+pub fn evaluate(schema: &Schema, period: &Period, data: &[&SubmissionData]) -> Vec<Evaluated> {
+    let batch = Batch {
+        schema,
+        period,
+        data,
+    };
+    match batch.evaluate() {
+        Ok(out) => out,
+        Err(_) if data.len() > 1 => data
+            .iter()
+            .flat_map(|d| evaluate(schema, period, std::slice::from_ref(d)))
+            .collect(),
+        Err(e) => vec![(
+            BTreeMap::new(),
+            vec![Finding::new(
+                Code::RuleViolation,
+                Msg::new(
+                    format!("Không kiểm tra được các quy tắc của biểu: {e}"),
+                    format!("The form's rules could not be evaluated: {e}"),
+                ),
+            )],
+        )],
+    }
+}
+
+struct Batch<'a> {
+    schema: &'a Schema,
+    period: &'a Period,
+    data: &'a [&'a SubmissionData],
+}
+
+/// The records of one list sheet across the batch, with their submission.
+struct ListRows<'a> {
+    subs: Vec<usize>,
+    records: Vec<&'a Record>,
+}
+
+impl<'a> Batch<'a> {
+    fn period_cols(&self, n: usize) -> Vec<Col> {
+        vec![
+            Col {
+                name: "period_start".into(),
+                ty: FieldType::Date,
+                values: vec![Some(Value::Date(self.period.start())); n],
+            },
+            Col {
+                name: "period_end".into(),
+                ty: FieldType::Date,
+                values: vec![Some(Value::Date(self.period.end())); n],
+            },
+        ]
+    }
+
+    fn list_rows(&self, def: &SheetDef) -> ListRows<'a> {
+        let mut rows = ListRows {
+            subs: Vec::new(),
+            records: Vec::new(),
+        };
+        for (i, d) in self.data.iter().enumerate() {
+            for r in d.lists.get(def.id()).into_iter().flatten() {
+                rows.subs.push(i);
+                rows.records.push(r);
+            }
+        }
+        rows
+    }
+
+    fn list_cols(&self, def: &SheetDef, records: &[&Record]) -> Vec<Col> {
+        def.fields
+            .iter()
+            .map(|f| Col {
+                name: f.id().to_string(),
+                ty: f.ty,
+                values: records
+                    .iter()
+                    .map(|r| r.values.get(f.id()).and_then(|v| v.value.clone()))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Form fields, aggregates and period of the submission of each row.
+    fn submission_cols(
+        &self,
+        aggregates: &[BTreeMap<String, Option<f64>>],
+        subs: &[usize],
+    ) -> Vec<Col> {
+        let mut cols: Vec<Col> = self
+            .schema
+            .form_fields()
+            .map(|(_, f)| Col {
+                name: f.id().to_string(),
+                ty: f.ty,
+                values: subs
+                    .iter()
+                    .map(|&i| self.data[i].form.get(f.id()).and_then(|v| v.value.clone()))
+                    .collect(),
+            })
+            .collect();
+        for def in self.schema.list_sheets() {
+            for agg in &def.aggregates {
+                let id = agg.id.get_ref();
+                cols.push(Col {
+                    name: id.clone(),
+                    ty: FieldType::Number,
+                    values: subs
+                        .iter()
+                        .map(|&i| aggregates[i].get(id).copied().flatten().map(Value::Num))
+                        .collect(),
+                });
+            }
+        }
+        cols.extend(self.period_cols(subs.len()));
+        cols
+    }
+
+    /// Each list aggregate per submission: `None` where the sheet was not
+    /// found, 0 where it was found empty.
+    fn aggregates(&self) -> PolarsResult<Vec<BTreeMap<String, Option<f64>>>> {
+        let mut out = vec![BTreeMap::new(); self.data.len()];
+        for def in self.schema.list_sheets() {
+            if def.aggregates.is_empty() {
+                continue;
+            }
+            for (i, d) in self.data.iter().enumerate() {
+                let found = d.lists.contains_key(def.id()).then_some(0.0);
+                for agg in &def.aggregates {
+                    out[i].insert(agg.id.get_ref().clone(), found);
+                }
+            }
+            let rows = self.list_rows(def);
+            if rows.records.is_empty() {
+                continue;
+            }
+            let mut cols = self.list_cols(def, &rows.records);
+            cols.extend(self.period_cols(rows.records.len()));
+            cols.push(Col::int(SUB, rows.subs.iter().map(|&i| i as i64)));
+            let df = frame(&cols, rows.records.len())?;
+            let exprs = def
+                .aggregates
+                .iter()
+                .enumerate()
+                .map(|(k, agg)| {
+                    Ok(parse_expr(agg.expr.get_ref())
+                        .map_err(|e| polars_err!(ComputeError: "{e}"))?
+                        .cast(DataType::Float64)
+                        .alias(format!("a{k}")))
+                })
+                .collect::<PolarsResult<Vec<_>>>()?;
+            let res = df.lazy().group_by([col(SUB)]).agg(exprs).collect()?;
+            let subs = res.column(SUB)?.as_materialized_series().clone();
+            let subs = subs.i64()?;
+            for (k, agg) in def.aggregates.iter().enumerate() {
+                let values = res
+                    .column(&format!("a{k}"))?
+                    .as_materialized_series()
+                    .clone();
+                let values = values.f64()?;
+                for row in 0..res.height() {
+                    if let Some(i) = subs.get(row) {
+                        out[i as usize]
+                            .insert(agg.id.get_ref().clone(), values.get(row).or(Some(0.0)));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn evaluate(&self) -> PolarsResult<Vec<Evaluated>> {
+        let aggregates = self.aggregates()?;
+        let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); self.data.len()];
+
+        // Rules over each submission's form and aggregates: one row each.
+        let form_rules: Vec<&RuleDef> = self
+            .schema
+            .rules
+            .iter()
+            .filter(|r| r.scope.is_none())
+            .collect();
+        if !form_rules.is_empty() && !self.data.is_empty() {
+            let subs: Vec<usize> = (0..self.data.len()).collect();
+            let df = frame(&self.submission_cols(&aggregates, &subs), subs.len())?;
+            let exprs = form_rules
+                .iter()
+                .map(|r| rule_exprs(r))
+                .collect::<PolarsResult<Vec<_>>>()?;
+            let results = eval_bools(&df, &exprs.concat())?;
+            for (k, rule) in form_rules.iter().enumerate() {
+                for &i in &subs {
+                    if violated(&results[2 * k..], i) {
+                        findings[i].push(self.rule_finding(i, rule, &aggregates[i], None));
+                    }
+                }
+            }
+        }
+
+        // required_when and scoped rules over each list's records.
+        for def in self.schema.list_sheets() {
+            let rows = self.list_rows(def);
+            if rows.records.is_empty() {
+                continue;
+            }
+            let conditional: Vec<&FieldDef> = def
+                .fields
+                .iter()
+                .filter(|f| f.required && f.required_when.is_some())
+                .collect();
+            let scoped: Vec<&RuleDef> = self
+                .schema
+                .rules
+                .iter()
+                .filter(|r| {
+                    r.scope
+                        .as_ref()
+                        .and_then(|s| self.schema.sheet(s.get_ref()))
+                        .is_some_and(|d| d.id() == def.id())
+                })
+                .collect();
+            if conditional.is_empty() && scoped.is_empty() {
+                continue;
+            }
+            let mut cols = self.list_cols(def, &rows.records);
+            cols.extend(self.submission_cols(&aggregates, &rows.subs));
+            let df = frame(&cols, rows.records.len())?;
+            let mut exprs = Vec::new();
+            for field in &conditional {
+                let cond = field.required_when.as_ref().expect("filtered");
+                exprs.push(
+                    parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?,
+                );
+            }
+            for rule in &scoped {
+                exprs.extend(rule_exprs(rule)?);
+            }
+            let results = eval_bools(&df, &exprs)?;
+            for (row, (&i, record)) in rows.subs.iter().zip(&rows.records).enumerate() {
+                for (k, field) in conditional.iter().enumerate() {
+                    let Some(fv) = record.values.get(field.id()) else {
+                        continue;
+                    };
+                    if results[k][row] == Some(true) && fv.value.is_none() && fv_blank_cell(fv) {
+                        findings[i].push(
+                            Finding::new(
+                                Code::ValueRequired,
+                                messages::value_required_when(&fv.source.a1(), &field.label),
+                            )
+                            .at(fv.source.location())
+                            .field(field.id()),
+                        );
+                    }
+                }
+                let rule_results = &results[conditional.len()..];
+                for (k, rule) in scoped.iter().enumerate() {
+                    if violated(&rule_results[2 * k..], row) {
+                        findings[i].push(self.rule_finding(i, rule, &aggregates[i], Some(record)));
+                    }
+                }
+            }
+        }
+        Ok(aggregates.into_iter().zip(findings).collect())
+    }
+
+    fn rule_finding(
+        &self,
+        sub: usize,
+        rule: &RuleDef,
+        aggregates: &BTreeMap<String, Option<f64>>,
+        record: Option<&Record>,
+    ) -> Finding {
+        let data = self.data[sub];
+        let mut shown: HashMap<String, Shown> = HashMap::new();
+        for (id, fv) in &data.form {
+            shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
+        }
+        for (id, v) in aggregates {
+            shown.insert(id.clone(), Shown::of(v.map(Value::Num).as_ref()));
+        }
+        shown.insert(
+            "period_start".into(),
+            Shown::Text(self.period.start().format("%d/%m/%Y").to_string()),
+        );
+        shown.insert(
+            "period_end".into(),
+            Shown::Text(self.period.end().format("%d/%m/%Y").to_string()),
+        );
+        if let Some(r) = record {
+            for (id, fv) in &r.values {
+                shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
+            }
+        }
+        let fill = |template: &str, lang: Lang| {
+            let mut out = template.to_string();
+            for name in crate::model::schema::placeholders(template) {
+                let value = shown.get(name).map(|v| v.text(lang)).unwrap_or_default();
+                out = out.replace(&format!("{{{name}}}"), &value);
+            }
+            out
+        };
+        // Point at the `at` field, else the first field the check reads.
+        let named: Vec<String> = rule
+            .at
+            .as_ref()
+            .map(|a| vec![a.get_ref().clone()])
+            .unwrap_or_else(|| {
+                parse_expr(rule.check.get_ref())
+                    .map(|e| expr_columns(&e))
+                    .unwrap_or_default()
+            });
+        let source = named.iter().find_map(|name| {
+            record
+                .and_then(|r| r.values.get(name))
+                .or_else(|| data.form.get(name))
+                .map(|fv| (name.clone(), fv.source.clone()))
+        });
+        let vi = fill(&rule.message, Lang::Vi);
+        let en = fill(
+            rule.message_en.as_deref().unwrap_or(&rule.message),
+            Lang::En,
+        );
+        let (vi, en) = match &source {
+            Some((_, s)) => (
+                format!("Ô {}: {vi}", s.a1()),
+                format!("Cell {}: {en}", s.a1()),
+            ),
+            None => (vi, en),
+        };
+        let mut finding = Finding::new(Code::RuleViolation, Msg::new(vi, en))
+            .rule(rule.id.get_ref(), rule.severity);
+        if let Some((field, s)) = source {
+            finding = finding
+                .at(s.location())
+                .field(&field)
+                .value(shown.get(&field).map(Shown::plain).unwrap_or_default());
+        } else if let Some(r) = record {
+            finding = finding.at(Location {
+                sheet: r.sheet.clone(),
+                row: Some(r.row),
+                col: None,
+            });
+        }
+        finding
+    }
+}
+
+fn fv_blank_cell(fv: &FieldValue) -> bool {
+    crate::model::text::clean(&fv.raw).is_empty()
+}
+
+fn rule_exprs(rule: &RuleDef) -> PolarsResult<Vec<Expr>> {
+    let parse = |s: &str| parse_expr(s).map_err(|e| polars_err!(ComputeError: "{e}"));
+    let check = parse(rule.check.get_ref())?;
+    let when = match &rule.when {
+        Some(w) => parse(w.get_ref())?,
+        None => lit(true),
+    };
+    Ok(vec![when, check])
+}
+
+/// A rule is violated where its condition holds and its check is false.
+fn violated(results: &[Vec<Option<bool>>], row: usize) -> bool {
+    results[0][row] == Some(true) && results[1][row] == Some(false)
+}
+
+/// A value named in a rule's message: numbers are spelt as each language
+/// writes them ("1.234,5" / "1,234.5"); the finding's `value` keeps the
+/// plain spelling.
+enum Shown {
+    Figure(f64, String),
+    Text(String),
+}
+
+impl Shown {
+    fn of(value: Option<&Value>) -> Shown {
+        match value {
+            Some(v @ (Value::Int(_) | Value::Num(_))) => {
+                Shown::Figure(v.as_f64().unwrap_or_default(), v.display())
+            }
+            Some(v) => Shown::Text(v.display()),
+            None => Shown::Text(String::new()),
+        }
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+        match self {
+            Shown::Figure(n, _) => {
+                format_figure(*n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
+            }
+            Shown::Text(t) => t.clone(),
+        }
+    }
+
+    fn plain(&self) -> String {
+        match self {
+            Shown::Figure(_, plain) | Shown::Text(plain) => plain.clone(),
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! `tonghop init DIR --unit CODE`: a ready project for any consolidating
+//! unit, from the national list in force on `--as-of` — a district's
+//! communes or a province's districts before 1 July 2025, a province's
+//! communes after. It writes `tonghop.toml`, the registry of the units that
+//! report (email column left to fill in) and the inbox folder, and never
+//! overwrites a project.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::{Datelike, NaiveDate};
+
+use crate::check::timeliness::parse_date;
+use crate::cli::InitArgs;
+use crate::model::finding::Lang;
+use crate::model::i18n::tr;
+use crate::model::national::{self, Edition, NationalList, NationalUnit};
+use crate::model::schema::{PeriodKind, Schema};
+
+/// The file names `init` writes in the project folder.
+pub const CONFIG_FILE: &str = "tonghop.toml";
+pub const REGISTRY_FILE: &str = "don-vi.csv";
+pub const INBOX_DIR: &str = "inbox";
+
+/// The consolidating unit and the units that report to it on that date.
+pub struct Plan<'a> {
+    pub list: &'a NationalList,
+    pub unit: &'a NationalUnit,
+    pub reporting: Vec<&'a NationalUnit>,
+}
+
+/// Finds the unit `code` in the list of `date` and the units under it, or
+/// says clearly why it cannot, with the nearest codes and names.
+pub fn plan(code: &str, date: NaiveDate) -> anyhow::Result<Plan<'static>> {
+    let list = national::list_on(date);
+    let day = date.format("%d/%m/%Y").to_string();
+    let Some(unit) = list.find(code.trim()) else {
+        let mut hint = String::new();
+        let other = match list.edition {
+            Edition::Before2025Reform => Edition::After2025Reform,
+            Edition::After2025Reform => Edition::Before2025Reform,
+        };
+        if let Some(there) = national::list(other).find(code.trim()) {
+            hint.push_str(&tr(
+                &format!(
+                    " Mã {} là “{}” trong {}; hãy chọn --as-of theo danh mục đó.",
+                    there.code,
+                    there.name,
+                    other.label(Lang::Vi)
+                ),
+                &format!(
+                    " Code {} is “{}” in {}; pick --as-of accordingly.",
+                    there.code,
+                    there.name,
+                    other.label(Lang::En)
+                ),
+            ));
+        }
+        let near: Vec<String> = list
+            .suggest(code)
+            .into_iter()
+            .filter(|u| u.level != national::Level::Commune)
+            .map(|u| format!("{} {}", u.code, u.name))
+            .collect();
+        if !near.is_empty() {
+            hint.push_str(&tr(
+                &format!(" Gần nhất: {}.", near.join(", ")),
+                &format!(" Nearest: {}.", near.join(", ")),
+            ));
+        }
+        bail!(tr(
+            &format!(
+                "không có đơn vị mã “{code}” trong {} (ngày {day}).{hint}",
+                list.edition.label(Lang::Vi)
+            ),
+            &format!(
+                "no unit with code “{code}” in {} (on {day}).{hint}",
+                list.edition.label(Lang::En)
+            ),
+        ));
+    };
+    let reporting = list.children(&unit.code);
+    if reporting.is_empty() {
+        bail!(tr(
+            &format!(
+                "{} ({}) không có đơn vị cấp dưới báo cáo trong {}: hãy chọn mã tỉnh (2 số) hoặc huyện (3 số, trước 01/7/2025).",
+                unit.name,
+                unit.code,
+                list.edition.label(Lang::Vi)
+            ),
+            &format!(
+                "{} ({}) has no units reporting to it in {}: give a province code (2 digits) or a district code (3 digits, before 1 July 2025).",
+                unit.name,
+                unit.code,
+                list.edition.label(Lang::En)
+            ),
+        ));
+    }
+    Ok(Plan {
+        list,
+        unit,
+        reporting,
+    })
+}
+
+/// The period holding `date`, in the schema's kind (a year without schema).
+pub fn period_of(date: NaiveDate, kind: Option<PeriodKind>) -> String {
+    let (y, m) = (date.year(), date.month());
+    match kind {
+        None | Some(PeriodKind::Year) => format!("{y}"),
+        Some(PeriodKind::Half) => format!("{y}-H{}", if m <= 6 { 1 } else { 2 }),
+        Some(PeriodKind::Quarter) => format!("{y}-Q{}", (m - 1) / 3 + 1),
+        Some(PeriodKind::Month) => format!("{y}-{m:02}"),
+    }
+}
+
+/// The registry CSV: a note on what to fill in, then one row per unit.
+pub fn registry_csv(plan: &Plan, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    let note = match lang {
+        Lang::Vi => format!(
+            "# Các đơn vị báo cáo cho {} ({}), theo {}. Hãy ghi vào cột email địa chỉ thư mỗi đơn vị dùng để gửi báo cáo (nhiều địa chỉ cách nhau bằng dấu ;); có thể thêm cách viết khác của tên vào cột aliases. Dòng bắt đầu bằng # là ghi chú.\n",
+            plan.unit.name,
+            plan.unit.code,
+            plan.list.edition.label(Lang::Vi)
+        ),
+        Lang::En => format!(
+            "# The units reporting to {} ({}), from {}. Fill in the email column with the address(es) each unit sends its reports from (several separated by ;); other spellings of a name may go in aliases. Lines starting with # are notes.\n",
+            plan.unit.name,
+            plan.unit.code,
+            plan.list.edition.label(Lang::En)
+        ),
+    };
+    let mut writer = csv::Writer::from_writer(note.into_bytes());
+    writer.write_record(["code", "name", "kind", "aliases", "email", "parent"])?;
+    for u in &plan.reporting {
+        writer.write_record([&u.code, &u.name, &u.kind, "", "", &plan.unit.code])?;
+    }
+    writer.into_inner().context("registry CSV")
+}
+
+/// A TOML string literal.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// The project's `tonghop.toml`.
+pub fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang: Lang) -> String {
+    let vi = lang == Lang::Vi;
+    let mut out = String::new();
+    out.push_str(&if vi {
+        format!(
+            "# Dự án tổng hợp của {} ({}), tạo bởi tonghop init theo {}.\n",
+            plan.unit.name,
+            plan.unit.code,
+            plan.list.edition.label(Lang::Vi)
+        )
+    } else {
+        format!(
+            "# Consolidation project of {} ({}), made by tonghop init from {}.\n",
+            plan.unit.name,
+            plan.unit.code,
+            plan.list.edition.label(Lang::En)
+        )
+    });
+    match schema {
+        Some(path) => out.push_str(&format!("schema = {}\n", quoted(path))),
+        None => out.push_str(if vi {
+            "# Hãy ghi đường dẫn tới lược đồ biểu mẫu (docs/schema.md), ví dụ:\n# schema = \"../schemas/pcmd.toml\"\n"
+        } else {
+            "# Set the path of the report schema (docs/schema.md), e.g.:\n# schema = \"../schemas/pcmd.toml\"\n"
+        }),
+    }
+    out.push_str(&format!("units = {}\n", quoted(REGISTRY_FILE)));
+    out.push_str(&format!("period = {}\n", quoted(period)));
+    out.push_str(&format!("inbox = {}\n", quoted(INBOX_DIR)));
+    out.push_str("output = \"out\"\n");
+    out.push_str(&format!(
+        "lang = {}\n",
+        quoted(if vi { "vi" } else { "en" })
+    ));
+    out.push_str(if vi {
+        "# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n# deadline = \"15/01/2024\"\n"
+    } else {
+        "# Deadline (optional): printed in the templates; each report is then on time or late.\n# deadline = \"15/01/2024\"\n"
+    });
+    out.push_str("\n[consolidating_unit]\n");
+    out.push_str(&format!("code = {}\n", quoted(&plan.unit.code)));
+    out.push_str(&format!("name = {}\n", quoted(&plan.unit.name)));
+    out
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed into place.
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension("tmp-init");
+    std::fs::write(&tmp, bytes).with_context(|| tmp.display().to_string())?;
+    std::fs::rename(&tmp, path).with_context(|| path.display().to_string())?;
+    Ok(())
+}
+
+/// `schema` as `tonghop.toml` in `dir` should name it: relative to the
+/// project folder when they share a parent, else absolute.
+fn schema_reference(schema: &Path, dir: &Path) -> String {
+    let schema = std::fs::canonicalize(schema).unwrap_or_else(|_| schema.to_path_buf());
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let ours: Vec<_> = schema.components().collect();
+    let theirs: Vec<_> = dir.components().collect();
+    let common = ours.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+    let relative = if common > 1 {
+        let mut out = PathBuf::new();
+        for _ in common..theirs.len() {
+            out.push("..");
+        }
+        for part in &ours[common..] {
+            out.push(part.as_os_str());
+        }
+        out
+    } else {
+        schema
+    };
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// Runs `tonghop init`; returns what to print.
+pub fn run(
+    args: &InitArgs,
+    schema: Option<&Path>,
+    period: Option<&str>,
+    lang: Lang,
+) -> anyhow::Result<String> {
+    let date = match &args.as_of {
+        Some(text) => parse_date(text).with_context(|| {
+            tr(
+                &format!("ngày “{text}” không đọc được: hãy ghi dạng 2023-12-31 hoặc 31/12/2023"),
+                &format!("cannot read the date “{text}”: write it as 2023-12-31 or 31/12/2023"),
+            )
+        })?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let plan = plan(&args.unit, date)?;
+    let loaded = schema
+        .map(|p| Schema::load(p).map(|s| (p, s)))
+        .transpose()?;
+    let period = match period {
+        Some(p) => p.to_string(),
+        None => period_of(date, loaded.as_ref().map(|(_, s)| s.period)),
+    };
+    if let Some((_, s)) = &loaded {
+        crate::model::period::Period::parse(&period, s.period)?;
+    }
+
+    let dir = &args.dir;
+    let config_path = dir.join(CONFIG_FILE);
+    let registry_path = dir.join(REGISTRY_FILE);
+    for existing in [&config_path, &registry_path] {
+        if existing.exists() {
+            bail!(tr(
+                &format!(
+                    "{} đã có: tonghop init không ghi đè dự án đã có; hãy chọn thư mục khác",
+                    existing.display()
+                ),
+                &format!(
+                    "{} exists: tonghop init never overwrites a project; choose another folder",
+                    existing.display()
+                ),
+            ));
+        }
+    }
+    std::fs::create_dir_all(dir.join(INBOX_DIR))
+        .with_context(|| dir.join(INBOX_DIR).display().to_string())?;
+    let schema_ref = loaded.as_ref().map(|(p, _)| schema_reference(p, dir));
+    write_new(&registry_path, &registry_csv(&plan, lang)?)?;
+    write_new(
+        &config_path,
+        config_toml(&plan, schema_ref.as_deref(), &period, lang).as_bytes(),
+    )?;
+    let mut text = next_steps(&plan, dir, schema_ref.is_some(), lang);
+    text.push_str(&older_than_the_list(date, lang));
+    Ok(text)
+}
+
+/// The list before the reform is the one of 1 March 2025: a date well before
+/// it may miss earlier mergers, which is said rather than assumed away.
+fn older_than_the_list(date: NaiveDate, lang: Lang) -> String {
+    let list_day = NaiveDate::from_ymd_opt(2025, 3, 1).expect("a valid date");
+    if date >= list_day {
+        return String::new();
+    }
+    match lang {
+        Lang::Vi => format!(
+            "\nLưu ý: danh mục đi kèm là danh mục ngày 01/3/2025: đơn vị được sắp xếp lại trong khoảng {} – 01/3/2025 được ghi theo sau khi sắp xếp. Nếu đơn vị đã thay đổi trong khoảng đó, hãy sửa {REGISTRY_FILE} hoặc dùng tonghop units import với danh mục đúng thời điểm.\n",
+            date.format("%d/%m/%Y")
+        ),
+        Lang::En => format!(
+            "\nNote: the bundled list is the one of 1 March 2025: units rearranged between {} and that day are listed as they were after. If the units changed in that time, edit {REGISTRY_FILE} or use tonghop units import with a list of the time.\n",
+            date.format("%d/%m/%Y")
+        ),
+    }
+}
+
+/// What was made and what to do next.
+fn next_steps(plan: &Plan, dir: &Path, has_schema: bool, lang: Lang) -> String {
+    let shown = dir.to_string_lossy().replace('\\', "/");
+    let n = plan.reporting.len();
+    let level = plan.reporting[0].level.name(lang);
+    let mut out = String::new();
+    if lang == Lang::Vi {
+        out.push_str(&format!(
+            "Đã tạo dự án tổng hợp cho {} ({}): {n} đơn vị cấp {level} báo cáo, theo {}.\n",
+            plan.unit.name,
+            plan.unit.code,
+            plan.list.edition.label(lang)
+        ));
+        out.push_str(&format!(
+            "  {shown}/{CONFIG_FILE}\n  {shown}/{REGISTRY_FILE}\n  {shown}/{INBOX_DIR}/\n\nCác bước tiếp theo:\n"
+        ));
+        out.push_str(&format!(
+            "  1. Ghi địa chỉ thư của từng đơn vị vào cột email của {REGISTRY_FILE}.\n"
+        ));
+        if !has_schema {
+            out.push_str(&format!(
+                "     Ghi đường dẫn lược đồ biểu mẫu vào dòng schema của {CONFIG_FILE}.\n"
+            ));
+        }
+        out.push_str(&format!(
+            "  2. cd {shown} && tonghop template --per-unit   (một biểu mẫu cho mỗi đơn vị, trong out/mau/)\n  3. Gửi biểu mẫu cho các đơn vị; khi có thư trả lời: tonghop mail <tệp .mbox hoặc .eml>\n  4. tonghop build   (kiểm tra và tổng hợp)\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "Project made for {} ({}): {n} reporting units ({level} level), from {}.\n",
+            plan.unit.name,
+            plan.unit.code,
+            plan.list.edition.label(lang)
+        ));
+        out.push_str(&format!(
+            "  {shown}/{CONFIG_FILE}\n  {shown}/{REGISTRY_FILE}\n  {shown}/{INBOX_DIR}/\n\nNext steps:\n"
+        ));
+        out.push_str(&format!(
+            "  1. Fill in each unit's email address in {REGISTRY_FILE}.\n"
+        ));
+        if !has_schema {
+            out.push_str(&format!(
+                "     Set the report schema on the schema line of {CONFIG_FILE}.\n"
+            ));
+        }
+        out.push_str(&format!(
+            "  2. cd {shown} && tonghop template --per-unit   (one form per unit, in out/mau/)\n  3. Send the forms to the units; when they reply: tonghop mail <.mbox or .eml files>\n  4. tonghop build   (check and consolidate)\n"
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_date_before_the_list_is_said() {
+        assert!(older_than_the_list(day(2023, 12, 31), Lang::Vi).contains("01/3/2025"));
+        assert_eq!(older_than_the_list(day(2025, 3, 1), Lang::Vi), "");
+    }
+
+    #[test]
+    fn dates_both_ways() {
+        assert_eq!(parse_date("2023-12-31"), Some(day(2023, 12, 31)));
+        assert_eq!(parse_date("31/12/2023"), Some(day(2023, 12, 31)));
+        assert_eq!(parse_date("31.12.2023"), None);
+    }
+
+    #[test]
+    fn periods_of_a_date() {
+        let d = day(2025, 8, 3);
+        assert_eq!(period_of(d, None), "2025");
+        assert_eq!(period_of(d, Some(PeriodKind::Half)), "2025-H2");
+        assert_eq!(period_of(d, Some(PeriodKind::Quarter)), "2025-Q3");
+        assert_eq!(period_of(d, Some(PeriodKind::Month)), "2025-08");
+    }
+
+    #[test]
+    fn each_level_on_each_side_of_the_reform() {
+        assert_eq!(plan("089", day(2023, 12, 31)).unwrap().reporting.len(), 22);
+        assert_eq!(plan("10", day(2023, 12, 31)).unwrap().reporting.len(), 9);
+        assert_eq!(plan("15", day(2026, 1, 1)).unwrap().reporting.len(), 99);
+        // No districts after the reform; a commune has nobody under it.
+        let gone = plan("089", day(2026, 1, 1)).err().unwrap().to_string();
+        assert!(gone.contains("Huyện Văn Bàn"), "{gone}");
+        assert!(plan("03082", day(2023, 12, 31)).is_err());
+    }
+
+    #[test]
+    fn the_registry_reads_back_as_a_registry() {
+        let p = plan("089", day(2023, 12, 31)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("u.csv");
+        std::fs::write(&path, registry_csv(&p, Lang::Vi).unwrap()).unwrap();
+        let r = crate::model::registry::Registry::load(&path).unwrap();
+        assert_eq!(r.units.len(), 22);
+        assert!(
+            r.units
+                .iter()
+                .all(|u| u.emails.is_empty() && u.parent == "089")
+        );
+    }
+}

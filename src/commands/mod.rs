@@ -1,0 +1,261 @@
+//! The commands: one function per `tonghop` subcommand, called from `run`
+//! (lib.rs). Each resolves what it needs, drives the stages and prints what
+//! a person reads; `show` is the `show` command's own module, `mail` (beside
+//! this folder) the `mail` command's.
+
+pub mod init;
+pub mod show;
+pub mod units_import;
+
+use anyhow::Context;
+
+use crate::cli::{self, Cli, ReportFormat};
+use crate::config::{self, Config, Mode};
+use crate::model::{finding, i18n, schema, values};
+use crate::output::report;
+use crate::read::isolate;
+use crate::{check, consolidate, mail, output};
+
+/// What a successful run found, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    Findings,
+}
+
+/// `tonghop read`: the isolated reader's child process.
+pub(crate) fn serve_reader(path: &std::path::Path) -> anyhow::Result<Outcome> {
+    isolate::serve(path)?;
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop show`: what was read from one file.
+pub(crate) fn show_file(cli: &Cli, args: &cli::ShowArgs) -> anyhow::Result<Outcome> {
+    let config = config::ShowConfig::resolve(cli, args)?;
+    print!("{}", show::run(&config)?);
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop template`: blank templates, for every unit, one or none.
+pub(crate) fn write_templates(
+    config: &Config,
+    per_unit: bool,
+    unit: Option<&str>,
+) -> anyhow::Result<Outcome> {
+    if let Some(code) = unit
+        && config.registry.find_code(code).is_none()
+    {
+        anyhow::bail!(i18n::tr(
+            &format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
+            &format!("no unit with code “{code}” in the registry")
+        ));
+    }
+    let written = output::write_templates(config, per_unit, unit)?;
+    println!(
+        "{}",
+        i18n::tr(
+            &format!("Đã ghi {} biểu mẫu:", written.len()),
+            &format!("{} template(s) written:", written.len())
+        )
+    );
+    for path in &written {
+        println!("  {}", config.display_path(path));
+    }
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop mail`: save the emailed reports into the inbox.
+pub(crate) fn save_mail(
+    config: &Config,
+    sources: &[std::path::PathBuf],
+) -> anyhow::Result<Outcome> {
+    // `Config::resolve` refuses `mail` without an inbox.
+    let inbox = config
+        .inbox
+        .as_deref()
+        .ok_or(config::ConfigError::Missing { key: "inbox" })?;
+    let report = mail::run(config, sources, inbox)?;
+    print!("{}", report.to_text(config, inbox));
+    Ok(if report.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `tonghop check` and `tonghop build`: check every file, print the report,
+/// write the feedback workbooks and, for `build`, the consolidated outputs.
+pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
+    // Each file is parsed by a child copy of this executable, with limits.
+    config.reader_exe = std::env::current_exe().ok();
+    let result = check::check_all(&config);
+    let report = match config.format {
+        ReportFormat::Text => report::to_text(&result, &config),
+        ReportFormat::Json => report::to_json(&result, &config),
+    };
+    print!("{report}");
+    if let Some(dir) = &config.feedback {
+        let written = output::write_feedback(&result, &config, dir)?;
+        let line = i18n::tr(
+            &format!(
+                "\nĐã ghi {} tệp phản hồi vào {}\n",
+                written.len(),
+                config.display_path(dir)
+            ),
+            &format!(
+                "\n{} feedback file(s) written to {}\n",
+                written.len(),
+                config.display_path(dir)
+            ),
+        );
+        match config.format {
+            ReportFormat::Text => print!("{line}"),
+            ReportFormat::Json => eprint!("{line}"),
+        }
+    }
+    if config.mode == Mode::Build {
+        let consolidated = consolidate::consolidate(&result, &config)
+            .with_context(|| i18n::tr("không tổng hợp được số liệu", "consolidation failed"))?;
+        let written = output::write_all(&result, &consolidated, &config)?;
+        let summary = build_summary(&consolidated, &written, &config);
+        // Keep stdout pure JSON when a machine asked for it.
+        match config.format {
+            ReportFormat::Text => print!("{summary}"),
+            ReportFormat::Json => eprint!("{summary}"),
+        }
+    }
+    Ok(if result.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Where the outputs are and the headline figures of the consolidating unit.
+fn build_summary(
+    c: &consolidate::Consolidated,
+    written: &[std::path::PathBuf],
+    config: &Config,
+) -> String {
+    let vi = config.lang == finding::Lang::Vi;
+    let mut out = String::new();
+    out.push_str(if vi {
+        "\nĐã ghi kết quả:\n"
+    } else {
+        "\nOutputs written:\n"
+    });
+    for path in written {
+        out.push_str(&format!("  {}\n", config.display_path(path)));
+    }
+    let total = config.registry.units.len();
+    let n = |count: usize| values::format_count(count, config.lang);
+    if c.reporting < total {
+        out.push_str(&if vi {
+            format!(
+                "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
+                n(c.reporting),
+                n(total)
+            )
+        } else {
+            format!(
+                "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
+                n(c.reporting),
+                n(total)
+            )
+        });
+    }
+    out.push_str(&if vi {
+        format!(
+            "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
+            config.consolidating.name,
+            n(c.reporting),
+            n(total)
+        )
+    } else {
+        format!(
+            "\nConsolidated figures of {} ({} / {} units reporting):\n",
+            config.consolidating.name,
+            n(c.reporting),
+            n(total)
+        )
+    });
+    let df = &c.indicators;
+    for (i, ind) in c.district_indicators(config) {
+        let label = if vi {
+            ind.label.as_str()
+        } else {
+            ind.label_en.as_deref().unwrap_or(&ind.label)
+        };
+        out.push_str(&format!(
+            "  {label}: {}\n",
+            indicator_figure(ind, df, i, config.lang)
+        ));
+    }
+    out
+}
+
+/// An indicator as the summary shows it, spelt the way the language writes
+/// numbers: "102,4", "19/22 (86,4%)" in Vietnamese; "—" when it has no value.
+fn indicator_figure(
+    ind: &schema::IndicatorDef,
+    df: &polars::prelude::DataFrame,
+    row: usize,
+    lang: finding::Lang,
+) -> String {
+    use crate::model::frame::{Out, get};
+    use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    let spelling = Spelling::In(lang);
+    let whole = |n: f64| format_figure(n, Decimals::UpTo(MAX_DECIMALS), spelling);
+    let value = get(df, "value", row);
+    match (
+        ind.display,
+        get(df, "numerator", row),
+        get(df, "denominator", row),
+    ) {
+        (schema::Display::Ratio, Out::Num(a), Out::Num(b)) => {
+            let rate = match value {
+                Out::Num(v) => format!(" ({}%)", format_figure(v, ind.decimals(), spelling)),
+                _ => String::new(),
+            };
+            format!("{}/{}{rate}", whole(a), whole(b))
+        }
+        (schema::Display::Number, _, _) => match value {
+            Out::Num(v) => format_figure(v, ind.decimals(), spelling),
+            _ => "—".to_string(),
+        },
+        _ => "—".to_string(),
+    }
+}
+
+/// `tonghop init DIR --unit CODE`: a ready project for a consolidating unit.
+pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
+    let lang = cli.lang.unwrap_or_default();
+    i18n::set_lang(lang);
+    print!(
+        "{}",
+        init::run(args, cli.schema.as_deref(), cli.period.as_deref(), lang)?
+    );
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop units import FILE`: the statistics office's export → a registry.
+pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
+    i18n::set_lang(cli.lang.unwrap_or_default());
+    match command {
+        cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args)?),
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Registry problems are told before any commune file is read: with the
+/// text report on stdout, else on stderr (stdout stays pure JSON).
+pub fn tell_registry_findings(config: &Config) {
+    let text = crate::model::registry_check::registry_findings_text(
+        &config.registry_findings,
+        config.lang,
+    );
+    match (&config.mode, config.format) {
+        (Mode::Check | Mode::Build, ReportFormat::Text) => print!("{text}"),
+        _ => eprint!("{text}"),
+    }
+}

@@ -1,0 +1,157 @@
+//! Typed columns to polars: the one place where values read from cells become
+//! Series, so that rules, aggregates and consolidation see the same dtypes
+//! (integer → Int64, number → Float64, text/choice → String, yes/no →
+//! Boolean, date → Date).
+
+use polars::prelude::*;
+
+use crate::model::schema::FieldType;
+use crate::model::values::Value;
+
+/// A typed column before it becomes a polars Series.
+pub struct Col {
+    pub name: String,
+    pub ty: FieldType,
+    pub values: Vec<Option<Value>>,
+}
+
+impl Col {
+    pub fn text(name: &str, values: impl IntoIterator<Item = String>) -> Col {
+        Col {
+            name: name.to_string(),
+            ty: FieldType::Text,
+            values: values.into_iter().map(|v| Some(Value::Text(v))).collect(),
+        }
+    }
+
+    pub fn int(name: &str, values: impl IntoIterator<Item = i64>) -> Col {
+        Col {
+            name: name.to_string(),
+            ty: FieldType::Integer,
+            values: values.into_iter().map(|v| Some(Value::Int(v))).collect(),
+        }
+    }
+}
+
+pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
+    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+pub fn series(col: &Col) -> PolarsResult<Column> {
+    let name: PlSmallStr = col.name.as_str().into();
+    let s = match col.ty {
+        FieldType::Integer => Series::new(
+            name,
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Int(i)) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        FieldType::Number => Series::new(
+            name,
+            col.values
+                .iter()
+                .map(|v| v.as_ref().and_then(Value::as_f64))
+                .collect::<Vec<_>>(),
+        ),
+        FieldType::Text | FieldType::Choice => Series::new(
+            name,
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Text(t)) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        FieldType::YesNo => Series::new(
+            name,
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Bool(b)) => Some(*b),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        FieldType::Date => Series::new(
+            name,
+            col.values
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Date(d)) => Some(days_since_epoch(*d)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Date)?,
+    };
+    Ok(s.into())
+}
+
+pub fn frame(cols: &[Col], height: usize) -> PolarsResult<DataFrame> {
+    let columns = cols.iter().map(series).collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, columns)
+}
+
+/// One cell of a computed frame, as the writers need it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Out {
+    Null,
+    Num(f64),
+    Text(String),
+    Bool(bool),
+}
+
+pub fn get(df: &DataFrame, column: &str, row: usize) -> Out {
+    match df.column(column) {
+        Ok(c) => out_of(c.get(row)),
+        Err(_) => Out::Null,
+    }
+}
+
+/// A frame's columns looked up by name once, for writers that read every
+/// cell of a large table.
+pub struct Columns<'a> {
+    by_name: std::collections::HashMap<&'a str, &'a Column>,
+}
+
+impl<'a> Columns<'a> {
+    pub fn of(df: &'a DataFrame) -> Self {
+        Columns {
+            by_name: df
+                .columns()
+                .iter()
+                .map(|c| (c.name().as_str(), c))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, column: &str, row: usize) -> Out {
+        match self.by_name.get(column) {
+            Some(c) => out_of(c.get(row)),
+            None => Out::Null,
+        }
+    }
+}
+
+fn out_of(value: PolarsResult<AnyValue<'_>>) -> Out {
+    match value {
+        Ok(AnyValue::Null) | Err(_) => Out::Null,
+        Ok(AnyValue::Boolean(b)) => Out::Bool(b),
+        Ok(AnyValue::String(s)) => Out::Text(s.to_string()),
+        Ok(AnyValue::StringOwned(s)) => Out::Text(s.to_string()),
+        Ok(AnyValue::Date(days)) => Out::Text(
+            (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+                + chrono::Duration::days(i64::from(days)))
+            .format("%d/%m/%Y")
+            .to_string(),
+        ),
+        Ok(other) => other
+            .extract::<f64>()
+            .map_or_else(|| Out::Text(other.to_string()), Out::Num),
+    }
+}

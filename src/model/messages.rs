@@ -1,0 +1,717 @@
+//! Every user-facing finding message, in Vietnamese and English, in one place
+//! so that wording stays consistent and translators have one file to read.
+//! Messages say what is wrong and what the commune officer should do.
+
+use crate::model::finding::{Lang, Msg};
+use crate::model::period::{Period, Stated};
+use crate::model::schema::{Choice, FieldDef, FieldType};
+use crate::model::values::Leniency;
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+pub fn file_unreadable(detail: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Không đọc được tệp: tệp bị hỏng hoặc bị cắt cụt ({detail}). Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi gửi lại."
+        ),
+        format!(
+            "The file cannot be read: it is corrupt or truncated ({detail}). Open it in Excel, save it as .xlsx and send it again."
+        ),
+    )
+}
+
+pub fn not_a_spreadsheet() -> Msg {
+    Msg::new(
+        "Tệp này không phải là bảng tính Excel (xlsx, xls, ods). Hãy gửi đúng tệp báo cáo.",
+        "This file is not a spreadsheet (xlsx, xls, ods). Send the report file itself.",
+    )
+}
+
+pub fn file_unsupported(kind: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Định dạng {kind} không được hỗ trợ. Hãy mở tệp bằng Excel và lưu lại thành .xlsx."
+        ),
+        format!("The {kind} format is not supported. Open the file in Excel and save it as .xlsx."),
+    )
+}
+
+pub fn file_encrypted() -> Msg {
+    Msg::new(
+        "Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi gửi lại.",
+        "The file is password-protected. Remove the password (File → Info → Protect Workbook) and send it again.",
+    )
+}
+
+pub fn file_too_large_bytes(size: u64, limit: u64) -> Msg {
+    Msg::new(
+        format!("Tệp quá lớn ({}), vượt giới hạn {}.", mib(size), mib(limit)),
+        format!(
+            "The file is too large ({}), over the {} limit.",
+            mib(size),
+            mib(limit)
+        ),
+    )
+}
+
+pub fn file_too_large_entry(entry: &str, size: u64, limit: u64) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp khi giải nén quá lớn (“{entry}”: {}), vượt giới hạn {}.",
+            mib(size),
+            mib(limit)
+        ),
+        format!(
+            "The file expands too much (“{entry}”: {}), over the {} limit.",
+            mib(size),
+            mib(limit)
+        ),
+    )
+}
+
+pub fn file_too_large_ratio(entry: &str, ratio: u64, limit: u64) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp có tỷ lệ nén bất thường (“{entry}”: {ratio}:1, giới hạn {limit}:1), có thể là tệp độc hại."
+        ),
+        format!(
+            "The file has an abnormal compression ratio (“{entry}”: {ratio}:1, limit {limit}:1); it may be hostile."
+        ),
+    )
+}
+
+pub fn file_too_large_cells(sheet: &str, limit: u64) -> Msg {
+    Msg::new(
+        format!("Trang “{sheet}” có quá nhiều ô (hơn {limit})."),
+        format!("Sheet “{sheet}” has too many cells (over {limit})."),
+    )
+}
+
+pub fn file_too_large_declared(cells: u64, limit: u64) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp khai báo một trang có {cells} ô, vượt giới hạn {limit} ô. Hãy mở bằng Excel, xoá các hàng, cột thừa và lưu lại."
+        ),
+        format!(
+            "The file declares a sheet of {cells} cells, over the {limit} limit. Open it in Excel, delete stray rows and columns and save again."
+        ),
+    )
+}
+
+pub fn file_too_large_memory(limit: u64) -> Msg {
+    Msg::new(
+        format!(
+            "Đọc tệp cần quá nhiều bộ nhớ (hơn {}); tệp có thể khai báo một vùng dữ liệu khổng lồ. Hãy mở bằng Excel, xoá các ô thừa và lưu lại.",
+            mib(limit)
+        ),
+        format!(
+            "Reading the file needs too much memory (over {}); it may declare a huge data range. Open it in Excel, delete stray cells and save again.",
+            mib(limit)
+        ),
+    )
+}
+
+pub fn file_too_slow(seconds: u64) -> Msg {
+    Msg::new(
+        format!("Đọc tệp quá {seconds} giây nên phải dừng; tệp có thể bị hỏng hoặc quá lớn."),
+        format!(
+            "Reading the file took over {seconds} seconds and was stopped; it may be corrupt or too large."
+        ),
+    )
+}
+
+/// One finding for a file: the sheets that were converted and the legacy
+/// encodings they were typed in.
+pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
+    let names = sheets
+        .iter()
+        .map(|s| format!("“{s}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let vi_encodings = encodings.join(" và ");
+    let en_encodings = encodings.join(" and ");
+    let (vi_sheets, en_sheets, en_verb) = if sheets.len() == 1 {
+        (
+            "Trang",
+            "Sheet",
+            "was typed in the legacy {} encoding and has",
+        )
+    } else {
+        (
+            "Các trang",
+            "Sheets",
+            "were typed in the legacy {} encoding and have",
+        )
+    };
+    let en_verb = en_verb.replace("{}", &en_encodings);
+    Msg::new(
+        format!(
+            "{vi_sheets} {names} gõ bằng bảng mã cũ {vi_encodings}; đã tự chuyển sang Unicode. Lần sau hãy dùng phông Unicode (ví dụ Times New Roman) với bộ gõ để ở bảng mã Unicode."
+        ),
+        format!(
+            "{en_sheets} {names} {en_verb} been converted to Unicode. Next time use a Unicode font (e.g. Times New Roman) and set the keyboard tool to Unicode."
+        ),
+    )
+}
+
+pub fn template_outdated(used: &str, current: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp dùng mẫu phiên bản {used}, mẫu hiện hành là {current}. Lần sau hãy dùng mẫu mới do huyện gửi."
+        ),
+        format!(
+            "The file uses template version {used}; the current one is {current}. Use the new template next time."
+        ),
+    )
+}
+
+pub fn template_unrecognized(title: &str, file_title: Option<&str>) -> Msg {
+    let (vi, en) = match file_title {
+        Some(t) => (
+            format!("Tệp này là “{t}”, không phải biểu mẫu “{title}”"),
+            format!("This file is “{t}”, not the form “{title}”"),
+        ),
+        None => (
+            format!("Tệp này không có chữ nào, không phải biểu mẫu “{title}”"),
+            format!("This file holds no text; it is not the form “{title}”"),
+        ),
+    };
+    Msg::new(
+        format!(
+            "{vi}: không có dòng tiêu đề cột hay chỉ tiêu nào của biểu. Hãy dùng đúng mẫu báo cáo."
+        ),
+        format!("{en}: none of its column headers or items are there. Use the report template."),
+    )
+}
+
+pub fn sheet_missing(name: &str) -> Msg {
+    Msg::new(
+        format!("Thiếu trang “{name}” của biểu mẫu. Hãy bổ sung trang này theo mẫu."),
+        format!("The sheet “{name}” of the form is missing. Add it as in the template."),
+    )
+}
+
+pub fn header_missing(sheet: &str, expected: &[String]) -> Msg {
+    let list = expected.join(" | ");
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: không tìm thấy dòng tiêu đề cột ({list}). Hãy giữ nguyên dòng tiêu đề của mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: the column header row ({list}) was not found. Keep the template's header row."
+        ),
+    )
+}
+
+pub fn column_ambiguous(sheet: &str, label: &str, cells: &[String]) -> Msg {
+    let cells = cells.join(", ");
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: nhiều ô cùng là tiêu đề cột “{label}” ({cells}) nên không biết đọc cột nào; cột này chưa được đọc. Hãy giữ một cột “{label}” như mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: several cells head the column “{label}” ({cells}), so which one to read is unclear; it was not read. Keep one “{label}” column as in the template."
+        ),
+    )
+}
+
+pub fn value_column_ambiguous(sheet: &str, cells: &[String], read: &str) -> Msg {
+    let cells = cells.join(", ");
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: nhiều cột đều có thể là cột số liệu ({cells}); đã đọc cột ở ô {read} nhưng không chắc đúng. Hãy chỉ giữ một cột số liệu như mẫu."
+        ),
+        format!(
+            "Sheet “{sheet}”: several columns could each hold the values ({cells}); the one under {read} was read, but that is a guess. Keep a single value column as in the template."
+        ),
+    )
+}
+
+pub fn header_row_ambiguous(sheet: &str, row: u32, other: u32) -> Msg {
+    Msg::new(
+        format!(
+            "Trang “{sheet}”: dòng {row} và dòng {other} đều giống dòng tiêu đề cột của danh sách, không biết danh sách bắt đầu từ đâu. Hãy chỉ giữ một dòng tiêu đề."
+        ),
+        format!(
+            "Sheet “{sheet}”: rows {row} and {other} both look like the list's column header, so where the list starts is unclear. Keep a single header row."
+        ),
+    )
+}
+
+pub fn column_missing(label: &str) -> Msg {
+    Msg::new(
+        format!("Thiếu cột “{label}”. Hãy bổ sung cột này theo mẫu."),
+        format!("The column “{label}” is missing. Add it as in the template."),
+    )
+}
+
+pub fn field_missing(field: &FieldDef) -> Msg {
+    let code = field
+        .code
+        .as_deref()
+        .map(|c| format!("{c}. "))
+        .unwrap_or_default();
+    Msg::new(
+        format!(
+            "Không tìm thấy dòng chỉ tiêu “{code}{}”. Hãy bổ sung dòng này theo mẫu.",
+            field.label
+        ),
+        format!(
+            "The row “{code}{}” was not found. Add it as in the template.",
+            field.label_in(crate::model::finding::Lang::En)
+        ),
+    )
+}
+
+pub fn unit_unidentified() -> Msg {
+    Msg::new(
+        "Không xác định được đơn vị báo cáo: hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo” hoặc dòng “UBND XÃ …”.",
+        "The reporting unit could not be identified: write the commune's name next to “Đơn vị báo cáo” or in the “UBND XÃ …” heading.",
+    )
+}
+
+pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
+    let (vi, en) = if suggestions.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let names = suggestions.join(", ");
+        (
+            format!(" Có phải: {names}?"),
+            format!(" Did you mean: {names}?"),
+        )
+    };
+    Msg::new(
+        format!("Đơn vị “{typed}” không có trong danh sách đơn vị của huyện.{vi}"),
+        format!("The unit “{typed}” is not in the registry.{en}"),
+    )
+}
+
+pub fn unit_unknown_file_name(stem: &str, suggestions: &[String]) -> Msg {
+    let names = suggestions.join(", ");
+    Msg::new(
+        format!(
+            "Tệp không ghi tên đơn vị và tên tệp “{stem}” không khớp đơn vị nào. Có phải: {names}? Hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo”."
+        ),
+        format!(
+            "The file names no unit and its name “{stem}” matches none. Did you mean: {names}? Write the commune's name next to “Đơn vị báo cáo”."
+        ),
+    )
+}
+
+pub fn unit_ambiguous(typed: &str, names: &[String]) -> Msg {
+    let names = names.join(", ");
+    Msg::new(
+        format!(
+            "Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên xã, thị trấn."
+        ),
+        format!("The unit name “{typed}” matches several units ({names}). Write the full name."),
+    )
+}
+
+pub fn period_missing(assumed: &Period) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp không ghi kỳ báo cáo; coi như kỳ {}.",
+            assumed.label_vi()
+        ),
+        format!(
+            "The file states no reporting period; {} is assumed.",
+            assumed.label_en()
+        ),
+    )
+}
+
+pub fn period_mismatch(found: &Stated, expected: &Period) -> Msg {
+    let (fv, ev) = (found.label_vi(), expected.label_vi());
+    let (fe, ee) = (found.label_en(), expected.label_en());
+    Msg::new(
+        format!(
+            "Tệp ghi kỳ báo cáo {fv}, trong khi đang tổng hợp kỳ {ev}. Hãy gửi đúng báo cáo kỳ {ev}."
+        ),
+        format!(
+            "The file states the period {fe}, but {ee} is being consolidated. Send the {ee} report."
+        ),
+    )
+}
+
+pub fn period_unreadable(seen: &str, expected: &Period) -> Msg {
+    let (ev, ee) = (expected.label_vi(), expected.label_en());
+    Msg::new(
+        format!(
+            "Không đọc được kỳ báo cáo “{seen}”: tệp không được tính vào kỳ nào. Hãy ghi rõ kỳ báo cáo, ví dụ “{ev}”, rồi gửi lại."
+        ),
+        format!(
+            "The reporting period “{seen}” cannot be read, so the file is counted in no period. Write the period plainly, e.g. “{ev}” ({ee}), and send it again."
+        ),
+    )
+}
+
+pub fn duplicate_submission(newer: &str) -> Msg {
+    Msg::new(
+        format!("Đơn vị đã gửi tệp mới hơn ({newer}); tệp này không được dùng để tổng hợp."),
+        format!("The unit sent a newer file ({newer}); this one is not used."),
+    )
+}
+
+/// "Ô D14 (Số băng rôn, khẩu hiệu…)" — the prefix every cell message starts with.
+fn cell_prefix(cell: &str, label: &str) -> (String, String) {
+    let short = shorten(label, 40);
+    (
+        format!("Ô {cell} ({short})"),
+        format!("Cell {cell} ({short})"),
+    )
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(head, _)| head)
+        .trim_end_matches([',', ' ']);
+    format!("{cut}…")
+}
+
+fn cell_msg(cell: &str, label: &str, vi: String, en: String) -> Msg {
+    let (pvi, pen) = cell_prefix(cell, label);
+    Msg::new(format!("{pvi}: {vi}"), format!("{pen}: {en}"))
+}
+
+fn expected(ty: FieldType, choices: &[Choice]) -> (String, String) {
+    let names = choices
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match ty {
+        FieldType::Integer => ("số nguyên".into(), "a whole number".into()),
+        FieldType::Number => ("số".into(), "a number".into()),
+        FieldType::Text => ("chữ".into(), "text".into()),
+        FieldType::YesNo => (
+            "“Có” hoặc “Không”".into(),
+            "“Có” (yes) or “Không” (no)".into(),
+        ),
+        FieldType::Date => ("ngày dạng dd/mm/yyyy".into(), "a date as dd/mm/yyyy".into()),
+        FieldType::Choice => (format!("một trong: {names}"), format!("one of: {names}")),
+    }
+}
+
+/// Blank but required. "Write 0" is advice for a figure only: a blank name,
+/// date or choice is not zero.
+pub fn value_required(cell: &str, label: &str, numeric: bool) -> Msg {
+    let (vi, en) = if numeric {
+        (
+            "chưa nhập số liệu (bắt buộc). Nếu bằng 0, hãy ghi 0.",
+            "is blank but required. Write 0 if the figure is zero.",
+        )
+    } else {
+        ("chưa nhập (bắt buộc).", "is blank but required.")
+    };
+    cell_msg(cell, label, vi.into(), en.into())
+}
+
+pub fn value_required_when(cell: &str, label: &str) -> Msg {
+    cell_msg(
+        cell,
+        label,
+        "cần nhập vì các ô khác trong dòng này đòi hỏi.".into(),
+        "is required by the other cells of this row.".into(),
+    )
+}
+
+pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
+    let (vi, en) = expected(field.ty, &field.choices);
+    cell_msg(
+        cell,
+        &field.label,
+        format!("cần nhập {vi}, đang ghi “{seen}”"),
+        format!("expected {en}, found “{seen}”"),
+    )
+}
+
+/// A figure in a message: "1.234,5" in Vietnamese, "1,234.5" in English.
+fn figure(n: f64, lang: Lang) -> String {
+    use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
+    format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
+}
+
+pub fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
+    let (vi, en) = (Lang::Vi, Lang::En);
+    cell_msg(
+        cell,
+        label,
+        format!(
+            "giá trị {} nhỏ hơn mức tối thiểu {}",
+            figure(seen, vi),
+            figure(min, vi)
+        ),
+        format!(
+            "{} is below the minimum {}",
+            figure(seen, en),
+            figure(min, en)
+        ),
+    )
+}
+
+pub fn above_maximum(cell: &str, label: &str, max: f64, seen: f64) -> Msg {
+    let (vi, en) = (Lang::Vi, Lang::En);
+    cell_msg(
+        cell,
+        label,
+        format!(
+            "giá trị {} lớn hơn mức tối đa {}",
+            figure(seen, vi),
+            figure(max, vi)
+        ),
+        format!(
+            "{} is above the maximum {}",
+            figure(seen, en),
+            figure(max, en)
+        ),
+    )
+}
+
+pub fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
+    let (vi, en) = expected(field.ty, &field.choices);
+    cell_msg(
+        cell,
+        &field.label,
+        format!("“{seen}” không hợp lệ, cần chọn {vi}"),
+        format!("“{seen}” is not allowed, choose {en}"),
+    )
+}
+
+pub fn not_unique(cell: &str, label: &str, seen: &str, first_cell: &str) -> Msg {
+    cell_msg(
+        cell,
+        label,
+        format!("“{seen}” bị trùng với ô {first_cell}; mỗi dòng phải khác nhau"),
+        format!("“{seen}” repeats cell {first_cell}; each row must be different"),
+    )
+}
+
+pub fn invalid_format(cell: &str, label: &str, seen: &str, what_vi: &str, what_en: &str) -> Msg {
+    cell_msg(
+        cell,
+        label,
+        format!("“{seen}” không phải {what_vi}"),
+        format!("“{seen}” is not {what_en}"),
+    )
+}
+
+pub fn formula_error(cell: &str, label: &str, error: &str) -> Msg {
+    cell_msg(
+        cell,
+        label,
+        format!("công thức cho kết quả lỗi {error}; hãy sửa công thức hoặc nhập số"),
+        format!("the formula gives the error {error}; fix it or type the figure"),
+    )
+}
+
+pub fn formula_uncached(cell: &str, label: &str, formula: &str) -> Msg {
+    cell_msg(
+        cell,
+        label,
+        format!("công thức “={formula}” chưa được tính; hãy mở tệp bằng Excel, lưu lại rồi gửi"),
+        format!(
+            "the formula “={formula}” has no stored result; open the file in Excel, save it and send it again"
+        ),
+    )
+}
+
+pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency) -> Msg {
+    let (vi, en) = match how {
+        Leniency::NumberAsText => ("số đang ghi dạng chữ", "a number typed as text"),
+        Leniency::DashAsZero => ("dấu “-” được hiểu là 0", "“-” read as 0"),
+        Leniency::YesNoSpelling => (
+            "cách ghi Có/Không khác mẫu",
+            "a non-standard yes/no spelling",
+        ),
+        Leniency::DateSpelling => (
+            "ngày không ghi theo dạng dd/mm/yyyy",
+            "a date not written as dd/mm/yyyy",
+        ),
+        Leniency::DateFromNumber => ("ngày đang ghi dạng số", "a date stored as a number"),
+        Leniency::ChoiceSpelling => (
+            "cách ghi khác với danh mục",
+            "a spelling different from the list",
+        ),
+        Leniency::NumberWithUnit => (
+            "đơn vị tính ghi kèm sau số",
+            "the unit of measure typed after the number",
+        ),
+        Leniency::FormulaEvaluated => (
+            "công thức chưa được tính, tonghop đã tự tính",
+            "a formula with no stored result, evaluated by tonghop",
+        ),
+    };
+    cell_msg(
+        cell,
+        label,
+        format!("“{seen}” được đọc là {read_as} ({vi})"),
+        format!("“{seen}” read as {read_as} ({en})"),
+    )
+}
+
+pub fn unit_sender_mismatch(address: &str, sender_unit: &str, unit: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Báo cáo của {unit} lại được gửi từ địa chỉ {address}, là địa chỉ của {sender_unit}. Hãy gọi điện xác nhận với {unit} rồi đề nghị gửi lại từ địa chỉ thư của đơn vị; nếu đơn vị đổi địa chỉ, hãy sửa danh sách đơn vị."
+        ),
+        format!(
+            "The report of {unit} was sent from {address}, an address of {sender_unit}. Confirm with {unit} by phone and ask for it to be sent again from the unit's own address; if the unit changed address, update the registry."
+        ),
+    )
+}
+
+pub fn sender_unknown(address: &str, unit: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Báo cáo của {unit} được gửi từ địa chỉ {address}, không có trong danh sách đơn vị. Hãy xác nhận người gửi; nếu đúng là địa chỉ của đơn vị, hãy thêm vào cột email của danh sách đơn vị."
+        ),
+        format!(
+            "The report of {unit} was sent from {address}, which is in no unit's entry of the registry. Confirm who sent it; if it is the unit's address, add it to the registry's email column."
+        ),
+    )
+}
+
+/// `sender-unknown` for a unit the registry gives addresses: the file is
+/// held, and how staff accept it.
+pub fn sender_unknown_held(address: &str, unit: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Báo cáo của {unit} được gửi từ địa chỉ {address}, không phải địa chỉ thư đã đăng ký của đơn vị. Tệp được tạm giữ, chưa tổng hợp và không thay cho báo cáo gửi từ địa chỉ đã đăng ký. Hãy gọi điện xác nhận với {unit}; nếu đúng là đơn vị gửi, chạy lại với --accept-sender {address} hoặc thêm địa chỉ này vào cột email của danh sách đơn vị."
+        ),
+        format!(
+            "The report of {unit} was sent from {address}, which is not an address registered for the unit. The file is held: not consolidated, and it does not replace a report sent from a registered address. Confirm with {unit} by phone; if the unit did send it, run again with --accept-sender {address} or add the address to the registry's email column."
+        ),
+    )
+}
+
+pub fn mail_malformed(detail: &str) -> Msg {
+    Msg::new(
+        format!("Không đọc được thư ({detail}). Hãy đề nghị đơn vị gửi lại thư kèm tệp báo cáo."),
+        format!("The message cannot be read ({detail}). Ask the unit to send the report again."),
+    )
+}
+
+pub fn mail_truncated() -> Msg {
+    Msg::new(
+        "Thư bị cắt cụt (tệp thư xuất ra không đầy đủ); tệp đính kèm bị thiếu phần cuối. Hãy xuất lại hộp thư hoặc đề nghị đơn vị gửi lại.",
+        "The message is truncated (an incomplete export); its attachment lacks its end. Export the mailbox again or ask the unit to send it again.",
+    )
+}
+
+pub fn mail_tnef(name: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp đính kèm “{name}” là winmail.dat (Outlook gửi thư dạng RTF), không đọc được. Hãy đề nghị xã gửi lại thư ở dạng HTML hoặc văn bản thường (Outlook: Tệp → Tuỳ chọn → Thư → Soạn thư theo định dạng HTML) và đính kèm trực tiếp tệp Excel."
+        ),
+        format!(
+            "The attachment “{name}” is winmail.dat (Outlook sent the message as RTF) and cannot be read. Ask the commune to send it again as HTML or plain text (Outlook: File → Options → Mail → Compose messages in HTML) with the Excel file attached directly."
+        ),
+    )
+}
+
+pub fn mail_zip_encrypted(name: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp nén “{name}” được đặt mật khẩu nên không mở được. Hãy đề nghị đơn vị gửi lại tệp Excel không nén, không đặt mật khẩu."
+        ),
+        format!(
+            "The archive “{name}” is password-protected and cannot be opened. Ask the unit to send the Excel file again, uncompressed and without a password."
+        ),
+    )
+}
+
+pub fn mail_not_spreadsheet(name: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp đính kèm “{name}” mang tên bảng tính nhưng nội dung không phải bảng tính Excel. Hãy đề nghị đơn vị gửi đúng tệp báo cáo."
+        ),
+        format!(
+            "The attachment “{name}” is named as a spreadsheet but its content is not one. Ask the unit to send the report file itself."
+        ),
+    )
+}
+
+pub fn zip_too_many_entries(name: &str, count: usize, limit: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Tệp nén “{name}” có {count} tệp bên trong, vượt giới hạn {limit}; có thể là tệp độc hại."
+        ),
+        format!(
+            "The archive “{name}” holds {count} files, over the {limit} limit; it may be hostile."
+        ),
+    )
+}
+
+/// `registry-mismatch`: the registry names a unit of the national list by
+/// another name.
+pub fn registry_name_differs(
+    code: &str,
+    name: &str,
+    official: &str,
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách đơn vị ghi mã {code} là “{name}”, nhưng trong {list_vi} mã {code} là “{official}”. Hãy kiểm tra lại mã hoặc tên trong danh sách đơn vị trước khi tổng hợp."
+        ),
+        format!(
+            "The registry gives code {code} as “{name}”, but in {list_en} code {code} is “{official}”. Check the code or the name in the registry before consolidating."
+        ),
+    )
+}
+
+/// `registry-mismatch`: the registry has a code the national list lacks.
+pub fn registry_code_unknown(
+    code: &str,
+    name: &str,
+    suggestions: &[String],
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    let hint = |word: &str| {
+        if suggestions.is_empty() {
+            String::new()
+        } else {
+            format!(" {word} {}?", suggestions.join(", "))
+        }
+    };
+    Msg::new(
+        format!(
+            "Danh sách đơn vị có mã {code} (“{name}”), nhưng mã này không có trong {list_vi}.{} Hãy kiểm tra lại mã trong danh sách đơn vị.",
+            hint("Có phải:")
+        ),
+        format!(
+            "The registry has code {code} (“{name}”), which is not in {list_en}.{} Check the code in the registry.",
+            hint("Did you mean:")
+        ),
+    )
+}
+
+/// `registry-mismatch`: the registry puts a unit under another parent than
+/// the national list does.
+pub fn registry_parent_differs(
+    code: &str,
+    name: &str,
+    parent: &str,
+    official_parent: &str,
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách đơn vị ghi {name} (mã {code}) thuộc đơn vị mã {parent}, nhưng trong {list_vi} đơn vị này thuộc {official_parent}. Hãy kiểm tra xem đơn vị có đúng là báo cáo cho đơn vị tổng hợp này không."
+        ),
+        format!(
+            "The registry puts {name} (code {code}) under unit {parent}, but in {list_en} it belongs to {official_parent}. Check that the unit really reports to this consolidating unit."
+        ),
+    )
+}

@@ -1,0 +1,484 @@
+//! The unit registry: which communes are expected to report, with their
+//! official codes and the other spellings their names arrive in. The registry
+//! is data with a validity period (codes were reused after the 2025 merger),
+//! never code. Matching a typed name to a unit is exact on normalised keys;
+//! fuzzy similarity only ever *suggests* a unit in a message.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::i18n::tr;
+use crate::model::text::{compact_key, label_key, loose_key, strip_diacritics};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{}", tr(
+        &format!("không đọc được danh sách đơn vị {}: {source}", path.display()),
+        &format!("cannot read unit registry {}: {source}", path.display())))]
+    Read { path: PathBuf, source: csv::Error },
+    #[error("{}", tr(
+        &format!("danh sách đơn vị {}, dòng {line}: {message}", path.display()),
+        &format!("unit registry {}, line {line}: {message}", path.display())))]
+    Invalid {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    /// Other spellings, separated by ";" in the CSV.
+    #[serde(default, deserialize_with = "split_list")]
+    pub aliases: Vec<String>,
+    /// The addresses the unit sends reports from, separated by ";", ","
+    /// or spaces in the CSV's `email` column.
+    #[serde(default, rename = "email", deserialize_with = "split_emails")]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub parent: String,
+}
+
+fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect())
+}
+
+fn split_emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(s.split([';', ',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_lowercase)
+        .collect())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnitMatch {
+    Found(usize),
+    Ambiguous(Vec<usize>),
+    Unknown { suggestions: Vec<usize> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Registry {
+    pub units: Vec<Unit>,
+    pub path: PathBuf,
+    keys: Vec<Vec<NameKeys>>,
+    /// Lookups by code and by each name key, so that identifying a file
+    /// does not scan a province's thousands of units.
+    by_code: HashMap<String, usize>,
+    by_exact: HashMap<String, Vec<usize>>,
+    by_loose: HashMap<String, Vec<usize>>,
+    by_compact: HashMap<String, Vec<usize>>,
+    by_email: HashMap<String, usize>,
+}
+
+#[derive(Clone, Debug)]
+struct NameKeys {
+    exact: String,
+    loose: String,
+    compact: String,
+}
+
+impl NameKeys {
+    fn of(name: &str) -> Self {
+        let base = base_name(name);
+        NameKeys {
+            loose: strip_diacritics(&base),
+            compact: compact_key(&base),
+            exact: base,
+        }
+    }
+}
+
+/// Words that prefix a unit name and do not identify it.
+const PREFIXES: &[&str] = &[
+    "uy ban nhan dan",
+    "ubnd",
+    "thi tran",
+    "tt",
+    "xa",
+    "x",
+    "phuong",
+    "p",
+];
+
+/// "UBND XÃ KHÁNH YÊN THƯỢNG, huyện Văn Bàn" → "khánh yên thượng".
+pub fn base_name(name: &str) -> String {
+    let mut key = label_key(name);
+    // Drop a trailing "huyện …" / "tỉnh …" qualifier.
+    for marker in [" huyện ", " huyen ", " tỉnh ", " tinh "] {
+        if let Some(pos) = format!(" {key} ").find(marker)
+            && pos > 0
+        {
+            key.truncate(pos.saturating_sub(1).min(key.len()));
+            key = key.trim().to_string();
+        }
+    }
+    loop {
+        let loose = strip_diacritics(&key);
+        let stripped = PREFIXES.iter().find_map(|p| {
+            let words = p.split(' ').count();
+            let lw: Vec<&str> = loose.split(' ').collect();
+            (lw.len() >= words && lw[..words].join(" ") == *p)
+                .then(|| key.split(' ').skip(words).collect::<Vec<_>>().join(" "))
+        });
+        match stripped {
+            Some(rest) => key = rest,
+            None => return key,
+        }
+    }
+}
+
+impl Registry {
+    pub fn load(path: &Path) -> Result<Registry, RegistryError> {
+        // Lines starting with "#" are notes for whoever fills the file in
+        // (`tonghop init` writes one).
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_path(path)
+            .map_err(|source| RegistryError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let mut units: Vec<Unit> = Vec::new();
+        let mut codes = std::collections::HashSet::new();
+        let mut emails: HashMap<String, usize> = HashMap::new();
+        let read_error = |source| RegistryError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let headers = reader.headers().map_err(read_error)?.clone();
+        for record in reader.records() {
+            let record = record.map_err(read_error)?;
+            let unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
+            let line = record.position().map_or(0, |p| p.line());
+            let invalid = |message: String| RegistryError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message,
+            };
+            if unit.code.is_empty() || unit.name.is_empty() {
+                return Err(invalid(tr(
+                    "thiếu mã hoặc tên đơn vị",
+                    "missing unit code or name",
+                )));
+            }
+            if !codes.insert(unit.code.clone()) {
+                return Err(invalid(tr(
+                    &format!("mã đơn vị “{}” bị trùng", unit.code),
+                    &format!("duplicate unit code “{}”", unit.code),
+                )));
+            }
+            if let Some(bad) = unit
+                .emails
+                .iter()
+                .find(|e| !validator::ValidateEmail::validate_email(*e))
+            {
+                return Err(invalid(tr(
+                    &format!("địa chỉ thư “{bad}” không hợp lệ"),
+                    &format!("invalid email “{bad}”"),
+                )));
+            }
+            for e in &unit.emails {
+                if let Some(&other) = emails.get(e) {
+                    let other: &Unit = &units[other];
+                    return Err(invalid(tr(
+                        &format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
+                        &format!("email “{e}” is already given to unit {}", other.code),
+                    )));
+                }
+            }
+            emails.extend(unit.emails.iter().map(|e| (e.clone(), units.len())));
+            units.push(unit);
+        }
+        Ok(Registry::new(units, path))
+    }
+
+    pub fn new(units: Vec<Unit>, path: &Path) -> Registry {
+        let keys: Vec<Vec<NameKeys>> = units
+            .iter()
+            .map(|u| {
+                std::iter::once(&u.name)
+                    .chain(&u.aliases)
+                    .map(|n| NameKeys::of(n))
+                    .collect()
+            })
+            .collect();
+        let mut by_code = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            by_code.entry(u.code.clone()).or_insert(i);
+        }
+        let index = |key: fn(&NameKeys) -> &String| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, unit_keys) in keys.iter().enumerate() {
+                for k in unit_keys {
+                    let units = map.entry(key(k).clone()).or_default();
+                    if units.last() != Some(&i) {
+                        units.push(i);
+                    }
+                }
+            }
+            map
+        };
+        let (by_exact, by_loose, by_compact) = (
+            index(|k| &k.exact),
+            index(|k| &k.loose),
+            index(|k| &k.compact),
+        );
+        let mut by_email = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            for e in &u.emails {
+                by_email.entry(e.clone()).or_insert(i);
+            }
+        }
+        Registry {
+            units,
+            path: path.to_path_buf(),
+            keys,
+            by_code,
+            by_exact,
+            by_loose,
+            by_compact,
+            by_email,
+        }
+    }
+
+    /// Whether any unit lists an email address (the sender checks need it).
+    pub fn has_emails(&self) -> bool {
+        !self.by_email.is_empty()
+    }
+
+    /// The unit an email address belongs to (case-insensitive).
+    pub fn find_email(&self, address: &str) -> Option<usize> {
+        self.by_email.get(&address.trim().to_lowercase()).copied()
+    }
+
+    pub fn find_code(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
+    /// Matches a unit name as typed in a cell.
+    pub fn match_name(&self, typed: &str) -> UnitMatch {
+        let probe = NameKeys::of(typed);
+        if probe.exact.is_empty() {
+            return UnitMatch::Unknown {
+                suggestions: Vec::new(),
+            };
+        }
+        if let Some(code_match) = self.find_code(typed.trim()) {
+            return UnitMatch::Found(code_match);
+        }
+        let tiers = [
+            self.by_exact.get(&probe.exact),
+            self.by_loose.get(&probe.loose),
+            self.by_compact.get(&probe.compact),
+        ];
+        for tier in tiers {
+            match tier.map_or(&[][..], Vec::as_slice) {
+                [] => continue,
+                [one] => return UnitMatch::Found(*one),
+                many => return UnitMatch::Ambiguous(many.to_vec()),
+            }
+        }
+        UnitMatch::Unknown {
+            suggestions: self.suggest(&probe.loose),
+        }
+    }
+
+    /// Finds a unit whose name appears glued or spaced in a file name
+    /// ("BC_PCMD_2023_KhanhYenTrung", "bao cao nam cha 2023"). The longest
+    /// matching name wins, so "Khánh Yên Thượng" beats "Khánh Yên".
+    pub fn match_file_name(&self, stem: &str) -> UnitMatch {
+        let spaced = loose_key(&split_camel(stem));
+        let compact = spaced.replace(' ', "");
+        let padded = format!(" {spaced} ");
+        let mut best: Vec<(usize, usize)> = Vec::new();
+        for (i, keys) in self.keys.iter().enumerate() {
+            for k in keys {
+                let hit = compact.contains(&k.compact)
+                    && (padded.contains(&format!(" {} ", k.loose)) || k.compact.len() >= 6);
+                if hit {
+                    best.push((k.compact.len(), i));
+                }
+            }
+        }
+        best.sort_by(|a, b| b.cmp(a));
+        best.dedup_by_key(|x| x.1);
+        match best.as_slice() {
+            [] => UnitMatch::Unknown {
+                suggestions: self.suggest_in_words(&spaced),
+            },
+            [(_, one)] => UnitMatch::Found(*one),
+            [(l1, a), (l2, _), ..] if l1 > l2 => UnitMatch::Found(*a),
+            many => {
+                let top = many[0].0;
+                UnitMatch::Ambiguous(
+                    many.iter()
+                        .filter(|(l, _)| *l == top)
+                        .map(|(_, i)| *i)
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// Units whose name resembles some run of words of a file name
+    /// ("bao cao nam cha 2023" → Nậm Chầy), best first, for a suggestion.
+    fn suggest_in_words(&self, spaced: &str) -> Vec<usize> {
+        let words: Vec<&str> = spaced.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut scored: Vec<(f64, usize)> = Vec::new();
+        for (i, keys) in self.keys.iter().enumerate() {
+            let best = keys
+                .iter()
+                .flat_map(|k| {
+                    let n = k.loose.split(' ').count();
+                    words
+                        .windows(n)
+                        .map(move |w| strsim::jaro_winkler(&w.join(" "), &k.loose))
+                })
+                .fold(0.0, f64::max);
+            if best >= 0.9 {
+                scored.push((best, i));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(3).map(|(_, i)| i).collect()
+    }
+
+    /// Up to three registry units whose names resemble the typed one.
+    pub fn suggest(&self, loose: &str) -> Vec<usize> {
+        let mut scored: Vec<(f64, usize)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, keys)| {
+                let best = keys
+                    .iter()
+                    .map(|k| strsim::jaro_winkler(&k.loose, loose))
+                    .fold(0.0, f64::max);
+                (best, i)
+            })
+            .filter(|(score, _)| *score >= 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(3).map(|(_, i)| i).collect()
+    }
+}
+
+/// "KhanhYenTrung" → "Khanh Yen Trung"; separators become spaces.
+fn split_camel(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        out.push(if c.is_alphanumeric() { c } else { ' ' });
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn van_ban() -> Registry {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/units/van-ban-2023.csv");
+        Registry::load(&path).expect("registry loads")
+    }
+
+    fn code(r: &Registry, m: UnitMatch) -> String {
+        match m {
+            UnitMatch::Found(i) => r.units[i].code.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn base_names() {
+        assert_eq!(base_name("UBND XÃ KHÁNH YÊN THƯỢNG"), "khánh yên thượng");
+        assert_eq!(base_name("X. Nậm Xây"), "nậm xây");
+        assert_eq!(base_name("TT. Khánh Yên"), "khánh yên");
+        assert_eq!(base_name("Ủy ban nhân dân thị trấn Khánh Yên"), "khánh yên");
+        assert_eq!(base_name("Xã Võ Lao, huyện Văn Bàn"), "võ lao");
+    }
+
+    #[test]
+    fn names_in_every_shape() {
+        let r = van_ban();
+        for (typed, expected) in [
+            ("UBND XÃ KHÁNH YÊN THƯỢNG", "03082"),
+            ("X. Nậm Xây", "03121"),
+            ("TT Khánh Yên", "03055"),
+            ("Thị trấn Khánh Yên", "03055"),
+            ("Khanh Yen Thuong", "03082"),
+            ("Xã Nậm Dạng", "03073"),
+            ("Xã Thẳm Dương", "03115"),
+            ("Xã Hòa Mạc", "03097"),
+            ("Xã Sơn Thủy", "03064"),
+            ("xã nậm chày", "03076"),
+        ] {
+            assert_eq!(code(&r, r.match_name(typed)), expected, "{typed}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_get_suggestions_not_matches() {
+        let r = van_ban();
+        match r.match_name("Xã Nậm Chầyy") {
+            UnitMatch::Unknown { suggestions } => assert_eq!(r.units[suggestions[0]].code, "03076"),
+            other => panic!("fuzzy must not identify: {other:?}"),
+        }
+        assert!(matches!(
+            r.match_name("Xã Bảo Hà"),
+            UnitMatch::Unknown { .. }
+        ));
+    }
+
+    #[test]
+    fn emails_are_lists_and_found_case_insensitively() {
+        let r = van_ban();
+        let kyt = r.find_code("03082").unwrap();
+        assert!(r.units[kyt].emails.len() >= 2, "{:?}", r.units[kyt].emails);
+        for address in &r.units[kyt].emails {
+            assert_eq!(r.find_email(&address.to_uppercase()), Some(kyt));
+        }
+        assert_eq!(r.find_email("someone@example.com"), None);
+        assert!(r.has_emails());
+    }
+
+    #[test]
+    fn file_names() {
+        let r = van_ban();
+        assert_eq!(
+            code(&r, r.match_file_name("BC_PCMD_2023_KhanhYenTrung")),
+            "03100"
+        );
+        assert_eq!(
+            code(&r, r.match_file_name("BC_PCMD_2023_KhanhYenThuong")),
+            "03082"
+        );
+        assert_eq!(
+            code(&r, r.match_file_name("bao cao mai dam nam 2023 - Vo Lao")),
+            "03061"
+        );
+        assert!(matches!(
+            r.match_file_name("bao cao 2023"),
+            UnitMatch::Unknown { .. }
+        ));
+    }
+}

@@ -1,0 +1,236 @@
+//! A project's registry compared with the bundled national list of its
+//! date (`model::national`) when the project loads: an entry whose code is
+//! not in the list, whose name or parent differs, is a `registry-mismatch`
+//! warning told before any commune file is read. Names are compared without
+//! the "Xã"/"Thị trấn" prefix, case and diacritics (Hòa/Hoà agree).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use crate::model::finding::{Code, Finding, Lang};
+use crate::model::messages;
+use crate::model::registry::{Registry, base_name};
+use crate::model::text::strip_diacritics;
+
+use crate::model::national::{self, NationalList};
+
+/// How two names of one unit are compared: without the prefix ("Xã",
+/// "Thị trấn", "UBND"…), case, punctuation and diacritics — so the old and
+/// new tone-mark placements (Hòa/Hoà, Thủy/Thuỷ) and diacritic slips
+/// (Chày/Chầy) agree, while another name does not.
+pub fn same_unit_name(a: &str, b: &str) -> bool {
+    let key = |s: &str| strip_diacritics(&base_name(s));
+    key(a) == key(b)
+}
+
+/// Every registry entry that disagrees with the national list in force on
+/// `date` (the end of the project's period): a code the list lacks, or a
+/// code the list gives another name. A registry entry matches when its name
+/// or one of its aliases is the official name.
+pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding> {
+    let list = national::list_on(date);
+    // Where the registry's known units belong: suggestions come from there.
+    let home: HashSet<&str> = registry
+        .units
+        .iter()
+        .filter_map(|u| list.find(&u.code))
+        .map(|u| u.parent.as_str())
+        .collect();
+    registry
+        .units
+        .iter()
+        .filter_map(|unit| {
+            let names = || std::iter::once(&unit.name).chain(&unit.aliases);
+            match list.find(&unit.code) {
+                Some(official)
+                    if names().any(|n| same_unit_name(n, &official.name))
+                        && parent_agrees(list, &unit.parent, official) =>
+                {
+                    None
+                }
+                Some(official) if names().any(|n| same_unit_name(n, &official.name)) => Some(
+                    Finding::new(
+                        Code::RegistryMismatch,
+                        messages::registry_parent_differs(
+                            &unit.code,
+                            &unit.name,
+                            &unit.parent,
+                            &list
+                                .find(&official.parent)
+                                .map_or(official.parent.clone(), |p| {
+                                    format!("{} ({})", p.name, p.code)
+                                }),
+                            list.edition.label(Lang::Vi),
+                            list.edition.label(Lang::En),
+                        ),
+                    )
+                    .value(format!("{} {}", unit.code, unit.name)),
+                ),
+                Some(official) => Some(
+                    Finding::new(
+                        Code::RegistryMismatch,
+                        messages::registry_name_differs(
+                            &unit.code,
+                            &unit.name,
+                            &official.name,
+                            list.edition.label(Lang::Vi),
+                            list.edition.label(Lang::En),
+                        ),
+                    )
+                    .value(format!("{} {}", unit.code, unit.name)),
+                ),
+                None => Some(
+                    Finding::new(
+                        Code::RegistryMismatch,
+                        messages::registry_code_unknown(
+                            &unit.code,
+                            &unit.name,
+                            &suggestions(list, &unit.name, &home),
+                            list.edition.label(Lang::Vi),
+                            list.edition.label(Lang::En),
+                        ),
+                    )
+                    .value(format!("{} {}", unit.code, unit.name)),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Whether a registry's `parent` agrees with the list: empty, the unit's
+/// parent, or that parent's own (a province named for a commune before the
+/// reform).
+fn parent_agrees(list: &NationalList, parent: &str, official: &national::NationalUnit) -> bool {
+    parent.is_empty()
+        || parent == official.parent
+        || list
+            .find(&official.parent)
+            .is_some_and(|p| !p.parent.is_empty() && p.parent == parent)
+}
+
+/// "03061 Xã Võ Lao" for the units whose names resemble `name`, among the
+/// units under `home` (the parents of the registry's other units) when any.
+fn suggestions(list: &NationalList, name: &str, home: &HashSet<&str>) -> Vec<String> {
+    let mut found = list.suggest_among(name, |u| home.contains(u.parent.as_str()));
+    if found.is_empty() {
+        found = list.suggest(name);
+    }
+    found
+        .into_iter()
+        .take(3)
+        .map(|u| format!("{} {}", u.code, u.name))
+        .collect()
+}
+
+/// The registry warnings as lines of text, for the terminal ("" when none).
+pub fn registry_findings_text(findings: &[Finding], lang: Lang) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&format!(
+            "{} [{}]: {}\n",
+            f.severity.label(lang),
+            f.code,
+            f.message.get(lang)
+        ));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::registry::Unit;
+    use std::path::Path;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn unit(code: &str, name: &str) -> Unit {
+        Unit {
+            code: code.into(),
+            name: name.into(),
+            kind: String::new(),
+            aliases: Vec::new(),
+            emails: Vec::new(),
+            parent: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_samples_registry_agrees_with_the_2023_list() {
+        let registry = crate::model::registry::tests::van_ban();
+        let found = registry_mismatches(&registry, day(2023, 12, 31));
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn tone_mark_placement_and_prefixes_are_the_same_name() {
+        assert!(same_unit_name("Xã Hòa Mạc", "Xã Hoà Mạc"));
+        assert!(same_unit_name("Sơn Thủy", "Xã Sơn Thuỷ"));
+        assert!(same_unit_name("TT. Khánh Yên", "Thị trấn Khánh Yên"));
+        assert!(!same_unit_name("Xã Võ Lao", "Xã Tân An"));
+    }
+
+    #[test]
+    fn a_typo_or_a_wrong_code_is_caught() {
+        let registry = Registry::new(
+            vec![
+                unit("03061", "Xã Võ Lao"),
+                unit("03064", "Xã Võ Lao"),
+                unit("03999", "Xã Tân An"),
+            ],
+            Path::new("x.csv"),
+        );
+        let found = registry_mismatches(&registry, day(2023, 12, 31));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found[0].value.as_deref(), Some("03064 Xã Võ Lao"));
+        assert!(
+            found[0].message.vi.contains("Xã Sơn Thuỷ"),
+            "{}",
+            found[0].message.vi
+        );
+        assert_eq!(found[1].value.as_deref(), Some("03999 Xã Tân An"));
+        assert!(
+            found[1].message.vi.contains("03079 Xã Tân An"),
+            "{}",
+            found[1].message.vi
+        );
+    }
+
+    #[test]
+    fn a_unit_of_another_district_is_caught() {
+        let mut vo_lao = unit("03061", "Xã Võ Lao");
+        vo_lao.parent = "089".into();
+        // Its province, for a commune: not wrong.
+        let mut son_thuy = unit("03064", "Xã Sơn Thuỷ");
+        son_thuy.parent = "10".into();
+        let mut lung_cai = unit("02842", "Xã Lùng Cải");
+        lung_cai.parent = "089".into();
+        let registry = Registry::new(vec![vo_lao, son_thuy, lung_cai], Path::new("x.csv"));
+        let found = registry_mismatches(&registry, day(2023, 12, 31));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].value.as_deref(), Some("02842 Xã Lùng Cải"));
+        assert!(
+            found[0].message.vi.contains("Huyện Bắc Hà"),
+            "{}",
+            found[0].message.vi
+        );
+    }
+
+    #[test]
+    fn an_old_registry_on_a_new_date_is_caught() {
+        // 03055 Thị trấn Khánh Yên no longer exists after the 2025 reform.
+        let registry = crate::model::registry::tests::van_ban();
+        let found = registry_mismatches(&registry, day(2026, 3, 31));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.value.as_deref() == Some("03055 Thị trấn Khánh Yên"))
+        );
+    }
+}

@@ -1,0 +1,516 @@
+//! The schema checker: refuses a wrong schema at load, before any commune
+//! file is read, with the key and line at fault — unknown or duplicate ids,
+//! expressions that do not parse or name unknown columns, and a dry run of
+//! every expression over a frame of nulls so that type mistakes show now.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use toml::Spanned;
+use validator::Validate;
+
+use super::{
+    Display, FieldDef, FieldType, PERIOD_COLUMNS, Schema, SchemaError, SheetDef, SheetKind,
+    expr_columns, parse_expr, placeholders,
+};
+use crate::model::i18n::tr;
+
+pub(super) struct Checker<'a> {
+    pub(super) text: &'a str,
+    pub(super) path: &'a Path,
+    pub(super) schema: &'a Schema,
+}
+
+impl Checker<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn fail<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: String,
+    ) -> Result<T, SchemaError> {
+        Err(SchemaError::Invalid {
+            path: self.path.to_path_buf(),
+            line: self.line(span.start),
+            key: key.to_string(),
+            message,
+        })
+    }
+
+    fn structure(
+        &self,
+        item: &dyn Validate,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Result<(), SchemaError> {
+        match item.validate() {
+            Ok(()) => Ok(()),
+            Err(errors) => {
+                let detail = describe_validation(&errors);
+                self.fail(span, key, detail)
+            }
+        }
+    }
+
+    fn ident(&self, id: &Spanned<String>, key: &str) -> Result<(), SchemaError> {
+        let s = id.get_ref();
+        let ok = s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && s.len() <= 64;
+        if ok {
+            Ok(())
+        } else {
+            self.fail(
+                id.span(),
+                key,
+                tr(
+                    &format!("mã “{s}” chỉ được gồm chữ thường không dấu, chữ số và “_”, bắt đầu bằng chữ"),
+                    &format!("id “{s}” must be lower-case ASCII letters, digits and “_”, starting with a letter"),
+                ),
+            )
+        }
+    }
+
+    fn expression(
+        &self,
+        source: &Spanned<String>,
+        key: &str,
+        known: &BTreeSet<String>,
+    ) -> Result<Vec<String>, SchemaError> {
+        let expr = match parse_expr(source.get_ref()) {
+            Ok(e) => e,
+            Err(e) => {
+                return self.fail(
+                    source.span(),
+                    key,
+                    tr(
+                        &format!("biểu thức “{}” không hợp lệ: {e}", source.get_ref()),
+                        &format!("expression “{}” is invalid: {e}", source.get_ref()),
+                    ),
+                );
+            }
+        };
+        let cols = expr_columns(&expr);
+        for col in &cols {
+            if !known.contains(col) {
+                return self.fail(source.span(), key, unknown_name(col, known));
+            }
+        }
+        Ok(cols)
+    }
+
+    /// Evaluates an expression once over a frame of nulls with the real
+    /// dtypes, so that type mistakes (text compared with a number, a check
+    /// that is not true/false) are refused at load rather than per file.
+    fn dry_run(
+        &self,
+        source: &Spanned<String>,
+        key: &str,
+        scope: Option<&SheetDef>,
+        boolean: bool,
+    ) -> Result<(), SchemaError> {
+        use polars::prelude::{DataType, IntoLazy};
+        let fail = |e: String| SchemaError::Invalid {
+            path: self.path.to_path_buf(),
+            line: self.line(source.span().start),
+            key: key.to_string(),
+            message: tr(
+                &format!("biểu thức “{}” không tính được: {e}", source.get_ref()),
+                &format!("expression “{}” cannot be evaluated: {e}", source.get_ref()),
+            ),
+        };
+        let expr = parse_expr(source.get_ref()).map_err(|e| fail(e.to_string()))?;
+        let df = self
+            .schema
+            .null_frame(scope)
+            .map_err(|e| fail(e.to_string()))?;
+        let out = df
+            .lazy()
+            .select([expr.alias("x")])
+            .collect()
+            .map_err(|e| fail(e.to_string()))?;
+        let dtype = out
+            .column("x")
+            .map(|c| c.dtype().clone())
+            .map_err(|e| fail(e.to_string()))?;
+        if boolean && !matches!(dtype, DataType::Boolean | DataType::Null) {
+            return Err(fail(tr(
+                &format!("kết quả phải là đúng/sai, đang là {dtype}"),
+                &format!("must give true/false, gives {dtype}"),
+            )));
+        }
+        Ok(())
+    }
+
+    pub(super) fn check(&self) -> Result<(), SchemaError> {
+        let s = self.schema;
+        self.ident(&s.id, "id")?;
+        self.structure(s, s.id.span(), "(top level)")?;
+        if s.sheets.is_empty() {
+            return self.fail(
+                s.id.span(),
+                "sheets",
+                tr(
+                    "lược đồ cần ít nhất một trang",
+                    "a schema needs at least one sheet",
+                ),
+            );
+        }
+
+        let mut columns: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        let mut sheet_ids = HashSet::new();
+        for (si, sheet) in s.sheets.iter().enumerate() {
+            let key = format!("sheets[{si}]");
+            self.ident(&sheet.id, &format!("{key}.id"))?;
+            if !sheet_ids.insert(sheet.id()) {
+                return self.fail(sheet.id.span(), &format!("{key}.id"), duplicate(sheet.id()));
+            }
+            self.structure(sheet, sheet.id.span(), &key)?;
+            if sheet.fields.is_empty() {
+                return self.fail(
+                    sheet.id.span(),
+                    &format!("{key}.fields"),
+                    tr(
+                        "trang cần ít nhất một trường",
+                        "a sheet needs at least one field",
+                    ),
+                );
+            }
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                let fkey = format!("{key}.fields[{fi}]");
+                self.field(field, sheet, &fkey)?;
+                // Form fields and aggregates share one namespace; list fields
+                // only need to be unique within their list.
+                if sheet.kind == SheetKind::Form
+                    && columns
+                        .insert(field.id().to_string(), field.id.span())
+                        .is_some()
+                {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("{fkey}.id"),
+                        duplicate(field.id()),
+                    );
+                }
+                if PERIOD_COLUMNS.contains(&field.id()) {
+                    return self.fail(field.id.span(), &format!("{fkey}.id"), reserved(field.id()));
+                }
+                if sheet.kind == SheetKind::Form && field.required_when.is_some() {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("{fkey}.required_when"),
+                        tr(
+                            "required_when chỉ dùng cho trường của trang danh sách",
+                            "required_when applies to list fields only",
+                        ),
+                    );
+                }
+            }
+            let mut local = HashSet::new();
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                if !local.insert(field.id()) {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("{key}.fields[{fi}].id"),
+                        duplicate(field.id()),
+                    );
+                }
+            }
+            if sheet.kind == SheetKind::Form && !sheet.aggregates.is_empty() {
+                return self.fail(
+                    sheet.aggregates[0].id.span(),
+                    &format!("{key}.aggregates"),
+                    tr(
+                        "chỉ trang dạng danh sách (kind = \"list\") mới có aggregates",
+                        "only list sheets (kind = \"list\") can have aggregates",
+                    ),
+                );
+            }
+            let list_cols: BTreeSet<String> =
+                sheet.fields.iter().map(|f| f.id().to_string()).collect();
+            for (ai, agg) in sheet.aggregates.iter().enumerate() {
+                let akey = format!("{key}.aggregates[{ai}]");
+                self.ident(&agg.id, &format!("{akey}.id"))?;
+                self.structure(agg, agg.id.span(), &akey)?;
+                if PERIOD_COLUMNS.contains(&agg.id.get_ref().as_str()) {
+                    return self.fail(
+                        agg.id.span(),
+                        &format!("{akey}.id"),
+                        reserved(agg.id.get_ref()),
+                    );
+                }
+                if columns
+                    .insert(agg.id.get_ref().clone(), agg.id.span())
+                    .is_some()
+                {
+                    return self.fail(
+                        agg.id.span(),
+                        &format!("{akey}.id"),
+                        duplicate(agg.id.get_ref()),
+                    );
+                }
+                self.expression(&agg.expr, &format!("{akey}.expr"), &list_cols)?;
+            }
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                if let Some(cond) = &field.required_when {
+                    let known = if sheet.kind == SheetKind::List {
+                        list_cols.clone()
+                    } else {
+                        s.submission_columns()
+                    };
+                    self.expression(cond, &format!("{key}.fields[{fi}].required_when"), &known)?;
+                }
+            }
+        }
+
+        // A list field is read next to the form fields and aggregates, so its
+        // id must not shadow them.
+        for (si, sheet) in s
+            .sheets
+            .iter()
+            .enumerate()
+            .filter(|(_, sh)| sh.kind == SheetKind::List)
+        {
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                if columns.contains_key(field.id()) {
+                    return self.fail(
+                        field.id.span(),
+                        &format!("sheets[{si}].fields[{fi}].id"),
+                        duplicate(field.id()),
+                    );
+                }
+            }
+        }
+
+        let mut rule_ids = HashSet::new();
+        for (ri, rule) in s.rules.iter().enumerate() {
+            let key = format!("rules[{ri}]");
+            self.ident(&rule.id, &format!("{key}.id"))?;
+            if !rule_ids.insert(rule.id.get_ref()) {
+                return self.fail(
+                    rule.id.span(),
+                    &format!("{key}.id"),
+                    duplicate(rule.id.get_ref()),
+                );
+            }
+            self.structure(rule, rule.id.span(), &key)?;
+            let known = match &rule.scope {
+                None => s.submission_columns(),
+                Some(scope) => match s
+                    .sheet(scope.get_ref())
+                    .filter(|sh| sh.kind == SheetKind::List)
+                {
+                    Some(sheet) => s.list_columns(sheet),
+                    None => {
+                        let lists: BTreeSet<String> =
+                            s.list_sheets().map(|l| l.id().to_string()).collect();
+                        return self.fail(
+                            scope.span(),
+                            &format!("{key}.scope"),
+                            unknown_name(scope.get_ref(), &lists),
+                        );
+                    }
+                },
+            };
+            self.expression(&rule.check, &format!("{key}.check"), &known)?;
+            let scope = rule.scope.as_ref().and_then(|sc| s.sheet(sc.get_ref()));
+            self.dry_run(&rule.check, &format!("{key}.check"), scope, true)?;
+            if let Some(when) = &rule.when {
+                self.expression(when, &format!("{key}.when"), &known)?;
+                self.dry_run(when, &format!("{key}.when"), scope, true)?;
+            }
+            if let Some(at) = &rule.at
+                && !known.contains(at.get_ref())
+            {
+                return self.fail(
+                    at.span(),
+                    &format!("{key}.at"),
+                    unknown_name(at.get_ref(), &known),
+                );
+            }
+            for text in std::iter::once(&rule.message).chain(rule.message_en.iter()) {
+                for name in placeholders(text) {
+                    if !known.contains(name) {
+                        return self.fail(
+                            rule.id.span(),
+                            &format!("{key}.message"),
+                            unknown_name(name, &known),
+                        );
+                    }
+                }
+            }
+        }
+
+        let mut indicator_ids = HashSet::new();
+        let known = s.submission_columns();
+        for (ii, ind) in s.indicators.iter().enumerate() {
+            let key = format!("indicators[{ii}]");
+            self.ident(&ind.id, &format!("{key}.id"))?;
+            if !indicator_ids.insert(ind.id.get_ref()) {
+                return self.fail(
+                    ind.id.span(),
+                    &format!("{key}.id"),
+                    duplicate(ind.id.get_ref()),
+                );
+            }
+            self.structure(ind, ind.id.span(), &key)?;
+            self.expression(&ind.numerator, &format!("{key}.numerator"), &known)?;
+            self.dry_run(&ind.numerator, &format!("{key}.numerator"), None, false)?;
+            if let Some(den) = &ind.denominator {
+                self.expression(den, &format!("{key}.denominator"), &known)?;
+                self.dry_run(den, &format!("{key}.denominator"), None, false)?;
+            }
+            if ind.display == Display::Ratio && ind.denominator.is_none() {
+                return self.fail(
+                    ind.id.span(),
+                    &format!("{key}.display"),
+                    tr(
+                        "display = \"ratio\" cần có denominator",
+                        "display = \"ratio\" needs a denominator",
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn field(&self, field: &FieldDef, sheet: &SheetDef, key: &str) -> Result<(), SchemaError> {
+        self.ident(&field.id, &format!("{key}.id"))?;
+        self.structure(field, field.id.span(), key)?;
+        let bad = |k: &str, vi: &str, en: &str| {
+            self.fail::<()>(field.id.span(), &format!("{key}.{k}"), tr(vi, en))
+        };
+        if field.ty == FieldType::Choice && field.choices.is_empty() {
+            return bad(
+                "choices",
+                "trường kiểu choice cần danh sách choices",
+                "a choice field needs choices",
+            );
+        }
+        if field.ty != FieldType::Choice && !field.choices.is_empty() {
+            return bad(
+                "choices",
+                "chỉ trường kiểu choice mới có choices",
+                "only choice fields have choices",
+            );
+        }
+        if (field.min.is_some() || field.max.is_some()) && !field.ty.is_numeric() {
+            return bad(
+                "min",
+                "min/max chỉ dùng cho trường số",
+                "min/max apply to numeric fields only",
+            );
+        }
+        if let (Some(min), Some(max)) = (field.min, field.max)
+            && min > max
+        {
+            return bad("max", "max nhỏ hơn min", "max is below min");
+        }
+        if field.decimals.is_some() && field.ty != FieldType::Number {
+            return bad(
+                "decimals",
+                "decimals chỉ dùng cho trường kiểu number",
+                "decimals applies to number fields only",
+            );
+        }
+        if (field.format.is_some() || field.max_length.is_some()) && field.ty != FieldType::Text {
+            return bad(
+                "format",
+                "format/max_length chỉ dùng cho trường text",
+                "format/max_length apply to text fields only",
+            );
+        }
+        if field.unique && sheet.kind != SheetKind::List {
+            return bad(
+                "unique",
+                "unique chỉ dùng trong trang danh sách",
+                "unique applies to list sheets only",
+            );
+        }
+        if sheet.kind == SheetKind::Form
+            && let Some(section) = &field.section
+            && !sheet.sections.iter().any(|x| &x.code == section)
+        {
+            return bad(
+                "section",
+                &format!("không có mục “{section}” trong sections"),
+                &format!("no section “{section}” in sections"),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn reserved(id: &str) -> String {
+    tr(
+        &format!("mã “{id}” là tên cột dành riêng"),
+        &format!("“{id}” is a reserved column name"),
+    )
+}
+
+fn duplicate(id: &str) -> String {
+    tr(
+        &format!("mã “{id}” bị trùng"),
+        &format!("duplicate id “{id}”"),
+    )
+}
+
+fn unknown_name(name: &str, known: &BTreeSet<String>) -> String {
+    let list = known.iter().cloned().collect::<Vec<_>>().join(", ");
+    tr(
+        &format!("không có trường “{name}” (có: {list})"),
+        &format!("unknown field “{name}” (known: {list})"),
+    )
+}
+
+fn describe_validation(errors: &validator::ValidationErrors) -> String {
+    let mut parts = Vec::new();
+    collect_validation(errors, String::new(), &mut parts);
+    parts.join("; ")
+}
+
+fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out: &mut Vec<String>) {
+    use validator::ValidationErrorsKind;
+    let mut entries: Vec<_> = errors.errors().iter().collect();
+    entries.sort_by_key(|(k, _)| k.to_string());
+    for (name, kind) in entries {
+        let path = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(errs) => {
+                for e in errs {
+                    let params: Vec<String> = e
+                        .params
+                        .iter()
+                        .filter(|(k, _)| *k != "value")
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    out.push(tr(
+                        &format!(
+                            "`{path}` không đạt điều kiện {} ({})",
+                            e.code,
+                            params.join(", ")
+                        ),
+                        &format!("`{path}` fails {} ({})", e.code, params.join(", ")),
+                    ));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validation(inner, path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect_validation(inner, format!("{path}[{i}]"), out);
+                }
+            }
+        }
+    }
+}

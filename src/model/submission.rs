@@ -1,0 +1,227 @@
+//! What the check makes of each file and of the whole run: a `Submission`
+//! (status, findings, typed data, provenance by email) per file and the
+//! `CheckResult` of a run. Built by `check`, read by `consolidate`,
+//! `output` and the commands.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::book::{FileInfo, Format};
+use crate::model::finding::{Finding, Location, Severity};
+use crate::model::period::Period;
+use crate::model::values::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Accepted,
+    Rejected,
+    Superseded,
+    /// Sent from an address the registry does not give the unit: not
+    /// counted until staff confirm the sender (`--accept-sender`, or the
+    /// address added to the registry).
+    Held,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+            Status::Superseded => "superseded",
+            Status::Held => "held",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Submission {
+    pub path: PathBuf,
+    /// The path as shown in reports.
+    pub file: String,
+    pub info: Option<FileInfo>,
+    pub format: Option<Format>,
+    /// Index into the registry.
+    pub unit: Option<usize>,
+    pub period: Option<Period>,
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    pub data: Option<SubmissionData>,
+    /// For the newest of several files of a unit: what changed since the
+    /// previous one.
+    pub resubmission: Option<Resubmission>,
+    /// The email it came in, when `tonghop mail` saved it.
+    pub mail: Option<crate::model::submission::MailMeta>,
+    /// Whether its sender is one the registry gives its unit.
+    pub sender: crate::model::submission::Sender,
+}
+
+/// One value that differs between a unit's previous and newest file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Change {
+    pub field: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub old: String,
+    pub new: String,
+}
+
+/// How a newer file differs from the one it replaces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resubmission {
+    pub previous: String,
+    pub changes: Vec<Change>,
+    /// Problems of the previous file that are gone ("code field/rule").
+    pub fixed: Vec<String>,
+    /// Errors the newer file has that the previous one had not.
+    pub new_errors: Vec<String>,
+    /// Warnings the newer file has that the previous one had not.
+    pub new_warnings: Vec<String>,
+}
+
+impl Resubmission {
+    /// Every problem the newer file brought, errors first.
+    pub fn new_problems(&self) -> Vec<String> {
+        self.new_errors
+            .iter()
+            .chain(&self.new_warnings)
+            .cloned()
+            .collect()
+    }
+}
+
+impl Submission {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    pub fn modified(&self) -> Option<SystemTime> {
+        self.info.as_ref().and_then(|i| i.modified)
+    }
+}
+
+#[derive(Debug)]
+pub struct CheckResult {
+    pub submissions: Vec<Submission>,
+    /// Registry indices of units with no file at all.
+    pub missing_units: Vec<usize>,
+}
+
+impl CheckResult {
+    pub fn has_errors(&self) -> bool {
+        self.submissions
+            .iter()
+            .any(|s| s.findings.iter().any(Finding::is_error))
+    }
+
+    /// The accepted submission of each unit, in registry order.
+    pub fn accepted_by_unit(&self, units: usize) -> Vec<Option<&Submission>> {
+        let mut out = vec![None; units];
+        for s in &self.submissions {
+            if let (Status::Accepted, Some(u)) = (s.status, s.unit) {
+                out[u] = Some(s);
+            }
+        }
+        out
+    }
+}
+
+/// Where a value came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl Source {
+    pub fn location(&self) -> Location {
+        Location::cell(&self.sheet, self.row, self.col)
+    }
+
+    pub fn a1(&self) -> String {
+        self.location().a1().unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldValue {
+    pub value: Option<Value>,
+    /// What the cell showed, as typed.
+    pub raw: String,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub sheet: String,
+    pub row: u32,
+    /// Field id → value and the cell it came from.
+    pub values: BTreeMap<String, FieldValue>,
+}
+
+/// Everything read from one submission, typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SubmissionData {
+    pub form: BTreeMap<String, FieldValue>,
+    /// List sheet id → records (absent when the sheet was not found).
+    pub lists: BTreeMap<String, Vec<Record>>,
+    /// Aggregate id → value.
+    pub aggregates: BTreeMap<String, Option<f64>>,
+}
+
+/// Where a checked file came from, when `tonghop mail` saved it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MailMeta {
+    pub from: String,
+    pub to: Vec<String>,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub subject: String,
+    pub message_id: String,
+    pub original_name: String,
+}
+
+impl MailMeta {
+    /// "15/12/2023 09:30", in the sender's time zone.
+    pub fn date_text(&self) -> String {
+        self.date
+            .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
+            .unwrap_or_default()
+    }
+
+    /// The date as RFC 3339, for the JSON report.
+    pub fn date_rfc3339(&self) -> Option<String> {
+        self.date.map(|d| d.to_rfc3339())
+    }
+}
+
+/// What the registry says about who sent a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sender {
+    /// Not saved by `tonghop mail`, or nothing to compare with: the registry
+    /// lists no address for the file's unit, or the unit is not known.
+    #[default]
+    Unchecked,
+    /// One of the addresses the registry gives the file's unit.
+    Registered,
+    /// Not the unit's address, but accepted by staff (`--accept-sender`).
+    AcceptedByStaff,
+    /// An address in no unit's entry, for a unit that has addresses: the
+    /// file is held until staff confirm the sender.
+    Unregistered,
+    /// An address the registry gives another unit.
+    OtherUnit,
+}
+
+impl Sender {
+    /// Whether the file may count for its unit and replace the unit's other
+    /// files: a file from a stranger never replaces the unit's own.
+    pub fn is_confirmed(self) -> bool {
+        !matches!(self, Sender::Unregistered | Sender::OtherUnit)
+    }
+}

@@ -1,0 +1,519 @@
+//! Renders a check result for people (text) and machines (JSON). The JSON
+//! shape is a contract: scripts and the consolidated outputs rely on it.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::finding::{Finding, Lang, Severity};
+use crate::model::submission::{CheckResult, Status, Submission};
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct SchemaRef<'a> {
+    id: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct UnitRef {
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: crate::model::finding::Code,
+    severity: Severity,
+    sheet: Option<&'a str>,
+    cell: Option<String>,
+    field: Option<&'a str>,
+    rule: Option<&'a str>,
+    value: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSubmission<'a> {
+    file: &'a str,
+    sha256: Option<&'a str>,
+    format: Option<&'static str>,
+    unit: Option<UnitRef>,
+    period: Option<String>,
+    status: &'static str,
+    findings: Vec<JsonFinding<'a>>,
+    /// Only on the newest of several files of a unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a [crate::model::submission::Change]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaces: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings_fixed: Option<&'a [String]>,
+    /// Every problem the newer file brought (`errors_new` then `warnings_new`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings_new: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors_new: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings_new: Option<&'a [String]>,
+    /// Only for files that `tonghop mail` saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mail: Option<JsonMail<'a>>,
+    /// Only with a `deadline`: received by it (email Date, else file time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_time: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct JsonMail<'a> {
+    from: &'a str,
+    to: &'a [String],
+    date: Option<String>,
+    subject: &'a str,
+    message_id: &'a str,
+    original_name: &'a str,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub superseded: usize,
+    /// Files held until staff confirm their sender.
+    pub held: usize,
+    pub missing_units: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Only with a `deadline`: files received by it and after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    tool: Tool,
+    schema: SchemaRef<'a>,
+    period: String,
+    /// `registry-mismatch` warnings: about the project's registry, not a file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    registry_findings: Vec<JsonFinding<'a>>,
+    submissions: Vec<JsonSubmission<'a>>,
+    missing_units: Vec<UnitRef>,
+    summary: Summary,
+}
+
+pub fn summary(result: &CheckResult) -> Summary {
+    let status = |st: Status| result.submissions.iter().filter(|s| s.status == st).count();
+    let severity = |sv: Severity| result.submissions.iter().map(|s| s.count(sv)).sum();
+    Summary {
+        files: result.submissions.len(),
+        accepted: status(Status::Accepted),
+        rejected: status(Status::Rejected),
+        superseded: status(Status::Superseded),
+        held: status(Status::Held),
+        missing_units: result.missing_units.len(),
+        errors: severity(Severity::Error),
+        warnings: severity(Severity::Warning),
+        on_time: None,
+        late: None,
+    }
+}
+
+fn unit_ref(config: &Config, index: usize) -> UnitRef {
+    let u = &config.registry.units[index];
+    UnitRef {
+        code: u.code.clone(),
+        name: u.name.clone(),
+    }
+}
+
+fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
+    JsonFinding {
+        code: f.code,
+        severity: f.severity,
+        sheet: f.sheet(),
+        cell: f
+            .location
+            .as_ref()
+            .and_then(|l| l.row.zip(l.col))
+            .and(f.cell()),
+        field: f.field.as_deref(),
+        rule: f.rule.as_deref(),
+        value: f.value.as_deref(),
+        message: f.message.get(lang),
+    }
+}
+
+pub fn to_json(result: &CheckResult, config: &Config) -> String {
+    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let mut sum = summary(result);
+    if let Some(day) = deadline {
+        let (on_time, late) = crate::check::timeliness::count(result, day);
+        (sum.on_time, sum.late) = (Some(on_time), Some(late));
+    }
+    let report = JsonReport {
+        tool: Tool {
+            name: "tonghop",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        schema: SchemaRef {
+            id: config.schema.id(),
+            version: &config.schema.version,
+        },
+        period: config.period.id(),
+        registry_findings: config
+            .registry_findings
+            .iter()
+            .map(|f| json_finding(f, config.lang))
+            .collect(),
+        submissions: result
+            .submissions
+            .iter()
+            .map(|s| JsonSubmission {
+                file: &s.file,
+                sha256: s
+                    .info
+                    .as_ref()
+                    .map(|i| i.sha256.as_str())
+                    .filter(|h| !h.is_empty()),
+                format: s.format.map(|f| f.as_str()),
+                unit: s.unit.map(|u| unit_ref(config, u)),
+                period: s.period.as_ref().map(|p| p.id()),
+                status: s.status.as_str(),
+                findings: s
+                    .findings
+                    .iter()
+                    .map(|f| json_finding(f, config.lang))
+                    .collect(),
+                changes: s.resubmission.as_ref().map(|r| r.changes.as_slice()),
+                replaces: s.resubmission.as_ref().map(|r| r.previous.as_str()),
+                findings_fixed: s.resubmission.as_ref().map(|r| r.fixed.as_slice()),
+                findings_new: s.resubmission.as_ref().map(|r| r.new_problems()),
+                errors_new: s.resubmission.as_ref().map(|r| r.new_errors.as_slice()),
+                warnings_new: s.resubmission.as_ref().map(|r| r.new_warnings.as_slice()),
+                mail: s.mail.as_ref().map(|m| JsonMail {
+                    from: &m.from,
+                    to: &m.to,
+                    date: m.date_rfc3339(),
+                    subject: &m.subject,
+                    message_id: &m.message_id,
+                    original_name: &m.original_name,
+                }),
+                on_time: deadline
+                    .and_then(|d| crate::check::timeliness::of(s, d))
+                    .map(|v| v == crate::check::timeliness::Verdict::OnTime),
+            })
+            .collect(),
+        missing_units: result
+            .missing_units
+            .iter()
+            .map(|&u| unit_ref(config, u))
+            .collect(),
+        summary: sum,
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
+    text.push('\n');
+    text
+}
+
+fn status_label(status: Status, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (Status::Accepted, Lang::Vi) => "ĐẠT",
+        (Status::Rejected, Lang::Vi) => "BỊ LOẠI",
+        (Status::Superseded, Lang::Vi) => "ĐÃ CÓ BẢN MỚI HƠN",
+        (Status::Held, Lang::Vi) => "TẠM GIỮ — CHỜ XÁC NHẬN NGƯỜI GỬI",
+        (Status::Accepted, Lang::En) => "ACCEPTED",
+        (Status::Rejected, Lang::En) => "REJECTED",
+        (Status::Superseded, Lang::En) => "SUPERSEDED",
+        (Status::Held, Lang::En) => "HELD — SENDER NOT CONFIRMED",
+    }
+}
+
+/// One finding as `file: Sheet!Cell: code: message`.
+pub fn finding_line(file: &str, f: &Finding, lang: Lang) -> String {
+    let place = match (f.sheet(), f.cell()) {
+        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
+        (Some(sheet), None) => format!("{sheet}: "),
+        _ => String::new(),
+    };
+    format!("{file}: {place}{}: {}", f.code, f.message.get(lang))
+}
+
+fn submission_heading(s: &Submission, config: &Config) -> String {
+    let lang = config.lang;
+    let unit = match s.unit {
+        Some(u) => format!(
+            "{} ({})",
+            config.registry.units[u].name, config.registry.units[u].code
+        ),
+        None => match lang {
+            Lang::Vi => "chưa rõ đơn vị".into(),
+            Lang::En => "unknown unit".into(),
+        },
+    };
+    let period = s
+        .period
+        .as_ref()
+        .map(|p| p.label(lang))
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "{} — {unit} — {period} — {}",
+        s.file,
+        status_label(s.status, lang)
+    )
+}
+
+pub fn to_text(result: &CheckResult, config: &Config) -> String {
+    let lang = config.lang;
+    let vi = lang == Lang::Vi;
+    let mut out = String::new();
+    let title = if vi {
+        &config.schema.title
+    } else {
+        config
+            .schema
+            .title_en
+            .as_ref()
+            .unwrap_or(&config.schema.title)
+    };
+    out.push_str(&format!(
+        "{title} ({} {}) — {} {}\n\n",
+        config.schema.id(),
+        config.schema.version,
+        if vi { "kỳ" } else { "period" },
+        config.period.label(lang)
+    ));
+    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    for s in &result.submissions {
+        out.push_str(&submission_heading(s, config));
+        out.push('\n');
+        if let Some(day) = deadline {
+            out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
+        }
+        if let Some(m) = &s.mail {
+            out.push_str(&format!(
+                "  {}: {} — {} — “{}”\n",
+                if vi { "Thư" } else { "Email" },
+                m.date_text(),
+                m.from,
+                m.subject
+            ));
+        }
+        let mut infos = 0;
+        for f in &s.findings {
+            if f.severity == Severity::Info {
+                infos += 1;
+                continue;
+            }
+            out.push_str("  ");
+            out.push_str(&finding_line(&s.file, f, lang));
+            out.push('\n');
+        }
+        if let Some(r) = &s.resubmission {
+            out.push_str(&if vi {
+                format!(
+                    "  Gửi lại, thay cho {}: {} ô thay đổi\n",
+                    r.previous,
+                    r.changes.len()
+                )
+            } else {
+                format!(
+                    "  Resubmitted, replacing {}: {} value(s) changed\n",
+                    r.previous,
+                    r.changes.len()
+                )
+            });
+            for c in &r.changes {
+                let place = match (&c.sheet, &c.cell) {
+                    (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
+                    _ => String::new(),
+                };
+                out.push_str(&format!("    {place}{}: {} → {}\n", c.field, c.old, c.new));
+            }
+            if !r.fixed.is_empty() {
+                out.push_str(&format!(
+                    "    {}: {}\n",
+                    if vi { "đã sửa" } else { "fixed" },
+                    r.fixed.join("; ")
+                ));
+            }
+            if !r.new_errors.is_empty() {
+                out.push_str(&format!(
+                    "    {}: {}\n",
+                    if vi { "lỗi mới" } else { "new errors" },
+                    r.new_errors.join("; ")
+                ));
+            }
+            if !r.new_warnings.is_empty() {
+                out.push_str(&format!(
+                    "    {}: {}\n",
+                    if vi {
+                        "cảnh báo mới"
+                    } else {
+                        "new warnings"
+                    },
+                    r.new_warnings.join("; ")
+                ));
+            }
+        }
+        if infos > 0 {
+            out.push_str(&if vi {
+                format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n")
+            } else {
+                format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")
+            });
+        }
+    }
+    let sum = summary(result);
+    let n = |count: usize| crate::model::values::format_count(count, lang);
+    out.push('\n');
+    out.push_str(&if vi {
+        format!(
+            "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn{}; {} lỗi, {} cảnh báo.\n",
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            n(sum.errors),
+            n(sum.warnings)
+        )
+    } else {
+        format!(
+            "Summary: {} file(s) — {} accepted, {} rejected, {} superseded{}; {} error(s), {} warning(s).\n",
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            held_count(sum.held, ", {} held until the sender is confirmed"),
+            n(sum.errors),
+            n(sum.warnings)
+        )
+    });
+    if let Some(day) = deadline {
+        out.push_str(&crate::check::timeliness::summary_line(result, day, lang));
+    }
+    out.push_str(&held_section(result, config));
+    let unconfirmed = units_only_held(result, config.registry.units.len());
+    if result.missing_units.is_empty() && unconfirmed > 0 {
+        out.push_str(&if vi {
+            format!(
+                "Tất cả đơn vị đã gửi tệp, nhưng {unconfirmed} đơn vị chỉ có tệp tạm giữ, chưa có báo cáo được xác nhận.\n"
+            )
+        } else {
+            format!(
+                "Every unit has sent a file, but {unconfirmed} unit(s) only have held files and no confirmed report.\n"
+            )
+        });
+    } else if result.missing_units.is_empty() {
+        out.push_str(if vi {
+            "Tất cả đơn vị đã nộp báo cáo.\n"
+        } else {
+            "Every unit has reported.\n"
+        });
+    } else {
+        out.push_str(&if vi {
+            format!(
+                "Chưa nộp ({}/{}):\n",
+                n(result.missing_units.len()),
+                n(config.registry.units.len())
+            )
+        } else {
+            format!(
+                "Not received ({}/{}):\n",
+                n(result.missing_units.len()),
+                n(config.registry.units.len())
+            )
+        });
+        for &u in &result.missing_units {
+            let unit = &config.registry.units[u];
+            out.push_str(&format!("  {} {}\n", unit.code, unit.name));
+        }
+    }
+    out
+}
+
+/// How many units sent only files held for their sender.
+fn units_only_held(result: &CheckResult, units: usize) -> usize {
+    let mut held = vec![false; units];
+    let mut other = vec![false; units];
+    for s in &result.submissions {
+        if let Some(u) = s.unit {
+            if s.status == Status::Held {
+                held[u] = true;
+            } else {
+                other[u] = true;
+            }
+        }
+    }
+    (0..units).filter(|&u| held[u] && !other[u]).count()
+}
+
+/// ", 2 held …" in a summary line, only when some file is held.
+pub fn held_count(held: usize, template: &str) -> String {
+    if held == 0 {
+        String::new()
+    } else {
+        template.replace("{}", &held.to_string())
+    }
+}
+
+/// The held files, each with its sender and whether its unit has a confirmed
+/// report, and how staff accept one.
+fn held_section(result: &CheckResult, config: &Config) -> String {
+    let vi = config.lang == Lang::Vi;
+    let held: Vec<&Submission> = result
+        .submissions
+        .iter()
+        .filter(|s| s.status == Status::Held)
+        .collect();
+    if held.is_empty() {
+        return String::new();
+    }
+    let accepted = result.accepted_by_unit(config.registry.units.len());
+    let mut out = if vi {
+        format!(
+            "Tạm giữ — chờ xác nhận người gửi ({} tệp, không được tổng hợp):\n",
+            held.len()
+        )
+    } else {
+        format!(
+            "Held — sender not confirmed ({} file(s), not consolidated):\n",
+            held.len()
+        )
+    };
+    for s in held {
+        let from = s.mail.as_ref().map(|m| m.from.as_str()).unwrap_or("");
+        let (unit, standing) = match s.unit {
+            Some(u) => {
+                let unit = &config.registry.units[u];
+                let standing = match (accepted[u], vi) {
+                    (Some(a), true) => format!("đơn vị đã có báo cáo được xác nhận: {}", a.file),
+                    (Some(a), false) => format!("the unit's confirmed report is {}", a.file),
+                    (None, true) => "đơn vị chưa có báo cáo được xác nhận".to_string(),
+                    (None, false) => "the unit has no confirmed report".to_string(),
+                };
+                (format!("{} {}", unit.code, unit.name), standing)
+            }
+            None => (String::new(), String::new()),
+        };
+        out.push_str(&if vi {
+            format!("  {unit} — {} — gửi từ {from}; {standing}\n", s.file)
+        } else {
+            format!("  {unit} — {} — sent from {from}; {standing}\n", s.file)
+        });
+    }
+    out.push_str(if vi {
+        "  Nếu đúng là đơn vị gửi: chạy lại với --accept-sender ĐỊA_CHỈ, hoặc thêm địa chỉ vào cột email của danh sách đơn vị.\n"
+    } else {
+        "  If the unit did send it: run again with --accept-sender ADDRESS, or add the address to the registry's email column.\n"
+    });
+    out
+}
