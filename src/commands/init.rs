@@ -179,14 +179,41 @@ pub fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang: Lang) 
         quoted(if vi { "vi" } else { "en" })
     ));
     out.push_str(if vi {
-        "# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n# deadline = \"15/01/2024\"\n"
+        "# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n"
     } else {
-        "# Deadline (optional): printed in the templates; each report is then on time or late.\n# deadline = \"15/01/2024\"\n"
+        "# Deadline (optional): printed in the templates; each report is then on time or late.\n"
     });
+    out.push_str(&format!(
+        "# deadline = {}\n",
+        quoted(&example_deadline(period))
+    ));
     out.push_str("\n[consolidating_unit]\n");
     out.push_str(&format!("code = {}\n", quoted(&plan.unit.code)));
     out.push_str(&format!("name = {}\n", quoted(&plan.unit.name)));
     out
+}
+
+/// An example deadline for the commented line of `tonghop.toml`: the 15th
+/// of the month after the period ends ("2023" → "15/01/2024").
+fn example_deadline(period: &str) -> String {
+    use crate::model::period::Period;
+    use crate::model::schema::PeriodKind;
+    let end = [
+        PeriodKind::Year,
+        PeriodKind::Half,
+        PeriodKind::Quarter,
+        PeriodKind::Month,
+    ]
+    .into_iter()
+    .find_map(|kind| Period::parse(period, kind).ok())
+    .map(|p| p.end());
+    let after = end
+        .and_then(|d| d.checked_add_days(chrono::Days::new(1)))
+        .and_then(|d| d.with_day(15));
+    after.map_or_else(
+        || "dd/mm/yyyy".to_string(),
+        |d| d.format("%d/%m/%Y").to_string(),
+    )
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed into place.
@@ -403,5 +430,13 @@ mod tests {
                 .iter()
                 .all(|u| u.emails.is_empty() && u.parent == "089")
         );
+    }
+
+    #[test]
+    fn the_example_deadline_follows_the_period() {
+        assert_eq!(example_deadline("2023"), "15/01/2024");
+        assert_eq!(example_deadline("2026-Q1"), "15/04/2026");
+        assert_eq!(example_deadline("2025-H2"), "15/01/2026");
+        assert_eq!(example_deadline("2024-07"), "15/08/2024");
     }
 }
