@@ -19,24 +19,7 @@ use std::path::PathBuf;
 use tonghop::Limits;
 use tonghop::{Shown, inspect};
 
-/// The `real-vn` folder: under `TONGHOP_CORPUS`, else `../shared/corpus`
-/// beside the clone (or beside its parent), else the workplace's copy.
-fn real_vn_dir() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
-        candidates.push(PathBuf::from(dir));
-    }
-    let repo = common::repo();
-    candidates.extend([
-        repo.join("../shared/corpus"),
-        repo.join("../../shared/corpus"),
-        PathBuf::from("/work/shared/corpus"),
-    ]);
-    candidates
-        .into_iter()
-        .map(|d| d.join("real-vn"))
-        .find(|d| d.is_dir())
-}
+use common::real_vn_dir;
 
 fn has_c1(text: &str) -> bool {
     text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c))

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use common::{Project, fixture, read_tsv, sample_dir};
+use common::{Project, fixture, read_tsv, real_vn_dir, sample_dir};
 
 const TCVN3_SAMPLE: &str = "bao cao mai dam nam 2023 - Vo Lao.xls";
 
@@ -216,24 +216,6 @@ fn an_unreadable_file_exits_2_and_says_why() {
         "{}",
         missing.stderr
     );
-}
-
-/// The real-vn folder of the shared corpus, when present.
-fn real_vn_dir() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
-        candidates.push(PathBuf::from(dir));
-    }
-    let repo = common::repo();
-    candidates.extend([
-        repo.join("../shared/corpus"),
-        repo.join("../../shared/corpus"),
-        PathBuf::from("/work/shared/corpus"),
-    ]);
-    candidates
-        .into_iter()
-        .map(|d| d.join("real-vn"))
-        .find(|d| d.is_dir())
 }
 
 #[test]

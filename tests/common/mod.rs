@@ -243,3 +243,97 @@ pub fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
     }
     writer.finish().unwrap();
 }
+
+/// The `tonghop.toml` of a project of its own: `schema.toml`, `units.csv`,
+/// year 2023, `inbox` in and `out` out.
+pub const OWN_CONFIG: &str = "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n";
+
+/// Writes a project of its own into `dir`: the schema as `schema.toml`, the
+/// registry as `units.csv` and `config` as `tonghop.toml`.
+pub fn write_project(dir: &Path, schema: &str, units: &str, config: &str) {
+    std::fs::create_dir_all(dir).expect("create the project folder");
+    std::fs::write(dir.join("schema.toml"), schema).expect("write schema.toml");
+    std::fs::write(dir.join("units.csv"), units).expect("write units.csv");
+    std::fs::write(dir.join("tonghop.toml"), config).expect("write tonghop.toml");
+}
+
+impl Project {
+    /// A project of its own in a temp dir (see [`write_project`]).
+    pub fn own(schema: &str, units: &str, config: &str) -> Project {
+        let project = Project::empty();
+        write_project(project.path(), schema, units, config);
+        project
+    }
+}
+
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Puts a value into a cell of a sheet's XML, as a spreadsheet program saves
+/// what was typed: the cell element is replaced whole (blank or not), keeping
+/// its attributes but its type; a number is written as a number, anything
+/// else as an inline string.
+pub fn set_cell(xml: &mut String, cell: &str, value: &str, numeric: bool) {
+    let open = format!("<c r=\"{cell}\"");
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("cell {cell} is in the sheet"));
+    let close = start + xml[start..].find('>').unwrap();
+    let self_closing = xml.as_bytes()[close - 1] == b'/';
+    let end = if self_closing {
+        close + 1
+    } else {
+        start + xml[start..].find("</c>").unwrap() + 4
+    };
+    let attrs_end = if self_closing { close - 1 } else { close };
+    let attrs: String = xml[start + open.len()..attrs_end]
+        .split_whitespace()
+        .filter(|attr| !attr.starts_with("t="))
+        .map(|attr| format!(" {attr}"))
+        .collect();
+    let replacement = if numeric {
+        format!("<c r=\"{cell}\"{attrs}><v>{value}</v></c>")
+    } else {
+        format!(
+            "<c r=\"{cell}\"{attrs} t=\"inlineStr\"><is><t>{}</t></is></c>",
+            xml_escape(value)
+        )
+    };
+    xml.replace_range(start..end, &replacement);
+}
+
+/// The spreadsheet letters of a 0-based column (0 → A, 26 → AA).
+pub fn column_letters(col: u32) -> String {
+    let mut col = col + 1;
+    let mut s = String::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        s.insert(0, (b'A' + rem as u8) as char);
+        col = (col - 1) / 26;
+    }
+    s
+}
+
+/// The `real-vn` folder of the shared corpus: under `TONGHOP_CORPUS`, else
+/// `../shared/corpus` beside the clone (or beside its parent), else the
+/// workplace's copy; `None` where this machine has none.
+pub fn real_vn_dir() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
+        candidates.push(PathBuf::from(dir));
+    }
+    let repo = repo();
+    candidates.extend([
+        repo.join("../shared/corpus"),
+        repo.join("../../shared/corpus"),
+        PathBuf::from("/work/shared/corpus"),
+    ]);
+    candidates
+        .into_iter()
+        .map(|d| d.join("real-vn"))
+        .find(|d| d.is_dir())
+}
