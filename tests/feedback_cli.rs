@@ -6,30 +6,10 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Project, day, set_mtime, write_zip, zip_entries as entries, zip_text as text_of};
-
-/// Replaces a whole cell element, as a spreadsheet program does on save.
-fn replace_cell(xml: &str, cell: &str, number: f64) -> String {
-    let start = xml
-        .find(&format!("<c r=\"{cell}\""))
-        .unwrap_or_else(|| panic!("{cell} in the sheet"));
-    let close = start + xml[start..].find('>').unwrap();
-    let end = if xml.as_bytes()[close - 1] == b'/' {
-        close + 1
-    } else {
-        start + xml[start..].find("</c>").unwrap() + 4
-    };
-    let style = xml[start..close]
-        .split(" s=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or("0");
-    format!(
-        "{}<c r=\"{cell}\" s=\"{style}\"><v>{number}</v></c>{}",
-        &xml[..start],
-        &xml[end..]
-    )
-}
+use common::{
+    OWN_CONFIG, Project, day, set_cell, set_mtime, write_zip, zip_entries as entries,
+    zip_text as text_of,
+};
 
 #[test]
 fn broken_feedback_corrected_is_accepted() {
@@ -125,7 +105,8 @@ fn broken_feedback_corrected_is_accepted() {
     // The commune corrects the cell in this very file and sends it back.
     let mut fixed = files.clone();
     let sheet = "xl/worksheets/sheet2.xml";
-    let xml = replace_cell(&text_of(&files, sheet), &format!("D{}", row + 1), 1.0);
+    let mut xml = text_of(&files, sheet);
+    set_cell(&mut xml, &format!("D{}", row + 1), "1", true);
     fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
     let back = project.join("tra-lai");
     std::fs::create_dir(&back).unwrap();
@@ -346,18 +327,11 @@ fn listed_records(path: &std::path::Path, sheet: &str) -> Vec<Vec<Data>> {
 
 #[test]
 fn a_feedback_file_keeps_every_record_of_a_long_list() {
-    let project = Project::empty();
-    std::fs::write(project.join("schema.toml"), LONG_LIST_SCHEMA).unwrap();
-    std::fs::write(
-        project.join("units.csv"),
+    let project = Project::own(
+        LONG_LIST_SCHEMA,
         "code,name,kind,aliases,email,parent\n001,Xã An Bình,Xã,,,\n",
-    )
-    .unwrap();
-    std::fs::write(
-        project.join("tonghop.toml"),
-        "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n",
-    )
-    .unwrap();
+        OWN_CONFIG,
+    );
     std::fs::create_dir(project.join("inbox")).unwrap();
     write_long_report(&project.join("inbox/an-binh.xlsx"));
     let run = project.run(&["check", "--feedback", "phan-hoi"]);
@@ -425,7 +399,8 @@ fn a_feedback_file_keeps_every_record_of_a_long_list() {
     );
     let mut fixed = files.clone();
     let sheet = "xl/worksheets/sheet3.xml";
-    let xml = replace_cell(&xml, &format!("D{}", row + 1), 10.0);
+    let mut xml = xml;
+    set_cell(&mut xml, &format!("D{}", row + 1), "10", true);
     fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
     std::fs::create_dir(project.join("tra-lai")).unwrap();
     write_zip(&project.join("tra-lai/an-binh-da-sua.xlsx"), &fixed);

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
-use common::{Project, copy_dir, day, repo, set_mtime};
+use common::{Project, column_letters, copy_dir, day, repo, set_cell, set_mtime};
 use serde_json::Value as Json;
 
 /// One form's folder copied into a temp dir, with its expectations and schema.
@@ -927,44 +927,6 @@ fn toml_field(id: &str, label: &str, ty: &str) -> String {
     s
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Puts a value into an existing (blank, styled) cell of a sheet's XML, as
-/// a spreadsheet program saves what was typed: numbers as numbers.
-fn set_cell(xml: &mut String, cell: &str, value: &str, numeric: bool) {
-    let open = format!("<c r=\"{cell}\" ");
-    let start = xml
-        .find(&open)
-        .unwrap_or_else(|| panic!("cell {cell} is in the template"));
-    let end = start + xml[start..].find("/>").unwrap();
-    let attrs = &xml[start + open.len()..end];
-    let replacement = if numeric {
-        format!("<c r=\"{cell}\" {attrs}><v>{value}</v></c>")
-    } else {
-        format!(
-            "<c r=\"{cell}\" {attrs} t=\"inlineStr\"><is><t>{}</t></is></c>",
-            xml_escape(value)
-        )
-    };
-    xml.replace_range(start..end + 2, &replacement);
-}
-
-fn column_letter(col: u32) -> String {
-    let mut col = col + 1;
-    let mut s = String::new();
-    while col > 0 {
-        let rem = (col - 1) % 26;
-        s.insert(0, (b'A' + rem as u8) as char);
-        col = (col - 1) / 26;
-    }
-    s
-}
-
 /// Any small valid schema, filled with random values through `tonghop
 /// template`, checks clean and builds to the same values in the data CSV.
 #[test]
@@ -1014,20 +976,13 @@ fn generated_schemas_round_trip_through_their_templates() {
                 "\n[[indicators]]\nid = \"tong_{id}\"\nlabel = \"Tổng {id}\"\nnumerator = \"sum({id})\"\n"
             ));
         }
-        let project = Project::empty();
-        std::fs::write(project.join("schema.toml"), &schema).unwrap();
-        std::fs::write(
-            project.join("units.csv"),
+        let project = Project::own(
+            &schema,
             "code,name\n01001,Xã Nà Phặc\n01002,Phường Sông Cầu\n",
-        )
-        .unwrap();
-        std::fs::write(
-            project.join("tonghop.toml"),
-            format!(
+            &format!(
                 "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"{period}\"\ninbox = \"inbox\"\noutput = \"out\"\n[consolidating_unit]\ncode = \"001\"\nname = \"Huyện Thử\"\n"
             ),
-        )
-        .unwrap();
+        );
         project
             .run(&["template", "--per-unit", "-o", "mau"])
             .assert_code(0);
@@ -1076,7 +1031,7 @@ fn generated_schemas_round_trip_through_their_templates() {
                         let numeric = matches!(*ty, "integer" | "number");
                         set_cell(
                             &mut xml,
-                            &format!("{}{row}", column_letter(1 + i as u32)),
+                            &format!("{}{row}", column_letters(1 + i as u32)),
                             &typed,
                             numeric,
                         );
