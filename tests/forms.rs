@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
-use common::{Project, column_letters, copy_dir, day, repo, set_cell, set_mtime};
+use common::{Project, column_letters, copy_dir, day, read_csv, repo, set_cell, set_mtime};
 use serde_json::Value as Json;
 
 /// One form's folder copied into a temp dir, with its expectations and schema.
@@ -145,22 +145,6 @@ fn fields_of(sheet: &toml::Table) -> Vec<(String, String, String)> {
                 f["type"].as_str().unwrap().to_string(),
                 f["label"].as_str().unwrap().to_string(),
             )
-        })
-        .collect()
-}
-
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut reader = csv::Reader::from_reader(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap());
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(String::from))
-                .collect()
         })
         .collect()
 }

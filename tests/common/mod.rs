@@ -337,3 +337,31 @@ pub fn real_vn_dir() -> Option<PathBuf> {
         .map(|d| d.join("real-vn"))
         .find(|d| d.is_dir())
 }
+
+/// A CSV the tool wrote (it starts with a UTF-8 BOM, for Excel), as a list
+/// of column → value maps.
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "CSV starts with a UTF-8 BOM for Excel"
+    );
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
