@@ -245,6 +245,18 @@ fn same_cell(range: &Range<Data>, row: u32, col: u32, ty: &str, expected: &Json)
 
 // ---------------------------------------------------------------- check
 
+/// One `#[test]` per form, each running `$check` on that form.
+macro_rules! per_form {
+    ($check:ident: $($test:ident => $form:literal,)+) => {
+        $(
+            #[test]
+            fn $test() {
+                $check($form);
+            }
+        )+
+    };
+}
+
 fn check_statuses_and_findings(name: &'static str) {
     let form = Form::new(name);
     let run = form.project.run(&["check", "--format", "json"]);
@@ -310,19 +322,11 @@ fn check_statuses_and_findings(name: &'static str) {
     assert_eq!(missing, want_missing, "missing units");
 }
 
-#[test]
-fn qlsc_check_statuses_and_findings() {
-    check_statuses_and_findings("qlsc");
-}
-
-#[test]
-fn sxnn_check_statuses_and_findings() {
-    check_statuses_and_findings("sxnn");
-}
-
-#[test]
-fn attp_check_statuses_and_findings() {
-    check_statuses_and_findings("attp");
+per_form! {
+    check_statuses_and_findings:
+    qlsc_check_statuses_and_findings => "qlsc",
+    sxnn_check_statuses_and_findings => "sxnn",
+    attp_check_statuses_and_findings => "attp",
 }
 
 // ---------------------------------------------------------------- data CSV
@@ -402,19 +406,11 @@ fn data_csv_holds_every_accepted_value(name: &'static str) {
     assert_eq!(rows.len(), want_count, "no other value in the data CSV");
 }
 
-#[test]
-fn qlsc_data_csv_holds_every_accepted_value() {
-    data_csv_holds_every_accepted_value("qlsc");
-}
-
-#[test]
-fn sxnn_data_csv_holds_every_accepted_value() {
-    data_csv_holds_every_accepted_value("sxnn");
-}
-
-#[test]
-fn attp_data_csv_holds_every_accepted_value() {
-    data_csv_holds_every_accepted_value("attp");
+per_form! {
+    data_csv_holds_every_accepted_value:
+    qlsc_data_csv_holds_every_accepted_value => "qlsc",
+    sxnn_data_csv_holds_every_accepted_value => "sxnn",
+    attp_data_csv_holds_every_accepted_value => "attp",
 }
 
 // ---------------------------------------------------------------- indicators CSV
@@ -488,19 +484,11 @@ impl Form {
     }
 }
 
-#[test]
-fn qlsc_indicators_csv() {
-    indicators_csv_match("qlsc");
-}
-
-#[test]
-fn sxnn_indicators_csv() {
-    indicators_csv_match("sxnn");
-}
-
-#[test]
-fn attp_indicators_csv() {
-    indicators_csv_match("attp");
+per_form! {
+    indicators_csv_match:
+    qlsc_indicators_csv => "qlsc",
+    sxnn_indicators_csv => "sxnn",
+    attp_indicators_csv => "attp",
 }
 
 /// An indicator with a denominator shown as a number (`display = "number"`,
@@ -547,14 +535,10 @@ fn rate_shown_as_number(name: &'static str) {
     assert!(checked > 0);
 }
 
-#[test]
-fn sxnn_rate_shown_as_number() {
-    rate_shown_as_number("sxnn");
-}
-
-#[test]
-fn attp_rate_shown_as_number() {
-    rate_shown_as_number("attp");
+per_form! {
+    rate_shown_as_number:
+    sxnn_rate_shown_as_number => "sxnn",
+    attp_rate_shown_as_number => "attp",
 }
 
 // ---------------------------------------------------------------- workbook
@@ -608,19 +592,11 @@ fn summary_sheet_matches(name: &'static str) {
     }
 }
 
-#[test]
-fn qlsc_summary_sheet() {
-    summary_sheet_matches("qlsc");
-}
-
-#[test]
-fn sxnn_summary_sheet() {
-    summary_sheet_matches("sxnn");
-}
-
-#[test]
-fn attp_summary_sheet() {
-    summary_sheet_matches("attp");
+per_form! {
+    summary_sheet_matches:
+    qlsc_summary_sheet => "qlsc",
+    sxnn_summary_sheet => "sxnn",
+    attp_summary_sheet => "attp",
 }
 
 /// Chỉ tiêu (district) and Chỉ tiêu theo xã (each unit) show the
@@ -708,19 +684,11 @@ fn indicator_sheets_match(name: &'static str) {
     }
 }
 
-#[test]
-fn qlsc_indicator_sheets() {
-    indicator_sheets_match("qlsc");
-}
-
-#[test]
-fn sxnn_indicator_sheets() {
-    indicator_sheets_match("sxnn");
-}
-
-#[test]
-fn attp_indicator_sheets() {
-    indicator_sheets_match("attp");
+per_form! {
+    indicator_sheets_match:
+    qlsc_indicator_sheets => "qlsc",
+    sxnn_indicator_sheets => "sxnn",
+    attp_indicator_sheets => "attp",
 }
 
 /// Each list sheet of the workbook holds every accepted record, unit by
@@ -778,14 +746,10 @@ fn list_sheets_match(name: &'static str) {
     }
 }
 
-#[test]
-fn qlsc_list_sheet() {
-    list_sheets_match("qlsc");
-}
-
-#[test]
-fn attp_list_sheet() {
-    list_sheets_match("attp");
+per_form! {
+    list_sheets_match:
+    qlsc_list_sheet => "qlsc",
+    attp_list_sheet => "attp",
 }
 
 // ---------------------------------------------------------------- generated schemas
