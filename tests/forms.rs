@@ -9,10 +9,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
-use common::{Project, column_letters, copy_dir, day, read_csv, repo, set_cell, set_mtime};
+use common::{
+    Project, column_letters, copy_dir, day, read_csv, repo, set_cell, set_mtime, workbook,
+};
 use serde_json::Value as Json;
 
 /// One form's folder copied into a temp dir, with its expectations and schema.
@@ -172,10 +173,6 @@ fn same_ratio(found: &str, num: &Json, den: &Json) -> bool {
     found
         .split_once('/')
         .is_some_and(|(a, b)| same_text(a, num) && same_text(b, den))
-}
-
-fn workbook(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
-    open_workbook(path).expect("the workbook opens with calamine")
 }
 
 fn cell_text(range: &Range<Data>, row: u32, col: u32) -> String {

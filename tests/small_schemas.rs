@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use common::{
-    column_letters, copy_dir, fixture, read_csv, run_in, write_project, zip_entries, zip_text,
+    column_letters, copy_dir, data_text as text, fixture, read_csv, run_in, write_project,
+    zip_entries, zip_text,
 };
 
 const UNITS: &str = "code,name\n90001,Xã An Bình\n90002,Xã Bình Minh\n90003,Xã Cao Sơn\n";
@@ -161,15 +162,6 @@ fn sheet(path: &Path, name: &str) -> Range<Data> {
     let mut wb: Xlsx<_> = open_workbook(path).expect("the workbook opens with calamine");
     wb.worksheet_range(name)
         .unwrap_or_else(|e| panic!("sheet {name}: {e}"))
-}
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        other => other.to_string(),
-    }
 }
 
 /// The (absolute, 0-based) row whose column `col` reads `label`.

@@ -338,6 +338,38 @@ pub fn real_vn_dir() -> Option<PathBuf> {
         .find(|d| d.is_dir())
 }
 
+/// The `real-vn` folder and its `.xls` files in name order, or `None` (with
+/// a note on stderr: the calling test is skipped) where the corpus is absent.
+pub fn real_vn_xls() -> Option<(PathBuf, Vec<PathBuf>)> {
+    let Some(dir) = real_vn_dir() else {
+        eprintln!("note: real-vn corpus not found (set TONGHOP_CORPUS); test skipped");
+        return None;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xls"))
+        .collect();
+    files.sort();
+    Some((dir, files))
+}
+
+/// A cell's value as text, numbers as Rust writes them.
+pub fn data_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A workbook opened with calamine.
+pub fn workbook(path: &Path) -> calamine::Xlsx<std::io::BufReader<std::fs::File>> {
+    calamine::open_workbook(path).expect("the workbook opens with calamine")
+}
+
 /// A CSV the tool wrote (it starts with a UTF-8 BOM, for Excel), as a list
 /// of column → value maps.
 pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
