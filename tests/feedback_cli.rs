@@ -11,6 +11,35 @@ use common::{
     zip_text as text_of,
 };
 
+/// The commune types `number` into `cell` of `sheet` in its feedback
+/// workbook (the package `files`), saves it as `tra-lai/<name>` and sends it
+/// back: `check tra-lai` accepts it. Returns the JSON report.
+fn send_back_corrected(
+    project: &Project,
+    files: &[(String, Vec<u8>)],
+    sheet: &str,
+    cell: &str,
+    number: &str,
+    name: &str,
+) -> serde_json::Value {
+    let mut xml = text_of(files, sheet);
+    set_cell(&mut xml, cell, number, true);
+    let mut fixed = files.to_vec();
+    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
+    let back = project.join("tra-lai");
+    std::fs::create_dir(&back).unwrap();
+    write_zip(&back.join(name), &fixed);
+    let run = project.run(&["check", "tra-lai", "--format", "json"]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(
+        report["submissions"][0]["status"], "accepted",
+        "{}",
+        run.stdout
+    );
+    report
+}
+
 #[test]
 fn broken_feedback_corrected_is_accepted() {
     let project = Project::sample("van-ban-2023-loi");
@@ -103,21 +132,13 @@ fn broken_feedback_corrected_is_accepted() {
     );
 
     // The commune corrects the cell in this very file and sends it back.
-    let mut fixed = files.clone();
-    let sheet = "xl/worksheets/sheet2.xml";
-    let mut xml = text_of(&files, sheet);
-    set_cell(&mut xml, &format!("D{}", row + 1), "1", true);
-    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
-    let back = project.join("tra-lai");
-    std::fs::create_dir(&back).unwrap();
-    write_zip(&back.join("MinhLuong-da-sua.xlsx"), &fixed);
-    let run = project.run(&["check", "tra-lai", "--format", "json"]);
-    run.assert_code(0);
-    let report = run.json();
-    assert_eq!(
-        report["submissions"][0]["status"], "accepted",
-        "{}",
-        run.stdout
+    let report = send_back_corrected(
+        &project,
+        &files,
+        "xl/worksheets/sheet2.xml",
+        &format!("D{}", row + 1),
+        "1",
+        "MinhLuong-da-sua.xlsx",
     );
     assert_eq!(report["submissions"][0]["unit"]["code"], "03112");
 }
@@ -397,20 +418,13 @@ fn a_feedback_file_keeps_every_record_of_a_long_list() {
         range.get_value((row, 3)),
         Some(&Data::String("mười".into()))
     );
-    let mut fixed = files.clone();
-    let sheet = "xl/worksheets/sheet3.xml";
-    let mut xml = xml;
-    set_cell(&mut xml, &format!("D{}", row + 1), "10", true);
-    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
-    std::fs::create_dir(project.join("tra-lai")).unwrap();
-    write_zip(&project.join("tra-lai/an-binh-da-sua.xlsx"), &fixed);
-    let run = project.run(&["check", "tra-lai", "--format", "json"]);
-    run.assert_code(0);
-    let report = run.json();
-    assert_eq!(
-        report["submissions"][0]["status"], "accepted",
-        "{}",
-        run.stdout
+    send_back_corrected(
+        &project,
+        &files,
+        "xl/worksheets/sheet3.xml",
+        &format!("D{}", row + 1),
+        "10",
+        "an-binh-da-sua.xlsx",
     );
     let back = listed_records(&project.join("tra-lai/an-binh-da-sua.xlsx"), "Danh sách");
     assert_eq!(back.len(), RECORDS);
