@@ -838,27 +838,25 @@ fn period_unreadable() {
     assert_eq!((s.status, s.period.clone()), (Status::Rejected, None));
 }
 
+/// The canonical form with the period line `line` is checked for 2023: one
+/// period-mismatch, whose value is the period `seen`.
+fn period_mismatch_seen(line: &str, seen: &str) -> Submission {
+    let mut form = Form::canonical();
+    form.period_line = line.into();
+    let s = check(&form, "bc.xlsx", &config());
+    assert_eq!(only(&s, Code::PeriodMismatch).value.as_deref(), Some(seen));
+    s
+}
+
 #[test]
 fn period_mismatch_for_a_short_quarter() {
-    let mut form = Form::canonical();
-    form.period_line = "Kỳ báo cáo: Quý I/2023".into();
-    let s = check(&form, "bc.xlsx", &config());
-    assert_eq!(
-        only(&s, Code::PeriodMismatch).value.as_deref(),
-        Some("2023-Q1")
-    );
+    let s = period_mismatch_seen("Kỳ báo cáo: Quý I/2023", "2023-Q1");
     assert_eq!(s.status, Status::Rejected);
 }
 
 #[test]
 fn period_mismatch() {
-    let mut form = Form::canonical();
-    form.period_line = "Kỳ báo cáo: 6 tháng đầu năm 2023".into();
-    let s = check(&form, "bc.xlsx", &config());
-    assert_eq!(
-        only(&s, Code::PeriodMismatch).value.as_deref(),
-        Some("2023-H1")
-    );
+    period_mismatch_seen("Kỳ báo cáo: 6 tháng đầu năm 2023", "2023-H1");
 }
 
 #[test]

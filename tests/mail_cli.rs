@@ -375,12 +375,7 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
     let run = project.run(&["check", "--format", "json"]);
     let report = run.json();
     let submissions = by_file(&report);
-    let status = |name: &str| {
-        submission(&submissions, name)["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let status = |name: &str| &submission(&submissions, name)["status"];
     // Sent four days later, but from a look-alike address: held, and the
     // commune's own report stays the one that counts.
     assert_eq!(status(LOOKALIKE_FILE), "held");
@@ -524,12 +519,7 @@ fn a_file_from_another_units_address_never_replaces_the_units_own() {
     set_mtime(&own, day(0));
     let report = project.run(&["check", "--format", "json"]).json();
     let submissions = by_file(&report);
-    let status = |name: &str| {
-        submission(&submissions, name)["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let status = |name: &str| &submission(&submissions, name)["status"];
     assert_eq!(status("duong-quy-tu-gui.xlsx"), "accepted");
     assert_eq!(status("_Bao-cao-PCMD-Duong-Quy-2023.xlsx"), "rejected");
 }
