@@ -67,6 +67,13 @@ impl Form {
         run.assert_code(self.exit_code());
     }
 
+    /// The form's project, built.
+    fn built(name: &'static str) -> Form {
+        let form = Form::new(name);
+        form.build();
+        form
+    }
+
     fn output(&self, suffix: &str) -> std::path::PathBuf {
         self.project.join(&format!(
             "out/{}-{}-{suffix}",
@@ -331,8 +338,7 @@ per_form! {
 /// Every accepted value is in the data CSV with its unit, sheet and field,
 /// list values in the order of their rows, and nothing else is.
 fn data_csv_holds_every_accepted_value(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let rows = read_csv(&form.output("du-lieu.csv"));
     // (unit, sheet, field) -> [(row, value)]
     let mut found: BTreeMap<(String, String, String), Vec<(i64, String)>> = BTreeMap::new();
@@ -417,8 +423,7 @@ per_form! {
 /// is checked for ratios and for plain numbers here (a rate shown as a
 /// number has its own test).
 fn indicators_csv_match(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let rows = read_csv(&form.output("chi-tieu.csv"));
     let district = form.project_consolidating_code();
     let by_key: BTreeMap<(String, String), &BTreeMap<String, String>> = rows
@@ -493,8 +498,7 @@ per_form! {
 /// numerator: sxnn's average yield (tạ/ha) and pest rate, attp's average
 /// floor area.
 fn rate_shown_as_number(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let rows = read_csv(&form.output("chi-tieu.csv"));
     let district = form.project_consolidating_code();
     let want = &form.expected["indicators"]["district"];
@@ -543,8 +547,7 @@ per_form! {
 /// Tổng hợp: one row per registry unit holding its accepted values, and a
 /// total row whose stored results are the generator's totals.
 fn summary_sheet_matches(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let mut wb = workbook(&form.output("tong-hop.xlsx"));
     let range = wb.worksheet_range("Tổng hợp").expect("Tổng hợp");
     let header = find_row(&range, 0, "STT");
@@ -599,8 +602,7 @@ per_form! {
 /// Chỉ tiêu (district) and Chỉ tiêu theo xã (each unit) show the
 /// generator's figures.
 fn indicator_sheets_match(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let mut wb = workbook(&form.output("tong-hop.xlsx"));
     let sheet = wb.worksheet_range("Chỉ tiêu").expect("Chỉ tiêu");
     let want = &form.expected["indicators"];
@@ -691,8 +693,7 @@ per_form! {
 /// Each list sheet of the workbook holds every accepted record, unit by
 /// unit in registry order, in the order of the commune's rows.
 fn list_sheets_match(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let mut wb = workbook(&form.output("tong-hop.xlsx"));
     let accepted = form.accepted();
     for sheet in form.list_sheets() {
