@@ -5,10 +5,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Project, day, set_mtime};
+use calamine::{Data, Reader};
+use common::{Project, data_text as text, day, read_csv, set_mtime, workbook};
 
 const OUTPUTS: [&str; 6] = [
     "pcmd-2023-tong-hop.xlsx",
@@ -18,45 +17,6 @@ const OUTPUTS: [&str; 6] = [
     "pcmd-2023-du-lieu.parquet",
     "pcmd-2023-kiem-tra.json",
 ];
-
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let bytes = std::fs::read(path).expect("CSV written");
-    assert!(
-        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
-        "CSV starts with a UTF-8 BOM for Excel"
-    );
-    let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let headers: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn workbook(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
-    open_workbook(path).expect("the workbook opens with calamine")
-}
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        other => other.to_string(),
-    }
-}
 
 /// Row index (0-based) of the first cell in column `col` that reads `label`.
 fn find_row(range: &calamine::Range<Data>, col: u32, label: &str) -> u32 {

@@ -285,6 +285,23 @@ fn assert_at(s: &Submission, code: Code, sheet: &str, cell: &str, field: &str) {
     );
 }
 
+/// Asserts that a finding's Vietnamese message says `text`.
+fn assert_says(f: &tonghop::Finding, text: &str) {
+    assert!(f.message.vi.contains(text), "{}", f.message.vi);
+}
+
+/// A registry unit known only by its code and name.
+fn unit(code: &str, name: &str) -> Unit {
+    Unit {
+        code: code.into(),
+        name: name.into(),
+        kind: String::new(),
+        aliases: Vec::new(),
+        emails: Vec::new(),
+        parent: String::new(),
+    }
+}
+
 #[test]
 fn canonical_form_is_accepted_as_its_unit() {
     let s = check(&Form::canonical(), "bc.xlsx", &config());
@@ -500,7 +517,7 @@ fn header_ambiguous_two_columns_for_one_field() {
         (f.sheet(), f.cell().as_deref(), f.field.as_deref()),
         (Some("Biểu 02"), Some("B3"), Some("ten_co_so"))
     );
-    assert!(f.message.vi.contains("B3, H3"), "{}", f.message.vi);
+    assert_says(f, "B3, H3");
     assert!(
         s.findings.iter().all(|f| f.code != Code::ColumnMissing),
         "{:#?}",
@@ -540,26 +557,13 @@ fn header_ambiguous_two_value_columns_on_a_form() {
 #[test]
 fn header_ambiguous_two_header_rows() {
     let mut form = Form::canonical();
-    form.list_rows.insert(
-        0,
-        row(&[
-            "STT",
-            "Tên cơ sở",
-            "Loại hình",
-            "Địa chỉ",
-            "Chủ cơ sở",
-            "Ký cam kết",
-            "Ngày ký cam kết",
-        ]),
-    );
+    // The list's header row once more, as the first row below it.
+    let header = row(&form.list_headers);
+    form.list_rows.insert(0, header);
     let s = check(&form, "bc.xlsx", &config());
     let f = only(&s, Code::HeaderAmbiguous);
     assert_eq!((f.sheet(), f.field.as_deref()), (Some("Biểu 02"), None));
-    assert!(
-        f.message.vi.contains("dòng 3 và dòng 4"),
-        "{}",
-        f.message.vi
-    );
+    assert_says(f, "dòng 3 và dòng 4");
 }
 
 #[test]
@@ -590,11 +594,7 @@ fn a_list_that_says_none_is_empty() {
 fn value_required_advises_zero_for_numbers_only() {
     let s = check(&Form::canonical().set("7", ""), "bc.xlsx", &config());
     let f = only(&s, Code::ValueRequired);
-    assert!(
-        f.message.vi.contains("Nếu bằng 0, hãy ghi 0"),
-        "{}",
-        f.message.vi
-    );
+    assert_says(f, "Nếu bằng 0, hãy ghi 0");
     let mut form = Form::canonical();
     form.list_rows[0][1] = String::new();
     let s = check(&form, "bc.xlsx", &config());
@@ -717,23 +717,11 @@ fn unit_unknown_suggests_the_nearest() {
     form.unit = "Xã Tân Ann".into();
     let s = check(&form, "bc.xlsx", &config());
     let f = only(&s, Code::UnitUnknown);
-    assert!(
-        f.message.vi.contains("Có phải: Xã Tân An"),
-        "{}",
-        f.message.vi
-    );
+    assert_says(f, "Có phải: Xã Tân An");
 }
 
 #[test]
 fn unit_ambiguous() {
-    let unit = |code: &str, name: &str| Unit {
-        code: code.into(),
-        name: name.into(),
-        kind: String::new(),
-        aliases: Vec::new(),
-        emails: Vec::new(),
-        parent: String::new(),
-    };
     let registry = Registry::new(
         vec![unit("1", "Xã Tân An"), unit("2", "Thị trấn Tân An")],
         Path::new("units.csv"),
@@ -794,7 +782,7 @@ fn unit_sender_mismatch() {
     let f = only(&s, Code::UnitSenderMismatch);
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.value.as_deref(), Some("ubndxa.tanthuong@laocai.gov.vn"));
-    assert!(f.message.vi.contains("Xã Tân Thượng"), "{}", f.message.vi);
+    assert_says(f, "Xã Tân Thượng");
     assert_eq!(s.status, Status::Rejected);
     // From its own address: nothing to say.
     let own = mailed_from("ubndxa.tanan@laocai.gov.vn");
@@ -810,12 +798,8 @@ fn sender_unknown() {
     assert_eq!(f.value.as_deref(), Some("someone@example.com"));
     // Tân An has a registered address: the stranger's file is held.
     assert_eq!(s.status, Status::Held);
-    assert!(f.message.vi.contains("tạm giữ"), "{}", f.message.vi);
-    assert!(
-        f.message.vi.contains("--accept-sender someone@example.com"),
-        "{}",
-        f.message.vi
-    );
+    assert_says(f, "tạm giữ");
+    assert_says(f, "--accept-sender someone@example.com");
     // Accepted by staff: counted, nothing to say.
     let s = mailed_from_accepting("someone@example.com", &["someone@example.com"]);
     assert!(s.findings.is_empty(), "{:#?}", s.findings);
@@ -840,36 +824,30 @@ fn period_unreadable() {
     let f = only(&s, Code::PeriodUnreadable);
     assert_eq!(f.value.as_deref(), Some("Kỳ báo cáo: Quý V/2023"));
     assert_eq!(f.severity, Severity::Error);
-    assert!(
-        f.message.vi.contains("“Kỳ báo cáo: Quý V/2023”"),
-        "{}",
-        f.message.vi
-    );
+    assert_says(f, "“Kỳ báo cáo: Quý V/2023”");
     assert!(s.findings.iter().all(|f| f.code != Code::PeriodMissing));
     assert_eq!((s.status, s.period.clone()), (Status::Rejected, None));
 }
 
+/// The canonical form with the period line `line` is checked for 2023: one
+/// period-mismatch, whose value is the period `seen`.
+fn period_mismatch_seen(line: &str, seen: &str) -> Submission {
+    let mut form = Form::canonical();
+    form.period_line = line.into();
+    let s = check(&form, "bc.xlsx", &config());
+    assert_eq!(only(&s, Code::PeriodMismatch).value.as_deref(), Some(seen));
+    s
+}
+
 #[test]
 fn period_mismatch_for_a_short_quarter() {
-    let mut form = Form::canonical();
-    form.period_line = "Kỳ báo cáo: Quý I/2023".into();
-    let s = check(&form, "bc.xlsx", &config());
-    assert_eq!(
-        only(&s, Code::PeriodMismatch).value.as_deref(),
-        Some("2023-Q1")
-    );
+    let s = period_mismatch_seen("Kỳ báo cáo: Quý I/2023", "2023-Q1");
     assert_eq!(s.status, Status::Rejected);
 }
 
 #[test]
 fn period_mismatch() {
-    let mut form = Form::canonical();
-    form.period_line = "Kỳ báo cáo: 6 tháng đầu năm 2023".into();
-    let s = check(&form, "bc.xlsx", &config());
-    assert_eq!(
-        only(&s, Code::PeriodMismatch).value.as_deref(),
-        Some("2023-H1")
-    );
+    period_mismatch_seen("Kỳ báo cáo: 6 tháng đầu năm 2023", "2023-H1");
 }
 
 #[test]
@@ -1106,11 +1084,7 @@ fn a_file_name_that_only_resembles_a_unit_is_suggested_not_identified() {
     form.unit = String::new();
     let s = check(&form, "bao cao nam cha 2023.xlsx", &config());
     let f = only(&s, Code::UnitUnknown);
-    assert!(
-        f.message.vi.contains("Có phải: Xã Nậm Chầy,"),
-        "{}",
-        f.message.vi
-    );
+    assert_says(f, "Có phải: Xã Nậm Chầy,");
     assert_eq!(s.unit, None);
 }
 
@@ -1118,14 +1092,6 @@ fn a_file_name_that_only_resembles_a_unit_is_suggested_not_identified() {
 fn registry_mismatch() {
     // A registry typed by hand: Sơn Thuỷ's code given to Võ Lao, a code that
     // does not exist. Caught from the registry alone, before any file.
-    let unit = |code: &str, name: &str| Unit {
-        code: code.into(),
-        name: name.into(),
-        kind: String::new(),
-        aliases: Vec::new(),
-        emails: Vec::new(),
-        parent: String::new(),
-    };
     let registry = Registry::new(
         vec![
             unit("03061", "Xã Võ Lao"),
@@ -1147,14 +1113,6 @@ fn registry_mismatch() {
         assert!(f.location.is_none());
         assert!(!f.message.en.is_empty() && f.message.en != f.message.vi);
     }
-    assert!(
-        found[0].message.vi.contains("“Xã Sơn Thuỷ”"),
-        "{}",
-        found[0].message.vi
-    );
-    assert!(
-        found[1].message.vi.contains("03121 Xã Nậm Xây"),
-        "{}",
-        found[1].message.vi
-    );
+    assert_says(&found[0], "“Xã Sơn Thuỷ”");
+    assert_says(&found[1], "03121 Xã Nậm Xây");
 }

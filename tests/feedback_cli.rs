@@ -6,29 +6,38 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Project, day, set_mtime, write_zip, zip_entries as entries, zip_text as text_of};
+use common::{
+    OWN_CONFIG, Project, day, set_cell, set_mtime, write_zip, zip_entries as entries,
+    zip_text as text_of,
+};
 
-/// Replaces a whole cell element, as a spreadsheet program does on save.
-fn replace_cell(xml: &str, cell: &str, number: f64) -> String {
-    let start = xml
-        .find(&format!("<c r=\"{cell}\""))
-        .unwrap_or_else(|| panic!("{cell} in the sheet"));
-    let close = start + xml[start..].find('>').unwrap();
-    let end = if xml.as_bytes()[close - 1] == b'/' {
-        close + 1
-    } else {
-        start + xml[start..].find("</c>").unwrap() + 4
-    };
-    let style = xml[start..close]
-        .split(" s=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or("0");
-    format!(
-        "{}<c r=\"{cell}\" s=\"{style}\"><v>{number}</v></c>{}",
-        &xml[..start],
-        &xml[end..]
-    )
+/// The commune types `number` into `cell` of `sheet` in its feedback
+/// workbook (the package `files`), saves it as `tra-lai/<name>` and sends it
+/// back: `check tra-lai` accepts it. Returns the JSON report.
+fn send_back_corrected(
+    project: &Project,
+    files: &[(String, Vec<u8>)],
+    sheet: &str,
+    cell: &str,
+    number: &str,
+    name: &str,
+) -> serde_json::Value {
+    let mut xml = text_of(files, sheet);
+    set_cell(&mut xml, cell, number, true);
+    let mut fixed = files.to_vec();
+    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
+    let back = project.join("tra-lai");
+    std::fs::create_dir(&back).unwrap();
+    write_zip(&back.join(name), &fixed);
+    let run = project.run(&["check", "tra-lai", "--format", "json"]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(
+        report["submissions"][0]["status"], "accepted",
+        "{}",
+        run.stdout
+    );
+    report
 }
 
 #[test]
@@ -123,20 +132,13 @@ fn broken_feedback_corrected_is_accepted() {
     );
 
     // The commune corrects the cell in this very file and sends it back.
-    let mut fixed = files.clone();
-    let sheet = "xl/worksheets/sheet2.xml";
-    let xml = replace_cell(&text_of(&files, sheet), &format!("D{}", row + 1), 1.0);
-    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
-    let back = project.join("tra-lai");
-    std::fs::create_dir(&back).unwrap();
-    write_zip(&back.join("MinhLuong-da-sua.xlsx"), &fixed);
-    let run = project.run(&["check", "tra-lai", "--format", "json"]);
-    run.assert_code(0);
-    let report = run.json();
-    assert_eq!(
-        report["submissions"][0]["status"], "accepted",
-        "{}",
-        run.stdout
+    let report = send_back_corrected(
+        &project,
+        &files,
+        "xl/worksheets/sheet2.xml",
+        &format!("D{}", row + 1),
+        "1",
+        "MinhLuong-da-sua.xlsx",
     );
     assert_eq!(report["submissions"][0]["unit"]["code"], "03112");
 }
@@ -346,18 +348,11 @@ fn listed_records(path: &std::path::Path, sheet: &str) -> Vec<Vec<Data>> {
 
 #[test]
 fn a_feedback_file_keeps_every_record_of_a_long_list() {
-    let project = Project::empty();
-    std::fs::write(project.join("schema.toml"), LONG_LIST_SCHEMA).unwrap();
-    std::fs::write(
-        project.join("units.csv"),
+    let project = Project::own(
+        LONG_LIST_SCHEMA,
         "code,name,kind,aliases,email,parent\n001,Xã An Bình,Xã,,,\n",
-    )
-    .unwrap();
-    std::fs::write(
-        project.join("tonghop.toml"),
-        "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n",
-    )
-    .unwrap();
+        OWN_CONFIG,
+    );
     std::fs::create_dir(project.join("inbox")).unwrap();
     write_long_report(&project.join("inbox/an-binh.xlsx"));
     let run = project.run(&["check", "--feedback", "phan-hoi"]);
@@ -423,19 +418,13 @@ fn a_feedback_file_keeps_every_record_of_a_long_list() {
         range.get_value((row, 3)),
         Some(&Data::String("mười".into()))
     );
-    let mut fixed = files.clone();
-    let sheet = "xl/worksheets/sheet3.xml";
-    let xml = replace_cell(&xml, &format!("D{}", row + 1), 10.0);
-    fixed.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
-    std::fs::create_dir(project.join("tra-lai")).unwrap();
-    write_zip(&project.join("tra-lai/an-binh-da-sua.xlsx"), &fixed);
-    let run = project.run(&["check", "tra-lai", "--format", "json"]);
-    run.assert_code(0);
-    let report = run.json();
-    assert_eq!(
-        report["submissions"][0]["status"], "accepted",
-        "{}",
-        run.stdout
+    send_back_corrected(
+        &project,
+        &files,
+        "xl/worksheets/sheet3.xml",
+        &format!("D{}", row + 1),
+        "10",
+        "an-binh-da-sua.xlsx",
     );
     let back = listed_records(&project.join("tra-lai/an-binh-da-sua.xlsx"), "Danh sách");
     assert_eq!(back.len(), RECORDS);

@@ -9,10 +9,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
-use common::{Project, copy_dir, day, repo, set_mtime};
+use common::{
+    Project, column_letters, copy_dir, day, read_csv, repo, set_cell, set_mtime, workbook,
+};
 use serde_json::Value as Json;
 
 /// One form's folder copied into a temp dir, with its expectations and schema.
@@ -64,6 +65,13 @@ impl Form {
     fn build(&self) {
         let run = self.project.run(&["build"]);
         run.assert_code(self.exit_code());
+    }
+
+    /// The form's project, built.
+    fn built(name: &'static str) -> Form {
+        let form = Form::new(name);
+        form.build();
+        form
     }
 
     fn output(&self, suffix: &str) -> std::path::PathBuf {
@@ -149,22 +157,6 @@ fn fields_of(sheet: &toml::Table) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut reader = csv::Reader::from_reader(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap());
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9_f64.max(b.abs() * 1e-9)
 }
@@ -188,10 +180,6 @@ fn same_ratio(found: &str, num: &Json, den: &Json) -> bool {
     found
         .split_once('/')
         .is_some_and(|(a, b)| same_text(a, num) && same_text(b, den))
-}
-
-fn workbook(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
-    open_workbook(path).expect("the workbook opens with calamine")
 }
 
 fn cell_text(range: &Range<Data>, row: u32, col: u32) -> String {
@@ -261,6 +249,18 @@ fn same_cell(range: &Range<Data>, row: u32, col: u32, ty: &str, expected: &Json)
 
 // ---------------------------------------------------------------- check
 
+/// One `#[test]` per form, each running `$check` on that form.
+macro_rules! per_form {
+    ($check:ident: $($test:ident => $form:literal,)+) => {
+        $(
+            #[test]
+            fn $test() {
+                $check($form);
+            }
+        )+
+    };
+}
+
 fn check_statuses_and_findings(name: &'static str) {
     let form = Form::new(name);
     let run = form.project.run(&["check", "--format", "json"]);
@@ -326,19 +326,11 @@ fn check_statuses_and_findings(name: &'static str) {
     assert_eq!(missing, want_missing, "missing units");
 }
 
-#[test]
-fn qlsc_check_statuses_and_findings() {
-    check_statuses_and_findings("qlsc");
-}
-
-#[test]
-fn sxnn_check_statuses_and_findings() {
-    check_statuses_and_findings("sxnn");
-}
-
-#[test]
-fn attp_check_statuses_and_findings() {
-    check_statuses_and_findings("attp");
+per_form! {
+    check_statuses_and_findings:
+    qlsc_check_statuses_and_findings => "qlsc",
+    sxnn_check_statuses_and_findings => "sxnn",
+    attp_check_statuses_and_findings => "attp",
 }
 
 // ---------------------------------------------------------------- data CSV
@@ -346,8 +338,7 @@ fn attp_check_statuses_and_findings() {
 /// Every accepted value is in the data CSV with its unit, sheet and field,
 /// list values in the order of their rows, and nothing else is.
 fn data_csv_holds_every_accepted_value(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let rows = read_csv(&form.output("du-lieu.csv"));
     // (unit, sheet, field) -> [(row, value)]
     let mut found: BTreeMap<(String, String, String), Vec<(i64, String)>> = BTreeMap::new();
@@ -418,19 +409,11 @@ fn data_csv_holds_every_accepted_value(name: &'static str) {
     assert_eq!(rows.len(), want_count, "no other value in the data CSV");
 }
 
-#[test]
-fn qlsc_data_csv_holds_every_accepted_value() {
-    data_csv_holds_every_accepted_value("qlsc");
-}
-
-#[test]
-fn sxnn_data_csv_holds_every_accepted_value() {
-    data_csv_holds_every_accepted_value("sxnn");
-}
-
-#[test]
-fn attp_data_csv_holds_every_accepted_value() {
-    data_csv_holds_every_accepted_value("attp");
+per_form! {
+    data_csv_holds_every_accepted_value:
+    qlsc_data_csv_holds_every_accepted_value => "qlsc",
+    sxnn_data_csv_holds_every_accepted_value => "sxnn",
+    attp_data_csv_holds_every_accepted_value => "attp",
 }
 
 // ---------------------------------------------------------------- indicators CSV
@@ -440,8 +423,7 @@ fn attp_data_csv_holds_every_accepted_value() {
 /// is checked for ratios and for plain numbers here (a rate shown as a
 /// number has its own test).
 fn indicators_csv_match(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let rows = read_csv(&form.output("chi-tieu.csv"));
     let district = form.project_consolidating_code();
     let by_key: BTreeMap<(String, String), &BTreeMap<String, String>> = rows
@@ -504,19 +486,11 @@ impl Form {
     }
 }
 
-#[test]
-fn qlsc_indicators_csv() {
-    indicators_csv_match("qlsc");
-}
-
-#[test]
-fn sxnn_indicators_csv() {
-    indicators_csv_match("sxnn");
-}
-
-#[test]
-fn attp_indicators_csv() {
-    indicators_csv_match("attp");
+per_form! {
+    indicators_csv_match:
+    qlsc_indicators_csv => "qlsc",
+    sxnn_indicators_csv => "sxnn",
+    attp_indicators_csv => "attp",
 }
 
 /// An indicator with a denominator shown as a number (`display = "number"`,
@@ -524,8 +498,7 @@ fn attp_indicators_csv() {
 /// numerator: sxnn's average yield (tạ/ha) and pest rate, attp's average
 /// floor area.
 fn rate_shown_as_number(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let rows = read_csv(&form.output("chi-tieu.csv"));
     let district = form.project_consolidating_code();
     let want = &form.expected["indicators"]["district"];
@@ -563,14 +536,10 @@ fn rate_shown_as_number(name: &'static str) {
     assert!(checked > 0);
 }
 
-#[test]
-fn sxnn_rate_shown_as_number() {
-    rate_shown_as_number("sxnn");
-}
-
-#[test]
-fn attp_rate_shown_as_number() {
-    rate_shown_as_number("attp");
+per_form! {
+    rate_shown_as_number:
+    sxnn_rate_shown_as_number => "sxnn",
+    attp_rate_shown_as_number => "attp",
 }
 
 // ---------------------------------------------------------------- workbook
@@ -578,8 +547,7 @@ fn attp_rate_shown_as_number() {
 /// Tổng hợp: one row per registry unit holding its accepted values, and a
 /// total row whose stored results are the generator's totals.
 fn summary_sheet_matches(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let mut wb = workbook(&form.output("tong-hop.xlsx"));
     let range = wb.worksheet_range("Tổng hợp").expect("Tổng hợp");
     let header = find_row(&range, 0, "STT");
@@ -624,26 +592,17 @@ fn summary_sheet_matches(name: &'static str) {
     }
 }
 
-#[test]
-fn qlsc_summary_sheet() {
-    summary_sheet_matches("qlsc");
-}
-
-#[test]
-fn sxnn_summary_sheet() {
-    summary_sheet_matches("sxnn");
-}
-
-#[test]
-fn attp_summary_sheet() {
-    summary_sheet_matches("attp");
+per_form! {
+    summary_sheet_matches:
+    qlsc_summary_sheet => "qlsc",
+    sxnn_summary_sheet => "sxnn",
+    attp_summary_sheet => "attp",
 }
 
 /// Chỉ tiêu (district) and Chỉ tiêu theo xã (each unit) show the
 /// generator's figures.
 fn indicator_sheets_match(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let mut wb = workbook(&form.output("tong-hop.xlsx"));
     let sheet = wb.worksheet_range("Chỉ tiêu").expect("Chỉ tiêu");
     let want = &form.expected["indicators"];
@@ -724,26 +683,17 @@ fn indicator_sheets_match(name: &'static str) {
     }
 }
 
-#[test]
-fn qlsc_indicator_sheets() {
-    indicator_sheets_match("qlsc");
-}
-
-#[test]
-fn sxnn_indicator_sheets() {
-    indicator_sheets_match("sxnn");
-}
-
-#[test]
-fn attp_indicator_sheets() {
-    indicator_sheets_match("attp");
+per_form! {
+    indicator_sheets_match:
+    qlsc_indicator_sheets => "qlsc",
+    sxnn_indicator_sheets => "sxnn",
+    attp_indicator_sheets => "attp",
 }
 
 /// Each list sheet of the workbook holds every accepted record, unit by
 /// unit in registry order, in the order of the commune's rows.
 fn list_sheets_match(name: &'static str) {
-    let form = Form::new(name);
-    form.build();
+    let form = Form::built(name);
     let mut wb = workbook(&form.output("tong-hop.xlsx"));
     let accepted = form.accepted();
     for sheet in form.list_sheets() {
@@ -794,14 +744,10 @@ fn list_sheets_match(name: &'static str) {
     }
 }
 
-#[test]
-fn qlsc_list_sheet() {
-    list_sheets_match("qlsc");
-}
-
-#[test]
-fn attp_list_sheet() {
-    list_sheets_match("attp");
+per_form! {
+    list_sheets_match:
+    qlsc_list_sheet => "qlsc",
+    attp_list_sheet => "attp",
 }
 
 // ---------------------------------------------------------------- generated schemas
@@ -927,44 +873,6 @@ fn toml_field(id: &str, label: &str, ty: &str) -> String {
     s
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Puts a value into an existing (blank, styled) cell of a sheet's XML, as
-/// a spreadsheet program saves what was typed: numbers as numbers.
-fn set_cell(xml: &mut String, cell: &str, value: &str, numeric: bool) {
-    let open = format!("<c r=\"{cell}\" ");
-    let start = xml
-        .find(&open)
-        .unwrap_or_else(|| panic!("cell {cell} is in the template"));
-    let end = start + xml[start..].find("/>").unwrap();
-    let attrs = &xml[start + open.len()..end];
-    let replacement = if numeric {
-        format!("<c r=\"{cell}\" {attrs}><v>{value}</v></c>")
-    } else {
-        format!(
-            "<c r=\"{cell}\" {attrs} t=\"inlineStr\"><is><t>{}</t></is></c>",
-            xml_escape(value)
-        )
-    };
-    xml.replace_range(start..end + 2, &replacement);
-}
-
-fn column_letter(col: u32) -> String {
-    let mut col = col + 1;
-    let mut s = String::new();
-    while col > 0 {
-        let rem = (col - 1) % 26;
-        s.insert(0, (b'A' + rem as u8) as char);
-        col = (col - 1) / 26;
-    }
-    s
-}
-
 /// Any small valid schema, filled with random values through `tonghop
 /// template`, checks clean and builds to the same values in the data CSV.
 #[test]
@@ -1014,20 +922,13 @@ fn generated_schemas_round_trip_through_their_templates() {
                 "\n[[indicators]]\nid = \"tong_{id}\"\nlabel = \"Tổng {id}\"\nnumerator = \"sum({id})\"\n"
             ));
         }
-        let project = Project::empty();
-        std::fs::write(project.join("schema.toml"), &schema).unwrap();
-        std::fs::write(
-            project.join("units.csv"),
+        let project = Project::own(
+            &schema,
             "code,name\n01001,Xã Nà Phặc\n01002,Phường Sông Cầu\n",
-        )
-        .unwrap();
-        std::fs::write(
-            project.join("tonghop.toml"),
-            format!(
+            &format!(
                 "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"{period}\"\ninbox = \"inbox\"\noutput = \"out\"\n[consolidating_unit]\ncode = \"001\"\nname = \"Huyện Thử\"\n"
             ),
-        )
-        .unwrap();
+        );
         project
             .run(&["template", "--per-unit", "-o", "mau"])
             .assert_code(0);
@@ -1076,7 +977,7 @@ fn generated_schemas_round_trip_through_their_templates() {
                         let numeric = matches!(*ty, "integer" | "number");
                         set_cell(
                             &mut xml,
-                            &format!("{}{row}", column_letter(1 + i as u32)),
+                            &format!("{}{row}", column_letters(1 + i as u32)),
                             &typed,
                             numeric,
                         );

@@ -57,14 +57,13 @@ fn a_title_row_above_the_list_header_is_not_the_header() {
     assert_eq!(s.period.map(|p| p.id()).as_deref(), Some("2024-Q2"));
 }
 
-#[test]
-fn cli_a_first_quarter_file_is_refused_for_the_second_quarter() {
-    let dir = tempfile::tempdir().unwrap();
+/// `check --format json <target>` in `dir` with the livestock schema, the
+/// registry and the period 2024-Q2 given as flags.
+fn check_second_quarter(dir: &std::path::Path, target: &str) -> common::Run {
     let schema = schema_path();
     let units = units_path();
-    let file = fixture("livestock/quy-i.xlsx");
-    let run = run_in(
-        dir.path(),
+    run_in(
+        dir,
         &[
             "--schema",
             schema.to_str().unwrap(),
@@ -75,9 +74,16 @@ fn cli_a_first_quarter_file_is_refused_for_the_second_quarter() {
             "check",
             "--format",
             "json",
-            file.to_str().unwrap(),
+            target,
         ],
-    );
+    )
+}
+
+#[test]
+fn cli_a_first_quarter_file_is_refused_for_the_second_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("livestock/quy-i.xlsx");
+    let run = check_second_quarter(dir.path(), file.to_str().unwrap());
     run.assert_code(1);
     let report = run.json();
     let submission = &report["submissions"][0];
@@ -117,23 +123,7 @@ fn cli_an_unrelated_newer_file_never_replaces_the_report() {
     // The unrelated file of the same commune came a day later.
     common::set_mtime(&report, common::day(180));
     common::set_mtime(&other, common::day(181));
-    let schema = schema_path();
-    let units = units_path();
-    let run = run_in(
-        dir.path(),
-        &[
-            "--schema",
-            schema.to_str().unwrap(),
-            "--units",
-            units.to_str().unwrap(),
-            "--period",
-            "2024-Q2",
-            "check",
-            "--format",
-            "json",
-            "inbox",
-        ],
-    );
+    let run = check_second_quarter(dir.path(), "inbox");
     run.assert_code(1);
     let json = run.json();
     let by_file = |name: &str| {

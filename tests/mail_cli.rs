@@ -118,6 +118,15 @@ fn by_file(report: &Json) -> Vec<(String, &Json)> {
         .collect()
 }
 
+/// The submission whose file name ends with `name`.
+fn submission<'a>(submissions: &[(String, &'a Json)], name: &str) -> &'a Json {
+    submissions
+        .iter()
+        .find(|(f, _)| f.ends_with(name))
+        .unwrap_or_else(|| panic!("{name} among the submissions"))
+        .1
+}
+
 fn codes(s: &Json) -> Vec<&str> {
     s["findings"]
         .as_array()
@@ -262,13 +271,7 @@ fn check_knows_the_sender_and_build_counts_the_expected_units() {
     assert_eq!(accepted, ACCEPTED.iter().copied().collect());
 
     let submissions = by_file(&report);
-    let find = |name: &str| {
-        submissions
-            .iter()
-            .find(|(f, _)| f.ends_with(name))
-            .map(|(_, s)| *s)
-            .unwrap()
-    };
+    let find = |name: &str| submission(&submissions, name);
     // Dương Quỳ's report sent from Hoà Mạc's address.
     let dq = find("_Bao-cao-PCMD-Duong-Quy-2023.xlsx");
     assert_eq!(dq["status"], "rejected");
@@ -372,22 +375,12 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
     let run = project.run(&["check", "--format", "json"]);
     let report = run.json();
     let submissions = by_file(&report);
-    let status = |name: &str| {
-        submissions
-            .iter()
-            .find(|(f, _)| f.ends_with(name))
-            .map(|(_, s)| s["status"].as_str().unwrap().to_string())
-            .unwrap()
-    };
+    let status = |name: &str| &submission(&submissions, name)["status"];
     // Sent four days later, but from a look-alike address: held, and the
     // commune's own report stays the one that counts.
     assert_eq!(status(LOOKALIKE_FILE), "held");
     assert_eq!(status(GENUINE_FILE), "accepted");
-    let held = submissions
-        .iter()
-        .find(|(f, _)| f.ends_with(LOOKALIKE_FILE))
-        .unwrap()
-        .1;
+    let held = submission(&submissions, LOOKALIKE_FILE);
     assert_eq!(held["mail"]["from"], LOOKALIKE);
     assert!(codes(held).contains(&"sender-unknown"));
     assert!(codes(held).iter().all(|c| *c != "duplicate-submission"));
@@ -470,13 +463,7 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
     let run = project.run(&["build", "--accept-sender", LOOKALIKE, "--format", "json"]);
     let report = run.json();
     let submissions = by_file(&report);
-    let find = |name: &str| {
-        submissions
-            .iter()
-            .find(|(f, _)| f.ends_with(name))
-            .unwrap()
-            .1
-    };
+    let find = |name: &str| submission(&submissions, name);
     assert_eq!(find(LOOKALIKE_FILE)["status"], "accepted");
     assert!(!codes(find(LOOKALIKE_FILE)).contains(&"sender-unknown"));
     assert_eq!(find(GENUINE_FILE)["status"], "superseded");
@@ -512,11 +499,7 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
         .run(&["check", "--units", "units.csv", "--format", "json"])
         .json();
     let submissions = by_file(&report);
-    let dt = submissions
-        .iter()
-        .find(|(f, _)| f.ends_with("bc-tnxh-dan-thang-2023.xls"))
-        .unwrap()
-        .1;
+    let dt = submission(&submissions, "bc-tnxh-dan-thang-2023.xls");
     assert_eq!(dt["status"], "accepted");
     assert!(!codes(dt).contains(&"sender-unknown"));
 }
@@ -536,13 +519,7 @@ fn a_file_from_another_units_address_never_replaces_the_units_own() {
     set_mtime(&own, day(0));
     let report = project.run(&["check", "--format", "json"]).json();
     let submissions = by_file(&report);
-    let status = |name: &str| {
-        submissions
-            .iter()
-            .find(|(f, _)| f.ends_with(name))
-            .map(|(_, s)| s["status"].as_str().unwrap().to_string())
-            .unwrap()
-    };
+    let status = |name: &str| &submission(&submissions, name)["status"];
     assert_eq!(status("duong-quy-tu-gui.xlsx"), "accepted");
     assert_eq!(status("_Bao-cao-PCMD-Duong-Quy-2023.xlsx"), "rejected");
 }
@@ -573,19 +550,11 @@ fn a_new_warning_in_a_resubmission_is_not_called_an_error() {
         .run(&[&args[..], &["--format", "json"][..]].concat())
         .json();
     let submissions = by_file(&report);
-    let newer = submissions
-        .iter()
-        .find(|(f, _)| f.ends_with(LOOKALIKE_FILE))
-        .unwrap()
-        .1;
+    let newer = submission(&submissions, LOOKALIKE_FILE);
     assert_eq!(newer["status"], "accepted");
     assert_eq!(newer["warnings_new"], serde_json::json!(["sender-unknown"]));
     assert_eq!(newer["errors_new"], serde_json::json!([]));
-    let genuine = submissions
-        .iter()
-        .find(|(f, _)| f.ends_with(GENUINE_FILE))
-        .unwrap()
-        .1;
+    let genuine = submission(&submissions, GENUINE_FILE);
     assert_eq!(genuine["status"], "superseded");
     let text = project.run(&args).stdout;
     assert!(text.contains("cảnh báo mới: sender-unknown"), "{text}");

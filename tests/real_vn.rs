@@ -14,29 +14,11 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 use tonghop::Limits;
 use tonghop::{Shown, inspect};
 
-/// The `real-vn` folder: under `TONGHOP_CORPUS`, else `../shared/corpus`
-/// beside the clone (or beside its parent), else the workplace's copy.
-fn real_vn_dir() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
-        candidates.push(PathBuf::from(dir));
-    }
-    let repo = common::repo();
-    candidates.extend([
-        repo.join("../shared/corpus"),
-        repo.join("../../shared/corpus"),
-        PathBuf::from("/work/shared/corpus"),
-    ]);
-    candidates
-        .into_iter()
-        .map(|d| d.join("real-vn"))
-        .find(|d| d.is_dir())
-}
+use common::real_vn_xls;
 
 fn has_c1(text: &str) -> bool {
     text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c))
@@ -82,16 +64,9 @@ fn score(shown: &Shown, transcript: &str) -> (usize, usize, Vec<String>) {
 
 #[test]
 fn real_legacy_files_decode_to_their_transcripts() {
-    let Some(dir) = real_vn_dir() else {
-        eprintln!("note: real-vn corpus not found (set TONGHOP_CORPUS); test skipped");
+    let Some((dir, files)) = real_vn_xls() else {
         return;
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xls"))
-        .collect();
-    files.sort();
     assert!(!files.is_empty(), "no .xls in {}", dir.display());
     let (mut found, mut total) = (0, 0);
     let mut problems = Vec::new();

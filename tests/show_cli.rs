@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use common::{Project, fixture, read_tsv, sample_dir};
+use common::{Project, fixture, read_tsv, real_vn_xls, sample_dir};
 
 const TCVN3_SAMPLE: &str = "bao cao mai dam nam 2023 - Vo Lao.xls";
 
@@ -218,37 +218,12 @@ fn an_unreadable_file_exits_2_and_says_why() {
     );
 }
 
-/// The real-vn folder of the shared corpus, when present.
-fn real_vn_dir() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
-        candidates.push(PathBuf::from(dir));
-    }
-    let repo = common::repo();
-    candidates.extend([
-        repo.join("../shared/corpus"),
-        repo.join("../../shared/corpus"),
-        PathBuf::from("/work/shared/corpus"),
-    ]);
-    candidates
-        .into_iter()
-        .map(|d| d.join("real-vn"))
-        .find(|d| d.is_dir())
-}
-
 #[test]
 fn every_real_file_is_shown() {
-    let Some(dir) = real_vn_dir() else {
-        eprintln!("note: real-vn corpus not found (set TONGHOP_CORPUS); test skipped");
+    let Some((_, files)) = real_vn_xls() else {
         return;
     };
     let project = Project::empty();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xls"))
-        .collect();
-    files.sort();
     assert!(files.len() >= 16, "{} files", files.len());
     for file in files {
         let run = show(&project, &[path_arg(&file), "--format", "json"]);

@@ -12,7 +12,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
-use common::{copy_dir, fixture, run_in, zip_entries, zip_text};
+use common::{
+    column_letters, copy_dir, data_text as text, fixture, read_csv, run_in, write_project,
+    zip_entries, zip_text,
+};
 
 const UNITS: &str = "code,name\n90001,Xã An Bình\n90002,Xã Bình Minh\n90003,Xã Cao Sơn\n";
 
@@ -134,10 +137,7 @@ impl Project {
     fn new(schema: &str, reports: &str) -> Project {
         let root = tempfile::tempdir().expect("temp dir");
         let dir = root.path().join("du-an");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("schema.toml"), schema).unwrap();
-        std::fs::write(dir.join("units.csv"), UNITS).unwrap();
-        std::fs::write(dir.join("tonghop.toml"), CONFIG).unwrap();
+        write_project(&dir, schema, UNITS, CONFIG);
         copy_dir(
             &fixture(&format!("small-schemas/{reports}")),
             &dir.join("inbox"),
@@ -158,35 +158,10 @@ impl Project {
     }
 }
 
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 fn sheet(path: &Path, name: &str) -> Range<Data> {
     let mut wb: Xlsx<_> = open_workbook(path).expect("the workbook opens with calamine");
     wb.worksheet_range(name)
         .unwrap_or_else(|e| panic!("sheet {name}: {e}"))
-}
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        other => other.to_string(),
-    }
 }
 
 /// The (absolute, 0-based) row whose column `col` reads `label`.
@@ -264,17 +239,6 @@ fn number_format(path: &Path, sheet_name: &str, row: u32, col: u32) -> String {
             .and_then(|t| attr(&t, "formatCode").map(|c| c.replace("&quot;", "\"")))
             .unwrap_or_else(|| panic!("numFmt {id}")),
     }
-}
-
-fn column_letters(col: u32) -> String {
-    let mut n = col + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        out.push(b'A' + ((n - 1) % 26) as u8);
-        n = (n - 1) / 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap()
 }
 
 // ---------------------------------------------------------------------------

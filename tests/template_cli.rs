@@ -8,32 +8,11 @@ mod common;
 use std::collections::BTreeMap;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Project, write_zip, zip_entries};
+use common::{OWN_CONFIG, Project, set_cell, write_zip, zip_entries};
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Puts a value into an existing (blank, styled) cell of a sheet's XML.
-fn set_cell(xml: &mut String, cell: &str, value: &str) {
-    let open = format!("<c r=\"{cell}\" ");
-    let start = xml
-        .find(&open)
-        .unwrap_or_else(|| panic!("cell {cell} is in the template"));
-    let end = start + xml[start..].find("/>").unwrap();
-    let attrs = &xml[start + open.len()..end];
-    let replacement = if value.parse::<f64>().is_ok() {
-        format!("<c r=\"{cell}\" {attrs}><v>{value}</v></c>")
-    } else {
-        format!(
-            "<c r=\"{cell}\" {attrs} t=\"inlineStr\"><is><t>{}</t></is></c>",
-            xml_escape(value)
-        )
-    };
-    xml.replace_range(start..end + 2, &replacement);
+/// Types `value` into a template cell: a number as a number, else text.
+fn type_into(xml: &mut String, cell: &str, value: &str) {
+    set_cell(xml, cell, value, value.parse::<f64>().is_ok());
 }
 
 #[test]
@@ -134,7 +113,7 @@ fn templates_validate_protect_and_round_trip_to_the_seed_figures() {
                 .map(|(r, _, _)| r as u32 + range.start().unwrap().0)
                 .unwrap();
             let value = data.form[field.id()].value.as_ref().unwrap().display();
-            set_cell(&mut xml1, &format!("D{}", row + 1), &value);
+            type_into(&mut xml1, &format!("D{}", row + 1), &value);
         }
         let mut xml2 = String::from_utf8(
             entries[entries
@@ -147,7 +126,7 @@ fn templates_validate_protect_and_round_trip_to_the_seed_figures() {
         .unwrap();
         for (i, record) in data.lists[list_def.id()].iter().enumerate() {
             let row = 4 + i;
-            set_cell(&mut xml2, &format!("A{row}"), &(i + 1).to_string());
+            type_into(&mut xml2, &format!("A{row}"), &(i + 1).to_string());
             for (j, field) in list_def.fields.iter().enumerate() {
                 let col = (b'B' + j as u8) as char;
                 let value = record.values[field.id()]
@@ -155,7 +134,7 @@ fn templates_validate_protect_and_round_trip_to_the_seed_figures() {
                     .as_ref()
                     .map(|v| v.display())
                     .unwrap_or_default();
-                set_cell(&mut xml2, &format!("{col}{row}"), &value);
+                type_into(&mut xml2, &format!("{col}{row}"), &value);
             }
         }
         for (name, bytes) in entries.iter_mut() {
@@ -227,18 +206,11 @@ fn a_template_from_an_older_schema_version_is_flagged() {
 
 /// A project of its own: a schema written here, two units, year 2023.
 fn own_project(schema: &str) -> Project {
-    let project = Project::empty();
-    std::fs::write(project.join("schema.toml"), schema).unwrap();
-    std::fs::write(
-        project.join("units.csv"),
+    let project = Project::own(
+        schema,
         "code,name,kind,aliases,email,parent\n001,Xã An Bình,Xã,,,\n002,Xã Hoà Lạc,Xã,,,\n",
-    )
-    .unwrap();
-    std::fs::write(
-        project.join("tonghop.toml"),
-        "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n",
-    )
-    .unwrap();
+        OWN_CONFIG,
+    );
     std::fs::create_dir(project.join("inbox")).unwrap();
     project
 }
@@ -374,18 +346,18 @@ fn fill_template(
                         .map(|(r, _, _)| r as u32 + range.start().unwrap().0)
                         .unwrap_or_else(|| panic!("{} in the template", field.label));
                     let (value, shown) = typed(&field.ty, n);
-                    set_cell(&mut xml, &format!("D{}", row + 1), &value);
+                    type_into(&mut xml, &format!("D{}", row + 1), &value);
                     expected.insert(field.id().to_string(), shown);
                 }
             }
             tonghop::SheetKind::List => {
                 for record in 0..3 {
                     let row = 4 + record;
-                    set_cell(&mut xml, &format!("A{row}"), &(record + 1).to_string());
+                    type_into(&mut xml, &format!("A{row}"), &(record + 1).to_string());
                     for (j, field) in def.fields.iter().enumerate() {
                         let col = (b'B' + j as u8) as char;
                         let (value, shown) = typed(&field.ty, record);
-                        set_cell(&mut xml, &format!("{col}{row}"), &value);
+                        type_into(&mut xml, &format!("{col}{row}"), &value);
                         expected.insert(format!("{}[{record}].{}", def.id(), field.id()), shown);
                     }
                 }

@@ -327,53 +327,68 @@ fn older_than_the_list(date: NaiveDate, lang: Lang) -> String {
 /// What was made and what to do next.
 fn next_steps(plan: &Plan, dir: &Path, has_schema: bool, lang: Lang) -> String {
     let shown = dir.to_string_lossy().replace('\\', "/");
-    let n = plan.reporting.len();
-    let level = plan.reporting[0].level.name(lang);
-    let mut out = String::new();
-    if lang == Lang::Vi {
-        out.push_str(&format!(
-            "Đã tạo dự án tổng hợp cho {} ({}): {n} đơn vị cấp {level} báo cáo, theo {}.\n",
-            plan.unit.name,
-            plan.unit.code,
-            plan.list.edition.label(lang)
-        ));
-        out.push_str(&format!(
-            "  {shown}/{CONFIG_FILE}\n  {shown}/{REGISTRY_FILE}\n  {shown}/{INBOX_DIR}/\n\nCác bước tiếp theo:\n"
-        ));
-        out.push_str(&format!(
-            "  1. Ghi địa chỉ thư của từng đơn vị vào cột email của {REGISTRY_FILE}.\n"
-        ));
-        if !has_schema {
-            out.push_str(&format!(
-                "     Ghi đường dẫn lược đồ biểu mẫu vào dòng schema của {CONFIG_FILE}.\n"
-            ));
-        }
-        out.push_str(&format!(
-            "  2. cd {shown} && tonghop template --per-unit   (một biểu mẫu cho mỗi đơn vị, trong out/mau/)\n  3. Gửi biểu mẫu cho các đơn vị; khi có thư trả lời: tonghop mail <tệp .mbox hoặc .eml>\n  4. tonghop build   (kiểm tra và tổng hợp)\n"
-        ));
-    } else {
-        out.push_str(&format!(
-            "Project made for {} ({}): {n} reporting units ({level} level), from {}.\n",
-            plan.unit.name,
-            plan.unit.code,
-            plan.list.edition.label(lang)
-        ));
-        out.push_str(&format!(
-            "  {shown}/{CONFIG_FILE}\n  {shown}/{REGISTRY_FILE}\n  {shown}/{INBOX_DIR}/\n\nNext steps:\n"
-        ));
-        out.push_str(&format!(
-            "  1. Fill in each unit's email address in {REGISTRY_FILE}.\n"
-        ));
-        if !has_schema {
-            out.push_str(&format!(
-                "     Set the report schema on the schema line of {CONFIG_FILE}.\n"
-            ));
-        }
-        out.push_str(&format!(
-            "  2. cd {shown} && tonghop template --per-unit   (one form per unit, in out/mau/)\n  3. Send the forms to the units; when they reply: tonghop mail <.mbox or .eml files>\n  4. tonghop build   (check and consolidate)\n"
-        ));
+    let text = NextSteps::new(plan, &shown, lang);
+    let mut out = text.made;
+    out.push_str(&format!(
+        "  {shown}/{CONFIG_FILE}\n  {shown}/{REGISTRY_FILE}\n  {shown}/{INBOX_DIR}/\n\n{}\n",
+        text.heading
+    ));
+    out.push_str(&text.emails);
+    if !has_schema {
+        out.push_str(&text.schema);
     }
+    out.push_str(&text.rest);
     out
+}
+
+/// The sentences of [`next_steps`] in one language; the files made are
+/// listed the same way in both.
+struct NextSteps {
+    made: String,
+    heading: &'static str,
+    emails: String,
+    /// Said only when no schema was given.
+    schema: String,
+    rest: String,
+}
+
+impl NextSteps {
+    fn new(plan: &Plan, shown: &str, lang: Lang) -> NextSteps {
+        let n = plan.reporting.len();
+        let level = plan.reporting[0].level.name(lang);
+        let (name, code) = (&plan.unit.name, &plan.unit.code);
+        let edition = plan.list.edition.label(lang);
+        match lang {
+            Lang::Vi => NextSteps {
+                made: format!(
+                    "Đã tạo dự án tổng hợp cho {name} ({code}): {n} đơn vị cấp {level} báo cáo, theo {edition}.\n"
+                ),
+                heading: "Các bước tiếp theo:",
+                emails: format!(
+                    "  1. Ghi địa chỉ thư của từng đơn vị vào cột email của {REGISTRY_FILE}.\n"
+                ),
+                schema: format!(
+                    "     Ghi đường dẫn lược đồ biểu mẫu vào dòng schema của {CONFIG_FILE}.\n"
+                ),
+                rest: format!(
+                    "  2. cd {shown} && tonghop template --per-unit   (một biểu mẫu cho mỗi đơn vị, trong out/mau/)\n  3. Gửi biểu mẫu cho các đơn vị; khi có thư trả lời: tonghop mail <tệp .mbox hoặc .eml>\n  4. tonghop build   (kiểm tra và tổng hợp)\n"
+                ),
+            },
+            Lang::En => NextSteps {
+                made: format!(
+                    "Project made for {name} ({code}): {n} reporting units ({level} level), from {edition}.\n"
+                ),
+                heading: "Next steps:",
+                emails: format!("  1. Fill in each unit's email address in {REGISTRY_FILE}.\n"),
+                schema: format!(
+                    "     Set the report schema on the schema line of {CONFIG_FILE}.\n"
+                ),
+                rest: format!(
+                    "  2. cd {shown} && tonghop template --per-unit   (one form per unit, in out/mau/)\n  3. Send the forms to the units; when they reply: tonghop mail <.mbox or .eml files>\n  4. tonghop build   (check and consolidate)\n"
+                ),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

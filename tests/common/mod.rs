@@ -243,3 +243,157 @@ pub fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
     }
     writer.finish().unwrap();
 }
+
+/// The `tonghop.toml` of a project of its own: `schema.toml`, `units.csv`,
+/// year 2023, `inbox` in and `out` out.
+pub const OWN_CONFIG: &str = "schema = \"schema.toml\"\nunits = \"units.csv\"\nperiod = \"2023\"\ninbox = \"inbox\"\noutput = \"out\"\n";
+
+/// Writes a project of its own into `dir`: the schema as `schema.toml`, the
+/// registry as `units.csv` and `config` as `tonghop.toml`.
+pub fn write_project(dir: &Path, schema: &str, units: &str, config: &str) {
+    std::fs::create_dir_all(dir).expect("create the project folder");
+    std::fs::write(dir.join("schema.toml"), schema).expect("write schema.toml");
+    std::fs::write(dir.join("units.csv"), units).expect("write units.csv");
+    std::fs::write(dir.join("tonghop.toml"), config).expect("write tonghop.toml");
+}
+
+impl Project {
+    /// A project of its own in a temp dir (see [`write_project`]).
+    pub fn own(schema: &str, units: &str, config: &str) -> Project {
+        let project = Project::empty();
+        write_project(project.path(), schema, units, config);
+        project
+    }
+}
+
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Puts a value into a cell of a sheet's XML, as a spreadsheet program saves
+/// what was typed: the cell element is replaced whole (blank or not), keeping
+/// its attributes but its type; a number is written as a number, anything
+/// else as an inline string.
+pub fn set_cell(xml: &mut String, cell: &str, value: &str, numeric: bool) {
+    let open = format!("<c r=\"{cell}\"");
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("cell {cell} is in the sheet"));
+    let close = start + xml[start..].find('>').unwrap();
+    let self_closing = xml.as_bytes()[close - 1] == b'/';
+    let end = if self_closing {
+        close + 1
+    } else {
+        start + xml[start..].find("</c>").unwrap() + 4
+    };
+    let attrs_end = if self_closing { close - 1 } else { close };
+    let attrs: String = xml[start + open.len()..attrs_end]
+        .split_whitespace()
+        .filter(|attr| !attr.starts_with("t="))
+        .map(|attr| format!(" {attr}"))
+        .collect();
+    let replacement = if numeric {
+        format!("<c r=\"{cell}\"{attrs}><v>{value}</v></c>")
+    } else {
+        format!(
+            "<c r=\"{cell}\"{attrs} t=\"inlineStr\"><is><t>{}</t></is></c>",
+            xml_escape(value)
+        )
+    };
+    xml.replace_range(start..end, &replacement);
+}
+
+/// The spreadsheet letters of a 0-based column (0 → A, 26 → AA).
+pub fn column_letters(col: u32) -> String {
+    let mut col = col + 1;
+    let mut s = String::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        s.insert(0, (b'A' + rem as u8) as char);
+        col = (col - 1) / 26;
+    }
+    s
+}
+
+/// The `real-vn` folder of the shared corpus: under `TONGHOP_CORPUS`, else
+/// `../shared/corpus` beside the clone (or beside its parent), else the
+/// workplace's copy; `None` where this machine has none.
+pub fn real_vn_dir() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("TONGHOP_CORPUS") {
+        candidates.push(PathBuf::from(dir));
+    }
+    let repo = repo();
+    candidates.extend([
+        repo.join("../shared/corpus"),
+        repo.join("../../shared/corpus"),
+        PathBuf::from("/work/shared/corpus"),
+    ]);
+    candidates
+        .into_iter()
+        .map(|d| d.join("real-vn"))
+        .find(|d| d.is_dir())
+}
+
+/// The `real-vn` folder and its `.xls` files in name order, or `None` (with
+/// a note on stderr: the calling test is skipped) where the corpus is absent.
+pub fn real_vn_xls() -> Option<(PathBuf, Vec<PathBuf>)> {
+    let Some(dir) = real_vn_dir() else {
+        eprintln!("note: real-vn corpus not found (set TONGHOP_CORPUS); test skipped");
+        return None;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xls"))
+        .collect();
+    files.sort();
+    Some((dir, files))
+}
+
+/// A cell's value as text, numbers as Rust writes them.
+pub fn data_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A workbook opened with calamine.
+pub fn workbook(path: &Path) -> calamine::Xlsx<std::io::BufReader<std::fs::File>> {
+    calamine::open_workbook(path).expect("the workbook opens with calamine")
+}
+
+/// A CSV the tool wrote (it starts with a UTF-8 BOM, for Excel), as a list
+/// of column → value maps.
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "CSV starts with a UTF-8 BOM for Excel"
+    );
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
