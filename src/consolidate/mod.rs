@@ -13,35 +13,7 @@ use crate::model::schema::{Display, FieldType, parse_expr};
 use crate::model::submission::{CheckResult, Status};
 use crate::model::values::Value;
 
-/// A registry unit's standing in this run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnitStatus {
-    Accepted,
-    Rejected,
-    /// Only files from a sender not yet confirmed: no confirmed report.
-    Held,
-    NotReceived,
-}
-
-impl UnitStatus {
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            UnitStatus::Accepted => "Đã nộp",
-            UnitStatus::Rejected => "Bị loại",
-            UnitStatus::Held => "Tạm giữ — chờ xác nhận người gửi",
-            UnitStatus::NotReceived => "Chưa nộp",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            UnitStatus::Accepted => "Accepted",
-            UnitStatus::Rejected => "Rejected",
-            UnitStatus::Held => "Held — sender not confirmed",
-            UnitStatus::NotReceived => "Not received",
-        }
-    }
-}
+pub use crate::model::submission::UnitStatus;
 
 pub struct Consolidated {
     /// Registry order: stt, unit_code, unit_name, then one column per form field.

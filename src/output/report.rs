@@ -223,19 +223,6 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
     text
 }
 
-fn status_label(status: Status, lang: Lang) -> &'static str {
-    match (status, lang) {
-        (Status::Accepted, Lang::Vi) => "ĐẠT",
-        (Status::Rejected, Lang::Vi) => "BỊ LOẠI",
-        (Status::Superseded, Lang::Vi) => "ĐÃ CÓ BẢN MỚI HƠN",
-        (Status::Held, Lang::Vi) => "TẠM GIỮ — CHỜ XÁC NHẬN NGƯỜI GỬI",
-        (Status::Accepted, Lang::En) => "ACCEPTED",
-        (Status::Rejected, Lang::En) => "REJECTED",
-        (Status::Superseded, Lang::En) => "SUPERSEDED",
-        (Status::Held, Lang::En) => "HELD — SENDER NOT CONFIRMED",
-    }
-}
-
 /// One finding as `file: Sheet!Cell: code: message`.
 pub fn finding_line(file: &str, f: &Finding, lang: Lang) -> String {
     let place = match (f.sheet(), f.cell()) {
@@ -266,7 +253,7 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
     format!(
         "{} — {unit} — {period} — {}",
         s.file,
-        status_label(s.status, lang)
+        s.status.headline(lang)
     )
 }
 
