@@ -293,7 +293,9 @@ impl Config {
             .clone()
             .unwrap_or_else(|| ConsolidatingUnit {
                 code: String::new(),
-                name: tr("Đơn vị tổng hợp", "Consolidating unit"),
+                name: lang
+                    .pick("Đơn vị tổng hợp", "Consolidating unit")
+                    .to_string(),
             });
         Ok(Config {
             mode,

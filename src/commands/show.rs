@@ -142,9 +142,9 @@ pub fn run(config: &ShowConfig) -> anyhow::Result<String> {
         };
         anyhow::anyhow!(
             "{}: {}: {message}",
-            crate::model::i18n::tr(
-                &format!("không đọc được {}", config.shown_name),
-                &format!("cannot read {}", config.shown_name)
+            config.lang.pick(
+                format!("không đọc được {}", config.shown_name),
+                format!("cannot read {}", config.shown_name)
             ),
             finding.code
         )

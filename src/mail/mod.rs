@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::model::finding::{Code, Finding};
-use crate::model::i18n::tr;
 use crate::model::messages;
 use crate::read::index::{Entry, Index, IndexError};
 use extract::{Found, Item, Meta};
@@ -25,7 +24,7 @@ pub enum MailError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
-    #[error("{}", tr(
+    #[error("{}", crate::model::i18n::tr(
         &format!("không tìm thấy {}", path.display()),
         &format!("{} does not exist", path.display())))]
     NoSuchPath { path: PathBuf },
@@ -49,6 +48,7 @@ impl MailReport {
     }
 
     pub fn to_text(&self, config: &Config, inbox: &Path) -> String {
+        let lang = config.lang;
         let mut out = String::new();
         for line in &self.lines {
             out.push_str(line);
@@ -57,8 +57,8 @@ impl MailReport {
         let errors = self.problems.iter().filter(|f| f.is_error()).count();
         let warnings = self.problems.len() - errors;
         out.push('\n');
-        out.push_str(&tr(
-            &format!(
+        out.push_str(&lang.pick(
+            format!(
                 "Tổng kết: {} thư — đã lưu {} tệp mới vào {}; {} thư hoặc tệp đã lưu từ trước; {} lỗi, {} cảnh báo.\n",
                 self.messages,
                 self.saved.len(),
@@ -67,7 +67,7 @@ impl MailReport {
                 errors,
                 warnings
             ),
-            &format!(
+            format!(
                 "Summary: {} message(s) — {} new file(s) saved to {}; {} message(s) or file(s) saved before; {} error(s), {} warning(s).\n",
                 self.messages,
                 self.saved.len(),
@@ -78,7 +78,7 @@ impl MailReport {
             ),
         ));
         if self.saved.is_empty() {
-            out.push_str(&tr(
+            out.push_str(lang.pick(
                 "Không có tệp mới nào được lưu.\n",
                 "No new file was saved.\n",
             ));
@@ -205,7 +205,7 @@ fn process(
     let problem = |report: &mut MailReport, what: &str, f: Finding| {
         report.lines.push(format!(
             "    {} {what}: {}: {}",
-            tr("bỏ qua", "skipped"),
+            lang.pick("bỏ qua", "skipped"),
             f.code,
             f.message.get(lang)
         ));
@@ -219,11 +219,11 @@ fn process(
         Some(m) if !extract::is_malformed(&m) => m,
         _ => {
             report.lines.push(place.to_string());
-            let detail = tr("không có phần đầu thư From, Date", "no From or Date header");
+            let detail = lang.pick("không có phần đầu thư From, Date", "no From or Date header");
             problem(
                 report,
-                &tr("thư", "message"),
-                Finding::new(Code::FileUnreadable, messages::mail_malformed(&detail)),
+                lang.pick("thư", "message"),
+                Finding::new(Code::FileUnreadable, messages::mail_malformed(detail)),
             );
             return Ok(());
         }
@@ -233,9 +233,9 @@ fn process(
     let date = meta
         .date
         .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|| tr("(không ngày)", "(no date)"));
+        .unwrap_or_else(|| lang.pick("(không ngày)", "(no date)").to_string());
     let from = if meta.from.is_empty() {
-        tr("(không rõ người gửi)", "(no sender)")
+        lang.pick("(không rõ người gửi)", "(no sender)").to_string()
     } else {
         shown(&meta.from)
     };
@@ -247,7 +247,7 @@ fn process(
         report.known += 1;
         report.lines.push(format!(
             "    {}",
-            tr(
+            lang.pick(
                 "thư này (cùng Message-ID) đã được lưu trước đó, bỏ qua",
                 "this message (same Message-ID) was saved before, skipped"
             )
@@ -259,13 +259,13 @@ fn process(
         if extract::is_truncated(&message) {
             problem(
                 report,
-                &tr("thư", "message"),
+                lang.pick("thư", "message"),
                 Finding::new(Code::FileUnreadable, messages::mail_truncated()),
             );
         } else {
             report.lines.push(format!(
                 "    {}",
-                tr("không có tệp bảng tính đính kèm", "no spreadsheet attached")
+                lang.pick("không có tệp bảng tính đính kèm", "no spreadsheet attached")
             ));
         }
         return Ok(());
@@ -281,7 +281,7 @@ fn process(
                 Saved::New(path) => {
                     report.lines.push(format!(
                         "    {} {} ← “{}”",
-                        tr("đã lưu", "saved"),
+                        lang.pick("đã lưu", "saved"),
                         config.display_path(&path),
                         shown(&original)
                     ));
@@ -291,18 +291,19 @@ fn process(
                     report.known += 1;
                     report.lines.push(format!(
                         "    {} “{}”: {}",
-                        tr("đã có", "already saved"),
+                        lang.pick("đã có", "already saved"),
                         shown(&original),
-                        tr(
-                            &format!("cùng nội dung với {file}"),
-                            &format!("same bytes as {file}")
+                        lang.pick(
+                            format!("cùng nội dung với {file}"),
+                            format!("same bytes as {file}")
                         )
                     ));
                 }
             },
             Item::Skipped { original, finding } => {
                 let what = if original.is_empty() {
-                    tr("tệp đính kèm không tên", "an unnamed attachment")
+                    lang.pick("tệp đính kèm không tên", "an unnamed attachment")
+                        .to_string()
                 } else {
                     format!("“{}”", shown(&original))
                 };
@@ -310,9 +311,9 @@ fn process(
             }
             Item::Ignored { original } => report.lines.push(format!(
                 "    {} “{}”: {}",
-                tr("bỏ qua", "skipped"),
+                lang.pick("bỏ qua", "skipped"),
                 shown(&original),
-                tr("không phải bảng tính", "not a spreadsheet")
+                lang.pick("không phải bảng tính", "not a spreadsheet")
             )),
         }
     }
