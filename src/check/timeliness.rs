@@ -104,11 +104,7 @@ pub fn submission_line(s: &Submission, deadline: NaiveDate, lang: Lang) -> Strin
     match received(s) {
         Some(t) => format!(
             "  {}: {} — {}\n",
-            if lang == Lang::Vi {
-                "Nhận"
-            } else {
-                "Received"
-            },
+            lang.pick("Nhận", "Received"),
             t.format("%d/%m/%Y %H:%M"),
             label(verdict(t, deadline), lang).to_lowercase()
         ),

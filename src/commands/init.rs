@@ -144,44 +144,31 @@ fn quoted(text: &str) -> String {
 
 /// The project's `tonghop.toml`.
 pub fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang: Lang) -> String {
-    let vi = lang == Lang::Vi;
     let mut out = String::new();
-    out.push_str(&if vi {
+    out.push_str(&lang.pick(
         format!(
             "# Dự án tổng hợp của {} ({}), tạo bởi tonghop init theo {}.\n",
             plan.unit.name,
             plan.unit.code,
             plan.list.edition.label(Lang::Vi)
-        )
-    } else {
+        ),
         format!(
             "# Consolidation project of {} ({}), made by tonghop init from {}.\n",
             plan.unit.name,
             plan.unit.code,
             plan.list.edition.label(Lang::En)
-        )
-    });
+        ),
+    ));
     match schema {
         Some(path) => out.push_str(&format!("schema = {}\n", quoted(path))),
-        None => out.push_str(if vi {
-            "# Hãy ghi đường dẫn tới lược đồ biểu mẫu (docs/schema.md), ví dụ:\n# schema = \"../schemas/pcmd.toml\"\n"
-        } else {
-            "# Set the path of the report schema (docs/schema.md), e.g.:\n# schema = \"../schemas/pcmd.toml\"\n"
-        }),
+        None => out.push_str(lang.pick("# Hãy ghi đường dẫn tới lược đồ biểu mẫu (docs/schema.md), ví dụ:\n# schema = \"../schemas/pcmd.toml\"\n", "# Set the path of the report schema (docs/schema.md), e.g.:\n# schema = \"../schemas/pcmd.toml\"\n")),
     }
     out.push_str(&format!("units = {}\n", quoted(REGISTRY_FILE)));
     out.push_str(&format!("period = {}\n", quoted(period)));
     out.push_str(&format!("inbox = {}\n", quoted(INBOX_DIR)));
     out.push_str("output = \"out\"\n");
-    out.push_str(&format!(
-        "lang = {}\n",
-        quoted(if vi { "vi" } else { "en" })
-    ));
-    out.push_str(if vi {
-        "# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n# deadline = \"15/01/2024\"\n"
-    } else {
-        "# Deadline (optional): printed in the templates; each report is then on time or late.\n# deadline = \"15/01/2024\"\n"
-    });
+    out.push_str(&format!("lang = {}\n", quoted(lang.pick("vi", "en"))));
+    out.push_str(lang.pick("# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n# deadline = \"15/01/2024\"\n", "# Deadline (optional): printed in the templates; each report is then on time or late.\n# deadline = \"15/01/2024\"\n"));
     out.push_str("\n[consolidating_unit]\n");
     out.push_str(&format!("code = {}\n", quoted(&plan.unit.code)));
     out.push_str(&format!("name = {}\n", quoted(&plan.unit.name)));

@@ -140,55 +140,45 @@ fn build_summary(
     written: &[std::path::PathBuf],
     config: &Config,
 ) -> String {
-    let vi = config.lang == finding::Lang::Vi;
+    let lang = config.lang;
     let mut out = String::new();
-    out.push_str(if vi {
-        "\nĐã ghi kết quả:\n"
-    } else {
-        "\nOutputs written:\n"
-    });
+    out.push_str(lang.pick("\nĐã ghi kết quả:\n", "\nOutputs written:\n"));
     for path in written {
         out.push_str(&format!("  {}\n", config.display_path(path)));
     }
     let total = config.registry.units.len();
     let n = |count: usize| values::format_count(count, config.lang);
     if c.reporting < total {
-        out.push_str(&if vi {
-            format!(
+        out.push_str(&lang.pick(format!(
                 "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
                 n(c.reporting),
                 n(total)
-            )
-        } else {
-            format!(
+            ), format!(
                 "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
                 n(c.reporting),
                 n(total)
-            )
-        });
+            )));
     }
-    out.push_str(&if vi {
+    out.push_str(&lang.pick(
         format!(
             "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
             config.consolidating.name,
             n(c.reporting),
             n(total)
-        )
-    } else {
+        ),
         format!(
             "\nConsolidated figures of {} ({} / {} units reporting):\n",
             config.consolidating.name,
             n(c.reporting),
             n(total)
-        )
-    });
+        ),
+    ));
     let df = &c.indicators;
     for (i, ind) in c.district_indicators(config) {
-        let label = if vi {
-            ind.label.as_str()
-        } else {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        };
+        let label = lang.pick(
+            ind.label.as_str(),
+            ind.label_en.as_deref().unwrap_or(&ind.label),
+        );
         out.push_str(&format!(
             "  {label}: {}\n",
             indicator_figure(ind, df, i, config.lang)

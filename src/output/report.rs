@@ -259,22 +259,20 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
 
 pub fn to_text(result: &CheckResult, config: &Config) -> String {
     let lang = config.lang;
-    let vi = lang == Lang::Vi;
     let mut out = String::new();
-    let title = if vi {
-        &config.schema.title
-    } else {
+    let title = lang.pick(
+        &config.schema.title,
         config
             .schema
             .title_en
             .as_ref()
-            .unwrap_or(&config.schema.title)
-    };
+            .unwrap_or(&config.schema.title),
+    );
     out.push_str(&format!(
         "{title} ({} {}) — {} {}\n\n",
         config.schema.id(),
         config.schema.version,
-        if vi { "kỳ" } else { "period" },
+        lang.pick("kỳ", "period"),
         config.period.label(lang)
     ));
     let deadline = crate::check::timeliness::deadline(config).ok().flatten();
@@ -287,7 +285,7 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
         if let Some(m) = &s.mail {
             out.push_str(&format!(
                 "  {}: {} — {} — “{}”\n",
-                if vi { "Thư" } else { "Email" },
+                lang.pick("Thư", "Email"),
                 m.date_text(),
                 m.from,
                 m.subject
@@ -304,19 +302,18 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             out.push('\n');
         }
         if let Some(r) = &s.resubmission {
-            out.push_str(&if vi {
+            out.push_str(&lang.pick(
                 format!(
                     "  Gửi lại, thay cho {}: {} ô thay đổi\n",
                     r.previous,
                     r.changes.len()
-                )
-            } else {
+                ),
                 format!(
                     "  Resubmitted, replacing {}: {} value(s) changed\n",
                     r.previous,
                     r.changes.len()
-                )
-            });
+                ),
+            ));
             for c in &r.changes {
                 let place = match (&c.sheet, &c.cell) {
                     (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
@@ -327,42 +324,33 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             if !r.fixed.is_empty() {
                 out.push_str(&format!(
                     "    {}: {}\n",
-                    if vi { "đã sửa" } else { "fixed" },
+                    lang.pick("đã sửa", "fixed"),
                     r.fixed.join("; ")
                 ));
             }
             if !r.new_errors.is_empty() {
                 out.push_str(&format!(
                     "    {}: {}\n",
-                    if vi { "lỗi mới" } else { "new errors" },
+                    lang.pick("lỗi mới", "new errors"),
                     r.new_errors.join("; ")
                 ));
             }
             if !r.new_warnings.is_empty() {
                 out.push_str(&format!(
                     "    {}: {}\n",
-                    if vi {
-                        "cảnh báo mới"
-                    } else {
-                        "new warnings"
-                    },
+                    lang.pick("cảnh báo mới", "new warnings"),
                     r.new_warnings.join("; ")
                 ));
             }
         }
         if infos > 0 {
-            out.push_str(&if vi {
-                format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n")
-            } else {
-                format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")
-            });
+            out.push_str(&lang.pick(format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n"), format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")));
         }
     }
     let sum = summary(result);
     let n = |count: usize| crate::model::values::format_count(count, lang);
     out.push('\n');
-    out.push_str(&if vi {
-        format!(
+    out.push_str(&lang.pick(format!(
             "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn{}; {} lỗi, {} cảnh báo.\n",
             n(sum.files),
             n(sum.accepted),
@@ -371,9 +359,7 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
             n(sum.errors),
             n(sum.warnings)
-        )
-    } else {
-        format!(
+        ), format!(
             "Summary: {} file(s) — {} accepted, {} rejected, {} superseded{}; {} error(s), {} warning(s).\n",
             n(sum.files),
             n(sum.accepted),
@@ -382,43 +368,36 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             held_count(sum.held, ", {} held until the sender is confirmed"),
             n(sum.errors),
             n(sum.warnings)
-        )
-    });
+        )));
     if let Some(day) = deadline {
         out.push_str(&crate::check::timeliness::summary_line(result, day, lang));
     }
     out.push_str(&held_section(result, config));
     let unconfirmed = units_only_held(result, config.registry.units.len());
     if result.missing_units.is_empty() && unconfirmed > 0 {
-        out.push_str(&if vi {
-            format!(
+        out.push_str(&lang.pick(format!(
                 "Tất cả đơn vị đã gửi tệp, nhưng {unconfirmed} đơn vị chỉ có tệp tạm giữ, chưa có báo cáo được xác nhận.\n"
-            )
-        } else {
-            format!(
+            ), format!(
                 "Every unit has sent a file, but {unconfirmed} unit(s) only have held files and no confirmed report.\n"
-            )
-        });
+            )));
     } else if result.missing_units.is_empty() {
-        out.push_str(if vi {
-            "Tất cả đơn vị đã nộp báo cáo.\n"
-        } else {
-            "Every unit has reported.\n"
-        });
+        out.push_str(lang.pick(
+            "Tất cả đơn vị đã nộp báo cáo.\n",
+            "Every unit has reported.\n",
+        ));
     } else {
-        out.push_str(&if vi {
+        out.push_str(&lang.pick(
             format!(
                 "Chưa nộp ({}/{}):\n",
                 n(result.missing_units.len()),
                 n(config.registry.units.len())
-            )
-        } else {
+            ),
             format!(
                 "Not received ({}/{}):\n",
                 n(result.missing_units.len()),
                 n(config.registry.units.len())
-            )
-        });
+            ),
+        ));
         for &u in &result.missing_units {
             let unit = &config.registry.units[u];
             out.push_str(&format!("  {} {}\n", unit.code, unit.name));
@@ -455,7 +434,7 @@ pub fn held_count(held: usize, template: &str) -> String {
 /// The held files, each with its sender and whether its unit has a confirmed
 /// report, and how staff accept one.
 fn held_section(result: &CheckResult, config: &Config) -> String {
-    let vi = config.lang == Lang::Vi;
+    let lang = config.lang;
     let held: Vec<&Submission> = result
         .submissions
         .iter()
@@ -465,42 +444,42 @@ fn held_section(result: &CheckResult, config: &Config) -> String {
         return String::new();
     }
     let accepted = result.accepted_by_unit(config.registry.units.len());
-    let mut out = if vi {
+    let mut out = lang.pick(
         format!(
             "Tạm giữ — chờ xác nhận người gửi ({} tệp, không được tổng hợp):\n",
             held.len()
-        )
-    } else {
+        ),
         format!(
             "Held — sender not confirmed ({} file(s), not consolidated):\n",
             held.len()
-        )
-    };
+        ),
+    );
     for s in held {
         let from = s.mail.as_ref().map(|m| m.from.as_str()).unwrap_or("");
         let (unit, standing) = match s.unit {
             Some(u) => {
                 let unit = &config.registry.units[u];
-                let standing = match (accepted[u], vi) {
-                    (Some(a), true) => format!("đơn vị đã có báo cáo được xác nhận: {}", a.file),
-                    (Some(a), false) => format!("the unit's confirmed report is {}", a.file),
-                    (None, true) => "đơn vị chưa có báo cáo được xác nhận".to_string(),
-                    (None, false) => "the unit has no confirmed report".to_string(),
+                let standing = match accepted[u] {
+                    Some(a) => lang.pick(
+                        format!("đơn vị đã có báo cáo được xác nhận: {}", a.file),
+                        format!("the unit's confirmed report is {}", a.file),
+                    ),
+                    None => lang
+                        .pick(
+                            "đơn vị chưa có báo cáo được xác nhận",
+                            "the unit has no confirmed report",
+                        )
+                        .to_string(),
                 };
                 (format!("{} {}", unit.code, unit.name), standing)
             }
             None => (String::new(), String::new()),
         };
-        out.push_str(&if vi {
-            format!("  {unit} — {} — gửi từ {from}; {standing}\n", s.file)
-        } else {
-            format!("  {unit} — {} — sent from {from}; {standing}\n", s.file)
-        });
+        out.push_str(&lang.pick(
+            format!("  {unit} — {} — gửi từ {from}; {standing}\n", s.file),
+            format!("  {unit} — {} — sent from {from}; {standing}\n", s.file),
+        ));
     }
-    out.push_str(if vi {
-        "  Nếu đúng là đơn vị gửi: chạy lại với --accept-sender ĐỊA_CHỈ, hoặc thêm địa chỉ vào cột email của danh sách đơn vị.\n"
-    } else {
-        "  If the unit did send it: run again with --accept-sender ADDRESS, or add the address to the registry's email column.\n"
-    });
+    out.push_str(lang.pick("  Nếu đúng là đơn vị gửi: chạy lại với --accept-sender ĐỊA_CHỈ, hoặc thêm địa chỉ vào cột email của danh sách đơn vị.\n", "  If the unit did send it: run again with --accept-sender ADDRESS, or add the address to the registry's email column.\n"));
     out
 }
