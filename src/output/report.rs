@@ -1,11 +1,12 @@
 //! Renders a check result for people (text) and machines (JSON). The JSON
 //! shape is a contract: scripts and the consolidated outputs rely on it.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::model::finding::{Finding, Lang, Severity};
-use crate::model::submission::{CheckResult, Status, Submission};
+use crate::model::submission::{CheckResult, Resubmission, Status, Submission};
 
 #[derive(Serialize)]
 struct Tool {
@@ -258,8 +259,20 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
 }
 
 pub fn to_text(result: &CheckResult, config: &Config) -> String {
+    let mut out = title_line(config);
+    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    for s in &result.submissions {
+        out.push_str(&submission_text(s, deadline, config));
+    }
+    out.push_str(&summary_text(result, deadline, config.lang));
+    out.push_str(&held_section(result, config));
+    out.push_str(&missing_text(result, config));
+    out
+}
+
+/// The report's first line: the form, its version and the period.
+fn title_line(config: &Config) -> String {
     let lang = config.lang;
-    let mut out = String::new();
     let title = lang.pick(
         &config.schema.title,
         config
@@ -268,85 +281,103 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             .as_ref()
             .unwrap_or(&config.schema.title),
     );
-    out.push_str(&format!(
+    format!(
         "{title} ({} {}) — {} {}\n\n",
         config.schema.id(),
         config.schema.version,
         lang.pick("kỳ", "period"),
         config.period.label(lang)
-    ));
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
-    for s in &result.submissions {
-        out.push_str(&submission_heading(s, config));
-        out.push('\n');
-        if let Some(day) = deadline {
-            out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
-        }
-        if let Some(m) = &s.mail {
-            out.push_str(&format!(
-                "  {}: {} — {} — “{}”\n",
-                lang.pick("Thư", "Email"),
-                m.date_text(),
-                m.from,
-                m.subject
-            ));
-        }
-        let mut infos = 0;
-        for f in &s.findings {
-            if f.severity == Severity::Info {
-                infos += 1;
-                continue;
-            }
-            out.push_str("  ");
-            out.push_str(&finding_line(&s.file, f, lang));
-            out.push('\n');
-        }
-        if let Some(r) = &s.resubmission {
-            out.push_str(&lang.pick(
-                format!(
-                    "  Gửi lại, thay cho {}: {} ô thay đổi\n",
-                    r.previous,
-                    r.changes.len()
-                ),
-                format!(
-                    "  Resubmitted, replacing {}: {} value(s) changed\n",
-                    r.previous,
-                    r.changes.len()
-                ),
-            ));
-            for c in &r.changes {
-                let place = match (&c.sheet, &c.cell) {
-                    (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
-                    _ => String::new(),
-                };
-                out.push_str(&format!("    {place}{}: {} → {}\n", c.field, c.old, c.new));
-            }
-            if !r.fixed.is_empty() {
-                out.push_str(&format!(
-                    "    {}: {}\n",
-                    lang.pick("đã sửa", "fixed"),
-                    r.fixed.join("; ")
-                ));
-            }
-            if !r.new_errors.is_empty() {
-                out.push_str(&format!(
-                    "    {}: {}\n",
-                    lang.pick("lỗi mới", "new errors"),
-                    r.new_errors.join("; ")
-                ));
-            }
-            if !r.new_warnings.is_empty() {
-                out.push_str(&format!(
-                    "    {}: {}\n",
-                    lang.pick("cảnh báo mới", "new warnings"),
-                    r.new_warnings.join("; ")
-                ));
-            }
-        }
-        if infos > 0 {
-            out.push_str(&lang.pick(format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n"), format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")));
-        }
+    )
+}
+
+/// One file: its heading, timeliness, email, findings (info ones only
+/// counted) and what changed since its previous file.
+fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config) -> String {
+    let lang = config.lang;
+    let mut out = String::new();
+    out.push_str(&submission_heading(s, config));
+    out.push('\n');
+    if let Some(day) = deadline {
+        out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
     }
+    if let Some(m) = &s.mail {
+        out.push_str(&format!(
+            "  {}: {} — {} — “{}”\n",
+            lang.pick("Thư", "Email"),
+            m.date_text(),
+            m.from,
+            m.subject
+        ));
+    }
+    let mut infos = 0;
+    for f in &s.findings {
+        if f.severity == Severity::Info {
+            infos += 1;
+            continue;
+        }
+        out.push_str("  ");
+        out.push_str(&finding_line(&s.file, f, lang));
+        out.push('\n');
+    }
+    if let Some(r) = &s.resubmission {
+        out.push_str(&resubmission_lines(r, lang));
+    }
+    if infos > 0 {
+        out.push_str(&lang.pick(format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n"), format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")));
+    }
+    out
+}
+
+/// A resubmission: the file it replaces, the changed cells, the findings
+/// fixed and new.
+fn resubmission_lines(r: &Resubmission, lang: Lang) -> String {
+    let mut out = String::new();
+    out.push_str(&lang.pick(
+        format!(
+            "  Gửi lại, thay cho {}: {} ô thay đổi\n",
+            r.previous,
+            r.changes.len()
+        ),
+        format!(
+            "  Resubmitted, replacing {}: {} value(s) changed\n",
+            r.previous,
+            r.changes.len()
+        ),
+    ));
+    for c in &r.changes {
+        let place = match (&c.sheet, &c.cell) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
+            _ => String::new(),
+        };
+        out.push_str(&format!("    {place}{}: {} → {}\n", c.field, c.old, c.new));
+    }
+    if !r.fixed.is_empty() {
+        out.push_str(&format!(
+            "    {}: {}\n",
+            lang.pick("đã sửa", "fixed"),
+            r.fixed.join("; ")
+        ));
+    }
+    if !r.new_errors.is_empty() {
+        out.push_str(&format!(
+            "    {}: {}\n",
+            lang.pick("lỗi mới", "new errors"),
+            r.new_errors.join("; ")
+        ));
+    }
+    if !r.new_warnings.is_empty() {
+        out.push_str(&format!(
+            "    {}: {}\n",
+            lang.pick("cảnh báo mới", "new warnings"),
+            r.new_warnings.join("; ")
+        ));
+    }
+    out
+}
+
+/// The run's totals, and its timeliness against the deadline.
+fn summary_text(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) -> String {
+    let mut out = String::new();
     let sum = summary(result);
     let n = |count: usize| crate::model::values::format_count(count, lang);
     out.push('\n');
@@ -372,7 +403,14 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
     if let Some(day) = deadline {
         out.push_str(&crate::check::timeliness::summary_line(result, day, lang));
     }
-    out.push_str(&held_section(result, config));
+    out
+}
+
+/// Which units have not reported (or only through held files).
+fn missing_text(result: &CheckResult, config: &Config) -> String {
+    let lang = config.lang;
+    let n = |count: usize| crate::model::values::format_count(count, lang);
+    let mut out = String::new();
     let unconfirmed = units_only_held(result, config.registry.units.len());
     if result.missing_units.is_empty() && unconfirmed > 0 {
         out.push_str(&lang.pick(format!(
