@@ -4,6 +4,7 @@
 //! formula stores the polars total as its cached result so the figures show
 //! in any viewer. Text from communes is always written as a string.
 
+use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
@@ -14,7 +15,7 @@ use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
 use crate::model::schema::{Display, FieldType, SheetKind};
-use crate::model::submission::{CheckResult, UnitStatus};
+use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
@@ -641,63 +642,10 @@ fn status_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Tình hình nộp")?;
-    let headers: Vec<(String, f64)> = vec![
-        ("STT".into(), 5.0),
-        (lang.pick("Mã", "Code").to_string(), 7.0),
-        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
-        (lang.pick("Tình trạng", "Status").to_string(), 16.0),
-        (lang.pick("Tệp", "File").to_string(), 46.0),
-        (lang.pick("Thời điểm nhận", "Received").to_string(), 16.0),
-        (lang.pick("Số lỗi", "Errors").to_string(), 8.0),
-        (lang.pick("Số cảnh báo", "Warnings").to_string(), 9.0),
-        (
-            lang.pick(
-                "Thay đổi so với tệp trước",
-                "Changes since the previous file",
-            )
-            .to_string(),
-            40.0,
-        ),
-        (lang.pick("Người gửi", "Sender").to_string(), 30.0),
-        (lang.pick("Tiêu đề thư", "Email subject").to_string(), 36.0),
-    ];
     let deadline = crate::check::timeliness::deadline(config).ok().flatten();
-    let mut headers = headers;
-    if let Some(day) = deadline {
-        let day = day.format("%d/%m/%Y");
-        headers.push((
-            lang.pick(format!("Hạn nộp {day}"), format!("Deadline {day}")),
-            16.0,
-        ));
-    }
+    let headers = status_headers(lang, deadline);
     let last_col: u16 = if deadline.is_some() { 11 } else { 10 };
-    let sum = crate::output::report::summary(result);
-    let n = |count: usize| format_count(count, lang);
-    let note = lang.pick(
-        format!(
-            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn{}; {} đơn vị chưa nộp.",
-            n(sum.files),
-            n(sum.accepted),
-            n(sum.rejected),
-            n(sum.superseded),
-            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
-            n(sum.missing_units)
-        ),
-        format!(
-            "{} files: {} accepted, {} rejected, {} superseded{}; {} units not received.",
-            n(sum.files),
-            n(sum.accepted),
-            n(sum.rejected),
-            n(sum.superseded),
-            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
-            n(sum.missing_units)
-        ),
-    );
-    let mut note = note;
-    if let Some(day) = deadline {
-        note.push(' ');
-        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
-    }
+    let note = status_note(result, deadline, lang);
     heading(ws, last_col, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
@@ -705,85 +653,14 @@ fn status_sheet(
     let mut write_row = |ws: &mut Worksheet,
                          code: &str,
                          name: &str,
-                         s: Option<&crate::model::submission::Submission>|
+                         s: Option<&Submission>|
      -> Result<(), XlsxError> {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         ws.write_string_with_format(row, 1, code, &f.center)?;
         ws.write_string_with_format(row, 2, name, &f.text)?;
         match s {
             Some(s) => {
-                ws.write_string_with_format(row, 3, s.status.label(lang), &f.center)?;
-                ws.write_string_with_format(row, 4, &s.file, &f.text)?;
-                // An emailed file was received when its email was sent.
-                let received = match s.mail.as_ref().map(|m| m.date_text()) {
-                    Some(date) if !date.is_empty() => date,
-                    _ => s.modified().map(local_time).unwrap_or_default(),
-                };
-                ws.write_string_with_format(row, 5, &received, &f.center)?;
-                ws.write_number_with_format(
-                    row,
-                    6,
-                    s.count(crate::model::finding::Severity::Error) as f64,
-                    &f.int,
-                )?;
-                ws.write_number_with_format(
-                    row,
-                    7,
-                    s.count(crate::model::finding::Severity::Warning) as f64,
-                    &f.int,
-                )?;
-                let changes = s.resubmission.as_ref().map(|r| {
-                    let cells: Vec<String> = r
-                        .changes
-                        .iter()
-                        .map(|c| {
-                            format!(
-                                "{} {} → {}",
-                                c.cell.as_deref().unwrap_or(&c.field),
-                                c.old,
-                                c.new
-                            )
-                        })
-                        .collect();
-                    let mut text = lang.pick(
-                        format!("Thay cho {}: ", r.previous),
-                        format!("Replaces {}: ", r.previous),
-                    );
-                    text.push_str(&cells.join("; "));
-                    if !r.fixed.is_empty() {
-                        text.push_str(&lang.pick(
-                            format!(". Đã sửa: {}", r.fixed.join("; ")),
-                            format!(". Fixed: {}", r.fixed.join("; ")),
-                        ));
-                    }
-                    if !r.new_errors.is_empty() {
-                        text.push_str(&lang.pick(
-                            format!(". Lỗi mới: {}", r.new_errors.join("; ")),
-                            format!(". New errors: {}", r.new_errors.join("; ")),
-                        ));
-                    }
-                    if !r.new_warnings.is_empty() {
-                        text.push_str(&lang.pick(
-                            format!(". Cảnh báo mới: {}", r.new_warnings.join("; ")),
-                            format!(". New warnings: {}", r.new_warnings.join("; ")),
-                        ));
-                    }
-                    text
-                });
-                ws.write_string_with_format(row, 8, changes.unwrap_or_default(), &f.text)?;
-                let (sender, subject) = s
-                    .mail
-                    .as_ref()
-                    .map(|m| (m.from.as_str(), m.subject.as_str()))
-                    .unwrap_or_default();
-                ws.write_string_with_format(row, 9, sender, &f.text)?;
-                ws.write_string_with_format(row, 10, subject, &f.text)?;
-                if let Some(day) = deadline {
-                    let verdict = crate::check::timeliness::of(s, day)
-                        .map(|v| crate::check::timeliness::label(v, lang))
-                        .unwrap_or_default();
-                    ws.write_string_with_format(row, 11, verdict, &f.center)?;
-                }
+                submission_cells(ws, row, s, deadline, lang, f)?;
             }
             None => {
                 ws.write_string_with_format(
@@ -824,6 +701,159 @@ fn status_sheet(
     }
     finish_table(ws, row.saturating_sub(1), last_col, 0)?;
     Ok(())
+}
+
+/// The status sheet's column headings, with the deadline's when there is one.
+fn status_headers(lang: Lang, deadline: Option<NaiveDate>) -> Vec<(String, f64)> {
+    let headers: Vec<(String, f64)> = vec![
+        ("STT".into(), 5.0),
+        (lang.pick("Mã", "Code").to_string(), 7.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 16.0),
+        (lang.pick("Tệp", "File").to_string(), 46.0),
+        (lang.pick("Thời điểm nhận", "Received").to_string(), 16.0),
+        (lang.pick("Số lỗi", "Errors").to_string(), 8.0),
+        (lang.pick("Số cảnh báo", "Warnings").to_string(), 9.0),
+        (
+            lang.pick(
+                "Thay đổi so với tệp trước",
+                "Changes since the previous file",
+            )
+            .to_string(),
+            40.0,
+        ),
+        (lang.pick("Người gửi", "Sender").to_string(), 30.0),
+        (lang.pick("Tiêu đề thư", "Email subject").to_string(), 36.0),
+    ];
+    let mut headers = headers;
+    if let Some(day) = deadline {
+        let day = day.format("%d/%m/%Y");
+        headers.push((
+            lang.pick(format!("Hạn nộp {day}"), format!("Deadline {day}")),
+            16.0,
+        ));
+    }
+    headers
+}
+
+/// The status sheet's note: the run's counts and its timeliness.
+fn status_note(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) -> String {
+    let sum = crate::output::report::summary(result);
+    let n = |count: usize| format_count(count, lang);
+    let note = lang.pick(
+        format!(
+            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn{}; {} đơn vị chưa nộp.",
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            n(sum.missing_units)
+        ),
+        format!(
+            "{} files: {} accepted, {} rejected, {} superseded{}; {} units not received.",
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
+            n(sum.missing_units)
+        ),
+    );
+    let mut note = note;
+    if let Some(day) = deadline {
+        note.push(' ');
+        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
+    }
+    note
+}
+
+/// A file's cells of its status row, from the status column on.
+fn submission_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    s: &Submission,
+    deadline: Option<NaiveDate>,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 3, s.status.label(lang), &f.center)?;
+    ws.write_string_with_format(row, 4, &s.file, &f.text)?;
+    // An emailed file was received when its email was sent.
+    let received = match s.mail.as_ref().map(|m| m.date_text()) {
+        Some(date) if !date.is_empty() => date,
+        _ => s.modified().map(local_time).unwrap_or_default(),
+    };
+    ws.write_string_with_format(row, 5, &received, &f.center)?;
+    ws.write_number_with_format(
+        row,
+        6,
+        s.count(crate::model::finding::Severity::Error) as f64,
+        &f.int,
+    )?;
+    ws.write_number_with_format(
+        row,
+        7,
+        s.count(crate::model::finding::Severity::Warning) as f64,
+        &f.int,
+    )?;
+    let changes = s.resubmission.as_ref().map(|r| changes_text(r, lang));
+    ws.write_string_with_format(row, 8, changes.unwrap_or_default(), &f.text)?;
+    let (sender, subject) = s
+        .mail
+        .as_ref()
+        .map(|m| (m.from.as_str(), m.subject.as_str()))
+        .unwrap_or_default();
+    ws.write_string_with_format(row, 9, sender, &f.text)?;
+    ws.write_string_with_format(row, 10, subject, &f.text)?;
+    if let Some(day) = deadline {
+        let verdict = crate::check::timeliness::of(s, day)
+            .map(|v| crate::check::timeliness::label(v, lang))
+            .unwrap_or_default();
+        ws.write_string_with_format(row, 11, verdict, &f.center)?;
+    }
+    Ok(())
+}
+
+/// A resubmission in one cell: the file it replaces, the changed cells,
+/// the findings fixed and new.
+fn changes_text(r: &Resubmission, lang: Lang) -> String {
+    let cells: Vec<String> = r
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} → {}",
+                c.cell.as_deref().unwrap_or(&c.field),
+                c.old,
+                c.new
+            )
+        })
+        .collect();
+    let mut text = lang.pick(
+        format!("Thay cho {}: ", r.previous),
+        format!("Replaces {}: ", r.previous),
+    );
+    text.push_str(&cells.join("; "));
+    if !r.fixed.is_empty() {
+        text.push_str(&lang.pick(
+            format!(". Đã sửa: {}", r.fixed.join("; ")),
+            format!(". Fixed: {}", r.fixed.join("; ")),
+        ));
+    }
+    if !r.new_errors.is_empty() {
+        text.push_str(&lang.pick(
+            format!(". Lỗi mới: {}", r.new_errors.join("; ")),
+            format!(". New errors: {}", r.new_errors.join("; ")),
+        ));
+    }
+    if !r.new_warnings.is_empty() {
+        text.push_str(&lang.pick(
+            format!(". Cảnh báo mới: {}", r.new_warnings.join("; ")),
+            format!(". New warnings: {}", r.new_warnings.join("; ")),
+        ));
+    }
+    text
 }
 
 fn findings_sheet(
