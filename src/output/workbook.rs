@@ -936,7 +936,38 @@ fn sources_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Nguồn")?;
-    let headers: Vec<(String, f64)> = vec![
+    let headers = sources_headers(lang);
+    heading(
+        ws,
+        8,
+        "NGUỒN SỐ LIỆU",
+        config,
+        lang.pick(
+            "Các tệp đã đọc, mã băm SHA-256 và tham số của lần tổng hợp.",
+            "Files read, their SHA-256 and the run's parameters.",
+        ),
+        f,
+    )?;
+    header_row(ws, HEADER_ROW, &headers, f)?;
+    let mut row = HEADER_ROW + 1;
+    for s in &result.submissions {
+        source_row(ws, row, s, config, f)?;
+        row += 1;
+    }
+    row += 1;
+    let params = run_parameters(config);
+    for (k, v) in params {
+        ws.write_string_with_format(row, 0, &k, &f.header)?;
+        ws.merge_range(row, 1, row, 8, &v, &f.text)?;
+        row += 1;
+    }
+    a4_landscape(ws, HEADER_ROW)?;
+    Ok(())
+}
+
+/// The sources sheet's column headings.
+fn sources_headers(lang: Lang) -> Vec<(String, f64)> {
+    vec![
         (lang.pick("Tệp", "File").to_string(), 40.0),
         ("SHA-256".into(), 66.0),
         (
@@ -957,71 +988,72 @@ fn sources_sheet(
             30.0,
         ),
         ("Message-ID".into(), 30.0),
+    ]
+}
+
+/// One file read: its hash, size, format, unit, period, status and email.
+fn source_row(
+    ws: &mut Worksheet,
+    row: u32,
+    s: &Submission,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    let (code, name) = s
+        .unit
+        .map(|u| {
+            (
+                config.registry.units[u].code.clone(),
+                config.registry.units[u].name.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let mail = |pick: fn(&crate::model::submission::MailMeta) -> String| {
+        s.mail.as_ref().map(pick).unwrap_or_default()
+    };
+    let cells = [
+        s.file.clone(),
+        s.info
+            .as_ref()
+            .map(|i| i.sha256.clone())
+            .unwrap_or_default(),
+        String::new(),
+        s.format.map(|x| x.as_str().to_string()).unwrap_or_default(),
+        code,
+        name,
+        s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
+        s.status.label(lang).to_string(),
+        s.modified().map(local_time).unwrap_or_default(),
+        mail(|m| m.from.clone()),
+        mail(|m| m.date_text()),
+        mail(|m| m.subject.clone()),
+        mail(|m| m.original_name.clone()),
+        mail(|m| m.message_id.clone()),
     ];
-    heading(
-        ws,
-        8,
-        "NGUỒN SỐ LIỆU",
-        config,
-        lang.pick(
-            "Các tệp đã đọc, mã băm SHA-256 và tham số của lần tổng hợp.",
-            "Files read, their SHA-256 and the run's parameters.",
-        ),
-        f,
-    )?;
-    header_row(ws, HEADER_ROW, &headers, f)?;
-    let mut row = HEADER_ROW + 1;
-    for s in &result.submissions {
-        let (code, name) = s
-            .unit
-            .map(|u| {
-                (
-                    config.registry.units[u].code.clone(),
-                    config.registry.units[u].name.clone(),
-                )
-            })
-            .unwrap_or_default();
-        let mail = |pick: fn(&crate::model::submission::MailMeta) -> String| {
-            s.mail.as_ref().map(pick).unwrap_or_default()
-        };
-        let cells = [
-            s.file.clone(),
-            s.info
-                .as_ref()
-                .map(|i| i.sha256.clone())
-                .unwrap_or_default(),
-            String::new(),
-            s.format.map(|x| x.as_str().to_string()).unwrap_or_default(),
-            code,
-            name,
-            s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
-            s.status.label(lang).to_string(),
-            s.modified().map(local_time).unwrap_or_default(),
-            mail(|m| m.from.clone()),
-            mail(|m| m.date_text()),
-            mail(|m| m.subject.clone()),
-            mail(|m| m.original_name.clone()),
-            mail(|m| m.message_id.clone()),
-        ];
-        for (col, text) in cells.iter().enumerate() {
-            if col == 2 {
-                match &s.info {
-                    Some(i) => ws
-                        .write_number_with_format(row, 2, i.size as f64, &f.int)
-                        .map(|_| ())?,
-                    None => ws.write_blank(row, 2, &f.text).map(|_| ())?,
-                }
-            } else {
-                ws.write_string_with_format(row, col as u16, text, &f.text)?;
+    for (col, text) in cells.iter().enumerate() {
+        if col == 2 {
+            match &s.info {
+                Some(i) => ws
+                    .write_number_with_format(row, 2, i.size as f64, &f.int)
+                    .map(|_| ())?,
+                None => ws.write_blank(row, 2, &f.text).map(|_| ())?,
             }
+        } else {
+            ws.write_string_with_format(row, col as u16, text, &f.text)?;
         }
-        row += 1;
     }
-    row += 1;
+    Ok(())
+}
+
+/// The run's parameters, as (name, value): schema, registry and their
+/// hashes, period, consolidating unit, tool, language, inputs.
+fn run_parameters(config: &Config) -> Vec<(String, String)> {
+    let lang = config.lang;
     let registry_sha = std::fs::read(&config.registry.path)
         .map(|b| crate::model::book::sha256_hex(&b))
         .unwrap_or_default();
-    let params: Vec<(String, String)> = vec![
+    vec![
         (
             lang.pick("Lược đồ", "Schema").to_string(),
             format!(
@@ -1069,12 +1101,5 @@ fn sources_sheet(
             lang.pick("Đầu vào", "Inputs").to_string(),
             format!("{} {}", config.inputs.len(), lang.pick("tệp", "file(s)")),
         ),
-    ];
-    for (k, v) in params {
-        ws.write_string_with_format(row, 0, &k, &f.header)?;
-        ws.merge_range(row, 1, row, 8, &v, &f.text)?;
-        row += 1;
-    }
-    a4_landscape(ws, HEADER_ROW)?;
-    Ok(())
+    ]
 }
