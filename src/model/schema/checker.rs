@@ -521,3 +521,33 @@ fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out:
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::finding::Msg;
+    use crate::model::schema::{Schema, SchemaError};
+
+    /// The schema is checked before any language is chosen: its error
+    /// carries both texts and the caller picks one.
+    #[test]
+    fn a_schema_error_carries_both_languages() {
+        let sheet = "\n[[sheets]]\nid = \"bieu_01\"\nkind = \"form\"\nname = \"Biểu 01\"\n";
+        let field =
+            "\n[[sheets.fields]]\nid = \"so_buoi\"\nlabel = \"Số buổi\"\ntype = \"integer\"\n";
+        let text = format!(
+            "id = \"vanhoa\"\ntitle = \"Thử\"\nversion = \"1.0.0\"\nperiod = \"year\"\n{sheet}{field}{field}"
+        );
+        match Schema::parse(&text, Path::new("schema.toml")) {
+            Err(SchemaError::Invalid { message, line, .. }) => {
+                assert_eq!(
+                    message,
+                    Msg::new("mã “so_buoi” bị trùng", "duplicate id “so_buoi”")
+                );
+                assert_eq!(line, 17, "the second field's id");
+            }
+            other => panic!("expected a duplicate-id error, got {other:?}"),
+        }
+    }
+}
