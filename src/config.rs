@@ -202,30 +202,7 @@ impl Config {
         let registry_findings =
             crate::model::registry_check::registry_mismatches(&registry, period.end());
 
-        let (mode, paths, output_flag, format) = match &cli.command {
-            Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
-            Command::Build(a) => (Mode::Build, &a.paths, a.output.as_ref(), a.format),
-            Command::Template(a) => (
-                Mode::Template {
-                    per_unit: a.per_unit,
-                    unit: a.unit.clone(),
-                },
-                &Vec::new(),
-                a.output.as_ref(),
-                ReportFormat::Text,
-            ),
-            Command::Mail(a) => (
-                Mode::Mail {
-                    sources: a.sources.iter().map(|p| cwd.join(p)).collect(),
-                },
-                &Vec::new(),
-                None,
-                ReportFormat::Text,
-            ),
-            Command::Read { .. } => unreachable!("the internal read command needs no config"),
-            Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
-            Command::Init(_) | Command::Units(_) => unreachable!("init and units need no project"),
-        };
+        let (mode, paths, output_flag, format) = command_mode(cli, &cwd);
         let inbox = match &cli.command {
             Command::Mail(MailArgs {
                 inbox: Some(dir), ..
@@ -247,45 +224,14 @@ impl Config {
             let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
             if templates { out.join("mau") } else { out }
         });
-        let inputs = if !reads_inputs {
-            Vec::new()
+        let inputs = if reads_inputs {
+            gather_inputs(paths, inbox.as_ref(), &output, &cwd)?
         } else {
-            let roots: Vec<PathBuf> = if paths.is_empty() {
-                vec![inbox.clone().ok_or(ConfigError::Missing { key: "inbox" })?]
-            } else {
-                paths.iter().map(|p| cwd.join(p)).collect()
-            };
-            for root in &roots {
-                if root.is_dir() && output.starts_with(root) {
-                    return Err(ConfigError::OutputInsideInbox {
-                        output,
-                        inbox: root.clone(),
-                    });
-                }
-            }
-            let inputs = collect_inputs(&roots, &output)?;
-            if inputs.is_empty() {
-                return Err(ConfigError::NoInputs);
-            }
-            inputs
+            Vec::new()
         };
 
-        let feedback = match &cli.command {
-            Command::Check(a) => a.feedback.as_ref().map(|p| cwd.join(p)),
-            Command::Build(a) => Some(
-                a.feedback
-                    .as_ref()
-                    .map(|p| cwd.join(p))
-                    .unwrap_or_else(|| output.join("phan-hoi")),
-            ),
-            _ => None,
-        };
-        let accepted: &[String] = match &cli.command {
-            Command::Check(a) => &a.accept_sender,
-            Command::Build(a) => &a.accept_sender,
-            _ => &[],
-        };
-        let accept_senders = accepted.iter().map(|a| a.trim().to_lowercase()).collect();
+        let feedback = feedback_dir(cli, &cwd, &output);
+        let accept_senders = accepted_senders(cli);
 
         let limits = file.limits.resolve();
         let consolidating = file
@@ -293,7 +239,9 @@ impl Config {
             .clone()
             .unwrap_or_else(|| ConsolidatingUnit {
                 code: String::new(),
-                name: tr("Đơn vị tổng hợp", "Consolidating unit"),
+                name: lang
+                    .pick("Đơn vị tổng hợp", "Consolidating unit")
+                    .to_string(),
             });
         Ok(Config {
             mode,
@@ -332,6 +280,95 @@ impl Config {
             .to_string_lossy()
             .replace('\\', "/")
     }
+}
+
+/// The mode a command runs in, with its input paths, its `--output` and its
+/// report format.
+fn command_mode<'a>(
+    cli: &'a Cli,
+    cwd: &Path,
+) -> (Mode, &'a [PathBuf], Option<&'a PathBuf>, ReportFormat) {
+    match &cli.command {
+        Command::Check(a) => (Mode::Check, &a.paths, None, a.format),
+        Command::Build(a) => (Mode::Build, &a.paths, a.output.as_ref(), a.format),
+        Command::Template(a) => (
+            Mode::Template {
+                per_unit: a.per_unit,
+                unit: a.unit.clone(),
+            },
+            &[],
+            a.output.as_ref(),
+            ReportFormat::Text,
+        ),
+        Command::Mail(a) => (
+            Mode::Mail {
+                sources: a.sources.iter().map(|p| cwd.join(p)).collect(),
+            },
+            &[],
+            None,
+            ReportFormat::Text,
+        ),
+        Command::Read { .. } => unreachable!("the internal read command needs no config"),
+        Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
+        Command::Init(_) | Command::Units(_) => unreachable!("init and units need no project"),
+    }
+}
+
+/// The files to check: under the given paths, else the inbox; never under
+/// the output folder.
+fn gather_inputs(
+    paths: &[PathBuf],
+    inbox: Option<&PathBuf>,
+    output: &Path,
+    cwd: &Path,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![
+            inbox
+                .cloned()
+                .ok_or(ConfigError::Missing { key: "inbox" })?,
+        ]
+    } else {
+        paths.iter().map(|p| cwd.join(p)).collect()
+    };
+    for root in &roots {
+        if root.is_dir() && output.starts_with(root) {
+            return Err(ConfigError::OutputInsideInbox {
+                output: output.to_path_buf(),
+                inbox: root.clone(),
+            });
+        }
+    }
+    let inputs = collect_inputs(&roots, output)?;
+    if inputs.is_empty() {
+        return Err(ConfigError::NoInputs);
+    }
+    Ok(inputs)
+}
+
+/// Where the feedback workbooks go: `--feedback`, and for `build` by default
+/// the output's "phan-hoi".
+fn feedback_dir(cli: &Cli, cwd: &Path, output: &Path) -> Option<PathBuf> {
+    match &cli.command {
+        Command::Check(a) => a.feedback.as_ref().map(|p| cwd.join(p)),
+        Command::Build(a) => Some(
+            a.feedback
+                .as_ref()
+                .map(|p| cwd.join(p))
+                .unwrap_or_else(|| output.join("phan-hoi")),
+        ),
+        _ => None,
+    }
+}
+
+/// The senders confirmed on the command line (`--accept-sender`).
+fn accepted_senders(cli: &Cli) -> Vec<String> {
+    let accepted: &[String] = match &cli.command {
+        Command::Check(a) => &a.accept_sender,
+        Command::Build(a) => &a.accept_sender,
+        _ => &[],
+    };
+    accepted.iter().map(|a| a.trim().to_lowercase()).collect()
 }
 
 fn display_path(base_dir: &Path, path: &Path) -> String {

@@ -9,7 +9,7 @@ use crate::model::finding::{Code, Finding};
 use crate::model::messages;
 use crate::model::period::{Period, Reading, Stated, Statement, combine, read_period};
 use crate::model::registry::{Registry, UnitMatch};
-use crate::model::schema::PeriodKind;
+use crate::model::schema::{PeriodKind, Schema};
 use crate::model::text::{clean, loose_key};
 
 /// Rows at the top of a sheet whose table was not found that are read as
@@ -125,7 +125,7 @@ fn older_version(a: &str, b: &str) -> bool {
 pub fn identify(
     book: &Book,
     layout: &Layout,
-    schema: &crate::model::schema::Schema,
+    schema: &Schema,
     registry: &Registry,
     file_stem: &str,
     configured: &Period,
@@ -134,6 +134,25 @@ pub fn identify(
     let texts = heading_texts(book, layout);
 
     // A template made by tonghop says what it is, before any label.
+    template_identity(book, schema, registry, &mut identity);
+
+    let first_problem = match identity.unit {
+        Some(_) => None,
+        None => unit_by_name(book, layout, &texts, registry, &mut identity),
+    };
+    if identity.unit.is_none() {
+        unit_by_file_name(registry, file_stem, first_problem, &mut identity);
+    }
+
+    let (period, findings) = stated_period(&texts, file_stem, configured);
+    identity.period = period;
+    identity.findings.extend(findings);
+    identity
+}
+
+/// What a tonghop template says of itself (schema, version, unit): an
+/// outdated template is told; its unit is taken.
+fn template_identity(book: &Book, schema: &Schema, registry: &Registry, identity: &mut Identity) {
     if let Some(meta) =
         template_meta(book).filter(|m| m.get("schema").map(String::as_str) == Some(schema.id()))
     {
@@ -150,13 +169,23 @@ pub fn identify(
         }
         identity.unit = meta.get("unit").and_then(|code| registry.find_code(code));
     }
+}
 
+/// The unit named by a label or the heading; else the first problem met
+/// (ambiguous or unknown name), told only if the file name does not help.
+fn unit_by_name(
+    book: &Book,
+    layout: &Layout,
+    texts: &[String],
+    registry: &Registry,
+    identity: &mut Identity,
+) -> Option<Finding> {
     let mut first_problem: Option<Finding> = None;
     // A template's blank ("UBND XÃ ………") names no unit: skip it, so that
     // the file name is still tried.
     let candidates = labelled_units(book, layout)
         .into_iter()
-        .chain(heading_units(&texts))
+        .chain(heading_units(texts))
         .filter(|typed| !crate::model::registry::base_name(typed).is_empty());
     for typed in candidates.filter(|_| identity.unit.is_none()) {
         match registry.match_name(&typed) {
@@ -189,49 +218,52 @@ pub fn identify(
             }
         }
     }
-    if identity.unit.is_none() {
-        match (first_problem, registry.match_file_name(file_stem)) {
-            (None, UnitMatch::Found(i)) => identity.unit = Some(i),
-            (Some(problem), _) => identity.findings.push(problem),
-            (None, UnitMatch::Ambiguous(units)) => {
-                let names: Vec<String> = units
-                    .iter()
-                    .map(|&i| registry.units[i].name.clone())
-                    .collect();
-                identity.findings.push(
-                    Finding::new(
-                        Code::UnitAmbiguous,
-                        messages::unit_ambiguous(file_stem, &names),
-                    )
-                    .value(file_stem),
-                );
-            }
-            (None, UnitMatch::Unknown { suggestions }) if !suggestions.is_empty() => {
-                let names: Vec<String> = suggestions
-                    .iter()
-                    .map(|&i| registry.units[i].name.clone())
-                    .collect();
-                identity.findings.push(
-                    Finding::new(
-                        Code::UnitUnknown,
-                        messages::unit_unknown_file_name(file_stem, &names),
-                    )
-                    .value(file_stem),
-                );
-            }
-            (None, UnitMatch::Unknown { .. }) => {
-                identity.findings.push(Finding::new(
-                    Code::UnitUnidentified,
-                    messages::unit_unidentified(),
-                ));
-            }
+    first_problem
+}
+
+/// The unit from the file name, when no label or heading named it.
+fn unit_by_file_name(
+    registry: &Registry,
+    file_stem: &str,
+    first_problem: Option<Finding>,
+    identity: &mut Identity,
+) {
+    match (first_problem, registry.match_file_name(file_stem)) {
+        (None, UnitMatch::Found(i)) => identity.unit = Some(i),
+        (Some(problem), _) => identity.findings.push(problem),
+        (None, UnitMatch::Ambiguous(units)) => {
+            let names: Vec<String> = units
+                .iter()
+                .map(|&i| registry.units[i].name.clone())
+                .collect();
+            identity.findings.push(
+                Finding::new(
+                    Code::UnitAmbiguous,
+                    messages::unit_ambiguous(file_stem, &names),
+                )
+                .value(file_stem),
+            );
+        }
+        (None, UnitMatch::Unknown { suggestions }) if !suggestions.is_empty() => {
+            let names: Vec<String> = suggestions
+                .iter()
+                .map(|&i| registry.units[i].name.clone())
+                .collect();
+            identity.findings.push(
+                Finding::new(
+                    Code::UnitUnknown,
+                    messages::unit_unknown_file_name(file_stem, &names),
+                )
+                .value(file_stem),
+            );
+        }
+        (None, UnitMatch::Unknown { .. }) => {
+            identity.findings.push(Finding::new(
+                Code::UnitUnidentified,
+                messages::unit_unidentified(),
+            ));
         }
     }
-
-    let (period, findings) = stated_period(&texts, file_stem, configured);
-    identity.period = period;
-    identity.findings.extend(findings);
-    identity
 }
 
 /// The period the file states, checked against the configured one. A file

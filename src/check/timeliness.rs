@@ -11,7 +11,6 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::config::Config;
 use crate::model::finding::Lang;
-use crate::model::i18n::tr;
 use crate::model::submission::{CheckResult, Submission};
 
 fn vietnam() -> FixedOffset {
@@ -27,11 +26,9 @@ pub fn deadline(config: &Config) -> anyhow::Result<Option<NaiveDate>> {
     };
     match parse_date(text) {
         Some(date) => Ok(Some(date)),
-        None => anyhow::bail!(tr(
-            &format!("hạn nộp “{text}” trong tonghop.toml không đọc được: hãy ghi dạng 15/01/2024"),
-            &format!(
-                "the deadline “{text}” in tonghop.toml cannot be read: write it as 15/01/2024"
-            ),
+        None => anyhow::bail!(config.lang.pick(
+            format!("hạn nộp “{text}” trong tonghop.toml không đọc được: hãy ghi dạng 15/01/2024"),
+            format!("the deadline “{text}” in tonghop.toml cannot be read: write it as 15/01/2024"),
         )),
     }
 }
@@ -107,11 +104,7 @@ pub fn submission_line(s: &Submission, deadline: NaiveDate, lang: Lang) -> Strin
     match received(s) {
         Some(t) => format!(
             "  {}: {} — {}\n",
-            if lang == Lang::Vi {
-                "Nhận"
-            } else {
-                "Received"
-            },
+            lang.pick("Nhận", "Received"),
             t.format("%d/%m/%Y %H:%M"),
             label(verdict(t, deadline), lang).to_lowercase()
         ),

@@ -13,7 +13,6 @@ use chrono::{Datelike, NaiveDate};
 use crate::check::timeliness::parse_date;
 use crate::cli::InitArgs;
 use crate::model::finding::Lang;
-use crate::model::i18n::tr;
 use crate::model::national::{self, Edition, NationalList, NationalUnit};
 use crate::model::schema::{PeriodKind, Schema};
 
@@ -31,7 +30,7 @@ pub struct Plan<'a> {
 
 /// Finds the unit `code` in the list of `date` and the units under it, or
 /// says clearly why it cannot, with the nearest codes and names.
-pub fn plan(code: &str, date: NaiveDate) -> anyhow::Result<Plan<'static>> {
+pub fn plan(code: &str, date: NaiveDate, lang: Lang) -> anyhow::Result<Plan<'static>> {
     let list = national::list_on(date);
     let day = date.format("%d/%m/%Y").to_string();
     let Some(unit) = list.find(code.trim()) else {
@@ -41,14 +40,14 @@ pub fn plan(code: &str, date: NaiveDate) -> anyhow::Result<Plan<'static>> {
             Edition::After2025Reform => Edition::Before2025Reform,
         };
         if let Some(there) = national::list(other).find(code.trim()) {
-            hint.push_str(&tr(
-                &format!(
+            hint.push_str(&lang.pick(
+                format!(
                     " Mã {} là “{}” trong {}; hãy chọn --as-of theo danh mục đó.",
                     there.code,
                     there.name,
                     other.label(Lang::Vi)
                 ),
-                &format!(
+                format!(
                     " Code {} is “{}” in {}; pick --as-of accordingly.",
                     there.code,
                     there.name,
@@ -63,17 +62,17 @@ pub fn plan(code: &str, date: NaiveDate) -> anyhow::Result<Plan<'static>> {
             .map(|u| format!("{} {}", u.code, u.name))
             .collect();
         if !near.is_empty() {
-            hint.push_str(&tr(
-                &format!(" Gần nhất: {}.", near.join(", ")),
-                &format!(" Nearest: {}.", near.join(", ")),
+            hint.push_str(&lang.pick(
+                format!(" Gần nhất: {}.", near.join(", ")),
+                format!(" Nearest: {}.", near.join(", ")),
             ));
         }
-        bail!(tr(
-            &format!(
+        bail!(lang.pick(
+            format!(
                 "không có đơn vị mã “{code}” trong {} (ngày {day}).{hint}",
                 list.edition.label(Lang::Vi)
             ),
-            &format!(
+            format!(
                 "no unit with code “{code}” in {} (on {day}).{hint}",
                 list.edition.label(Lang::En)
             ),
@@ -81,14 +80,14 @@ pub fn plan(code: &str, date: NaiveDate) -> anyhow::Result<Plan<'static>> {
     };
     let reporting = list.children(&unit.code);
     if reporting.is_empty() {
-        bail!(tr(
-            &format!(
+        bail!(lang.pick(
+            format!(
                 "{} ({}) không có đơn vị cấp dưới báo cáo trong {}: hãy chọn mã tỉnh (2 số) hoặc huyện (3 số, trước 01/7/2025).",
                 unit.name,
                 unit.code,
                 list.edition.label(Lang::Vi)
             ),
-            &format!(
+            format!(
                 "{} ({}) has no units reporting to it in {}: give a province code (2 digits) or a district code (3 digits, before 1 July 2025).",
                 unit.name,
                 unit.code,
@@ -145,44 +144,34 @@ fn quoted(text: &str) -> String {
 
 /// The project's `tonghop.toml`.
 pub fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang: Lang) -> String {
-    let vi = lang == Lang::Vi;
     let mut out = String::new();
-    out.push_str(&if vi {
+    out.push_str(&lang.pick(
         format!(
             "# Dự án tổng hợp của {} ({}), tạo bởi tonghop init theo {}.\n",
             plan.unit.name,
             plan.unit.code,
             plan.list.edition.label(Lang::Vi)
-        )
-    } else {
+        ),
         format!(
             "# Consolidation project of {} ({}), made by tonghop init from {}.\n",
             plan.unit.name,
             plan.unit.code,
             plan.list.edition.label(Lang::En)
-        )
-    });
+        ),
+    ));
     match schema {
         Some(path) => out.push_str(&format!("schema = {}\n", quoted(path))),
-        None => out.push_str(if vi {
-            "# Hãy ghi đường dẫn tới lược đồ biểu mẫu (docs/schema.md), ví dụ:\n# schema = \"../schemas/pcmd.toml\"\n"
-        } else {
-            "# Set the path of the report schema (docs/schema.md), e.g.:\n# schema = \"../schemas/pcmd.toml\"\n"
-        }),
+        None => out.push_str(lang.pick("# Hãy ghi đường dẫn tới lược đồ biểu mẫu (docs/schema.md), ví dụ:\n# schema = \"../schemas/pcmd.toml\"\n", "# Set the path of the report schema (docs/schema.md), e.g.:\n# schema = \"../schemas/pcmd.toml\"\n")),
     }
     out.push_str(&format!("units = {}\n", quoted(REGISTRY_FILE)));
     out.push_str(&format!("period = {}\n", quoted(period)));
     out.push_str(&format!("inbox = {}\n", quoted(INBOX_DIR)));
     out.push_str("output = \"out\"\n");
-    out.push_str(&format!(
-        "lang = {}\n",
-        quoted(if vi { "vi" } else { "en" })
+    out.push_str(&format!("lang = {}\n", quoted(lang.pick("vi", "en"))));
+    out.push_str(lang.pick(
+        "# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n",
+        "# Deadline (optional): printed in the templates; each report is then on time or late.\n",
     ));
-    out.push_str(if vi {
-        "# Hạn nộp (tùy chọn): ghi vào biểu mẫu, và mỗi báo cáo được đánh giá đúng hạn hay muộn.\n"
-    } else {
-        "# Deadline (optional): printed in the templates; each report is then on time or late.\n"
-    });
     out.push_str(&format!(
         "# deadline = {}\n",
         quoted(&example_deadline(period))
@@ -256,14 +245,14 @@ pub fn run(
 ) -> anyhow::Result<String> {
     let date = match &args.as_of {
         Some(text) => parse_date(text).with_context(|| {
-            tr(
-                &format!("ngày “{text}” không đọc được: hãy ghi dạng 2023-12-31 hoặc 31/12/2023"),
-                &format!("cannot read the date “{text}”: write it as 2023-12-31 or 31/12/2023"),
+            lang.pick(
+                format!("ngày “{text}” không đọc được: hãy ghi dạng 2023-12-31 hoặc 31/12/2023"),
+                format!("cannot read the date “{text}”: write it as 2023-12-31 or 31/12/2023"),
             )
         })?,
         None => chrono::Local::now().date_naive(),
     };
-    let plan = plan(&args.unit, date)?;
+    let plan = plan(&args.unit, date, lang)?;
     let loaded = schema
         .map(|p| Schema::load(p).map(|s| (p, s)))
         .transpose()?;
@@ -280,12 +269,12 @@ pub fn run(
     let registry_path = dir.join(REGISTRY_FILE);
     for existing in [&config_path, &registry_path] {
         if existing.exists() {
-            bail!(tr(
-                &format!(
+            bail!(lang.pick(
+                format!(
                     "{} đã có: tonghop init không ghi đè dự án đã có; hãy chọn thư mục khác",
                     existing.display()
                 ),
-                &format!(
+                format!(
                     "{} exists: tonghop init never overwrites a project; choose another folder",
                     existing.display()
                 ),
@@ -423,18 +412,39 @@ mod tests {
 
     #[test]
     fn each_level_on_each_side_of_the_reform() {
-        assert_eq!(plan("089", day(2023, 12, 31)).unwrap().reporting.len(), 22);
-        assert_eq!(plan("10", day(2023, 12, 31)).unwrap().reporting.len(), 9);
-        assert_eq!(plan("15", day(2026, 1, 1)).unwrap().reporting.len(), 99);
+        assert_eq!(
+            plan("089", day(2023, 12, 31), Lang::Vi)
+                .unwrap()
+                .reporting
+                .len(),
+            22
+        );
+        assert_eq!(
+            plan("10", day(2023, 12, 31), Lang::Vi)
+                .unwrap()
+                .reporting
+                .len(),
+            9
+        );
+        assert_eq!(
+            plan("15", day(2026, 1, 1), Lang::Vi)
+                .unwrap()
+                .reporting
+                .len(),
+            99
+        );
         // No districts after the reform; a commune has nobody under it.
-        let gone = plan("089", day(2026, 1, 1)).err().unwrap().to_string();
+        let gone = plan("089", day(2026, 1, 1), Lang::Vi)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(gone.contains("Huyện Văn Bàn"), "{gone}");
-        assert!(plan("03082", day(2023, 12, 31)).is_err());
+        assert!(plan("03082", day(2023, 12, 31), Lang::Vi).is_err());
     }
 
     #[test]
     fn the_registry_reads_back_as_a_registry() {
-        let p = plan("089", day(2023, 12, 31)).unwrap();
+        let p = plan("089", day(2023, 12, 31), Lang::Vi).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("u.csv");
         std::fs::write(&path, registry_csv(&p, Lang::Vi).unwrap()).unwrap();

@@ -45,17 +45,17 @@ pub(crate) fn write_templates(
     if let Some(code) = unit
         && config.registry.find_code(code).is_none()
     {
-        anyhow::bail!(i18n::tr(
-            &format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
-            &format!("no unit with code “{code}” in the registry")
+        anyhow::bail!(config.lang.pick(
+            format!("không có đơn vị mã “{code}” trong danh sách đơn vị"),
+            format!("no unit with code “{code}” in the registry")
         ));
     }
     let written = output::write_templates(config, per_unit, unit)?;
     println!(
         "{}",
-        i18n::tr(
-            &format!("Đã ghi {} biểu mẫu:", written.len()),
-            &format!("{} template(s) written:", written.len())
+        config.lang.pick(
+            format!("Đã ghi {} biểu mẫu:", written.len()),
+            format!("{} template(s) written:", written.len())
         )
     );
     for path in &written {
@@ -96,13 +96,13 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     print!("{report}");
     if let Some(dir) = &config.feedback {
         let written = output::write_feedback(&result, &config, dir)?;
-        let line = i18n::tr(
-            &format!(
+        let line = config.lang.pick(
+            format!(
                 "\nĐã ghi {} tệp phản hồi vào {}\n",
                 written.len(),
                 config.display_path(dir)
             ),
-            &format!(
+            format!(
                 "\n{} feedback file(s) written to {}\n",
                 written.len(),
                 config.display_path(dir)
@@ -114,8 +114,11 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
         }
     }
     if config.mode == Mode::Build {
-        let consolidated = consolidate::consolidate(&result, &config)
-            .with_context(|| i18n::tr("không tổng hợp được số liệu", "consolidation failed"))?;
+        let consolidated = consolidate::consolidate(&result, &config).with_context(|| {
+            config
+                .lang
+                .pick("không tổng hợp được số liệu", "consolidation failed")
+        })?;
         let written = output::write_all(&result, &consolidated, &config)?;
         let summary = build_summary(&consolidated, &written, &config);
         // Keep stdout pure JSON when a machine asked for it.
@@ -137,55 +140,45 @@ fn build_summary(
     written: &[std::path::PathBuf],
     config: &Config,
 ) -> String {
-    let vi = config.lang == finding::Lang::Vi;
+    let lang = config.lang;
     let mut out = String::new();
-    out.push_str(if vi {
-        "\nĐã ghi kết quả:\n"
-    } else {
-        "\nOutputs written:\n"
-    });
+    out.push_str(lang.pick("\nĐã ghi kết quả:\n", "\nOutputs written:\n"));
     for path in written {
         out.push_str(&format!("  {}\n", config.display_path(path)));
     }
     let total = config.registry.units.len();
     let n = |count: usize| values::format_count(count, config.lang);
     if c.reporting < total {
-        out.push_str(&if vi {
-            format!(
+        out.push_str(&lang.pick(format!(
                 "\nLưu ý: chỉ {} / {} đơn vị có báo cáo hợp lệ; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”).\n",
                 n(c.reporting),
                 n(total)
-            )
-        } else {
-            format!(
+            ), format!(
                 "\nNote: only {} / {} units have an accepted report; rejected or missing units are not counted (see “Tình hình nộp”).\n",
                 n(c.reporting),
                 n(total)
-            )
-        });
+            )));
     }
-    out.push_str(&if vi {
+    out.push_str(&lang.pick(
         format!(
             "\nSố liệu tổng hợp của {} ({} / {} đơn vị báo cáo hợp lệ):\n",
             config.consolidating.name,
             n(c.reporting),
             n(total)
-        )
-    } else {
+        ),
         format!(
             "\nConsolidated figures of {} ({} / {} units reporting):\n",
             config.consolidating.name,
             n(c.reporting),
             n(total)
-        )
-    });
+        ),
+    ));
     let df = &c.indicators;
     for (i, ind) in c.district_indicators(config) {
-        let label = if vi {
-            ind.label.as_str()
-        } else {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        };
+        let label = lang.pick(
+            ind.label.as_str(),
+            ind.label_en.as_deref().unwrap_or(&ind.label),
+        );
         out.push_str(&format!(
             "  {label}: {}\n",
             indicator_figure(ind, df, i, config.lang)
@@ -230,6 +223,7 @@ fn indicator_figure(
 /// `tonghop init DIR --unit CODE`: a ready project for a consolidating unit.
 pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
+    // Only the error types' `Display` still read the global language.
     i18n::set_lang(lang);
     print!(
         "{}",
@@ -240,9 +234,11 @@ pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> 
 
 /// `tonghop units import FILE`: the statistics office's export → a registry.
 pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
-    i18n::set_lang(cli.lang.unwrap_or_default());
+    let lang = cli.lang.unwrap_or_default();
+    // Only the error types' `Display` still read the global language.
+    i18n::set_lang(lang);
     match command {
-        cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args)?),
+        cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
     }
     Ok(Outcome::Clean)
 }

@@ -142,9 +142,9 @@ pub fn run(config: &ShowConfig) -> anyhow::Result<String> {
         };
         anyhow::anyhow!(
             "{}: {}: {message}",
-            crate::model::i18n::tr(
-                &format!("không đọc được {}", config.shown_name),
-                &format!("cannot read {}", config.shown_name)
+            config.lang.pick(
+                format!("không đọc được {}", config.shown_name),
+                format!("cannot read {}", config.shown_name)
             ),
             finding.code
         )
@@ -184,33 +184,30 @@ fn one_line(text: &str) -> String {
 /// The listing for people: per sheet a heading with the encoding, then one
 /// line per cell.
 pub fn to_text(shown: &Shown, lang: Lang) -> String {
-    let vi = lang == Lang::Vi;
     let mut out = String::new();
-    out.push_str(&if vi {
-        format!("Tệp: {} ({})\n", shown.file, shown.format)
-    } else {
-        format!("File: {} ({})\n", shown.file, shown.format)
-    });
+    out.push_str(&lang.pick(
+        format!("Tệp: {} ({})\n", shown.file, shown.format),
+        format!("File: {} ({})\n", shown.file, shown.format),
+    ));
     for sheet in &shown.sheets {
-        let hidden = match (sheet.hidden, vi) {
-            (false, _) => "",
-            (true, true) => ", ẩn",
-            (true, false) => ", hidden",
+        let hidden = if sheet.hidden {
+            lang.pick(", ẩn", ", hidden")
+        } else {
+            ""
         };
         let encoding = encoding_label(sheet.encoding);
-        out.push_str(&if vi {
-            format!("\nTrang “{}” (bảng mã: {encoding}{hidden})\n", sheet.name)
-        } else {
-            format!("\nSheet “{}” (encoding: {encoding}{hidden})\n", sheet.name)
-        });
+        out.push_str(&lang.pick(
+            format!("\nTrang “{}” (bảng mã: {encoding}{hidden})\n", sheet.name),
+            format!("\nSheet “{}” (encoding: {encoding}{hidden})\n", sheet.name),
+        ));
         if sheet.cells.is_empty() {
-            out.push_str(if vi { "  (trống)\n" } else { "  (empty)\n" });
+            out.push_str(lang.pick("  (trống)\n", "  (empty)\n"));
         }
         let width = sheet.cells.iter().map(|c| c.cell.len()).max().unwrap_or(0);
         for cell in &sheet.cells {
             out.push_str(&format!("  {:width$}  {}", cell.cell, one_line(&cell.text)));
             if cell.raw != cell.text {
-                let label = if vi { "gốc" } else { "raw" };
+                let label = lang.pick("gốc", "raw");
                 out.push_str(&format!("   [{label}: {}]", one_line(&cell.raw)));
             }
             if let Some(field) = &cell.field {

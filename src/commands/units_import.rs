@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 
 use crate::cli::ImportArgs;
 use crate::model::book::{Cell, Sheet};
-use crate::model::i18n::tr;
+use crate::model::finding::Lang;
 use crate::model::text::{clean, loose_key};
 use crate::read::ingest::Limits;
 
@@ -100,21 +100,20 @@ fn kind_from_name(name: &str) -> String {
 }
 
 /// Reads the export: every commune row, in file order.
-pub fn read_export(path: &Path) -> anyhow::Result<Vec<ImportedUnit>> {
+pub fn read_export(path: &Path, lang: Lang) -> anyhow::Result<Vec<ImportedUnit>> {
     let (_, book) = crate::read::ingest::read_file(path, &Limits::default());
-    let book =
-        book.map_err(|f| anyhow::anyhow!(f.message.get(crate::model::i18n::lang()).to_string()))?;
+    let book = book.map_err(|f| anyhow::anyhow!(f.message.get(lang).to_string()))?;
     let Some((sheet, (header, columns))) = book
         .sheets
         .iter()
         .find_map(|s| find_header(s).map(|h| (s, h)))
     else {
-        bail!(tr(
-            &format!(
+        bail!(lang.pick(
+            format!(
                 "{}: không tìm thấy dòng tiêu đề có cột mã xã (“Mã PX”, “Mã xã”) và tên xã (“Phường Xã”, “Tên xã”)",
                 path.display()
             ),
-            &format!(
+            format!(
                 "{}: no header row with a commune code column (“Mã PX”, “Mã xã”) and a commune name column (“Phường Xã”, “Tên xã”)",
                 path.display()
             ),
@@ -137,11 +136,15 @@ pub fn read_export(path: &Path) -> anyhow::Result<Vec<ImportedUnit>> {
         }
         let name = text(r, Column::CommuneName);
         let Some(unit_code) = code(r, Column::CommuneCode, 5).filter(|_| !name.is_empty()) else {
-            problems.push(format!("{} {}", tr("dòng", "row"), r + 1));
+            problems.push(format!("{} {}", lang.pick("dòng", "row"), r + 1));
             continue;
         };
         if !seen.insert(unit_code.clone()) {
-            problems.push(format!("{} {} ({unit_code})", tr("dòng", "row"), r + 1));
+            problems.push(format!(
+                "{} {} ({unit_code})",
+                lang.pick("dòng", "row"),
+                r + 1
+            ));
             continue;
         }
         let kind = Some(text(r, Column::Kind))
@@ -158,14 +161,14 @@ pub fn read_export(path: &Path) -> anyhow::Result<Vec<ImportedUnit>> {
         });
     }
     if !problems.is_empty() {
-        bail!(tr(
-            &format!(
+        bail!(lang.pick(
+            format!(
                 "{}, trang “{}”: không đọc được mã hoặc tên xã (thiếu, sai hoặc trùng mã) ở {}",
                 path.display(),
                 sheet.name,
                 problems.join(", ")
             ),
-            &format!(
+            format!(
                 "{}, sheet “{}”: a commune code or name cannot be read (missing, invalid or repeated) on {}",
                 path.display(),
                 sheet.name,
@@ -174,9 +177,9 @@ pub fn read_export(path: &Path) -> anyhow::Result<Vec<ImportedUnit>> {
         ));
     }
     if units.is_empty() {
-        bail!(tr(
-            &format!("{}: không có dòng đơn vị nào dưới tiêu đề", path.display()),
-            &format!("{}: no unit rows under the header", path.display()),
+        bail!(lang.pick(
+            format!("{}: không có dòng đơn vị nào dưới tiêu đề", path.display()),
+            format!("{}: no unit rows under the header", path.display()),
         ));
     }
     Ok(units)
@@ -184,13 +187,13 @@ pub fn read_export(path: &Path) -> anyhow::Result<Vec<ImportedUnit>> {
 
 /// The registry CSV of the communes, each with its district (or province,
 /// when the export has no district column) as parent.
-pub fn registry_csv(units: &[ImportedUnit], source: &str) -> anyhow::Result<Vec<u8>> {
-    let note = tr(
-        &format!(
+pub fn registry_csv(units: &[ImportedUnit], source: &str, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    let note = lang.pick(
+        format!(
             "# Từ tệp danh mục của Tổng cục Thống kê {source}: {} đơn vị. Hãy ghi vào cột email địa chỉ thư mỗi đơn vị dùng để gửi báo cáo. Dòng bắt đầu bằng # là ghi chú.\n",
             units.len()
         ),
-        &format!(
+        format!(
             "# From the statistics office's export {source}: {} units. Fill in the email column with the address(es) each unit sends its reports from. Lines starting with # are notes.\n",
             units.len()
         ),
@@ -209,18 +212,18 @@ pub fn registry_csv(units: &[ImportedUnit], source: &str) -> anyhow::Result<Vec<
 }
 
 /// Runs `tonghop units import`: the CSV on stdout or in `-o`, a summary.
-pub fn run(args: &ImportArgs) -> anyhow::Result<String> {
-    let mut units = read_export(&args.file)?;
+pub fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<String> {
+    let mut units = read_export(&args.file, lang)?;
     if let Some(code) = &args.unit {
         let code = code.trim();
         units.retain(|u| u.district_code == code || u.province_code == code);
         if units.is_empty() {
-            bail!(tr(
-                &format!(
+            bail!(lang.pick(
+                format!(
                     "không có xã nào của đơn vị mã “{code}” trong {}",
                     args.file.display()
                 ),
-                &format!(
+                format!(
                     "no commune of the unit with code “{code}” in {}",
                     args.file.display()
                 ),
@@ -232,18 +235,18 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = registry_csv(&units, &source)?;
+    let bytes = registry_csv(&units, &source, lang)?;
     let districts: HashSet<&str> = units.iter().map(|u| u.district_code.as_str()).collect();
     let provinces: HashSet<&str> = units.iter().map(|u| u.province_code.as_str()).collect();
-    let summary = tr(
-        &format!(
+    let summary = lang.pick(
+        format!(
             "Đã đọc {} xã, phường, thị trấn của {} huyện, {} tỉnh từ {}.\n",
             units.len(),
             districts.len(),
             provinces.len(),
             args.file.display()
         ),
-        &format!(
+        format!(
             "Read {} communes of {} districts, {} provinces from {}.\n",
             units.len(),
             districts.len(),
@@ -258,9 +261,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<String> {
             std::fs::rename(&tmp, out).with_context(|| out.display().to_string())?;
             Ok(format!(
                 "{summary}{}\n",
-                tr(
-                    &format!("Đã ghi {}", out.display()),
-                    &format!("Written to {}", out.display())
+                lang.pick(
+                    format!("Đã ghi {}", out.display()),
+                    format!("Written to {}", out.display())
                 )
             ))
         }
@@ -304,7 +307,7 @@ mod tests {
         // numeric codes, no "Cấp" column.
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/xlwt/unit-list-other-layout.xls");
-        let units = read_export(&path).expect("the list reads");
+        let units = read_export(&path, Lang::Vi).expect("the list reads");
         let got: Vec<(&str, &str, &str, &str, &str)> = units
             .iter()
             .map(|u| {

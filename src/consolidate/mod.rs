@@ -9,39 +9,11 @@ use crate::check::units_sent;
 
 use crate::config::Config;
 use crate::model::frame::{Col, frame};
-use crate::model::schema::{Display, FieldType, parse_expr};
-use crate::model::submission::{CheckResult, Status};
+use crate::model::schema::{Display, FieldDef, FieldType, parse_expr};
+use crate::model::submission::{CheckResult, Status, Submission};
 use crate::model::values::Value;
 
-/// A registry unit's standing in this run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnitStatus {
-    Accepted,
-    Rejected,
-    /// Only files from a sender not yet confirmed: no confirmed report.
-    Held,
-    NotReceived,
-}
-
-impl UnitStatus {
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            UnitStatus::Accepted => "Đã nộp",
-            UnitStatus::Rejected => "Bị loại",
-            UnitStatus::Held => "Tạm giữ — chờ xác nhận người gửi",
-            UnitStatus::NotReceived => "Chưa nộp",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            UnitStatus::Accepted => "Accepted",
-            UnitStatus::Rejected => "Rejected",
-            UnitStatus::Held => "Held — sender not confirmed",
-            UnitStatus::NotReceived => "Not received",
-        }
-    }
-}
+pub use crate::model::submission::UnitStatus;
 
 pub struct Consolidated {
     /// Registry order: stt, unit_code, unit_name, then one column per form field.
@@ -96,9 +68,49 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let schema = &config.schema;
     let registry = &config.registry;
     let accepted = result.accepted_by_unit(registry.units.len());
-    let sent = units_sent(&result.submissions, registry.units.len());
+    let statuses = unit_statuses(result, &accepted);
+    let reporting: Vec<usize> = (0..registry.units.len())
+        .filter(|&u| accepted[u].is_some())
+        .collect();
+    let fields: Vec<_> = schema.form_fields().map(|(_, f)| f).collect();
+
+    let submitted = submitted_frame(config, &accepted, &reporting, &fields)?;
+
+    // Every registry unit, in registry order, joined with what it sent.
+    let n = registry.units.len();
+    let roster = frame(
+        &[
+            Col::int("stt", (1..=n as i64).collect::<Vec<_>>()),
+            Col::text("unit_code", registry.units.iter().map(|u| u.code.clone())),
+            Col::text("unit_name", registry.units.iter().map(|u| u.name.clone())),
+        ],
+        n,
+    )?;
+    let units = per_unit(&roster, &submitted, &fields)?;
+
+    let totals = totals(&submitted, &fields)?;
+
+    let indicators = indicators(config, &submitted, &roster)?;
+    let lists = lists(result, config)?;
+    let tidy = tidy(result, config)?;
+    Ok(Consolidated {
+        units,
+        statuses,
+        totals,
+        indicators,
+        lists,
+        tidy,
+        reporting: reporting.len(),
+    })
+}
+
+/// Each registry unit's standing: accepted, held (only files from a sender
+/// not confirmed), rejected or not received.
+fn unit_statuses(result: &CheckResult, accepted: &[Option<&Submission>]) -> Vec<UnitStatus> {
+    let n = accepted.len();
+    let sent = units_sent(&result.submissions, n);
     // Units that sent some file not held for its sender.
-    let mut confirmed = vec![false; registry.units.len()];
+    let mut confirmed = vec![false; n];
     for s in result
         .submissions
         .iter()
@@ -108,7 +120,7 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
             confirmed[u] = true;
         }
     }
-    let statuses: Vec<UnitStatus> = (0..registry.units.len())
+    (0..n)
         .map(|u| {
             if accepted[u].is_some() {
                 UnitStatus::Accepted
@@ -120,18 +132,24 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
                 UnitStatus::NotReceived
             }
         })
-        .collect();
-    let reporting: Vec<usize> = (0..registry.units.len())
-        .filter(|&u| accepted[u].is_some())
-        .collect();
-    let fields: Vec<_> = schema.form_fields().map(|(_, f)| f).collect();
+        .collect()
+}
 
-    // The accepted submissions, one row each.
+/// The accepted submissions, one row each: unit code, form fields,
+/// aggregates and the period's bounds.
+fn submitted_frame(
+    config: &Config,
+    accepted: &[Option<&Submission>],
+    reporting: &[usize],
+    fields: &[&FieldDef],
+) -> PolarsResult<DataFrame> {
+    let schema = &config.schema;
+    let registry = &config.registry;
     let mut cols = vec![Col::text(
         "unit_code",
         reporting.iter().map(|&u| registry.units[u].code.clone()),
     )];
-    for f in &fields {
+    for f in fields {
         cols.push(Col {
             name: f.id().to_string(),
             ty: f.ty,
@@ -172,19 +190,16 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
             values: vec![Some(Value::Date(date)); reporting.len()],
         });
     }
-    let submitted = frame(&cols, reporting.len())?;
+    frame(&cols, reporting.len())
+}
 
-    // Every registry unit, in registry order, joined with what it sent.
-    let n = registry.units.len();
-    let roster = frame(
-        &[
-            Col::int("stt", (1..=n as i64).collect::<Vec<_>>()),
-            Col::text("unit_code", registry.units.iter().map(|u| u.code.clone())),
-            Col::text("unit_name", registry.units.iter().map(|u| u.name.clone())),
-        ],
-        n,
-    )?;
-    let units = roster
+/// Every registry unit, in registry order, joined with what it sent.
+fn per_unit(
+    roster: &DataFrame,
+    submitted: &DataFrame,
+    fields: &[&FieldDef],
+) -> PolarsResult<DataFrame> {
+    roster
         .clone()
         .lazy()
         .join(
@@ -198,9 +213,12 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
             JoinArgs::new(JoinType::Left),
         )
         .sort(["stt"], Default::default())
-        .collect()?;
+        .collect()
+}
 
-    let totals = submitted
+/// The district total of each numeric field, the "Có" count of each yes/no one.
+fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame> {
+    submitted
         .clone()
         .lazy()
         .select(
@@ -218,20 +236,7 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
                 })
                 .collect::<Vec<_>>(),
         )
-        .collect()?;
-
-    let indicators = indicators(config, &submitted, &roster)?;
-    let lists = lists(result, config)?;
-    let tidy = tidy(result, config)?;
-    Ok(Consolidated {
-        units,
-        statuses,
-        totals,
-        indicators,
-        lists,
-        tidy,
-        reporting: reporting.len(),
-    })
+        .collect()
 }
 
 fn expr(source: &str) -> PolarsResult<Expr> {

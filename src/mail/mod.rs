@@ -13,8 +13,7 @@ pub mod names;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::model::finding::{Code, Finding};
-use crate::model::i18n::tr;
+use crate::model::finding::{Code, Finding, Lang};
 use crate::model::messages;
 use crate::read::index::{Entry, Index, IndexError};
 use extract::{Found, Item, Meta};
@@ -25,7 +24,7 @@ pub enum MailError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
-    #[error("{}", tr(
+    #[error("{}", crate::model::i18n::tr(
         &format!("không tìm thấy {}", path.display()),
         &format!("{} does not exist", path.display())))]
     NoSuchPath { path: PathBuf },
@@ -44,11 +43,23 @@ pub struct MailReport {
 }
 
 impl MailReport {
+    /// A message or attachment not saved, with the finding saying why.
+    fn skip(&mut self, what: &str, f: Finding, lang: Lang) {
+        self.lines.push(format!(
+            "    {} {what}: {}: {}",
+            lang.pick("bỏ qua", "skipped"),
+            f.code,
+            f.message.get(lang)
+        ));
+        self.problems.push(f);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Finding::is_error)
     }
 
     pub fn to_text(&self, config: &Config, inbox: &Path) -> String {
+        let lang = config.lang;
         let mut out = String::new();
         for line in &self.lines {
             out.push_str(line);
@@ -57,8 +68,8 @@ impl MailReport {
         let errors = self.problems.iter().filter(|f| f.is_error()).count();
         let warnings = self.problems.len() - errors;
         out.push('\n');
-        out.push_str(&tr(
-            &format!(
+        out.push_str(&lang.pick(
+            format!(
                 "Tổng kết: {} thư — đã lưu {} tệp mới vào {}; {} thư hoặc tệp đã lưu từ trước; {} lỗi, {} cảnh báo.\n",
                 self.messages,
                 self.saved.len(),
@@ -67,7 +78,7 @@ impl MailReport {
                 errors,
                 warnings
             ),
-            &format!(
+            format!(
                 "Summary: {} message(s) — {} new file(s) saved to {}; {} message(s) or file(s) saved before; {} error(s), {} warning(s).\n",
                 self.messages,
                 self.saved.len(),
@@ -78,7 +89,7 @@ impl MailReport {
             ),
         ));
         if self.saved.is_empty() {
-            out.push_str(&tr(
+            out.push_str(lang.pick(
                 "Không có tệp mới nào được lưu.\n",
                 "No new file was saved.\n",
             ));
@@ -202,15 +213,6 @@ fn process(
     report: &mut MailReport,
 ) -> Result<(), MailError> {
     let lang = config.lang;
-    let problem = |report: &mut MailReport, what: &str, f: Finding| {
-        report.lines.push(format!(
-            "    {} {what}: {}: {}",
-            tr("bỏ qua", "skipped"),
-            f.code,
-            f.message.get(lang)
-        ));
-        report.problems.push(f);
-    };
     // mail-parser is lenient, but a hostile message must never stop the run.
     let parsed = std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
         .ok()
@@ -219,35 +221,23 @@ fn process(
         Some(m) if !extract::is_malformed(&m) => m,
         _ => {
             report.lines.push(place.to_string());
-            let detail = tr("không có phần đầu thư From, Date", "no From or Date header");
-            problem(
-                report,
-                &tr("thư", "message"),
-                Finding::new(Code::FileUnreadable, messages::mail_malformed(&detail)),
+            let detail = lang.pick("không có phần đầu thư From, Date", "no From or Date header");
+            report.skip(
+                lang.pick("thư", "message"),
+                Finding::new(Code::FileUnreadable, messages::mail_malformed(detail)),
+                lang,
             );
             return Ok(());
         }
     };
     let fallback_id = format!("sha256:{}", crate::model::book::sha256_hex(raw));
     let meta = extract::meta_of(&message, &fallback_id);
-    let date = meta
-        .date
-        .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|| tr("(không ngày)", "(no date)"));
-    let from = if meta.from.is_empty() {
-        tr("(không rõ người gửi)", "(no sender)")
-    } else {
-        shown(&meta.from)
-    };
-    report.lines.push(format!(
-        "{date}  {from}  “{}”  ({place})",
-        shown(&meta.subject)
-    ));
+    report.lines.push(message_line(&meta, place, lang));
     if index.has_message(&meta.message_id) {
         report.known += 1;
         report.lines.push(format!(
             "    {}",
-            tr(
+            lang.pick(
                 "thư này (cùng Message-ID) đã được lưu trước đó, bỏ qua",
                 "this message (same Message-ID) was saved before, skipped"
             )
@@ -257,70 +247,99 @@ fn process(
     let found = extract::attachments(&message, &meta, &config.limits);
     if found.is_empty() {
         if extract::is_truncated(&message) {
-            problem(
-                report,
-                &tr("thư", "message"),
+            report.skip(
+                lang.pick("thư", "message"),
                 Finding::new(Code::FileUnreadable, messages::mail_truncated()),
+                lang,
             );
         } else {
             report.lines.push(format!(
                 "    {}",
-                tr("không có tệp bảng tính đính kèm", "no spreadsheet attached")
+                lang.pick("không có tệp bảng tính đính kèm", "no spreadsheet attached")
             ));
         }
         return Ok(());
     }
     let recorded = index.entries.len();
     for Found { meta, item } in found {
-        match item {
-            Item::Sheet {
-                original,
-                bytes,
-                format,
-            } => match save(inbox, index, &meta, &original, bytes, format.as_str())? {
-                Saved::New(path) => {
-                    report.lines.push(format!(
-                        "    {} {} ← “{}”",
-                        tr("đã lưu", "saved"),
-                        config.display_path(&path),
-                        shown(&original)
-                    ));
-                    report.saved.push(path);
-                }
-                Saved::Known(file) => {
-                    report.known += 1;
-                    report.lines.push(format!(
-                        "    {} “{}”: {}",
-                        tr("đã có", "already saved"),
-                        shown(&original),
-                        tr(
-                            &format!("cùng nội dung với {file}"),
-                            &format!("same bytes as {file}")
-                        )
-                    ));
-                }
-            },
-            Item::Skipped { original, finding } => {
-                let what = if original.is_empty() {
-                    tr("tệp đính kèm không tên", "an unnamed attachment")
-                } else {
-                    format!("“{}”", shown(&original))
-                };
-                problem(report, &what, finding);
-            }
-            Item::Ignored { original } => report.lines.push(format!(
-                "    {} “{}”: {}",
-                tr("bỏ qua", "skipped"),
-                shown(&original),
-                tr("không phải bảng tính", "not a spreadsheet")
-            )),
-        }
+        take(meta, item, config, inbox, index, report)?;
     }
     if index.entries.len() > recorded {
         crate::output::commit(
             inbox,
             vec![(crate::read::index::FILE_NAME.to_string(), index.to_bytes())],
         )?;
+    }
+    Ok(())
+}
+
+/// The line naming a message: its date, sender, subject and where it was.
+fn message_line(meta: &Meta, place: &str, lang: Lang) -> String {
+    let date = meta
+        .date
+        .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|| lang.pick("(không ngày)", "(no date)").to_string());
+    let from = if meta.from.is_empty() {
+        lang.pick("(không rõ người gửi)", "(no sender)").to_string()
+    } else {
+        shown(&meta.from)
+    };
+    format!("{date}  {from}  “{}”  ({place})", shown(&meta.subject))
+}
+
+/// One attachment: saved (or already saved), or skipped with the reason.
+fn take(
+    meta: Meta,
+    item: Item,
+    config: &Config,
+    inbox: &Path,
+    index: &mut Index,
+    report: &mut MailReport,
+) -> Result<(), MailError> {
+    let lang = config.lang;
+    match item {
+        Item::Sheet {
+            original,
+            bytes,
+            format,
+        } => match save(inbox, index, &meta, &original, bytes, format.as_str())? {
+            Saved::New(path) => {
+                report.lines.push(format!(
+                    "    {} {} ← “{}”",
+                    lang.pick("đã lưu", "saved"),
+                    config.display_path(&path),
+                    shown(&original)
+                ));
+                report.saved.push(path);
+            }
+            Saved::Known(file) => {
+                report.known += 1;
+                report.lines.push(format!(
+                    "    {} “{}”: {}",
+                    lang.pick("đã có", "already saved"),
+                    shown(&original),
+                    lang.pick(
+                        format!("cùng nội dung với {file}"),
+                        format!("same bytes as {file}")
+                    )
+                ));
+            }
+        },
+        Item::Skipped { original, finding } => {
+            let what = if original.is_empty() {
+                lang.pick("tệp đính kèm không tên", "an unnamed attachment")
+                    .to_string()
+            } else {
+                format!("“{}”", shown(&original))
+            };
+            report.skip(&what, finding, lang);
+        }
+        Item::Ignored { original } => report.lines.push(format!(
+            "    {} “{}”: {}",
+            lang.pick("bỏ qua", "skipped"),
+            shown(&original),
+            lang.pick("không phải bảng tính", "not a spreadsheet")
+        )),
     }
     Ok(())
 }

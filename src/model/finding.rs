@@ -18,6 +18,17 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The text in this language out of a Vietnamese/English pair: the one
+    /// way a renderer chooses between the two.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
 /// A message in both languages; which one is shown is a rendering choice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Msg {

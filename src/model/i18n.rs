@@ -1,6 +1,7 @@
-//! The language of fatal messages. Findings carry both languages as data; the
-//! few messages produced outside the pipeline (bad config, bad schema) read
-//! the language chosen once at start-up.
+//! The language of fatal messages. Findings and schema errors carry both
+//! languages as data (`Msg`) and renderers choose with `Lang::pick`; only the
+//! error types' `Display` (bad config, unreadable registry, output errors)
+//! still read the language chosen once at start-up, here.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

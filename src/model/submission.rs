@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, FixedOffset};
 
 use crate::model::book::{FileInfo, Format};
-use crate::model::finding::{Finding, Location, Severity};
+use crate::model::finding::{Finding, Lang, Location, Severity};
 use crate::model::period::Period;
 use crate::model::values::Value;
 
@@ -32,6 +32,57 @@ impl Status {
             Status::Rejected => "rejected",
             Status::Superseded => "superseded",
             Status::Held => "held",
+        }
+    }
+
+    /// The status as a table cell shows it (workbook sheets).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Accepted => lang.pick("Đã nộp, hợp lệ", "Accepted"),
+            Status::Rejected => lang.pick("Bị loại", "Rejected"),
+            Status::Superseded => lang.pick("Đã có bản mới hơn", "Superseded"),
+            Status::Held => lang.pick(
+                "Tạm giữ — chờ xác nhận người gửi",
+                "Held — sender not confirmed",
+            ),
+        }
+    }
+
+    /// The status as the text report's heading of a file shows it.
+    pub fn headline(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Accepted => lang.pick("ĐẠT", "ACCEPTED"),
+            Status::Rejected => lang.pick("BỊ LOẠI", "REJECTED"),
+            Status::Superseded => lang.pick("ĐÃ CÓ BẢN MỚI HƠN", "SUPERSEDED"),
+            Status::Held => lang.pick(
+                "TẠM GIỮ — CHỜ XÁC NHẬN NGƯỜI GỬI",
+                "HELD — SENDER NOT CONFIRMED",
+            ),
+        }
+    }
+}
+
+/// A registry unit's standing in a run: what it sent, summed over its files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitStatus {
+    Accepted,
+    Rejected,
+    /// Only files from a sender not yet confirmed: no confirmed report.
+    Held,
+    NotReceived,
+}
+
+impl UnitStatus {
+    /// The unit's standing as the workbook's status columns show it.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            UnitStatus::Accepted => lang.pick("Đã nộp", "Accepted"),
+            UnitStatus::Rejected => lang.pick("Bị loại", "Rejected"),
+            UnitStatus::Held => lang.pick(
+                "Tạm giữ — chờ xác nhận người gửi",
+                "Held — sender not confirmed",
+            ),
+            UnitStatus::NotReceived => lang.pick("Chưa nộp", "Not received"),
         }
     }
 }

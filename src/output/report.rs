@@ -1,11 +1,12 @@
 //! Renders a check result for people (text) and machines (JSON). The JSON
 //! shape is a contract: scripts and the consolidated outputs rely on it.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::model::finding::{Finding, Lang, Severity};
-use crate::model::submission::{CheckResult, Status, Submission};
+use crate::model::submission::{CheckResult, Resubmission, Status, Submission};
 
 #[derive(Serialize)]
 struct Tool {
@@ -223,19 +224,6 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
     text
 }
 
-fn status_label(status: Status, lang: Lang) -> &'static str {
-    match (status, lang) {
-        (Status::Accepted, Lang::Vi) => "ĐẠT",
-        (Status::Rejected, Lang::Vi) => "BỊ LOẠI",
-        (Status::Superseded, Lang::Vi) => "ĐÃ CÓ BẢN MỚI HƠN",
-        (Status::Held, Lang::Vi) => "TẠM GIỮ — CHỜ XÁC NHẬN NGƯỜI GỬI",
-        (Status::Accepted, Lang::En) => "ACCEPTED",
-        (Status::Rejected, Lang::En) => "REJECTED",
-        (Status::Superseded, Lang::En) => "SUPERSEDED",
-        (Status::Held, Lang::En) => "HELD — SENDER NOT CONFIRMED",
-    }
-}
-
 /// One finding as `file: Sheet!Cell: code: message`.
 pub fn finding_line(file: &str, f: &Finding, lang: Lang) -> String {
     let place = match (f.sheet(), f.cell()) {
@@ -266,116 +254,134 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
     format!(
         "{} — {unit} — {period} — {}",
         s.file,
-        status_label(s.status, lang)
+        s.status.headline(lang)
     )
 }
 
 pub fn to_text(result: &CheckResult, config: &Config) -> String {
+    let mut out = title_line(config);
+    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    for s in &result.submissions {
+        out.push_str(&submission_text(s, deadline, config));
+    }
+    out.push_str(&summary_text(result, deadline, config.lang));
+    out.push_str(&held_section(result, config));
+    out.push_str(&missing_text(result, config));
+    out
+}
+
+/// The report's first line: the form, its version and the period.
+fn title_line(config: &Config) -> String {
     let lang = config.lang;
-    let vi = lang == Lang::Vi;
-    let mut out = String::new();
-    let title = if vi {
-        &config.schema.title
-    } else {
+    let title = lang.pick(
+        &config.schema.title,
         config
             .schema
             .title_en
             .as_ref()
-            .unwrap_or(&config.schema.title)
-    };
-    out.push_str(&format!(
+            .unwrap_or(&config.schema.title),
+    );
+    format!(
         "{title} ({} {}) — {} {}\n\n",
         config.schema.id(),
         config.schema.version,
-        if vi { "kỳ" } else { "period" },
+        lang.pick("kỳ", "period"),
         config.period.label(lang)
-    ));
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
-    for s in &result.submissions {
-        out.push_str(&submission_heading(s, config));
-        out.push('\n');
-        if let Some(day) = deadline {
-            out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
-        }
-        if let Some(m) = &s.mail {
-            out.push_str(&format!(
-                "  {}: {} — {} — “{}”\n",
-                if vi { "Thư" } else { "Email" },
-                m.date_text(),
-                m.from,
-                m.subject
-            ));
-        }
-        let mut infos = 0;
-        for f in &s.findings {
-            if f.severity == Severity::Info {
-                infos += 1;
-                continue;
-            }
-            out.push_str("  ");
-            out.push_str(&finding_line(&s.file, f, lang));
-            out.push('\n');
-        }
-        if let Some(r) = &s.resubmission {
-            out.push_str(&if vi {
-                format!(
-                    "  Gửi lại, thay cho {}: {} ô thay đổi\n",
-                    r.previous,
-                    r.changes.len()
-                )
-            } else {
-                format!(
-                    "  Resubmitted, replacing {}: {} value(s) changed\n",
-                    r.previous,
-                    r.changes.len()
-                )
-            });
-            for c in &r.changes {
-                let place = match (&c.sheet, &c.cell) {
-                    (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
-                    _ => String::new(),
-                };
-                out.push_str(&format!("    {place}{}: {} → {}\n", c.field, c.old, c.new));
-            }
-            if !r.fixed.is_empty() {
-                out.push_str(&format!(
-                    "    {}: {}\n",
-                    if vi { "đã sửa" } else { "fixed" },
-                    r.fixed.join("; ")
-                ));
-            }
-            if !r.new_errors.is_empty() {
-                out.push_str(&format!(
-                    "    {}: {}\n",
-                    if vi { "lỗi mới" } else { "new errors" },
-                    r.new_errors.join("; ")
-                ));
-            }
-            if !r.new_warnings.is_empty() {
-                out.push_str(&format!(
-                    "    {}: {}\n",
-                    if vi {
-                        "cảnh báo mới"
-                    } else {
-                        "new warnings"
-                    },
-                    r.new_warnings.join("; ")
-                ));
-            }
-        }
-        if infos > 0 {
-            out.push_str(&if vi {
-                format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n")
-            } else {
-                format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")
-            });
-        }
+    )
+}
+
+/// One file: its heading, timeliness, email, findings (info ones only
+/// counted) and what changed since its previous file.
+fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config) -> String {
+    let lang = config.lang;
+    let mut out = String::new();
+    out.push_str(&submission_heading(s, config));
+    out.push('\n');
+    if let Some(day) = deadline {
+        out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
     }
+    if let Some(m) = &s.mail {
+        out.push_str(&format!(
+            "  {}: {} — {} — “{}”\n",
+            lang.pick("Thư", "Email"),
+            m.date_text(),
+            m.from,
+            m.subject
+        ));
+    }
+    let mut infos = 0;
+    for f in &s.findings {
+        if f.severity == Severity::Info {
+            infos += 1;
+            continue;
+        }
+        out.push_str("  ");
+        out.push_str(&finding_line(&s.file, f, lang));
+        out.push('\n');
+    }
+    if let Some(r) = &s.resubmission {
+        out.push_str(&resubmission_lines(r, lang));
+    }
+    if infos > 0 {
+        out.push_str(&lang.pick(format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n"), format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")));
+    }
+    out
+}
+
+/// A resubmission: the file it replaces, the changed cells, the findings
+/// fixed and new.
+fn resubmission_lines(r: &Resubmission, lang: Lang) -> String {
+    let mut out = String::new();
+    out.push_str(&lang.pick(
+        format!(
+            "  Gửi lại, thay cho {}: {} ô thay đổi\n",
+            r.previous,
+            r.changes.len()
+        ),
+        format!(
+            "  Resubmitted, replacing {}: {} value(s) changed\n",
+            r.previous,
+            r.changes.len()
+        ),
+    ));
+    for c in &r.changes {
+        let place = match (&c.sheet, &c.cell) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell} "),
+            _ => String::new(),
+        };
+        out.push_str(&format!("    {place}{}: {} → {}\n", c.field, c.old, c.new));
+    }
+    if !r.fixed.is_empty() {
+        out.push_str(&format!(
+            "    {}: {}\n",
+            lang.pick("đã sửa", "fixed"),
+            r.fixed.join("; ")
+        ));
+    }
+    if !r.new_errors.is_empty() {
+        out.push_str(&format!(
+            "    {}: {}\n",
+            lang.pick("lỗi mới", "new errors"),
+            r.new_errors.join("; ")
+        ));
+    }
+    if !r.new_warnings.is_empty() {
+        out.push_str(&format!(
+            "    {}: {}\n",
+            lang.pick("cảnh báo mới", "new warnings"),
+            r.new_warnings.join("; ")
+        ));
+    }
+    out
+}
+
+/// The run's totals, and its timeliness against the deadline.
+fn summary_text(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) -> String {
+    let mut out = String::new();
     let sum = summary(result);
     let n = |count: usize| crate::model::values::format_count(count, lang);
     out.push('\n');
-    out.push_str(&if vi {
-        format!(
+    out.push_str(&lang.pick(format!(
             "Tổng kết: {} tệp — {} đạt, {} bị loại, {} đã có bản mới hơn{}; {} lỗi, {} cảnh báo.\n",
             n(sum.files),
             n(sum.accepted),
@@ -384,9 +390,7 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
             n(sum.errors),
             n(sum.warnings)
-        )
-    } else {
-        format!(
+        ), format!(
             "Summary: {} file(s) — {} accepted, {} rejected, {} superseded{}; {} error(s), {} warning(s).\n",
             n(sum.files),
             n(sum.accepted),
@@ -395,43 +399,43 @@ pub fn to_text(result: &CheckResult, config: &Config) -> String {
             held_count(sum.held, ", {} held until the sender is confirmed"),
             n(sum.errors),
             n(sum.warnings)
-        )
-    });
+        )));
     if let Some(day) = deadline {
         out.push_str(&crate::check::timeliness::summary_line(result, day, lang));
     }
-    out.push_str(&held_section(result, config));
+    out
+}
+
+/// Which units have not reported (or only through held files).
+fn missing_text(result: &CheckResult, config: &Config) -> String {
+    let lang = config.lang;
+    let n = |count: usize| crate::model::values::format_count(count, lang);
+    let mut out = String::new();
     let unconfirmed = units_only_held(result, config.registry.units.len());
     if result.missing_units.is_empty() && unconfirmed > 0 {
-        out.push_str(&if vi {
-            format!(
+        out.push_str(&lang.pick(format!(
                 "Tất cả đơn vị đã gửi tệp, nhưng {unconfirmed} đơn vị chỉ có tệp tạm giữ, chưa có báo cáo được xác nhận.\n"
-            )
-        } else {
-            format!(
+            ), format!(
                 "Every unit has sent a file, but {unconfirmed} unit(s) only have held files and no confirmed report.\n"
-            )
-        });
+            )));
     } else if result.missing_units.is_empty() {
-        out.push_str(if vi {
-            "Tất cả đơn vị đã nộp báo cáo.\n"
-        } else {
-            "Every unit has reported.\n"
-        });
+        out.push_str(lang.pick(
+            "Tất cả đơn vị đã nộp báo cáo.\n",
+            "Every unit has reported.\n",
+        ));
     } else {
-        out.push_str(&if vi {
+        out.push_str(&lang.pick(
             format!(
                 "Chưa nộp ({}/{}):\n",
                 n(result.missing_units.len()),
                 n(config.registry.units.len())
-            )
-        } else {
+            ),
             format!(
                 "Not received ({}/{}):\n",
                 n(result.missing_units.len()),
                 n(config.registry.units.len())
-            )
-        });
+            ),
+        ));
         for &u in &result.missing_units {
             let unit = &config.registry.units[u];
             out.push_str(&format!("  {} {}\n", unit.code, unit.name));
@@ -468,7 +472,7 @@ pub fn held_count(held: usize, template: &str) -> String {
 /// The held files, each with its sender and whether its unit has a confirmed
 /// report, and how staff accept one.
 fn held_section(result: &CheckResult, config: &Config) -> String {
-    let vi = config.lang == Lang::Vi;
+    let lang = config.lang;
     let held: Vec<&Submission> = result
         .submissions
         .iter()
@@ -478,42 +482,42 @@ fn held_section(result: &CheckResult, config: &Config) -> String {
         return String::new();
     }
     let accepted = result.accepted_by_unit(config.registry.units.len());
-    let mut out = if vi {
+    let mut out = lang.pick(
         format!(
             "Tạm giữ — chờ xác nhận người gửi ({} tệp, không được tổng hợp):\n",
             held.len()
-        )
-    } else {
+        ),
         format!(
             "Held — sender not confirmed ({} file(s), not consolidated):\n",
             held.len()
-        )
-    };
+        ),
+    );
     for s in held {
         let from = s.mail.as_ref().map(|m| m.from.as_str()).unwrap_or("");
         let (unit, standing) = match s.unit {
             Some(u) => {
                 let unit = &config.registry.units[u];
-                let standing = match (accepted[u], vi) {
-                    (Some(a), true) => format!("đơn vị đã có báo cáo được xác nhận: {}", a.file),
-                    (Some(a), false) => format!("the unit's confirmed report is {}", a.file),
-                    (None, true) => "đơn vị chưa có báo cáo được xác nhận".to_string(),
-                    (None, false) => "the unit has no confirmed report".to_string(),
+                let standing = match accepted[u] {
+                    Some(a) => lang.pick(
+                        format!("đơn vị đã có báo cáo được xác nhận: {}", a.file),
+                        format!("the unit's confirmed report is {}", a.file),
+                    ),
+                    None => lang
+                        .pick(
+                            "đơn vị chưa có báo cáo được xác nhận",
+                            "the unit has no confirmed report",
+                        )
+                        .to_string(),
                 };
                 (format!("{} {}", unit.code, unit.name), standing)
             }
             None => (String::new(), String::new()),
         };
-        out.push_str(&if vi {
-            format!("  {unit} — {} — gửi từ {from}; {standing}\n", s.file)
-        } else {
-            format!("  {unit} — {} — sent from {from}; {standing}\n", s.file)
-        });
+        out.push_str(&lang.pick(
+            format!("  {unit} — {} — gửi từ {from}; {standing}\n", s.file),
+            format!("  {unit} — {} — sent from {from}; {standing}\n", s.file),
+        ));
     }
-    out.push_str(if vi {
-        "  Nếu đúng là đơn vị gửi: chạy lại với --accept-sender ĐỊA_CHỈ, hoặc thêm địa chỉ vào cột email của danh sách đơn vị.\n"
-    } else {
-        "  If the unit did send it: run again with --accept-sender ADDRESS, or add the address to the registry's email column.\n"
-    });
+    out.push_str(lang.pick("  Nếu đúng là đơn vị gửi: chạy lại với --accept-sender ĐỊA_CHỈ, hoặc thêm địa chỉ vào cột email của danh sách đơn vị.\n", "  If the unit did send it: run again with --accept-sender ADDRESS, or add the address to the registry's email column.\n"));
     out
 }

@@ -4,6 +4,7 @@
 //! formula stores the polars total as its cached result so the figures show
 //! in any viewer. Text from communes is always written as a string.
 
+use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
@@ -14,7 +15,7 @@ use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
 use crate::model::schema::{Display, FieldType, SheetKind};
-use crate::model::submission::{CheckResult, Status};
+use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
@@ -82,13 +83,6 @@ impl Formats {
     /// The format showing `n` with its decimals.
     fn num(&self, n: f64, decimals: Decimals) -> &Format {
         &self.nums[usize::from(decimals.places(n))]
-    }
-}
-
-fn t(lang: Lang, vi: &str, en: &str) -> String {
-    match lang {
-        Lang::Vi => vi.to_string(),
-        Lang::En => en.to_string(),
     }
 }
 
@@ -284,18 +278,15 @@ fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let total = format_count(config.registry.units.len(), lang);
     let reporting = format_count(c.reporting, lang);
     if c.reporting == config.registry.units.len() {
-        t(
-            lang,
-            &format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
-            &format!("Consolidated from {total}/{total} units."),
+        lang.pick(
+            format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
+            format!("Consolidated from {total}/{total} units."),
         )
     } else {
-        t(
-            lang,
-            &format!(
+        lang.pick(format!(
                 "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
             ),
-            &format!(
+            format!(
                 "Consolidated from the accepted reports of {reporting}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”)."
             ),
         )
@@ -313,9 +304,9 @@ fn summary_sheet(
     let fields: Vec<_> = config.schema.form_fields().map(|(_, fd)| fd).collect();
     let mut headers = vec![
         ("STT".to_string(), 5.0),
-        (t(lang, "Mã", "Code"), 7.0),
-        (t(lang, "Đơn vị", "Unit"), 22.0),
-        (t(lang, "Tình trạng", "Status"), 10.0),
+        (lang.pick("Mã", "Code").to_string(), 7.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 10.0),
     ];
     for fd in &fields {
         let label = fd.label_in(lang);
@@ -339,11 +330,7 @@ fn summary_sheet(
         ws.write_string_with_format(row, 1, text_of(units.get("unit_code", i)), &f.center)?;
         ws.write_string_with_format(row, 2, text_of(units.get("unit_name", i)), &f.text)?;
         let status = c.statuses[i];
-        let label = if lang == Lang::Vi {
-            status.label_vi()
-        } else {
-            status.label_en()
-        };
+        let label = status.label(lang);
         ws.write_string_with_format(row, 3, label, &f.center)?;
         for (j, fd) in fields.iter().enumerate() {
             write_out(
@@ -364,7 +351,7 @@ fn summary_sheet(
         0,
         total_row,
         3,
-        &t(lang, "Tổng cộng", "Total"),
+        lang.pick("Tổng cộng", "Total"),
         &f.total_label,
     )?;
     for (j, fd) in fields.iter().enumerate() {
@@ -423,14 +410,14 @@ fn indicator_sheet(
     ws.set_name("Chỉ tiêu")?;
     let headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
-        (t(lang, "Chỉ tiêu", "Indicator"), 48.0),
-        (t(lang, "Đơn vị tính", "Unit"), 10.0),
-        (t(lang, "Tử số", "Numerator"), 10.0),
-        (t(lang, "Mẫu số", "Denominator"), 10.0),
-        (t(lang, "Kết quả", "Result"), 11.0),
-        (t(lang, "Tỷ lệ (%)", "Rate (%)"), 10.0),
-        (t(lang, "Chỉ tiêu kế hoạch", "Target"), 11.0),
-        (t(lang, "Đạt/Chưa đạt", "Met"), 11.0),
+        (lang.pick("Chỉ tiêu", "Indicator").to_string(), 48.0),
+        (lang.pick("Đơn vị tính", "Unit").to_string(), 10.0),
+        (lang.pick("Tử số", "Numerator").to_string(), 10.0),
+        (lang.pick("Mẫu số", "Denominator").to_string(), 10.0),
+        (lang.pick("Kết quả", "Result").to_string(), 11.0),
+        (lang.pick("Tỷ lệ (%)", "Rate (%)").to_string(), 10.0),
+        (lang.pick("Chỉ tiêu kế hoạch", "Target").to_string(), 11.0),
+        (lang.pick("Đạt/Chưa đạt", "Met").to_string(), 11.0),
     ];
     let title = format!("CÁC CHỈ TIÊU {}", config.schema.title.to_uppercase());
     heading(
@@ -484,11 +471,11 @@ fn indicator_sheet(
         }
         write_out(ws, row, 7, cols.get("target", i), None, ind.decimals(), f)?;
         let met = match cols.get("met", i) {
-            Out::Bool(true) => t(lang, "Đạt", "Met"),
-            Out::Bool(false) => t(lang, "Chưa đạt", "Not met"),
-            _ => String::new(),
+            Out::Bool(true) => lang.pick("Đạt", "Met"),
+            Out::Bool(false) => lang.pick("Chưa đạt", "Not met"),
+            _ => "",
         };
-        ws.write_string_with_format(row, 8, &met, &f.center)?;
+        ws.write_string_with_format(row, 8, met, &f.center)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
     Ok(())
@@ -504,9 +491,9 @@ fn indicator_by_unit_sheet(
     ws.set_name("Chỉ tiêu theo xã")?;
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
-        (t(lang, "Mã", "Code"), 7.0),
-        (t(lang, "Đơn vị", "Unit"), 22.0),
-        (t(lang, "Tình trạng", "Status"), 10.0),
+        (lang.pick("Mã", "Code").to_string(), 7.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 10.0),
     ];
     for ind in &config.schema.indicators {
         let label = if lang == Lang::En {
@@ -545,16 +532,7 @@ fn indicator_by_unit_sheet(
         ws.write_string_with_format(row, 1, &unit.code, &f.center)?;
         ws.write_string_with_format(row, 2, &unit.name, &f.text)?;
         let status = c.statuses[u];
-        ws.write_string_with_format(
-            row,
-            3,
-            if lang == Lang::Vi {
-                status.label_vi()
-            } else {
-                status.label_en()
-            },
-            &f.center,
-        )?;
+        ws.write_string_with_format(row, 3, status.label(lang), &f.center)?;
         for (j, ind) in config.schema.indicators.iter().enumerate() {
             let col = 4 + j as u16;
             let found = by_unit_indicator
@@ -593,8 +571,8 @@ fn list_sheet(
     ws.set_name(&sheet_name)?;
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
-        (t(lang, "Mã đơn vị", "Unit code"), 8.0),
-        (t(lang, "Đơn vị", "Unit"), 20.0),
+        (lang.pick("Mã đơn vị", "Unit code").to_string(), 8.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 20.0),
     ];
     for fd in &def.fields {
         let width = match fd.ty {
@@ -604,20 +582,19 @@ fn list_sheet(
         };
         headers.push((fd.label_in(lang).to_string(), width));
     }
-    headers.push((t(lang, "Tệp nguồn", "Source file"), 40.0));
-    headers.push((t(lang, "Dòng", "Row"), 6.0));
+    headers.push((lang.pick("Tệp nguồn", "Source file").to_string(), 40.0));
+    headers.push((lang.pick("Dòng", "Row").to_string(), 6.0));
     let last_col = (headers.len() - 1) as u16;
     let title = def
         .title
         .clone()
         .unwrap_or_else(|| sheet_name.to_uppercase());
-    let note = t(
-        lang,
-        &format!(
+    let note = lang.pick(
+        format!(
             "Tổng số: {} dòng, từ các báo cáo hợp lệ.",
             format_count(df.height(), lang)
         ),
-        &format!(
+        format!(
             "{} rows, from accepted reports.",
             format_count(df.height(), lang)
         ),
@@ -657,19 +634,6 @@ fn list_sheet(
     Ok(())
 }
 
-fn status_label(status: Status, lang: Lang) -> String {
-    match status {
-        Status::Accepted => t(lang, "Đã nộp, hợp lệ", "Accepted"),
-        Status::Rejected => t(lang, "Bị loại", "Rejected"),
-        Status::Superseded => t(lang, "Đã có bản mới hơn", "Superseded"),
-        Status::Held => t(
-            lang,
-            "Tạm giữ — chờ xác nhận người gửi",
-            "Held — sender not confirmed",
-        ),
-    }
-}
-
 fn status_sheet(
     ws: &mut Worksheet,
     result: &CheckResult,
@@ -678,64 +642,10 @@ fn status_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Tình hình nộp")?;
-    let headers: Vec<(String, f64)> = vec![
-        ("STT".into(), 5.0),
-        (t(lang, "Mã", "Code"), 7.0),
-        (t(lang, "Đơn vị", "Unit"), 22.0),
-        (t(lang, "Tình trạng", "Status"), 16.0),
-        (t(lang, "Tệp", "File"), 46.0),
-        (t(lang, "Thời điểm nhận", "Received"), 16.0),
-        (t(lang, "Số lỗi", "Errors"), 8.0),
-        (t(lang, "Số cảnh báo", "Warnings"), 9.0),
-        (
-            t(
-                lang,
-                "Thay đổi so với tệp trước",
-                "Changes since the previous file",
-            ),
-            40.0,
-        ),
-        (t(lang, "Người gửi", "Sender"), 30.0),
-        (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
-    ];
     let deadline = crate::check::timeliness::deadline(config).ok().flatten();
-    let mut headers = headers;
-    if let Some(day) = deadline {
-        let day = day.format("%d/%m/%Y");
-        headers.push((
-            t(lang, &format!("Hạn nộp {day}"), &format!("Deadline {day}")),
-            16.0,
-        ));
-    }
+    let headers = status_headers(lang, deadline);
     let last_col: u16 = if deadline.is_some() { 11 } else { 10 };
-    let sum = crate::output::report::summary(result);
-    let n = |count: usize| format_count(count, lang);
-    let note = t(
-        lang,
-        &format!(
-            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn{}; {} đơn vị chưa nộp.",
-            n(sum.files),
-            n(sum.accepted),
-            n(sum.rejected),
-            n(sum.superseded),
-            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
-            n(sum.missing_units)
-        ),
-        &format!(
-            "{} files: {} accepted, {} rejected, {} superseded{}; {} units not received.",
-            n(sum.files),
-            n(sum.accepted),
-            n(sum.rejected),
-            n(sum.superseded),
-            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
-            n(sum.missing_units)
-        ),
-    );
-    let mut note = note;
-    if let Some(day) = deadline {
-        note.push(' ');
-        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
-    }
+    let note = status_note(result, deadline, lang);
     heading(ws, last_col, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
@@ -743,95 +653,20 @@ fn status_sheet(
     let mut write_row = |ws: &mut Worksheet,
                          code: &str,
                          name: &str,
-                         s: Option<&crate::model::submission::Submission>|
+                         s: Option<&Submission>|
      -> Result<(), XlsxError> {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         ws.write_string_with_format(row, 1, code, &f.center)?;
         ws.write_string_with_format(row, 2, name, &f.text)?;
         match s {
             Some(s) => {
-                ws.write_string_with_format(row, 3, status_label(s.status, lang), &f.center)?;
-                ws.write_string_with_format(row, 4, &s.file, &f.text)?;
-                // An emailed file was received when its email was sent.
-                let received = match s.mail.as_ref().map(|m| m.date_text()) {
-                    Some(date) if !date.is_empty() => date,
-                    _ => s.modified().map(local_time).unwrap_or_default(),
-                };
-                ws.write_string_with_format(row, 5, &received, &f.center)?;
-                ws.write_number_with_format(
-                    row,
-                    6,
-                    s.count(crate::model::finding::Severity::Error) as f64,
-                    &f.int,
-                )?;
-                ws.write_number_with_format(
-                    row,
-                    7,
-                    s.count(crate::model::finding::Severity::Warning) as f64,
-                    &f.int,
-                )?;
-                let changes = s.resubmission.as_ref().map(|r| {
-                    let cells: Vec<String> = r
-                        .changes
-                        .iter()
-                        .map(|c| {
-                            format!(
-                                "{} {} → {}",
-                                c.cell.as_deref().unwrap_or(&c.field),
-                                c.old,
-                                c.new
-                            )
-                        })
-                        .collect();
-                    let mut text = t(
-                        lang,
-                        &format!("Thay cho {}: ", r.previous),
-                        &format!("Replaces {}: ", r.previous),
-                    );
-                    text.push_str(&cells.join("; "));
-                    if !r.fixed.is_empty() {
-                        text.push_str(&t(
-                            lang,
-                            &format!(". Đã sửa: {}", r.fixed.join("; ")),
-                            &format!(". Fixed: {}", r.fixed.join("; ")),
-                        ));
-                    }
-                    if !r.new_errors.is_empty() {
-                        text.push_str(&t(
-                            lang,
-                            &format!(". Lỗi mới: {}", r.new_errors.join("; ")),
-                            &format!(". New errors: {}", r.new_errors.join("; ")),
-                        ));
-                    }
-                    if !r.new_warnings.is_empty() {
-                        text.push_str(&t(
-                            lang,
-                            &format!(". Cảnh báo mới: {}", r.new_warnings.join("; ")),
-                            &format!(". New warnings: {}", r.new_warnings.join("; ")),
-                        ));
-                    }
-                    text
-                });
-                ws.write_string_with_format(row, 8, changes.unwrap_or_default(), &f.text)?;
-                let (sender, subject) = s
-                    .mail
-                    .as_ref()
-                    .map(|m| (m.from.as_str(), m.subject.as_str()))
-                    .unwrap_or_default();
-                ws.write_string_with_format(row, 9, sender, &f.text)?;
-                ws.write_string_with_format(row, 10, subject, &f.text)?;
-                if let Some(day) = deadline {
-                    let verdict = crate::check::timeliness::of(s, day)
-                        .map(|v| crate::check::timeliness::label(v, lang))
-                        .unwrap_or_default();
-                    ws.write_string_with_format(row, 11, verdict, &f.center)?;
-                }
+                submission_cells(ws, row, s, deadline, lang, f)?;
             }
             None => {
                 ws.write_string_with_format(
                     row,
                     3,
-                    t(lang, "Chưa nộp", "Not received"),
+                    UnitStatus::NotReceived.label(lang),
                     &f.center,
                 )?;
                 for col in 4..=last_col {
@@ -860,12 +695,165 @@ fn status_sheet(
         write_row(
             ws,
             "",
-            &t(lang, "(không xác định)", "(unidentified)"),
+            lang.pick("(không xác định)", "(unidentified)"),
             Some(s),
         )?;
     }
     finish_table(ws, row.saturating_sub(1), last_col, 0)?;
     Ok(())
+}
+
+/// The status sheet's column headings, with the deadline's when there is one.
+fn status_headers(lang: Lang, deadline: Option<NaiveDate>) -> Vec<(String, f64)> {
+    let headers: Vec<(String, f64)> = vec![
+        ("STT".into(), 5.0),
+        (lang.pick("Mã", "Code").to_string(), 7.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 16.0),
+        (lang.pick("Tệp", "File").to_string(), 46.0),
+        (lang.pick("Thời điểm nhận", "Received").to_string(), 16.0),
+        (lang.pick("Số lỗi", "Errors").to_string(), 8.0),
+        (lang.pick("Số cảnh báo", "Warnings").to_string(), 9.0),
+        (
+            lang.pick(
+                "Thay đổi so với tệp trước",
+                "Changes since the previous file",
+            )
+            .to_string(),
+            40.0,
+        ),
+        (lang.pick("Người gửi", "Sender").to_string(), 30.0),
+        (lang.pick("Tiêu đề thư", "Email subject").to_string(), 36.0),
+    ];
+    let mut headers = headers;
+    if let Some(day) = deadline {
+        let day = day.format("%d/%m/%Y");
+        headers.push((
+            lang.pick(format!("Hạn nộp {day}"), format!("Deadline {day}")),
+            16.0,
+        ));
+    }
+    headers
+}
+
+/// The status sheet's note: the run's counts and its timeliness.
+fn status_note(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) -> String {
+    let sum = crate::output::report::summary(result);
+    let n = |count: usize| format_count(count, lang);
+    let note = lang.pick(
+        format!(
+            "{} tệp: {} hợp lệ, {} bị loại, {} đã có bản mới hơn{}; {} đơn vị chưa nộp.",
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            n(sum.missing_units)
+        ),
+        format!(
+            "{} files: {} accepted, {} rejected, {} superseded{}; {} units not received.",
+            n(sum.files),
+            n(sum.accepted),
+            n(sum.rejected),
+            n(sum.superseded),
+            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
+            n(sum.missing_units)
+        ),
+    );
+    let mut note = note;
+    if let Some(day) = deadline {
+        note.push(' ');
+        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
+    }
+    note
+}
+
+/// A file's cells of its status row, from the status column on.
+fn submission_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    s: &Submission,
+    deadline: Option<NaiveDate>,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 3, s.status.label(lang), &f.center)?;
+    ws.write_string_with_format(row, 4, &s.file, &f.text)?;
+    // An emailed file was received when its email was sent.
+    let received = match s.mail.as_ref().map(|m| m.date_text()) {
+        Some(date) if !date.is_empty() => date,
+        _ => s.modified().map(local_time).unwrap_or_default(),
+    };
+    ws.write_string_with_format(row, 5, &received, &f.center)?;
+    ws.write_number_with_format(
+        row,
+        6,
+        s.count(crate::model::finding::Severity::Error) as f64,
+        &f.int,
+    )?;
+    ws.write_number_with_format(
+        row,
+        7,
+        s.count(crate::model::finding::Severity::Warning) as f64,
+        &f.int,
+    )?;
+    let changes = s.resubmission.as_ref().map(|r| changes_text(r, lang));
+    ws.write_string_with_format(row, 8, changes.unwrap_or_default(), &f.text)?;
+    let (sender, subject) = s
+        .mail
+        .as_ref()
+        .map(|m| (m.from.as_str(), m.subject.as_str()))
+        .unwrap_or_default();
+    ws.write_string_with_format(row, 9, sender, &f.text)?;
+    ws.write_string_with_format(row, 10, subject, &f.text)?;
+    if let Some(day) = deadline {
+        let verdict = crate::check::timeliness::of(s, day)
+            .map(|v| crate::check::timeliness::label(v, lang))
+            .unwrap_or_default();
+        ws.write_string_with_format(row, 11, verdict, &f.center)?;
+    }
+    Ok(())
+}
+
+/// A resubmission in one cell: the file it replaces, the changed cells,
+/// the findings fixed and new.
+fn changes_text(r: &Resubmission, lang: Lang) -> String {
+    let cells: Vec<String> = r
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} → {}",
+                c.cell.as_deref().unwrap_or(&c.field),
+                c.old,
+                c.new
+            )
+        })
+        .collect();
+    let mut text = lang.pick(
+        format!("Thay cho {}: ", r.previous),
+        format!("Replaces {}: ", r.previous),
+    );
+    text.push_str(&cells.join("; "));
+    if !r.fixed.is_empty() {
+        text.push_str(&lang.pick(
+            format!(". Đã sửa: {}", r.fixed.join("; ")),
+            format!(". Fixed: {}", r.fixed.join("; ")),
+        ));
+    }
+    if !r.new_errors.is_empty() {
+        text.push_str(&lang.pick(
+            format!(". Lỗi mới: {}", r.new_errors.join("; ")),
+            format!(". New errors: {}", r.new_errors.join("; ")),
+        ));
+    }
+    if !r.new_warnings.is_empty() {
+        text.push_str(&lang.pick(
+            format!(". Cảnh báo mới: {}", r.new_warnings.join("; ")),
+            format!(". New warnings: {}", r.new_warnings.join("; ")),
+        ));
+    }
+    text
 }
 
 fn findings_sheet(
@@ -877,17 +865,17 @@ fn findings_sheet(
     let lang = config.lang;
     ws.set_name("Lỗi")?;
     let headers: Vec<(String, f64)> = vec![
-        (t(lang, "Tệp", "File"), 36.0),
-        (t(lang, "Mã đơn vị", "Unit code"), 8.0),
-        (t(lang, "Đơn vị", "Unit"), 18.0),
-        (t(lang, "Trang", "Sheet"), 10.0),
-        (t(lang, "Ô", "Cell"), 6.0),
-        (t(lang, "Mã lỗi", "Code"), 18.0),
-        (t(lang, "Mức độ", "Severity"), 9.0),
-        (t(lang, "Trường", "Field"), 16.0),
-        (t(lang, "Quy tắc", "Rule"), 14.0),
-        (t(lang, "Giá trị", "Value"), 12.0),
-        (t(lang, "Nội dung", "Message"), 60.0),
+        (lang.pick("Tệp", "File").to_string(), 36.0),
+        (lang.pick("Mã đơn vị", "Unit code").to_string(), 8.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 18.0),
+        (lang.pick("Trang", "Sheet").to_string(), 10.0),
+        (lang.pick("Ô", "Cell").to_string(), 6.0),
+        (lang.pick("Mã lỗi", "Code").to_string(), 18.0),
+        (lang.pick("Mức độ", "Severity").to_string(), 9.0),
+        (lang.pick("Trường", "Field").to_string(), 16.0),
+        (lang.pick("Quy tắc", "Rule").to_string(), 14.0),
+        (lang.pick("Giá trị", "Value").to_string(), 12.0),
+        (lang.pick("Nội dung", "Message").to_string(), 60.0),
     ];
     let count: usize = result.submissions.iter().map(|s| s.findings.len()).sum();
     heading(
@@ -895,10 +883,9 @@ fn findings_sheet(
         10,
         "DANH SÁCH LỖI VÀ CẢNH BÁO",
         config,
-        &t(
-            lang,
-            &format!("{} mục.", format_count(count, lang)),
-            &format!("{} findings.", format_count(count, lang)),
+        &lang.pick(
+            format!("{} mục.", format_count(count, lang)),
+            format!("{} findings.", format_count(count, lang)),
         ),
         f,
     )?;
@@ -949,29 +936,13 @@ fn sources_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Nguồn")?;
-    let headers: Vec<(String, f64)> = vec![
-        (t(lang, "Tệp", "File"), 40.0),
-        ("SHA-256".into(), 66.0),
-        (t(lang, "Kích thước (byte)", "Size (bytes)"), 12.0),
-        (t(lang, "Định dạng", "Format"), 9.0),
-        (t(lang, "Mã đơn vị", "Unit code"), 8.0),
-        (t(lang, "Đơn vị", "Unit"), 20.0),
-        (t(lang, "Kỳ", "Period"), 8.0),
-        (t(lang, "Tình trạng", "Status"), 16.0),
-        (t(lang, "Thời điểm sửa đổi", "Modified"), 16.0),
-        (t(lang, "Người gửi", "Sender"), 30.0),
-        (t(lang, "Ngày gửi thư", "Email date"), 16.0),
-        (t(lang, "Tiêu đề thư", "Email subject"), 36.0),
-        (t(lang, "Tên tệp đính kèm", "Attachment name"), 30.0),
-        ("Message-ID".into(), 30.0),
-    ];
+    let headers = sources_headers(lang);
     heading(
         ws,
         8,
         "NGUỒN SỐ LIỆU",
         config,
-        &t(
-            lang,
+        lang.pick(
             "Các tệp đã đọc, mã băm SHA-256 và tham số của lần tổng hợp.",
             "Files read, their SHA-256 and the run's parameters.",
         ),
@@ -980,58 +951,111 @@ fn sources_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     for s in &result.submissions {
-        let (code, name) = s
-            .unit
-            .map(|u| {
-                (
-                    config.registry.units[u].code.clone(),
-                    config.registry.units[u].name.clone(),
-                )
-            })
-            .unwrap_or_default();
-        let mail = |pick: fn(&crate::model::submission::MailMeta) -> String| {
-            s.mail.as_ref().map(pick).unwrap_or_default()
-        };
-        let cells = [
-            s.file.clone(),
-            s.info
-                .as_ref()
-                .map(|i| i.sha256.clone())
-                .unwrap_or_default(),
-            String::new(),
-            s.format.map(|x| x.as_str().to_string()).unwrap_or_default(),
-            code,
-            name,
-            s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
-            status_label(s.status, lang),
-            s.modified().map(local_time).unwrap_or_default(),
-            mail(|m| m.from.clone()),
-            mail(|m| m.date_text()),
-            mail(|m| m.subject.clone()),
-            mail(|m| m.original_name.clone()),
-            mail(|m| m.message_id.clone()),
-        ];
-        for (col, text) in cells.iter().enumerate() {
-            if col == 2 {
-                match &s.info {
-                    Some(i) => ws
-                        .write_number_with_format(row, 2, i.size as f64, &f.int)
-                        .map(|_| ())?,
-                    None => ws.write_blank(row, 2, &f.text).map(|_| ())?,
-                }
-            } else {
-                ws.write_string_with_format(row, col as u16, text, &f.text)?;
-            }
-        }
+        source_row(ws, row, s, config, f)?;
         row += 1;
     }
     row += 1;
+    let params = run_parameters(config);
+    for (k, v) in params {
+        ws.write_string_with_format(row, 0, &k, &f.header)?;
+        ws.merge_range(row, 1, row, 8, &v, &f.text)?;
+        row += 1;
+    }
+    a4_landscape(ws, HEADER_ROW)?;
+    Ok(())
+}
+
+/// The sources sheet's column headings.
+fn sources_headers(lang: Lang) -> Vec<(String, f64)> {
+    vec![
+        (lang.pick("Tệp", "File").to_string(), 40.0),
+        ("SHA-256".into(), 66.0),
+        (
+            lang.pick("Kích thước (byte)", "Size (bytes)").to_string(),
+            12.0,
+        ),
+        (lang.pick("Định dạng", "Format").to_string(), 9.0),
+        (lang.pick("Mã đơn vị", "Unit code").to_string(), 8.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 20.0),
+        (lang.pick("Kỳ", "Period").to_string(), 8.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 16.0),
+        (lang.pick("Thời điểm sửa đổi", "Modified").to_string(), 16.0),
+        (lang.pick("Người gửi", "Sender").to_string(), 30.0),
+        (lang.pick("Ngày gửi thư", "Email date").to_string(), 16.0),
+        (lang.pick("Tiêu đề thư", "Email subject").to_string(), 36.0),
+        (
+            lang.pick("Tên tệp đính kèm", "Attachment name").to_string(),
+            30.0,
+        ),
+        ("Message-ID".into(), 30.0),
+    ]
+}
+
+/// One file read: its hash, size, format, unit, period, status and email.
+fn source_row(
+    ws: &mut Worksheet,
+    row: u32,
+    s: &Submission,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    let (code, name) = s
+        .unit
+        .map(|u| {
+            (
+                config.registry.units[u].code.clone(),
+                config.registry.units[u].name.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let mail = |pick: fn(&crate::model::submission::MailMeta) -> String| {
+        s.mail.as_ref().map(pick).unwrap_or_default()
+    };
+    let cells = [
+        s.file.clone(),
+        s.info
+            .as_ref()
+            .map(|i| i.sha256.clone())
+            .unwrap_or_default(),
+        String::new(),
+        s.format.map(|x| x.as_str().to_string()).unwrap_or_default(),
+        code,
+        name,
+        s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
+        s.status.label(lang).to_string(),
+        s.modified().map(local_time).unwrap_or_default(),
+        mail(|m| m.from.clone()),
+        mail(|m| m.date_text()),
+        mail(|m| m.subject.clone()),
+        mail(|m| m.original_name.clone()),
+        mail(|m| m.message_id.clone()),
+    ];
+    for (col, text) in cells.iter().enumerate() {
+        if col == 2 {
+            match &s.info {
+                Some(i) => ws
+                    .write_number_with_format(row, 2, i.size as f64, &f.int)
+                    .map(|_| ())?,
+                None => ws.write_blank(row, 2, &f.text).map(|_| ())?,
+            }
+        } else {
+            ws.write_string_with_format(row, col as u16, text, &f.text)?;
+        }
+    }
+    Ok(())
+}
+
+/// The run's parameters, as (name, value): schema, registry and their
+/// hashes, period, consolidating unit, tool, language, inputs.
+fn run_parameters(config: &Config) -> Vec<(String, String)> {
+    let lang = config.lang;
     let registry_sha = std::fs::read(&config.registry.path)
         .map(|b| crate::model::book::sha256_hex(&b))
         .unwrap_or_default();
-    let params: Vec<(String, String)> = vec![
+    vec![
         (
-            t(lang, "Lược đồ", "Schema"),
+            lang.pick("Lược đồ", "Schema").to_string(),
             format!(
                 "{} {} ({})",
                 config.schema.id(),
@@ -1040,43 +1064,42 @@ fn sources_sheet(
             ),
         ),
         (
-            t(lang, "SHA-256 của lược đồ", "Schema SHA-256"),
+            lang.pick("SHA-256 của lược đồ", "Schema SHA-256")
+                .to_string(),
             config.schema.sha256.clone(),
         ),
         (
-            t(lang, "Danh sách đơn vị", "Unit registry"),
+            lang.pick("Danh sách đơn vị", "Unit registry").to_string(),
             config.source_path(&config.registry.path),
         ),
         (
-            t(lang, "SHA-256 của danh sách đơn vị", "Registry SHA-256"),
+            lang.pick("SHA-256 của danh sách đơn vị", "Registry SHA-256")
+                .to_string(),
             registry_sha,
         ),
-        (t(lang, "Kỳ báo cáo", "Period"), config.period.id()),
         (
-            t(lang, "Đơn vị tổng hợp", "Consolidating unit"),
+            lang.pick("Kỳ báo cáo", "Period").to_string(),
+            config.period.id(),
+        ),
+        (
+            lang.pick("Đơn vị tổng hợp", "Consolidating unit")
+                .to_string(),
             format!(
                 "{} {}",
                 config.consolidating.code, config.consolidating.name
             ),
         ),
         (
-            t(lang, "Công cụ", "Tool"),
+            lang.pick("Công cụ", "Tool").to_string(),
             format!("tonghop {}", env!("CARGO_PKG_VERSION")),
         ),
         (
-            t(lang, "Ngôn ngữ", "Language"),
+            lang.pick("Ngôn ngữ", "Language").to_string(),
             format!("{lang:?}").to_lowercase(),
         ),
         (
-            t(lang, "Đầu vào", "Inputs"),
-            format!("{} {}", config.inputs.len(), t(lang, "tệp", "file(s)")),
+            lang.pick("Đầu vào", "Inputs").to_string(),
+            format!("{} {}", config.inputs.len(), lang.pick("tệp", "file(s)")),
         ),
-    ];
-    for (k, v) in params {
-        ws.write_string_with_format(row, 0, &k, &f.header)?;
-        ws.merge_range(row, 1, row, 8, &v, &f.text)?;
-        row += 1;
-    }
-    a4_landscape(ws, HEADER_ROW)?;
-    Ok(())
+    ]
 }

@@ -13,7 +13,7 @@ use super::{
     Display, FieldDef, FieldType, PERIOD_COLUMNS, Schema, SchemaError, SheetDef, SheetKind,
     expr_columns, parse_expr, placeholders,
 };
-use crate::model::i18n::tr;
+use crate::model::finding::Msg;
 
 pub(super) struct Checker<'a> {
     pub(super) text: &'a str,
@@ -33,7 +33,7 @@ impl Checker<'_> {
         &self,
         span: std::ops::Range<usize>,
         key: &str,
-        message: String,
+        message: Msg,
     ) -> Result<T, SchemaError> {
         Err(SchemaError::Invalid {
             path: self.path.to_path_buf(),
@@ -70,9 +70,9 @@ impl Checker<'_> {
             self.fail(
                 id.span(),
                 key,
-                tr(
-                    &format!("mã “{s}” chỉ được gồm chữ thường không dấu, chữ số và “_”, bắt đầu bằng chữ"),
-                    &format!("id “{s}” must be lower-case ASCII letters, digits and “_”, starting with a letter"),
+                Msg::new(
+                    format!("mã “{s}” chỉ được gồm chữ thường không dấu, chữ số và “_”, bắt đầu bằng chữ"),
+                    format!("id “{s}” must be lower-case ASCII letters, digits and “_”, starting with a letter"),
                 ),
             )
         }
@@ -90,9 +90,9 @@ impl Checker<'_> {
                 return self.fail(
                     source.span(),
                     key,
-                    tr(
-                        &format!("biểu thức “{}” không hợp lệ: {e}", source.get_ref()),
-                        &format!("expression “{}” is invalid: {e}", source.get_ref()),
+                    Msg::new(
+                        format!("biểu thức “{}” không hợp lệ: {e}", source.get_ref()),
+                        format!("expression “{}” is invalid: {e}", source.get_ref()),
                     ),
                 );
             }
@@ -117,33 +117,39 @@ impl Checker<'_> {
         boolean: bool,
     ) -> Result<(), SchemaError> {
         use polars::prelude::{DataType, IntoLazy};
-        let fail = |e: String| SchemaError::Invalid {
+        // A library's error reads the same in both languages.
+        let fail = |e: Msg| SchemaError::Invalid {
             path: self.path.to_path_buf(),
             line: self.line(source.span().start),
             key: key.to_string(),
-            message: tr(
-                &format!("biểu thức “{}” không tính được: {e}", source.get_ref()),
-                &format!("expression “{}” cannot be evaluated: {e}", source.get_ref()),
+            message: Msg::new(
+                format!("biểu thức “{}” không tính được: {}", source.get_ref(), e.vi),
+                format!(
+                    "expression “{}” cannot be evaluated: {}",
+                    source.get_ref(),
+                    e.en
+                ),
             ),
         };
-        let expr = parse_expr(source.get_ref()).map_err(|e| fail(e.to_string()))?;
+        let same = |e: String| Msg::new(e.clone(), e);
+        let expr = parse_expr(source.get_ref()).map_err(|e| fail(same(e.to_string())))?;
         let df = self
             .schema
             .null_frame(scope)
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(same(e.to_string())))?;
         let out = df
             .lazy()
             .select([expr.alias("x")])
             .collect()
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(same(e.to_string())))?;
         let dtype = out
             .column("x")
             .map(|c| c.dtype().clone())
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(same(e.to_string())))?;
         if boolean && !matches!(dtype, DataType::Boolean | DataType::Null) {
-            return Err(fail(tr(
-                &format!("kết quả phải là đúng/sai, đang là {dtype}"),
-                &format!("must give true/false, gives {dtype}"),
+            return Err(fail(Msg::new(
+                format!("kết quả phải là đúng/sai, đang là {dtype}"),
+                format!("must give true/false, gives {dtype}"),
             )));
         }
         Ok(())
@@ -157,7 +163,7 @@ impl Checker<'_> {
             return self.fail(
                 s.id.span(),
                 "sheets",
-                tr(
+                Msg::new(
                     "lược đồ cần ít nhất một trang",
                     "a schema needs at least one sheet",
                 ),
@@ -177,7 +183,7 @@ impl Checker<'_> {
                 return self.fail(
                     sheet.id.span(),
                     &format!("{key}.fields"),
-                    tr(
+                    Msg::new(
                         "trang cần ít nhất một trường",
                         "a sheet needs at least one field",
                     ),
@@ -206,7 +212,7 @@ impl Checker<'_> {
                     return self.fail(
                         field.id.span(),
                         &format!("{fkey}.required_when"),
-                        tr(
+                        Msg::new(
                             "required_when chỉ dùng cho trường của trang danh sách",
                             "required_when applies to list fields only",
                         ),
@@ -227,7 +233,7 @@ impl Checker<'_> {
                 return self.fail(
                     sheet.aggregates[0].id.span(),
                     &format!("{key}.aggregates"),
-                    tr(
+                    Msg::new(
                         "chỉ trang dạng danh sách (kind = \"list\") mới có aggregates",
                         "only list sheets (kind = \"list\") can have aggregates",
                     ),
@@ -371,7 +377,7 @@ impl Checker<'_> {
                 return self.fail(
                     ind.id.span(),
                     &format!("{key}.display"),
-                    tr(
+                    Msg::new(
                         "display = \"ratio\" cần có denominator",
                         "display = \"ratio\" needs a denominator",
                     ),
@@ -385,7 +391,7 @@ impl Checker<'_> {
         self.ident(&field.id, &format!("{key}.id"))?;
         self.structure(field, field.id.span(), key)?;
         let bad = |k: &str, vi: &str, en: &str| {
-            self.fail::<()>(field.id.span(), &format!("{key}.{k}"), tr(vi, en))
+            self.fail::<()>(field.id.span(), &format!("{key}.{k}"), Msg::new(vi, en))
         };
         if field.ty == FieldType::Choice && field.choices.is_empty() {
             return bad(
@@ -448,35 +454,36 @@ impl Checker<'_> {
     }
 }
 
-fn reserved(id: &str) -> String {
-    tr(
-        &format!("mã “{id}” là tên cột dành riêng"),
-        &format!("“{id}” is a reserved column name"),
+fn reserved(id: &str) -> Msg {
+    Msg::new(
+        format!("mã “{id}” là tên cột dành riêng"),
+        format!("“{id}” is a reserved column name"),
     )
 }
 
-fn duplicate(id: &str) -> String {
-    tr(
-        &format!("mã “{id}” bị trùng"),
-        &format!("duplicate id “{id}”"),
+fn duplicate(id: &str) -> Msg {
+    Msg::new(
+        format!("mã “{id}” bị trùng"),
+        format!("duplicate id “{id}”"),
     )
 }
 
-fn unknown_name(name: &str, known: &BTreeSet<String>) -> String {
+fn unknown_name(name: &str, known: &BTreeSet<String>) -> Msg {
     let list = known.iter().cloned().collect::<Vec<_>>().join(", ");
-    tr(
-        &format!("không có trường “{name}” (có: {list})"),
-        &format!("unknown field “{name}” (known: {list})"),
+    Msg::new(
+        format!("không có trường “{name}” (có: {list})"),
+        format!("unknown field “{name}” (known: {list})"),
     )
 }
 
-fn describe_validation(errors: &validator::ValidationErrors) -> String {
+fn describe_validation(errors: &validator::ValidationErrors) -> Msg {
     let mut parts = Vec::new();
     collect_validation(errors, String::new(), &mut parts);
-    parts.join("; ")
+    let join = |text: fn(&Msg) -> &str| parts.iter().map(text).collect::<Vec<_>>().join("; ");
+    Msg::new(join(|m| &m.vi), join(|m| &m.en))
 }
 
-fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out: &mut Vec<String>) {
+fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out: &mut Vec<Msg>) {
     use validator::ValidationErrorsKind;
     let mut entries: Vec<_> = errors.errors().iter().collect();
     entries.sort_by_key(|(k, _)| k.to_string());
@@ -495,13 +502,13 @@ fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out:
                         .filter(|(k, _)| *k != "value")
                         .map(|(k, v)| format!("{k}={v}"))
                         .collect();
-                    out.push(tr(
-                        &format!(
+                    out.push(Msg::new(
+                        format!(
                             "`{path}` không đạt điều kiện {} ({})",
                             e.code,
                             params.join(", ")
                         ),
-                        &format!("`{path}` fails {} ({})", e.code, params.join(", ")),
+                        format!("`{path}` fails {} ({})", e.code, params.join(", ")),
                     ));
                 }
             }
@@ -511,6 +518,36 @@ fn collect_validation(errors: &validator::ValidationErrors, prefix: String, out:
                     collect_validation(inner, format!("{path}[{i}]"), out);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::finding::Msg;
+    use crate::model::schema::{Schema, SchemaError};
+
+    /// The schema is checked before any language is chosen: its error
+    /// carries both texts and the caller picks one.
+    #[test]
+    fn a_schema_error_carries_both_languages() {
+        let sheet = "\n[[sheets]]\nid = \"bieu_01\"\nkind = \"form\"\nname = \"Biểu 01\"\n";
+        let field =
+            "\n[[sheets.fields]]\nid = \"so_buoi\"\nlabel = \"Số buổi\"\ntype = \"integer\"\n";
+        let text = format!(
+            "id = \"vanhoa\"\ntitle = \"Thử\"\nversion = \"1.0.0\"\nperiod = \"year\"\n{sheet}{field}{field}"
+        );
+        match Schema::parse(&text, Path::new("schema.toml")) {
+            Err(SchemaError::Invalid { message, line, .. }) => {
+                assert_eq!(
+                    message,
+                    Msg::new("mã “so_buoi” bị trùng", "duplicate id “so_buoi”")
+                );
+                assert_eq!(line, 17, "the second field's id");
+            }
+            other => panic!("expected a duplicate-id error, got {other:?}"),
         }
     }
 }

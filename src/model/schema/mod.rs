@@ -33,13 +33,15 @@ pub enum SchemaError {
         &format!("schema {} is malformed: {message}", path.display())))]
     Syntax { path: PathBuf, message: String },
     #[error("{}", tr(
-        &format!("lược đồ {}, dòng {line}, khoá `{key}`: {message}", path.display()),
-        &format!("schema {}, line {line}, key `{key}`: {message}", path.display())))]
+        &format!("lược đồ {}, dòng {line}, khoá `{key}`: {}", path.display(), message.vi),
+        &format!("schema {}, line {line}, key `{key}`: {}", path.display(), message.en)))]
     Invalid {
         path: PathBuf,
         line: usize,
         key: String,
-        message: String,
+        /// In both languages: the schema is checked before the language is
+        /// known to whoever shows the error.
+        message: crate::model::finding::Msg,
     },
 }
 
