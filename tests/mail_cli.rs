@@ -461,6 +461,7 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
     // Staff confirm by phone that the commune did send it: accepted, and
     // being the newest it now replaces the first.
     let run = project.run(&["build", "--accept-sender", LOOKALIKE, "--format", "json"]);
+    assert!(!run.stderr.contains("--accept-sender"), "{}", run.stderr);
     let report = run.json();
     let submissions = by_file(&report);
     let find = |name: &str| submission(&submissions, name);
@@ -502,6 +503,20 @@ fn a_stranger_never_replaces_the_report_from_the_registered_address() {
     let dt = submission(&submissions, "bc-tnxh-dan-thang-2023.xls");
     assert_eq!(dt["status"], "accepted");
     assert!(!codes(dt).contains(&"sender-unknown"));
+}
+
+#[test]
+fn an_accepted_sender_that_sent_nothing_is_told() {
+    let project = project();
+    project.run(&["mail", &mail_dir()]).assert_no_panic();
+    let typo = "ubndxakhanhyenthuong@gmial.com";
+    let run = project.run(&["check", "--accept-sender", typo]);
+    assert!(
+        run.stderr
+            .contains(&format!("không có tệp nào được gửi từ “{typo}”")),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ use anyhow::Context;
 
 use crate::cli::{self, Cli, ReportFormat};
 use crate::config::{self, Config, Mode};
+use crate::model::submission::CheckResult;
 use crate::model::{finding, i18n, schema, values};
 use crate::output::report;
 use crate::read::isolate;
@@ -85,10 +86,32 @@ pub(crate) fn save_mail(
 
 /// `tonghop check` and `tonghop build`: check every file, print the report,
 /// write the feedback workbooks and, for `build`, the consolidated outputs.
+/// A line for each `--accept-sender` address that sent no file of the run:
+/// a mistyped address must not look as if it had accepted something.
+fn unused_accepted_senders(result: &CheckResult, config: &Config) -> String {
+    config
+        .accept_senders
+        .iter()
+        .filter(|address| {
+            !result
+                .submissions
+                .iter()
+                .any(|s| s.mail.as_ref().is_some_and(|m| &m.from == *address))
+        })
+        .map(|address| {
+            config.lang.pick(
+                format!("Cảnh báo: không có tệp nào được gửi từ “{address}” (--accept-sender): hãy kiểm tra lại địa chỉ.\n"),
+                format!("Warning: no file was sent from “{address}” (--accept-sender): check the address.\n"),
+            )
+        })
+        .collect()
+}
+
 pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
     let result = check::check_all(&config);
+    eprint!("{}", unused_accepted_senders(&result, &config));
     let report = match config.format {
         ReportFormat::Text => report::to_text(&result, &config),
         ReportFormat::Json => report::to_json(&result, &config),
