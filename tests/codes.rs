@@ -292,14 +292,7 @@ fn assert_says(f: &tonghop::Finding, text: &str) {
 
 /// A registry unit known only by its code and name.
 fn unit(code: &str, name: &str) -> Unit {
-    Unit {
-        code: code.into(),
-        name: name.into(),
-        kind: String::new(),
-        aliases: Vec::new(),
-        emails: Vec::new(),
-        parent: String::new(),
-    }
+    Unit::named(code, name)
 }
 
 #[test]

@@ -135,10 +135,9 @@ impl SchemaKeys {
             .label_keys
             .get_or_init(|| std::sync::Arc::new(SchemaKeys::build(schema)))
             .clone();
-        // Only this function fills the slot, so the type always matches; if
-        // it ever did not, computing the keys again is still right.
+        // Only this function fills the slot, so the type always matches.
         keys.downcast::<SchemaKeys>()
-            .unwrap_or_else(|_| std::sync::Arc::new(SchemaKeys::build(schema)))
+            .expect("Schema::label_keys holds SchemaKeys")
     }
 
     fn build(schema: &Schema) -> SchemaKeys {
@@ -631,12 +630,10 @@ fn ends_list(sheet: &Sheet, row: u32) -> bool {
     // A totals row sums several columns, so it is not limited to a few
     // cells: a cell reading just "Tổng cộng", "Cộng" or "Tổng số" ends it.
     // Compared with diacritics: "Công" is a given name, "Cộng" a total.
-    let totals = sheet.row(row).any(|(_, cell)| {
-        let Cell::Text(t) = cell else { return false };
-        ["Tổng cộng", "Cộng", "Tổng số"]
-            .iter()
-            .any(|m| label_key(t) == label_key(m))
-    });
+    const TOTALS: [&str; 3] = ["tổng cộng", "cộng", "tổng số"];
+    let totals = sheet
+        .row(row)
+        .any(|(_, cell)| matches!(cell, Cell::Text(t) if TOTALS.contains(&label_key(t).as_str())));
     if totals {
         return true;
     }
@@ -647,7 +644,8 @@ fn ends_list(sheet: &Sheet, row: u32) -> bool {
         && sheet.row(row).any(|(_, cell)| {
             let Cell::Text(t) = cell else { return false };
             let k = loose_key(t);
-            const MARKERS: [&str; 9] = [
+            // Totals are told above, with diacritics ("Công" is a name).
+            const MARKERS: [&str; 7] = [
                 "nguoi lap",
                 "thu truong",
                 "chu tich",
@@ -655,8 +653,6 @@ fn ends_list(sheet: &Sheet, row: u32) -> bool {
                 "tm ubnd",
                 "xac nhan",
                 "ky ten",
-                "tong cong",
-                "cong",
             ];
             MARKERS
                 .iter()
@@ -877,7 +873,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
             },
         }
     }
-    if !any_found || !holds_enough_of_the_form(schema, &layout, &texts) {
+    if !any_found || !holds_enough_of_the_form(schema, &schema_keys, &layout, &texts) {
         return (
             Layout::default(),
             vec![Finding::new(
@@ -894,11 +890,15 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
 /// that merely shares a sheet name, a title word or a couple of labels with
 /// the form is some other report, and gets one finding instead of a
 /// finding per missing row.
-fn holds_enough_of_the_form(schema: &Schema, layout: &Layout, texts: &[SheetText]) -> bool {
+fn holds_enough_of_the_form(
+    schema: &Schema,
+    keys: &SchemaKeys,
+    layout: &Layout,
+    texts: &[SheetText],
+) -> bool {
     if !layout.lists.is_empty() {
         return true;
     }
-    let keys = SchemaKeys::of(schema);
     let form_fields: usize = schema
         .sheets
         .iter()

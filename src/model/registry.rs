@@ -45,6 +45,21 @@ pub struct Unit {
     pub parent: String,
 }
 
+impl Unit {
+    /// A unit known only by its code and name (no kind, aliases, addresses
+    /// or parent), as tests and callers building a registry in code need.
+    pub fn named(code: &str, name: &str) -> Unit {
+        Unit {
+            code: code.into(),
+            name: name.into(),
+            kind: String::new(),
+            aliases: Vec::new(),
+            emails: Vec::new(),
+            parent: String::new(),
+        }
+    }
+}
+
 fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let s = String::deserialize(d)?;
     Ok(s.split(';')
@@ -114,9 +129,15 @@ const PREFIXES: &[&str] = &[
     "p",
 ];
 
-/// "UBND XÃ KHÁNH YÊN THƯỢNG, huyện Văn Bàn" → "khánh yên thượng".
+/// Words that name the level of a district or province ("Huyện Văn Bàn",
+/// "Tỉnh Lào Cai"): compared with their diacritics, so that a commune called
+/// "Quan Sơn" keeps its name while "Quận Ba Đình" loses the "quận".
+const LEVEL_PREFIXES: &[&str] = &["huyện", "quận", "thị xã", "thành phố", "tỉnh", "đặc khu"];
+
+/// "UBND XÃ KHÁNH YÊN THƯỢNG, huyện Văn Bàn" → "khánh yên thượng";
+/// "UBND HUYỆN VĂN BÀN" → "văn bàn" (a district reporting to its province).
 pub fn base_name(name: &str) -> String {
-    let mut key = label_key(name);
+    let mut key = strip_prefixes(label_key(name));
     // Drop a trailing "huyện …" / "tỉnh …" qualifier.
     for marker in [" huyện ", " huyen ", " tỉnh ", " tinh "] {
         if let Some(pos) = format!(" {key} ").find(marker)
@@ -126,16 +147,32 @@ pub fn base_name(name: &str) -> String {
             key = key.trim().to_string();
         }
     }
+    strip_prefixes(key)
+}
+
+/// `key` without the leading words that name no unit ("ubnd", "xã",
+/// "huyện" …), however many there are.
+fn strip_prefixes(mut key: String) -> String {
     loop {
         let loose = strip_diacritics(&key);
-        let stripped = PREFIXES.iter().find_map(|p| {
+        let starts = |p: &str, text: &str| {
             let words = p.split(' ').count();
-            let lw: Vec<&str> = loose.split(' ').collect();
-            (lw.len() >= words && lw[..words].join(" ") == *p)
-                .then(|| key.split(' ').skip(words).collect::<Vec<_>>().join(" "))
-        });
+            let lw: Vec<&str> = text.split(' ').collect();
+            (lw.len() >= words && lw[..words].join(" ") == p).then_some(words)
+        };
+        // Text typed without diacritics cannot tell "Quận" from "Quan" or
+        // "Tỉnh" from "Tịnh": there only the unmistakable level words go.
+        let level_words: &[&str] = if key.is_ascii() {
+            &["huyen", "thi xa", "thanh pho", "dac khu"]
+        } else {
+            LEVEL_PREFIXES
+        };
+        let stripped = PREFIXES
+            .iter()
+            .find_map(|p| starts(p, &loose))
+            .or_else(|| level_words.iter().find_map(|p| starts(p, &key)));
         match stripped {
-            Some(rest) => key = rest,
+            Some(words) => key = key.split(' ').skip(words).collect::<Vec<_>>().join(" "),
             None => return key,
         }
     }
@@ -406,6 +443,18 @@ pub(crate) mod tests {
             UnitMatch::Found(i) => r.units[i].code.clone(),
             other => format!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn district_and_province_names_lose_their_level() {
+        assert_eq!(base_name("UBND HUYỆN VĂN BÀN"), "văn bàn");
+        assert_eq!(base_name("Huyện Văn Bàn, tỉnh Lào Cai"), "văn bàn");
+        assert_eq!(base_name("Thị xã Sa Pa"), "sa pa");
+        assert_eq!(base_name("Tỉnh Lào Cai"), "lào cai");
+        // Compared with diacritics: "Quan" is a name, "Quận" a level.
+        assert_eq!(base_name("Xã Quan Sơn"), "quan sơn");
+        assert_eq!(base_name("Huyen Van Ban"), "van ban");
+        assert_eq!(base_name("Xa Quan Son"), "quan son");
     }
 
     #[test]

@@ -151,14 +151,7 @@ mod tests {
     }
 
     fn unit(code: &str, name: &str) -> Unit {
-        Unit {
-            code: code.into(),
-            name: name.into(),
-            kind: String::new(),
-            aliases: Vec::new(),
-            emails: Vec::new(),
-            parent: String::new(),
-        }
+        Unit::named(code, name)
     }
 
     #[test]

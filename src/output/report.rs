@@ -387,7 +387,7 @@ fn summary_text(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) -
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi", lang),
             n(sum.errors),
             n(sum.warnings)
         ), format!(
@@ -396,7 +396,7 @@ fn summary_text(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) -
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            held_count(sum.held, ", {} held until the sender is confirmed"),
+            held_count(sum.held, ", {} held until the sender is confirmed", lang),
             n(sum.errors),
             n(sum.warnings)
         )));
@@ -411,8 +411,9 @@ fn missing_text(result: &CheckResult, config: &Config) -> String {
     let lang = config.lang;
     let n = |count: usize| crate::model::values::format_count(count, lang);
     let mut out = String::new();
-    let unconfirmed = units_only_held(result, config.registry.units.len());
-    if result.missing_units.is_empty() && unconfirmed > 0 {
+    let held_only = units_only_held(result, config.registry.units.len());
+    let unconfirmed = n(held_only);
+    if result.missing_units.is_empty() && held_only > 0 {
         out.push_str(&lang.pick(format!(
                 "Tất cả đơn vị đã gửi tệp, nhưng {unconfirmed} đơn vị chỉ có tệp tạm giữ, chưa có báo cáo được xác nhận.\n"
             ), format!(
@@ -461,11 +462,11 @@ fn units_only_held(result: &CheckResult, units: usize) -> usize {
 }
 
 /// ", 2 held …" in a summary line, only when some file is held.
-pub fn held_count(held: usize, template: &str) -> String {
+pub fn held_count(held: usize, template: &str, lang: Lang) -> String {
     if held == 0 {
         String::new()
     } else {
-        template.replace("{}", &held.to_string())
+        template.replace("{}", &crate::model::values::format_count(held, lang))
     }
 }
 

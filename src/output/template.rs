@@ -672,14 +672,7 @@ mod tests {
 
     #[test]
     fn ascii_names() {
-        let unit = |name: &str| Unit {
-            code: "1".into(),
-            name: name.into(),
-            kind: String::new(),
-            aliases: Vec::new(),
-            emails: Vec::new(),
-            parent: String::new(),
-        };
+        let unit = |name: &str| Unit::named("1", name);
         assert_eq!(ascii_name(&unit("Xã Khánh Yên Thượng")), "KhanhYenThuong");
         assert_eq!(ascii_name(&unit("Thị trấn Khánh Yên")), "KhanhYen");
         assert_eq!(ascii_name(&unit("Xã Hoà Mạc")), "HoaMac");

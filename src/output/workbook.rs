@@ -211,7 +211,10 @@ fn heading(
         4,
         0,
         last_col,
-        &format!("Kỳ báo cáo: {}", config.period.label_vi()),
+        &config.lang.pick(
+            format!("Kỳ báo cáo: {}", config.period.label_vi()),
+            format!("Reporting period: {}", config.period.label(config.lang)),
+        ),
         &f.subtitle,
     )?;
     merge(ws, 5, 0, last_col, note, &f.note)?;
@@ -747,7 +750,11 @@ fn status_note(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) ->
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            crate::output::report::held_count(sum.held, ", {} tạm giữ chờ xác nhận người gửi"),
+            crate::output::report::held_count(
+                sum.held,
+                ", {} tạm giữ chờ xác nhận người gửi",
+                lang
+            ),
             n(sum.missing_units)
         ),
         format!(
@@ -756,7 +763,11 @@ fn status_note(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) ->
             n(sum.accepted),
             n(sum.rejected),
             n(sum.superseded),
-            crate::output::report::held_count(sum.held, ", {} held until the sender is confirmed"),
+            crate::output::report::held_count(
+                sum.held,
+                ", {} held until the sender is confirmed",
+                lang
+            ),
             n(sum.missing_units)
         ),
     );
