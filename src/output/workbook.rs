@@ -9,6 +9,8 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
+mod charts;
+
 use super::style::{self, merge};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
@@ -142,6 +144,7 @@ pub fn build(
             &f,
         )?;
     }
+    charts::chart_sheet(wb.add_worksheet(), c, config, &f)?;
     status_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     findings_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     sources_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
@@ -219,6 +222,94 @@ fn heading(
     )?;
     merge(ws, 5, 0, last_col, note, &f.note)?;
     Ok(())
+}
+
+/// The end of every printed sheet, as official tables end: two rows below
+/// `last_row`, the place-and-date line (the date left for the signer),
+/// "Người lập biểu" on the left and "Thủ trưởng đơn vị" on the right with
+/// room to sign; and the page numbers in the footer, in the run's language.
+fn ending(
+    ws: &mut Worksheet,
+    last_row: u32,
+    last_col: u16,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    // Split as the heading splits, so the signer sits under the motto.
+    let last_col = last_col.max(3);
+    let split = (last_col / 2).max(2);
+    let row = last_row + 2;
+    let place = place_name(&config.consolidating.name);
+    let date = lang.pick(
+        format!("{place}, ngày …… tháng …… năm ……"),
+        format!("{place}, date ……………………"),
+    );
+    merge(ws, row, split, last_col, &date, &f.subtitle)?;
+    let dots = "……………………………";
+    // Row by row, as constant-memory sheets must be written; four empty
+    // rows to sign in, then the names, written by hand.
+    let lines = [
+        (
+            row + 1,
+            [
+                lang.pick("NGƯỜI LẬP BIỂU", "PREPARED BY"),
+                lang.pick("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF UNIT"),
+            ],
+            &f.org,
+        ),
+        (
+            row + 2,
+            [
+                lang.pick("(Ký, ghi rõ họ tên)", "(Signature, full name)"),
+                lang.pick("(Ký tên, đóng dấu)", "(Signature and seal)"),
+            ],
+            &f.subtitle,
+        ),
+        (row + 7, [dots, dots], &f.subtitle),
+    ];
+    for (at, [left, right], format) in lines {
+        merge(ws, at, 0, split - 1, left, format)?;
+        merge(ws, at, split, last_col, right, format)?;
+    }
+    ws.set_header("&R&\"Times New Roman,Italic\"&9&A");
+    ws.set_footer(lang.pick(
+        "&C&\"Times New Roman\"Trang &P/&N",
+        "&C&\"Times New Roman\"Page &P/&N",
+    ));
+    Ok(())
+}
+
+/// The place of the place-and-date line: the consolidating unit's name
+/// without its level word ("Huyện Văn Bàn" → "Văn Bàn"); dots when unnamed.
+fn place_name(name: &str) -> String {
+    const LEVELS: &[&str] = &[
+        "thành phố",
+        "thị xã",
+        "thị trấn",
+        "đặc khu",
+        "huyện",
+        "quận",
+        "tỉnh",
+        "phường",
+        "xã",
+    ];
+    let name = name.trim();
+    let strip = |level: &&str| {
+        let n = level.chars().count();
+        let head: String = name.chars().take(n).collect();
+        (head.to_lowercase() == **level && name.chars().nth(n) == Some(' '))
+            .then(|| name.chars().skip(n + 1).collect::<String>())
+    };
+    let place = LEVELS
+        .iter()
+        .find_map(strip)
+        .unwrap_or_else(|| name.to_string());
+    if place.trim().is_empty() {
+        "……………".to_string()
+    } else {
+        place.trim().to_string()
+    }
 }
 
 fn header_row(
@@ -391,6 +482,7 @@ fn summary_sheet(
         )?;
     }
     finish_table(ws, last, last_col, 4)?;
+    ending(ws, total_row, last_col, config, f)?;
     Ok(())
 }
 
@@ -438,7 +530,9 @@ fn indicator_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
     let cols = Columns::of(df);
-    for (stt, (i, ind)) in (1..).zip(c.district_indicators(config)) {
+    let district = c.district_indicators(config);
+    let last_row = HEADER_ROW + district.len() as u32;
+    for (stt, (i, ind)) in (1..).zip(district) {
         let row = HEADER_ROW + stt;
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         let label = if lang == Lang::En {
@@ -481,6 +575,7 @@ fn indicator_sheet(
         ws.write_string_with_format(row, 8, met, &f.center)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
+    ending(ws, last_row, 8, config, f)?;
     Ok(())
 }
 
@@ -554,6 +649,8 @@ fn indicator_by_unit_sheet(
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 4)?;
     a4_landscape(ws, HEADER_ROW)?;
+    let last_row = HEADER_ROW + config.registry.units.len() as u32;
+    ending(ws, last_row, last_col, config, f)?;
     Ok(())
 }
 
@@ -634,6 +731,7 @@ fn list_sheet(
         )?;
     }
     finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
+    ending(ws, HEADER_ROW + df.height() as u32, last_col, config, f)?;
     Ok(())
 }
 
@@ -703,6 +801,7 @@ fn status_sheet(
         )?;
     }
     finish_table(ws, row.saturating_sub(1), last_col, 0)?;
+    ending(ws, row.saturating_sub(1), last_col, config, f)?;
     Ok(())
 }
 
@@ -936,6 +1035,7 @@ fn findings_sheet(
         }
     }
     finish_table(ws, row.saturating_sub(1), 10, 0)?;
+    ending(ws, row.saturating_sub(1), 10, config, f)?;
     Ok(())
 }
 
@@ -973,6 +1073,7 @@ fn sources_sheet(
         row += 1;
     }
     a4_landscape(ws, HEADER_ROW)?;
+    ending(ws, row - 1, 8, config, f)?;
     Ok(())
 }
 
