@@ -21,7 +21,10 @@ use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
-const HEADER_ROW: u32 = 7;
+/// The row (0-based) of every table's column headings.
+pub(crate) const HEADER_ROW: u32 = 7;
+/// The sheet naming the sources and the run's parameters.
+pub(crate) const SOURCES_SHEET: &str = "Nguồn";
 
 struct Formats {
     org: Format,
@@ -1046,7 +1049,7 @@ fn sources_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
-    ws.set_name("Nguồn")?;
+    ws.set_name(SOURCES_SHEET)?;
     let headers = sources_headers(lang);
     heading(
         ws,
@@ -1158,60 +1161,82 @@ fn source_row(
     Ok(())
 }
 
-/// The run's parameters, as (name, value): schema, registry and their
-/// hashes, period, consolidating unit, tool, language, inputs.
+/// The run's parameters on the Nguồn sheet, in order: a key, and the label
+/// in Vietnamese and in English. `tonghop verify` finds each value by its
+/// label (in either language) to rebuild the workbook as it was built.
+pub(crate) const RUN_PARAMETERS: &[(&str, &str, &str)] = &[
+    ("schema", "Lược đồ", "Schema"),
+    ("schema_file", "Tệp lược đồ", "Schema file"),
+    ("schema_version", "Phiên bản lược đồ", "Schema version"),
+    ("schema_sha256", "SHA-256 của lược đồ", "Schema SHA-256"),
+    ("registry", "Danh sách đơn vị", "Unit registry"),
+    (
+        "registry_sha256",
+        "SHA-256 của danh sách đơn vị",
+        "Registry SHA-256",
+    ),
+    ("period", "Kỳ báo cáo", "Period"),
+    ("consolidating", "Đơn vị tổng hợp", "Consolidating unit"),
+    ("tool", "Công cụ", "Tool"),
+    ("lang", "Ngôn ngữ", "Language"),
+    ("inputs", "Đầu vào", "Inputs"),
+    ("inbox", "Thư mục nhận", "Inbox"),
+    ("deadline", "Hạn nộp", "Deadline"),
+    (
+        "accepted_senders",
+        "Người gửi được chấp nhận",
+        "Accepted senders",
+    ),
+    ("limits", "Giới hạn khi đọc tệp", "Reading limits"),
+];
+
+/// The SHA-256 of the registry file as it is now ("" when unreadable).
+pub(crate) fn registry_sha256(config: &Config) -> String {
+    std::fs::read(&config.registry.path)
+        .map(|b| crate::model::book::sha256_hex(&b))
+        .unwrap_or_default()
+}
+
+/// The run's parameters, as (label, value), in `RUN_PARAMETERS`' order.
 fn run_parameters(config: &Config) -> Vec<(String, String)> {
     let lang = config.lang;
-    let registry_sha = std::fs::read(&config.registry.path)
-        .map(|b| crate::model::book::sha256_hex(&b))
-        .unwrap_or_default();
-    vec![
-        (
-            lang.pick("Lược đồ", "Schema").to_string(),
-            format!(
-                "{} {} ({})",
-                config.schema.id(),
-                config.schema.version,
-                config.source_path(&config.schema.path)
-            ),
+    RUN_PARAMETERS
+        .iter()
+        .map(|(key, vi, en)| (lang.pick(*vi, *en).to_string(), parameter(key, config)))
+        .collect()
+}
+
+/// One run parameter's value, as written and as `verify` reads it back.
+fn parameter(key: &str, config: &Config) -> String {
+    let lang = config.lang;
+    match key {
+        "schema" => format!(
+            "{} {} ({})",
+            config.schema.id(),
+            config.schema.version,
+            config.source_path(&config.schema.path)
         ),
-        (
-            lang.pick("SHA-256 của lược đồ", "Schema SHA-256")
-                .to_string(),
-            config.schema.sha256.clone(),
+        "schema_file" => config.source_path(&config.schema.path),
+        "schema_version" => config.schema.version.clone(),
+        "schema_sha256" => config.schema.sha256.clone(),
+        "registry" => config.source_path(&config.registry.path),
+        "registry_sha256" => registry_sha256(config),
+        "period" => config.period.id(),
+        "consolidating" => format!(
+            "{} {}",
+            config.consolidating.code, config.consolidating.name
         ),
-        (
-            lang.pick("Danh sách đơn vị", "Unit registry").to_string(),
-            config.source_path(&config.registry.path),
-        ),
-        (
-            lang.pick("SHA-256 của danh sách đơn vị", "Registry SHA-256")
-                .to_string(),
-            registry_sha,
-        ),
-        (
-            lang.pick("Kỳ báo cáo", "Period").to_string(),
-            config.period.id(),
-        ),
-        (
-            lang.pick("Đơn vị tổng hợp", "Consolidating unit")
-                .to_string(),
-            format!(
-                "{} {}",
-                config.consolidating.code, config.consolidating.name
-            ),
-        ),
-        (
-            lang.pick("Công cụ", "Tool").to_string(),
-            format!("tonghop {}", env!("CARGO_PKG_VERSION")),
-        ),
-        (
-            lang.pick("Ngôn ngữ", "Language").to_string(),
-            format!("{lang:?}").to_lowercase(),
-        ),
-        (
-            lang.pick("Đầu vào", "Inputs").to_string(),
-            format!("{} {}", config.inputs.len(), lang.pick("tệp", "file(s)")),
-        ),
-    ]
+        "tool" => format!("tonghop {}", env!("CARGO_PKG_VERSION")),
+        "lang" => format!("{lang:?}").to_lowercase(),
+        "inputs" => format!("{} {}", config.inputs.len(), lang.pick("tệp", "file(s)")),
+        "inbox" => config
+            .inbox
+            .as_deref()
+            .map(|p| config.source_path(p))
+            .unwrap_or_default(),
+        "deadline" => config.deadline.clone().unwrap_or_default(),
+        "accepted_senders" => config.accept_senders.join(", "),
+        "limits" => serde_json::to_string(&config.limits).unwrap_or_default(),
+        _ => String::new(),
+    }
 }
