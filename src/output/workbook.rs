@@ -1240,3 +1240,20 @@ fn parameter(key: &str, config: &Config) -> String {
         _ => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::place_name;
+
+    #[test]
+    fn the_place_is_the_name_without_its_level_word() {
+        assert_eq!(place_name("Huyện Văn Bàn"), "Văn Bàn");
+        assert_eq!(place_name("Thành phố Lào Cai"), "Lào Cai");
+        assert_eq!(place_name("THỊ XÃ SA PA"), "SA PA");
+        assert_eq!(place_name("Tỉnh Lào Cai"), "Lào Cai");
+        // "Quan" is a name, not the level word "Quận".
+        assert_eq!(place_name("Quan Hóa"), "Quan Hóa");
+        assert_eq!(place_name("Văn Bàn"), "Văn Bàn");
+        assert_eq!(place_name(""), "……………");
+    }
+}
