@@ -230,7 +230,7 @@ fn heading(
 /// The end of every printed sheet, as official tables end: two rows below
 /// `last_row`, the place-and-date line (the date left for the signer),
 /// "Người lập biểu" on the left and "Thủ trưởng đơn vị" on the right with
-/// room to sign; and the page numbers in the footer, in the run's language.
+/// their notes; and the page numbers in the footer, in the run's language.
 fn ending(
     ws: &mut Worksheet,
     last_row: u32,
@@ -249,9 +249,9 @@ fn ending(
         format!("{place}, date ……………………"),
     );
     merge(ws, row, split, last_col, &date, &f.subtitle)?;
-    let dots = "……………………………";
-    // Row by row, as constant-memory sheets must be written; four empty
-    // rows to sign in, then the names, written by hand.
+    // Row by row, as constant-memory sheets must be written. The signers
+    // sign and write their names below: no row is reserved for it, which
+    // would print on a page of its own when the table ends a page.
     let lines = [
         (
             row + 1,
@@ -269,7 +269,6 @@ fn ending(
             ],
             &f.subtitle,
         ),
-        (row + 7, [dots, dots], &f.subtitle),
     ];
     for (at, [left, right], format) in lines {
         merge(ws, at, 0, split - 1, left, format)?;

@@ -6,7 +6,9 @@
 //! that no chart is split across A4 pages. This period against the same
 //! period last year is not drawn: no earlier period is kept yet.
 
-use rust_xlsxwriter::{Chart, ChartDataLabel, ChartRange, Formula, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartDataLabel, ChartFont, ChartRange, Formula, Worksheet, XlsxError,
+};
 
 use super::{Formats, HEADER_ROW, ending, header_row, heading, reporting_note};
 use crate::config::Config;
@@ -19,14 +21,15 @@ pub(super) const SHEET: &str = "Biểu đồ";
 const INDICATORS: &str = "Chỉ tiêu";
 const BY_UNIT: &str = "Chỉ tiêu theo xã";
 const SUMMARY: &str = "Tổng hợp";
-/// A chart's size in pixels (as wide as the sheet's five columns, the
-/// width of an A4 portrait page within its margins), and the rows (20 px
-/// each) it takes with a gap: two charts fit on a page.
+/// A chart's width in pixels (that of the sheet's five columns: an A4
+/// portrait page within its margins) and least height; rows are 20 px.
 const WIDTH: u32 = 670;
 const HEIGHT: u32 = 360;
-const CHART_ROWS: u32 = 19;
-/// Rows of 20 px an A4 portrait page holds within its margins.
+/// Rows of 20 px an A4 portrait page holds within its margins, printed to
+/// the page's width.
 const PAGE_ROWS: u32 = 50;
+/// Up to this many units every unit's name is written on the axis.
+const NAMED_UNITS: u32 = 60;
 const LAST_COL: u16 = 4;
 
 /// Per-unit bars: a title and the column of a sheet holding one row per
@@ -75,9 +78,11 @@ pub(super) fn chart_sheet(
     };
     target_chart(ws, c, config, f, &mut layout)?;
     let units = config.registry.units.len() as u32;
+    // Tall enough for a bar per unit (14 px), at most a page.
+    let height = (120 + 14 * units).clamp(HEIGHT, (PAGE_ROWS - 2) * 20);
     for series in per_unit_series(config) {
-        let at = layout.place(CHART_ROWS);
-        ws.insert_chart(at, 0, &per_unit_chart(&series, units))?;
+        let at = layout.place(height / 20 + 1);
+        ws.insert_chart(at, 0, &per_unit_chart(&series, units, height))?;
     }
     ws.set_paper_size(super::A4)
         .set_portrait()
@@ -121,7 +126,7 @@ fn per_unit_series(config: &Config) -> Vec<PerUnit> {
 }
 
 /// Horizontal bars, one per unit, in the registry's order from the top.
-fn per_unit_chart(series: &PerUnit, units: u32) -> Chart {
+fn per_unit_chart(series: &PerUnit, units: u32, height: u32) -> Chart {
     let (first, last) = (HEADER_ROW + 1, HEADER_ROW + units.max(1));
     let mut chart = Chart::new_bar();
     chart
@@ -136,13 +141,28 @@ fn per_unit_chart(series: &PerUnit, units: u32) -> Chart {
             series.col,
         ))
         .set_data_label(ChartDataLabel::new().show_value());
-    chart.title().set_name(series.title.as_str());
+    titled(&mut chart, &series.title);
     chart.legend().set_hidden();
-    // A bar chart's categories run up from the bottom: reversed, the first
-    // unit is on top as in the tables.
-    chart.y_axis().set_reverse();
-    chart.set_width(WIDTH).set_height(HEIGHT);
+    if units <= NAMED_UNITS {
+        chart.y_axis().set_label_interval(1);
+    }
+    chart.set_height(height);
     chart
+}
+
+/// The title, the size and the look every chart shares. A bar chart's
+/// categories (here its y axis) run up from the bottom: reversed, the first
+/// row is on top as in the tables.
+fn titled(chart: &mut Chart, title: &str) {
+    chart
+        .title()
+        .set_name(title)
+        .set_font(ChartFont::new().set_size(12).set_bold());
+    chart
+        .y_axis()
+        .set_reverse()
+        .set_font(ChartFont::new().set_size(8));
+    chart.set_width(WIDTH).set_height(HEIGHT);
 }
 
 /// The indicators that have a target: a small table of each one's result
@@ -192,13 +212,14 @@ fn target_chart(
             .set_values(&ChartRange::new_from_range(SHEET, first, col, last, col))
             .set_data_label(ChartDataLabel::new().show_value());
     }
-    chart.title().set_name(lang.pick(
-        "Kết quả so với chỉ tiêu kế hoạch",
-        "Results against targets",
-    ));
-    chart.y_axis().set_reverse();
-    chart.set_width(WIDTH).set_height(HEIGHT);
-    let at = layout.place(CHART_ROWS);
+    titled(
+        &mut chart,
+        lang.pick(
+            "Kết quả so với chỉ tiêu kế hoạch",
+            "Results against targets",
+        ),
+    );
+    let at = layout.place(HEIGHT / 20 + 1);
     ws.insert_chart(at, 0, &chart)?;
     Ok(())
 }
