@@ -398,3 +398,27 @@ fn verify_names_a_total_formula_changed_under_its_stored_value() {
         "Tổng hợp!I31: trong bảng tính “=SUM(I9:I29)”, từ nguồn “=SUM(I9:I30)”",
     );
 }
+
+#[test]
+fn verify_names_a_status_typed_over_on_the_sources_sheet() {
+    let project = built(None);
+    let row = source_row(&project, "inbox/NamXay_2023.xlsx");
+    edit_sheet(&project, "Nguồn", |xml| {
+        common::set_cell(xml, &format!("H{row}"), "Bị loại", false)
+    });
+    assert_names(
+        &verify(&project, &[]),
+        &format!("Nguồn!H{row}: trong bảng tính “Bị loại”, từ nguồn “Đã nộp, hợp lệ”"),
+    );
+}
+
+#[test]
+fn verify_rebuilds_in_the_language_the_workbook_was_built_in() {
+    let project = built(Some("en"));
+    let run = verify(&project, &[]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "match\n", "told in the workbook's language");
+    let run = verify(&project, &["--lang", "vi"]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "khớp\n");
+}

@@ -12,12 +12,15 @@
 //!    writer — on the files found, in memory: there is one definition of
 //!    every figure and of its cell, so nothing is computed twice;
 //! 3. reads both workbooks with calamine and compares every cell of every
-//!    sheet but Nguồn (which step 1 checks): the value as stored — for a
-//!    total formula its cached result, which is what a viewer shows — and
-//!    the formula itself.
+//!    sheet: the value as stored — for a total formula its cached result,
+//!    which is what a viewer shows — and the formula itself. Of Nguồn, the
+//!    rows of its files (when all were found: else they no longer line up),
+//!    but their names and hashes, which step 1 checked; its parameters are
+//!    step 1's too (paths may differ with `--inbox`, `--schema`).
 //!
-//! Cells that may differ legitimately are left out: "Thời điểm nhận" on
-//! Tình hình nộp, a file's modification time shown in the local time zone.
+//! Cells that may differ legitimately are left out: a file's modification
+//! time (Tình hình nộp's "Thời điểm nhận", Nguồn's "Thời điểm sửa đổi"),
+//! shown in the local time zone.
 //! Files found under `--inbox` are named as the Nguồn sheet names them.
 //! The newest of a unit's files is decided as `build` decides it (the
 //! email's Date, else the modification time): copy an inbox keeping the
@@ -41,7 +44,14 @@ use crate::model::values::format_number;
 use crate::output::workbook::{self, HEADER_ROW, RUN_PARAMETERS, SOURCES_SHEET};
 
 /// Columns whose cells may legitimately differ: (sheet, 0-based column).
-const UNSTABLE_COLUMNS: &[(&str, u32)] = &[("Tình hình nộp", 5)];
+/// On Nguồn, the file's modification time; its name and hash (columns A
+/// and B) are checked against the files themselves.
+const UNSTABLE_COLUMNS: &[(&str, u32)] = &[
+    ("Tình hình nộp", 5),
+    (SOURCES_SHEET, 0),
+    (SOURCES_SHEET, 1),
+    (SOURCES_SHEET, 8),
+];
 
 /// One cell that does not say what the sources say.
 #[derive(Debug)]
@@ -92,7 +102,11 @@ pub(crate) fn run(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let names = find_sources(&mut config, &recorded, args, &mut differences);
     let rebuilt = rebuild(&config, &names)?;
     let mut rebuilt: Xlsx<_> = Xlsx::new(Cursor::new(rebuilt))?;
-    differences.extend(compare_books(&mut book, &mut rebuilt, lang));
+    // Nguồn's rows of files line up with the rebuilt ones when every file
+    // was found; its parameters were checked above.
+    let all_found = config.inputs.len() == recorded.files.len();
+    let sources_rows = all_found.then_some(recorded.files.len() as u32);
+    differences.extend(compare_books(&mut book, &mut rebuilt, sources_rows, lang));
     print!("{}", report(&differences, &recorded, lang));
     Ok(if differences.is_empty() {
         Outcome::Clean
@@ -308,9 +322,15 @@ fn restore_names(
     result.submissions.sort_by(|a, b| a.file.cmp(&b.file));
 }
 
-/// Every cell of every sheet but Nguồn, the rebuilt workbook against the
-/// one given: stored values, then formulas.
-fn compare_books<R1, R2>(book: &mut Xlsx<R1>, rebuilt: &mut Xlsx<R2>, lang: Lang) -> Vec<Difference>
+/// Every cell of every sheet, the rebuilt workbook against the one given:
+/// stored values, then formulas. Of Nguồn, only the first `sources_rows`
+/// rows of its table of files, when given.
+fn compare_books<R1, R2>(
+    book: &mut Xlsx<R1>,
+    rebuilt: &mut Xlsx<R2>,
+    sources_rows: Option<u32>,
+    lang: Lang,
+) -> Vec<Difference>
 where
     R1: std::io::Read + std::io::Seek,
     R2: std::io::Read + std::io::Seek,
@@ -323,10 +343,15 @@ where
         }
     }
     let absent = lang.pick("(không có trang này)", "(no such sheet)");
-    for sheet in sheets.iter().filter(|s| *s != SOURCES_SHEET) {
+    for sheet in &sheets {
+        let rows = match (sheet == SOURCES_SHEET, sources_rows) {
+            (false, _) => 0..=u32::MAX,
+            (true, Some(n)) => HEADER_ROW + 1..=HEADER_ROW + n,
+            (true, None) => continue,
+        };
         match (book.worksheet_range(sheet), rebuilt.worksheet_range(sheet)) {
             (Ok(ours), Ok(theirs)) => {
-                compare_ranges(sheet, &ours, &theirs, shown, &mut differences)
+                compare_ranges(sheet, &ours, &theirs, &rows, shown, &mut differences)
             }
             (ours, _) => differences.push(Difference {
                 sheet: sheet.clone(),
@@ -347,17 +372,19 @@ where
             book.worksheet_formula(sheet),
             rebuilt.worksheet_formula(sheet),
         ) {
-            compare_ranges(sheet, &ours, &theirs, formula, &mut differences);
+            compare_ranges(sheet, &ours, &theirs, &rows, formula, &mut differences);
         }
     }
     differences
 }
 
-/// Cell by cell over both ranges' extent, the unstable columns left out.
+/// Cell by cell over both ranges' extent within `rows`, the unstable
+/// columns left out.
 fn compare_ranges<T: calamine::CellType>(
     sheet: &str,
     ours: &calamine::Range<T>,
     theirs: &calamine::Range<T>,
+    rows: &std::ops::RangeInclusive<u32>,
     shown: fn(Option<&T>) -> String,
     differences: &mut Vec<Difference>,
 ) {
@@ -367,7 +394,7 @@ fn compare_ranges<T: calamine::CellType>(
     ) else {
         return;
     };
-    for row in first.0..=last.0 {
+    for row in first.0.max(*rows.start())..=last.0.min(*rows.end()) {
         for col in first.1..=last.1 {
             if UNSTABLE_COLUMNS.contains(&(sheet, col)) {
                 continue;
