@@ -54,6 +54,8 @@ pub enum Command {
     /// Danh mục đơn vị hành chính / administrative unit lists
     #[command(subcommand)]
     Units(UnitsCommand),
+    /// Kiểm tra bảng tổng hợp có đúng với các tệp nguồn không / check that a consolidated workbook says what its sources say
+    Verify(VerifyArgs),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -141,6 +143,15 @@ pub struct InitArgs {
     /// Ngày của danh mục đơn vị (mặc định: hôm nay), ví dụ 2023-12-31 / date of the unit list (default: today)
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Bảng tổng hợp cần kiểm tra (…-tong-hop.xlsx) / the consolidated workbook to check
+    pub workbook: PathBuf,
+    /// Thư mục chứa các tệp nguồn (mặc định: như trang “Nguồn” ghi) / the folder holding the source files (default: where the Nguồn sheet says)
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -310,7 +310,9 @@ fn command_mode<'a>(
         ),
         Command::Read { .. } => unreachable!("the internal read command needs no config"),
         Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
-        Command::Init(_) | Command::Units(_) => unreachable!("init and units need no project"),
+        Command::Init(_) | Command::Units(_) | Command::Verify(_) => {
+            unreachable!("init, units and verify resolve no project config")
+        }
     }
 }
 
@@ -381,6 +383,18 @@ fn current_dir() -> Result<PathBuf, ConfigError> {
         path: PathBuf::from("."),
         source,
     })
+}
+
+/// The project folder a command without a project config names its paths
+/// from (`tonghop verify`): the folder of `--config` when given, else the
+/// working folder.
+pub fn project_dir(cli: &Cli) -> Result<PathBuf, ConfigError> {
+    let cwd = current_dir()?;
+    let dir = match &cli.config {
+        Some(p) => cwd.join(p).parent().map(Path::to_path_buf).unwrap_or(cwd),
+        None => cwd,
+    };
+    Ok(lexical(&dir))
 }
 
 /// `--config`, else `tonghop.toml` in the working folder when there is one:

@@ -96,6 +96,7 @@ fn workbook_totals_are_live_formulas_matching_the_unit_rows() {
             "Chỉ tiêu",
             "Chỉ tiêu theo xã",
             "Danh sách cơ sở",
+            "Biểu đồ",
             "Tình hình nộp",
             "Lỗi",
             "Nguồn"

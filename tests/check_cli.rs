@@ -308,6 +308,7 @@ fn loi_json_report_shape_and_findings() {
         sorted(&[
             "tool",
             "schema",
+            "registry",
             "period",
             "submissions",
             "missing_units",
@@ -554,7 +555,21 @@ fn snapshot_loi_json_report() {
     let project = loi_project();
     let run = project.run(&["check", "--format", "json"]);
     run.assert_code(1);
-    insta::assert_snapshot!("loi_json", run.stdout);
+    // Where the schema and the registry are depends on the clone, and the
+    // schema's hash on its every edit: those three are redacted.
+    let report = run.json();
+    let schema_sha = report["schema"]["sha256"].as_str().unwrap().to_string();
+    assert_eq!(schema_sha.len(), 64, "the schema's SHA-256 is recorded");
+    let redacted: String = run
+        .stdout
+        .replace(&schema_sha, "[schema sha256]")
+        .lines()
+        .map(|line| match line.split_once("\"path\": ") {
+            Some((indent, _)) => format!("{indent}\"path\": \"[path]\",\n"),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    insta::assert_snapshot!("loi_json", redacted);
 }
 
 // ------------------------------------------------------------ 7. CLI errors

@@ -720,12 +720,17 @@ fn list_sheets_match(name: &'static str) {
             form.expected["list_rows"][id].as_u64().unwrap_or(0) as usize,
             want.len()
         );
-        let (h, _) = range.get_size();
-        let last = range.start().unwrap().0 + h as u32 - 1;
-        assert_eq!(
-            (last - header) as usize,
-            want.len(),
-            "{title}: one row per record"
+        // The records are the numbered rows below the header (the
+        // signature block follows them).
+        let records = (header + 1..)
+            .take_while(|&r| cell_text(&range, r, 0).parse::<f64>().is_ok())
+            .count();
+        assert_eq!(records, want.len(), "{title}: one row per record");
+        let gap = header + 1 + records as u32;
+        let width = range.get_size().1 as u32;
+        assert!(
+            (0..width).all(|c| cell_text(&range, gap, c).is_empty()),
+            "{title}: nothing but the signature block below the records"
         );
         let fields = fields_of(sheet);
         for (i, (code, rec)) in want.iter().enumerate() {

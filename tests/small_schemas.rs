@@ -368,6 +368,42 @@ fn a_schema_without_indicators_builds() {
     assert_eq!(number(&th, row_of(&th, 0, "Tổng cộng"), col), Some(11063.0));
 }
 
+/// Without an indicator shown as a number, "Biểu đồ" charts each numeric
+/// form field per unit, from the columns of "Tổng hợp"; without a target,
+/// there is no chart of results against targets.
+#[test]
+fn a_schema_without_indicators_charts_its_numeric_fields() {
+    let project = Project::new(
+        &format!("{HEAD}{FORM_SHEET}{BUOI}{OTHER_FIELDS}{CLUBS}"),
+        "rate",
+    );
+    let book = builds(&project);
+    let entries = zip_entries(&book);
+    let th = sheet(&book, "Tổng hợp");
+    let mut charts = 0;
+    for (col, label) in [
+        (4, "Số buổi sinh hoạt văn hoá (Buổi)"),
+        (5, "Số lượt người tham dự (Lượt người)"),
+        (6, "Kinh phí hỗ trợ (Triệu đồng)"),
+        (7, "Tỷ lệ hộ gia đình văn hoá (%)"),
+    ] {
+        assert_eq!(col_of(&th, label), col);
+        charts += 1;
+        let chart = zip_text(&entries, &format!("xl/charts/chart{charts}.xml"));
+        let letter = column_letters(col);
+        for range in [
+            "<c:f>'Tổng hợp'!$C$9:$C$11</c:f>".to_string(),
+            format!("<c:f>'Tổng hợp'!${letter}$9:${letter}$11</c:f>"),
+        ] {
+            assert!(chart.contains(&range), "chart {charts} reads {range}");
+        }
+    }
+    assert!(
+        !entries.iter().any(|(n, _)| n == "xl/charts/chart5.xml"),
+        "one chart per numeric field, none of targets"
+    );
+}
+
 #[test]
 fn a_schema_of_sixty_fields_builds() {
     let mut schema = format!("{HEAD}{FORM_SHEET}");

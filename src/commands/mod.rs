@@ -6,6 +6,7 @@
 pub mod init;
 pub mod show;
 pub mod units_import;
+pub mod verify;
 
 use anyhow::Context;
 
@@ -264,6 +265,11 @@ pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<O
         cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
     }
     Ok(Outcome::Clean)
+}
+
+/// `tonghop verify WORKBOOK`: does the workbook say what its sources say?
+pub fn verify_workbook(cli: &Cli, args: &cli::VerifyArgs) -> anyhow::Result<Outcome> {
+    verify::run(cli, args)
 }
 
 /// Registry problems are told before any commune file is read: with the

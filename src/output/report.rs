@@ -18,6 +18,16 @@ struct Tool {
 struct SchemaRef<'a> {
     id: &'a str,
     version: &'a str,
+    /// Relative to the project folder, as the workbook's Nguồn sheet says.
+    path: String,
+    sha256: &'a str,
+}
+
+/// The unit registry the run used: where, and its bytes' SHA-256.
+#[derive(Serialize)]
+struct RegistryRef {
+    path: String,
+    sha256: String,
 }
 
 #[derive(Serialize)]
@@ -101,6 +111,7 @@ pub struct Summary {
 struct JsonReport<'a> {
     tool: Tool,
     schema: SchemaRef<'a>,
+    registry: RegistryRef,
     period: String,
     /// `registry-mismatch` warnings: about the project's registry, not a file.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -167,6 +178,12 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
         schema: SchemaRef {
             id: config.schema.id(),
             version: &config.schema.version,
+            path: config.source_path(&config.schema.path),
+            sha256: &config.schema.sha256,
+        },
+        registry: RegistryRef {
+            path: config.source_path(&config.registry.path),
+            sha256: crate::output::workbook::registry_sha256(config),
         },
         period: config.period.id(),
         registry_findings: config

@@ -9,6 +9,8 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
+mod charts;
+
 use super::style::{self, merge};
 use crate::config::Config;
 use crate::consolidate::Consolidated;
@@ -19,7 +21,10 @@ use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
-const HEADER_ROW: u32 = 7;
+/// The row (0-based) of every table's column headings.
+pub(crate) const HEADER_ROW: u32 = 7;
+/// The sheet naming the sources and the run's parameters.
+pub(crate) const SOURCES_SHEET: &str = "Nguồn";
 
 struct Formats {
     org: Format,
@@ -142,6 +147,7 @@ pub fn build(
             &f,
         )?;
     }
+    charts::chart_sheet(wb.add_worksheet(), c, config, &f)?;
     status_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     findings_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     sources_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
@@ -219,6 +225,93 @@ fn heading(
     )?;
     merge(ws, 5, 0, last_col, note, &f.note)?;
     Ok(())
+}
+
+/// The end of every printed sheet, as official tables end: two rows below
+/// `last_row`, the place-and-date line (the date left for the signer),
+/// "Người lập biểu" on the left and "Thủ trưởng đơn vị" on the right with
+/// their notes; and the page numbers in the footer, in the run's language.
+fn ending(
+    ws: &mut Worksheet,
+    last_row: u32,
+    last_col: u16,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    // Split as the heading splits, so the signer sits under the motto.
+    let last_col = last_col.max(3);
+    let split = (last_col / 2).max(2);
+    let row = last_row + 2;
+    let place = place_name(&config.consolidating.name);
+    let date = lang.pick(
+        format!("{place}, ngày …… tháng …… năm ……"),
+        format!("{place}, date ……………………"),
+    );
+    merge(ws, row, split, last_col, &date, &f.subtitle)?;
+    // Row by row, as constant-memory sheets must be written. The signers
+    // sign and write their names below: no row is reserved for it, which
+    // would print on a page of its own when the table ends a page.
+    let lines = [
+        (
+            row + 1,
+            [
+                lang.pick("NGƯỜI LẬP BIỂU", "PREPARED BY"),
+                lang.pick("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF UNIT"),
+            ],
+            &f.org,
+        ),
+        (
+            row + 2,
+            [
+                lang.pick("(Ký, ghi rõ họ tên)", "(Signature, full name)"),
+                lang.pick("(Ký tên, đóng dấu)", "(Signature and seal)"),
+            ],
+            &f.subtitle,
+        ),
+    ];
+    for (at, [left, right], format) in lines {
+        merge(ws, at, 0, split - 1, left, format)?;
+        merge(ws, at, split, last_col, right, format)?;
+    }
+    ws.set_header("&R&\"Times New Roman,Italic\"&9&A");
+    ws.set_footer(lang.pick(
+        "&C&\"Times New Roman\"Trang &P/&N",
+        "&C&\"Times New Roman\"Page &P/&N",
+    ));
+    Ok(())
+}
+
+/// The place of the place-and-date line: the consolidating unit's name
+/// without its level word ("Huyện Văn Bàn" → "Văn Bàn"); dots when unnamed.
+fn place_name(name: &str) -> String {
+    const LEVELS: &[&str] = &[
+        "thành phố",
+        "thị xã",
+        "thị trấn",
+        "đặc khu",
+        "huyện",
+        "quận",
+        "tỉnh",
+        "phường",
+        "xã",
+    ];
+    let name = name.trim();
+    let strip = |level: &&str| {
+        let n = level.chars().count();
+        let head: String = name.chars().take(n).collect();
+        (head.to_lowercase() == **level && name.chars().nth(n) == Some(' '))
+            .then(|| name.chars().skip(n + 1).collect::<String>())
+    };
+    let place = LEVELS
+        .iter()
+        .find_map(strip)
+        .unwrap_or_else(|| name.to_string());
+    if place.trim().is_empty() {
+        "……………".to_string()
+    } else {
+        place.trim().to_string()
+    }
 }
 
 fn header_row(
@@ -391,6 +484,7 @@ fn summary_sheet(
         )?;
     }
     finish_table(ws, last, last_col, 4)?;
+    ending(ws, total_row, last_col, config, f)?;
     Ok(())
 }
 
@@ -438,7 +532,9 @@ fn indicator_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
     let df = &c.indicators;
     let cols = Columns::of(df);
-    for (stt, (i, ind)) in (1..).zip(c.district_indicators(config)) {
+    let district = c.district_indicators(config);
+    let last_row = HEADER_ROW + district.len() as u32;
+    for (stt, (i, ind)) in (1..).zip(district) {
         let row = HEADER_ROW + stt;
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
         let label = if lang == Lang::En {
@@ -481,6 +577,7 @@ fn indicator_sheet(
         ws.write_string_with_format(row, 8, met, &f.center)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
+    ending(ws, last_row, 8, config, f)?;
     Ok(())
 }
 
@@ -554,6 +651,8 @@ fn indicator_by_unit_sheet(
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 4)?;
     a4_landscape(ws, HEADER_ROW)?;
+    let last_row = HEADER_ROW + config.registry.units.len() as u32;
+    ending(ws, last_row, last_col, config, f)?;
     Ok(())
 }
 
@@ -634,6 +733,7 @@ fn list_sheet(
         )?;
     }
     finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
+    ending(ws, HEADER_ROW + df.height() as u32, last_col, config, f)?;
     Ok(())
 }
 
@@ -703,6 +803,7 @@ fn status_sheet(
         )?;
     }
     finish_table(ws, row.saturating_sub(1), last_col, 0)?;
+    ending(ws, row.saturating_sub(1), last_col, config, f)?;
     Ok(())
 }
 
@@ -936,6 +1037,7 @@ fn findings_sheet(
         }
     }
     finish_table(ws, row.saturating_sub(1), 10, 0)?;
+    ending(ws, row.saturating_sub(1), 10, config, f)?;
     Ok(())
 }
 
@@ -946,7 +1048,7 @@ fn sources_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
-    ws.set_name("Nguồn")?;
+    ws.set_name(SOURCES_SHEET)?;
     let headers = sources_headers(lang);
     heading(
         ws,
@@ -973,6 +1075,7 @@ fn sources_sheet(
         row += 1;
     }
     a4_landscape(ws, HEADER_ROW)?;
+    ending(ws, row - 1, 8, config, f)?;
     Ok(())
 }
 
@@ -1057,60 +1160,99 @@ fn source_row(
     Ok(())
 }
 
-/// The run's parameters, as (name, value): schema, registry and their
-/// hashes, period, consolidating unit, tool, language, inputs.
+/// The run's parameters on the Nguồn sheet, in order: a key, and the label
+/// in Vietnamese and in English. `tonghop verify` finds each value by its
+/// label (in either language) to rebuild the workbook as it was built.
+pub(crate) const RUN_PARAMETERS: &[(&str, &str, &str)] = &[
+    ("schema", "Lược đồ", "Schema"),
+    ("schema_file", "Tệp lược đồ", "Schema file"),
+    ("schema_version", "Phiên bản lược đồ", "Schema version"),
+    ("schema_sha256", "SHA-256 của lược đồ", "Schema SHA-256"),
+    ("registry", "Danh sách đơn vị", "Unit registry"),
+    (
+        "registry_sha256",
+        "SHA-256 của danh sách đơn vị",
+        "Registry SHA-256",
+    ),
+    ("period", "Kỳ báo cáo", "Period"),
+    ("consolidating", "Đơn vị tổng hợp", "Consolidating unit"),
+    ("tool", "Công cụ", "Tool"),
+    ("lang", "Ngôn ngữ", "Language"),
+    ("inputs", "Đầu vào", "Inputs"),
+    ("inbox", "Thư mục nhận", "Inbox"),
+    ("deadline", "Hạn nộp", "Deadline"),
+    (
+        "accepted_senders",
+        "Người gửi được chấp nhận",
+        "Accepted senders",
+    ),
+    ("limits", "Giới hạn khi đọc tệp", "Reading limits"),
+];
+
+/// The SHA-256 of the registry file as it is now ("" when unreadable).
+pub(crate) fn registry_sha256(config: &Config) -> String {
+    std::fs::read(&config.registry.path)
+        .map(|b| crate::model::book::sha256_hex(&b))
+        .unwrap_or_default()
+}
+
+/// The run's parameters, as (label, value), in `RUN_PARAMETERS`' order.
 fn run_parameters(config: &Config) -> Vec<(String, String)> {
     let lang = config.lang;
-    let registry_sha = std::fs::read(&config.registry.path)
-        .map(|b| crate::model::book::sha256_hex(&b))
-        .unwrap_or_default();
-    vec![
-        (
-            lang.pick("Lược đồ", "Schema").to_string(),
-            format!(
-                "{} {} ({})",
-                config.schema.id(),
-                config.schema.version,
-                config.source_path(&config.schema.path)
-            ),
+    RUN_PARAMETERS
+        .iter()
+        .map(|(key, vi, en)| (lang.pick(*vi, *en).to_string(), parameter(key, config)))
+        .collect()
+}
+
+/// One run parameter's value, as written and as `verify` reads it back.
+fn parameter(key: &str, config: &Config) -> String {
+    let lang = config.lang;
+    match key {
+        "schema" => format!(
+            "{} {} ({})",
+            config.schema.id(),
+            config.schema.version,
+            config.source_path(&config.schema.path)
         ),
-        (
-            lang.pick("SHA-256 của lược đồ", "Schema SHA-256")
-                .to_string(),
-            config.schema.sha256.clone(),
+        "schema_file" => config.source_path(&config.schema.path),
+        "schema_version" => config.schema.version.clone(),
+        "schema_sha256" => config.schema.sha256.clone(),
+        "registry" => config.source_path(&config.registry.path),
+        "registry_sha256" => registry_sha256(config),
+        "period" => config.period.id(),
+        "consolidating" => format!(
+            "{} {}",
+            config.consolidating.code, config.consolidating.name
         ),
-        (
-            lang.pick("Danh sách đơn vị", "Unit registry").to_string(),
-            config.source_path(&config.registry.path),
-        ),
-        (
-            lang.pick("SHA-256 của danh sách đơn vị", "Registry SHA-256")
-                .to_string(),
-            registry_sha,
-        ),
-        (
-            lang.pick("Kỳ báo cáo", "Period").to_string(),
-            config.period.id(),
-        ),
-        (
-            lang.pick("Đơn vị tổng hợp", "Consolidating unit")
-                .to_string(),
-            format!(
-                "{} {}",
-                config.consolidating.code, config.consolidating.name
-            ),
-        ),
-        (
-            lang.pick("Công cụ", "Tool").to_string(),
-            format!("tonghop {}", env!("CARGO_PKG_VERSION")),
-        ),
-        (
-            lang.pick("Ngôn ngữ", "Language").to_string(),
-            format!("{lang:?}").to_lowercase(),
-        ),
-        (
-            lang.pick("Đầu vào", "Inputs").to_string(),
-            format!("{} {}", config.inputs.len(), lang.pick("tệp", "file(s)")),
-        ),
-    ]
+        "tool" => format!("tonghop {}", env!("CARGO_PKG_VERSION")),
+        "lang" => format!("{lang:?}").to_lowercase(),
+        "inputs" => format!("{} {}", config.inputs.len(), lang.pick("tệp", "file(s)")),
+        "inbox" => config
+            .inbox
+            .as_deref()
+            .map(|p| config.source_path(p))
+            .unwrap_or_default(),
+        "deadline" => config.deadline.clone().unwrap_or_default(),
+        "accepted_senders" => config.accept_senders.join(", "),
+        "limits" => serde_json::to_string(&config.limits).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_name;
+
+    #[test]
+    fn the_place_is_the_name_without_its_level_word() {
+        assert_eq!(place_name("Huyện Văn Bàn"), "Văn Bàn");
+        assert_eq!(place_name("Thành phố Lào Cai"), "Lào Cai");
+        assert_eq!(place_name("THỊ XÃ SA PA"), "SA PA");
+        assert_eq!(place_name("Tỉnh Lào Cai"), "Lào Cai");
+        // "Quan" is a name, not the level word "Quận".
+        assert_eq!(place_name("Quan Hóa"), "Quan Hóa");
+        assert_eq!(place_name("Văn Bàn"), "Văn Bàn");
+        assert_eq!(place_name(""), "……………");
+    }
 }
