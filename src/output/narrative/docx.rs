@@ -10,7 +10,7 @@
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
     WidthType,
 };
 
@@ -29,6 +29,8 @@ const FONT: &str = "Times New Roman";
 /// Sizes in half-points.
 const BODY_SIZE: usize = 28;
 const HEADING_SIZE: usize = 26;
+/// The national title's size: 12 pt, so that it holds on one line.
+const MOTTO_SIZE: usize = 24;
 const SMALL_SIZE: usize = 24;
 const RECIPIENT_SIZE: usize = 22;
 /// The first-line indent of the body: 1 cm.
@@ -129,13 +131,16 @@ fn centred(text: &str, size: usize, bold: bool, italic: bool) -> Paragraph {
 fn rule() -> Paragraph {
     let mut p = Paragraph::new()
         .align(AlignmentType::Center)
-        .line_spacing(LineSpacing::new().before(0).after(0).line(120));
-    p.property = p.property.set_border(
-        ParagraphBorder::new(ParagraphBorderPosition::Top)
-            .val(BorderType::Single)
-            .size(6)
-            .space(1)
-            .color("000000"),
+        .line_spacing(LineSpacing::new().before(80).after(0).line(120));
+    // Only the top side: docx-rs's default borders would box the paragraph.
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Top)
+                .val(BorderType::Single)
+                .size(6)
+                .space(1)
+                .color("000000"),
+        ),
     );
     p
 }
@@ -150,7 +155,8 @@ fn cell(width: usize, paragraphs: Vec<Paragraph>) -> TableCell {
 
 /// Issuing body and number on the left, motto, place and date on the right.
 fn heading_block(doc: &Document, ids: &mut Ids) -> Table {
-    let (left_w, right_w) = (text_width() * 2 / 5, text_width() - text_width() * 2 / 5);
+    let left_w = text_width() * 3 / 8;
+    let right_w = text_width() - left_w;
     let motto = Paragraph::new()
         .add_run(run(&doc.motto[1], BODY_SIZE, true, false).underline("single"))
         .align(AlignmentType::Center)
@@ -161,7 +167,7 @@ fn heading_block(doc: &Document, ids: &mut Ids) -> Table {
         ids.next(centred(&doc.number, HEADING_SIZE, false, false)),
     ];
     let right = vec![
-        ids.next(centred(&doc.motto[0], HEADING_SIZE, true, false)),
+        ids.next(centred(&doc.motto[0], MOTTO_SIZE, true, false)),
         ids.next(motto),
         ids.next(Paragraph::new().line_spacing(tight())),
         ids.next(centred(&doc.place_date, BODY_SIZE, false, true)),
@@ -198,7 +204,7 @@ fn body_block(block: &Block) -> Paragraph {
             LineSpacing::new()
                 .before(0)
                 .after(120)
-                .line(288)
+                .line(240)
                 .line_rule(docx_rs::LineSpacingType::Auto),
         );
     if !prefix.is_empty() {
@@ -238,10 +244,10 @@ fn closing_block(doc: &Document, ids: &mut Ids) -> Table {
         right.push(ids.next(Paragraph::new().line_spacing(tight())));
     }
     right.push(ids.next(centred(&doc.signer, BODY_SIZE, true, false)));
-    Table::without_borders(vec![TableRow::new(vec![
-        cell(left_w, left),
-        cell(right_w, right),
-    ])])
+    // The signature never stands on a page apart from its recipients.
+    Table::without_borders(vec![
+        TableRow::new(vec![cell(left_w, left), cell(right_w, right)]).cant_split(),
+    ])
     .set_grid(vec![left_w, right_w])
     .width(text_width(), WidthType::Dxa)
 }
