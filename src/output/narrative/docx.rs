@@ -10,15 +10,15 @@
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
-    WidthType,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
+    TableRow, WidthType,
 };
 
 use super::{Block, Document, Span};
 use crate::output::OutputError;
 
-/// Twentieths of a point per millimetre.
-const TWIPS_PER_MM: f64 = 56.692;
+/// Twentieths of a point per millimetre (1440 per inch).
+const TWIPS_PER_MM: f64 = 1440.0 / 25.4;
 const PAGE_WIDTH_MM: f64 = 210.0;
 const PAGE_HEIGHT_MM: f64 = 297.0;
 const MARGIN_TOP_MM: f64 = 20.0;
