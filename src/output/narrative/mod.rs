@@ -278,4 +278,51 @@ mod tests {
             "UBND HUYỆN VĂN BÀN"
         );
     }
+
+    #[test]
+    fn the_template_prints_figures_as_vietnamese_writes_them() {
+        let env = environment(Lang::Vi);
+        let ctx = minijinja::context! { x => 1234.5, n => 937, missing => (), ok => true };
+        let out = env
+            .render_str("{{ x }} {{ n }} {{ missing }} {{ ok }}", &ctx)
+            .unwrap();
+        assert_eq!(out, "1.234,5 937 …… có");
+        let en = environment(Lang::En).render_str("{{ x }}", &ctx).unwrap();
+        assert_eq!(en, "1,234.5");
+    }
+
+    #[test]
+    fn a_misspelt_name_is_an_error_not_an_empty_string() {
+        let env = environment(Lang::Vi);
+        let ctx = minijinja::context! { fields => minijinja::context! { co_so_tong => 44 } };
+        assert!(env.render_str("{{ fields.co_so_tongg }}", &ctx).is_err());
+        assert!(env.render_str("{{ field.co_so_tong }}", &ctx).is_err());
+        assert_eq!(
+            env.render_str("{{ fields.co_so_tong }}", &ctx).unwrap(),
+            "44"
+        );
+    }
+
+    #[test]
+    fn conditions_and_unit_lists() {
+        use minijinja::context;
+        let env = environment(Lang::Vi);
+        let unit = |name: &str, reported: bool, te_nan: Option<bool>| {
+            context! { name => name, reported => reported, values => context! { co_te_nan => te_nan } }
+        };
+        let units = vec![
+            unit("Xã A", true, Some(true)),
+            unit("Xã B", true, Some(false)),
+            unit("Xã C", true, Some(true)),
+            unit("Xã D", false, None),
+        ];
+        let ctx = context! { units => units, vu => 0 };
+        let list =
+            r#"{{ units | selectattr("values.co_te_nan") | map(attribute="name") | and_list }}"#;
+        assert_eq!(env.render_str(list, &ctx).unwrap(), "Xã A và Xã C");
+        let sentence = "{% if vu == 0 %}không có vụ việc{% else %}có {{ vu }} vụ{% endif %}";
+        assert_eq!(env.render_str(sentence, &ctx).unwrap(), "không có vụ việc");
+        let ctx = context! { vu => 3 };
+        assert_eq!(env.render_str(sentence, &ctx).unwrap(), "có 3 vụ");
+    }
 }
