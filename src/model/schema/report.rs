@@ -47,12 +47,13 @@ fn default_number() -> String {
 }
 
 impl ReportDef {
-    /// The body template in `lang`, and whether it is in that language (a
-    /// schema without an English template gives its Vietnamese one).
-    pub fn body(&self, lang: Lang) -> (&str, Lang) {
-        match (lang, &self.text_en) {
-            (Lang::En, Some(en)) => (en, Lang::En),
-            _ => (&self.text, Lang::Vi),
+    /// The body template in `lang` (its file name and text), and the
+    /// language it is in: a schema without an English template gives its
+    /// Vietnamese one.
+    pub fn body(&self, lang: Lang) -> (&str, &str, Lang) {
+        match (lang, &self.template_en, &self.text_en) {
+            (Lang::En, Some(name), Some(en)) => (name.get_ref(), en, Lang::En),
+            _ => (self.template.get_ref(), &self.text, Lang::Vi),
         }
     }
 

@@ -82,18 +82,22 @@ pub fn document(
     c: &Consolidated,
     config: &Config,
 ) -> Result<Document, OutputError> {
-    let (body, lang) = report.body(config.lang);
-    let env = environment(lang);
+    let (name, body, lang) = report.body(config.lang);
+    let mut env = environment(lang);
     let ctx = context::context(c, config, lang);
-    let render = |source: &str| {
-        env.render_str(source, &ctx).map_err(|e| {
-            OutputError::Report(lang.pick(
-                format!("không viết được báo cáo từ mẫu: {e:#}"),
-                format!("cannot write the report from its template: {e:#}"),
-            ))
-        })
+    let fail = |e: minijinja::Error| {
+        OutputError::Report(lang.pick(
+            format!("không viết được báo cáo từ mẫu {name}: {e:#} (một tên trong mẫu không có trong số liệu, hoặc sai cú pháp)"),
+            format!("cannot write the report from its template {name}: {e:#}"),
+        ))
     };
-    let body = markdown::parse(&render(body)?);
+    env.add_template(name, body).map_err(fail)?;
+    let body = env
+        .get_template(name)
+        .and_then(|t| t.render(&ctx))
+        .map_err(fail)?;
+    let render = |source: &str| env.render_str(source, &ctx).map_err(fail);
+    let body = markdown::parse(&body);
     let subject = match subject_template(report, lang) {
         Some(s) => render(&s)?.trim().to_string(),
         None => default_subject(config, lang),
