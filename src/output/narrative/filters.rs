@@ -31,7 +31,7 @@ pub fn register(env: &mut Environment<'_>, lang: Lang) {
     });
     env.add_filter("over", move |v: Value, step: f64| {
         let n = figure(&v)?;
-        if !(step > 0.0) {
+        if step.is_nan() || step <= 0.0 {
             return Err(invalid("over(step): the step must be above 0"));
         }
         Ok(or_blank(n, |n| over(n, step, lang)))
