@@ -195,13 +195,18 @@ fn the_figures_follow_the_data_and_a_missing_unit_is_named() {
         "Hòa Mạc's establishments are no longer counted"
     );
     for expected in [
-        format!("Trên địa bàn huyện có {total} cơ sở"),
+        // The figures cover the units that reported, and say so.
+        format!("Tại 21 xã, thị trấn đã có báo cáo hợp lệ, có {total} cơ sở"),
         format!("có {signed}/{of} cơ sở đã thực hiện cam kết"),
-        format!("Hiện tại {free}/{units} xã, thị trấn"),
+        format!("Hiện tại {free}/{units} xã, thị trấn đã có báo cáo hợp lệ không có tệ nạn"),
         "báo cáo hợp lệ của 21/22 xã, thị trấn; chưa có báo cáo hợp lệ của Xã Hoà Mạc.".to_string(),
     ] {
         assert!(md.contains(&expected), "“{expected}” not in:\n{md}");
     }
+    assert!(
+        !md.contains("trên địa bàn huyện không có tệ nạn"),
+        "no sentence speaks for the whole district: {md}"
+    );
 }
 
 #[test]
@@ -254,14 +259,9 @@ fn a_missing_template_stops_the_run_naming_the_key() {
 #[test]
 fn a_misspelt_name_in_the_template_stops_the_build_and_writes_nothing() {
     let project = Project::sample("van-ban-2023");
-    let repo = common::repo();
-    std::fs::copy(common::schema_path(), project.join("pcmd.toml")).unwrap();
-    std::fs::copy(
-        repo.join("schemas/pcmd-report.md.j2"),
-        project.join("pcmd-report.md.j2"),
-    )
-    .unwrap();
-    let template = std::fs::read_to_string(repo.join("schemas/pcmd-bao-cao.md.j2"))
+    let schema = std::fs::read_to_string(common::schema_path()).unwrap();
+    common::write_schema_copy(project.path(), &schema);
+    let template = std::fs::read_to_string(common::repo().join("schemas/pcmd-bao-cao.md.j2"))
         .unwrap()
         .replace("{{ f.co_so_tong }}", "{{ f.co_so_tongg }}");
     std::fs::write(project.join("pcmd-bao-cao.md.j2"), template).unwrap();
