@@ -106,3 +106,72 @@ fn read_template(
     }
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::finding::Lang;
+    use crate::model::schema::{Schema, SchemaError};
+
+    const SCHEMA: &str = r#"
+id = "mini"
+title = "Mẫu nhỏ"
+version = "1"
+period = "year"
+
+[[sheets]]
+id = "bieu"
+kind = "form"
+name = "Biểu"
+
+[[sheets.fields]]
+id = "so"
+label = "Số"
+type = "integer"
+
+[report]
+template = "bao-cao.md.j2"
+"#;
+
+    fn load(template: Option<&str>) -> Result<Schema, SchemaError> {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(text) = template {
+            std::fs::write(dir.path().join("bao-cao.md.j2"), text).unwrap();
+        }
+        Schema::parse(SCHEMA, &dir.path().join("mini.toml"))
+    }
+
+    fn key_and_line(e: SchemaError) -> (String, usize, String) {
+        match e {
+            SchemaError::Invalid {
+                key, line, message, ..
+            } => (key, line, message.vi),
+            other => panic!("not a schema error with a key: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_template_is_read_beside_the_schema() {
+        let schema = load(Some("Có {{ fields.so }} đơn vị.")).unwrap();
+        let report = schema.report.unwrap();
+        assert_eq!(report.text, "Có {{ fields.so }} đơn vị.");
+        assert_eq!(report.number, "BC-UBND");
+        // No English template: --lang en gets the Vietnamese one.
+        let (name, text, lang) = report.body(Lang::En);
+        assert_eq!((name, lang), ("bao-cao.md.j2", Lang::Vi));
+        assert_eq!(text, report.text);
+    }
+
+    #[test]
+    fn a_missing_template_names_the_key_and_line() {
+        let (key, line, message) = key_and_line(load(None).unwrap_err());
+        assert_eq!((key.as_str(), line), ("report.template", 18));
+        assert!(message.contains("bao-cao.md.j2"), "{message}");
+    }
+
+    #[test]
+    fn a_malformed_template_is_refused_at_load() {
+        let (key, _, message) = key_and_line(load(Some("{% if x %}không đóng")).unwrap_err());
+        assert_eq!(key, "report.template");
+        assert!(message.contains("sai cú pháp"), "{message}");
+    }
+}

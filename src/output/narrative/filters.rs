@@ -176,7 +176,10 @@ pub fn change(now: f64, before: f64, lang: Lang) -> String {
 pub fn words(n: f64, lang: Lang) -> String {
     let spelt = number(n.abs(), None, Lang::En).replace(',', "");
     let (whole, fraction) = spelt.split_once('.').unwrap_or((&spelt, ""));
-    let whole: u64 = whole.parse().unwrap_or(0);
+    // Beyond what u64 holds (no report counts that far): the figure itself.
+    let Ok(whole) = whole.parse::<u64>() else {
+        return number(n, None, lang);
+    };
     let mut out = match lang {
         Lang::Vi => words_vi(whole),
         Lang::En => words_en(whole),
@@ -376,6 +379,8 @@ mod tests {
             (2_000_000_000.0, "hai tỷ"),
             (12.5, "mười hai phẩy năm"),
             (-3.0, "âm ba"),
+            // Too large to read out: the figure, never a wrong word.
+            (1e25, "10.000.000.000.000.000.905.969.664"),
         ];
         for (n, expected) in cases {
             assert_eq!(words(n, Lang::Vi), expected, "{n}");
