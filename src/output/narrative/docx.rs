@@ -75,7 +75,9 @@ pub fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
     for block in &doc.body {
         docx = docx.add_paragraph(ids.next(body_block(block)));
     }
-    docx = docx.add_table(closing_block(doc, &mut ids));
+    docx = docx
+        .add_paragraph(ids.next(Paragraph::new().line_spacing(tight())))
+        .add_table(closing_block(doc, &mut ids));
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| {
         OutputError::Report(doc.lang.pick(
