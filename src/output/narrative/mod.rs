@@ -150,15 +150,7 @@ fn frame(
 ) -> Document {
     let name = &config.consolidating.name;
     let pick_list = |vi: &Vec<String>, en: &Option<Vec<String>>, default: [&str; 2]| {
-        let chosen = match (lang, en) {
-            (Lang::En, Some(en)) => en.clone(),
-            _ => vi.clone(),
-        };
-        if chosen.is_empty() {
-            default.iter().map(|s| s.to_string()).collect()
-        } else {
-            chosen
-        }
+        lines_in(lang, vi, en.as_ref(), default)
     };
     Document {
         lang,
@@ -203,6 +195,25 @@ fn frame(
             ],
         ),
         signer: filters::BLANK.repeat(4),
+    }
+}
+
+/// The schema's lines in `lang` (the Vietnamese ones without English
+/// lines), or the usual ones when the schema gives none.
+fn lines_in(
+    lang: Lang,
+    vi: &[String],
+    en: Option<&Vec<String>>,
+    default: [&str; 2],
+) -> Vec<String> {
+    let chosen = match (lang, en) {
+        (Lang::En, Some(en)) => en.as_slice(),
+        _ => vi,
+    };
+    if chosen.is_empty() {
+        default.iter().map(|s| s.to_string()).collect()
+    } else {
+        chosen.to_vec()
     }
 }
 
