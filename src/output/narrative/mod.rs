@@ -294,6 +294,41 @@ mod tests {
         );
     }
 
+    fn config(period: &str, kind: crate::model::schema::PeriodKind) -> Config {
+        use crate::model::period::Period;
+        use crate::model::registry::Registry;
+        let schema = crate::model::schema::Schema::parse(
+            "id = \"m\"\ntitle = \"M\"\nversion = \"1\"\nperiod = \"year\"\n[[sheets]]\nid = \"b\"\nkind = \"form\"\nname = \"B\"\n[[sheets.fields]]\nid = \"so\"\nlabel = \"Số\"\ntype = \"integer\"\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let registry = Registry::new(Vec::new(), std::path::Path::new("u.csv"));
+        let mut config = Config::new(schema, registry, Period::parse(period, kind).unwrap());
+        config.consolidating.name = "Huyện Văn Bàn".to_string();
+        config
+    }
+
+    #[test]
+    fn the_date_line_has_the_year_the_report_is_sent() {
+        use crate::model::schema::PeriodKind;
+        // A year's report goes up after the year ends…
+        let year = config("2023", PeriodKind::Year);
+        assert_eq!(
+            place_date(&year, Lang::Vi),
+            "Văn Bàn, ngày …… tháng …… năm 2024"
+        );
+        // … a quarter's within the year …
+        let quarter = config("2023-Q2", PeriodKind::Quarter);
+        assert_eq!(
+            place_date(&quarter, Lang::Vi),
+            "Văn Bàn, ngày …… tháng …… năm 2023"
+        );
+        // … and by the deadline, when one is set.
+        let mut late = config("2023-Q2", PeriodKind::Quarter);
+        late.deadline = Some("10/01/2024".to_string());
+        assert_eq!(place_date(&late, Lang::En), "Văn Bàn, ……/……/2024");
+    }
+
     #[test]
     fn the_template_prints_figures_as_vietnamese_writes_them() {
         let env = environment(Lang::Vi);
