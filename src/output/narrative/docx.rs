@@ -5,8 +5,8 @@
 //! place and date (right); "BÁO CÁO" and the subject centred; the body
 //! justified with a first-line indent; a borderless table for "Nơi nhận:"
 //! (left) and the signature block (right). The bytes are the same for the
-//! same document: the package dates are fixed and every paragraph id is
-//! given here, not drawn from docx-rs's per-thread counter.
+//! same document: the package dates are fixed, and docx-rs numbers the
+//! paragraphs afresh for each document (tested below).
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
@@ -49,7 +49,6 @@ fn text_width() -> usize {
 
 /// The .docx bytes of the document.
 pub fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
-    let mut ids = Ids(0);
     let mut docx = Docx::new()
         .page_size(twips(PAGE_WIDTH_MM) as u32, twips(PAGE_HEIGHT_MM) as u32)
         .page_margin(
@@ -65,19 +64,19 @@ pub fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
         .default_size(BODY_SIZE)
         .created_at(FIXED_DATE)
         .updated_at(FIXED_DATE)
-        .add_table(heading_block(doc, &mut ids))
-        .add_paragraph(ids.next(Paragraph::new()));
+        .add_table(heading_block(doc))
+        .add_paragraph(Paragraph::new());
     docx = docx
-        .add_paragraph(ids.next(centred(&doc.kind, BODY_SIZE, true, false)))
-        .add_paragraph(ids.next(centred(&doc.subject, BODY_SIZE, true, false)))
-        .add_paragraph(ids.next(short_rule(text_width(), 2400)))
-        .add_paragraph(ids.next(Paragraph::new()));
+        .add_paragraph(centred(&doc.kind, BODY_SIZE, true, false))
+        .add_paragraph(centred(&doc.subject, BODY_SIZE, true, false))
+        .add_paragraph(short_rule(text_width(), 2400))
+        .add_paragraph(Paragraph::new());
     for block in &doc.body {
-        docx = docx.add_paragraph(ids.next(body_block(block)));
+        docx = docx.add_paragraph(body_block(block));
     }
     docx = docx
-        .add_paragraph(ids.next(Paragraph::new().line_spacing(tight())))
-        .add_table(closing_block(doc, &mut ids));
+        .add_paragraph(Paragraph::new().line_spacing(tight()))
+        .add_table(closing_block(doc));
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| {
         OutputError::Report(doc.lang.pick(
@@ -86,17 +85,6 @@ pub fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
         ))
     })?;
     Ok(out.into_inner())
-}
-
-/// Paragraph ids numbered in document order, so that the same document
-/// gives the same bytes whatever was built before it on the thread.
-struct Ids(u32);
-
-impl Ids {
-    fn next(&mut self, p: Paragraph) -> Paragraph {
-        self.0 += 1;
-        p.id(format!("{:08X}", self.0))
-    }
 }
 
 fn fonts() -> RunFonts {
@@ -156,7 +144,7 @@ fn cell(width: usize, paragraphs: Vec<Paragraph>) -> TableCell {
 }
 
 /// Issuing body and number on the left, motto, place and date on the right.
-fn heading_block(doc: &Document, ids: &mut Ids) -> Table {
+fn heading_block(doc: &Document) -> Table {
     let left_w = text_width() * 3 / 8;
     let right_w = text_width() - left_w;
     let motto = Paragraph::new()
@@ -164,15 +152,15 @@ fn heading_block(doc: &Document, ids: &mut Ids) -> Table {
         .align(AlignmentType::Center)
         .line_spacing(tight());
     let left = vec![
-        ids.next(centred(&doc.issuing_body, HEADING_SIZE, true, false)),
-        ids.next(short_rule(left_w, 1200)),
-        ids.next(centred(&doc.number, HEADING_SIZE, false, false)),
+        centred(&doc.issuing_body, HEADING_SIZE, true, false),
+        short_rule(left_w, 1200),
+        centred(&doc.number, HEADING_SIZE, false, false),
     ];
     let right = vec![
-        ids.next(centred(&doc.motto[0], MOTTO_SIZE, true, false)),
-        ids.next(motto),
-        ids.next(Paragraph::new().line_spacing(tight())),
-        ids.next(centred(&doc.place_date, BODY_SIZE, false, true)),
+        centred(&doc.motto[0], MOTTO_SIZE, true, false),
+        motto,
+        Paragraph::new().line_spacing(tight()),
+        centred(&doc.place_date, BODY_SIZE, false, true),
     ];
     Table::without_borders(vec![TableRow::new(vec![
         cell(left_w, left),
@@ -219,37 +207,84 @@ fn body_block(block: &Block) -> Paragraph {
 }
 
 /// "Nơi nhận:" and its lines on the left, the signature block on the right.
-fn closing_block(doc: &Document, ids: &mut Ids) -> Table {
+fn closing_block(doc: &Document) -> Table {
     let (left_w, right_w) = (text_width() / 2, text_width() - text_width() / 2);
     let mut left = vec![
-        ids.next(
-            Paragraph::new()
-                .add_run(run(&doc.recipients_label, SMALL_SIZE, true, true))
-                .line_spacing(tight()),
-        ),
+        Paragraph::new()
+            .add_run(run(&doc.recipients_label, SMALL_SIZE, true, true))
+            .line_spacing(tight()),
     ];
     for r in &doc.recipients {
         left.push(
-            ids.next(
-                Paragraph::new()
-                    .add_run(run(&format!("- {r}"), RECIPIENT_SIZE, false, false))
-                    .line_spacing(tight()),
-            ),
+            Paragraph::new()
+                .add_run(run(&format!("- {r}"), RECIPIENT_SIZE, false, false))
+                .line_spacing(tight()),
         );
     }
     let mut right: Vec<Paragraph> = doc
         .signature
         .iter()
-        .map(|line| ids.next(centred(line, BODY_SIZE, true, false)))
+        .map(|line| centred(line, BODY_SIZE, true, false))
         .collect();
     for _ in 0..4 {
-        right.push(ids.next(Paragraph::new().line_spacing(tight())));
+        right.push(Paragraph::new().line_spacing(tight()));
     }
-    right.push(ids.next(centred(&doc.signer, BODY_SIZE, true, false)));
+    right.push(centred(&doc.signer, BODY_SIZE, true, false));
     // The signature never stands on a page apart from its recipients.
     Table::without_borders(vec![
         TableRow::new(vec![cell(left_w, left), cell(right_w, right)]).cant_split(),
     ])
     .set_grid(vec![left_w, right_w])
     .width(text_width(), WidthType::Dxa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::finding::Lang;
+
+    fn document() -> Document {
+        let span = |text: &str| Span {
+            text: text.to_string(),
+            bold: false,
+            italic: false,
+        };
+        Document {
+            lang: Lang::Vi,
+            issuing_body: "UBND HUYỆN VĂN BÀN".to_string(),
+            motto: ["CỘNG HÒA".to_string(), "Độc lập".to_string()],
+            number: "Số: ……/BC-UBND".to_string(),
+            place_date: "Văn Bàn, ngày …… tháng …… năm 2024".to_string(),
+            kind: "BÁO CÁO".to_string(),
+            subject: "Chủ đề".to_string(),
+            body: vec![
+                Block::Heading(vec![span("I. KẾT QUẢ")]),
+                Block::Paragraph(vec![span("Có 44 cơ sở & 1 <nhà> \"nghỉ\".")]),
+                Block::Item(vec![span("một")]),
+            ],
+            recipients_label: "Nơi nhận:".to_string(),
+            recipients: vec!["Lưu: VT.".to_string()],
+            signature: vec!["CHỦ TỊCH".to_string()],
+            signer: "……".to_string(),
+        }
+    }
+
+    #[test]
+    fn the_same_document_gives_the_same_bytes_in_one_process() {
+        // docx-rs numbers paragraphs with a per-thread counter that it
+        // resets for each document: a second build on the thread is the same.
+        let first = bytes(&document()).unwrap();
+        let second = bytes(&document()).unwrap();
+        assert!(first == second, "two builds of one document differ");
+    }
+
+    #[test]
+    fn text_is_escaped_in_the_xml() {
+        let raw = bytes(&document()).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(raw)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(xml.contains("Có 44 cơ sở &amp; 1 &lt;nhà&gt;"), "{xml}");
+    }
 }
