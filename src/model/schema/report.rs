@@ -90,6 +90,11 @@ fn read_template(
             format!("cannot read the report template {}: {e}", file.display()),
         ))
     })?;
+    // Notepad saves UTF-8 with a byte-order mark: it is no text of the report.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let env = minijinja::Environment::new();
     if let Err(e) = env.template_from_str(&text) {
         let (at_vi, at_en) = match e.line() {
@@ -159,6 +164,12 @@ template = "bao-cao.md.j2"
         let (name, text, lang) = report.body(Lang::En);
         assert_eq!((name, lang), ("bao-cao.md.j2", Lang::Vi));
         assert_eq!(text, report.text);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_template() {
+        let schema = load(Some("\u{feff}Có {{ fields.so }}.")).unwrap();
+        assert_eq!(schema.report.unwrap().text, "Có {{ fields.so }}.");
     }
 
     #[test]
