@@ -601,8 +601,7 @@ fn modified_schema(project: &Project, from: &str, to: &str) -> (PathBuf, usize) 
         .unwrap_or_else(|| panic!("pcmd.toml no longer contains {from:?}"));
     let modified = format!("{}{to}{}", &text[..at], &text[at + from.len()..]);
     let line = text[..at].matches('\n').count() + 1;
-    let path = project.join("pcmd.toml");
-    std::fs::write(&path, modified).expect("write schema");
+    let path = common::write_schema_copy(project.path(), &modified);
     (path, line)
 }
 

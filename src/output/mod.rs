@@ -1,11 +1,13 @@
 //! Stage 4, output: the check report (text and JSON, `report`), the
 //! consolidated workbook, the indicator and data tables (CSV with BOM,
-//! Parquet), templates and feedback workbooks. Every file is first
+//! Parquet), templates, feedback workbooks and the narrative report
+//! (`narrative`: .docx and .md from the schema's report template). Every file is first
 //! written in full to a temporary name in the output folder; only when all are
 //! written are they renamed into place, so a failed run leaves the previous
 //! outputs untouched.
 
 pub mod feedback;
+pub mod narrative;
 pub mod report;
 pub mod style;
 pub mod tables;
@@ -34,6 +36,10 @@ pub enum OutputError {
     Polars(#[from] polars::prelude::PolarsError),
     #[error("{}", tr(&format!("không ghi được CSV: {_0}"), &format!("cannot write CSV: {_0}")))]
     Csv(#[from] csv::Error),
+    /// The narrative report could not be written; the text is already in
+    /// the configured language.
+    #[error("{0}")]
+    Report(String),
 }
 
 /// The names of the outputs, from the schema id and the period.
@@ -163,6 +169,7 @@ pub fn write_all(
     );
     let mut files = vec![(file_name(config, "tong-hop.xlsx"), book?)];
     files.extend(tables?);
+    files.extend(narrative::files(consolidated, config)?);
     commit(&config.output, files)
 }
 

@@ -25,6 +25,21 @@ pub fn units_path() -> PathBuf {
     repo().join("schemas/units/van-ban-2023.csv")
 }
 
+/// Writes `text` as `pcmd.toml` in `dir` with the report templates it names
+/// beside it (`[report]` paths are relative to the schema file); returns
+/// its path.
+pub fn write_schema_copy(dir: &Path, text: &str) -> PathBuf {
+    for entry in std::fs::read_dir(repo().join("schemas")).expect("schemas/") {
+        let path = entry.expect("schemas/ entry").path();
+        if path.extension().is_some_and(|e| e == "j2") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).expect("copy template");
+        }
+    }
+    let path = dir.join("pcmd.toml");
+    std::fs::write(&path, text).expect("write schema");
+    path
+}
+
 pub fn sample_dir(name: &str) -> PathBuf {
     repo().join("samples").join(name)
 }

@@ -13,6 +13,9 @@ use toml::Spanned;
 use validator::Validate;
 
 mod checker;
+mod report;
+
+pub use report::ReportDef;
 
 use crate::model::finding::Severity;
 use crate::model::i18n::tr;
@@ -319,6 +322,8 @@ pub struct Schema {
     pub rules: Vec<RuleDef>,
     #[serde(default)]
     pub indicators: Vec<IndicatorDef>,
+    /// The narrative report `build` writes (`report.rs`).
+    pub report: Option<ReportDef>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]
@@ -362,6 +367,9 @@ impl Schema {
             schema: &schema,
         }
         .check()?;
+        if let Some(report) = &mut schema.report {
+            report.load(text, path)?;
+        }
         Ok(schema)
     }
 
