@@ -11,7 +11,7 @@ use crate::model::finding::{Code, Finding, Msg};
 use crate::model::messages;
 use crate::model::schema::{FieldDef, Schema, SheetDef, TextFormat};
 use crate::model::submission::{FieldValue, Record, Source, SubmissionData};
-use crate::model::values::{Parsed, Value, parse};
+use crate::model::values::{Parsed, Value, parse_field};
 
 struct CellCheck<'a> {
     field: &'a FieldDef,
@@ -30,7 +30,7 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             .field(field.id())
     };
     let seen = check.cell.as_text();
-    let value = match parse(check.cell, field.ty, &field.choices) {
+    let value = match parse_field(check.cell, field) {
         Parsed::Missing => {
             if required {
                 findings.push(at(
@@ -177,18 +177,18 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
         let def = &schema.sheets[place.def];
         let sheet = &book.sheets[place.sheet];
         for field in &def.fields {
-            let Some(&row) = place.rows.get(field.id()) else {
+            let (Some(&row), Some(col)) = (place.rows.get(field.id()), place.col_of(field)) else {
                 continue;
             };
             let source = Source {
                 sheet: sheet.name.clone(),
                 row,
-                col: place.value_col,
+                col,
             };
             let check = CellCheck {
                 field,
                 source: source.clone(),
-                cell: sheet.get(row, place.value_col),
+                cell: sheet.get(row, col),
                 sheet,
             };
             let value = read_cell(
@@ -206,6 +206,7 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
         let records = read_list(book, place, def, &mut findings);
         data.lists.insert(def.id().to_string(), records);
     }
+    findings.extend(crate::check::derived::check(schema, &data));
 
     (data, findings)
 }

@@ -439,6 +439,26 @@ fn figure(n: f64, lang: Lang) -> String {
     format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
 }
 
+/// A column the form computes ("So sánh (%)") that does not agree with the
+/// row's other columns.
+pub fn derived_mismatch(cell: &str, label: &str, formula: &str, seen: f64, computed: f64) -> Msg {
+    let (vi, en) = (Lang::Vi, Lang::En);
+    cell_msg(
+        cell,
+        label,
+        format!(
+            "ghi {} nhưng tính theo các cột khác của dòng ({formula}) được {}. Hãy tính lại ô này.",
+            figure(seen, vi),
+            figure(computed, vi)
+        ),
+        format!(
+            "reads {} but the row's other columns give {} ({formula}). Compute this cell again.",
+            figure(seen, en),
+            figure(computed, en)
+        ),
+    )
+}
+
 pub fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
     let (vi, en) = (Lang::Vi, Lang::En);
     cell_msg(
