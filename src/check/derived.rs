@@ -89,7 +89,13 @@ fn mismatch(
     Some(
         Finding::new(
             Code::DerivedMismatch,
-            messages::derived_mismatch(&sent.source.a1(), &label, &check.source, seen, computed),
+            messages::derived_mismatch(
+                &sent.source.a1(),
+                &label,
+                &check.readable,
+                (seen, computed),
+                field.decimals(),
+            ),
         )
         .at(sent.source.location())
         .field(field.id())

@@ -24,6 +24,7 @@ struct CellCheck<'a> {
 fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
     let field = check.field;
     let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| {
         Finding::new(code, msg)
             .at(check.source.location())
@@ -35,14 +36,14 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             if required {
                 findings.push(at(
                     Code::ValueRequired,
-                    messages::value_required(&a1, &field.label, field.ty.is_numeric()),
+                    messages::value_required(&a1, &label, field.ty.is_numeric()),
                 ));
             }
             return None;
         }
         Parsed::Ok(v) => v,
         Parsed::Coerced(v, how) => {
-            let msg = messages::coerced(&a1, &field.label, &seen, &v.display(), how);
+            let msg = messages::coerced(&a1, &label, &seen, &v.display(), how);
             findings.push(at(Code::ValueCoerced, msg).value(seen.clone()));
             v
         }
@@ -61,13 +62,8 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             return None;
         }
         Parsed::FormulaError(e) => {
-            findings.push(
-                at(
-                    Code::FormulaError,
-                    messages::formula_error(&a1, &field.label, &e),
-                )
-                .value(e),
-            );
+            findings
+                .push(at(Code::FormulaError, messages::formula_error(&a1, &label, &e)).value(e));
             return None;
         }
         // A plain sum with no stored result is computed here, once.
@@ -83,7 +79,7 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
                     };
                 let msg = messages::coerced(
                     &a1,
-                    &field.label,
+                    &label,
                     &format!("={f}"),
                     &value.display(),
                     crate::model::values::Leniency::FormulaEvaluated,
@@ -95,7 +91,7 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
                 findings.push(
                     at(
                         Code::FormulaUncached,
-                        messages::formula_uncached(&a1, &field.label, &f),
+                        messages::formula_uncached(&a1, &label, &f),
                     )
                     .value(format!("={f}")),
                 );
@@ -114,6 +110,7 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
         return;
     };
     let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| {
         Finding::new(code, msg)
             .at(check.source.location())
@@ -123,13 +120,13 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
     if let Some(min) = field.min.filter(|m| n < *m) {
         findings.push(at(
             Code::ValueBelowMinimum,
-            messages::below_minimum(&a1, &field.label, min, n),
+            messages::below_minimum(&a1, &label, min, n),
         ));
     }
     if let Some(max) = field.max.filter(|m| n > *m) {
         findings.push(at(
             Code::ValueAboveMaximum,
-            messages::above_maximum(&a1, &field.label, max, n),
+            messages::above_maximum(&a1, &label, max, n),
         ));
     }
 }
@@ -139,10 +136,11 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
     let Value::Text(text) = value else { return };
     let field = check.field;
     let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
     let bad = |vi: &str, en: &str| {
         Finding::new(
             Code::ValueInvalidFormat,
-            messages::invalid_format(&a1, &field.label, text, vi, en),
+            messages::invalid_format(&a1, &label, text, vi, en),
         )
         .at(check.source.location())
         .field(field.id())

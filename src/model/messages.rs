@@ -260,7 +260,7 @@ pub fn field_missing(field: &FieldDef) -> Msg {
         ),
         format!(
             "The row “{code}{}” was not found. Add it as in the template.",
-            field.label_in(crate::model::finding::Lang::En)
+            field.label_en.as_deref().unwrap_or(&field.label)
         ),
     )
 }
@@ -427,7 +427,7 @@ pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
     cell_msg(
         cell,
-        &field.label,
+        &field.label_in(Lang::Vi),
         format!("cần nhập {vi}, đang ghi “{seen}”"),
         format!("expected {en}, found “{seen}”"),
     )
@@ -441,20 +441,33 @@ fn figure(n: f64, lang: Lang) -> String {
 
 /// A column the form computes ("So sánh (%)") that does not agree with the
 /// row's other columns.
-pub fn derived_mismatch(cell: &str, label: &str, formula: &str, seen: f64, computed: f64) -> Msg {
-    let (vi, en) = (Lang::Vi, Lang::En);
+/// `computed` is shown with the column's decimals (or two when it has
+/// none): the commune compares it with what it wrote.
+pub fn derived_mismatch(
+    cell: &str,
+    label: &str,
+    formula: &str,
+    (seen, computed): (f64, f64),
+    decimals: crate::model::values::Decimals,
+) -> Msg {
+    use crate::model::values::{Decimals, Spelling, format_figure};
+    let decimals = match decimals {
+        Decimals::Fixed(d) => Decimals::Fixed(d),
+        Decimals::UpTo(_) => Decimals::UpTo(2),
+    };
+    let shown = |lang: Lang| format_figure(computed, decimals, Spelling::In(lang));
     cell_msg(
         cell,
         label,
         format!(
             "ghi {} nhưng tính theo các cột khác của dòng ({formula}) được {}. Hãy tính lại ô này.",
-            figure(seen, vi),
-            figure(computed, vi)
+            figure(seen, Lang::Vi),
+            shown(Lang::Vi)
         ),
         format!(
             "reads {} but the row's other columns give {} ({formula}). Compute this cell again.",
-            figure(seen, en),
-            figure(computed, en)
+            figure(seen, Lang::En),
+            shown(Lang::En)
         ),
     )
 }
@@ -499,7 +512,7 @@ pub fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
     cell_msg(
         cell,
-        &field.label,
+        &field.label_in(Lang::Vi),
         format!("“{seen}” không hợp lệ, cần chọn {vi}"),
         format!("“{seen}” is not allowed, choose {en}"),
     )

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
-use crate::model::schema::{Display, FieldType, SheetKind};
+use crate::model::schema::{Display, FieldDef, FieldType, SheetKind, rewrite_names};
 use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
@@ -376,6 +376,21 @@ fn summary_sheet(
             .unwrap_or(0);
         let format = &f.total_nums[usize::from(places)];
         let formula = match fd.ty {
+            _ if fd.column.as_ref().is_some_and(|c| c.derived.is_some()) => {
+                let value = get(&c.totals, fd.id(), 0);
+                match derived_total_formula(&fields, j, total_row) {
+                    Some(formula) => {
+                        let result = match value {
+                            Out::Num(n) => format_number(n),
+                            _ => String::new(),
+                        };
+                        let formula = Formula::new(formula).set_result(result);
+                        ws.write_formula_with_format(total_row, col, formula, format)?;
+                    }
+                    None => write_out(ws, total_row, col, value, Some(fd.ty), fd.decimals(), f)?,
+                }
+                continue;
+            }
             FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
             FieldType::Integer | FieldType::Number => format!("=SUM({range})"),
             _ => {
@@ -392,6 +407,32 @@ fn summary_sheet(
     }
     finish_table(ws, last, last_col, 4)?;
     Ok(())
+}
+
+/// The total of a derived column ("So sánh (%)") is its expression over the
+/// totals of the columns it reads, never their sum: `=IFERROR(E30/F30*100,"")`.
+/// `None` when the expression is more than arithmetic Excel reads alike.
+fn derived_total_formula(fields: &[&FieldDef], j: usize, total_row: u32) -> Option<String> {
+    let column = fields[j].column.as_ref()?;
+    let derived = column.derived.as_ref()?;
+    let cell_of = |name: &str| {
+        let k = fields.iter().position(|f| {
+            f.column
+                .as_ref()
+                .is_some_and(|c| c.row == column.row && c.column == name)
+        })?;
+        Some(format!("{}{}", column_name(4 + k as u32), total_row + 1))
+    };
+    let unknown = std::cell::Cell::new(false);
+    let excel = rewrite_names(&derived.source, |name| {
+        let cell = cell_of(name);
+        unknown.set(unknown.get() || cell.is_none());
+        cell
+    });
+    let arithmetic = excel
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " .+-*/()".contains(c));
+    (!unknown.get() && arithmetic).then(|| format!("=IFERROR({},\"\")", excel.replace(' ', "")))
 }
 
 fn text_of(o: Out) -> String {

@@ -24,6 +24,8 @@ pub struct ValueColumnDef {
     /// The column's type; default: each row's own type.
     #[serde(rename = "type")]
     pub ty: Option<FieldType>,
+    /// The column's unit of measure ("%"); default: each row's own.
+    pub unit: Option<String>,
     /// The form computes this column from the row's other columns, by this
     /// expression over their ids ("ky_nay / cung_ky * 100").
     pub derived: Option<Spanned<String>>,
@@ -62,6 +64,9 @@ pub struct FieldColumn {
 pub struct DerivedCheck {
     /// As the schema writes it, over column ids.
     pub source: String,
+    /// Over the columns' header labels, for people: "Kỳ này / Cùng kỳ năm
+    /// trước * 100".
+    pub readable: String,
     /// Over the row's value ids, compiled once.
     pub expr: Expr,
     pub tolerance: Option<f64>,
@@ -96,24 +101,19 @@ fn expand_row(sheet: &SheetDef, field: &FieldDef) -> Vec<FieldDef> {
         .enumerate()
         .filter_map(|(n, id)| {
             let index = sheet.value_columns.iter().position(|c| c.id() == *id)?;
-            Some(column_field(
-                field,
-                &sheet.value_columns[index],
-                index,
-                n == 0,
-                &ids,
-            ))
+            Some(column_field(sheet, field, index, n == 0, &ids))
         })
         .collect()
 }
 
 fn column_field(
+    sheet: &SheetDef,
     row: &FieldDef,
-    column: &ValueColumnDef,
     index: usize,
     first: bool,
     row_ids: &[&str],
 ) -> FieldDef {
+    let column = &sheet.value_columns[index];
     let mut field = row.clone();
     let id = format!("{}.{}", row.id(), column.id());
     field.id = Spanned::new(row.id.span(), id);
@@ -123,13 +123,21 @@ fn column_field(
         field.ty = ty;
         (field.min, field.max, field.decimals) = (None, None, None);
     }
+    if column.unit.is_some() {
+        field.unit = column.unit.clone();
+    }
     if column.decimals.is_some() {
         field.decimals = column.decimals;
     }
     let derived = column.derived.as_ref().and_then(|source| {
         let expr = derived_expr(row.id(), source.get_ref(), row_ids)?;
+        let readable = rewrite_names(source.get_ref(), |name| {
+            let c = sheet.value_columns.iter().find(|c| c.id() == name)?;
+            Some(c.label.clone())
+        });
         Some(DerivedCheck {
             source: source.get_ref().clone(),
+            readable,
             expr,
             tolerance: column.tolerance,
         })

@@ -536,10 +536,9 @@ pub fn rewrite_names(source: &str, rename: impl Fn(&str) -> Option<String>) -> S
                 i += 1;
             }
             let token: String = chars[start..i].iter().collect();
-            match rename(&token).filter(|_| !c.is_ascii_digit()) {
-                Some(new) => out.push_str(&new),
-                None => out.push_str(&token),
-            }
+            // A number ("100", "1.5") is no name.
+            let new = (!c.is_ascii_digit()).then(|| rename(&token)).flatten();
+            out.push_str(new.as_deref().unwrap_or(&token));
         } else {
             out.push(c);
             i += 1;
