@@ -347,7 +347,7 @@ fn parse_yes_no(cell: &Cell, words: &YesNoWords) -> Parsed {
             let usual = YesNoWords::default();
             let exact = label_key(t);
             for answer in [true, false] {
-                if exact == label_key(usual.word(answer)) {
+                if !words.declared && exact == label_key(usual.word(answer)) {
                     return Parsed::Ok(Value::Bool(answer));
                 }
             }

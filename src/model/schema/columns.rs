@@ -170,3 +170,124 @@ pub fn derived_source(row: &str, source: &str, row_ids: &[&str]) -> String {
 fn derived_expr(row: &str, source: &str, row_ids: &[&str]) -> Option<Expr> {
     parse_expr(&derived_source(row, source, row_ids)).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::schema::{Schema, SchemaError, expr_columns, parse_expr, rewrite_names};
+
+    const HEAD: &str = "id = \"t\"\ntitle = \"Thử\"\nversion = \"1\"\nperiod = \"year\"\n";
+    const SHEET: &str = r#"
+[[sheets]]
+id = "bieu_01"
+kind = "form"
+name = "Biểu 01"
+[[sheets.value_columns]]
+id = "ky_nay"
+label = "Kỳ này"
+[[sheets.value_columns]]
+id = "cung_ky"
+label = "Cùng kỳ"
+[[sheets.value_columns]]
+id = "so_sanh"
+label = "So sánh (%)"
+type = "decimal"
+derived = "ky_nay / cung_ky * 100"
+[[sheets.fields]]
+id = "so_vu"
+label = "Số vụ"
+type = "integer"
+min = 0
+[[sheets.fields]]
+id = "kinh_phi"
+label = "Kinh phí"
+type = "number"
+value_columns = ["ky_nay", "cung_ky"]
+"#;
+
+    fn load(extra: &str) -> Result<Schema, SchemaError> {
+        Schema::parse(&format!("{HEAD}{SHEET}{extra}"), Path::new("t.toml"))
+    }
+
+    fn error(extra: &str) -> String {
+        match load(extra) {
+            Err(SchemaError::Invalid { key, message, .. }) => format!("{key}: {}", message.en),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dotted_names_are_one_column_and_strings_numbers_stay() {
+        let e = parse_expr("so_vu.ky_nay >= 1.5 + so_vu.cung_ky AND 'a.b' = \"x.y\"").unwrap();
+        let mut cols = expr_columns(&e);
+        cols.sort();
+        assert_eq!(cols, ["so_vu.cung_ky", "so_vu.ky_nay", "x.y"]);
+        let upper = rewrite_names("abs(a) + 100 - 'a'", |n| Some(n.to_uppercase()));
+        assert_eq!(upper, "ABS(A) + 100 - 'a'");
+    }
+
+    #[test]
+    fn each_row_and_column_becomes_a_field() {
+        let schema = load(
+            "[[rules]]\nid = \"r\"\nseverity = \"error\"\ncheck = \"so_vu.ky_nay >= kinh_phi.cung_ky\"\nmessage = \"{so_vu.ky_nay}\"\n",
+        )
+        .unwrap();
+        let ids: Vec<&str> = schema.form_fields().map(|(_, f)| f.id()).collect();
+        assert_eq!(
+            ids,
+            [
+                "so_vu.ky_nay",
+                "so_vu.cung_ky",
+                "so_vu.so_sanh",
+                "kinh_phi.ky_nay",
+                "kinh_phi.cung_ky"
+            ]
+        );
+        let (_, ratio) = schema.form_field("so_vu.so_sanh").unwrap();
+        assert_eq!(ratio.ty, crate::model::schema::FieldType::Number);
+        assert_eq!(
+            (ratio.min, ratio.required),
+            (None, false),
+            "computed, not counted"
+        );
+        let derived = ratio.column.as_ref().unwrap().derived.as_ref().unwrap();
+        assert_eq!(derived.readable, "Kỳ này / Cùng kỳ * 100");
+        assert_eq!(
+            expr_columns(&derived.expr),
+            ["so_vu.ky_nay", "so_vu.cung_ky"]
+        );
+        let (_, first) = schema.form_field("so_vu.ky_nay").unwrap();
+        assert_eq!((first.min, first.is_row()), (Some(0.0), true));
+        assert!(!schema.form_field("so_vu.cung_ky").unwrap().1.is_row());
+    }
+
+    #[test]
+    fn wrong_columns_are_refused_at_load() {
+        assert!(error("[[rules]]\nid = \"r\"\nseverity = \"error\"\ncheck = \"so_vu > 0\"\nmessage = \"x\"\n").contains("unknown field “so_vu”"));
+        let bad_row = SHEET.replace(
+            "value_columns = [\"ky_nay\", \"cung_ky\"]",
+            "value_columns = [\"ky_nay\", \"so_sanh\"]",
+        );
+        let text = format!("{HEAD}{bad_row}");
+        match Schema::parse(&text, Path::new("t.toml")) {
+            Err(SchemaError::Invalid { message, .. }) => {
+                assert!(
+                    message.en.contains("computed from “cung_ky”"),
+                    "{}",
+                    message.en
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let unknown = SHEET.replace("ky_nay / cung_ky", "ky_nay / nam_truoc");
+        match Schema::parse(&format!("{HEAD}{unknown}"), Path::new("t.toml")) {
+            Err(SchemaError::Invalid { key, .. }) => {
+                assert_eq!(key, "sheets[0].value_columns[2].derived")
+            }
+            other => panic!("{other:?}"),
+        }
+        let list = "\n[[sheets]]\nid = \"ds\"\nkind = \"list\"\nname = \"DS\"\n[[sheets.value_columns]]\nid = \"a\"\nlabel = \"A\"\n[[sheets.fields]]\nid = \"ten\"\nlabel = \"Tên\"\ntype = \"text\"\n";
+        assert!(error(list).contains("value_columns applies to form sheets only"));
+    }
+}

@@ -107,3 +107,128 @@ pub(super) fn resolve(schema: &mut Schema) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::book::Cell;
+    use crate::model::schema::{Schema, SchemaError};
+    use crate::model::values::{Leniency, Parsed, Value, parse_field};
+
+    const SCHEMA: &str = r#"
+id = "t"
+title = "Thử"
+version = "1"
+period = "year"
+
+[vocabularies]
+dat = { yes = ["Đạt"], no = ["Chưa đạt"] }
+tick = { yes = ["x"], blank = "no" }
+loai = { choices = [{ value = "Karaoke", aliases = ["KTV"] }] }
+
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "DS"
+[[sheets.fields]]
+id = "dat"
+label = "Đạt"
+type = "yes_no"
+vocabulary = "dat"
+[[sheets.fields]]
+id = "tick"
+label = "Đã kiểm tra"
+type = "yes_no"
+vocabulary = "tick"
+[[sheets.fields]]
+id = "co_chua"
+label = "Có kế hoạch"
+type = "yes_no"
+yes = ["Có"]
+no = ["Chưa"]
+[[sheets.fields]]
+id = "loai"
+label = "Loại"
+type = "choice"
+vocabulary = "loai"
+[[sheets.fields]]
+id = "thuong"
+label = "Thường"
+type = "yes_no"
+"#;
+
+    fn read(field: &str, cell: Cell) -> Parsed {
+        let schema = Schema::parse(SCHEMA, Path::new("t.toml")).unwrap();
+        let f = schema.sheets[0]
+            .fields
+            .iter()
+            .find(|f| f.id() == field)
+            .unwrap();
+        parse_field(&cell, f)
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    #[test]
+    fn a_forms_own_words_are_answers_as_typed() {
+        assert_eq!(read("dat", text("Đạt")), Parsed::Ok(Value::Bool(true)));
+        assert_eq!(
+            read("dat", text("Chưa đạt")),
+            Parsed::Ok(Value::Bool(false))
+        );
+        let loose = Parsed::Coerced(Value::Bool(false), Leniency::YesNoSpelling);
+        assert_eq!(read("dat", text("chua dat")), loose);
+        assert_eq!(
+            read("co_chua", text("Chưa")),
+            Parsed::Ok(Value::Bool(false))
+        );
+        assert_eq!(read("dat", text("Tốt")), Parsed::Bad);
+        // The usual words are still understood, as a lenient reading.
+        assert_eq!(
+            read("dat", text("Có")),
+            Parsed::Coerced(Value::Bool(true), Leniency::YesNoSpelling)
+        );
+        // Without declared words nothing changed: "Có" as typed, "x" leniently.
+        assert_eq!(read("thuong", text("Có")), Parsed::Ok(Value::Bool(true)));
+        assert_eq!(
+            read("thuong", text("x")),
+            Parsed::Coerced(Value::Bool(true), Leniency::YesNoSpelling)
+        );
+        assert_eq!(read("thuong", Cell::Empty), Parsed::Missing);
+    }
+
+    #[test]
+    fn a_tick_column_reads_blank_as_no() {
+        assert_eq!(read("tick", text("x")), Parsed::Ok(Value::Bool(true)));
+        assert_eq!(read("tick", Cell::Empty), Parsed::Ok(Value::Bool(false)));
+        assert_eq!(read("tick", text("  ")), Parsed::Ok(Value::Bool(false)));
+    }
+
+    #[test]
+    fn a_choice_vocabulary_gives_the_field_its_choices() {
+        assert_eq!(
+            read("loai", text("KTV")),
+            Parsed::Coerced(Value::Text("Karaoke".into()), Leniency::ChoiceSpelling)
+        );
+    }
+
+    #[test]
+    fn unknown_or_unfit_vocabularies_are_refused() {
+        let fail = |text: &str| match Schema::parse(text, Path::new("t.toml")) {
+            Err(SchemaError::Invalid { message, .. }) => message.en,
+            other => panic!("{other:?}"),
+        };
+        let unknown = SCHEMA.replace("vocabulary = \"dat\"", "vocabulary = \"dot\"");
+        assert!(fail(&unknown).contains("unknown field “dot”"));
+        let unfit = SCHEMA.replace("vocabulary = \"dat\"", "vocabulary = \"loai\"");
+        assert!(fail(&unfit).contains("does not fit"));
+        let on_text = SCHEMA.replace(
+            "label = \"Thường\"\ntype = \"yes_no\"",
+            "label = \"Thường\"\ntype = \"text\"\nyes = [\"a\"]",
+        );
+        assert!(fail(&on_text).contains("yes_no fields only"));
+    }
+}
