@@ -357,6 +357,22 @@ fn summary_sheet(
         lang.pick("Tổng cộng", "Total"),
         &f.total_label,
     )?;
+    total_cells(ws, c, &fields, &units, (first, last), f)?;
+    finish_table(ws, last, last_col, 4)?;
+    Ok(())
+}
+
+/// The total row's cells: a stored formula per numeric or yes/no column,
+/// its result the consolidated total.
+fn total_cells(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    fields: &[&FieldDef],
+    units: &Columns,
+    (first, last): (u32, u32),
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let total_row = last + 1;
     for (j, fd) in fields.iter().enumerate() {
         let col = 4 + j as u16;
         let letter = column_name(u32::from(col));
@@ -378,17 +394,7 @@ fn summary_sheet(
         let formula = match fd.ty {
             _ if fd.column.as_ref().is_some_and(|c| c.derived.is_some()) => {
                 let value = get(&c.totals, fd.id(), 0);
-                match derived_total_formula(&fields, j, total_row) {
-                    Some(formula) => {
-                        let result = match value {
-                            Out::Num(n) => format_number(n),
-                            _ => String::new(),
-                        };
-                        let formula = Formula::new(formula).set_result(result);
-                        ws.write_formula_with_format(total_row, col, formula, format)?;
-                    }
-                    None => write_out(ws, total_row, col, value, Some(fd.ty), fd.decimals(), f)?,
-                }
+                derived_total(ws, (fields, j), (total_row, col), value, format, f)?;
                 continue;
             }
             FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
@@ -405,7 +411,31 @@ fn summary_sheet(
             format,
         )?;
     }
-    finish_table(ws, last, last_col, 4)?;
+    Ok(())
+}
+
+/// A derived column's total: its formula over the row's totals, with the
+/// recomputed total as result (blank when there is none, as Excel shows it).
+fn derived_total(
+    ws: &mut Worksheet,
+    (fields, j): (&[&FieldDef], usize),
+    (row, col): (u32, u16),
+    value: Out,
+    format: &Format,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let fd = fields[j];
+    match derived_total_formula(fields, j, row) {
+        Some(formula) => {
+            let result = match value {
+                Out::Num(n) => format_number(n),
+                _ => String::new(),
+            };
+            let formula = Formula::new(formula).set_result(result);
+            ws.write_formula_with_format(row, col, formula, format)?;
+        }
+        None => write_out(ws, row, col, value, Some(fd.ty), fd.decimals(), f)?,
+    }
     Ok(())
 }
 

@@ -106,7 +106,7 @@ impl Checker<'_> {
         ids: &BTreeSet<String>,
         key: &str,
     ) -> Result<(), SchemaError> {
-        if column.tolerance.is_some_and(|t| !(t >= 0.0)) {
+        if column.tolerance.is_some_and(|t| t.is_nan() || t < 0.0) {
             return self.fail(
                 column.id.span(),
                 &format!("{key}.tolerance"),
