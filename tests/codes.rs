@@ -1287,3 +1287,33 @@ fn a_declared_empty_marker_empties_a_list() {
     let s = columns_check(&THREE, &rows, Some(&[&["1", "Chưa có", ""]]));
     assert_eq!(s.data.as_ref().unwrap().lists["ds"].len(), 1);
 }
+
+#[test]
+fn a_rule_over_row_column_values() {
+    let rule = r#"
+[[rules]]
+id = "nguoi_it_nhat_bang_vu"
+severity = "error"
+check = "so_nguoi.ky_nay >= so_vu.ky_nay"
+at = "so_nguoi.ky_nay"
+message = "Số người ({so_nguoi.ky_nay}) ít hơn số vụ ({so_vu.ky_nay})."
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let rows: [(&str, &str, &[&str]); 2] = [
+        ("1", "Số vụ vi phạm", &["12", "8", "150"]),
+        ("2", "Số người vi phạm", &["7", "7", "100"]),
+    ];
+    let path = columns_form(dir.path(), &THREE, &rows, None);
+    let config = config_with(&format!("{COLUMNS_SCHEMA}{rule}"), None, Limits::default());
+    let s = check_file(&path, &config);
+    let f = only(&s, Code::RuleViolation);
+    assert_eq!(
+        (f.cell().as_deref(), f.field.as_deref(), f.rule.as_deref()),
+        (
+            Some("C10"),
+            Some("so_nguoi.ky_nay"),
+            Some("nguoi_it_nhat_bang_vu")
+        )
+    );
+    assert_says(f, "Số người (7) ít hơn số vụ (12).");
+}

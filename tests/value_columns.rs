@@ -336,3 +336,43 @@ fn a_filled_template_is_read_back_column_by_column() {
     assert_eq!(wrong["cell"], format!("F{so_buoi_row}"));
     assert_eq!(wrong["value"], "80");
 }
+
+/// The feedback file of the commune whose "So sánh (%)" is wrong holds its
+/// figures in the template's columns, the wrong cell listed to fix.
+#[test]
+fn feedback_keeps_each_value_in_its_column() {
+    let form = Form::built();
+    let (name, file) = form.expected["files"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, f)| f.get("derived_mismatch").is_some())
+        .unwrap();
+    let unit = file["unit"].as_str().unwrap();
+    let feedback = std::fs::read_dir(form.project.join("out/phan-hoi"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains(unit))
+        .unwrap_or_else(|| panic!("the feedback of {name}"));
+    let mut wb = workbook(&feedback);
+    let range = wb.worksheet_range("Biểu 01").unwrap();
+    let row = find_row(&range, 0, "2");
+    for (k, column) in ["ky_nay", "cung_ky", "so_sanh"].iter().enumerate() {
+        let want = &file["form"][format!("so_doi_tuong.{column}")];
+        assert!(same(&range, row, 3 + k as u32, want), "{column}: {want}");
+    }
+    // A yes/no answer goes back in the form's own words, as its drop-down
+    // offers them.
+    let answer = file["form"]["lanh_manh.ky_nay"].as_bool().unwrap();
+    let row6 = find_row(&range, 0, "6");
+    assert_eq!(
+        text(&range, row6, 3),
+        if answer { "Đạt" } else { "Chưa đạt" }
+    );
+    let to_fix = wb.worksheet_range("Cần sửa").unwrap();
+    let cell = format!("F{}", row + 1);
+    assert!(
+        (0..to_fix.get_size().0 as u32).any(|r| text(&to_fix, r, 2) == cell),
+        "{cell} listed to fix"
+    );
+}

@@ -43,7 +43,11 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
         }
         Parsed::Ok(v) => v,
         Parsed::Coerced(v, how) => {
-            let msg = messages::coerced(&a1, &label, &seen, &v.display(), how);
+            let shown = match &v {
+                Value::Bool(b) => field.words.word(*b).to_string(),
+                other => other.display(),
+            };
+            let msg = messages::coerced(&a1, &label, &seen, &shown, how);
             findings.push(at(Code::ValueCoerced, msg).value(seen.clone()));
             v
         }

@@ -121,6 +121,15 @@ pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
 }
 
 fn type_hint(field: &FieldDef) -> (String, String) {
+    if let Some(derived) = field.column.as_ref().and_then(|c| c.derived.as_ref()) {
+        return (
+            format!(
+                "Ghi kết quả của {}, làm tròn; để trống khi không tính được.",
+                derived.readable
+            ),
+            "Số (tính)".into(),
+        );
+    }
     let min = field.min.map(crate::model::values::format_number);
     match field.ty {
         FieldType::Integer => (
@@ -324,6 +333,11 @@ fn input_cell(
             )?;
             ws.write_datetime_with_format(row, col, &dt, format)?
         }
+        // An answer in the form's own words ("Đạt"), as its drop-down offers.
+        Some(Value::Bool(b)) => match field.words.word(*b) {
+            "" => ws.write_blank(row, col, format)?,
+            word => ws.write_string_with_format(row, col, word, format)?,
+        },
         Some(other) => ws.write_string_with_format(row, col, other.display(), format)?,
         None => match sent
             .map(|s| crate::model::text::clean(&s.raw))
