@@ -96,11 +96,12 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9_f64.max(b.abs() * 1e-9)
 }
 
-/// A workbook cell holds the generator's value (yes/no as "Có"/"Không").
+/// A workbook cell holds the generator's value (yes/no in the form's words,
+/// "Đạt"/"Chưa đạt").
 fn same(range: &Range<Data>, row: u32, col: u32, want: &Json) -> bool {
     match want {
         Json::Null => number(range, row, col).is_none() && text(range, row, col).is_empty(),
-        Json::Bool(b) => text(range, row, col) == if *b { "Có" } else { "Không" },
+        Json::Bool(b) => text(range, row, col) == if *b { "Đạt" } else { "Chưa đạt" },
         Json::Number(n) => number(range, row, col).is_some_and(|f| close(f, n.as_f64().unwrap())),
         other => panic!("unexpected {other}"),
     }

@@ -276,6 +276,25 @@ fn write_out(
     }
 }
 
+/// A field's value: a yes/no answer in the form's own words ("Đạt"; a tick
+/// column's "x", blank for no), anything else as `write_out` writes it.
+fn write_field(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Out,
+    fd: &FieldDef,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match value {
+        Out::Bool(b) if fd.words.declared => {
+            ws.write_string_with_format(row, col, fd.words.word(b), &f.center)?;
+            Ok(())
+        }
+        other => write_out(ws, row, col, other, Some(fd.ty), fd.decimals(), f),
+    }
+}
+
 fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let lang = config.lang;
     let total = format_count(config.registry.units.len(), lang);
@@ -336,15 +355,7 @@ fn summary_sheet(
         let label = status.label(lang);
         ws.write_string_with_format(row, 3, label, &f.center)?;
         for (j, fd) in fields.iter().enumerate() {
-            write_out(
-                ws,
-                row,
-                4 + j as u16,
-                units.get(fd.id(), i),
-                Some(fd.ty),
-                fd.decimals(),
-                f,
-            )?;
+            write_field(ws, row, 4 + j as u16, units.get(fd.id(), i), fd, f)?;
         }
     }
     let last = first + c.units.height().max(1) as u32 - 1;
@@ -397,7 +408,10 @@ fn total_cells(
                 derived_total(ws, (fields, j), (total_row, col), value, format, f)?;
                 continue;
             }
-            FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
+            FieldType::YesNo => format!(
+                "=COUNTIF({range},\"{}\")",
+                fd.words.word(true).replace('"', "\"\"")
+            ),
             FieldType::Integer | FieldType::Number => format!("=SUM({range})"),
             _ => {
                 ws.write_blank(total_row, col, &f.total_label)?;
@@ -682,15 +696,7 @@ fn list_sheet(
         ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
         ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
         for (j, fd) in def.fields.iter().enumerate() {
-            write_out(
-                ws,
-                row,
-                3 + j as u16,
-                cols.get(fd.id(), i),
-                Some(fd.ty),
-                fd.decimals(),
-                f,
-            )?;
+            write_field(ws, row, 3 + j as u16, cols.get(fd.id(), i), fd, f)?;
         }
         let base = 3 + def.fields.len() as u16;
         ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;
