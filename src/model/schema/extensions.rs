@@ -37,8 +37,15 @@ impl Checker<'_> {
         if ok {
             return Ok(());
         }
+        // Vocabulary names are table keys, which carry no span: the line is
+        // where the name is first written as a key.
+        let at = [format!("[vocabularies.{name}]"), format!("{name} =")]
+            .iter()
+            .filter_map(|key| self.text.find(key.as_str()))
+            .min()
+            .unwrap_or(0);
         self.fail(
-            0..0,
+            at..at,
             &format!("vocabularies.{name}"),
             Msg::new(
                 format!("tên bộ từ “{name}” chỉ được gồm chữ thường không dấu, chữ số và “_”"),

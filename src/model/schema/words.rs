@@ -225,6 +225,13 @@ type = "yes_no"
         assert!(fail(&unknown).contains("unknown field “dot”"));
         let unfit = SCHEMA.replace("vocabulary = \"dat\"", "vocabulary = \"loai\"");
         assert!(fail(&unfit).contains("does not fit"));
+        let bad_name = SCHEMA.replace("tick = {", "Tick = {");
+        match Schema::parse(&bad_name, Path::new("t.toml")) {
+            Err(SchemaError::Invalid { line, key, .. }) => {
+                assert_eq!((line, key.as_str()), (9, "vocabularies.Tick"))
+            }
+            other => panic!("{other:?}"),
+        }
         let on_text = SCHEMA.replace(
             "label = \"Thường\"\ntype = \"yes_no\"",
             "label = \"Thường\"\ntype = \"text\"\nyes = [\"a\"]",
