@@ -1109,3 +1109,211 @@ fn registry_mismatch() {
     assert_says(&found[0], "“Xã Sơn Thuỷ”");
     assert_says(&found[1], "03121 Xã Nậm Xây");
 }
+
+/// A form of its own with three value columns ("Kỳ này | Cùng kỳ năm trước
+/// | So sánh (%)", the last derived) and a list with an empty marker.
+const COLUMNS_SCHEMA: &str = r#"
+id = "cot"
+title = "Báo cáo thử nhiều cột"
+version = "1"
+period = "year"
+
+[[sheets]]
+id = "bieu_01"
+kind = "form"
+name = "Biểu 01"
+columns = { label = ["Chỉ tiêu"], value = ["Số liệu"] }
+
+[[sheets.value_columns]]
+id = "ky_nay"
+label = "Kỳ này"
+[[sheets.value_columns]]
+id = "cung_ky"
+label = "Cùng kỳ năm trước"
+[[sheets.value_columns]]
+id = "so_sanh"
+label = "So sánh (%)"
+type = "decimal"
+derived = "ky_nay / cung_ky * 100"
+
+[[sheets.fields]]
+id = "so_vu"
+code = "1"
+label = "Số vụ vi phạm"
+type = "integer"
+[[sheets.fields]]
+id = "so_nguoi"
+code = "2"
+label = "Số người vi phạm"
+type = "integer"
+
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "Biểu 02"
+required = false
+empty_markers = ["Không phát sinh"]
+[[sheets.fields]]
+id = "ten"
+label = "Tên cơ sở"
+type = "text"
+[[sheets.fields]]
+id = "dia_chi"
+label = "Địa chỉ"
+type = "text"
+"#;
+
+/// Writes the columns form of Xã Tân An: `headers` after STT and Chỉ tiêu,
+/// one row per (STT, label, values), and the list's rows when given.
+fn columns_form(
+    dir: &Path,
+    headers: &[&str],
+    rows: &[(&str, &str, &[&str])],
+    list: Option<&[&[&str]]>,
+) -> PathBuf {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Biểu 01").unwrap();
+    ws.write_string(0, 0, "UBND XÃ TÂN AN").unwrap();
+    ws.write_string(3, 0, "BÁO CÁO THỬ NHIỀU CỘT").unwrap();
+    ws.write_string(4, 0, "Kỳ báo cáo: Năm 2023").unwrap();
+    for (c, h) in ["STT", "Chỉ tiêu"].iter().chain(headers).enumerate() {
+        ws.write_string(7, c as u16, *h).unwrap();
+    }
+    for (r, (stt, label, values)) in rows.iter().enumerate() {
+        let r = 8 + r as u32;
+        ws.write_string(r, 0, *stt).unwrap();
+        ws.write_string(r, 1, *label).unwrap();
+        for (c, v) in values.iter().enumerate() {
+            let c = 2 + c as u16;
+            match v.parse::<f64>() {
+                Ok(n) => ws.write_number(r, c, n).unwrap(),
+                Err(_) if v.is_empty() => ws,
+                Err(_) => ws.write_string(r, c, *v).unwrap(),
+            };
+        }
+    }
+    if let Some(list) = list {
+        let ws = wb.add_worksheet();
+        ws.set_name("Biểu 02").unwrap();
+        for (c, h) in ["STT", "Tên cơ sở", "Địa chỉ"].iter().enumerate() {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        for (r, cells) in list.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                ws.write_string(3 + r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    let path = dir.join("bc.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+fn columns_check(
+    headers: &[&str],
+    rows: &[(&str, &str, &[&str])],
+    list: Option<&[&[&str]]>,
+) -> Submission {
+    let dir = tempfile::tempdir().unwrap();
+    let path = columns_form(dir.path(), headers, rows, list);
+    check_file(&path, &config_with(COLUMNS_SCHEMA, None, Limits::default()))
+}
+
+const THREE: [&str; 3] = ["Kỳ này", "Cùng kỳ năm trước", "So sánh (%)"];
+
+#[test]
+fn derived_mismatch() {
+    // 12 / 8 = 150 %, written 105: wrong. 7 / 6 = 116,67 %, written 116,7:
+    // rounded to the place written, right.
+    let rows: [(&str, &str, &[&str]); 2] = [
+        ("1", "Số vụ vi phạm", &["12", "8", "105"]),
+        ("2", "Số người vi phạm", &["7", "6", "116,7"]),
+    ];
+    let s = columns_check(&THREE, &rows, None);
+    assert_at(&s, Code::DerivedMismatch, "Biểu 01", "E9", "so_vu.so_sanh");
+    let f = only(&s, Code::DerivedMismatch);
+    assert_eq!(f.severity, Severity::Error);
+    assert_says(
+        f,
+        "ghi 105 nhưng tính theo các cột khác của dòng (Kỳ này / Cùng kỳ năm trước * 100) được 150",
+    );
+    assert_eq!(s.status, Status::Rejected);
+    let data = s.data.as_ref().unwrap();
+    assert_eq!(
+        data.form["so_nguoi.so_sanh"].value,
+        Some(tonghop::Value::Num(116.7))
+    );
+    assert_eq!(
+        data.form["so_vu.cung_ky"].value,
+        Some(tonghop::Value::Int(8))
+    );
+}
+
+#[test]
+fn value_columns_missing_or_ambiguous() {
+    // No "Cùng kỳ năm trước": column-missing, nothing of that column read.
+    let rows: [(&str, &str, &[&str]); 2] = [
+        ("1", "Số vụ vi phạm", &["12", "150"]),
+        ("2", "Số người vi phạm", &["7", "100"]),
+    ];
+    let s = columns_check(&["Kỳ này", "So sánh (%)"], &rows, None);
+    let f = only(&s, Code::ColumnMissing);
+    assert_says(f, "Cùng kỳ năm trước");
+    assert!(!s.data.as_ref().unwrap().form.contains_key("so_vu.cung_ky"));
+    // "Kỳ này" twice: which one is this period's is not guessed.
+    let rows: [(&str, &str, &[&str]); 1] = [("1", "Số vụ vi phạm", &["12", "13", "8", "150"])];
+    let s = columns_check(
+        &["Kỳ này", "Kỳ này", "Cùng kỳ năm trước", "So sánh (%)"],
+        &rows,
+        None,
+    );
+    let f = only(&s, Code::HeaderAmbiguous);
+    assert_eq!(f.value.as_deref(), Some("C8, D8"));
+    assert!(!s.data.as_ref().unwrap().form.contains_key("so_vu.ky_nay"));
+    assert_eq!(s.status, Status::Rejected);
+}
+
+#[test]
+fn a_declared_empty_marker_empties_a_list() {
+    let rows: [(&str, &str, &[&str]); 2] = [
+        ("1", "Số vụ vi phạm", &["12", "8", "150"]),
+        ("2", "Số người vi phạm", &["7", "7", "100"]),
+    ];
+    let s = columns_check(&THREE, &rows, Some(&[&["1", "Không phát sinh", ""]]));
+    assert!(s.findings.is_empty(), "{:#?}", s.findings);
+    assert_eq!(s.data.as_ref().unwrap().lists["ds"], vec![]);
+    // A marker the schema does not declare is a record like any other.
+    let s = columns_check(&THREE, &rows, Some(&[&["1", "Chưa có", ""]]));
+    assert_eq!(s.data.as_ref().unwrap().lists["ds"].len(), 1);
+}
+
+#[test]
+fn a_rule_over_row_column_values() {
+    let rule = r#"
+[[rules]]
+id = "nguoi_it_nhat_bang_vu"
+severity = "error"
+check = "so_nguoi.ky_nay >= so_vu.ky_nay"
+at = "so_nguoi.ky_nay"
+message = "Số người ({so_nguoi.ky_nay}) ít hơn số vụ ({so_vu.ky_nay})."
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let rows: [(&str, &str, &[&str]); 2] = [
+        ("1", "Số vụ vi phạm", &["12", "8", "150"]),
+        ("2", "Số người vi phạm", &["7", "7", "100"]),
+    ];
+    let path = columns_form(dir.path(), &THREE, &rows, None);
+    let config = config_with(&format!("{COLUMNS_SCHEMA}{rule}"), None, Limits::default());
+    let s = check_file(&path, &config);
+    let f = only(&s, Code::RuleViolation);
+    assert_eq!(
+        (f.cell().as_deref(), f.field.as_deref(), f.rule.as_deref()),
+        (
+            Some("C10"),
+            Some("so_nguoi.ky_nay"),
+            Some("nguoi_it_nhat_bang_vu")
+        )
+    );
+    assert_says(f, "Số người (7) ít hơn số vụ (12).");
+}

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::check::value_columns::{self, ColumnHit};
 use crate::model::book::{Book, Cell, Sheet};
 use crate::model::finding::{Code, Finding, Location};
 use crate::model::messages;
@@ -20,8 +21,22 @@ pub struct FormPlace {
     pub sheet: usize,
     pub header_row: u32,
     pub value_col: u32,
+    /// A sheet with several value columns: where each of them is (in the
+    /// order of the schema's `value_columns`; `None` when not found).
+    pub value_cols: Vec<Option<u32>>,
     /// Field id → row of that field.
     pub rows: HashMap<String, u32>,
+}
+
+impl FormPlace {
+    /// The column a field's value is in: its own value column when the row
+    /// has several, else the sheet's value column.
+    pub fn col_of(&self, field: &FieldDef) -> Option<u32> {
+        match &field.column {
+            Some(c) => self.value_cols.get(c.index).copied().flatten(),
+            None => Some(self.value_col),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -58,7 +73,7 @@ impl Layout {
 /// A header label's keys, with the trailing space that `starts_with` needs
 /// ("Số liệu năm 2023" says "Số liệu").
 #[derive(Debug)]
-struct HeaderKey {
+pub(super) struct HeaderKey {
     exact: String,
     loose: String,
 }
@@ -120,6 +135,8 @@ pub struct SchemaKeys {
 struct SheetKeys {
     label_col: Vec<HeaderKey>,
     value_col: Vec<HeaderKey>,
+    /// Per declared value column: its label and aliases.
+    value_columns: Vec<Vec<HeaderKey>>,
     code_col: Vec<HeaderKey>,
     /// Per field: its label and aliases, as form rows and as list headers.
     fields: Vec<Vec<LabelKeys>>,
@@ -147,6 +164,18 @@ impl SchemaKeys {
             .map(|def| SheetKeys {
                 label_col: header_keys(&def.columns.label),
                 value_col: header_keys(&def.columns.value),
+                value_columns: def
+                    .value_columns
+                    .iter()
+                    .map(|c| {
+                        header_keys(
+                            &std::iter::once(&c.label)
+                                .chain(&c.aliases)
+                                .cloned()
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect(),
                 code_col: header_keys(&def.columns.code),
                 fields: def
                     .fields
@@ -285,23 +314,25 @@ struct FormHeader {
     value_col: u32,
     /// Other columns whose header says "Số liệu" just as well.
     rival_value_cols: Vec<u32>,
+    /// A sheet with several value columns: where each is.
+    columns: Vec<ColumnHit>,
 }
 
 /// Rows whose labels are looked at to recognise a sheet.
 const LABEL_SCAN_ROWS: u32 = 200;
 
 /// One text cell of a sheet's top rows with its keys.
-struct TextCell {
-    row: u32,
-    col: u32,
-    exact: String,
-    loose: String,
+pub(super) struct TextCell {
+    pub(super) row: u32,
+    pub(super) col: u32,
+    pub(super) exact: String,
+    pub(super) loose: String,
     loose_np: String,
 }
 
 /// The keys of the text in a sheet's top rows, computed once per sheet and
 /// shared by every test of every schema sheet against it.
-struct SheetText {
+pub(super) struct SheetText {
     cells: Vec<TextCell>,
 }
 
@@ -328,7 +359,7 @@ impl SheetText {
         SheetText { cells }
     }
 
-    fn row(&self, row: u32) -> &[TextCell] {
+    pub(super) fn row(&self, row: u32) -> &[TextCell] {
         let start = self.cells.partition_point(|c| c.row < row);
         let end = self.cells.partition_point(|c| c.row <= row);
         &self.cells[start..end]
@@ -353,7 +384,12 @@ fn first_col_hit(
 
 /// The columns of a row whose header says one of `candidates` best: exact
 /// labels before labels that merely start the cell.
-fn best_cols(text: &SheetText, row: u32, candidates: &[HeaderKey], except: &[u32]) -> Vec<u32> {
+pub(super) fn best_cols(
+    text: &SheetText,
+    row: u32,
+    candidates: &[HeaderKey],
+    except: &[u32],
+) -> Vec<u32> {
     let strength = |c: &TextCell| {
         candidates
             .iter()
@@ -381,6 +417,12 @@ fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option
         let Some(label_col) = first_col_hit(text, row, &keys.label_col, &[]) else {
             continue;
         };
+        if !keys.value_columns.is_empty() {
+            match several_value_columns(text, row, label_col, keys) {
+                Some(header) => return Some(header),
+                None => continue,
+            }
+        }
         // A two-row header keeps "Số liệu" under a merged cell in the next row.
         for value_row in [row, row + 1] {
             let value_cols = best_cols(text, value_row, &keys.value_col, &[label_col]);
@@ -393,11 +435,46 @@ fn find_form_header(sheet: &Sheet, text: &SheetText, keys: &SheetKeys) -> Option
                     label_col,
                     value_col,
                     rival_value_cols: rivals.to_vec(),
+                    columns: Vec::new(),
                 });
             }
         }
     }
     None
+}
+
+/// The header of a sheet with several value columns: the label column's
+/// row, or the row under it (a merged "Số liệu" over "Kỳ này | Cùng kỳ"),
+/// whichever names more of the columns.
+fn several_value_columns(
+    text: &SheetText,
+    row: u32,
+    label_col: u32,
+    keys: &SheetKeys,
+) -> Option<FormHeader> {
+    let (value_row, columns) = [row, row + 1]
+        .into_iter()
+        .map(|r| {
+            (
+                r,
+                value_columns::column_hits(text, r, &keys.value_columns, label_col),
+            )
+        })
+        .max_by_key(|(r, hits)| (value_columns::named(hits), std::cmp::Reverse(*r)))?;
+    let found: Vec<u32> = columns.iter().filter_map(ColumnHit::col).collect();
+    if value_columns::named(&columns) == 0 {
+        return None;
+    }
+    let mut except = found.clone();
+    except.push(label_col);
+    Some(FormHeader {
+        row: value_row,
+        code_col: first_col_hit(text, row, &keys.code_col, &except),
+        label_col,
+        value_col: found.first().copied().unwrap_or(label_col),
+        rival_value_cols: Vec::new(),
+        columns,
+    })
 }
 
 /// "Số lượng | Giá trị": two columns that could each be the values. The
@@ -472,7 +549,7 @@ struct ListHeader {
 }
 
 /// The strength of a header cell that is exactly a label.
-const EXACT: u32 = u32::MAX;
+pub(super) const EXACT: u32 = u32::MAX;
 
 impl HeaderKey {
     /// How well a header cell says this label: `EXACT` when it is the
@@ -480,7 +557,7 @@ impl HeaderKey {
     /// liệu"), the label's length, so that the more specific of two labels
     /// wins ("Thực hiện tháng 8" says "Thực hiện tháng" better than "Thực
     /// hiện cùng kỳ năm trước" says "Thực hiện"); 0 otherwise.
-    fn strength(&self, key: &str, loose: &str) -> u32 {
+    pub(super) fn strength(&self, key: &str, loose: &str) -> u32 {
         if key == self.exact || loose == self.loose {
             EXACT
         } else if self.said_by(key, loose) {
@@ -727,13 +804,17 @@ fn without_none_row(
         .filter(|f| matches!(f.ty, FieldType::YesNo | FieldType::Choice))
         .filter_map(|f| cols.get(f.id()).copied())
         .collect();
+    let markers = empty_markers(def);
     let says_none = |col: u32, cell: &Cell| {
         let Cell::Text(t) = cell else { return false };
         let k = loose_key(t);
         !answer_cols.contains(&col)
-            && (k == "khong"
-                || k == "khong co"
-                || (k.starts_with("khong co ") && k.split(' ').count() <= 6))
+            && markers.iter().any(|m| {
+                k == *m
+                    || (m.contains(' ')
+                        && k.starts_with(&format!("{m} "))
+                        && k.split(' ').count() <= 6)
+            })
     };
     // The row number ("1") in a column that is no field does not count.
     let numbering = |col: u32, cell: &Cell| {
@@ -751,6 +832,17 @@ fn without_none_row(
         }
     }
     if said_none { Vec::new() } else { rows }
+}
+
+/// What a list's only row says when the list is empty on purpose: the
+/// schema's `empty_markers`, else "Không" and "Không có …" (loose keys; a
+/// marker of several words may be followed by a few more: "Không có cơ sở
+/// nào").
+fn empty_markers(def: &SheetDef) -> Vec<String> {
+    match &def.empty_markers {
+        Some(markers) => markers.iter().map(|m| loose_key(m)).collect(),
+        None => vec!["khong".to_string(), "khong co".to_string()],
+    }
 }
 
 /// A row with values in at least two of the list's field columns (a note
@@ -818,6 +910,12 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
             SheetKind::Form => match find_form_header(sheet, &texts[sheet_index], keys) {
                 Some(header) => {
                     findings.extend(rival_value_columns(sheet, &header));
+                    findings.extend(value_columns::findings(
+                        sheet,
+                        def,
+                        header.row,
+                        &header.columns,
+                    ));
                     layout.forms.push(place_form(
                         sheet,
                         sheet_index,
@@ -1059,7 +1157,11 @@ fn form_row_text(sheet: &Sheet, header: &FormHeader, row: u32) -> (String, Strin
     if label.is_empty() {
         label = sheet
             .row(row)
-            .filter(|(c, _)| *c != header.value_col && Some(*c) != header.code_col)
+            .filter(|(c, _)| {
+                *c != header.value_col
+                    && Some(*c) != header.code_col
+                    && !header.columns.contains(&ColumnHit::Found(*c))
+            })
             .find_map(|(_, cell)| match cell {
                 Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
                 _ => None,
@@ -1104,17 +1206,21 @@ fn place_form(
             })
         })
         .collect();
-    let mut taken = vec![false; def.fields.len()];
+    // The second and later values of a row with several columns are not
+    // rows of their own: they take the row of the row's first value.
+    let mut taken: Vec<bool> = def.fields.iter().map(|f| !f.is_row()).collect();
     let mut rows = HashMap::new();
     for (row, code, label) in &lines {
         let free = |i: usize| !taken[i] && confirmed[i].is_none_or(|r| r == *row);
         if let Some(i) = match_form_row(label, code, keys, free) {
             taken[i] = true;
-            rows.insert(def.fields[i].id().to_string(), *row);
+            for field in same_row(def, i) {
+                rows.insert(field.id().to_string(), *row);
+            }
         }
     }
     for (i, field) in def.fields.iter().enumerate() {
-        if !taken[i] {
+        if field.is_row() && !taken[i] {
             findings.push(
                 Finding::new(Code::FieldMissing, messages::field_missing(field))
                     .at(Location::sheet(&sheet.name))
@@ -1127,8 +1233,22 @@ fn place_form(
         sheet: sheet_index,
         header_row: header.row,
         value_col: header.value_col,
+        value_cols: header.columns.iter().map(ColumnHit::col).collect(),
         rows,
     }
+}
+
+/// The field at `i` and, when it is the first value of a row with several
+/// columns, the row's other values.
+fn same_row(def: &SheetDef, i: usize) -> impl Iterator<Item = &FieldDef> {
+    let first = &def.fields[i];
+    let row = first.column.as_ref().map(|c| c.row.as_str());
+    std::iter::once(first).chain(
+        def.fields[i + 1..]
+            .iter()
+            .take_while(move |f| row.is_some() && f.column.as_ref().map(|c| c.row.as_str()) == row)
+            .filter(|f| !f.is_row()),
+    )
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! sender. The result (`model::submission::CheckResult`) is pure data for the
 //! report renderers and for consolidation.
 
+mod derived;
 pub mod formula;
 pub mod identify;
 pub mod locate;
@@ -16,6 +17,7 @@ pub mod rules;
 pub mod supersede;
 pub mod timeliness;
 pub mod validate;
+mod value_columns;
 
 use std::io::IsTerminal;
 use std::path::Path;

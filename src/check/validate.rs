@@ -11,7 +11,7 @@ use crate::model::finding::{Code, Finding, Msg};
 use crate::model::messages;
 use crate::model::schema::{FieldDef, Schema, SheetDef, TextFormat};
 use crate::model::submission::{FieldValue, Record, Source, SubmissionData};
-use crate::model::values::{Parsed, Value, parse};
+use crate::model::values::{Parsed, Value, parse_field};
 
 struct CellCheck<'a> {
     field: &'a FieldDef,
@@ -24,25 +24,30 @@ struct CellCheck<'a> {
 fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
     let field = check.field;
     let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| {
         Finding::new(code, msg)
             .at(check.source.location())
             .field(field.id())
     };
     let seen = check.cell.as_text();
-    let value = match parse(check.cell, field.ty, &field.choices) {
+    let value = match parse_field(check.cell, field) {
         Parsed::Missing => {
             if required {
                 findings.push(at(
                     Code::ValueRequired,
-                    messages::value_required(&a1, &field.label, field.ty.is_numeric()),
+                    messages::value_required(&a1, &label, field.ty.is_numeric()),
                 ));
             }
             return None;
         }
         Parsed::Ok(v) => v,
         Parsed::Coerced(v, how) => {
-            let msg = messages::coerced(&a1, &field.label, &seen, &v.display(), how);
+            let shown = match &v {
+                Value::Bool(b) => field.words.word(*b).to_string(),
+                other => other.display(),
+            };
+            let msg = messages::coerced(&a1, &label, &seen, &shown, how);
             findings.push(at(Code::ValueCoerced, msg).value(seen.clone()));
             v
         }
@@ -61,13 +66,8 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             return None;
         }
         Parsed::FormulaError(e) => {
-            findings.push(
-                at(
-                    Code::FormulaError,
-                    messages::formula_error(&a1, &field.label, &e),
-                )
-                .value(e),
-            );
+            findings
+                .push(at(Code::FormulaError, messages::formula_error(&a1, &label, &e)).value(e));
             return None;
         }
         // A plain sum with no stored result is computed here, once.
@@ -83,7 +83,7 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
                     };
                 let msg = messages::coerced(
                     &a1,
-                    &field.label,
+                    &label,
                     &format!("={f}"),
                     &value.display(),
                     crate::model::values::Leniency::FormulaEvaluated,
@@ -95,7 +95,7 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
                 findings.push(
                     at(
                         Code::FormulaUncached,
-                        messages::formula_uncached(&a1, &field.label, &f),
+                        messages::formula_uncached(&a1, &label, &f),
                     )
                     .value(format!("={f}")),
                 );
@@ -114,6 +114,7 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
         return;
     };
     let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| {
         Finding::new(code, msg)
             .at(check.source.location())
@@ -123,13 +124,13 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
     if let Some(min) = field.min.filter(|m| n < *m) {
         findings.push(at(
             Code::ValueBelowMinimum,
-            messages::below_minimum(&a1, &field.label, min, n),
+            messages::below_minimum(&a1, &label, min, n),
         ));
     }
     if let Some(max) = field.max.filter(|m| n > *m) {
         findings.push(at(
             Code::ValueAboveMaximum,
-            messages::above_maximum(&a1, &field.label, max, n),
+            messages::above_maximum(&a1, &label, max, n),
         ));
     }
 }
@@ -139,10 +140,11 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
     let Value::Text(text) = value else { return };
     let field = check.field;
     let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
     let bad = |vi: &str, en: &str| {
         Finding::new(
             Code::ValueInvalidFormat,
-            messages::invalid_format(&a1, &field.label, text, vi, en),
+            messages::invalid_format(&a1, &label, text, vi, en),
         )
         .at(check.source.location())
         .field(field.id())
@@ -177,18 +179,18 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
         let def = &schema.sheets[place.def];
         let sheet = &book.sheets[place.sheet];
         for field in &def.fields {
-            let Some(&row) = place.rows.get(field.id()) else {
+            let (Some(&row), Some(col)) = (place.rows.get(field.id()), place.col_of(field)) else {
                 continue;
             };
             let source = Source {
                 sheet: sheet.name.clone(),
                 row,
-                col: place.value_col,
+                col,
             };
             let check = CellCheck {
                 field,
                 source: source.clone(),
-                cell: sheet.get(row, place.value_col),
+                cell: sheet.get(row, col),
                 sheet,
             };
             let value = read_cell(
@@ -206,6 +208,7 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
         let records = read_list(book, place, def, &mut findings);
         data.lists.insert(def.id().to_string(), records);
     }
+    findings.extend(crate::check::derived::check(schema, &data));
 
     (data, findings)
 }

@@ -110,8 +110,10 @@ fn field_cells(book: &Book, schema: &Schema) -> HashMap<(usize, u32, u32), Strin
     let (layout, _) = crate::check::locate::locate(book, schema);
     let mut fields = HashMap::new();
     for form in &layout.forms {
-        for (field, &row) in &form.rows {
-            fields.insert((form.sheet, row, form.value_col), field.clone());
+        for field in &schema.sheets[form.def].fields {
+            if let (Some(&row), Some(col)) = (form.rows.get(field.id()), form.col_of(field)) {
+                fields.insert((form.sheet, row, col), field.id().to_string());
+            }
         }
     }
     for list in &layout.lists {

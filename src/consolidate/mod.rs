@@ -217,14 +217,31 @@ fn per_unit(
 }
 
 /// The district total of each numeric field, the "Có" count of each yes/no one.
+/// A derived column ("So sánh (%)") is not summed: its expression is
+/// computed again over the totals of the columns it reads.
 fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame> {
+    let summed = fields
+        .iter()
+        .filter(|f| f.ty.is_numeric() || f.ty == FieldType::YesNo);
+    let derived: Vec<Expr> = summed
+        .clone()
+        .filter_map(|f| {
+            let check = f.column.as_ref()?.derived.as_ref()?;
+            let value = check.expr.clone().cast(DataType::Float64);
+            Some(
+                when(value.clone().is_finite())
+                    .then(value)
+                    .otherwise(lit(NULL).cast(DataType::Float64))
+                    .alias(f.id()),
+            )
+        })
+        .collect();
+    let order: Vec<Expr> = summed.clone().map(|f| col(f.id())).collect();
     submitted
         .clone()
         .lazy()
         .select(
-            fields
-                .iter()
-                .filter(|f| f.ty.is_numeric() || f.ty == FieldType::YesNo)
+            summed
                 .map(|f| {
                     let c = col(f.id());
                     let c = if f.ty == FieldType::YesNo {
@@ -236,6 +253,8 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
                 })
                 .collect::<Vec<_>>(),
         )
+        .with_columns(derived)
+        .select(order)
         .collect()
 }
 

@@ -136,6 +136,7 @@ codes! {
     FormulaUncached => "formula-uncached", Error;
     ValueCoerced => "value-coerced", Info;
     RuleViolation => "rule-violation", Error;
+    DerivedMismatch => "derived-mismatch", Error;
     TextLegacyEncoding => "text-legacy-encoding", Warning;
     TemplateOutdated => "template-outdated", Warning;
     UnitSenderMismatch => "unit-sender-mismatch", Error;

@@ -260,7 +260,7 @@ pub fn field_missing(field: &FieldDef) -> Msg {
         ),
         format!(
             "The row “{code}{}” was not found. Add it as in the template.",
-            field.label_in(crate::model::finding::Lang::En)
+            field.label_en.as_deref().unwrap_or(&field.label)
         ),
     )
 }
@@ -427,7 +427,7 @@ pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
     cell_msg(
         cell,
-        &field.label,
+        &field.label_in(Lang::Vi),
         format!("cần nhập {vi}, đang ghi “{seen}”"),
         format!("expected {en}, found “{seen}”"),
     )
@@ -437,6 +437,39 @@ pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
 fn figure(n: f64, lang: Lang) -> String {
     use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
     format_figure(n, Decimals::UpTo(MAX_DECIMALS), Spelling::In(lang))
+}
+
+/// A column the form computes ("So sánh (%)") that does not agree with the
+/// row's other columns.
+/// `computed` is shown with the column's decimals (or two when it has
+/// none): the commune compares it with what it wrote.
+pub fn derived_mismatch(
+    cell: &str,
+    label: &str,
+    formula: &str,
+    (seen, computed): (f64, f64),
+    decimals: crate::model::values::Decimals,
+) -> Msg {
+    use crate::model::values::{Decimals, Spelling, format_figure};
+    let decimals = match decimals {
+        Decimals::Fixed(d) => Decimals::Fixed(d),
+        Decimals::UpTo(_) => Decimals::UpTo(2),
+    };
+    let shown = |lang: Lang| format_figure(computed, decimals, Spelling::In(lang));
+    cell_msg(
+        cell,
+        label,
+        format!(
+            "ghi {} nhưng tính theo các cột khác của dòng ({formula}) được {}. Hãy tính lại ô này.",
+            figure(seen, Lang::Vi),
+            shown(Lang::Vi)
+        ),
+        format!(
+            "reads {} but the row's other columns give {} ({formula}). Compute this cell again.",
+            figure(seen, Lang::En),
+            shown(Lang::En)
+        ),
+    )
 }
 
 pub fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
@@ -479,7 +512,7 @@ pub fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
     cell_msg(
         cell,
-        &field.label,
+        &field.label_in(Lang::Vi),
         format!("“{seen}” không hợp lệ, cần chọn {vi}"),
         format!("“{seen}” is not allowed, choose {en}"),
     )

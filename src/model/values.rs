@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::model::book::Cell;
-use crate::model::schema::{Choice, FieldType};
+use crate::model::schema::{Choice, FieldDef, FieldType, YesNoWords};
 use crate::model::text::{clean, label_key, loose_key};
 
 /// A typed value read from a cell.
@@ -173,9 +173,25 @@ pub enum Parsed {
     NotAllowed(String),
 }
 
-/// Reads one cell as the given field type.
+/// Reads one cell as the given field type, yes/no with the usual words.
+#[cfg(test)]
 pub fn parse(cell: &Cell, ty: FieldType, choices: &[Choice]) -> Parsed {
+    parse_with(cell, ty, choices, &YesNoWords::default())
+}
+
+/// Reads one cell as a field reads it: its type, its choices, its yes/no
+/// words.
+pub fn parse_field(cell: &Cell, field: &FieldDef) -> Parsed {
+    parse_with(cell, field.ty, &field.choices, &field.words)
+}
+
+fn parse_with(cell: &Cell, ty: FieldType, choices: &[Choice], words: &YesNoWords) -> Parsed {
+    let blank = matches!(cell, Cell::Empty) || matches!(cell, Cell::Text(t) if clean(t).is_empty());
     match cell {
+        // A tick column: nothing ticked is an answer.
+        _ if blank && ty == FieldType::YesNo && words.blank.is_some() => {
+            Parsed::Ok(Value::Bool(words.blank == Some(true)))
+        }
         Cell::Empty => Parsed::Missing,
         Cell::Error(e) => Parsed::FormulaError(e.clone()),
         Cell::Uncached(f) => Parsed::Uncached(f.clone()),
@@ -184,7 +200,7 @@ pub fn parse(cell: &Cell, ty: FieldType, choices: &[Choice]) -> Parsed {
             FieldType::Integer => parse_integer(cell),
             FieldType::Number => parse_number(cell),
             FieldType::Text => parse_text(cell),
-            FieldType::YesNo => parse_yes_no(cell),
+            FieldType::YesNo => parse_yes_no(cell, words),
             FieldType::Date => parse_date(cell),
             FieldType::Choice => parse_choice(cell, choices),
         },
@@ -306,35 +322,64 @@ fn parse_text(cell: &Cell) -> Parsed {
     }
 }
 
-fn parse_yes_no(cell: &Cell) -> Parsed {
+fn parse_yes_no(cell: &Cell, words: &YesNoWords) -> Parsed {
     match cell {
         Cell::Bool(b) => Parsed::Ok(Value::Bool(*b)),
         Cell::Number(n) if *n == 1.0 || *n == 0.0 => {
             Parsed::Coerced(Value::Bool(*n == 1.0), Leniency::YesNoSpelling)
         }
         Cell::Text(t) => {
+            let typed = |exact: bool| {
+                let answer = |w: &Vec<String>| said_by(t, w, exact);
+                match (answer(&words.yes), answer(&words.no)) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                }
+            };
+            // A form's own words are answers as typed; the usual ones only
+            // as typed when they are "Có"/"Không" themselves.
+            if words.declared
+                && let Some(answer) = typed(true)
+            {
+                return Parsed::Ok(Value::Bool(answer));
+            }
+            let usual = YesNoWords::default();
             let exact = label_key(t);
-            if exact == "có" {
-                return Parsed::Ok(Value::Bool(true));
+            for answer in [true, false] {
+                if !words.declared && exact == label_key(usual.word(answer)) {
+                    return Parsed::Ok(Value::Bool(answer));
+                }
             }
-            if exact == "không" {
-                return Parsed::Ok(Value::Bool(false));
-            }
-            match loose_key(t).as_str() {
-                "co" | "c" | "x" | "yes" | "y" | "true" | "v" | "1" | "dung" | "da ky" | "ok" => {
-                    Parsed::Coerced(Value::Bool(true), Leniency::YesNoSpelling)
-                }
-                "khong" | "k" | "ko" | "no" | "n" | "false" | "0" | "chua" | "chua ky" => {
-                    Parsed::Coerced(Value::Bool(false), Leniency::YesNoSpelling)
-                }
-                _ if t.trim() == "✓" || t.trim() == "✔" => {
-                    Parsed::Coerced(Value::Bool(true), Leniency::YesNoSpelling)
-                }
-                _ => Parsed::Bad,
+            match typed(false).or_else(|| usual_answer(t, &usual)) {
+                Some(answer) => Parsed::Coerced(Value::Bool(answer), Leniency::YesNoSpelling),
+                None => Parsed::Bad,
             }
         }
         _ => Parsed::Bad,
     }
+}
+
+/// The usual words, read loosely: "co", "X", "ko", "✓".
+fn usual_answer(text: &str, usual: &YesNoWords) -> Option<bool> {
+    if said_by(text, &usual.yes, false) {
+        Some(true)
+    } else if said_by(text, &usual.no, false) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether a cell's text is one of the words: with its diacritics
+/// (`exact`), or also without them and in any case.
+fn said_by(text: &str, words: &[String], exact: bool) -> bool {
+    let (key, loose) = (label_key(text), loose_key(text));
+    words.iter().any(|w| {
+        (!key.is_empty() && label_key(w) == key)
+            || (!exact && !loose.is_empty() && loose_key(w) == loose)
+            || text.trim() == w.trim()
+    })
 }
 
 fn parse_date(cell: &Cell) -> Parsed {

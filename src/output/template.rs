@@ -121,6 +121,15 @@ pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
 }
 
 fn type_hint(field: &FieldDef) -> (String, String) {
+    if let Some(derived) = field.column.as_ref().and_then(|c| c.derived.as_ref()) {
+        return (
+            format!(
+                "Ghi kết quả của {}, làm tròn; để trống khi không tính được.",
+                derived.readable
+            ),
+            "Số (tính)".into(),
+        );
+    }
     let min = field.min.map(crate::model::values::format_number);
     match field.ty {
         FieldType::Integer => (
@@ -137,7 +146,7 @@ fn type_hint(field: &FieldDef) -> (String, String) {
             "Số".into(),
         ),
         FieldType::Text => ("Nhập chữ.".into(), "Chữ".into()),
-        FieldType::YesNo => ("Chọn Có hoặc Không.".into(), "Có/Không".into()),
+        FieldType::YesNo => yes_no_hint(&field.words),
         FieldType::Date => ("Nhập ngày dạng dd/mm/yyyy.".into(), "Ngày".into()),
         FieldType::Choice => {
             let list = field
@@ -149,6 +158,28 @@ fn type_hint(field: &FieldDef) -> (String, String) {
             (format!("Chọn một trong: {list}."), "Danh mục".into())
         }
     }
+}
+
+/// How a yes/no cell is answered: "Chọn Có hoặc Không.", or a tick column's
+/// "Ghi “x” nếu có, để trống nếu không."
+fn yes_no_hint(words: &crate::model::schema::YesNoWords) -> (String, String) {
+    let (yes, no) = (words.word(true), words.word(false));
+    if no.is_empty() || words.blank == Some(false) {
+        (
+            format!("Ghi “{yes}” nếu có, để trống nếu không."),
+            format!("{yes}/(trống)"),
+        )
+    } else {
+        (format!("Chọn {yes} hoặc {no}."), format!("{yes}/{no}"))
+    }
+}
+
+/// The words a yes/no cell's drop-down offers.
+fn yes_no_list(words: &crate::model::schema::YesNoWords) -> Vec<&str> {
+    [words.word(true), words.word(false)]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Excel allows 32 characters in a validation title.
@@ -170,7 +201,7 @@ fn validation(field: &FieldDef) -> Result<DataValidation, XlsxError> {
         FieldType::Number => dv.allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(
             field.min.unwrap_or(-1e15),
         )),
-        FieldType::YesNo => dv.allow_list_strings(&["Có", "Không"])?,
+        FieldType::YesNo => dv.allow_list_strings(&yes_no_list(&field.words))?,
         FieldType::Choice => dv.allow_list_strings(
             &field
                 .choices
@@ -302,6 +333,11 @@ fn input_cell(
             )?;
             ws.write_datetime_with_format(row, col, &dt, format)?
         }
+        // An answer in the form's own words ("Đạt"), as its drop-down offers.
+        Some(Value::Bool(b)) => match field.words.word(*b) {
+            "" => ws.write_blank(row, col, format)?,
+            word => ws.write_string_with_format(row, col, word, format)?,
+        },
         Some(other) => ws.write_string_with_format(row, col, other.display(), format)?,
         None => match sent
             .map(|s| crate::model::text::clean(&s.raw))
@@ -338,6 +374,16 @@ fn form_headers(columns: &crate::model::schema::FormColumns) -> [&str; 5] {
     ]
 }
 
+/// The value columns of a form sheet: its declared ones, or the one
+/// `columns.value` names.
+fn value_headers(def: &SheetDef) -> Vec<&str> {
+    if def.value_columns.is_empty() {
+        vec![form_headers(&def.columns)[3]]
+    } else {
+        def.value_columns.iter().map(|c| c.label.as_str()).collect()
+    }
+}
+
 fn form_sheet(
     ws: &mut Worksheet,
     def: &SheetDef,
@@ -348,36 +394,21 @@ fn form_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name(&def.name)?;
-    for (col, width) in [(0u16, 6.0), (1, 56.0), (2, 12.0), (3, 12.0), (4, 20.0)] {
-        ws.set_column_width(col, width)?;
-    }
-    heading(ws, 1, 4, unit, f)?;
-    let title = def
-        .title
-        .clone()
-        .unwrap_or_else(|| config.schema.title.to_uppercase());
-    ws.merge_range(3, 0, 3, 4, &title, &f.title)?;
-    ws.set_row_height(3, 36)?;
-    ws.merge_range(
-        4,
-        0,
-        4,
-        4,
-        &format!("Kỳ báo cáo: {}", config.period.label_vi()),
-        &f.italic_center,
-    )?;
-    ws.write_string_with_format(5, 0, "Đơn vị báo cáo:", &f.plain)?;
-    match unit {
-        Some(u) => ws.write_string_with_format(5, 2, &u.name, &f.plain)?,
-        None => ws.write_string_with_format(5, 2, "", &f.input)?,
-    };
-    for (col, h) in form_headers(&def.columns).iter().enumerate() {
+    let values = value_headers(def);
+    let note_col = 3 + values.len() as u16;
+    form_top(ws, def, config, unit, note_col, f)?;
+    let headers = form_headers(&def.columns);
+    let header_cells = headers[..3]
+        .iter()
+        .chain(&values)
+        .chain(std::iter::once(&headers[4]));
+    for (col, h) in header_cells.enumerate() {
         ws.write_string_with_format(FORM_HEADER, col as u16, *h, &f.header)?;
     }
     ws.set_row_height(FORM_HEADER, 32)?;
     let mut row = FORM_HEADER + 1;
     let mut current_section: Option<&str> = None;
-    for field in &def.fields {
+    for (i, field) in def.fields.iter().enumerate().filter(|(_, f)| f.is_row()) {
         if field.section.as_deref() != current_section {
             current_section = field.section.as_deref();
             if let Some(section) = def
@@ -386,28 +417,94 @@ fn form_sheet(
                 .find(|s| Some(s.code.as_str()) == current_section)
             {
                 ws.write_string_with_format(row, 0, &section.code, &f.section)?;
-                ws.merge_range(row, 1, row, 4, &section.label, &f.section)?;
+                ws.merge_range(row, 1, row, note_col, &section.label, &f.section)?;
                 row += 1;
             }
         }
-        ws.write_string_with_format(row, 0, field.code.as_deref().unwrap_or(""), &f.center)?;
-        ws.write_string_with_format(row, 1, &field.label, &f.label)?;
-        ws.set_row_height(
-            row,
-            16.0 * field.label.chars().count().div_ceil(62).max(1) as f64 + 2.0,
-        )?;
-        ws.write_string_with_format(row, 2, field.unit.as_deref().unwrap_or(""), &f.center)?;
-        let sent = fill.and_then(|fl| fl.data.form.get(field.id()));
-        let mark = fill.and_then(|fl| fl.mark(field.id(), None));
-        input_cell(ws, (row, 3), field, sent, mark, f)?;
-        cells.push((field.id().to_string(), None, (def.name.clone(), row, 3)));
-        ws.write_blank(row, 4, &f.input)?;
-        ws.add_data_validation(row, 3, row, 3, &validation(field)?)?;
+        form_row(ws, def, i, (row, note_col), fill, cells, f)?;
         row += 1;
     }
-    signature(ws, row + 1, 4, f)?;
+    signature(ws, row + 1, note_col, f)?;
     ws.protect();
     print_setup(ws, FORM_HEADER, false)
+}
+
+/// Column widths, heading, title, period and reporting unit of a form sheet.
+fn form_top(
+    ws: &mut Worksheet,
+    def: &SheetDef,
+    config: &Config,
+    unit: Option<&Unit>,
+    note_col: u16,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let widths = [(0u16, 6.0), (1, 56.0), (2, 12.0)]
+        .into_iter()
+        .chain((3..note_col).map(|c| (c, 12.0)))
+        .chain(std::iter::once((note_col, 20.0)));
+    for (col, width) in widths {
+        ws.set_column_width(col, width)?;
+    }
+    heading(ws, 1, note_col, unit, f)?;
+    let title = def
+        .title
+        .clone()
+        .unwrap_or_else(|| config.schema.title.to_uppercase());
+    ws.merge_range(3, 0, 3, note_col, &title, &f.title)?;
+    ws.set_row_height(3, 36)?;
+    ws.merge_range(
+        4,
+        0,
+        4,
+        note_col,
+        &format!("Kỳ báo cáo: {}", config.period.label_vi()),
+        &f.italic_center,
+    )?;
+    ws.write_string_with_format(5, 0, "Đơn vị báo cáo:", &f.plain)?;
+    match unit {
+        Some(u) => ws.write_string_with_format(5, 2, &u.name, &f.plain)?,
+        None => ws.write_string_with_format(5, 2, "", &f.input)?,
+    };
+    Ok(())
+}
+
+/// One form row: STT, label, unit of measure, an input cell per value
+/// column the row has (blank where it has none), the note.
+fn form_row(
+    ws: &mut Worksheet,
+    def: &SheetDef,
+    first: usize,
+    (row, note_col): (u32, u16),
+    fill: Option<Fill<'_>>,
+    cells: &mut Vec<(String, Option<u32>, TemplateCell)>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let field = &def.fields[first];
+    ws.write_string_with_format(row, 0, field.code.as_deref().unwrap_or(""), &f.center)?;
+    ws.write_string_with_format(row, 1, &field.label, &f.label)?;
+    ws.set_row_height(
+        row,
+        16.0 * field.label.chars().count().div_ceil(62).max(1) as f64 + 2.0,
+    )?;
+    ws.write_string_with_format(row, 2, field.unit.as_deref().unwrap_or(""), &f.center)?;
+    let values: Vec<&FieldDef> = std::iter::once(field)
+        .chain(def.fields[first + 1..].iter().take_while(|v| !v.is_row()))
+        .collect();
+    let col_of = |v: &FieldDef| 3 + v.column.as_ref().map_or(0, |c| c.index) as u16;
+    // A column this row does not have stays a bordered, locked blank.
+    for col in (3..note_col).filter(|c| !values.iter().any(|v| col_of(v) == *c)) {
+        ws.write_blank(row, col, &f.center)?;
+    }
+    for value in values {
+        let col = col_of(value);
+        let sent = fill.and_then(|fl| fl.data.form.get(value.id()));
+        let mark = fill.and_then(|fl| fl.mark(value.id(), None));
+        input_cell(ws, (row, col), value, sent, mark, f)?;
+        cells.push((value.id().to_string(), None, (def.name.clone(), row, col)));
+        ws.add_data_validation(row, col, row, col, &validation(value)?)?;
+    }
+    ws.write_blank(row, note_col, &f.input)?;
+    Ok(())
 }
 
 /// How many input rows a list sheet offers: the blank template's 60, or
@@ -546,7 +643,7 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             let cells = [
                 def.name.as_str(),
                 field.code.as_deref().unwrap_or(""),
-                &field.label,
+                &field.label_in(crate::model::finding::Lang::Vi),
                 &kind,
                 field.unit.as_deref().unwrap_or(""),
                 &help,

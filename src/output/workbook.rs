@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
-use crate::model::schema::{Display, FieldType, SheetKind};
+use crate::model::schema::{Display, FieldDef, FieldType, SheetKind, rewrite_names};
 use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
@@ -369,6 +369,25 @@ fn write_out(
     }
 }
 
+/// A field's value: a yes/no answer in the form's own words ("Đạt"; a tick
+/// column's "x", blank for no), anything else as `write_out` writes it.
+fn write_field(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Out,
+    fd: &FieldDef,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match value {
+        Out::Bool(b) if fd.words.declared => {
+            ws.write_string_with_format(row, col, fd.words.word(b), &f.center)?;
+            Ok(())
+        }
+        other => write_out(ws, row, col, other, Some(fd.ty), fd.decimals(), f),
+    }
+}
+
 fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let lang = config.lang;
     let total = format_count(config.registry.units.len(), lang);
@@ -429,15 +448,7 @@ fn summary_sheet(
         let label = status.label(lang);
         ws.write_string_with_format(row, 3, label, &f.center)?;
         for (j, fd) in fields.iter().enumerate() {
-            write_out(
-                ws,
-                row,
-                4 + j as u16,
-                units.get(fd.id(), i),
-                Some(fd.ty),
-                fd.decimals(),
-                f,
-            )?;
+            write_field(ws, row, 4 + j as u16, units.get(fd.id(), i), fd, f)?;
         }
     }
     let last = first + c.units.height().max(1) as u32 - 1;
@@ -450,6 +461,23 @@ fn summary_sheet(
         lang.pick("Tổng cộng", "Total"),
         &f.total_label,
     )?;
+    total_cells(ws, c, &fields, &units, (first, last), f)?;
+    finish_table(ws, last, last_col, 4)?;
+    ending(ws, total_row, last_col, config, f)?;
+    Ok(())
+}
+
+/// The total row's cells: a stored formula per numeric or yes/no column,
+/// its result the consolidated total.
+fn total_cells(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    fields: &[&FieldDef],
+    units: &Columns,
+    (first, last): (u32, u32),
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let total_row = last + 1;
     for (j, fd) in fields.iter().enumerate() {
         let col = 4 + j as u16;
         let letter = column_name(u32::from(col));
@@ -469,7 +497,15 @@ fn summary_sheet(
             .unwrap_or(0);
         let format = &f.total_nums[usize::from(places)];
         let formula = match fd.ty {
-            FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
+            _ if fd.column.as_ref().is_some_and(|c| c.derived.is_some()) => {
+                let value = get(&c.totals, fd.id(), 0);
+                derived_total(ws, (fields, j), (total_row, col), value, format, f)?;
+                continue;
+            }
+            FieldType::YesNo => format!(
+                "=COUNTIF({range},\"{}\")",
+                fd.words.word(true).replace('"', "\"\"")
+            ),
             FieldType::Integer | FieldType::Number => format!("=SUM({range})"),
             _ => {
                 ws.write_blank(total_row, col, &f.total_label)?;
@@ -483,9 +519,58 @@ fn summary_sheet(
             format,
         )?;
     }
-    finish_table(ws, last, last_col, 4)?;
-    ending(ws, total_row, last_col, config, f)?;
     Ok(())
+}
+
+/// A derived column's total: its formula over the row's totals, with the
+/// recomputed total as result (blank when there is none, as Excel shows it).
+fn derived_total(
+    ws: &mut Worksheet,
+    (fields, j): (&[&FieldDef], usize),
+    (row, col): (u32, u16),
+    value: Out,
+    format: &Format,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let fd = fields[j];
+    match derived_total_formula(fields, j, row) {
+        Some(formula) => {
+            let result = match value {
+                Out::Num(n) => format_number(n),
+                _ => String::new(),
+            };
+            let formula = Formula::new(formula).set_result(result);
+            ws.write_formula_with_format(row, col, formula, format)?;
+        }
+        None => write_out(ws, row, col, value, Some(fd.ty), fd.decimals(), f)?,
+    }
+    Ok(())
+}
+
+/// The total of a derived column ("So sánh (%)") is its expression over the
+/// totals of the columns it reads, never their sum: `=IFERROR(E30/F30*100,"")`.
+/// `None` when the expression is more than arithmetic Excel reads alike.
+fn derived_total_formula(fields: &[&FieldDef], j: usize, total_row: u32) -> Option<String> {
+    let column = fields[j].column.as_ref()?;
+    let derived = column.derived.as_ref()?;
+    let cell_of = |name: &str| {
+        let k = fields.iter().position(|f| {
+            f.column
+                .as_ref()
+                .is_some_and(|c| c.row == column.row && c.column == name)
+        })?;
+        Some(format!("{}{}", column_name(4 + k as u32), total_row + 1))
+    };
+    let unknown = std::cell::Cell::new(false);
+    let excel = rewrite_names(&derived.source, |name| {
+        let cell = cell_of(name);
+        unknown.set(unknown.get() || cell.is_none());
+        cell
+    });
+    let arithmetic = excel
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " .+-*/()".contains(c));
+    (!unknown.get() && arithmetic).then(|| format!("=IFERROR({},\"\")", excel.replace(' ', "")))
 }
 
 fn text_of(o: Out) -> String {
@@ -710,15 +795,7 @@ fn list_sheet(
         ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
         ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
         for (j, fd) in def.fields.iter().enumerate() {
-            write_out(
-                ws,
-                row,
-                3 + j as u16,
-                cols.get(fd.id(), i),
-                Some(fd.ty),
-                fd.decimals(),
-                f,
-            )?;
+            write_field(ws, row, 3 + j as u16, cols.get(fd.id(), i), fd, f)?;
         }
         let base = 3 + def.fields.len() as u16;
         ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;

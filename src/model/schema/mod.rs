@@ -16,6 +16,12 @@ mod checker;
 mod report;
 
 pub use report::ReportDef;
+mod columns;
+mod extensions;
+mod words;
+
+pub use columns::{DerivedCheck, FieldColumn, ValueColumnDef};
+pub use words::{Answer, VocabularyDef, YesNoWords};
 
 use crate::model::finding::Severity;
 use crate::model::i18n::tr;
@@ -68,6 +74,7 @@ pub enum SheetKind {
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     Integer,
+    #[serde(alias = "decimal")]
     Number,
     Text,
     #[serde(alias = "yes/no", alias = "yesno")]
@@ -175,6 +182,25 @@ pub struct FieldDef {
     pub section: Option<String>,
     #[validate(length(max = 500))]
     pub help: Option<String>,
+    /// Form sheets with `value_columns`: the ids of this row's columns
+    /// (default: all of the sheet's).
+    pub value_columns: Option<Spanned<Vec<String>>>,
+    /// A yes/no or choice field's words, by the name of a `[vocabularies]`
+    /// entry.
+    pub vocabulary: Option<Spanned<String>>,
+    /// A yes/no field's own words for yes and for no, and what a blank cell
+    /// means.
+    pub yes: Option<Vec<String>>,
+    pub no: Option<Vec<String>>,
+    pub blank: Option<Answer>,
+    /// The row and column this value comes from, when the field is one
+    /// column of a form row with several (filled at load).
+    #[serde(skip)]
+    pub column: Option<FieldColumn>,
+    /// The words a yes/no field is read by (filled at load: the field's own,
+    /// its vocabulary's, or the usual "Có/Không").
+    #[serde(skip)]
+    pub words: YesNoWords,
 }
 
 impl FieldDef {
@@ -182,11 +208,23 @@ impl FieldDef {
         self.id.get_ref()
     }
 
-    pub fn label_in(&self, lang: crate::model::finding::Lang) -> &str {
-        match lang {
+    /// The label people read: the row's, and the column's header when the
+    /// row has several values ("Số người (Kỳ này)").
+    pub fn label_in(&self, lang: crate::model::finding::Lang) -> std::borrow::Cow<'_, str> {
+        let row = match lang {
             crate::model::finding::Lang::En => self.label_en.as_deref().unwrap_or(&self.label),
             crate::model::finding::Lang::Vi => &self.label,
+        };
+        match &self.column {
+            Some(c) => format!("{row} ({})", c.label).into(),
+            None => row.into(),
         }
+    }
+
+    /// The field that stands for its form row: every field, except the
+    /// second and later columns of a row with several values.
+    pub fn is_row(&self) -> bool {
+        self.column.as_ref().is_none_or(|c| c.first)
     }
 
     /// How the field's values are shown: whole numbers for `integer`, the
@@ -238,6 +276,15 @@ pub struct SheetDef {
     pub fields: Vec<FieldDef>,
     #[serde(default)]
     pub aggregates: Vec<AggregateDef>,
+    /// Form sheets: several value columns per row ("Kỳ này | Cùng kỳ năm
+    /// trước | So sánh (%)"). Empty: one value column, found by
+    /// `columns.value`.
+    #[serde(default)]
+    #[validate(nested)]
+    pub value_columns: Vec<ValueColumnDef>,
+    /// List sheets: what a list's only row says when the list is empty on
+    /// purpose ("Không phát sinh"). Default: "Không", "Không có …".
+    pub empty_markers: Option<Vec<String>>,
 }
 
 impl SheetDef {
@@ -324,6 +371,10 @@ pub struct Schema {
     pub indicators: Vec<IndicatorDef>,
     /// The narrative report `build` writes (`report.rs`).
     pub report: Option<ReportDef>,
+    /// Named words for yes/no and choice fields, shared by the fields that
+    /// name them with `vocabulary`.
+    #[serde(default)]
+    pub vocabularies: std::collections::BTreeMap<String, VocabularyDef>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]
@@ -361,6 +412,14 @@ impl Schema {
         })?;
         schema.sha256 = crate::model::book::sha256_hex(text.as_bytes());
         schema.path = path.to_path_buf();
+        let checker = |schema: &Schema| -> Result<(), SchemaError> {
+            Checker { text, path, schema }.check_extensions()
+        };
+        checker(&schema)?;
+        // Several value columns become a field each, and words are resolved,
+        // before the checker sees the fields: rules name the expanded ids.
+        words::resolve(&mut schema);
+        columns::expand(&mut schema);
         Checker {
             text,
             path,
@@ -452,9 +511,48 @@ impl Schema {
 #[error(transparent)]
 pub struct ExprError(#[from] polars::prelude::PolarsError);
 
-/// Parses an expression with polars' SQL expression parser.
+/// Parses an expression with polars' SQL expression parser. A value of a
+/// form row with several columns is written `field.column`; SQL would read
+/// that as a table's column, so it is quoted into one name first.
 pub fn parse_expr(source: &str) -> Result<Expr, ExprError> {
-    Ok(polars::sql::sql_expr(source)?)
+    let quoted = rewrite_names(source, |name| {
+        name.contains('.').then(|| format!("\"{name}\""))
+    });
+    Ok(polars::sql::sql_expr(&quoted)?)
+}
+
+/// Rewrites the bare names of an expression (not its strings, quoted names
+/// or numbers): `rename` gives the new text of a name, or `None` to keep it.
+pub fn rewrite_names(source: &str, rename: impl Fn(&str) -> Option<String>) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    let mut out = String::with_capacity(source.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        if c == '\'' || c == '"' {
+            // A string or a quoted name, up to its closing quote.
+            i += 1;
+            while i < chars.len() && chars[i] != c {
+                i += 1;
+            }
+            i = (i + 1).min(chars.len());
+            out.extend(&chars[start..i]);
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+            while i < chars.len() && word(chars[i]) {
+                i += 1;
+            }
+            let token: String = chars[start..i].iter().collect();
+            // A number ("100", "1.5") is no name.
+            let new = (!c.is_ascii_digit()).then(|| rename(&token)).flatten();
+            out.push_str(new.as_deref().unwrap_or(&token));
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The column names an expression reads.
