@@ -310,7 +310,9 @@ fn command_mode<'a>(
         ),
         Command::Read { .. } => unreachable!("the internal read command needs no config"),
         Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
-        Command::Init(_) | Command::Units(_) => unreachable!("init and units need no project"),
+        Command::Init(_) | Command::Units(_) | Command::Schema(_) => {
+            unreachable!("init, units and schema need no project")
+        }
     }
 }
 

@@ -1,0 +1,721 @@
+//! `schema infer`: a form workbook (blank or filled) read into a `Draft` —
+//! its form sheets (header, value columns, sections, rows with STT code,
+//! label and unit) and list sheets (header cells, records). The header and
+//! label heuristics are the locator's (`check::locate`: the default header
+//! candidates of `FormColumns`, how a header cell "says" a label, where a
+//! list ends); the guesses are `guess`'s, each with its reason.
+
+use std::collections::HashMap;
+
+use super::guess::{self, Guess, Ids, id_from_label, is_numbering, numbering_formula};
+use crate::check::identify::template_meta;
+use crate::check::locate::{
+    cell_text, header_says, is_signature_row, list_rows, normalize_code, without_parentheses,
+};
+use crate::model::book::{Book, Cell, Sheet};
+use crate::model::finding::column_name;
+use crate::model::schema::{FieldType, FormColumns, META_SHEET, SheetKind};
+use crate::model::text::{label_key, loose_key};
+
+/// Header rows are looked for this far down a sheet, as `locate` does.
+const HEADER_SEARCH_ROWS: u32 = 40;
+
+/// Sheet names of instructions, not of the form.
+const INSTRUCTION_SHEETS: [&str; 4] = ["huong dan", "hd", "huong dan dien", "huong dan ghi"];
+
+#[derive(Debug)]
+pub struct Draft {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub period: &'static str,
+    /// Why the period kind was chosen.
+    pub period_why: String,
+    /// Where the id and version come from.
+    pub origin: String,
+    pub sheets: Vec<DraftSheet>,
+    /// Sheets not taken, with the reason.
+    pub skipped: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct DraftSheet {
+    pub id: String,
+    pub kind: SheetKind,
+    pub name: String,
+    pub title: Option<String>,
+    /// "A8:E8": where the header was found.
+    pub header: String,
+    /// The value column's header, when it is not one of the default
+    /// candidates (`columns = { value = [...] }`).
+    pub value_header: Option<String>,
+    /// Two or more value columns (`[[sheets.value_columns]]`).
+    pub value_columns: Vec<ValueColumn>,
+    /// The column-numbering row as read ("A | B | 1 | 2").
+    pub numbering: Option<String>,
+    pub sections: Vec<(String, String)>,
+    pub fields: Vec<DraftField>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct ValueColumn {
+    pub id: String,
+    pub label: String,
+    /// Its number in the numbering row ("2").
+    pub number: Option<String>,
+    /// The numbering row's formula for it ("2/3"), as an expression over
+    /// the other columns' ids.
+    pub derived: Option<String>,
+    pub decimal: bool,
+}
+
+#[derive(Debug)]
+pub struct DraftField {
+    pub id: String,
+    pub label: String,
+    pub code: Option<String>,
+    pub section: Option<String>,
+    pub unit: Option<String>,
+    pub guess: Guess,
+    /// A1 of the label cell (form) or header cell (list).
+    pub cell: String,
+    /// `required = false`, with the reason.
+    pub optional: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Reads the form workbook into a draft. `None` when no sheet holds a form
+/// table or a list.
+pub fn infer(book: &Book, file_stem: &str) -> Option<Draft> {
+    let meta = template_meta(book).unwrap_or_default();
+    let mut skipped = Vec::new();
+    let mut sheet_ids = Ids::default();
+    let mut field_ids = Ids::default();
+    let mut found: Vec<(usize, DraftSheet)> = Vec::new();
+    let taken = |s: &Sheet| !s.hidden && !INSTRUCTION_SHEETS.contains(&loose_key(&s.name).as_str());
+    // Form fields first: they share one namespace that list fields may not reuse.
+    for (i, sheet) in book.sheets.iter().enumerate().filter(|(_, s)| taken(s)) {
+        if let Some(head) = form_head(sheet) {
+            found.push((i, form_sheet(sheet, &head, &mut field_ids)));
+        }
+    }
+    let form_ids: Vec<String> = found
+        .iter()
+        .flat_map(|(_, s)| s.fields.iter().map(|f| f.id.clone()))
+        .collect();
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        if found.iter().any(|(j, _)| *j == i) {
+            continue;
+        }
+        if !taken(sheet) {
+            if sheet.name != META_SHEET {
+                skipped.push(format!("trang “{}” (ẩn hoặc hướng dẫn) bỏ qua", sheet.name));
+            }
+            continue;
+        }
+        match list_head(sheet) {
+            Some(head) => found.push((i, list_sheet(sheet, &head, &form_ids))),
+            None => skipped.push(format!(
+                "trang “{}”: không thấy bảng chỉ tiêu hay danh sách",
+                sheet.name
+            )),
+        }
+    }
+    found.sort_by_key(|(i, _)| *i);
+    let mut sheets: Vec<DraftSheet> = found.into_iter().map(|(_, s)| s).collect();
+    for sheet in &mut sheets {
+        sheet.id = sheet_ids.unique(&id_from_label(&sheet.name, "bieu"));
+    }
+    (!sheets.is_empty()).then(|| draft(book, &meta, file_stem, sheets, skipped))
+}
+
+fn draft(
+    book: &Book,
+    meta: &HashMap<String, String>,
+    file_stem: &str,
+    sheets: Vec<DraftSheet>,
+    skipped: Vec<String>,
+) -> Draft {
+    let from_template = meta.get("schema").filter(|s| !s.is_empty());
+    let (period, period_why) = period_kind(book, meta.get("period"));
+    let title = sheets
+        .iter()
+        .find_map(|s| s.title.clone())
+        .or_else(|| crate::check::locate::first_title_line(book))
+        .unwrap_or_else(|| file_stem.to_string());
+    Draft {
+        id: from_template
+            .cloned()
+            .unwrap_or_else(|| id_from_label(file_stem, "bieu_mau")),
+        version: meta
+            .get("version")
+            .filter(|_| from_template.is_some())
+            .cloned()
+            .unwrap_or_else(|| "0.1.0".into()),
+        origin: match from_template {
+            Some(_) => "id, version theo trang ẩn của biểu mẫu tonghop".into(),
+            None => "id theo tên tệp; đổi nếu muốn".into(),
+        },
+        title: title.chars().take(300).collect(),
+        period,
+        period_why,
+        sheets,
+        skipped,
+    }
+}
+
+/// The kind of period: from a tonghop template's hidden sheet, else from
+/// the words of the heading ("Quý", "Tháng", "6 tháng"), else a year.
+fn period_kind(book: &Book, meta: Option<&String>) -> (&'static str, String) {
+    if let Some(p) = meta.filter(|p| !p.is_empty()) {
+        let kind = if p.contains("-Q") {
+            "quarter"
+        } else if p.contains("-H") {
+            "half"
+        } else if p.contains('-') {
+            "month"
+        } else {
+            "year"
+        };
+        return (kind, format!("theo kỳ “{p}” của biểu mẫu"));
+    }
+    let heading: Vec<String> = book
+        .sheets
+        .iter()
+        .flat_map(|s| s.text_cells().take_while(|((r, _), _)| *r < 12))
+        .map(|(_, t)| loose_key(t))
+        .collect();
+    let says = |w: &str| heading.iter().any(|k| k.contains(w));
+    if says("quy ") {
+        ("quarter", "theo chữ “Quý” ở đầu biểu".into())
+    } else if says("6 thang") || says("sau thang") {
+        ("half", "theo chữ “6 tháng” ở đầu biểu".into())
+    } else if heading
+        .iter()
+        .any(|k| k.starts_with("thang ") || k.contains(" thang "))
+    {
+        ("month", "theo chữ “Tháng” ở đầu biểu".into())
+    } else {
+        ("year", "không thấy quý, tháng: coi là báo cáo năm".into())
+    }
+}
+
+/// The texts of a row's non-empty cells, by column.
+fn row_texts(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
+    sheet
+        .row(row)
+        .map(|(c, _)| (c, cell_text(sheet, row, c)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), row + 1)
+}
+
+// ---------------------------------------------------------------- form sheets
+
+/// Where a form table's header is, and what each column is.
+#[derive(Debug)]
+struct FormHead {
+    first_row: u32,
+    /// The last header row (the sub-header row of a two-row header).
+    row: u32,
+    code_col: Option<u32>,
+    label_col: u32,
+    unit_col: Option<u32>,
+    values: Vec<(u32, String)>,
+}
+
+/// The form header: the first row with a label header ("Chỉ tiêu", "Nội
+/// dung" … as `locate` reads them) and at least one column right of it
+/// that is no STT, unit or note column — the value columns, whatever they
+/// are called.
+fn form_head(sheet: &Sheet) -> Option<FormHead> {
+    let cols = FormColumns::default();
+    for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
+        let cells = row_texts(sheet, row);
+        let Some(label_col) = cells
+            .iter()
+            .find(|(_, t)| header_says(t, &cols.label))
+            .map(|(c, _)| *c)
+        else {
+            continue;
+        };
+        let role = |labels: &[String]| {
+            cells
+                .iter()
+                .find(|(c, t)| *c != label_col && header_says(t, labels))
+                .map(|(c, _)| *c)
+        };
+        let (code_col, unit_col, note_col) = (role(&cols.code), role(&cols.unit), role(&cols.note));
+        let others = [Some(label_col), code_col, unit_col, note_col];
+        let sub = sub_header(sheet, row, label_col);
+        let mut values: Vec<(u32, String)> = cells
+            .iter()
+            .chain(sub.iter())
+            .filter(|(c, _)| *c > label_col && !others.contains(&Some(*c)))
+            .map(|(c, t)| (*c, t.clone()))
+            .collect();
+        // A sub-header names its column better than the group above it.
+        values.sort_by_key(|(c, _)| *c);
+        values.reverse();
+        values.dedup_by_key(|(c, _)| *c);
+        values.reverse();
+        if values.is_empty() {
+            return None;
+        }
+        let last = if sub.is_empty() { row } else { row + 1 };
+        return Some(FormHead {
+            first_row: row,
+            row: last,
+            code_col,
+            label_col,
+            unit_col,
+            values,
+        });
+    }
+    None
+}
+
+/// The row under a header when it holds sub-headers under a merged group
+/// ("Năm 2024" over "Kế hoạch | Thực hiện"): text right of the label
+/// column, nothing in the label column, no number, and not the
+/// column-numbering row.
+fn sub_header(sheet: &Sheet, row: u32, label_col: u32) -> Vec<(u32, String)> {
+    let below = row_texts(sheet, row + 1);
+    let texts: Vec<String> = below.iter().map(|(_, t)| t.clone()).collect();
+    let numbers = sheet
+        .row(row + 1)
+        .any(|(_, c)| matches!(c, Cell::Number(_)));
+    let fits = !below.is_empty()
+        && !is_numbering(&texts)
+        && !numbers
+        && cell_text(sheet, row + 1, label_col).is_empty()
+        && below.iter().all(|(c, _)| *c > label_col);
+    if fits { below } else { Vec::new() }
+}
+
+/// The column-numbering row under a header, by column.
+fn numbering_row(sheet: &Sheet, row: u32) -> Option<Vec<(u32, String)>> {
+    let cells = row_texts(sheet, row);
+    let texts: Vec<String> = cells.iter().map(|(_, t)| t.clone()).collect();
+    is_numbering(&texts).then_some(cells)
+}
+
+fn form_sheet(sheet: &Sheet, head: &FormHead, ids: &mut Ids) -> DraftSheet {
+    let numbering = numbering_row(sheet, head.row + 1);
+    let first_data = head.row + 1 + u32::from(numbering.is_some());
+    let value_columns = value_columns(head, numbering.as_deref());
+    let mut out = DraftSheet {
+        id: String::new(),
+        kind: SheetKind::Form,
+        name: sheet.name.clone(),
+        title: sheet_title(sheet, head.first_row),
+        header: format!(
+            "{}:{}",
+            a1(head.first_row, head.code_col.unwrap_or(head.label_col)),
+            a1(head.row, head.values.last().map_or(head.label_col, |v| v.0))
+        ),
+        value_header: single_value_header(&value_columns),
+        value_columns: if value_columns.len() > 1 {
+            value_columns
+        } else {
+            Vec::new()
+        },
+        numbering: numbering.map(|n| {
+            n.iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        }),
+        sections: Vec::new(),
+        fields: Vec::new(),
+        notes: Vec::new(),
+    };
+    form_rows(sheet, head, first_data, &mut out, ids);
+    mark_repeated_labels(&mut out.fields);
+    out
+}
+
+/// The value column's header when the sheet has one and no default
+/// candidate says it (the draft then names it in `columns`).
+fn single_value_header(columns: &[ValueColumn]) -> Option<String> {
+    match columns {
+        [one] if !header_says(&one.label, &FormColumns::default().value) => Some(one.label.clone()),
+        _ => None,
+    }
+}
+
+/// The value columns with their ids, numbers and derived formulas
+/// ("4=2/3" → "ky_nay / cung_ky", times 100 for a percentage).
+fn value_columns(head: &FormHead, numbering: Option<&[(u32, String)]>) -> Vec<ValueColumn> {
+    let mut ids = Ids::default();
+    let mut columns: Vec<ValueColumn> = head
+        .values
+        .iter()
+        .map(|(col, label)| {
+            let token = numbering
+                .and_then(|n| n.iter().find(|(c, _)| c == col))
+                .map(|(_, t)| numbering_formula(t));
+            let decimal = label.contains('%') || loose_key(label).contains("ty le");
+            ValueColumn {
+                id: ids.unique(&id_from_label(label, "cot")),
+                label: label.clone(),
+                number: token.as_ref().map(|(n, _)| n.clone()),
+                derived: token.and_then(|(_, f)| f),
+                decimal,
+            }
+        })
+        .collect();
+    let by_number: HashMap<String, String> = columns
+        .iter()
+        .filter_map(|c| Some((c.number.clone()?, c.id.clone())))
+        .collect();
+    for column in &mut columns {
+        column.derived = column
+            .derived
+            .take()
+            .map(|f| derived_expression(&f, &by_number, column.decimal));
+    }
+    columns
+}
+
+/// "2/3" with columns 2 = ky_nay, 3 = cung_ky → "ky_nay / cung_ky * 100"
+/// (the factor when the column is a percentage).
+fn derived_expression(formula: &str, by_number: &HashMap<String, String>, percent: bool) -> String {
+    let mut out = String::new();
+    let mut number = String::new();
+    let flush = |number: &mut String, out: &mut String| {
+        if !number.is_empty() {
+            out.push_str(by_number.get(number.as_str()).unwrap_or(number));
+            number.clear();
+        }
+    };
+    for c in formula.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+        } else {
+            flush(&mut number, &mut out);
+            let op = if matches!(c, 'x' | '×') { '*' } else { c };
+            out.push_str(&format!(" {op} "));
+        }
+    }
+    flush(&mut number, &mut out);
+    let expr = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if percent {
+        format!("{expr} * 100")
+    } else {
+        expr
+    }
+}
+
+/// Roman numerals (I … XXXIX): the codes of sections.
+fn is_roman(code: &str) -> bool {
+    !code.is_empty() && code.len() <= 6 && code.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+}
+
+/// One row of a form table, as read.
+struct FormRow {
+    row: u32,
+    code: String,
+    label: String,
+    unit: String,
+}
+
+/// The rows under the header, down to the signature block: section rows
+/// (a Roman STT code), group captions ("Trong đó:") and fields.
+fn form_rows(sheet: &Sheet, head: &FormHead, first: u32, out: &mut DraftSheet, ids: &mut Ids) {
+    let mut section: Option<String> = None;
+    for row in first..sheet.row_end() {
+        if is_signature_row(sheet, row) {
+            break;
+        }
+        let text = |col: Option<u32>| col.map(|c| cell_text(sheet, row, c)).unwrap_or_default();
+        let line = FormRow {
+            row,
+            code: normalize_code(&text(head.code_col)),
+            label: text(Some(head.label_col)),
+            unit: text(head.unit_col),
+        };
+        if line.label.is_empty() {
+            if !line.code.is_empty() {
+                out.notes.push(format!(
+                    "dòng {}: STT “{}” không có nhãn, bỏ qua",
+                    row + 1,
+                    line.code
+                ));
+            }
+            continue;
+        }
+        if is_roman(&line.code) && line.unit.is_empty() {
+            out.sections.push((line.code.clone(), line.label.clone()));
+            section = Some(line.code);
+            continue;
+        }
+        if line.code.is_empty() && line.unit.is_empty() && line.label.ends_with(':') {
+            out.notes.push(format!(
+                "dòng {}: “{}” là dòng tiêu đề nhóm, không phải chỉ tiêu",
+                row + 1,
+                line.label
+            ));
+            continue;
+        }
+        out.fields.push(form_field(sheet, head, &line, &section));
+    }
+    name_fields(&mut out.fields, "chi_tieu", ids);
+}
+
+/// Gives the fields their ids, made from their labels.
+fn name_fields(fields: &mut [DraftField], fallback: &str, ids: &mut Ids) {
+    let labels: Vec<&str> = fields.iter().map(|f| f.label.as_str()).collect();
+    let names = guess::ids_for_labels(&labels, fallback, ids);
+    for (field, id) in fields.iter_mut().zip(names) {
+        field.id = id;
+    }
+}
+
+fn form_field(
+    sheet: &Sheet,
+    head: &FormHead,
+    line: &FormRow,
+    section: &Option<String>,
+) -> DraftField {
+    // Computed and percentage columns say nothing of the row's own type.
+    let plain: Vec<u32> = head
+        .values
+        .iter()
+        .filter(|(_, l)| !l.contains('%') && !loose_key(l).contains("ty le"))
+        .map(|(c, _)| *c)
+        .collect();
+    let cols: Vec<u32> = if plain.is_empty() {
+        head.values.iter().map(|(c, _)| *c).collect()
+    } else {
+        plain
+    };
+    let cells: Vec<&Cell> = cols.iter().map(|&c| sheet.get(line.row, c)).collect();
+    let mut notes = Vec::new();
+    let code = (!line.code.is_empty()).then(|| line.code.clone());
+    let code = code.filter(|c| {
+        let fits = c.chars().count() <= 10;
+        if !fits {
+            notes.push(format!("STT “{c}” dài quá 10 ký tự, bỏ đi"));
+        }
+        fits
+    });
+    DraftField {
+        id: String::new(),
+        label: line.label.chars().take(300).collect(),
+        code,
+        section: section.clone(),
+        unit: (!line.unit.is_empty()).then(|| line.unit.clone()),
+        guess: guess::guess_type(&line.label, &line.unit, &cells, FieldType::Number),
+        cell: a1(line.row, head.label_col),
+        optional: None,
+        notes,
+    }
+}
+
+/// A label that repeats is told apart only by its STT code (`locate`): say
+/// so where a repeat has none.
+fn mark_repeated_labels(fields: &mut [DraftField]) {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for f in fields.iter() {
+        *count
+            .entry(label_key(&without_parentheses(&f.label)))
+            .or_default() += 1;
+    }
+    for f in fields.iter_mut() {
+        if count[&label_key(&without_parentheses(&f.label))] > 1 {
+            f.notes.push(match &f.code {
+                Some(_) => "nhãn này lặp lại: dòng được nhận theo STT".into(),
+                None => "nhãn này lặp lại và không có STT: hãy ghi code".into(),
+            });
+        }
+    }
+}
+
+/// The sheet's title: the first line above the header that starts like a
+/// report title or is written in capitals, without the national motto or
+/// the issuing body, nor a line naming a year (the title is matched in
+/// every period's files).
+fn sheet_title(sheet: &Sheet, header_row: u32) -> Option<String> {
+    const NOT_TITLES: [&str; 6] = [
+        "cong hoa",
+        "doc lap",
+        "ubnd",
+        "uy ban",
+        "ky bao cao",
+        "don vi",
+    ];
+    const TITLE_WORDS: [&str; 5] = ["bao cao", "danh sach", "tong hop", "thong ke", "ket qua"];
+    (0..header_row)
+        .flat_map(|r| row_texts(sheet, r))
+        .map(|(_, t)| t)
+        .find(|t| {
+            let k = loose_key(t);
+            let capitals = !t.chars().any(char::is_lowercase) && k.split(' ').count() >= 3;
+            !NOT_TITLES.iter().any(|w| k.starts_with(w))
+                && (capitals || TITLE_WORDS.iter().any(|w| k.starts_with(w)))
+        })
+        .filter(|t| !t.chars().any(|c| c.is_ascii_digit()) && t.chars().count() <= 300)
+}
+
+// ---------------------------------------------------------------- list sheets
+
+/// A list's header: its row (the last of two when sub-headers sit under a
+/// merged group) and each column's label, with the group above it.
+struct ListHead {
+    first_row: u32,
+    row: u32,
+    columns: Vec<(u32, String, Option<String>)>,
+    stt_col: Option<u32>,
+}
+
+/// The list header: the first row, within the first 40, with at least two
+/// text cells and at least half as many as the fullest row (a title is one
+/// merged cell; records come below the header).
+fn list_head(sheet: &Sheet) -> Option<ListHead> {
+    let end = HEADER_SEARCH_ROWS.min(sheet.row_end());
+    let text_count = |r: u32| {
+        sheet
+            .row(r)
+            .filter(|(_, c)| matches!(c, Cell::Text(t) if !t.trim().is_empty()))
+            .count()
+    };
+    let most = (0..end).map(text_count).max().unwrap_or(0);
+    let row = (0..end).find(|&r| text_count(r) >= 2 && 2 * text_count(r) >= most)?;
+    let top = row_texts(sheet, row);
+    let sub = list_sub_header(sheet, row, &top);
+    let group_of = |col: u32| {
+        top.iter()
+            .rev()
+            .find(|(c, _)| *c <= col)
+            .map(|(_, t)| t.clone())
+    };
+    let mut columns: Vec<(u32, String, Option<String>)> = Vec::new();
+    for (col, label) in &top {
+        if !sub.iter().any(|(c, _)| c == col) {
+            columns.push((*col, label.clone(), None));
+        }
+    }
+    for (col, label) in &sub {
+        columns.push((*col, label.clone(), group_of(*col)));
+    }
+    columns.sort_by_key(|(c, _, _)| *c);
+    let stt_col = columns
+        .iter()
+        .find(|(_, l, _)| header_says(l, &FormColumns::default().code))
+        .map(|(c, _, _)| *c);
+    columns.retain(|(c, _, _)| Some(*c) != stt_col);
+    Some(ListHead {
+        first_row: row,
+        row: if sub.is_empty() { row } else { row + 1 },
+        columns,
+        stt_col,
+    })
+}
+
+/// Sub-headers under a merged group header: the row below holds text in a
+/// column the header row leaves blank, and no number.
+fn list_sub_header(sheet: &Sheet, row: u32, top: &[(u32, String)]) -> Vec<(u32, String)> {
+    let below = row_texts(sheet, row + 1);
+    let texts: Vec<String> = below.iter().map(|(_, t)| t.clone()).collect();
+    let numbers = sheet
+        .row(row + 1)
+        .any(|(_, c)| matches!(c, Cell::Number(_)));
+    let under_group = below.iter().any(|(c, _)| !top.iter().any(|(t, _)| t == c));
+    if !below.is_empty() && under_group && !numbers && !is_numbering(&texts) {
+        below
+    } else {
+        Vec::new()
+    }
+}
+
+fn list_sheet(sheet: &Sheet, head: &ListHead, form_ids: &[String]) -> DraftSheet {
+    let numbering = numbering_row(sheet, head.row + 1);
+    let last_header = head.row + u32::from(numbering.is_some());
+    let cols: HashMap<String, u32> = head
+        .columns
+        .iter()
+        .map(|(c, _, _)| (c.to_string(), *c))
+        .collect();
+    let records = list_rows(sheet, last_header, &cols);
+    let mut ids = Ids::with(form_ids.iter().cloned());
+    let mut fields: Vec<DraftField> = head
+        .columns
+        .iter()
+        .map(|(col, label, group)| list_field(sheet, (*col, label, group), &records, head))
+        .collect();
+    name_fields(&mut fields, "cot", &mut ids);
+    let mut notes = Vec::new();
+    if let Some(c) = head.stt_col {
+        notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
+    }
+    notes.push(format!("{} dòng dữ liệu đã điền", records.len()));
+    DraftSheet {
+        id: String::new(),
+        kind: SheetKind::List,
+        name: sheet.name.clone(),
+        title: sheet_title(sheet, head.first_row),
+        header: format!("dòng {}", head.first_row + 1),
+        value_header: None,
+        value_columns: Vec::new(),
+        numbering: numbering.map(|n| {
+            n.iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        }),
+        sections: Vec::new(),
+        fields,
+        notes,
+    }
+}
+
+fn list_field(
+    sheet: &Sheet,
+    (col, label, group): (u32, &String, &Option<String>),
+    records: &[u32],
+    head: &ListHead,
+) -> DraftField {
+    let cells: Vec<&Cell> = records.iter().map(|&r| sheet.get(r, col)).collect();
+    let filled = cells.iter().filter(|c| !c.is_blank()).count();
+    let note_column = header_says(label, &FormColumns::default().note);
+    let optional = if note_column {
+        Some("cột ghi chú".to_string())
+    } else if filled < cells.len() {
+        Some(format!(
+            "{} / {} dòng để trống",
+            cells.len() - filled,
+            cells.len()
+        ))
+    } else if cells.is_empty() {
+        Some("danh sách chưa có dòng nào nên không biết cột nào bắt buộc; bỏ dòng này nếu cột phải có giá trị".into())
+    } else {
+        None
+    };
+    let mut notes = Vec::new();
+    if let Some(g) = group {
+        notes.push(format!("cột con dưới nhóm “{g}”"));
+    }
+    DraftField {
+        id: String::new(),
+        label: label.chars().take(300).collect(),
+        code: None,
+        section: None,
+        unit: None,
+        guess: guess::guess_type(label, "", &cells, FieldType::Text),
+        cell: a1(
+            if group.is_some() {
+                head.row
+            } else {
+                head.first_row
+            },
+            col,
+        ),
+        optional,
+        notes,
+    }
+}
