@@ -113,6 +113,9 @@ fn write_sections(out: &mut String, sheet: &DraftSheet) {
 
 fn write_value_column(out: &mut String, column: &ValueColumn) {
     let _ = writeln!(out, "\n[[sheets.value_columns]]");
+    if let Some(note) = &column.note {
+        let _ = writeln!(out, "# xem lại: {note}");
+    }
     let _ = writeln!(out, "id = {}", quote(&column.id));
     let _ = writeln!(out, "label = {}", quote(&column.label));
     if column.decimal {

@@ -62,6 +62,8 @@ pub struct DraftSheet {
 pub struct ValueColumn {
     pub id: String,
     pub label: String,
+    /// Why the label differs from the header cell.
+    pub note: Option<String>,
     /// Its number in the numbering row ("2").
     pub number: Option<String>,
     /// The numbering row's formula for it ("2/3"), as an expression over
@@ -319,11 +321,7 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, ids: &mut Ids) -> DraftSheet {
             a1(head.row, head.values.last().map_or(head.label_col, |v| v.0))
         ),
         value_header: single_value_header(&value_columns),
-        value_columns: if value_columns.len() > 1 {
-            value_columns
-        } else {
-            Vec::new()
-        },
+        value_columns: Vec::new(),
         numbering: numbering.map(|n| {
             n.iter()
                 .map(|(_, t)| t.as_str())
@@ -334,6 +332,12 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, ids: &mut Ids) -> DraftSheet {
         fields: Vec::new(),
         notes: Vec::new(),
     };
+    if value_columns.len() > 1 {
+        out.value_columns = value_columns;
+    } else if let (Some(_), [one]) = (&out.value_header, value_columns.as_slice()) {
+        out.notes
+            .extend(one.note.iter().map(|n| format!("xem lại: {n}")));
+    }
     form_rows(sheet, head, first_data, &mut out, ids);
     mark_repeated_labels(&mut out.fields);
     out
@@ -360,9 +364,11 @@ fn value_columns(head: &FormHead, numbering: Option<&[(u32, String)]>) -> Vec<Va
                 .and_then(|n| n.iter().find(|(c, _)| c == col))
                 .map(|(_, t)| numbering_formula(t));
             let decimal = label.contains('%') || loose_key(label).contains("ty le");
+            let (label, note) = stable_header(label);
             ValueColumn {
-                id: ids.unique(&id_from_label(label, "cot")),
-                label: label.clone(),
+                id: ids.unique(&id_from_label(&label, "cot")),
+                note,
+                label,
                 number: token.as_ref().map(|(n, _)| n.clone()),
                 derived: token.and_then(|(_, f)| f),
                 decimal,
@@ -514,6 +520,45 @@ fn form_field(
         cell: a1(line.row, head.label_col),
         optional: None,
         notes,
+    }
+}
+
+/// The unit of measure a list header gives in brackets: "Số tiền (triệu
+/// đồng)", "Số lao động (người)". A bracketed word under a header that
+/// counts nothing is no unit ("Địa chỉ (thôn)").
+fn unit_in_label(label: &str) -> Option<String> {
+    let open = label.rfind('(')?;
+    let inner = label[open + 1..].trim_end().trim_end_matches(')').trim();
+    let counts = ["so ", "tong "]
+        .iter()
+        .any(|w| loose_key(label).starts_with(w));
+    match guess::unit_type(inner)? {
+        FieldType::Number => Some(inner.to_string()),
+        _ if counts => Some(inner.to_string()),
+        _ => None,
+    }
+}
+
+/// A header that names the period ("Thực hiện tháng 8", "Năm 2024")
+/// changes every period: the draft keeps the words before the numbers,
+/// which the locator reads as the start of the header.
+fn stable_header(label: &str) -> (String, Option<String>) {
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let keep = words
+        .iter()
+        .rposition(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .map_or(0, |i| i + 1);
+    let cut = words[..keep].join(" ");
+    if keep == words.len()
+        || cut.is_empty()
+        || words[..keep]
+            .iter()
+            .any(|w| w.chars().any(|c| c.is_ascii_digit()))
+    {
+        (label.to_string(), None)
+    } else {
+        let note = format!("tiêu đề “{label}” có số của kỳ: chỉ giữ “{cut}” để đọc được mọi kỳ");
+        (cut, Some(note))
     }
 }
 
@@ -700,13 +745,19 @@ fn list_field(
     if let Some(g) = group {
         notes.push(format!("cột con dưới nhóm “{g}”"));
     }
+    let unit = unit_in_label(label);
     DraftField {
         id: String::new(),
         label: label.chars().take(300).collect(),
         code: None,
         section: None,
-        unit: None,
-        guess: guess::guess_type(label, "", &cells, FieldType::Text),
+        guess: guess::guess_type(
+            label,
+            unit.as_deref().unwrap_or(""),
+            &cells,
+            FieldType::Text,
+        ),
+        unit,
         cell: a1(
             if group.is_some() {
                 head.row

@@ -42,7 +42,9 @@ fn label_keys(field: &FieldDef) -> Vec<String> {
         .collect()
 }
 
-/// Why two labels of one sheet cannot be told apart, if they cannot.
+/// Why two labels of one sheet cannot be told apart, if they cannot. Two
+/// form rows with different STT codes are told apart by them (`locate`
+/// takes a row by its code before any similarity).
 fn confusable(sheet: &SheetDef, a: &FieldDef, b: &FieldDef) -> Option<Msg> {
     let (la, lb) = (&a.label, &b.label);
     let told_by_code =
@@ -60,6 +62,7 @@ fn confusable(sheet: &SheetDef, a: &FieldDef, b: &FieldDef) -> Option<Msg> {
                 ));
             }
             let typo = sheet.kind == SheetKind::Form
+                && !told_by_code
                 && ka != kb
                 && ka.chars().count().min(kb.chars().count()) >= 6
                 && strsim::levenshtein(&ka, &kb) <= TYPO_EDITS;
