@@ -144,7 +144,6 @@ fn draft(
     let title = sheets
         .iter()
         .find_map(|s| s.title.clone())
-        .or_else(|| crate::check::locate::first_title_line(book))
         .unwrap_or_else(|| file_stem.to_string());
     Draft {
         id: from_template
@@ -182,21 +181,40 @@ fn period_kind(book: &Book, meta: Option<&String>) -> (&'static str, String) {
         };
         return (kind, format!("theo kỳ “{p}” của biểu mẫu"));
     }
-    let heading: Vec<String> = book
+    // Lines that state the period: "Quý … năm …", "Kỳ báo cáo: tháng …",
+    // a title ending "… QUÝ II NĂM 2024"; never a column header such as
+    // "Thực hiện tháng 8".
+    const PERIOD_LINES: [&str; 8] = [
+        "quy",
+        "thang",
+        "6 thang",
+        "sau thang",
+        "nam",
+        "ky bao cao",
+        "tu ngay",
+        "bao cao",
+    ];
+    let lines: Vec<String> = book
         .sheets
         .iter()
         .flat_map(|s| s.text_cells().take_while(|((r, _), _)| *r < 12))
         .map(|(_, t)| loose_key(t))
+        .filter(|k| {
+            PERIOD_LINES
+                .iter()
+                .any(|w| k == w || k.starts_with(&format!("{w} ")))
+        })
         .collect();
-    let says = |w: &str| heading.iter().any(|k| k.contains(w));
-    if says("quy ") {
+    let says = |w: &str| {
+        lines
+            .iter()
+            .any(|k| k.starts_with(&format!("{w} ")) || k.contains(&format!(" {w} ")))
+    };
+    if says("quy") {
         ("quarter", "theo chữ “Quý” ở đầu biểu".into())
     } else if says("6 thang") || says("sau thang") {
         ("half", "theo chữ “6 tháng” ở đầu biểu".into())
-    } else if heading
-        .iter()
-        .any(|k| k.starts_with("thang ") || k.contains(" thang "))
-    {
+    } else if says("thang") {
         ("month", "theo chữ “Tháng” ở đầu biểu".into())
     } else {
         ("year", "không thấy quý, tháng: coi là báo cáo năm".into())
@@ -768,5 +786,120 @@ fn list_field(
         ),
         optional,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::book::Format;
+
+    fn sheet_of(name: &str, rows: &[&[&str]]) -> Sheet {
+        let mut sheet = Sheet::new(name, false);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                if !text.is_empty() {
+                    let cell = match text.parse::<f64>() {
+                        Ok(n) => Cell::Number(n),
+                        Err(_) => Cell::Text(text.to_string()),
+                    };
+                    sheet.set(r as u32, c as u32, cell);
+                }
+            }
+        }
+        sheet
+    }
+
+    fn draft_of(rows: &[&[&str]]) -> String {
+        let book = Book {
+            format: Format::Xlsx,
+            sheets: vec![sheet_of("Biểu 1", rows)],
+        };
+        let draft = infer(&book, "ke-hoach").expect("a form is found");
+        super::super::draft::to_toml(&draft, "ke-hoach.xlsx")
+    }
+
+    #[test]
+    fn a_two_row_header_gives_one_value_column_per_sub_header() {
+        let text = draft_of(&[
+            &["BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH"],
+            &[
+                "STT",
+                "Chỉ tiêu",
+                "Đơn vị tính",
+                "Năm 2024",
+                "",
+                "",
+                "Ghi chú",
+            ],
+            &["", "", "", "Kế hoạch", "Thực hiện", "% so với kế hoạch", ""],
+            &["A", "B", "C", "1", "2", "3=2/1", ""],
+            &["1", "Số hộ được hỗ trợ", "Hộ", "", "", "", ""],
+            &["2", "Kinh phí hỗ trợ", "Triệu đồng", "", "", "", ""],
+        ]);
+        for (id, label) in [
+            ("ke_hoach", "Kế hoạch"),
+            ("thuc_hien", "Thực hiện"),
+            ("so_ke_hoach", "% so với kế hoạch"),
+        ] {
+            let block = format!("[[sheets.value_columns]]\nid = \"{id}\"\nlabel = \"{label}\"\n");
+            assert!(text.contains(&block), "{label}:\n{text}");
+        }
+        assert!(
+            text.contains("# derived = \"thuc_hien / ke_hoach * 100\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("type = \"number\"   # đoán: cột tỷ lệ"),
+            "{text}"
+        );
+        assert!(text.contains("id = \"so_ho_ho_tro\""), "{text}");
+        assert!(text.contains("A | B | C | 1 | 2 | 3=2/1"), "{text}");
+        assert!(!text.contains("columns = {"), "{text}");
+    }
+
+    #[test]
+    fn a_value_header_naming_the_period_keeps_the_words_before_it() {
+        let text = draft_of(&[
+            &["STT", "Nội dung", "Đơn vị tính", "Ước thực hiện 2024"],
+            &["1", "Diện tích lúa", "ha", "12,5"],
+        ]);
+        assert!(
+            text.contains("columns = { value = [\"Ước thực hiện\"] }"),
+            "{text}"
+        );
+        assert!(text.contains("chỉ giữ “Ước thực hiện”"), "{text}");
+        let loaded = crate::model::schema::Schema::parse(&text, std::path::Path::new("d.toml"));
+        assert!(loaded.is_ok(), "{loaded:?}");
+        assert!(
+            text.contains("type = \"number\"   # đoán: theo 1 giá trị đã điền"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_filled_list_gives_types_choices_and_optional_columns() {
+        let text = draft_of(&[
+            &["DANH SÁCH NGƯỜI SAU CAI"],
+            &["STT", "Họ tên", "Năm sinh", "Giới tính", "Ghi chú"],
+            &["1", "Nguyễn Văn A", "1990", "Nam", ""],
+            &["2", "Lò Thị B", "1985", "Nữ", "chuyển đi"],
+            &["3", "Giàng A C", "1992", "Nam", ""],
+            &["4", "Vàng Thị D", "1999", "Nữ", ""],
+        ]);
+        assert!(text.contains("kind = \"list\""), "{text}");
+        assert!(text.contains("4 dòng dữ liệu đã điền"), "{text}");
+        assert!(
+            text.contains("choices = [{ value = \"Nam\" }, { value = \"Nữ\" }]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("type = \"integer\"   # đoán: theo 4 giá trị đã điền"),
+            "{text}"
+        );
+        assert!(
+            text.contains("required = false   # đoán: cột ghi chú"),
+            "{text}"
+        );
     }
 }
