@@ -168,6 +168,10 @@ fn write_field(out: &mut String, field: &DraftField, kind: SheetKind) {
             .map(|c| format!("{{ value = {} }}", quote(c)))
             .collect();
         let _ = writeln!(out, "choices = [{}]", choices.join(", "));
+        let _ = writeln!(
+            out,
+            "# xem lại: cách ghi khác của mỗi giá trị (“Nhà nghỉ” cho “Lưu trú”) đặt trong aliases = [...]"
+        );
     }
     if guess.count {
         let _ = writeln!(out, "min = 0   # đoán: số đếm không âm");

@@ -11,6 +11,7 @@ use crate::model::book::Cell;
 use crate::model::schema::FieldType;
 use crate::model::text::{clean, label_key, loose_key, strip_diacritics};
 use crate::model::values::{self, Parsed};
+use crate::read::validations::Allowed;
 
 /// Units of measure that count things: whole numbers.
 const COUNT_UNITS: [&str; 52] = [
@@ -198,10 +199,41 @@ pub fn label_type(label: &str) -> Option<FieldType> {
     }
 }
 
+/// The type a cell's data validation allows: a drop-down of Có/Không is a
+/// yes/no, any other drop-down a choice; whole numbers, decimals, dates.
+fn validated_type(allowed: &Allowed) -> Guess {
+    let why = "theo Data Validation của ô trong biểu".to_string();
+    match allowed {
+        Allowed::Whole { min } => {
+            let mut guess = Guess::new(FieldType::Integer, why);
+            guess.count = *min == Some(0.0);
+            guess
+        }
+        Allowed::Decimal { .. } => Guess::new(FieldType::Number, why),
+        Allowed::Date => Guess::new(FieldType::Date, why),
+        Allowed::List(items) => {
+            let keys: Vec<String> = items.iter().map(|i| loose_key(i)).collect();
+            if keys.len() == 2 && keys.contains(&"co".into()) && keys.contains(&"khong".into()) {
+                Guess::new(FieldType::YesNo, why)
+            } else {
+                let mut guess = Guess::new(FieldType::Choice, why);
+                guess.choices = items.clone();
+                guess
+            }
+        }
+    }
+}
+
 /// The type of a form row or list column: from the values filled in when
-/// there are any, else from the unit of measure, else from the label, else
-/// `fallback`.
-pub fn guess_type(label: &str, unit: &str, cells: &[&Cell], fallback: FieldType) -> Guess {
+/// there are any, else from the cell's data validation, else from the unit
+/// of measure, else from the label, else `fallback`.
+pub fn guess_type(
+    label: &str,
+    unit: &str,
+    cells: &[&Cell],
+    validated: Option<&Allowed>,
+    fallback: FieldType,
+) -> Guess {
     let by_unit = unit_type(unit);
     if let Some((ty, n)) = values_type(cells) {
         let ty = match (ty, by_unit) {
@@ -218,6 +250,9 @@ pub fn guess_type(label: &str, unit: &str, cells: &[&Cell], fallback: FieldType)
             }
         }
         return guess;
+    }
+    if let Some(allowed) = validated {
+        return validated_type(allowed);
     }
     if let Some(ty) = by_unit {
         let mut guess = Guess::new(ty, format!("theo đơn vị tính “{unit}”"));
@@ -400,40 +435,50 @@ mod tests {
     fn filled_values_beat_the_unit() {
         let cells = [Cell::Number(3.0), Cell::Text("1.234".into())];
         let refs: Vec<&Cell> = cells.iter().collect();
-        let g = guess_type("Số hộ", "Hộ", &refs, FieldType::Number);
+        let g = guess_type("Số hộ", "Hộ", &refs, None, FieldType::Number);
         assert_eq!(g.ty, FieldType::Integer);
         assert!(g.count);
         let cells = [Cell::Number(3.0), Cell::Text("2,5".into())];
         let refs: Vec<&Cell> = cells.iter().collect();
         assert_eq!(
-            guess_type("Diện tích", "", &refs, FieldType::Number).ty,
+            guess_type("Diện tích", "", &refs, None, FieldType::Number).ty,
             FieldType::Number
         );
         let cells = [Cell::Text("Có".into()), Cell::Text("Không".into())];
         let refs: Vec<&Cell> = cells.iter().collect();
         assert_eq!(
-            guess_type("Có kế hoạch", "", &refs, FieldType::Number).ty,
+            guess_type("Có kế hoạch", "", &refs, None, FieldType::Number).ty,
             FieldType::YesNo
         );
     }
 
     #[test]
     fn a_blank_row_is_typed_by_its_unit_then_its_label() {
-        let g = guess_type("Số người", "Người", &[], FieldType::Number);
+        let g = guess_type("Số người", "Người", &[], None, FieldType::Number);
         assert_eq!(g.ty, FieldType::Integer);
         assert!(g.why.contains("Người"));
         let g = guess_type(
             "Trên địa bàn có tệ nạn (Có/Không)",
             "",
             &[],
+            None,
             FieldType::Number,
         );
         assert_eq!(g.ty, FieldType::YesNo);
-        let g = guess_type("Ngày ký cam kết", "", &[], FieldType::Text);
+        let g = guess_type("Ngày ký cam kết", "", &[], None, FieldType::Text);
         assert_eq!(g.ty, FieldType::Date);
-        let g = guess_type("Điều gì đó", "Suất", &[], FieldType::Number);
+        let g = guess_type("Điều gì đó", "Suất", &[], None, FieldType::Number);
         assert_eq!(g.ty, FieldType::Number);
         assert!(g.why.contains("hãy chọn kiểu"));
+        let yes_no = Allowed::List(vec!["Có".into(), "Không".into()]);
+        let g = guess_type("Ký cam kết", "", &[], Some(&yes_no), FieldType::Text);
+        assert_eq!(g.ty, FieldType::YesNo);
+        let kinds = Allowed::List(vec!["Lưu trú".into(), "Karaoke".into()]);
+        let g = guess_type("Loại hình", "", &[], Some(&kinds), FieldType::Text);
+        assert_eq!((g.ty, g.choices.len()), (FieldType::Choice, 2));
+        let whole = Allowed::Whole { min: Some(0.0) };
+        let g = guess_type("Số suất", "Suất", &[], Some(&whole), FieldType::Number);
+        assert_eq!((g.ty, g.count), (FieldType::Integer, true));
     }
 
     #[test]
@@ -443,7 +488,7 @@ mod tests {
             .map(|t| Cell::Text(t.to_string()))
             .collect();
         let refs: Vec<&Cell> = cells.iter().collect();
-        let g = guess_type("Giới tính", "", &refs, FieldType::Text);
+        let g = guess_type("Giới tính", "", &refs, None, FieldType::Text);
         assert_eq!(g.ty, FieldType::Choice);
         assert_eq!(g.choices, vec!["Nam", "Nữ"]);
     }

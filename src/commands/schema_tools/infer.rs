@@ -16,6 +16,7 @@ use crate::model::book::{Book, Cell, Sheet};
 use crate::model::finding::column_name;
 use crate::model::schema::{FieldType, FormColumns, META_SHEET, SheetKind};
 use crate::model::text::{label_key, loose_key};
+use crate::read::validations::{Allowed, Validation};
 
 /// Header rows are looked for this far down a sheet, as `locate` does.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -89,7 +90,14 @@ pub struct DraftField {
 
 /// Reads the form workbook into a draft. `None` when no sheet holds a form
 /// table or a list.
-pub fn infer(book: &Book, file_stem: &str) -> Option<Draft> {
+/// `validations` are the sheets' data validations, by sheet name
+/// (`read::validations`; empty for formats without them).
+pub fn infer(
+    book: &Book,
+    file_stem: &str,
+    validations: &HashMap<String, Vec<Validation>>,
+) -> Option<Draft> {
+    let checks_of = |s: &Sheet| validations.get(&s.name).map_or(&[][..], Vec::as_slice);
     let meta = template_meta(book).unwrap_or_default();
     let mut skipped = Vec::new();
     let mut sheet_ids = Ids::default();
@@ -99,7 +107,10 @@ pub fn infer(book: &Book, file_stem: &str) -> Option<Draft> {
     // Form fields first: they share one namespace that list fields may not reuse.
     for (i, sheet) in book.sheets.iter().enumerate().filter(|(_, s)| taken(s)) {
         if let Some(head) = form_head(sheet) {
-            found.push((i, form_sheet(sheet, &head, &mut field_ids)));
+            found.push((
+                i,
+                form_sheet(sheet, &head, checks_of(sheet), &mut field_ids),
+            ));
         }
     }
     let form_ids: Vec<String> = found
@@ -117,7 +128,7 @@ pub fn infer(book: &Book, file_stem: &str) -> Option<Draft> {
             continue;
         }
         match list_head(sheet) {
-            Some(head) => found.push((i, list_sheet(sheet, &head, &form_ids))),
+            Some(head) => found.push((i, list_sheet(sheet, &head, checks_of(sheet), &form_ids))),
             None => skipped.push(format!(
                 "trang “{}”: không thấy bảng chỉ tiêu hay danh sách",
                 sheet.name
@@ -324,7 +335,7 @@ fn numbering_row(sheet: &Sheet, row: u32) -> Option<Vec<(u32, String)>> {
     is_numbering(&texts).then_some(cells)
 }
 
-fn form_sheet(sheet: &Sheet, head: &FormHead, ids: &mut Ids) -> DraftSheet {
+fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut Ids) -> DraftSheet {
     let numbering = numbering_row(sheet, head.row + 1);
     let first_data = head.row + 1 + u32::from(numbering.is_some());
     let value_columns = value_columns(head, numbering.as_deref());
@@ -356,9 +367,19 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, ids: &mut Ids) -> DraftSheet {
         out.notes
             .extend(one.note.iter().map(|n| format!("xem lại: {n}")));
     }
-    form_rows(sheet, head, first_data, &mut out, ids);
+    form_rows(sheet, (head, checks), first_data, &mut out, ids);
     mark_repeated_labels(&mut out.fields);
     out
+}
+
+/// What the data validation of a row's (or a list's first record's) value
+/// cells allows, when one covers the first of them.
+fn validated<'a>(checks: &'a [Validation], row: u32, cols: &[u32]) -> Option<&'a Allowed> {
+    let col = *cols.first()?;
+    checks
+        .iter()
+        .find(|v| v.covers(row, col))
+        .map(|v| &v.allowed)
 }
 
 /// The value column's header when the sheet has one and no default
@@ -450,7 +471,13 @@ struct FormRow {
 
 /// The rows under the header, down to the signature block: section rows
 /// (a Roman STT code), group captions ("Trong đó:") and fields.
-fn form_rows(sheet: &Sheet, head: &FormHead, first: u32, out: &mut DraftSheet, ids: &mut Ids) {
+fn form_rows(
+    sheet: &Sheet,
+    (head, checks): (&FormHead, &[Validation]),
+    first: u32,
+    out: &mut DraftSheet,
+    ids: &mut Ids,
+) {
     let mut section: Option<String> = None;
     for row in first..sheet.row_end() {
         if is_signature_row(sheet, row) {
@@ -486,7 +513,8 @@ fn form_rows(sheet: &Sheet, head: &FormHead, first: u32, out: &mut DraftSheet, i
             ));
             continue;
         }
-        out.fields.push(form_field(sheet, head, &line, &section));
+        out.fields
+            .push(form_field(sheet, (head, checks), &line, &section));
     }
     name_fields(&mut out.fields, "chi_tieu", ids);
 }
@@ -502,7 +530,7 @@ fn name_fields(fields: &mut [DraftField], fallback: &str, ids: &mut Ids) {
 
 fn form_field(
     sheet: &Sheet,
-    head: &FormHead,
+    (head, checks): (&FormHead, &[Validation]),
     line: &FormRow,
     section: &Option<String>,
 ) -> DraftField {
@@ -534,7 +562,13 @@ fn form_field(
         code,
         section: section.clone(),
         unit: (!line.unit.is_empty()).then(|| line.unit.clone()),
-        guess: guess::guess_type(&line.label, &line.unit, &cells, FieldType::Number),
+        guess: guess::guess_type(
+            &line.label,
+            &line.unit,
+            &cells,
+            validated(checks, line.row, &cols),
+            FieldType::Number,
+        ),
         cell: a1(line.row, head.label_col),
         optional: None,
         notes,
@@ -696,7 +730,12 @@ fn list_sub_header(sheet: &Sheet, row: u32, top: &[(u32, String)]) -> Vec<(u32, 
     }
 }
 
-fn list_sheet(sheet: &Sheet, head: &ListHead, form_ids: &[String]) -> DraftSheet {
+fn list_sheet(
+    sheet: &Sheet,
+    head: &ListHead,
+    checks: &[Validation],
+    form_ids: &[String],
+) -> DraftSheet {
     let numbering = numbering_row(sheet, head.row + 1);
     let last_header = head.row + u32::from(numbering.is_some());
     let cols: HashMap<String, u32> = head
@@ -709,7 +748,10 @@ fn list_sheet(sheet: &Sheet, head: &ListHead, form_ids: &[String]) -> DraftSheet
     let mut fields: Vec<DraftField> = head
         .columns
         .iter()
-        .map(|(col, label, group)| list_field(sheet, (*col, label, group), &records, head))
+        .map(|(col, label, group)| {
+            let check = validated(checks, last_header + 1, &[*col]);
+            list_field(sheet, (*col, label, group), (&records, check), head)
+        })
         .collect();
     name_fields(&mut fields, "cot", &mut ids);
     let mut notes = Vec::new();
@@ -740,7 +782,7 @@ fn list_sheet(sheet: &Sheet, head: &ListHead, form_ids: &[String]) -> DraftSheet
 fn list_field(
     sheet: &Sheet,
     (col, label, group): (u32, &String, &Option<String>),
-    records: &[u32],
+    (records, check): (&[u32], Option<&Allowed>),
     head: &ListHead,
 ) -> DraftField {
     let cells: Vec<&Cell> = records.iter().map(|&r| sheet.get(r, col)).collect();
@@ -773,6 +815,7 @@ fn list_field(
             label,
             unit.as_deref().unwrap_or(""),
             &cells,
+            check,
             FieldType::Text,
         ),
         unit,
@@ -815,7 +858,7 @@ mod tests {
             format: Format::Xlsx,
             sheets: vec![sheet_of("Biểu 1", rows)],
         };
-        let draft = infer(&book, "ke-hoach").expect("a form is found");
+        let draft = infer(&book, "ke-hoach", &HashMap::new()).expect("a form is found");
         super::super::draft::to_toml(&draft, "ke-hoach.xlsx")
     }
 

@@ -54,15 +54,20 @@ pub fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
 
 /// The draft of one form file, as TOML text.
 pub fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
-    let (_, parsed) = crate::read::ingest::read_file(form, &Limits::default());
+    let limits = Limits::default();
+    let (_, parsed) = crate::read::ingest::read_file(form, &limits);
     let mut book =
         parsed.map_err(|finding| anyhow::anyhow!(finding.message.get(lang).to_string()))?;
     crate::read::legacy::decode_book(&mut book);
+    // The file was read within the limits: its drop-downs and number rules.
+    let validations = std::fs::read(form)
+        .map(|bytes| crate::read::validations::of_xlsx(&bytes, &limits))
+        .unwrap_or_default();
     let stem = form
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let draft = infer::infer(&book, &stem).with_context(|| {
+    let draft = infer::infer(&book, &stem, &validations).with_context(|| {
         lang.pick(
             format!(
                 "không thấy bảng chỉ tiêu hay danh sách nào trong {}",
