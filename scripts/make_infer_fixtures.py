@@ -12,8 +12,10 @@ column-numbering row "A | B | C | 1 | 2", sections I and II, STT codes
 measure that say whole numbers (Hộ, Người, Vụ), decimals (Triệu đồng, %,
 m²) and one unknown (Suất), a yes/no row "(Có/Không)", a signature block;
 a list sheet "Danh sách" whose header is "STT | Họ và tên chủ hộ | Năm
-sinh | Địa chỉ (thôn) | Ngày hỗ trợ | Số tiền (triệu đồng) | Ghi chú" over
-"(1) … (7)" and empty rows; and a "Hướng dẫn" sheet of instructions.
+sinh | Địa chỉ (thôn) | Ngày hỗ trợ | Số tiền (triệu đồng) | Giới tính |
+Đã nhận hỗ trợ | Ghi chú" over "(1) … (9)" and empty rows, with drop-downs
+(Data Validation lists "Nam,Nữ" and "Có,Không") under two columns; and a
+"Hướng dẫn" sheet of instructions.
 
 tests/fixtures/infer/so-sanh.xlsx — one filled form sheet with three value
 columns "Kỳ này | Cùng kỳ năm trước | So sánh (%)" and the numbering row
@@ -30,6 +32,7 @@ import sys
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcmd_layout import FIXED_TIME, normalize_zip  # noqa: E402
@@ -74,6 +77,8 @@ LIST_HEADER = [
     "Địa chỉ (thôn)",
     "Ngày hỗ trợ",
     "Số tiền (triệu đồng)",
+    "Giới tính",
+    "Đã nhận hỗ trợ",
     "Ghi chú",
 ]
 
@@ -99,13 +104,18 @@ def form_sheet(ws) -> None:
 
 
 def list_sheet(ws) -> None:
-    ws.merge_cells("A1:G1")
+    ws.merge_cells("A1:I1")
     ws["A1"] = "DANH SÁCH HỘ NGHÈO ĐƯỢC HỖ TRỢ"
     ws["A1"].font = BOLD
     for i, text in enumerate(LIST_HEADER):
         cell = ws.cell(row=3, column=i + 1, value=text)
         cell.font = BOLD
         ws.cell(row=4, column=i + 1, value=f"({i + 1})")
+    # Drop-downs, as Excel's Data → Validation writes them.
+    for col, items in (("G", '"Nam,Nữ"'), ("H", '"Có,Không"')):
+        dv = DataValidation(type="list", formula1=items, allow_blank=True)
+        dv.add(f"{col}5:{col}18")
+        ws.add_data_validation(dv)
     ws["B20"] = "Người lập biểu"
 
 

@@ -241,7 +241,7 @@ fn a_blank_form_made_by_openpyxl_gives_a_reviewed_draft() {
     );
     assert_eq!(
         draft.matches("[[sheets.fields]]").count(),
-        10 + 6,
+        10 + 8,
         "no row of the header or numbering is a field"
     );
 }
@@ -252,7 +252,19 @@ fn a_blank_list_sheet_gives_its_columns() {
     assert!(draft.contains(
         "kind = \"list\"\nname = \"Danh sách\"\ntitle = \"DANH SÁCH HỘ NGHÈO ĐƯỢC HỖ TRỢ\""
     ));
-    assert!(draft.contains("(1) | (2) | (3) | (4) | (5) | (6) | (7)"));
+    assert!(draft.contains("(1) | (2) | (3) | (4) | (5) | (6) | (7) | (8) | (9)"));
+    // The drop-downs openpyxl wrote.
+    let sex = field_block(&draft, "Giới tính");
+    assert!(
+        sex.contains("type = \"choice\"   # đoán: theo Data Validation")
+            && sex.contains("choices = [{ value = \"Nam\" }, { value = \"Nữ\" }]"),
+        "{sex}"
+    );
+    let helped = field_block(&draft, "Đã nhận hỗ trợ");
+    assert!(
+        helped.contains("type = \"yes_no\"   # đoán: theo Data Validation"),
+        "{helped}"
+    );
     assert!(draft.contains("cột A (STT) không phải dữ liệu"));
     assert!(!draft.contains("label = \"STT\""));
     assert!(field_block(&draft, "Năm sinh").contains("type = \"integer\""));
