@@ -312,8 +312,15 @@ fn id_words(label: &str) -> Vec<String> {
         .collect()
 }
 
+/// Identifiers stay well under the schema's 64 characters, leaving room
+/// for the "_2" that makes them unique.
+const ID_MAX: usize = 48;
+
 fn join_id(words: &[String], fallback: &str) -> String {
-    let id = words.join("_");
+    let mut id = words.join("_");
+    // ASCII only (`id_words`), so cutting at a byte is cutting at a char.
+    id.truncate(ID_MAX);
+    let id = id.trim_end_matches('_').to_string();
     match id.chars().next() {
         None => fallback.to_string(),
         Some(c) if c.is_ascii_digit() => format!("{fallback}_{id}"),
@@ -505,6 +512,11 @@ mod tests {
         );
         assert_eq!(id_from_label("2. Đối tượng", "f"), "f_2_doi_tuong");
         assert_eq!(id_from_label("—", "f"), "f");
+        let long = id_from_label(
+            "Khaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "f",
+        );
+        assert!(long.len() <= ID_MAX, "{long}");
         let mut ids = Ids::default();
         assert_eq!(ids.unique("so_nguoi"), "so_nguoi");
         assert_eq!(ids.unique("so_nguoi"), "so_nguoi_2");

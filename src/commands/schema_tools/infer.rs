@@ -14,7 +14,7 @@ use crate::check::locate::{
 };
 use crate::model::book::{Book, Cell, Sheet};
 use crate::model::finding::column_name;
-use crate::model::schema::{FieldType, FormColumns, META_SHEET, SheetKind};
+use crate::model::schema::{FieldType, FormColumns, META_SHEET, PERIOD_COLUMNS, SheetKind};
 use crate::model::text::{label_key, loose_key};
 use crate::read::validations::{Allowed, Validation};
 
@@ -101,7 +101,8 @@ pub fn infer(
     let meta = template_meta(book).unwrap_or_default();
     let mut skipped = Vec::new();
     let mut sheet_ids = Ids::default();
-    let mut field_ids = Ids::default();
+    // `period_start`/`period_end` are the engine's: never a field's id.
+    let mut field_ids = Ids::with(PERIOD_COLUMNS.iter().map(|c| c.to_string()));
     let mut found: Vec<(usize, DraftSheet)> = Vec::new();
     let taken = |s: &Sheet| !s.hidden && !INSTRUCTION_SHEETS.contains(&loose_key(&s.name).as_str());
     // Form fields first: they share one namespace that list fields may not reuse.
@@ -136,6 +137,17 @@ pub fn infer(
         }
     }
     found.sort_by_key(|(i, _)| *i);
+    // A schema sheet needs a field: a header over nothing is no table yet.
+    found.retain(|(_, s)| {
+        let keep = !s.fields.is_empty();
+        if !keep {
+            skipped.push(format!(
+                "trang “{}”: có tiêu đề bảng nhưng không có dòng/cột nào",
+                s.name
+            ));
+        }
+        keep
+    });
     let mut sheets: Vec<DraftSheet> = found.into_iter().map(|(_, s)| s).collect();
     for sheet in &mut sheets {
         sheet.id = sheet_ids.unique(&id_from_label(&sheet.name, "bieu"));
@@ -744,7 +756,8 @@ fn list_sheet(
         .map(|(c, _, _)| (c.to_string(), *c))
         .collect();
     let records = list_rows(sheet, last_header, &cols);
-    let mut ids = Ids::with(form_ids.iter().cloned());
+    let reserved = PERIOD_COLUMNS.iter().map(|c| c.to_string());
+    let mut ids = Ids::with(form_ids.iter().cloned().chain(reserved));
     let mut fields: Vec<DraftField> = head
         .columns
         .iter()
