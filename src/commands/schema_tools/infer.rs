@@ -98,20 +98,16 @@ pub fn infer(
     validations: &HashMap<String, Vec<Validation>>,
 ) -> Option<Draft> {
     let checks_of = |s: &Sheet| validations.get(&s.name).map_or(&[][..], Vec::as_slice);
-    let meta = template_meta(book).unwrap_or_default();
     let mut skipped = Vec::new();
-    let mut sheet_ids = Ids::default();
     // `period_start`/`period_end` are the engine's: never a field's id.
     let mut field_ids = Ids::with(PERIOD_COLUMNS.iter().map(|c| c.to_string()));
-    let mut found: Vec<(usize, DraftSheet)> = Vec::new();
     let taken = |s: &Sheet| !s.hidden && !INSTRUCTION_SHEETS.contains(&loose_key(&s.name).as_str());
     // Form fields first: they share one namespace that list fields may not reuse.
+    let mut found: Vec<(usize, DraftSheet)> = Vec::new();
     for (i, sheet) in book.sheets.iter().enumerate().filter(|(_, s)| taken(s)) {
         if let Some(head) = form_head(sheet) {
-            found.push((
-                i,
-                form_sheet(sheet, &head, checks_of(sheet), &mut field_ids),
-            ));
+            let checks = checks_of(sheet);
+            found.push((i, form_sheet(sheet, &head, checks, &mut field_ids)));
         }
     }
     let form_ids: Vec<String> = found
@@ -136,23 +132,29 @@ pub fn infer(
             )),
         }
     }
+    let sheets = named_sheets(found, &mut skipped);
+    let meta = template_meta(book).unwrap_or_default();
+    (!sheets.is_empty()).then(|| draft(book, &meta, file_stem, sheets, skipped))
+}
+
+/// The sheets in workbook order, with their ids; a sheet without a field
+/// (a header over nothing is no table yet) is left out with a note.
+fn named_sheets(mut found: Vec<(usize, DraftSheet)>, skipped: &mut Vec<String>) -> Vec<DraftSheet> {
     found.sort_by_key(|(i, _)| *i);
-    // A schema sheet needs a field: a header over nothing is no table yet.
-    found.retain(|(_, s)| {
-        let keep = !s.fields.is_empty();
-        if !keep {
+    let mut ids = Ids::default();
+    let mut sheets = Vec::new();
+    for (_, mut sheet) in found {
+        if sheet.fields.is_empty() {
             skipped.push(format!(
                 "trang “{}”: có tiêu đề bảng nhưng không có dòng/cột nào",
-                s.name
+                sheet.name
             ));
+            continue;
         }
-        keep
-    });
-    let mut sheets: Vec<DraftSheet> = found.into_iter().map(|(_, s)| s).collect();
-    for sheet in &mut sheets {
-        sheet.id = sheet_ids.unique(&id_from_label(&sheet.name, "bieu"));
+        sheet.id = ids.unique(&id_from_label(&sheet.name, "bieu"));
+        sheets.push(sheet);
     }
-    (!sheets.is_empty()).then(|| draft(book, &meta, file_stem, sheets, skipped))
+    sheets
 }
 
 fn draft(
