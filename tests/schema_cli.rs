@@ -546,3 +546,30 @@ fn a_schema_that_does_not_load_is_exit_2() {
     run.assert_code(2);
     assert!(run.stderr.contains("So Ho"), "{}", run.stderr);
 }
+
+/// A file that cannot be read, or holds no table, is exit 2 with the reason
+/// in the chosen language; nothing is written.
+#[test]
+fn infer_says_why_it_cannot_draft() {
+    let project = Project::empty();
+    let cases = [
+        ("broken/empty.xlsx", "no form table or list found"),
+        ("broken/encrypted.xlsx", "password-protected"),
+        ("broken/truncated.xlsx", "corrupt or truncated"),
+    ];
+    for (file, reason) in cases {
+        let path = fixture(file);
+        let run = project.run(&[
+            "schema",
+            "infer",
+            path.to_str().unwrap(),
+            "-o",
+            "draft.toml",
+            "--lang",
+            "en",
+        ]);
+        run.assert_code(2);
+        assert!(run.stderr.contains(reason), "{file}: {}", run.stderr);
+        assert!(!project.join("draft.toml").exists());
+    }
+}
