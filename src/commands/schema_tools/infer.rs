@@ -274,9 +274,9 @@ struct FormHead {
 }
 
 /// The form header: the first row with a label header ("Chỉ tiêu", "Nội
-/// dung" … as `locate` reads them) and at least one column right of it
-/// that is no STT, unit or note column — the value columns, whatever they
-/// are called.
+/// dung" … as `locate` reads them), nothing but the STT column left of it,
+/// and at least one column right of it that is no STT, unit or note column
+/// — the value columns, whatever they are called.
 fn form_head(sheet: &Sheet) -> Option<FormHead> {
     let cols = FormColumns::default();
     for row in 0..HEADER_SEARCH_ROWS.min(sheet.row_end()) {
@@ -295,6 +295,14 @@ fn form_head(sheet: &Sheet) -> Option<FormHead> {
                 .map(|(c, _)| *c)
         };
         let (code_col, unit_col, note_col) = (role(&cols.code), role(&cols.unit), role(&cols.note));
+        // A form's label column comes first (after STT); a header naming
+        // something left of it ("Họ tên | Nội dung vi phạm") heads a list.
+        if cells
+            .iter()
+            .any(|(c, _)| *c < label_col && Some(*c) != code_col)
+        {
+            return None;
+        }
         let others = [Some(label_col), code_col, unit_col, note_col];
         let sub = sub_header(sheet, row, label_col);
         let mut values: Vec<(u32, String)> = cells
@@ -933,6 +941,16 @@ mod tests {
             text.contains("type = \"number\"   # đoán: theo 1 giá trị đã điền"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_list_with_a_content_column_is_no_form() {
+        let text = draft_of(&[
+            &["STT", "Họ tên", "Nội dung vi phạm", "Hình thức xử lý"],
+            &["1", "Nguyễn Văn A", "Gây rối", "Phạt tiền"],
+        ]);
+        assert!(text.contains("kind = \"list\""), "{text}");
+        assert!(text.contains("label = \"Nội dung vi phạm\""), "{text}");
     }
 
     #[test]
