@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use crate::model::finding::parse_a1;
 use crate::read::ingest::Limits;
 use crate::read::sniff::check_zip;
 
@@ -171,26 +172,10 @@ fn ranges(sqref: &str) -> Vec<(u32, u32, u32, u32)> {
         .split_whitespace()
         .filter_map(|part| {
             let (a, b) = part.split_once(':').unwrap_or((part, part));
-            let ((r1, c1), (r2, c2)) = (cell(a)?, cell(b)?);
+            let ((r1, c1), (r2, c2)) = (parse_a1(a)?, parse_a1(b)?);
             Some((r1, c1, r2, c2))
         })
         .collect()
-}
-
-/// "AB12" → (11, 27).
-fn cell(a1: &str) -> Option<(u32, u32)> {
-    let a1 = a1.replace('$', "");
-    let split = a1.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = a1.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
-        return None;
-    }
-    let col = letters
-        .bytes()
-        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
-        - 1;
-    let row = digits.parse::<u32>().ok()?.checked_sub(1)?;
-    Some((row, col))
 }
 
 #[cfg(test)]
