@@ -56,6 +56,9 @@ pub enum Command {
     Units(UnitsCommand),
     /// Kiểm tra bảng tổng hợp có đúng với các tệp nguồn không / check that a consolidated workbook says what its sources say
     Verify(VerifyArgs),
+    /// Lược đồ: viết nháp từ biểu mẫu Excel, kiểm tra một lược đồ / schema tools: draft one from a form, lint one
+    #[command(subcommand)]
+    Schema(SchemaCommand),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -170,4 +173,28 @@ pub struct ImportArgs {
     /// Chỉ các xã của huyện hoặc tỉnh có mã này / only the communes of the district or province with this code
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Viết lược đồ nháp từ một biểu mẫu (trống hoặc đã điền) / write a draft schema from a blank or filled form
+    Infer(InferArgs),
+    /// Kiểm tra một lược đồ và cho biết tệp của xã phải trông thế nào / lint a schema and show what a commune file must look like
+    Check(SchemaCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InferArgs {
+    /// Tệp biểu mẫu (.xlsx, .xls, .ods …) / the form file
+    pub form: PathBuf,
+    /// Tệp lược đồ ghi ra (mặc định: in ra màn hình); không ghi đè / the schema to write (default: stdout); never overwritten
+    #[arg(short, long, value_name = "SCHEMA.toml")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaCheckArgs {
+    /// Tệp lược đồ (.toml) / the schema file
+    #[arg(value_name = "SCHEMA.toml")]
+    pub file: PathBuf,
 }

@@ -51,8 +51,8 @@ pub use read::legacy::{encode_tcvn3, encode_vni, may_be_legacy};
 
 use crate::cli::Cli;
 use crate::commands::{
-    check_and_build, init_project, save_mail, serve_reader, show_file, tell_registry_findings,
-    units_command, verify_workbook, write_templates,
+    check_and_build, init_project, save_mail, schema_command, serve_reader, show_file,
+    tell_registry_findings, units_command, verify_workbook, write_templates,
 };
 use crate::config::Mode;
 
@@ -65,6 +65,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init_project(cli, args),
         Command::Units(command) => units_command(cli, command),
         Command::Verify(args) => verify_workbook(cli, args),
+        Command::Schema(command) => schema_command(cli, command),
         Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
             let config = Config::resolve(cli)?;
             check::timeliness::deadline(&config)?;

@@ -7,23 +7,7 @@ use crate::model::book::{Cell, Sheet};
 
 /// "D16" → (15, 3).
 fn cell_ref(text: &str) -> Option<(u32, u32)> {
-    let t = text.trim().replace('$', "");
-    let split = t.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = t.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
-    {
-        return None;
-    }
-    let col = letters
-        .to_ascii_uppercase()
-        .bytes()
-        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
-        - 1;
-    if col >= 16_384 {
-        return None;
-    }
-    let row: u32 = digits.parse().ok()?;
-    (row >= 1).then_some((row - 1, col))
+    crate::model::finding::parse_a1(text)
 }
 
 fn number_at(sheet: &Sheet, (row, col): (u32, u32)) -> Option<f64> {

@@ -94,7 +94,7 @@ fn heading_units(texts: &[String]) -> Vec<String> {
 }
 
 /// The key/value pairs of the hidden sheet tonghop's templates carry.
-fn template_meta(book: &Book) -> Option<std::collections::HashMap<String, String>> {
+pub(crate) fn template_meta(book: &Book) -> Option<std::collections::HashMap<String, String>> {
     let sheet = book
         .sheets
         .iter()

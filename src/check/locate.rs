@@ -94,6 +94,14 @@ impl HeaderKey {
     }
 }
 
+/// Whether a header cell says one of `labels` as the locator reads headers:
+/// equal to it or starting with it, ignoring case and punctuation, with a
+/// diacritics-free fallback ("Số liệu năm 2023" says "Số liệu").
+pub(crate) fn header_says(cell: &str, labels: &[String]) -> bool {
+    let (key, loose) = (label_key(cell), loose_key(cell));
+    !key.is_empty() && header_keys(labels).iter().any(|k| k.said_by(&key, &loose))
+}
+
 fn header_keys(labels: &[String]) -> Vec<HeaderKey> {
     labels.iter().map(|l| HeaderKey::of(l)).collect()
 }
@@ -210,7 +218,7 @@ pub fn normalize_code(text: &str) -> String {
 }
 
 /// Drops parenthesised parts: "Có tệ nạn (Có/Không)" → "Có tệ nạn".
-fn without_parentheses(s: &str) -> String {
+pub(crate) fn without_parentheses(s: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     for c in s.chars() {
@@ -503,7 +511,7 @@ fn rival_value_columns(sheet: &Sheet, header: &FormHeader) -> Option<Finding> {
     )
 }
 
-fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
+pub(crate) fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
     match sheet.get(row, col) {
         Cell::Empty => String::new(),
         other => clean(&other.as_text()),
@@ -704,24 +712,29 @@ fn find_list_header(
 
 /// Rows that end a list: the signature block, the place-and-date line, totals.
 fn ends_list(sheet: &Sheet, row: u32) -> bool {
-    // A totals row sums several columns, so it is not limited to a few
-    // cells: a cell reading just "Tổng cộng", "Cộng" or "Tổng số" ends it.
-    // Compared with diacritics: "Công" is a given name, "Cộng" a total.
+    is_totals_row(sheet, row) || is_signature_row(sheet, row)
+}
+
+/// A totals row sums several columns, so it is not limited to a few
+/// cells: a cell reading just "Tổng cộng", "Cộng" or "Tổng số" ends it.
+/// Compared with diacritics: "Công" is a given name, "Cộng" a total.
+pub(crate) fn is_totals_row(sheet: &Sheet, row: u32) -> bool {
     const TOTALS: [&str; 3] = ["tổng cộng", "cộng", "tổng số"];
-    let totals = sheet
+    sheet
         .row(row)
-        .any(|(_, cell)| matches!(cell, Cell::Text(t) if TOTALS.contains(&label_key(t).as_str())));
-    if totals {
-        return true;
-    }
-    // Signature lines stand nearly alone in their row; a record that merely
-    // holds a date written "ngày … tháng … năm …" does not end the list.
+        .any(|(_, cell)| matches!(cell, Cell::Text(t) if TOTALS.contains(&label_key(t).as_str())))
+}
+
+/// The signature block or the place-and-date line. Signature lines stand
+/// nearly alone in their row; a record that merely holds a date written
+/// "ngày … tháng … năm …" is not one.
+pub(crate) fn is_signature_row(sheet: &Sheet, row: u32) -> bool {
     let filled = sheet.row(row).filter(|(_, c)| !c.is_blank()).count();
     filled <= 3
         && sheet.row(row).any(|(_, cell)| {
             let Cell::Text(t) = cell else { return false };
             let k = loose_key(t);
-            // Totals are told above, with diacritics ("Công" is a name).
+            // Totals are told apart with diacritics ("Công" is a name).
             const MARKERS: [&str; 7] = [
                 "nguoi lap",
                 "thu truong",
@@ -759,7 +772,7 @@ fn is_numbering_row(sheet: &Sheet, row: u32) -> bool {
 /// Blank rows are skipped when records follow them (a row left empty by
 /// mistake must not drop the records below it); the list ends at a blank
 /// row followed by anything else (notes, the signature block) or nothing.
-fn list_rows(sheet: &Sheet, header_row: u32, cols: &HashMap<String, u32>) -> Vec<u32> {
+pub(crate) fn list_rows(sheet: &Sheet, header_row: u32, cols: &HashMap<String, u32>) -> Vec<u32> {
     let mut rows = Vec::new();
     let mut row = header_row + 1;
     if is_numbering_row(sheet, row) {

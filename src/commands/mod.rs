@@ -4,6 +4,7 @@
 //! this folder) the `mail` command's.
 
 pub mod init;
+pub mod schema_tools;
 pub mod show;
 pub mod units_import;
 pub mod verify;
@@ -270,6 +271,17 @@ pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<O
 /// `tonghop verify WORKBOOK`: does the workbook say what its sources say?
 pub fn verify_workbook(cli: &Cli, args: &cli::VerifyArgs) -> anyhow::Result<Outcome> {
     verify::run(cli, args)
+}
+
+/// `tonghop schema infer FORM` and `tonghop schema check SCHEMA`.
+pub fn schema_command(cli: &Cli, command: &cli::SchemaCommand) -> anyhow::Result<Outcome> {
+    let lang = cli.lang.unwrap_or_default();
+    // Only the error types' `Display` still read the global language.
+    i18n::set_lang(lang);
+    match command {
+        cli::SchemaCommand::Infer(args) => schema_tools::infer_command(args, lang),
+        cli::SchemaCommand::Check(args) => schema_tools::check_command(args, lang),
+    }
 }
 
 /// Registry problems are told before any commune file is read: with the

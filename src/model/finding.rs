@@ -191,6 +191,28 @@ impl Location {
     }
 }
 
+/// An A1 reference ("D16", "$D$16", "aa3") → zero-based (row, column);
+/// `None` beyond Excel's 16,384 columns or for anything else.
+pub fn parse_a1(text: &str) -> Option<(u32, u32)> {
+    let t = text.trim().replace('$', "");
+    let split = t.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = t.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let col = letters
+        .to_ascii_uppercase()
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1;
+    if col >= 16_384 {
+        return None;
+    }
+    let row: u32 = digits.parse().ok()?;
+    (row >= 1).then_some((row - 1, col))
+}
+
 /// Excel column letters for a zero-based index: 0 → A, 25 → Z, 26 → AA.
 pub fn column_name(mut col: u32) -> String {
     let mut letters = Vec::new();

@@ -174,7 +174,6 @@ pub enum Parsed {
 }
 
 /// Reads one cell as the given field type, yes/no with the usual words.
-#[cfg(test)]
 pub fn parse(cell: &Cell, ty: FieldType, choices: &[Choice]) -> Parsed {
     parse_with(cell, ty, choices, &YesNoWords::default())
 }

@@ -361,7 +361,7 @@ fn input_cell(
 /// its column (`columns`), so that `check` finds the header it wrote; the
 /// columns `check` does not need fall back to the usual words when the
 /// schema gives them no label.
-fn form_headers(columns: &crate::model::schema::FormColumns) -> [&str; 5] {
+pub(crate) fn form_headers(columns: &crate::model::schema::FormColumns) -> [&str; 5] {
     fn first<'a>(labels: &'a [String], fallback: &'a str) -> &'a str {
         labels.first().map(String::as_str).unwrap_or(fallback)
     }

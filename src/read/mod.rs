@@ -10,4 +10,5 @@ pub mod isolate;
 pub mod legacy;
 pub mod readers;
 pub mod sniff;
+pub mod validations;
 pub mod xls_fonts;

@@ -1,0 +1,575 @@
+//! `tonghop schema infer` and `tonghop schema check`, through the binary.
+//! Infer: a tonghop template → a draft that loads and reads the commune
+//! files to the same values as the hand-written schema; a blank form made
+//! by openpyxl (`scripts/make_infer_fixtures.py`) → a draft whose sections,
+//! STT codes, units, types and comments are asserted. Check: exit 0 on a
+//! clean schema, 1 with each lint's message, 2 when the schema does not load.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Project, fixture, read_csv};
+
+/// (unit code, source cell) → (field, value), from a build's data CSV.
+fn values_by_cell(project: &Project, out: &str) -> BTreeMap<(String, String), (String, String)> {
+    read_csv(&project.join(&format!("{out}/pcmd-2023-du-lieu.csv")))
+        .into_iter()
+        .map(|r| {
+            (
+                (r["unit_code"].clone(), r["source_cell"].clone()),
+                (r["field"].clone(), r["value"].clone()),
+            )
+        })
+        .collect()
+}
+
+/// The values alone, whatever the fields are called.
+fn values_only(
+    cells: &BTreeMap<(String, String), (String, String)>,
+) -> BTreeMap<(String, String), String> {
+    cells
+        .iter()
+        .map(|(k, (_, v))| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The pcmd sample's 22 commune files, built with the hand-written schema
+/// and with the schema inferred from the blank template, give the same
+/// value from every cell read. The template's drop-downs (Data Validation)
+/// give the draft its yes/no and choice columns, but a blank form cannot
+/// say how communes spell a choice: Võ Lao's "Nhà nghỉ", "Khách sạn", "Xoa
+/// bóp" are refused until the choices get their aliases. That is the one
+/// edit, on the line the draft marks "# xem lại: … aliases".
+#[test]
+fn a_draft_from_the_blank_template_reads_the_sample_to_the_same_values() {
+    let project = Project::sample("van-ban-2023");
+    project.run(&["template", "-o", "mau"]).assert_code(0);
+    project
+        .run(&[
+            "schema",
+            "infer",
+            "mau/pcmd-2023-mau.xlsx",
+            "-o",
+            "draft.toml",
+        ])
+        .assert_code(0);
+    let draft = std::fs::read_to_string(project.join("draft.toml")).unwrap();
+    project
+        .run(&["schema", "check", "draft.toml"])
+        .assert_code(0);
+    let run = project.run(&["check", "--schema", "draft.toml", "--format", "json"]);
+    run.assert_code(1);
+    let errors: Vec<(String, String)> = run.json()["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap().iter())
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (text("code"), text("field"))
+        })
+        .collect();
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|(code, field)| code == "value-not-allowed" && field == "loai_hinh"),
+        "{errors:?}"
+    );
+    assert!(
+        draft.contains("choices = [{ value = \"Lưu trú\" }, { value = \"Karaoke\" }, { value = \"Massage\" }, { value = \"Khác\" }]\n# xem lại: cách ghi khác"),
+        "{draft}"
+    );
+    let hand_schema = std::fs::read_to_string(common::schema_path()).unwrap();
+    let edited = with_aliases_of(&draft, &hand_schema);
+    assert!(edited.contains("aliases = [\"Nhà nghỉ\""), "{edited}");
+    std::fs::write(project.join("edited.toml"), edited).unwrap();
+    project.run(&["build", "-o", "out1"]).assert_code(0);
+    project
+        .run(&["build", "--schema", "edited.toml", "-o", "out2"])
+        .assert_code(0);
+    let (hand, inferred) = (
+        values_by_cell(&project, "out1"),
+        values_by_cell(&project, "out2"),
+    );
+    assert_eq!(hand.len(), 682, "every value of the sample is read");
+    assert_eq!(values_only(&hand), values_only(&inferred));
+}
+
+/// The same from a small schema of tests/forms (a form sheet and a list),
+/// after the same edit (the choices' aliases): every figure of its form
+/// sheet that the hand-written schema accepts is read the same. Its rules
+/// are not in the draft, so a file the hand-written schema rejects by a rule
+/// is accepted: the draft's heading asks to add rules and indicators.
+#[test]
+fn a_draft_from_a_small_forms_template_reads_the_same_figures() {
+    let project = Project::empty();
+    common::copy_dir(&common::repo().join("tests/forms/qlsc"), project.path());
+    let _ = std::fs::remove_dir_all(project.join("out"));
+    project.run(&["template", "-o", "mau"]).assert_code(0);
+    project
+        .run(&[
+            "schema",
+            "infer",
+            "mau/qlsc-2024-Q2-mau.xlsx",
+            "-o",
+            "draft.toml",
+        ])
+        .assert_code(0);
+    let draft = std::fs::read_to_string(project.join("draft.toml")).unwrap();
+    assert!(draft.contains("thêm rules/indicators"), "{draft}");
+    let hand_schema = std::fs::read_to_string(project.join("schema.toml")).unwrap();
+    let edited = with_aliases_of(&draft, &hand_schema);
+    std::fs::write(project.join("edited.toml"), edited).unwrap();
+    project.run(&["build", "-o", "out1"]).assert_code(1);
+    project
+        .run(&["build", "--schema", "edited.toml", "-o", "out2"])
+        .assert_code(1);
+    let read = |out: &str| -> BTreeMap<(String, String), String> {
+        read_csv(&project.join(&format!("{out}/qlsc-2024-Q2-du-lieu.csv")))
+            .into_iter()
+            .filter(|r| r["source_cell"].starts_with("Biểu 01"))
+            .map(|r| {
+                (
+                    (r["unit_code"].clone(), r["source_cell"].clone()),
+                    r["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    let (hand, inferred) = (read("out1"), read("out2"));
+    assert!(hand.len() >= 30, "{} figures", hand.len());
+    for (key, value) in &hand {
+        assert_eq!(inferred.get(key), Some(value), "{key:?}");
+    }
+}
+
+/// The draft with each drafted choice list replaced by the hand-written
+/// schema's list of the field with the same label (its values with their
+/// aliases): the edit the draft's "# xem lại: … aliases" line asks for.
+fn with_aliases_of(draft: &str, hand_schema: &str) -> String {
+    let hand: toml::Table = toml::from_str(hand_schema).unwrap();
+    let mut out = draft.to_string();
+    let fields = hand["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["fields"].as_array().unwrap().iter());
+    for field in fields {
+        let Some(choices) = field.get("choices") else {
+            continue;
+        };
+        let label = format!("label = \"{}\"\n", field["label"].as_str().unwrap());
+        let Some(at) = out.find(&label) else { continue };
+        let start = at
+            + out[at..]
+                .find("choices = [")
+                .expect("the label's choices are drafted");
+        let end = start + out[start..].find('\n').unwrap();
+        let list = toml::Value::Array(choices.as_array().unwrap().clone());
+        out.replace_range(start..end, &format!("choices = {list}"));
+    }
+    out
+}
+
+fn blank_draft() -> String {
+    let project = Project::empty();
+    let form = fixture("infer/bieu-mau-trong.xlsx");
+    let run = project.run(&["schema", "infer", form.to_str().unwrap()]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("đọc được"), "{}", run.stderr);
+    run.stdout
+}
+
+/// The field block of the draft whose label is `label`.
+fn field_block<'a>(draft: &'a str, label: &str) -> &'a str {
+    let at = draft
+        .find(&format!("label = \"{label}\""))
+        .unwrap_or_else(|| panic!("{label} in the draft:\n{draft}"));
+    let start = draft[..at].rfind("[[sheets.fields]]").unwrap();
+    let end = draft[at..].find("\n\n").map_or(draft.len(), |e| at + e);
+    &draft[start..end]
+}
+
+#[test]
+fn a_blank_form_made_by_openpyxl_gives_a_reviewed_draft() {
+    let draft = blank_draft();
+    // The numbering row, the caption row and the instructions are told as such.
+    assert!(draft.contains("# Dòng đánh số cột (không phải dữ liệu): A | B | C | 1 | 2"));
+    assert!(draft.contains("“Trong đó:” là dòng tiêu đề nhóm"));
+    assert!(draft.contains("trang “Hướng dẫn” (ẩn hoặc hướng dẫn) bỏ qua"));
+    assert!(draft.contains("period = \"quarter\"   # đoán: theo chữ “Quý”"));
+    assert!(draft.contains("{ code = \"I\", label = \"Dân số\" }"));
+    assert!(draft.contains("{ code = \"II\", label = \"Bảo trợ xã hội\" }"));
+    let cases = [
+        ("Tổng số hộ dân cư", "1", "Hộ", "integer"),
+        ("Nhân khẩu nữ", "2.2", "Người", "integer"),
+        (
+            "Kinh phí chi trả trợ cấp xã hội",
+            "3",
+            "Triệu đồng",
+            "number",
+        ),
+        ("Tỷ lệ hộ nghèo", "4", "%", "number"),
+        ("Diện tích nhà ở được hỗ trợ sửa chữa", "5", "m²", "number"),
+        ("Số vụ bạo lực gia đình", "6", "Vụ", "integer"),
+    ];
+    for (label, code, unit, ty) in cases {
+        let block = field_block(&draft, label);
+        assert!(block.contains(&format!("code = \"{code}\"")), "{block}");
+        assert!(block.contains(&format!("unit = \"{unit}\"")), "{block}");
+        assert!(
+            block.contains(&format!(
+                "type = \"{ty}\"   # đoán: theo đơn vị tính “{unit}”"
+            )),
+            "{block}"
+        );
+    }
+    assert!(field_block(&draft, "Nhân khẩu nữ").contains("section = \"I\""));
+    assert!(field_block(&draft, "Số vụ bạo lực gia đình").contains("min = 0   # đoán"));
+    let yes_no = field_block(&draft, "Có điểm tư vấn cộng đồng (Có/Không)");
+    assert!(
+        yes_no.contains("type = \"yes_no\"   # đoán: theo nhãn"),
+        "{yes_no}"
+    );
+    let unknown = field_block(&draft, "Số suất quà trao tặng");
+    assert!(
+        unknown
+            .contains("type = \"number\"   # đoán: không biết đơn vị tính “Suất”: hãy chọn kiểu")
+    );
+    assert_eq!(
+        draft.matches("[[sheets.fields]]").count(),
+        10 + 8,
+        "no row of the header or numbering is a field"
+    );
+}
+
+#[test]
+fn a_blank_list_sheet_gives_its_columns() {
+    let draft = blank_draft();
+    assert!(draft.contains(
+        "kind = \"list\"\nname = \"Danh sách\"\ntitle = \"DANH SÁCH HỘ NGHÈO ĐƯỢC HỖ TRỢ\""
+    ));
+    assert!(draft.contains("(1) | (2) | (3) | (4) | (5) | (6) | (7) | (8) | (9)"));
+    // The drop-downs openpyxl wrote.
+    let sex = field_block(&draft, "Giới tính");
+    assert!(
+        sex.contains("type = \"choice\"   # đoán: theo Data Validation")
+            && sex.contains("choices = [{ value = \"Nam\" }, { value = \"Nữ\" }]"),
+        "{sex}"
+    );
+    let helped = field_block(&draft, "Đã nhận hỗ trợ");
+    assert!(
+        helped.contains("type = \"yes_no\"   # đoán: theo Data Validation"),
+        "{helped}"
+    );
+    assert!(draft.contains("cột A (STT) không phải dữ liệu"));
+    assert!(!draft.contains("label = \"STT\""));
+    assert!(field_block(&draft, "Năm sinh").contains("type = \"integer\""));
+    assert!(field_block(&draft, "Ngày hỗ trợ").contains("type = \"date\""));
+    let money = field_block(&draft, "Số tiền (triệu đồng)");
+    assert!(
+        money.contains("unit = \"triệu đồng\"") && money.contains("type = \"number\""),
+        "{money}"
+    );
+    let address = field_block(&draft, "Địa chỉ (thôn)");
+    assert!(
+        address.contains("type = \"text\"   # đoán: chưa có dữ liệu"),
+        "{address}"
+    );
+    assert!(field_block(&draft, "Ghi chú").contains("required = false   # đoán: cột ghi chú"));
+}
+
+/// The draft of the blank form loads, and the template tonghop writes from
+/// it is read back by `check` as that form.
+#[test]
+fn the_draft_of_a_blank_form_loads_and_makes_a_template() {
+    let project = Project::empty();
+    std::fs::write(project.join("schema.toml"), blank_draft()).unwrap();
+    std::fs::write(project.join("units.csv"), "code,name\n90001,Xã An Bình\n").unwrap();
+    project
+        .run(&["schema", "check", "schema.toml"])
+        .assert_code(0);
+    let args = [
+        "--schema",
+        "schema.toml",
+        "--units",
+        "units.csv",
+        "--period",
+        "2024-Q1",
+    ];
+    let mut template = args.to_vec();
+    template.extend(["template", "-o", "mau"]);
+    project.run(&template).assert_code(0);
+    let mut check = args.to_vec();
+    check.extend(["check", "mau"]);
+    let run = project.run(&check);
+    assert!(
+        !run.stdout.contains("template-unrecognized"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("field-missing"), "{}", run.stdout);
+}
+
+#[test]
+fn several_value_columns_are_drafted_with_a_derived_suggestion() {
+    let project = Project::empty();
+    let form = fixture("infer/so-sanh.xlsx");
+    let run = project.run(&["schema", "infer", form.to_str().unwrap()]);
+    run.assert_code(0);
+    let draft = &run.stdout;
+    for (id, label) in [
+        ("ky_nay", "Kỳ này"),
+        ("cung_ky_nam_truoc", "Cùng kỳ năm trước"),
+        ("so_sanh", "So sánh (%)"),
+    ] {
+        assert!(
+            draft.contains(&format!(
+                "[[sheets.value_columns]]\nid = \"{id}\"\nlabel = \"{label}\""
+            )),
+            "{draft}"
+        );
+    }
+    assert!(
+        draft.contains("# derived = \"ky_nay / cung_ky_nam_truoc * 100\""),
+        "{draft}"
+    );
+    assert!(
+        field_block(draft, "Số vụ phát hiện")
+            .contains("type = \"integer\"   # đoán: theo 2 giá trị đã điền")
+    );
+}
+
+#[test]
+fn infer_never_overwrites() {
+    let project = Project::empty();
+    std::fs::write(project.join("draft.toml"), "keep").unwrap();
+    let form = fixture("infer/so-sanh.xlsx");
+    project
+        .run(&[
+            "schema",
+            "infer",
+            form.to_str().unwrap(),
+            "-o",
+            "draft.toml",
+        ])
+        .assert_code(2);
+    assert_eq!(
+        std::fs::read_to_string(project.join("draft.toml")).unwrap(),
+        "keep"
+    );
+}
+
+// ---------------------------------------------------------------- check
+
+const HEAD: &str = r#"id = "thu"
+title = "Báo cáo thử"
+version = "1"
+period = "year"
+
+[[sheets]]
+id = "bieu"
+kind = "form"
+name = "Biểu 01"
+"#;
+
+fn field(id: &str, label: &str) -> String {
+    format!(
+        "\n[[sheets.fields]]\nid = \"{id}\"\nlabel = \"{label}\"\ntype = \"integer\"\nmin = 0\n"
+    )
+}
+
+fn check(schema: &str, lang: &[&str]) -> common::Run {
+    let project = Project::empty();
+    std::fs::write(project.join("s.toml"), schema).unwrap();
+    let mut args = vec!["schema", "check", "s.toml"];
+    args.extend(lang);
+    project.run(&args)
+}
+
+#[test]
+fn a_clean_schema_checks_with_exit_0_and_shows_the_file_layout() {
+    let schema = format!(
+        "{HEAD}{}{}",
+        field("so_ho", "Số hộ"),
+        field("so_nguoi", "Số người")
+    );
+    let run = check(&schema, &[]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("không có cảnh báo"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Dòng tiêu đề bảng: STT | Chỉ tiêu | Đơn vị tính | Số liệu | Ghi chú")
+    );
+    assert!(
+        run.stdout.contains("Số hộ — số nguyên ≥ 0"),
+        "{}",
+        run.stdout
+    );
+    let run = check(&schema, &["--lang", "en"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("Table header: STT | Chỉ tiêu"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Số hộ — whole number ≥ 0"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn labels_a_typo_apart_are_a_warning() {
+    let schema = format!(
+        "{HEAD}{}{}",
+        field("so_ho_ngheo", "Số hộ nghèo"),
+        field("so_ho_ngheo_2", "Số hộ nghèo.")
+    );
+    let run = check(&schema, &[]);
+    run.assert_code(1);
+    assert!(run.stdout.contains("giống hệt nhau"), "{}", run.stdout);
+    let schema = format!(
+        "{HEAD}{}{}",
+        field("ho_ngheo", "Số hộ nghèo"),
+        field("ho_can", "Số hộ nghèp")
+    );
+    let run = check(&schema, &["--lang", "en"]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains("differ by 1 characters"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("sheets.bieu.fields.ho_can"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_list_label_that_starts_another_is_a_warning() {
+    let schema = r#"id = "thu"
+title = "Danh sách thử"
+version = "1"
+period = "year"
+
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "Danh sách"
+
+[[sheets.fields]]
+id = "dien_tich"
+label = "Diện tích"
+type = "number"
+
+[[sheets.fields]]
+id = "dien_tich_kho"
+label = "Diện tích kho"
+type = "number"
+"#;
+    let run = check(schema, &[]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains("là phần đầu của nhãn kia"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_rule_that_can_never_fail_is_a_warning() {
+    let fields = format!(
+        "{}{}",
+        field("so_ho", "Số hộ"),
+        field("so_nguoi", "Số người")
+    );
+    for check_expr in [
+        "so_ho >= 0",
+        "so_ho = so_ho",
+        "0 <= so_nguoi AND so_ho >= 0",
+    ] {
+        let schema = format!(
+            "{HEAD}{fields}\n[[rules]]\nid = \"r\"\nseverity = \"error\"\ncheck = \"{check_expr}\"\nmessage = \"sai\"\n"
+        );
+        let run = check(&schema, &[]);
+        run.assert_code(1);
+        assert!(
+            run.stdout.contains("quy tắc “r” không bao giờ sai"),
+            "{check_expr}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("dòng 26"),
+            "{check_expr}: {}",
+            run.stdout
+        );
+    }
+    // A rule that can fail is no warning.
+    let schema = format!(
+        "{HEAD}{fields}\n[[rules]]\nid = \"r\"\nseverity = \"error\"\ncheck = \"so_nguoi >= so_ho\"\nmessage = \"sai\"\n"
+    );
+    check(&schema, &[]).assert_code(0);
+}
+
+#[test]
+fn an_indicator_that_reads_no_field_is_a_warning() {
+    let schema = format!(
+        "{HEAD}{}\n[[indicators]]\nid = \"hang_so\"\nlabel = \"Hằng số\"\nnumerator = \"100\"\n",
+        field("so_ho", "Số hộ")
+    );
+    let run = check(&schema, &["--lang", "en"]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains("indicator “hang_so” reads no field"),
+        "{}",
+        run.stdout
+    );
+    // count(*) counts the units: it reads something.
+    let schema = format!(
+        "{HEAD}{}\n[[indicators]]\nid = \"so_xa\"\nlabel = \"Số xã\"\nnumerator = \"count(*)\"\n",
+        field("so_ho", "Số hộ")
+    );
+    check(&schema, &[]).assert_code(0);
+}
+
+#[test]
+fn a_schema_that_does_not_load_is_exit_2() {
+    let schema = format!("{HEAD}{}", field("So Ho", "Số hộ"));
+    let run = check(&schema, &[]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("So Ho"), "{}", run.stderr);
+}
+
+/// A file that cannot be read, or holds no table, is exit 2 with the reason
+/// in the chosen language; nothing is written.
+#[test]
+fn infer_says_why_it_cannot_draft() {
+    let project = Project::empty();
+    let cases = [
+        ("broken/empty.xlsx", "no form table or list found"),
+        ("broken/encrypted.xlsx", "password-protected"),
+        ("broken/truncated.xlsx", "corrupt or truncated"),
+    ];
+    for (file, reason) in cases {
+        let path = fixture(file);
+        let run = project.run(&[
+            "schema",
+            "infer",
+            path.to_str().unwrap(),
+            "-o",
+            "draft.toml",
+            "--lang",
+            "en",
+        ]);
+        run.assert_code(2);
+        assert!(run.stderr.contains(reason), "{file}: {}", run.stderr);
+        assert!(!project.join("draft.toml").exists());
+    }
+}
