@@ -342,7 +342,7 @@ impl<'a> Batch<'a> {
         );
         if let Some(r) = record {
             for (id, fv) in &r.values {
-                shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
+                shown.insert(id.to_string(), Shown::of(fv.value.as_ref()));
             }
         }
         let fill = |template: &str, lang: Lang| {
@@ -390,7 +390,7 @@ impl<'a> Batch<'a> {
                 .value(shown.get(&field).map(Shown::plain).unwrap_or_default());
         } else if let Some(r) = record {
             finding = finding.at(Location {
-                sheet: r.sheet.clone(),
+                sheet: r.sheet.to_string(),
                 row: Some(r.row),
                 col: None,
             });

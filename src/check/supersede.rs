@@ -97,7 +97,7 @@ fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
                 let source = n.form.get(field).or(o.form.get(field)).map(|fv| &fv.source);
                 changes.push(Change {
                     field: field.clone(),
-                    sheet: source.map(|s| s.sheet.clone()),
+                    sheet: source.map(|s| s.sheet.to_string()),
                     cell: source.map(|s| s.a1()),
                     old: before,
                     new: after,
@@ -114,7 +114,7 @@ fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
             );
             for i in 0..ro.len().max(rn.len()) {
                 let (a, b) = (ro.get(i), rn.get(i));
-                let mut keys: Vec<&String> = a
+                let mut keys: Vec<&str> = a
                     .iter()
                     .flat_map(|r| r.values.keys())
                     .chain(b.iter().flat_map(|r| r.values.keys()))
@@ -130,7 +130,7 @@ fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
                         let source = b.and_then(|r| r.values.get(key)).map(|fv| &fv.source);
                         changes.push(Change {
                             field: format!("{list}[{}].{key}", i + 1),
-                            sheet: source.map(|s| s.sheet.clone()),
+                            sheet: source.map(|s| s.sheet.to_string()),
                             cell: source.map(|s| s.a1()),
                             old: before,
                             new: after,

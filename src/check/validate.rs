@@ -3,14 +3,15 @@
 //! parallel). The schema's aggregates and rules are `check::rules`, per run.
 //! Returns the typed data and the findings; never aborts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::check::locate::{Layout, ListPlace};
 use crate::model::book::{Book, Cell};
 use crate::model::finding::{Code, Finding, Msg};
 use crate::model::messages;
 use crate::model::schema::{FieldDef, Schema, SheetDef, TextFormat};
-use crate::model::submission::{FieldValue, Record, Source, SubmissionData};
+use crate::model::submission::{FieldValue, Fields, Record, Source, SubmissionData};
 use crate::model::values::{Parsed, Value, parse_field};
 
 struct CellCheck<'a> {
@@ -178,12 +179,13 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
     for place in &layout.forms {
         let def = &schema.sheets[place.def];
         let sheet = &book.sheets[place.sheet];
+        let sheet_name: Arc<str> = Arc::from(sheet.name.as_str());
         for field in &def.fields {
             let (Some(&row), Some(col)) = (place.rows.get(field.id()), place.col_of(field)) else {
                 continue;
             };
             let source = Source {
-                sheet: sheet.name.clone(),
+                sheet: sheet_name.clone(),
                 row,
                 col,
             };
@@ -220,16 +222,23 @@ fn read_list(
     findings: &mut Vec<Finding>,
 ) -> Vec<Record> {
     let sheet = &book.sheets[place.sheet];
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(place.rows.len());
     let mut seen: HashMap<&str, HashMap<String, String>> = HashMap::new();
+    // Names shared by every record instead of copied into each.
+    let sheet_name: Arc<str> = Arc::from(sheet.name.as_str());
+    let ids: HashMap<&str, Arc<str>> = def
+        .fields
+        .iter()
+        .map(|f| (f.id(), Arc::from(f.id())))
+        .collect();
     for &row in &place.rows {
-        let mut values = BTreeMap::new();
+        let mut values = Fields::with_capacity(place.cols.len());
         for field in &def.fields {
             let Some(&col) = place.cols.get(field.id()) else {
                 continue;
             };
             let source = Source {
-                sheet: sheet.name.clone(),
+                sheet: sheet_name.clone(),
                 row,
                 col,
             };
@@ -265,10 +274,10 @@ fn read_list(
                 }
             }
             let raw = check.cell.as_text();
-            values.insert(field.id().to_string(), FieldValue { value, raw, source });
+            values.insert(ids[field.id()].clone(), FieldValue { value, raw, source });
         }
         records.push(Record {
-            sheet: sheet.name.clone(),
+            sheet: sheet_name.clone(),
             row,
             values,
         });

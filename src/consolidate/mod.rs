@@ -1,7 +1,8 @@
 //! Stage 3, consolidate: aggregate the accepted submissions with polars into the
 //! frames the outputs lay out — the per-unit table in registry order with its
-//! totals, the indicators (district and per unit), the list sections and the
-//! tidy table of every accepted value. Only accepted submissions count.
+//! totals, the indicators (district and per unit) and the list sections.
+//! Only accepted submissions count. (The tidy table of every accepted value
+//! is written by `output::tidy` straight from the submissions.)
 
 use polars::prelude::*;
 
@@ -27,8 +28,6 @@ pub struct Consolidated {
     pub indicators: DataFrame,
     /// Per list sheet (schema index): unit_code, unit_name, fields…, source_file, source_row.
     pub lists: Vec<(usize, DataFrame)>,
-    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file, source_cell.
-    pub tidy: DataFrame,
     pub reporting: usize,
 }
 
@@ -92,14 +91,12 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
 
     let indicators = indicators(config, &submitted, &roster)?;
     let lists = lists(result, config)?;
-    let tidy = tidy(result, config)?;
     Ok(Consolidated {
         units,
         statuses,
         totals,
         indicators,
         lists,
-        tidy,
         reporting: reporting.len(),
     })
 }
@@ -453,113 +450,4 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
         out.push((def_index, frame(&cols, rows.len())?));
     }
     Ok(out)
-}
-
-fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
-    let schema = &config.schema;
-    let accepted = result.accepted_by_unit(config.registry.units.len());
-    let period = config.period.id();
-    // Columns built directly, borrowing what repeats (codes, names, ids):
-    // a province's list sheets make this table millions of rows long.
-    let rows: usize = accepted
-        .iter()
-        .flatten()
-        .filter_map(|s| s.data.as_ref())
-        .map(|d| {
-            d.form.len()
-                + d.lists
-                    .values()
-                    .flatten()
-                    .map(|r| r.values.len())
-                    .sum::<usize>()
-        })
-        .sum();
-    let mut cols = TidyCols::with_capacity(rows);
-    for (u, s) in accepted.iter().enumerate() {
-        let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
-            continue;
-        };
-        let Some(data) = &s.data else { continue };
-        let unit = &config.registry.units[u];
-        for (sheet, f) in schema.form_fields() {
-            if let Some(fv) = data.form.get(f.id()) {
-                cols.push(unit, &period, sheet.id(), f.id(), fv, &s.file);
-            }
-        }
-        for def in schema.list_sheets() {
-            for record in data.lists.get(def.id()).into_iter().flatten() {
-                for f in &def.fields {
-                    if let Some(fv) = record.values.get(f.id()) {
-                        cols.push(unit, &period, def.id(), f.id(), fv, &s.file);
-                    }
-                }
-            }
-        }
-    }
-    let height = cols.row.len();
-    // Each column becomes a polars column and is freed before the next, so
-    // the table is never held twice.
-    let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
-    let columns = vec![
-        text("unit_code", std::mem::take(&mut cols.unit_code)),
-        text("unit_name", std::mem::take(&mut cols.unit_name)),
-        text("period", std::mem::take(&mut cols.period)),
-        text("sheet_id", std::mem::take(&mut cols.sheet_id)),
-        text("field", std::mem::take(&mut cols.field)),
-        Column::new("row".into(), std::mem::take(&mut cols.row)),
-        Column::new("value".into(), std::mem::take(&mut cols.value)),
-        text("source_file", std::mem::take(&mut cols.source_file)),
-        Column::new("source_cell".into(), std::mem::take(&mut cols.source_cell)),
-    ];
-    DataFrame::new(height, columns)
-}
-
-struct TidyCols<'a> {
-    unit_code: Vec<&'a str>,
-    unit_name: Vec<&'a str>,
-    period: Vec<&'a str>,
-    sheet_id: Vec<&'a str>,
-    field: Vec<&'a str>,
-    row: Vec<i64>,
-    value: Vec<String>,
-    source_file: Vec<&'a str>,
-    source_cell: Vec<String>,
-}
-
-impl<'a> TidyCols<'a> {
-    fn with_capacity(n: usize) -> Self {
-        TidyCols {
-            unit_code: Vec::with_capacity(n),
-            unit_name: Vec::with_capacity(n),
-            period: Vec::with_capacity(n),
-            sheet_id: Vec::with_capacity(n),
-            field: Vec::with_capacity(n),
-            row: Vec::with_capacity(n),
-            value: Vec::with_capacity(n),
-            source_file: Vec::with_capacity(n),
-            source_cell: Vec::with_capacity(n),
-        }
-    }
-
-    fn push(
-        &mut self,
-        unit: &'a crate::model::registry::Unit,
-        period: &'a str,
-        sheet_id: &'a str,
-        field: &'a str,
-        fv: &crate::model::submission::FieldValue,
-        file: &'a str,
-    ) {
-        let Some(v) = &fv.value else { return };
-        self.unit_code.push(&unit.code);
-        self.unit_name.push(&unit.name);
-        self.period.push(period);
-        self.sheet_id.push(sheet_id);
-        self.field.push(field);
-        self.row.push(i64::from(fv.source.row) + 1);
-        self.value.push(machine_value(v));
-        self.source_file.push(file);
-        self.source_cell
-            .push(format!("{}!{}", fv.source.sheet, fv.source.a1()));
-    }
 }
