@@ -715,3 +715,86 @@ pub fn registry_parent_differs(
         ),
     )
 }
+
+/// `template-unrecognized`: in a province's run over its districts' outputs,
+/// a file that is not a district's data table.
+pub fn not_a_district_table() -> Msg {
+    Msg::new(
+        "Đang tổng hợp từ kết quả tổng hợp của các huyện: tệp này không phải bảng số liệu do “tonghop build” của huyện ghi (tên dạng pcmd-2023-du-lieu.parquet hoặc .csv, đủ các cột unit_code, period, field, value, source_file, source_cell…). Hãy đề nghị huyện gửi thư mục kết quả của huyện.",
+        "The districts' outputs are being consolidated: this file is not a data table written by a district's “tonghop build” (named like pcmd-2023-du-lieu.parquet or .csv, with the columns unit_code, period, field, value, source_file, source_cell…). Ask the district for its output folder.",
+    )
+}
+
+/// `template-unrecognized`: a district's data table holding fields the
+/// schema does not have.
+pub fn district_table_other_form(title: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Bảng số liệu của huyện có chỉ tiêu không thuộc biểu mẫu “{title}”: đây là số liệu của biểu mẫu khác (hoặc phiên bản khác). Hãy đề nghị huyện tổng hợp lại theo đúng biểu mẫu."
+        ),
+        format!(
+            "The district's data table has fields the form “{title}” does not: it is another form's data (or another version). Ask the district to consolidate with this form."
+        ),
+    )
+}
+
+/// `period-mismatch`: a district's data table of another period.
+pub fn district_table_period(found: &str, expected: &Period) -> Msg {
+    let (ev, ee) = (expected.label_vi(), expected.label_en());
+    Msg::new(
+        format!(
+            "Bảng số liệu của huyện là của kỳ {found}, trong khi đang tổng hợp kỳ {ev}. Hãy đề nghị huyện gửi kết quả tổng hợp kỳ {ev}."
+        ),
+        format!(
+            "The district's data table is for the period {found}, but {ee} is being consolidated. Ask the district for its {ee} outputs."
+        ),
+    )
+}
+
+/// `type-error`: a value of a district's data table its field cannot hold.
+pub fn district_table_value(unit: &str, field: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Bảng số liệu của huyện có giá trị không đúng kiểu của chỉ tiêu “{field}” (đơn vị {unit}): bảng đã bị sửa sau khi tổng hợp? Hãy đề nghị huyện tổng hợp lại."
+        ),
+        format!(
+            "The district's data table holds a value of the wrong type for “{field}” (unit {unit}): was the table edited after the build? Ask the district to build again."
+        ),
+    )
+}
+
+/// `unit-ambiguous`: a district's data table holding communes of several
+/// districts.
+pub fn district_table_of_several(districts: &[String]) -> Msg {
+    let names = districts.join(", ");
+    Msg::new(
+        format!(
+            "Bảng số liệu gồm các xã của nhiều huyện ({names}): không biết đây là kết quả của huyện nào. Mỗi huyện gửi kết quả tổng hợp riêng của mình."
+        ),
+        format!(
+            "The data table holds communes of several districts ({names}): whose output it is cannot be told. Each district sends its own outputs."
+        ),
+    )
+}
+
+/// `unit-unidentified`: a district's data table whose communes are in no
+/// national list and whose folder and file name name no registry unit.
+pub fn district_table_unidentified() -> Msg {
+    Msg::new(
+        "Không xác định được bảng số liệu này là của huyện nào: các xã trong bảng không có trong danh mục đơn vị hành chính, tên thư mục và tên tệp không khớp huyện nào trong danh sách đơn vị. Hãy đặt bảng vào thư mục mang tên huyện (ví dụ inbox/van-ban/).",
+        "Whose data table this is cannot be told: its communes are in no national list, and its folder and file name match no unit of the registry. Put the table in a folder named after the district (e.g. inbox/van-ban/).",
+    )
+}
+
+/// `unit-unknown`: a district's data table from a district the province's
+/// registry does not list.
+pub fn district_not_in_registry(district: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Bảng số liệu là kết quả của {district}, đơn vị không có trong danh sách đơn vị của tỉnh: không được tính. Hãy kiểm tra danh sách đơn vị hoặc tệp đã nhận."
+        ),
+        format!(
+            "The data table is the output of {district}, which is not in the province's registry: it is not counted. Check the registry or the file received."
+        ),
+    )
+}

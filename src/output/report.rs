@@ -67,6 +67,77 @@ struct JsonSubmission<'a> {
     /// Only with a `deadline`: received by it (email Date, else file time).
     #[serde(skip_serializing_if = "Option::is_none")]
     on_time: Option<bool>,
+    /// Only for a district's data table, when a province consolidates its
+    /// districts: each commune's values with the file and cell each came
+    /// from (province figure → district → commune → file → cell).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    communes: Vec<JsonPart<'a>>,
+}
+
+/// A commune inside a district's data table.
+#[derive(Serialize)]
+struct JsonPart<'a> {
+    code: &'a str,
+    name: &'a str,
+    /// The commune's file, as the district's build named it.
+    file: &'a str,
+    values: Vec<JsonValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonValue<'a> {
+    field: &'a str,
+    /// The list sheet's id, for a value of a list's record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list: Option<&'a str>,
+    value: String,
+    sheet: &'a str,
+    cell: String,
+}
+
+/// Each commune of a district's data table with its values and cells.
+fn json_parts(s: &Submission) -> Vec<JsonPart<'_>> {
+    let Some(data) = &s.data else {
+        return Vec::new();
+    };
+    data.parts
+        .iter()
+        .map(|p| JsonPart {
+            code: &p.unit_code,
+            name: &p.unit_name,
+            file: &p.file,
+            values: part_values(&p.data),
+        })
+        .collect()
+}
+
+fn part_values(data: &crate::model::submission::SubmissionData) -> Vec<JsonValue<'_>> {
+    let mut out = Vec::new();
+    for (field, fv) in &data.form {
+        if let Some(v) = &fv.value {
+            out.push(JsonValue {
+                field,
+                list: None,
+                value: crate::consolidate::machine_value(v),
+                sheet: &fv.source.sheet,
+                cell: fv.source.a1(),
+            });
+        }
+    }
+    for (list, records) in &data.lists {
+        for (field, fv) in records.iter().flat_map(|r| &r.values) {
+            if let Some(v) = &fv.value {
+                out.push(JsonValue {
+                    field,
+                    list: Some(list),
+                    value: crate::consolidate::machine_value(v),
+                    sheet: &fv.source.sheet,
+                    cell: fv.source.a1(),
+                });
+            }
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -210,6 +281,7 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
                 on_time: deadline
                     .and_then(|d| crate::check::timeliness::of(s, d))
                     .map(|v| v == crate::check::timeliness::Verdict::OnTime),
+                communes: json_parts(s),
             })
             .collect(),
         missing_units: result

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
+use crate::model::level::Reporting;
 use crate::model::schema::{Display, FieldType, SheetKind};
 use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
@@ -276,21 +277,24 @@ fn write_out(
     }
 }
 
+/// "Tổng hợp từ báo cáo của 99/99 xã, phường.": the reporting units named
+/// by their kinds (`Level::units_noun`), so the wording follows the level.
 fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let lang = config.lang;
     let total = format_count(config.registry.units.len(), lang);
     let reporting = format_count(c.reporting, lang);
+    let noun = config.level.units_noun(lang);
     if c.reporting == config.registry.units.len() {
         lang.pick(
-            format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
-            format!("Consolidated from {total}/{total} units."),
+            format!("Tổng hợp từ báo cáo của {total}/{total} {noun}."),
+            format!("Consolidated from {total}/{total} {noun}."),
         )
     } else {
         lang.pick(format!(
-                "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
+                "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} {noun}; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
             ),
             format!(
-                "Consolidated from the accepted reports of {reporting}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”)."
+                "Consolidated from the accepted reports of {reporting}/{total} {noun}; rejected or missing units are not counted (see “Tình hình nộp”)."
             ),
         )
     }
@@ -375,7 +379,10 @@ fn summary_sheet(
             .max()
             .unwrap_or(0);
         let format = &f.total_nums[usize::from(places)];
+        // A district's row holds its communes' count of "Có", added up.
+        let counts = config.level.reporting == Reporting::Districts;
         let formula = match fd.ty {
+            FieldType::YesNo if counts => format!("=SUM({range})"),
             FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
             FieldType::Integer | FieldType::Number => format!("=SUM({range})"),
             _ => {
@@ -491,7 +498,7 @@ fn indicator_by_unit_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
-    ws.set_name("Chỉ tiêu theo xã")?;
+    ws.set_name(config.level.by_unit_sheet())?;
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Mã", "Code").to_string(), 7.0),
