@@ -77,9 +77,10 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
     if config.level.reporting == Reporting::Districts {
         evaluate_parts(submissions, config);
     }
+    // A district's data table has no form of its own (its communes' were
+    // evaluated above).
     let readable: Vec<usize> = (0..submissions.len())
-        .filter(|_| config.level.reporting == Reporting::Communes)
-        .filter(|&i| submissions[i].data.is_some())
+        .filter(|&i| submissions[i].data.is_some() && !is_rollup(&submissions[i], config))
         .collect();
     let evaluated = {
         let data: Vec<&SubmissionData> = readable
@@ -103,6 +104,11 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
             Status::Accepted
         };
     }
+}
+
+/// Whether a submission is a district's data table (when districts report).
+fn is_rollup(s: &Submission, config: &Config) -> bool {
+    config.level.reporting == Reporting::Districts && rollup::is_table(&s.path)
 }
 
 /// The aggregates and rules of every commune inside the districts' data
@@ -211,10 +217,11 @@ pub fn check_all(config: &Config) -> CheckResult {
         .inputs
         .par_iter()
         // A province over its districts reads each district's data table;
-        // the other files of a district's build are not submissions.
+        // the other files of a district's build are not submissions, and
+        // any other file is a district's own report on the form.
         .filter(|path| !(districts && rollup::is_companion(path)))
         .map(|path| {
-            let s = if districts {
+            let s = if districts && rollup::is_table(path) {
                 rollup::assess(path, config)
             } else {
                 read_and_assess(path, config)

@@ -7,7 +7,8 @@
 //! and its unit — the district its communes belong to in the national list
 //! of the period's end, else the one its folder or file name gives — against
 //! the province's registry. The other files a district build writes beside
-//! it (workbook, indicators, JSON report, feedback) are companions, skipped.
+//! it (workbook, indicators, JSON report, feedback) are companions, skipped;
+//! any other file is checked as a district's own report on the form.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -37,6 +38,19 @@ const COLUMNS: [&str; 9] = [
 ];
 
 const TABLE_SUFFIX: &str = "-du-lieu";
+
+/// Whether a file is named as a build's data table ("pcmd-2023-du-lieu.csv",
+/// ".parquet"): read as a district's output, not as a form.
+pub fn is_table(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    [".csv", ".parquet"].iter().any(|ext| {
+        name.strip_suffix(ext)
+            .is_some_and(|s| s.ends_with(TABLE_SUFFIX))
+    })
+}
 
 /// Whether a file is one a district build writes beside its data table
 /// (skipped): the workbook, the indicators, the JSON report, feedback and
@@ -132,20 +146,13 @@ fn read_table(path: &Path, config: &Config) -> Result<(FileInfo, Table), Box<Fin
                 .value(name.clone()),
         )
     };
-    let is_table = |ext: &str| {
-        name.strip_suffix(ext)
-            .is_some_and(|s| s.ends_with(TABLE_SUFFIX))
-    };
-    if !is_table(".csv") && !is_table(".parquet") {
-        return Err(not_a_table());
-    }
     let bytes = read_limited(path, config)?;
     let info = FileInfo {
         size: bytes.len() as u64,
         sha256: crate::model::book::sha256_hex(&bytes),
         modified: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
     };
-    let columns = if is_table(".csv") {
+    let columns = if name.ends_with(".csv") {
         csv_columns(&bytes)
     } else {
         parquet_columns(bytes)

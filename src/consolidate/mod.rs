@@ -123,13 +123,15 @@ fn reporting_rows<'a>(
     let data = |u: usize| accepted[u].and_then(|s| s.data.as_ref());
     match config.level.reporting {
         Reporting::Communes => reporting.iter().map(|&u| (u, data(u))).collect(),
+        // A district's data table counts each of its communes; a district's
+        // own report on the form counts itself.
         Reporting::Districts => reporting
             .iter()
-            .flat_map(|&u| {
-                data(u)
-                    .into_iter()
-                    .flat_map(|d| d.parts.iter())
-                    .map(move |p| (u, Some(&p.data)))
+            .flat_map(|&u| match data(u) {
+                Some(d) if !d.parts.is_empty() => {
+                    d.parts.iter().map(|p| (u, Some(&p.data))).collect()
+                }
+                other => vec![(u, other)],
             })
             .collect(),
     }
@@ -495,7 +497,17 @@ fn counted<'a>(result: &'a CheckResult, config: &'a Config) -> Vec<Counted<'a>> 
         let Some(data) = &s.data else { continue };
         let unit = &units[u];
         match config.level.reporting {
-            Reporting::Communes => out.push(Counted {
+            Reporting::Districts if !data.parts.is_empty() => {
+                out.extend(data.parts.iter().map(|p| Counted {
+                    unit,
+                    code: &p.unit_code,
+                    name: &p.unit_name,
+                    data: &p.data,
+                    file: &p.file,
+                    via: Some(&s.file),
+                }))
+            }
+            _ => out.push(Counted {
                 unit,
                 code: &unit.code,
                 name: &unit.name,
@@ -503,14 +515,6 @@ fn counted<'a>(result: &'a CheckResult, config: &'a Config) -> Vec<Counted<'a>> 
                 file: &s.file,
                 via: None,
             }),
-            Reporting::Districts => out.extend(data.parts.iter().map(|p| Counted {
-                unit,
-                code: &p.unit_code,
-                name: &p.unit_name,
-                data: &p.data,
-                file: &p.file,
-                via: Some(&s.file),
-            })),
         }
     }
     out
@@ -587,7 +591,7 @@ fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
                     .sum::<usize>()
         })
         .sum();
-    let mut cols = TidyCols::with_capacity(rows);
+    let mut cols = TidyCols::with_capacity(rows, config.level.reporting);
     for c in &counted {
         for (sheet, f) in schema.form_fields() {
             if let Some(fv) = c.data.form.get(f.id()) {
@@ -604,7 +608,7 @@ fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
             }
         }
     }
-    cols.into_frame(config.level.reporting)
+    cols.into_frame()
 }
 
 struct TidyCols<'a> {
@@ -620,11 +624,15 @@ struct TidyCols<'a> {
     source_file: Vec<&'a str>,
     source_cell: Vec<String>,
     district_file: Vec<&'a str>,
+    /// Whether the commune and district-table columns are kept (when
+    /// districts report).
+    chain: bool,
 }
 
 impl<'a> TidyCols<'a> {
-    fn with_capacity(n: usize) -> Self {
+    fn with_capacity(n: usize, reporting: Reporting) -> Self {
         TidyCols {
+            chain: reporting == Reporting::Districts,
             unit_code: Vec::with_capacity(n),
             unit_name: Vec::with_capacity(n),
             commune_code: Vec::new(),
@@ -651,10 +659,11 @@ impl<'a> TidyCols<'a> {
         let Some(v) = &fv.value else { return };
         self.unit_code.push(&c.unit.code);
         self.unit_name.push(&c.unit.name);
-        if let Some(via) = c.via {
+        if self.chain {
+            // A district's own report on the form: the district itself, no table.
             self.commune_code.push(c.code);
             self.commune_name.push(c.name);
-            self.district_file.push(via);
+            self.district_file.push(c.via.unwrap_or(""));
         }
         self.period.push(period);
         self.sheet_id.push(sheet_id);
@@ -669,14 +678,14 @@ impl<'a> TidyCols<'a> {
     /// The table; the commune and district-table columns only when
     /// districts report. Each column becomes a polars column and is freed
     /// before the next, so the table is never held twice.
-    fn into_frame(mut self, reporting: Reporting) -> PolarsResult<DataFrame> {
+    fn into_frame(mut self) -> PolarsResult<DataFrame> {
         let height = self.row.len();
         let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
         let mut columns = vec![
             text("unit_code", std::mem::take(&mut self.unit_code)),
             text("unit_name", std::mem::take(&mut self.unit_name)),
         ];
-        if reporting == Reporting::Districts {
+        if self.chain {
             columns.push(text("commune_code", std::mem::take(&mut self.commune_code)));
             columns.push(text("commune_name", std::mem::take(&mut self.commune_name)));
         }
@@ -689,7 +698,7 @@ impl<'a> TidyCols<'a> {
             text("source_file", std::mem::take(&mut self.source_file)),
             Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
         ]);
-        if reporting == Reporting::Districts {
+        if self.chain {
             columns.push(text(
                 "district_file",
                 std::mem::take(&mut self.district_file),
