@@ -192,7 +192,7 @@ fn a_province_adds_up_its_districts_outputs_down_to_each_communes_cell() {
     for (field, sum) in table_totals(&rows) {
         assert_eq!(sum, total(&expected, &both, &field), "{field} in the table");
     }
-    let mut wb = workbook(&out.join("pcmd-2023-tong-hop.xlsx"));
+    let wb = workbook(&out.join("pcmd-2023-tong-hop.xlsx"));
     assert!(
         wb.sheet_names()
             .contains(&"Chỉ tiêu theo huyện".to_string())
@@ -380,4 +380,43 @@ fn a_districts_output_is_checked_like_a_communes_file() {
         .unwrap();
     assert_eq!(van_ban_table["findings"][0]["code"], "unit-unknown");
     assert_eq!(van_ban_table["findings"][0]["value"], "089 Huyện Văn Bàn");
+}
+
+#[test]
+fn init_of_a_province_before_the_reform_says_where_its_districts_outputs_go() {
+    let root = tempfile::tempdir().unwrap();
+    let schema = common::schema_path().to_string_lossy().into_owned();
+    let run = run_in(
+        root.path(),
+        &[
+            "init",
+            "p",
+            "--unit",
+            "10",
+            "--as-of",
+            "2023-12-31",
+            "--schema",
+            &schema,
+        ],
+    );
+    run.assert_code(0);
+    assert!(run.stdout.contains("inbox/<tên huyện>/"), "{}", run.stdout);
+    let commune_level = run_in(
+        root.path(),
+        &[
+            "init",
+            "q",
+            "--unit",
+            "15",
+            "--as-of",
+            "2026-01-01",
+            "--schema",
+            &schema,
+        ],
+    );
+    assert!(
+        !commune_level.stdout.contains("<tên huyện>"),
+        "{}",
+        commune_level.stdout
+    );
 }
