@@ -252,7 +252,7 @@ impl Config {
             project_dir: lexical(&config_dir),
             base_dir: cwd,
             schema,
-            level: Level::of(&registry),
+            level: Level::of(&registry).under(&consolidating.code, period.end()),
             registry,
             period,
             inputs,

@@ -330,9 +330,20 @@ fn a_districts_output_is_checked_like_a_communes_file() {
     )
     .unwrap();
 
-    let run = run_in(&province, &["check", "--format", "json"]);
+    let run = run_in(
+        &province,
+        &["check", "--format", "json", "--feedback", "fb"],
+    );
     run.assert_code(1);
     let json = run.json();
+    // A district's table is no form to correct: its feedback lists the
+    // problems only.
+    let feedback = std::fs::read_dir(province.join("fb"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("-087-"))
+        .expect("feedback for Bảo Yên's table");
+    assert_eq!(workbook(&feedback).sheet_names(), ["Cần sửa"]);
     let codes_of = |suffix: &str| -> Vec<String> {
         let s = json["submissions"]
             .as_array()
@@ -419,4 +430,39 @@ fn init_of_a_province_before_the_reform_says_where_its_districts_outputs_go() {
         "{}",
         commune_level.stdout
     );
+}
+
+/// Feedback tells a commune to send its correction to whoever consolidates:
+/// the province after the reform.
+#[test]
+fn feedback_after_the_reform_goes_back_to_the_province() {
+    let expected = expected();
+    let root = tempfile::tempdir().unwrap();
+    let project = init(root.path(), "lao-cai", "15", "2026-01-01", Some("2026/15"));
+    // A negative count typed into the first commune's file.
+    let first = &expected["2026/15"]["files"][0];
+    let file = project.join("inbox").join(first["file"].as_str().unwrap());
+    let mut entries = common::zip_entries(&file);
+    let sheet = "xl/worksheets/sheet1.xml";
+    let mut xml = common::zip_text(&entries, sheet);
+    common::set_cell(
+        &mut xml,
+        first["cells"]["so_van_ban"].as_str().unwrap(),
+        "-5",
+        true,
+    );
+    entries.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
+    common::write_zip(&file, &entries);
+
+    run_in(&project, &["build"]).assert_code(1);
+    let code = first["code"].as_str().unwrap();
+    let feedback = std::fs::read_dir(project.join("out/phan-hoi"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains(code))
+        .expect("a feedback workbook for the commune");
+    let mut wb = workbook(&feedback);
+    let range = wb.worksheet_range("Cần sửa").unwrap();
+    let said = text(&range, 1, 0);
+    assert!(said.contains("gửi lại cho tỉnh"), "{said}");
 }

@@ -80,7 +80,7 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
     // A district's data table has no form of its own (its communes' were
     // evaluated above).
     let readable: Vec<usize> = (0..submissions.len())
-        .filter(|&i| submissions[i].data.is_some() && !is_rollup(&submissions[i], config))
+        .filter(|&i| submissions[i].data.is_some() && !rollup::is_rollup(&submissions[i], config))
         .collect();
     let evaluated = {
         let data: Vec<&SubmissionData> = readable
@@ -104,11 +104,6 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
             Status::Accepted
         };
     }
-}
-
-/// Whether a submission is a district's data table (when districts report).
-fn is_rollup(s: &Submission, config: &Config) -> bool {
-    config.level.reporting == Reporting::Districts && rollup::is_table(&s.path)
 }
 
 /// The aggregates and rules of every commune inside the districts' data

@@ -52,6 +52,11 @@ pub fn is_table(path: &Path) -> bool {
     })
 }
 
+/// Whether a submission is a district's data table (when districts report).
+pub fn is_rollup(s: &Submission, config: &Config) -> bool {
+    config.level.reporting == crate::model::level::Reporting::Districts && is_table(&s.path)
+}
+
 /// Whether a file is one a district build writes beside its data table
 /// (skipped): the workbook, the indicators, the JSON report, feedback and
 /// templates, and the CSV twin of a Parquet table in the same folder.

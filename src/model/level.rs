@@ -6,6 +6,7 @@
 //! phố"). See docs/units.md, "Levels".
 
 use crate::model::finding::Lang;
+use crate::model::national;
 use crate::model::registry::{Registry, Unit};
 use crate::model::text::label_key;
 
@@ -30,6 +31,9 @@ pub struct Level {
     /// The kinds present in the registry, in the official order (lower
     /// case, Vietnamese): ["xã", "thị trấn"].
     kinds: Vec<&'static str>,
+    /// The consolidating unit's level in the national list of the period's
+    /// end, when it is there.
+    consolidating: Option<national::Level>,
 }
 
 impl Level {
@@ -53,6 +57,23 @@ impl Level {
         Level {
             reporting,
             kinds: present,
+            consolidating: None,
+        }
+    }
+
+    /// The same, knowing the consolidating unit: its level in the national
+    /// list in force on `date` (the period's end).
+    pub fn under(mut self, code: &str, date: chrono::NaiveDate) -> Level {
+        self.consolidating = national::list_on(date).find(code).map(|u| u.level);
+        self
+    }
+
+    /// Who a commune sends its report (and its corrections) to, as the
+    /// feedback says: "tỉnh" for a province, else "huyện".
+    pub fn consolidator_vi(&self) -> &'static str {
+        match self.consolidating {
+            Some(national::Level::Province) => "tỉnh",
+            _ => "huyện",
         }
     }
 
@@ -129,6 +150,16 @@ mod tests {
         assert_eq!(level.units_noun(Lang::Vi), "xã, thị trấn");
         assert_eq!(level.units_noun(Lang::En), "communes");
         assert_eq!(level.by_unit_sheet(), "Chỉ tiêu theo xã");
+        let day = |y| chrono::NaiveDate::from_ymd_opt(y, 12, 31).unwrap();
+        assert_eq!(
+            level.clone().under("089", day(2023)).consolidator_vi(),
+            "huyện"
+        );
+        assert_eq!(
+            level.clone().under("15", day(2026)).consolidator_vi(),
+            "tỉnh"
+        );
+        assert_eq!(level.under("", day(2026)).consolidator_vi(), "huyện");
     }
 
     #[test]
