@@ -185,7 +185,7 @@ fn a_province_adds_up_its_districts_outputs_down_to_each_communes_cell() {
         |f| total(&expected, &both, f),
         &[
             "UBND TỈNH LÀO CAI",
-            "Tổng hợp từ báo cáo hợp lệ của 2/9 huyện, thị xã, thành phố",
+            "Tổng hợp từ báo cáo hợp lệ của 2/9 huyện, thị xã, thành phố (6 đơn vị cấp xã);",
         ],
     );
     let rows = read_csv(&out.join("pcmd-2023-du-lieu.csv"));

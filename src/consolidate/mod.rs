@@ -31,6 +31,9 @@ pub struct Consolidated {
     /// unit_code, unit_name, period, sheet_id, field, row, value, source_file, source_cell.
     pub tidy: DataFrame,
     pub reporting: usize,
+    /// The reports that count: `reporting` when communes report, the
+    /// communes inside the districts' tables when districts do.
+    pub reports: usize,
 }
 
 impl Consolidated {
@@ -94,6 +97,7 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
         lists,
         tidy,
         reporting: reporting.len(),
+        reports: rows.len(),
     })
 }
 

@@ -372,6 +372,7 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
     if let Some(day) = deadline {
         out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
     }
+    out.push_str(&parts_line(s, lang));
     if let Some(m) = &s.mail {
         out.push_str(&format!(
             "  {}: {} — {} — “{}”\n",
@@ -398,6 +399,20 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
         out.push_str(&lang.pick(format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n"), format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")));
     }
     out
+}
+
+/// For a district's data table: the communes whose reports it holds.
+fn parts_line(s: &Submission, lang: Lang) -> String {
+    let parts = s.data.as_ref().map_or(&[][..], |d| d.parts.as_slice());
+    if parts.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = parts.iter().map(|p| p.unit_name.as_str()).collect();
+    let n = crate::model::values::format_count(parts.len(), lang);
+    lang.pick(
+        format!("  Số liệu của {n} đơn vị cấp xã: {}\n", names.join(", ")),
+        format!("  Figures of {n} communes: {}\n", names.join(", ")),
+    )
 }
 
 /// A resubmission: the file it replaces, the changed cells, the findings

@@ -283,7 +283,20 @@ fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let lang = config.lang;
     let total = format_count(config.registry.units.len(), lang);
     let reporting = format_count(c.reporting, lang);
-    let noun = config.level.units_noun(lang);
+    let noun = match config.level.reporting {
+        // "2/9 huyện, thị xã, thành phố (45 đơn vị cấp xã)": whose figures.
+        Reporting::Districts => {
+            let communes = format_count(c.reports, lang);
+            lang.pick(
+                format!(
+                    "{} ({communes} đơn vị cấp xã)",
+                    config.level.units_noun(lang)
+                ),
+                format!("{} ({communes} communes)", config.level.units_noun(lang)),
+            )
+        }
+        Reporting::Communes => config.level.units_noun(lang),
+    };
     if c.reporting == config.registry.units.len() {
         lang.pick(
             format!("Tổng hợp từ báo cáo của {total}/{total} {noun}."),
