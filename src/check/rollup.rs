@@ -491,6 +491,64 @@ fn by_path(path: &Path, config: &Config) -> (Option<usize>, Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::registry::{Registry, Unit};
+    use std::path::PathBuf;
+
+    /// A province's registry of two districts with made-up codes.
+    fn config(districts: &[(&str, &str)]) -> Config {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let schema = crate::model::schema::Schema::load(&root.join("schemas/pcmd.toml")).unwrap();
+        let units = districts
+            .iter()
+            .map(|(code, name)| Unit {
+                kind: "Huyện".into(),
+                ..Unit::named(code, name)
+            })
+            .collect();
+        let registry = Registry::new(units, Path::new("don-vi.csv"));
+        let period = crate::model::period::Period::parse("2023", schema.period).unwrap();
+        let mut config = Config::new(schema, registry, period);
+        config.inbox = Some("/p/inbox".into());
+        config
+    }
+
+    fn part(code: &str) -> Part {
+        Part {
+            unit_code: code.into(),
+            ..Part::default()
+        }
+    }
+
+    #[test]
+    fn a_district_by_its_communes_in_the_national_list() {
+        let config = config(&[("089", "Huyện Văn Bàn"), ("087", "Huyện Bảo Yên")]);
+        let anywhere = Path::new("/p/inbox/x/pcmd-2023-du-lieu.csv");
+        let (unit, findings) =
+            identify_district(&[part("03055"), part("03061")], anywhere, &config);
+        assert_eq!((unit, findings.len()), (Some(0), 0));
+        // Communes of two districts: whose table it is cannot be told.
+        let (unit, findings) =
+            identify_district(&[part("03055"), part("02947")], anywhere, &config);
+        assert_eq!(unit, None);
+        assert_eq!(findings[0].code, Code::UnitAmbiguous);
+        // A district the registry does not list.
+        let (unit, findings) = identify_district(&[part("02647")], anywhere, &config);
+        assert_eq!(unit, None);
+        assert_eq!(findings[0].code, Code::UnitUnknown);
+    }
+
+    #[test]
+    fn a_district_by_its_folder_when_no_list_knows_its_communes() {
+        let config = config(&[("X1", "Huyện Văn Bàn"), ("X2", "Huyện Bảo Yên")]);
+        let parts = [part("99991")];
+        let table =
+            |folder: &str| PathBuf::from(format!("/p/inbox/{folder}/pcmd-2023-du-lieu.csv"));
+        let (unit, findings) = identify_district(&parts, &table("bao-yen"), &config);
+        assert_eq!((unit, findings.len()), (Some(1), 0));
+        let (unit, findings) = identify_district(&parts, &table("khac"), &config);
+        assert_eq!(unit, None);
+        assert_eq!(findings[0].code, Code::UnitUnidentified);
+    }
 
     #[test]
     fn cells_and_values_read_back() {
