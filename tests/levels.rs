@@ -317,6 +317,10 @@ fn a_districts_output_is_checked_like_a_communes_file() {
     std::fs::create_dir_all(other.parent().unwrap()).unwrap();
     let van_ban_csv = std::fs::read_to_string(van_ban.join("out/pcmd-2023-du-lieu.csv")).unwrap();
     std::fs::write(&other, van_ban_csv.replace(",so_bang_ron,", ",so_pano,")).unwrap();
+    // A district's workbook without its data table.
+    let alone = province.join("inbox/bat-xat/pcmd-2023-tong-hop.xlsx");
+    std::fs::create_dir_all(alone.parent().unwrap()).unwrap();
+    std::fs::copy(bao_yen.join("out/pcmd-2023-tong-hop.xlsx"), &alone).unwrap();
     // A commune's file sent to the province.
     let commune = std::fs::read_dir(levels().join("2023/089"))
         .unwrap()
@@ -369,6 +373,10 @@ fn a_districts_output_is_checked_like_a_communes_file() {
         "{other_form:?}"
     );
     assert!(codes_of("van-ban/pcmd-2023-du-lieu.parquet").is_empty());
+    assert_eq!(
+        codes_of("bat-xat/pcmd-2023-tong-hop.xlsx"),
+        ["template-unrecognized"]
+    );
     let own = codes_of(commune.file_name().unwrap().to_str().unwrap());
     assert!(own.iter().any(|c| c.starts_with("unit-")), "{own:?}");
 

@@ -216,7 +216,7 @@ pub fn check_all(config: &Config) -> CheckResult {
         // any other file is a district's own report on the form.
         .filter(|path| !(districts && rollup::is_companion(path)))
         .map(|path| {
-            let s = if districts && rollup::is_table(path) {
+            let s = if districts && (rollup::is_table(path) || rollup::is_lone_output(path)) {
                 rollup::assess(path, config)
             } else {
                 read_and_assess(path, config)

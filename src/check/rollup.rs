@@ -57,33 +57,54 @@ pub fn is_rollup(s: &Submission, config: &Config) -> bool {
     config.level.reporting == crate::model::level::Reporting::Districts && is_table(&s.path)
 }
 
+/// The other outputs of a district's build, by the end of their names.
+const COMPANIONS: [&str; 4] = [
+    "-tong-hop.xlsx",
+    "-chi-tieu.csv",
+    "-chi-tieu.parquet",
+    "-kiem-tra.json",
+];
+
 /// Whether a file is one a district build writes beside its data table
-/// (skipped): the workbook, the indicators, the JSON report, feedback and
-/// templates, and the CSV twin of a Parquet table in the same folder.
+/// (skipped): the workbook, the indicators and the JSON report when their
+/// data table is beside them, the CSV twin of a Parquet table, feedback
+/// (`phan-hoi/`) and templates (`mau/`). A workbook without its table is
+/// not skipped: it is told (see [`assess`]).
 pub fn is_companion(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let in_folder = |folder: &str| {
-        path.parent()
-            .is_some_and(|p| p.components().any(|c| c.as_os_str() == folder))
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|f| f.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let table_beside = |prefix: &str, exts: &[&str]| {
+        exts.iter().any(|ext| {
+            path.with_file_name(format!("{prefix}{TABLE_SUFFIX}.{ext}"))
+                .is_file()
+        })
     };
     let twin = name
         .strip_suffix(".csv")
-        .filter(|stem| stem.ends_with(TABLE_SUFFIX))
-        .is_some_and(|stem| path.with_file_name(format!("{stem}.parquet")).is_file());
-    [
-        "-tong-hop.xlsx",
-        "-chi-tieu.csv",
-        "-chi-tieu.parquet",
-        "-kiem-tra.json",
-    ]
-    .iter()
-    .any(|s| name.ends_with(s))
-        || in_folder("phan-hoi")
-        || in_folder("mau")
-        || twin
+        .and_then(|stem| stem.strip_suffix(TABLE_SUFFIX))
+        .is_some_and(|prefix| table_beside(prefix, &["parquet"]));
+    let beside_its_table = COMPANIONS.iter().any(|suffix| {
+        name.strip_suffix(suffix)
+            .is_some_and(|prefix| table_beside(prefix, &["parquet", "csv"]))
+    });
+    folder == "phan-hoi" || folder == "mau" || twin || beside_its_table
+}
+
+/// Whether a file is another output of a district's build without its
+/// data table: read as an output (and told), not as a form.
+pub fn is_lone_output(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    COMPANIONS.iter().any(|s| name.ends_with(s)) && !is_companion(path)
 }
 
 /// One district output checked: its communes' values as `parts`, its unit,
@@ -146,11 +167,16 @@ fn read_table(path: &Path, config: &Config) -> Result<(FileInfo, Table), Box<Fin
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let not_a_table = || {
-        Box::new(
-            Finding::new(Code::TemplateUnrecognized, messages::not_a_district_table())
-                .value(name.clone()),
-        )
+        let message = if is_table(path) {
+            messages::not_a_district_table()
+        } else {
+            messages::district_output_without_table()
+        };
+        Box::new(Finding::new(Code::TemplateUnrecognized, message).value(name.clone()))
     };
+    if !is_table(path) {
+        return Err(not_a_table());
+    }
     let bytes = read_limited(path, config)?;
     let info = FileInfo {
         size: bytes.len() as u64,

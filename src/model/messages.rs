@@ -798,3 +798,12 @@ pub fn district_not_in_registry(district: &str) -> Msg {
         ),
     )
 }
+
+/// `template-unrecognized`: a district's consolidated workbook (or
+/// indicators, or JSON report) sent without the data table it was made from.
+pub fn district_output_without_table() -> Msg {
+    Msg::new(
+        "Đây là kết quả tổng hợp của huyện (bảng tổng hợp, chỉ tiêu hoặc báo cáo kiểm tra) nhưng không kèm bảng số liệu (…-du-lieu.parquet hoặc .csv) cùng thư mục: tỉnh chỉ cộng số liệu từ bảng số liệu, nơi mỗi số liệu còn ghi rõ xã, tệp và ô. Hãy đề nghị huyện gửi cả thư mục kết quả (out/).",
+        "This is a district's output (the consolidated workbook, the indicators or the check report) without the data table (…-du-lieu.parquet or .csv) beside it: the province adds up only data tables, where each figure still names its commune, file and cell. Ask the district for its whole output folder (out/).",
+    )
+}
