@@ -440,10 +440,11 @@ fn init_of_a_province_before_the_reform_says_where_its_districts_outputs_go() {
     );
 }
 
-/// Feedback tells a commune to send its correction to whoever consolidates:
-/// the province after the reform.
+/// Feedback and findings tell a commune that the province consolidates
+/// after the reform: corrections go back to the province, a unit is not in
+/// the province's list.
 #[test]
-fn feedback_after_the_reform_goes_back_to_the_province() {
+fn after_the_reform_communes_are_told_of_the_province() {
     let expected = expected();
     let root = tempfile::tempdir().unwrap();
     let project = init(root.path(), "lao-cai", "15", "2026-01-01", Some("2026/15"));
@@ -473,4 +474,28 @@ fn feedback_after_the_reform_goes_back_to_the_province() {
     let range = wb.worksheet_range("Cần sửa").unwrap();
     let said = text(&range, 1, 0);
     assert!(said.contains("gửi lại cho tỉnh"), "{said}");
+
+    // A commune of 2023 merged since (Xã Tân Tiến, Bảo Yên).
+    let gone = levels().join("2023/087/BC_PCMD_2023_02950_XaTanTien.xlsx");
+    std::fs::copy(&gone, project.join("inbox/XaTanTien.xlsx")).unwrap();
+    let json = run_in(&project, &["check", "--format", "json"]).json();
+    let finding = json["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == "inbox/XaTanTien.xlsx")
+        .and_then(|s| {
+            s["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["code"] == "unit-unknown")
+                .cloned()
+        })
+        .expect("unit-unknown for Tân Tiến");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("không có trong danh sách đơn vị của tỉnh."),
+        "{message}"
+    );
 }

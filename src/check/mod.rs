@@ -172,6 +172,7 @@ fn assess(
         &layout,
         &config.schema,
         &config.registry,
+        &config.level,
         &stem,
         &config.period,
     );

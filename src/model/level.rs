@@ -91,6 +91,16 @@ impl Level {
         }
     }
 
+    /// The reporting units as a message asks for one's name: "xã, phường";
+    /// "xã, thị trấn" when the registry gives no kinds (the first wording).
+    pub fn units_words_vi(&self) -> String {
+        if self.kinds.is_empty() {
+            "xã, thị trấn".to_string()
+        } else {
+            self.kinds.join(", ")
+        }
+    }
+
     /// The name of the sheet of indicators per reporting unit.
     pub fn by_unit_sheet(&self) -> &'static str {
         match self.reporting {

@@ -3,6 +3,7 @@
 //! Messages say what is wrong and what the commune officer should do.
 
 use crate::model::finding::{Lang, Msg};
+use crate::model::level::Level;
 use crate::model::period::{Period, Stated};
 use crate::model::schema::{Choice, FieldDef, FieldType};
 use crate::model::values::Leniency;
@@ -156,10 +157,11 @@ pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
     )
 }
 
-pub fn template_outdated(used: &str, current: &str) -> Msg {
+pub fn template_outdated(used: &str, current: &str, level: &Level) -> Msg {
+    let to = level.consolidator_vi();
     Msg::new(
         format!(
-            "Tệp dùng mẫu phiên bản {used}, mẫu hiện hành là {current}. Lần sau hãy dùng mẫu mới do huyện gửi."
+            "Tệp dùng mẫu phiên bản {used}, mẫu hiện hành là {current}. Lần sau hãy dùng mẫu mới do {to} gửi."
         ),
         format!(
             "The file uses template version {used}; the current one is {current}. Use the new template next time."
@@ -265,14 +267,18 @@ pub fn field_missing(field: &FieldDef) -> Msg {
     )
 }
 
-pub fn unit_unidentified() -> Msg {
+pub fn unit_unidentified(level: &Level) -> Msg {
+    let units = level.units_words_vi();
     Msg::new(
-        "Không xác định được đơn vị báo cáo: hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo” hoặc dòng “UBND XÃ …”.",
+        format!(
+            "Không xác định được đơn vị báo cáo: hãy ghi tên {units} ở ô “Đơn vị báo cáo” hoặc dòng “UBND XÃ …”."
+        ),
         "The reporting unit could not be identified: write the commune's name next to “Đơn vị báo cáo” or in the “UBND XÃ …” heading.",
     )
 }
 
-pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
+pub fn unit_unknown(typed: &str, suggestions: &[String], level: &Level) -> Msg {
+    let to = level.consolidator_vi();
     let (vi, en) = if suggestions.is_empty() {
         (String::new(), String::new())
     } else {
@@ -283,16 +289,17 @@ pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
         )
     };
     Msg::new(
-        format!("Đơn vị “{typed}” không có trong danh sách đơn vị của huyện.{vi}"),
+        format!("Đơn vị “{typed}” không có trong danh sách đơn vị của {to}.{vi}"),
         format!("The unit “{typed}” is not in the registry.{en}"),
     )
 }
 
-pub fn unit_unknown_file_name(stem: &str, suggestions: &[String]) -> Msg {
+pub fn unit_unknown_file_name(stem: &str, suggestions: &[String], level: &Level) -> Msg {
     let names = suggestions.join(", ");
+    let units = level.units_words_vi();
     Msg::new(
         format!(
-            "Tệp không ghi tên đơn vị và tên tệp “{stem}” không khớp đơn vị nào. Có phải: {names}? Hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo”."
+            "Tệp không ghi tên đơn vị và tên tệp “{stem}” không khớp đơn vị nào. Có phải: {names}? Hãy ghi tên {units} ở ô “Đơn vị báo cáo”."
         ),
         format!(
             "The file names no unit and its name “{stem}” matches none. Did you mean: {names}? Write the commune's name next to “Đơn vị báo cáo”."
@@ -300,11 +307,12 @@ pub fn unit_unknown_file_name(stem: &str, suggestions: &[String]) -> Msg {
     )
 }
 
-pub fn unit_ambiguous(typed: &str, names: &[String]) -> Msg {
+pub fn unit_ambiguous(typed: &str, names: &[String], level: &Level) -> Msg {
     let names = names.join(", ");
+    let units = level.units_words_vi();
     Msg::new(
         format!(
-            "Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên xã, thị trấn."
+            "Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên {units}."
         ),
         format!("The unit name “{typed}” matches several units ({names}). Write the full name."),
     )
