@@ -192,6 +192,18 @@ fn a_province_adds_up_its_districts_outputs_down_to_each_communes_cell() {
     for (field, sum) in table_totals(&rows) {
         assert_eq!(sum, total(&expected, &both, &field), "{field} in the table");
     }
+    // Every establishment of every commune's list, once.
+    let records: std::collections::BTreeSet<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["sheet_id"] == "danh_sach")
+        .map(|r| (r["commune_code"].as_str(), r["row"].as_str()))
+        .collect();
+    let listed: u64 = both
+        .iter()
+        .flat_map(|f| expected[*f]["files"].as_array().unwrap())
+        .map(|f| f["establishments"].as_u64().unwrap())
+        .sum();
+    assert_eq!(records.len() as u64, listed);
     let wb = workbook(&out.join("pcmd-2023-tong-hop.xlsx"));
     assert!(
         wb.sheet_names()

@@ -10,7 +10,7 @@
 //! it (workbook, indicators, JSON report, feedback) are companions, skipped;
 //! any other file is checked as a district's own report on the form.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::config::Config;
@@ -306,51 +306,95 @@ fn check_period(
 }
 
 /// What kind of field a (sheet id, field id) of the table is in the schema.
+#[derive(Clone, Copy)]
 enum Slot<'a> {
     Form(&'a FieldDef),
     List(&'a FieldDef),
 }
 
-fn slot<'a>(config: &'a Config, sheet_id: &str, field: &str) -> Option<Slot<'a>> {
+/// Every (sheet id, field id) of the schema, looked up once per row.
+fn slots(config: &Config) -> HashMap<(&str, &str), Slot<'_>> {
     let schema = &config.schema;
-    if let Some((_, f)) = schema
+    let form = schema
         .form_fields()
-        .find(|(s, f)| s.id() == sheet_id && f.id() == field)
-    {
-        return Some(Slot::Form(f));
+        .map(|(s, f)| ((s.id(), f.id()), Slot::Form(f)));
+    let lists = schema.list_sheets().flat_map(|d| {
+        d.fields
+            .iter()
+            .map(move |f| ((d.id(), f.id()), Slot::List(f)))
+    });
+    form.chain(lists).collect()
+}
+
+/// The communes of a table as they are read: each one's part, in the
+/// table's order, and where each list record is (commune, sheet, row).
+#[derive(Default)]
+struct Parts {
+    order: Vec<String>,
+    by_code: HashMap<String, Part>,
+    records: HashMap<(String, String, u32), usize>,
+}
+
+impl Parts {
+    fn part(&mut self, code: &str, name: &str, file: &str) -> &mut Part {
+        if !self.by_code.contains_key(code) {
+            self.order.push(code.to_string());
+        }
+        self.by_code
+            .entry(code.to_string())
+            .or_insert_with(|| Part {
+                unit_code: code.to_string(),
+                unit_name: name.to_string(),
+                file: file.to_string(),
+                data: SubmissionData::default(),
+            })
     }
-    schema
-        .list_sheets()
-        .filter(|d| d.id() == sheet_id)
-        .flat_map(|d| d.fields.iter())
-        .find(|f| f.id() == field)
-        .map(Slot::List)
+
+    /// A list value into its record: one record per row of the commune's
+    /// list sheet, found by its row, not by a scan.
+    fn push_list_value(&mut self, code: &str, sheet_id: &str, field: &str, fv: FieldValue) {
+        let key = (code.to_string(), sheet_id.to_string(), fv.source.row);
+        let Some(part) = self.by_code.get_mut(code) else {
+            return;
+        };
+        let records = part.data.lists.entry(sheet_id.to_string()).or_default();
+        match self.records.get(&key) {
+            Some(&i) => {
+                records[i].values.insert(field.to_string(), fv);
+            }
+            None => {
+                self.records.insert(key, records.len());
+                records.push(Record {
+                    sheet: fv.source.sheet.clone(),
+                    row: fv.source.row,
+                    values: BTreeMap::from([(field.to_string(), fv)]),
+                });
+            }
+        }
+    }
+
+    fn into_vec(mut self) -> Vec<Part> {
+        self.order
+            .iter()
+            .filter_map(|c| self.by_code.remove(c))
+            .collect()
+    }
 }
 
 /// Each commune's values, in the table's order; a field the schema does not
 /// have or a value its type cannot hold is a finding.
 fn parts(table: &Table, config: &Config, findings: &mut Vec<Finding>) -> Vec<Part> {
-    let mut order: Vec<String> = Vec::new();
-    let mut by_code: BTreeMap<String, Part> = BTreeMap::new();
+    let slots = slots(config);
+    let mut parts = Parts::default();
     let mut unknown: BTreeSet<String> = BTreeSet::new();
     for row in &table.rows {
         let [code, name, _, sheet_id, field, _, value, file, cell] = row;
-        let Some(slot) = slot(config, sheet_id, field) else {
+        let Some(&slot) = slots.get(&(sheet_id.as_str(), field.as_str())) else {
             unknown.insert(format!("{sheet_id}.{field}"));
             continue;
         };
-        let part = by_code.entry(code.clone()).or_insert_with(|| {
-            order.push(code.clone());
-            Part {
-                unit_code: code.clone(),
-                unit_name: name.clone(),
-                file: file.clone(),
-                data: SubmissionData::default(),
-            }
-        });
-        let def = match &slot {
-            Slot::Form(f) | Slot::List(f) => f,
-        };
+        let part = parts.part(code, name, file);
+        let (Slot::Form(def) | Slot::List(def)) = slot;
         let Some(parsed) = parse_value(def.ty, value) else {
             findings.push(
                 Finding::new(Code::TypeError, messages::district_table_value(code, field))
@@ -368,7 +412,7 @@ fn parts(table: &Table, config: &Config, findings: &mut Vec<Finding>) -> Vec<Par
             Slot::Form(_) => {
                 part.data.form.insert(field.clone(), fv);
             }
-            Slot::List(_) => push_record(&mut part.data, sheet_id, &row[5], field, fv),
+            Slot::List(_) => parts.push_list_value(code, sheet_id, field, fv),
         }
     }
     if !unknown.is_empty() {
@@ -381,26 +425,7 @@ fn parts(table: &Table, config: &Config, findings: &mut Vec<Finding>) -> Vec<Par
             .value(fields.join(", ")),
         );
     }
-    order
-        .into_iter()
-        .filter_map(|c| by_code.remove(&c))
-        .collect()
-}
-
-/// A list value into its record (one per list row of the commune's file).
-fn push_record(data: &mut SubmissionData, sheet_id: &str, row: &str, field: &str, fv: FieldValue) {
-    let row: u32 = row.parse::<u32>().unwrap_or(1).saturating_sub(1);
-    let records = data.lists.entry(sheet_id.to_string()).or_default();
-    match records.iter_mut().find(|r| r.row == row) {
-        Some(record) => {
-            record.values.insert(field.to_string(), fv);
-        }
-        None => records.push(Record {
-            sheet: fv.source.sheet.clone(),
-            row,
-            values: BTreeMap::from([(field.to_string(), fv)]),
-        }),
-    }
+    parts.into_vec()
 }
 
 /// A value as `consolidate::machine_value` spelt it, back in its type.
