@@ -78,7 +78,7 @@ def report(unit: dict, i: int, year: int) -> L.Report:
     names = {"Lưu trú": "Nhà nghỉ", "Karaoke": "Karaoke", "Massage": "Massage"}
     ests = [
         L.Establishment(
-            f"{names[k]} {unit['name'].split(' ', 1)[1]} {j + 1}", k,
+            f"{names[k]} {bare_name(unit)} {j + 1}", k,
             PLACE_WORDS[(i + j) % len(PLACE_WORDS)], L.PERSONS[(3 * i + j) % len(L.PERSONS)],
             True, dt.date(year, 3 + j, 10 + i),
         )
@@ -90,11 +90,23 @@ def report(unit: dict, i: int, year: int) -> L.Report:
     return r
 
 
+def kind_and_bare(unit: dict) -> tuple[str, str]:
+    """("Thị trấn", "Phố Ràng"), ("Xã", "Tân Tiến"), ("Phường", "Lào Cai")."""
+    name = unit["name"]
+    if name.startswith("Thị trấn "):
+        return "Thị trấn", name[len("Thị trấn "):]
+    kind, bare = name.split(" ", 1)
+    return kind, bare
+
+
+def bare_name(unit: dict) -> str:
+    return kind_and_bare(unit)[1]
+
+
 def variant(unit: dict, i: int, year: int) -> L.Variant:
     """The canonical layout; every other file with a blank row between
     sections, so that the same field sits in another cell."""
-    kind, bare = unit["name"].split(" ", 1) if not unit["name"].startswith("Thị trấn ") \
-        else ("Thị trấn", unit["name"][len("Thị trấn "):])
+    kind, bare = kind_and_bare(unit)
     return L.Variant(heading=f"UBND {kind.upper()} {bare.upper()}", unit_label=unit["name"],
                      place=bare, period=f"Năm {year}", sign_year=year,
                      blank_between_sections=i % 2 == 1)

@@ -204,6 +204,19 @@ fn a_province_adds_up_its_districts_outputs_down_to_each_communes_cell() {
         .map(|f| f["establishments"].as_u64().unwrap())
         .sum();
     assert_eq!(records.len() as u64, listed);
+    // On the workbook's list, each record names the table it came through
+    // and the commune's file.
+    let mut wb = workbook(&out.join("pcmd-2023-tong-hop.xlsx"));
+    let list = wb.worksheet_range("Danh sách cơ sở").unwrap();
+    let header = row_reading(&list, 0, "STT");
+    let source_col = (0..12)
+        .find(|&c| text(&list, header, c) == "Tệp nguồn")
+        .unwrap();
+    let first = text(&list, header + 1, source_col);
+    assert!(
+        first.starts_with("inbox/bao-yen/pcmd-2023-du-lieu.parquet → inbox/BC_PCMD_2023_"),
+        "{first}"
+    );
     let wb = workbook(&out.join("pcmd-2023-tong-hop.xlsx"));
     assert!(
         wb.sheet_names()

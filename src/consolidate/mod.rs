@@ -561,9 +561,14 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
                     .collect(),
             });
         }
+        // Through a district's table, the commune's file is the district's
+        // ("inbox/…"): the table it came through is named before it.
         cols.push(Col::text(
             "source_file",
-            rows.iter().map(|(c, _)| c.file.to_string()),
+            rows.iter().map(|(c, _)| match c.via {
+                Some(via) => format!("{via} → {}", c.file),
+                None => c.file.to_string(),
+            }),
         ));
         cols.push(Col::int(
             "source_row",
