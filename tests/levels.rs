@@ -524,3 +524,35 @@ fn after_the_reform_communes_are_told_of_the_province() {
         "{message}"
     );
 }
+
+/// A district that reports on the form itself (no data table) keeps its own
+/// values on the province's Tổng hợp: yes/no as "Có", text as typed.
+#[test]
+fn a_districts_own_report_on_the_form_keeps_its_values() {
+    let root = tempfile::tempdir().unwrap();
+    let province = init(root.path(), "lao-cai", "10", "2023-12-31", None);
+    // Thị trấn Khánh Yên's report, retitled as Huyện Văn Bàn's.
+    let src = levels().join("2023/089/BC_PCMD_2023_03055_ThitranKhanhYen.xlsx");
+    let file = province.join("inbox/BC_PCMD_2023_VanBan.xlsx");
+    let mut entries = common::zip_entries(&src);
+    let sheet = "xl/worksheets/sheet1.xml";
+    let mut xml = common::zip_text(&entries, sheet);
+    common::set_cell(&mut xml, "A1", "UBND HUYỆN VĂN BÀN", false);
+    common::set_cell(&mut xml, "C6", "Huyện Văn Bàn", false);
+    entries.iter_mut().find(|(n, _)| n == sheet).unwrap().1 = xml.into_bytes();
+    common::write_zip(&file, &entries);
+
+    let run = run_in(&province, &["build", "--format", "json"]);
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["submissions"][0]["unit"]["code"], "089", "{json:#}");
+    let mut wb = workbook(&province.join("out/pcmd-2023-tong-hop.xlsx"));
+    let range = wb.worksheet_range("Tổng hợp").unwrap();
+    let van_ban = row_reading(&range, 1, "089");
+    let col = form_fields()
+        .iter()
+        .position(|(id, _)| id == "co_ke_hoach")
+        .unwrap() as u32
+        + 4;
+    assert_eq!(text(&range, van_ban, col), "Có");
+}

@@ -34,6 +34,9 @@ pub struct Consolidated {
     /// The reports that count: `reporting` when communes report, the
     /// communes inside the districts' tables when districts do.
     pub reports: usize,
+    /// Whether each row of `units` adds up several reports (a district's
+    /// communes): a yes/no field then holds its count of "Có".
+    pub rolled_up: bool,
 }
 
 impl Consolidated {
@@ -81,9 +84,17 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let rows = reporting_rows(config, &accepted, &reporting);
     let submitted = submitted_frame(config, &rows, &fields)?;
     let roster = roster(config)?;
-    let units = match config.level.reporting {
-        Reporting::Communes => per_unit(&roster, &submitted, Some(&fields))?,
-        Reporting::Districts => per_unit(&roster, &rolled_up(&submitted, &fields)?, None)?,
+    // A district's row adds up its communes when some district sent its
+    // data table; districts that all reported on the form keep their values.
+    let rolled = reporting.iter().any(|&u| {
+        accepted[u]
+            .and_then(|s| s.data.as_ref())
+            .is_some_and(|d| !d.parts.is_empty())
+    });
+    let units = if rolled {
+        per_unit(&roster, &rolled_up(&submitted, &fields)?, None)?
+    } else {
+        per_unit(&roster, &submitted, Some(&fields))?
     };
     let totals = totals(&submitted, &fields)?;
     let indicators = indicators(config, &submitted, &roster)?;
@@ -98,6 +109,7 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
         tidy,
         reporting: reporting.len(),
         reports: rows.len(),
+        rolled_up: rolled,
     })
 }
 

@@ -393,7 +393,7 @@ fn summary_sheet(
             .unwrap_or(0);
         let format = &f.total_nums[usize::from(places)];
         // A district's row holds its communes' count of "Có", added up.
-        let counts = config.level.reporting == Reporting::Districts;
+        let counts = c.rolled_up;
         let formula = match fd.ty {
             FieldType::YesNo if counts => format!("=SUM({range})"),
             FieldType::YesNo => format!("=COUNTIF({range},\"Có\")"),
