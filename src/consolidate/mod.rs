@@ -2,6 +2,11 @@
 //! frames the outputs lay out — the per-unit table in registry order with its
 //! totals, the indicators (district and per unit), the list sections and the
 //! tidy table of every accepted value. Only accepted submissions count.
+//! When districts report (a province before the 2025 reform), the reports
+//! that count are the communes inside each district's accepted data table:
+//! the province's figures are over its communes, each district's row adds
+//! its own up, and every value keeps its chain (district → commune → file →
+//! cell).
 
 use polars::prelude::*;
 
@@ -28,7 +33,9 @@ pub struct Consolidated {
     pub indicators: DataFrame,
     /// Per list sheet (schema index): unit_code, unit_name, fields…, source_file, source_row.
     pub lists: Vec<(usize, DataFrame)>,
-    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file, source_cell.
+    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file,
+    /// source_cell; when districts report, also commune_code and commune_name
+    /// (after unit_name) and district_file (last).
     pub tidy: DataFrame,
     pub reporting: usize,
     /// The reports that count: `reporting` when communes report, the
