@@ -258,9 +258,11 @@ fn unquote(value: &str) -> &str {
 
 fn parquet_columns(bytes: Vec<u8>) -> Option<BTreeMap<String, Vec<String>>> {
     use polars_io::SerReader;
-    let df = polars_io::prelude::ParquetReader::new(std::io::Cursor::new(bytes))
-        .finish()
-        .ok()?;
+    // A damaged file is a finding, never a crash, whatever the decoder does.
+    let read = std::panic::catch_unwind(move || {
+        polars_io::prelude::ParquetReader::new(std::io::Cursor::new(bytes)).finish()
+    });
+    let df = read.ok()?.ok()?;
     let cols = crate::model::frame::Columns::of(&df);
     let mut columns = BTreeMap::new();
     for name in df.get_column_names() {
@@ -621,5 +623,7 @@ mod tests {
         assert_eq!(parse_value(FieldType::Number, "2.5"), Some(Value::Num(2.5)));
         assert_eq!(unquote("'=SUM(A1)"), "=SUM(A1)");
         assert_eq!(unquote("'abc"), "'abc");
+        assert!(parquet_columns(b"PAR1 not a table PAR1".to_vec()).is_none());
+        assert!(csv_columns(b"\xEF\xBB\xBFa,b\n1,2,3\n").is_none());
     }
 }
