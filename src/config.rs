@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
 use crate::model::finding::Lang;
 use crate::model::i18n::tr;
+use crate::model::level::Level;
 use crate::model::period::{Period, PeriodError};
 use crate::model::registry::{Registry, RegistryError};
 use crate::model::schema::{Schema, SchemaError};
@@ -117,6 +118,8 @@ pub struct Config {
     pub project_dir: PathBuf,
     pub schema: Schema,
     pub registry: Registry,
+    /// Who reports (communes or districts) and how the outputs name them.
+    pub level: Level,
     pub period: Period,
     pub inputs: Vec<PathBuf>,
     pub inbox: Option<PathBuf>,
@@ -150,6 +153,7 @@ impl Config {
             base_dir: dir.clone(),
             project_dir: dir.clone(),
             schema,
+            level: Level::of(&registry),
             registry,
             period,
             inputs: Vec::new(),
@@ -248,6 +252,7 @@ impl Config {
             project_dir: lexical(&config_dir),
             base_dir: cwd,
             schema,
+            level: Level::of(&registry).under(&consolidating.code, period.end()),
             registry,
             period,
             inputs,

@@ -6,6 +6,7 @@
 use crate::check::locate::Layout;
 use crate::model::book::{Book, Cell};
 use crate::model::finding::{Code, Finding};
+use crate::model::level::Level;
 use crate::model::messages;
 use crate::model::period::{Period, Reading, Stated, Statement, combine, read_period};
 use crate::model::registry::{Registry, UnitMatch};
@@ -127,6 +128,7 @@ pub fn identify(
     layout: &Layout,
     schema: &Schema,
     registry: &Registry,
+    level: &Level,
     file_stem: &str,
     configured: &Period,
 ) -> Identity {
@@ -134,14 +136,14 @@ pub fn identify(
     let texts = heading_texts(book, layout);
 
     // A template made by tonghop says what it is, before any label.
-    template_identity(book, schema, registry, &mut identity);
+    template_identity(book, schema, registry, level, &mut identity);
 
     let first_problem = match identity.unit {
         Some(_) => None,
-        None => unit_by_name(book, layout, &texts, registry, &mut identity),
+        None => unit_by_name(book, layout, &texts, (registry, level), &mut identity),
     };
     if identity.unit.is_none() {
-        unit_by_file_name(registry, file_stem, first_problem, &mut identity);
+        unit_by_file_name((registry, level), file_stem, first_problem, &mut identity);
     }
 
     let (period, findings) = stated_period(&texts, file_stem, configured);
@@ -152,7 +154,13 @@ pub fn identify(
 
 /// What a tonghop template says of itself (schema, version, unit): an
 /// outdated template is told; its unit is taken.
-fn template_identity(book: &Book, schema: &Schema, registry: &Registry, identity: &mut Identity) {
+fn template_identity(
+    book: &Book,
+    schema: &Schema,
+    registry: &Registry,
+    level: &Level,
+    identity: &mut Identity,
+) {
     if let Some(meta) =
         template_meta(book).filter(|m| m.get("schema").map(String::as_str) == Some(schema.id()))
     {
@@ -162,7 +170,7 @@ fn template_identity(book: &Book, schema: &Schema, registry: &Registry, identity
             identity.findings.push(
                 Finding::new(
                     Code::TemplateOutdated,
-                    messages::template_outdated(version, &schema.version),
+                    messages::template_outdated(version, &schema.version, level),
                 )
                 .value(version.clone()),
             );
@@ -177,7 +185,7 @@ fn unit_by_name(
     book: &Book,
     layout: &Layout,
     texts: &[String],
-    registry: &Registry,
+    (registry, level): (&Registry, &Level),
     identity: &mut Identity,
 ) -> Option<Finding> {
     let mut first_problem: Option<Finding> = None;
@@ -201,7 +209,7 @@ fn unit_by_name(
                 first_problem.get_or_insert_with(|| {
                     Finding::new(
                         Code::UnitAmbiguous,
-                        messages::unit_ambiguous(&typed, &names),
+                        messages::unit_ambiguous(&typed, &names, level),
                     )
                     .value(typed.clone())
                 });
@@ -212,8 +220,11 @@ fn unit_by_name(
                     .map(|&i| registry.units[i].name.clone())
                     .collect();
                 first_problem.get_or_insert_with(|| {
-                    Finding::new(Code::UnitUnknown, messages::unit_unknown(&typed, &names))
-                        .value(typed.clone())
+                    Finding::new(
+                        Code::UnitUnknown,
+                        messages::unit_unknown(&typed, &names, level),
+                    )
+                    .value(typed.clone())
                 });
             }
         }
@@ -223,7 +234,7 @@ fn unit_by_name(
 
 /// The unit from the file name, when no label or heading named it.
 fn unit_by_file_name(
-    registry: &Registry,
+    (registry, level): (&Registry, &Level),
     file_stem: &str,
     first_problem: Option<Finding>,
     identity: &mut Identity,
@@ -239,7 +250,7 @@ fn unit_by_file_name(
             identity.findings.push(
                 Finding::new(
                     Code::UnitAmbiguous,
-                    messages::unit_ambiguous(file_stem, &names),
+                    messages::unit_ambiguous(file_stem, &names, level),
                 )
                 .value(file_stem),
             );
@@ -252,7 +263,7 @@ fn unit_by_file_name(
             identity.findings.push(
                 Finding::new(
                     Code::UnitUnknown,
-                    messages::unit_unknown_file_name(file_stem, &names),
+                    messages::unit_unknown_file_name(file_stem, &names, level),
                 )
                 .value(file_stem),
             );
@@ -260,7 +271,7 @@ fn unit_by_file_name(
         (None, UnitMatch::Unknown { .. }) => {
             identity.findings.push(Finding::new(
                 Code::UnitUnidentified,
-                messages::unit_unidentified(),
+                messages::unit_unidentified(level),
             ));
         }
     }
