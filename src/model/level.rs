@@ -10,6 +10,49 @@ use crate::model::national;
 use crate::model::registry::{Registry, Unit};
 use crate::model::text::label_key;
 
+/// Level words a unit's name may begin with, longest first, with their
+/// English names.
+const NAME_LEVELS: &[(&str, &str)] = &[
+    ("thành phố", "City"),
+    ("thị trấn", "Township"),
+    ("thị xã", "Town"),
+    ("đặc khu", "Special Zone"),
+    ("huyện", "District"),
+    ("quận", "Urban District"),
+    ("tỉnh", "Province"),
+    ("phường", "Ward"),
+    ("xã", "Commune"),
+];
+
+/// A unit's name split into its level word and its place: "Huyện Văn Bàn"
+/// → (Some(("huyện", "District")), "Văn Bàn"). A name that only looks like
+/// one ("Quan Hóa") keeps its whole self: the comparison keeps diacritics.
+pub fn split_level_word(name: &str) -> (Option<(&'static str, &'static str)>, &str) {
+    let name = name.trim();
+    for &(vi, en) in NAME_LEVELS {
+        let n = vi.chars().count();
+        let Some((cut, ' ')) = name.char_indices().nth(n) else {
+            continue;
+        };
+        if name[..cut].to_lowercase() == vi {
+            return (Some((vi, en)), name[cut..].trim());
+        }
+    }
+    (None, name)
+}
+
+/// The issuing body of a unit's documents: "UBND HUYỆN VĂN BÀN"; in
+/// English "PEOPLE'S COMMITTEE OF VĂN BÀN DISTRICT".
+pub fn issuing_body(name: &str, lang: Lang) -> String {
+    match (lang, split_level_word(name)) {
+        (Lang::Vi, _) => format!("UBND {}", name.trim().to_uppercase()),
+        (Lang::En, (Some((_, en)), place)) => {
+            format!("PEOPLE'S COMMITTEE OF {} {}", place, en).to_uppercase()
+        }
+        (Lang::En, (None, place)) => format!("PEOPLE'S COMMITTEE OF {}", place.to_uppercase()),
+    }
+}
+
 /// Who reports in a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Reporting {
@@ -190,5 +233,27 @@ mod tests {
         assert_eq!(level.reporting, Reporting::Communes);
         assert_eq!(level.units_noun(Lang::Vi), "đơn vị");
         assert_eq!(level.units_noun(Lang::En), "units");
+    }
+
+    #[test]
+    fn a_name_splits_into_its_level_word_and_its_place() {
+        use super::{issuing_body, split_level_word};
+        assert_eq!(split_level_word("Huyện Văn Bàn").1, "Văn Bàn");
+        assert_eq!(split_level_word("THỊ XÃ SA PA").1, "SA PA");
+        assert_eq!(split_level_word("Thành phố Lào Cai").1, "Lào Cai");
+        assert_eq!(split_level_word("Quan Hóa"), (None, "Quan Hóa"));
+        assert_eq!(split_level_word("Xã"), (None, "Xã"));
+        assert_eq!(
+            issuing_body("Huyện Văn Bàn", Lang::Vi),
+            "UBND HUYỆN VĂN BÀN"
+        );
+        assert_eq!(
+            issuing_body("Huyện Văn Bàn", Lang::En),
+            "PEOPLE'S COMMITTEE OF VĂN BÀN DISTRICT"
+        );
+        assert_eq!(
+            issuing_body("Tỉnh Lào Cai", Lang::En),
+            "PEOPLE'S COMMITTEE OF LÀO CAI PROVINCE"
+        );
     }
 }

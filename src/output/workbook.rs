@@ -286,28 +286,7 @@ fn ending(
 /// The place of the place-and-date line: the consolidating unit's name
 /// without its level word ("Huyện Văn Bàn" → "Văn Bàn"); dots when unnamed.
 fn place_name(name: &str) -> String {
-    const LEVELS: &[&str] = &[
-        "thành phố",
-        "thị xã",
-        "thị trấn",
-        "đặc khu",
-        "huyện",
-        "quận",
-        "tỉnh",
-        "phường",
-        "xã",
-    ];
-    let name = name.trim();
-    let strip = |level: &&str| {
-        let n = level.chars().count();
-        let head: String = name.chars().take(n).collect();
-        (head.to_lowercase() == **level && name.chars().nth(n) == Some(' '))
-            .then(|| name.chars().skip(n + 1).collect::<String>())
-    };
-    let place = LEVELS
-        .iter()
-        .find_map(strip)
-        .unwrap_or_else(|| name.to_string());
+    let place = crate::model::level::split_level_word(name).1;
     if place.trim().is_empty() {
         "……………".to_string()
     } else {
