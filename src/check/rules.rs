@@ -10,9 +10,7 @@ use crate::model::finding::{Code, Finding, Lang, Location, Msg};
 use crate::model::frame::{Col, frame};
 use crate::model::messages;
 use crate::model::period::Period;
-use crate::model::schema::{
-    FieldDef, FieldType, RuleDef, Schema, SheetDef, expr_columns, parse_expr,
-};
+use crate::model::schema::{FieldDef, FieldType, RuleDef, Schema, SheetDef, expr_columns};
 use crate::model::submission::{FieldValue, Record, SubmissionData};
 use crate::model::values::Value;
 
@@ -197,12 +195,13 @@ impl<'a> Batch<'a> {
                 .iter()
                 .enumerate()
                 .map(|(k, agg)| {
-                    Ok(parse_expr(agg.expr.get_ref())
-                        .map_err(|e| polars_err!(ComputeError: "{e}"))?
+                    agg.expr
+                        .expr()
+                        .clone()
                         .cast(DataType::Float64)
-                        .alias(format!("a{k}")))
+                        .alias(format!("a{k}"))
                 })
-                .collect::<PolarsResult<Vec<_>>>()?;
+                .collect::<Vec<_>>();
             let res = df.lazy().group_by([col(SUB)]).agg(exprs).collect()?;
             let subs = res.column(SUB)?.as_materialized_series().clone();
             let subs = subs.i64()?;
@@ -237,10 +236,7 @@ impl<'a> Batch<'a> {
         if !form_rules.is_empty() && !self.data.is_empty() {
             let subs: Vec<usize> = (0..self.data.len()).collect();
             let df = frame(&self.submission_cols(&aggregates, &subs), subs.len())?;
-            let exprs = form_rules
-                .iter()
-                .map(|r| rule_exprs(r))
-                .collect::<PolarsResult<Vec<_>>>()?;
+            let exprs = form_rules.iter().map(|r| rule_exprs(r)).collect::<Vec<_>>();
             let results = eval_bools(&df, &exprs.concat())?;
             for (k, rule) in form_rules.iter().enumerate() {
                 for &i in &subs {
@@ -282,12 +278,10 @@ impl<'a> Batch<'a> {
             let mut exprs = Vec::new();
             for field in &conditional {
                 let cond = field.required_when.as_ref().expect("filtered");
-                exprs.push(
-                    parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?,
-                );
+                exprs.push(cond.expr().clone());
             }
             for rule in &scoped {
-                exprs.extend(rule_exprs(rule)?);
+                exprs.extend(rule_exprs(rule));
             }
             let results = eval_bools(&df, &exprs)?;
             for (row, (&i, record)) in rows.subs.iter().zip(&rows.records).enumerate() {
@@ -358,11 +352,7 @@ impl<'a> Batch<'a> {
             .at
             .as_ref()
             .map(|a| vec![a.get_ref().clone()])
-            .unwrap_or_else(|| {
-                parse_expr(rule.check.get_ref())
-                    .map(|e| expr_columns(&e))
-                    .unwrap_or_default()
-            });
+            .unwrap_or_else(|| expr_columns(rule.check.expr()));
         let source = named.iter().find_map(|name| {
             record
                 .and_then(|r| r.values.get(name))
@@ -403,14 +393,9 @@ fn fv_blank_cell(fv: &FieldValue) -> bool {
     crate::model::text::clean(&fv.raw).is_empty()
 }
 
-fn rule_exprs(rule: &RuleDef) -> PolarsResult<Vec<Expr>> {
-    let parse = |s: &str| parse_expr(s).map_err(|e| polars_err!(ComputeError: "{e}"));
-    let check = parse(rule.check.get_ref())?;
-    let when = match &rule.when {
-        Some(w) => parse(w.get_ref())?,
-        None => lit(true),
-    };
-    Ok(vec![when, check])
+fn rule_exprs(rule: &RuleDef) -> Vec<Expr> {
+    let when = rule.when.as_ref().map_or(lit(true), |w| w.expr().clone());
+    vec![when, rule.check.expr().clone()]
 }
 
 /// A rule is violated where its condition holds and its check is false.

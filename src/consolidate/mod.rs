@@ -9,7 +9,7 @@ use crate::check::units_sent;
 
 use crate::config::Config;
 use crate::model::frame::{Col, frame};
-use crate::model::schema::{Display, FieldDef, FieldType, parse_expr};
+use crate::model::schema::{Display, FieldDef, FieldType};
 use crate::model::submission::{CheckResult, Status, Submission};
 use crate::model::values::Value;
 
@@ -239,10 +239,6 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
         .collect()
 }
 
-fn expr(source: &str) -> PolarsResult<Expr> {
-    parse_expr(source).map_err(|e| polars_err!(ComputeError: "{e}"))
-}
-
 fn indicators(
     config: &Config,
     submitted: &DataFrame,
@@ -251,11 +247,14 @@ fn indicators(
     let schema = &config.schema;
     let mut parts = Vec::new();
     for (order, ind) in schema.indicators.iter().enumerate() {
-        let numerator = expr(ind.numerator.get_ref())?
+        let numerator = ind
+            .numerator
+            .expr()
+            .clone()
             .cast(DataType::Float64)
             .alias("numerator");
         let denominator = match &ind.denominator {
-            Some(d) => expr(d.get_ref())?.cast(DataType::Float64),
+            Some(d) => d.expr().clone().cast(DataType::Float64),
             None => lit(NULL).cast(DataType::Float64),
         }
         .alias("denominator");

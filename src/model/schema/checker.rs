@@ -11,7 +11,7 @@ use validator::Validate;
 
 use super::{
     Display, FieldDef, FieldType, PERIOD_COLUMNS, Schema, SchemaError, SheetDef, SheetKind,
-    expr_columns, parse_expr, placeholders,
+    SqlExpr, expr_columns, placeholders,
 };
 use crate::model::finding::Msg;
 
@@ -80,11 +80,11 @@ impl Checker<'_> {
 
     fn expression(
         &self,
-        source: &Spanned<String>,
+        source: &SqlExpr,
         key: &str,
         known: &BTreeSet<String>,
     ) -> Result<Vec<String>, SchemaError> {
-        let expr = match parse_expr(source.get_ref()) {
+        let expr = match source.parsed() {
             Ok(e) => e,
             Err(e) => {
                 return self.fail(
@@ -97,7 +97,7 @@ impl Checker<'_> {
                 );
             }
         };
-        let cols = expr_columns(&expr);
+        let cols = expr_columns(expr);
         for col in &cols {
             if !known.contains(col) {
                 return self.fail(source.span(), key, unknown_name(col, known));
@@ -111,7 +111,7 @@ impl Checker<'_> {
     /// that is not true/false) are refused at load rather than per file.
     fn dry_run(
         &self,
-        source: &Spanned<String>,
+        source: &SqlExpr,
         key: &str,
         scope: Option<&SheetDef>,
         boolean: bool,
@@ -132,7 +132,10 @@ impl Checker<'_> {
             ),
         };
         let same = |e: String| Msg::new(e.clone(), e);
-        let expr = parse_expr(source.get_ref()).map_err(|e| fail(same(e.to_string())))?;
+        let expr = source
+            .parsed()
+            .map_err(|e| fail(same(e.to_string())))?
+            .clone();
         let df = self
             .schema
             .null_frame(scope)

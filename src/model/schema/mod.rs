@@ -13,11 +13,13 @@ use toml::Spanned;
 use validator::Validate;
 
 mod checker;
+mod expr;
 
 use crate::model::finding::Severity;
 use crate::model::i18n::tr;
 use crate::model::values::{Decimals, MAX_DECIMALS};
 use checker::Checker;
+pub use expr::SqlExpr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -154,7 +156,7 @@ pub struct FieldDef {
     pub ty: FieldType,
     #[serde(default = "yes")]
     pub required: bool,
-    pub required_when: Option<Spanned<String>>,
+    pub required_when: Option<SqlExpr>,
     pub min: Option<f64>,
     pub max: Option<f64>,
     #[serde(default)]
@@ -207,7 +209,7 @@ pub struct AggregateDef {
     pub id: Spanned<String>,
     #[validate(length(max = 300))]
     pub label: Option<String>,
-    pub expr: Spanned<String>,
+    pub expr: SqlExpr,
 }
 
 #[derive(Clone, Debug, Deserialize, Validate)]
@@ -251,8 +253,8 @@ pub struct RuleDef {
     /// A list sheet id: the rule is checked on every record of that list.
     pub scope: Option<Spanned<String>>,
     /// Checked only where this expression is true.
-    pub when: Option<Spanned<String>>,
-    pub check: Spanned<String>,
+    pub when: Option<SqlExpr>,
+    pub check: SqlExpr,
     /// The field whose cell the finding points at (default: the first field
     /// the expression names).
     pub at: Option<Spanned<String>>,
@@ -271,8 +273,8 @@ pub struct IndicatorDef {
     pub label_en: Option<String>,
     /// Unit of measure shown in the indicator table.
     pub unit: Option<String>,
-    pub numerator: Spanned<String>,
-    pub denominator: Option<Spanned<String>>,
+    pub numerator: SqlExpr,
+    pub denominator: Option<SqlExpr>,
     #[serde(default = "one")]
     pub factor: f64,
     pub target: Option<f64>,
@@ -355,6 +357,7 @@ impl Schema {
             message: e.to_string(),
         })?;
         schema.sha256 = crate::model::book::sha256_hex(text.as_bytes());
+        schema.compile_expressions();
         schema.path = path.to_path_buf();
         Checker {
             text,
