@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
 use crate::model::finding::Lang;
 use crate::model::i18n::tr;
-use crate::model::period::{Period, PeriodError};
+use crate::model::period::{CUTOFF_DAYS, Period, PeriodError, Window};
 use crate::model::registry::{Registry, RegistryError};
 use crate::model::schema::{Schema, SchemaError};
 use crate::read::ingest::Limits;
@@ -66,6 +66,9 @@ struct ConfigFile {
     output: Option<PathBuf>,
     lang: Option<Lang>,
     deadline: Option<String>,
+    /// A sector's cut-off window: the period's figures run from this day of
+    /// the month before it to the day before it in its last month.
+    cutoff_day: Option<u32>,
     consolidating_unit: Option<ConsolidatingUnit>,
     #[serde(default)]
     limits: LimitsFile,
@@ -118,6 +121,8 @@ pub struct Config {
     pub schema: Schema,
     pub registry: Registry,
     pub period: Period,
+    /// The days the period's figures cover (`period_start`, `period_end`).
+    pub window: Window,
     pub inputs: Vec<PathBuf>,
     pub inbox: Option<PathBuf>,
     pub output: PathBuf,
@@ -140,6 +145,20 @@ pub struct Config {
     pub registry_findings: Vec<crate::model::finding::Finding>,
 }
 
+/// The period's window: its calendar days, or the `cutoff_day` window.
+fn window_of(file: &ConfigFile, period: &Period, dir: &Path) -> Result<Window, ConfigError> {
+    match file.cutoff_day {
+        Some(day) if !CUTOFF_DAYS.contains(&day) => Err(ConfigError::Syntax {
+            path: dir.join("tonghop.toml"),
+            message: tr(
+                &format!("cutoff_day = {day}: cần một ngày từ 2 đến 28"),
+                &format!("cutoff_day = {day}: must be a day from 2 to 28"),
+            ),
+        }),
+        day => Ok(Window::of(period, day)),
+    }
+}
+
 impl Config {
     /// A configuration for library use (tests, fuzzing): check mode, files
     /// parsed in this process, default limits, no progress bar.
@@ -151,6 +170,7 @@ impl Config {
             project_dir: dir.clone(),
             schema,
             registry,
+            window: Window::of(&period, None),
             period,
             inputs: Vec::new(),
             inbox: None,
@@ -197,8 +217,10 @@ impl Config {
             .ok_or(ConfigError::Missing { key: "period" })?;
 
         let schema = Schema::load(&schema_path)?;
-        let registry = Registry::load(&units_path)?;
+        let mut registry = Registry::load(&units_path)?;
+        registry.bind_attributes(&schema.unit_attributes)?;
         let period = Period::parse(&period_text, schema.period)?;
+        let window = window_of(&file, &period, &config_dir)?;
         let registry_findings =
             crate::model::registry_check::registry_mismatches(&registry, period.end());
 
@@ -250,6 +272,7 @@ impl Config {
             schema,
             registry,
             period,
+            window,
             inputs,
             inbox,
             output,

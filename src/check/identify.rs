@@ -7,7 +7,7 @@ use crate::check::locate::Layout;
 use crate::model::book::{Book, Cell};
 use crate::model::finding::{Code, Finding};
 use crate::model::messages;
-use crate::model::period::{Period, Reading, Stated, Statement, combine, read_period};
+use crate::model::period::{Period, Reading, Stated, Statement, Window, combine, read_period};
 use crate::model::registry::{Registry, UnitMatch};
 use crate::model::schema::{PeriodKind, Schema};
 use crate::model::text::{clean, loose_key};
@@ -129,6 +129,7 @@ pub fn identify(
     registry: &Registry,
     file_stem: &str,
     configured: &Period,
+    window: &Window,
 ) -> Identity {
     let mut identity = Identity::default();
     let texts = heading_texts(book, layout);
@@ -144,7 +145,7 @@ pub fn identify(
         unit_by_file_name(registry, file_stem, first_problem, &mut identity);
     }
 
-    let (period, findings) = stated_period(&texts, file_stem, configured);
+    let (period, findings) = stated_period(&texts, file_stem, configured, window);
     identity.period = period;
     identity.findings.extend(findings);
     identity
@@ -273,6 +274,7 @@ fn stated_period(
     texts: &[String],
     file_stem: &str,
     configured: &Period,
+    window: &Window,
 ) -> (Option<Period>, Vec<Finding>) {
     let readings: Vec<(String, Reading)> = texts
         .iter()
@@ -286,7 +288,11 @@ fn stated_period(
         .value(s.id())
     };
     match combine(&readings) {
-        Statement::Stated(stated) => {
+        Statement::Stated(mut stated) => {
+            // A sector's window (`cutoff_day`) stated as dates is the period.
+            for s in stated.iter_mut().filter(|s| window.is_stated_by(s)) {
+                *s = Stated::Named(configured.clone());
+            }
             let chosen = &stated[0];
             if chosen.period() != Some(configured) {
                 return (chosen.period().cloned(), vec![mismatch(chosen)]);
@@ -348,7 +354,7 @@ mod tests {
         let configured = Period::parse(configured, PeriodKind::Quarter)
             .or_else(|_| Period::parse(configured, PeriodKind::Year))
             .unwrap();
-        let (p, f) = stated_period(&texts, "bc", &configured);
+        let (p, f) = stated_period(&texts, "bc", &configured, &Window::of(&configured, None));
         (
             p.map(|p| p.id()),
             f.into_iter()
@@ -386,7 +392,7 @@ mod tests {
         let half = Period::parse("2024-H1", PeriodKind::Half).unwrap();
         let texts = vec!["Số liệu từ ngày 15/12/2023 đến ngày 14/6/2024".to_string()];
         assert_eq!(
-            stated_period(&texts, "bc", &half),
+            stated_period(&texts, "bc", &half, &Window::of(&half, None)),
             (Some(half.clone()), vec![])
         );
         let texts = vec![
@@ -394,7 +400,9 @@ mod tests {
             "NĂM 2024".to_string(),
         ];
         assert_eq!(
-            stated_period(&texts, "bc", &half).1[0].value.as_deref(),
+            stated_period(&texts, "bc", &half, &Window::of(&half, None)).1[0]
+                .value
+                .as_deref(),
             Some("2024-H2")
         );
     }

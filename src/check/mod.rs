@@ -80,7 +80,7 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
             .iter()
             .filter_map(|&i| submissions[i].data.as_ref())
             .collect();
-        crate::check::rules::evaluate(&config.schema, &config.period, &data)
+        crate::check::rules::evaluate(&config.schema, &config.window, &data)
     };
     for (&i, (aggregates, findings)) in readable.iter().zip(evaluated) {
         let s = &mut submissions[i];
@@ -140,6 +140,7 @@ fn assess(
         &config.registry,
         &stem,
         &config.period,
+        &config.window,
     );
     submission.unit = identity.unit;
     let recognised = !findings
@@ -152,8 +153,11 @@ fn assess(
     if recognised {
         findings.extend(legacy);
         findings.extend(identity.findings);
-        let (data, value_findings) = validate(&book, &layout, &config.schema);
+        let (mut data, value_findings) = validate(&book, &layout, &config.schema);
         findings.extend(value_findings);
+        if let Some(unit) = submission.unit {
+            data.unit_attributes = config.registry.units[unit].attributes.clone();
+        }
         submission.data = Some(data);
     }
     submission.findings = findings;

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use crate::model::finding::{Code, Finding, Lang, Location, Msg};
 use crate::model::frame::{Col, frame};
 use crate::model::messages;
-use crate::model::period::Period;
+use crate::model::period::Window;
 use crate::model::schema::{FieldDef, FieldType, RuleDef, Schema, SheetDef, expr_columns};
 use crate::model::submission::{FieldValue, Record, SubmissionData};
 use crate::model::values::Value;
@@ -52,17 +52,17 @@ pub type Evaluated = (BTreeMap<String, Option<f64>>, Vec<Finding>);
 /// per file, so the cost of a query is paid once however many communes
 /// reported. A failure (which the schema's dry run should prevent) is
 /// narrowed down to the submissions that cause it.
-pub fn evaluate(schema: &Schema, period: &Period, data: &[&SubmissionData]) -> Vec<Evaluated> {
+pub fn evaluate(schema: &Schema, window: &Window, data: &[&SubmissionData]) -> Vec<Evaluated> {
     let batch = Batch {
         schema,
-        period,
+        window,
         data,
     };
     match batch.evaluate() {
         Ok(out) => out,
         Err(_) if data.len() > 1 => data
             .iter()
-            .flat_map(|d| evaluate(schema, period, std::slice::from_ref(d)))
+            .flat_map(|d| evaluate(schema, window, std::slice::from_ref(d)))
             .collect(),
         Err(e) => vec![(
             BTreeMap::new(),
@@ -79,7 +79,7 @@ pub fn evaluate(schema: &Schema, period: &Period, data: &[&SubmissionData]) -> V
 
 struct Batch<'a> {
     schema: &'a Schema,
-    period: &'a Period,
+    window: &'a Window,
     data: &'a [&'a SubmissionData],
 }
 
@@ -95,12 +95,12 @@ impl<'a> Batch<'a> {
             Col {
                 name: "period_start".into(),
                 ty: FieldType::Date,
-                values: vec![Some(Value::Date(self.period.start())); n],
+                values: vec![Some(Value::Date(self.window.start)); n],
             },
             Col {
                 name: "period_end".into(),
                 ty: FieldType::Date,
-                values: vec![Some(Value::Date(self.period.end())); n],
+                values: vec![Some(Value::Date(self.window.end)); n],
             },
         ]
     }
@@ -165,7 +165,31 @@ impl<'a> Batch<'a> {
             }
         }
         cols.extend(self.period_cols(subs.len()));
+        cols.extend(self.attribute_cols(subs));
         cols
+    }
+
+    /// The unit attributes (dân số …) of the unit of each row's submission.
+    fn attribute_cols(&self, subs: &[usize]) -> Vec<Col> {
+        self.schema
+            .unit_attributes
+            .iter()
+            .map(|attr| Col {
+                name: attr.id().to_string(),
+                ty: attr.ty.field_type(),
+                values: subs
+                    .iter()
+                    .map(|&i| {
+                        let v = self.data[i]
+                            .unit_attributes
+                            .get(attr.id())
+                            .copied()
+                            .flatten();
+                        v.map(|n| attr.value(n))
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Each list aggregate per submission: `None` where the sheet was not
@@ -323,16 +347,16 @@ impl<'a> Batch<'a> {
         for (id, fv) in &data.form {
             shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
         }
-        for (id, v) in aggregates {
+        for (id, v) in aggregates.iter().chain(&data.unit_attributes) {
             shown.insert(id.clone(), Shown::of(v.map(Value::Num).as_ref()));
         }
         shown.insert(
             "period_start".into(),
-            Shown::Text(self.period.start().format("%d/%m/%Y").to_string()),
+            Shown::Text(self.window.start.format("%d/%m/%Y").to_string()),
         );
         shown.insert(
             "period_end".into(),
-            Shown::Text(self.period.end().format("%d/%m/%Y").to_string()),
+            Shown::Text(self.window.end.format("%d/%m/%Y").to_string()),
         );
         if let Some(r) = record {
             for (id, fv) in &r.values {

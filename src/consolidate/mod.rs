@@ -181,8 +181,8 @@ fn submitted_frame(
         });
     }
     for (name, date) in [
-        ("period_start", config.period.start()),
-        ("period_end", config.period.end()),
+        ("period_start", config.window.start),
+        ("period_end", config.window.end),
     ] {
         cols.push(Col {
             name: name.to_string(),
@@ -190,7 +190,30 @@ fn submitted_frame(
             values: vec![Some(Value::Date(date)); reporting.len()],
         });
     }
+    cols.extend(attribute_cols(config, reporting));
     frame(&cols, reporting.len())
+}
+
+/// The schema's unit attributes (dân số …) of each reporting unit, from the
+/// registry: indicators per inhabitant divide by them.
+fn attribute_cols(config: &Config, reporting: &[usize]) -> Vec<Col> {
+    let units = &config.registry.units;
+    config
+        .schema
+        .unit_attributes
+        .iter()
+        .map(|attr| Col {
+            name: attr.id().to_string(),
+            ty: attr.ty.field_type(),
+            values: reporting
+                .iter()
+                .map(|&u| {
+                    let v = units[u].attributes.get(attr.id()).copied().flatten();
+                    v.map(|n| attr.value(n))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Every registry unit, in registry order, joined with what it sent.

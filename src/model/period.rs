@@ -193,6 +193,43 @@ impl Period {
     }
 }
 
+/// The days a period's figures cover: its calendar days, or a sector's
+/// cut-off window set in the project (`cutoff_day` in `tonghop.toml`: the
+/// public security's 15/12/2023 – 14/6/2024 for 2024-H1). Rules and
+/// aggregates see it as `period_start` and `period_end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// The days a cut-off window may start on: every month has them.
+pub const CUTOFF_DAYS: std::ops::RangeInclusive<u32> = 2..=28;
+
+impl Window {
+    /// The window of `period`: with a cut-off day `d`, from day `d` of the
+    /// month before the period to day `d - 1` of its last month; without
+    /// one, the calendar period. `d` must be in `CUTOFF_DAYS`.
+    pub fn of(period: &Period, cutoff_day: Option<u32>) -> Window {
+        match cutoff_day.filter(|d| CUTOFF_DAYS.contains(d)) {
+            None => Window {
+                start: period.start(),
+                end: period.end(),
+            },
+            Some(day) => Window {
+                start: period.cutoff_start().with_day(day).expect("day ≤ 28"),
+                end: period.end().with_day(day - 1).expect("day ≤ 27"),
+            },
+        }
+    }
+
+    /// Whether a file stating `stated` states this window: a span of
+    /// exactly these days counts as the configured period.
+    pub fn is_stated_by(&self, stated: &Stated) -> bool {
+        matches!(stated, Stated::Span { start, end } if *start == self.start && *end == self.end)
+    }
+}
+
 /// What a file says its period is: a named period, or a stretch of days
 /// that is none ("9 tháng năm 2024", a date range of the sector's own).
 #[derive(Clone, Debug, PartialEq, Eq)]

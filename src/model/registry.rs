@@ -43,6 +43,16 @@ pub struct Unit {
     pub emails: Vec<String>,
     #[serde(default)]
     pub parent: String,
+    /// The schema's unit attributes (dân số, số hộ …) read from the CSV's
+    /// columns of those names (`Registry::bind_attributes`).
+    #[serde(skip)]
+    pub attributes: std::collections::BTreeMap<String, Option<f64>>,
+    /// The CSV's other columns, as written, and the entry's line: an
+    /// attribute is read from them once the schema says which.
+    #[serde(skip)]
+    extra: std::collections::BTreeMap<String, String>,
+    #[serde(skip)]
+    line: u64,
 }
 
 impl Unit {
@@ -56,8 +66,26 @@ impl Unit {
             aliases: Vec::new(),
             emails: Vec::new(),
             parent: String::new(),
+            attributes: Default::default(),
+            extra: Default::default(),
+            line: 0,
         }
     }
+}
+
+/// The registry's own columns; any other is kept for the unit attributes.
+const COLUMNS: [&str; 6] = ["code", "name", "kind", "aliases", "email", "parent"];
+
+fn extra_columns(
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+) -> std::collections::BTreeMap<String, String> {
+    headers
+        .iter()
+        .zip(record.iter())
+        .filter(|(h, _)| !COLUMNS.contains(h))
+        .map(|(h, v)| (h.to_string(), v.to_string()))
+        .collect()
 }
 
 fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -76,6 +104,40 @@ fn split_emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D
         .filter(|x| !x.is_empty())
         .map(str::to_lowercase)
         .collect())
+}
+
+/// One unit's value of an attribute, or why it cannot be read.
+fn attribute_value(
+    unit: &Unit,
+    attr: &crate::model::schema::UnitAttribute,
+) -> Result<Option<f64>, String> {
+    use crate::model::values::{Parsed, parse};
+    let id = attr.id();
+    let Some(text) = unit.extra.get(id) else {
+        return Err(tr(
+            &format!(
+                "thiếu cột “{id}” ({}) mà lược đồ cần (unit_attributes)",
+                attr.label
+            ),
+            &format!(
+                "no column “{id}” ({}), which the schema needs (unit_attributes)",
+                attr.label
+            ),
+        ));
+    };
+    let cell = crate::model::book::Cell::Text(text.clone());
+    match parse(&cell, attr.ty.field_type(), &[]) {
+        Parsed::Ok(v) | Parsed::Coerced(v, _) => Ok(v.as_f64()),
+        Parsed::Missing if !attr.required => Ok(None),
+        Parsed::Missing => Err(tr(
+            &format!("đơn vị {} thiếu “{id}” ({})", unit.code, attr.label),
+            &format!("unit {} has no “{id}” ({})", unit.code, attr.label),
+        )),
+        _ => Err(tr(
+            &format!("“{id}” của đơn vị {} không phải là số: “{text}”", unit.code),
+            &format!("“{id}” of unit {} is not a number: “{text}”", unit.code),
+        )),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,8 +262,10 @@ impl Registry {
         let headers = reader.headers().map_err(read_error)?.clone();
         for record in reader.records() {
             let record = record.map_err(read_error)?;
-            let unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
+            let mut unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
             let line = record.position().map_or(0, |p| p.line());
+            unit.line = line;
+            unit.extra = extra_columns(&headers, &record);
             let invalid = |message: String| RegistryError::Invalid {
                 path: path.to_path_buf(),
                 line,
@@ -242,6 +306,29 @@ impl Registry {
             units.push(unit);
         }
         Ok(Registry::new(units, path))
+    }
+
+    /// Reads the schema's unit attributes from the registry's columns of
+    /// their ids, written as Vietnamese numbers ("12.345", "1.234,5"). A
+    /// missing column, a value that is no number, or a blank one for a
+    /// required attribute stops the run with the line at fault: a rate per
+    /// inhabitant must never be computed from a guessed population.
+    pub fn bind_attributes(
+        &mut self,
+        attributes: &[crate::model::schema::UnitAttribute],
+    ) -> Result<(), RegistryError> {
+        for attr in attributes {
+            for unit in &mut self.units {
+                let value =
+                    attribute_value(unit, attr).map_err(|message| RegistryError::Invalid {
+                        path: self.path.clone(),
+                        line: unit.line,
+                        message,
+                    })?;
+                unit.attributes.insert(attr.id().to_string(), value);
+            }
+        }
+        Ok(())
     }
 
     pub fn new(units: Vec<Unit>, path: &Path) -> Registry {

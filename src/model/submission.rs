@@ -224,6 +224,9 @@ pub struct SubmissionData {
     pub lists: BTreeMap<String, Vec<Record>>,
     /// Aggregate id → value.
     pub aggregates: BTreeMap<String, Option<f64>>,
+    /// The schema's unit attributes (dân số …) of the registry entry the
+    /// file was identified as; empty for an unidentified file.
+    pub unit_attributes: BTreeMap<String, Option<f64>>,
 }
 
 /// Where a checked file came from, when `tonghop mail` saved it.

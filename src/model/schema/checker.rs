@@ -29,7 +29,7 @@ impl Checker<'_> {
             + 1
     }
 
-    fn fail<T>(
+    pub(super) fn fail<T>(
         &self,
         span: std::ops::Range<usize>,
         key: &str,
@@ -43,7 +43,7 @@ impl Checker<'_> {
         })
     }
 
-    fn structure(
+    pub(super) fn structure(
         &self,
         item: &dyn Validate,
         span: std::ops::Range<usize>,
@@ -58,7 +58,7 @@ impl Checker<'_> {
         }
     }
 
-    fn ident(&self, id: &Spanned<String>, key: &str) -> Result<(), SchemaError> {
+    pub(super) fn ident(&self, id: &Spanned<String>, key: &str) -> Result<(), SchemaError> {
         let s = id.get_ref();
         let ok = s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && s.chars()
@@ -242,8 +242,15 @@ impl Checker<'_> {
                     ),
                 );
             }
+            self.list_shape(sheet, &key)?;
             let list_cols: BTreeSet<String> =
                 sheet.fields.iter().map(|f| f.id().to_string()).collect();
+            // An aggregate may compare a list's dates with the period.
+            let agg_cols: BTreeSet<String> = list_cols
+                .iter()
+                .cloned()
+                .chain(PERIOD_COLUMNS.iter().map(|p| p.to_string()))
+                .collect();
             for (ai, agg) in sheet.aggregates.iter().enumerate() {
                 let akey = format!("{key}.aggregates[{ai}]");
                 self.ident(&agg.id, &format!("{akey}.id"))?;
@@ -265,7 +272,7 @@ impl Checker<'_> {
                         duplicate(agg.id.get_ref()),
                     );
                 }
-                self.expression(&agg.expr, &format!("{akey}.expr"), &list_cols)?;
+                self.expression(&agg.expr, &format!("{akey}.expr"), &agg_cols)?;
             }
             for (fi, field) in sheet.fields.iter().enumerate() {
                 if let Some(cond) = &field.required_when {
@@ -279,8 +286,9 @@ impl Checker<'_> {
             }
         }
 
-        // A list field is read next to the form fields and aggregates, so its
-        // id must not shadow them.
+        self.unit_attributes(&mut columns)?;
+        // A list field is read next to the form fields, aggregates and unit
+        // attributes, so its id must not shadow them.
         for (si, sheet) in s
             .sheets
             .iter()
@@ -457,21 +465,21 @@ impl Checker<'_> {
     }
 }
 
-fn reserved(id: &str) -> Msg {
+pub(super) fn reserved(id: &str) -> Msg {
     Msg::new(
         format!("mã “{id}” là tên cột dành riêng"),
         format!("“{id}” is a reserved column name"),
     )
 }
 
-fn duplicate(id: &str) -> Msg {
+pub(super) fn duplicate(id: &str) -> Msg {
     Msg::new(
         format!("mã “{id}” bị trùng"),
         format!("duplicate id “{id}”"),
     )
 }
 
-fn unknown_name(name: &str, known: &BTreeSet<String>) -> Msg {
+pub(super) fn unknown_name(name: &str, known: &BTreeSet<String>) -> Msg {
     let list = known.iter().cloned().collect::<Vec<_>>().join(", ");
     Msg::new(
         format!("không có trường “{name}” (có: {list})"),

@@ -12,14 +12,18 @@ use serde::Deserialize;
 use toml::Spanned;
 use validator::Validate;
 
+mod attributes;
 mod checker;
 mod expr;
+mod list_shape;
 
 use crate::model::finding::Severity;
 use crate::model::i18n::tr;
 use crate::model::values::{Decimals, MAX_DECIMALS};
+pub use attributes::UnitAttribute;
 use checker::Checker;
 pub use expr::SqlExpr;
+pub use list_shape::RecordKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -174,6 +178,12 @@ pub struct FieldDef {
     pub section: Option<String>,
     #[validate(length(max = 500))]
     pub help: Option<String>,
+    /// List fields only: the id of a `choice` field of the same list whose
+    /// choices head this field's sub-columns ("Năm sinh" over "Nam" | "Nữ"):
+    /// the value is read from whichever sub-column holds it, and the choice
+    /// heading that column becomes the other field's value. See
+    /// `list_shape.rs`.
+    pub split_by: Option<Spanned<String>>,
 }
 
 impl FieldDef {
@@ -237,6 +247,13 @@ pub struct SheetDef {
     pub fields: Vec<FieldDef>,
     #[serde(default)]
     pub aggregates: Vec<AggregateDef>,
+    /// List sheets only: keys over one or several fields (`list_shape.rs`).
+    #[serde(default)]
+    pub keys: Vec<RecordKey>,
+    /// List sheets only: the list may go on over further sheets of the
+    /// workbook, each with the list's header (`list_shape.rs`).
+    #[serde(default)]
+    pub continued: bool,
 }
 
 impl SheetDef {
@@ -321,6 +338,10 @@ pub struct Schema {
     pub rules: Vec<RuleDef>,
     #[serde(default)]
     pub indicators: Vec<IndicatorDef>,
+    /// Numeric columns of the unit registry (dân số, số hộ) that rules and
+    /// indicators may name (`attributes.rs`).
+    #[serde(default)]
+    pub unit_attributes: Vec<UnitAttribute>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]
@@ -403,6 +424,7 @@ impl Schema {
             .collect();
         cols.extend(self.aggregates().map(|(_, a)| a.id.get_ref().clone()));
         cols.extend(PERIOD_COLUMNS.iter().map(|s| s.to_string()));
+        cols.extend(self.unit_attributes.iter().map(|a| a.id().to_string()));
         cols
     }
 
@@ -427,6 +449,11 @@ impl Schema {
                 .map(|(_, a)| null(a.id.get_ref(), FieldType::Number)),
         );
         cols.extend(PERIOD_COLUMNS.iter().map(|p| null(p, FieldType::Date)));
+        cols.extend(
+            self.unit_attributes
+                .iter()
+                .map(|a| null(a.id(), a.ty.field_type())),
+        );
         if let Some(sheet) = list {
             cols.extend(sheet.fields.iter().map(|f| null(f.id(), f.ty)));
         }
