@@ -33,6 +33,9 @@ pub struct ListPlace {
     pub cols: HashMap<String, u32>,
     /// Rows holding one record each.
     pub rows: Vec<u32>,
+    /// Fields split over sub-columns (`split_by`): field id → each
+    /// sub-column with the choice its header names ("Nam", "Nữ").
+    pub splits: HashMap<String, Vec<(u32, String)>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -832,47 +835,24 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
             },
             SheetKind::List => match find_list_header(sheet, &texts[sheet_index], def, keys) {
                 Some(header) => {
-                    findings.extend(ambiguity_findings(sheet, def, &header));
-                    for (index, field) in def.fields.iter().enumerate() {
-                        let ambiguous = header.ambiguous.iter().any(|(f, _)| *f == index);
-                        if !header.cols.contains_key(field.id()) && !ambiguous {
-                            let severity = if field.required {
-                                crate::model::finding::Severity::Error
-                            } else {
-                                crate::model::finding::Severity::Warning
-                            };
-                            findings.push(
-                                Finding::new(
-                                    Code::ColumnMissing,
-                                    messages::column_missing(&field.label),
-                                )
-                                .at(Location {
-                                    sheet: sheet.name.clone(),
-                                    row: Some(header.row),
-                                    col: None,
-                                })
-                                .field(field.id())
-                                .severity(severity),
-                            );
-                        }
-                    }
-                    layout.lists.push(ListPlace {
-                        def: def_index,
-                        sheet: sheet_index,
-                        header_row: header.row,
-                        rows: without_none_row(
-                            sheet,
-                            list_rows(sheet, header.row, &header.cols),
-                            def,
-                            &header.cols,
-                        ),
-                        cols: header.cols,
-                    });
+                    let (place, list_findings) =
+                        place_list(sheet, sheet_index, def_index, def, header);
+                    findings.extend(list_findings);
+                    layout.lists.push(place);
                 }
                 None => findings.push(header_missing(sheet, def)),
             },
         }
     }
+    continue_lists(
+        book,
+        schema,
+        &schema_keys,
+        &texts,
+        &mut taken,
+        &mut layout,
+        &mut findings,
+    );
     if !any_found || !holds_enough_of_the_form(schema, &schema_keys, &layout, &texts) {
         return (
             Layout::default(),
@@ -998,6 +978,113 @@ pub fn first_title_line(book: &Book) -> Option<String> {
         .or_else(|| lines.iter().find(|(_, k)| !starts(k, &NOT_TITLES)))
         .or(lines.first())
         .map(|(t, _)| shorten(t))
+}
+
+/// A list sheet's place once its header is found: the split sub-columns,
+/// the columns missing, the record rows.
+fn place_list(
+    sheet: &Sheet,
+    sheet_index: usize,
+    def_index: usize,
+    def: &SheetDef,
+    mut header: ListHeader,
+) -> (ListPlace, Vec<Finding>) {
+    let splits = crate::check::list_shape::find_splits(sheet, def, &header.cols, header.row);
+    // The sub-headers ("Nam" | "Nữ") are part of the header.
+    header.row = header.row.max(splits.sub_row.unwrap_or(0));
+    // The fields whose value is the choice heading a split sub-column.
+    let split_by: Vec<&str> = def
+        .fields
+        .iter()
+        .filter(|f| splits.cols.contains_key(f.id()))
+        .filter_map(|f| f.split_by.as_ref().map(|b| b.get_ref().as_str()))
+        .collect();
+    let mut findings = ambiguity_findings(sheet, def, &header);
+    for (index, field) in def.fields.iter().enumerate() {
+        let ambiguous = header.ambiguous.iter().any(|(f, _)| *f == index);
+        if !header.cols.contains_key(field.id()) && !ambiguous && !split_by.contains(&field.id()) {
+            findings.push(column_missing(sheet, &header, field));
+        }
+    }
+    let rows = without_none_row(
+        sheet,
+        list_rows(sheet, header.row, &header.cols),
+        def,
+        &header.cols,
+    );
+    let place = ListPlace {
+        def: def_index,
+        sheet: sheet_index,
+        header_row: header.row,
+        rows,
+        cols: header.cols,
+        splits: splits.cols,
+    };
+    (place, findings)
+}
+
+fn column_missing(sheet: &Sheet, header: &ListHeader, field: &FieldDef) -> Finding {
+    let severity = if field.required {
+        crate::model::finding::Severity::Error
+    } else {
+        crate::model::finding::Severity::Warning
+    };
+    Finding::new(Code::ColumnMissing, messages::column_missing(&field.label))
+        .at(Location {
+            sheet: sheet.name.clone(),
+            row: Some(header.row),
+            col: None,
+        })
+        .field(field.id())
+        .severity(severity)
+}
+
+/// A `continued` list goes on over further sheets: each sheet not taken by
+/// the schema's own sheets, after the list's first sheet in the workbook,
+/// where the list's header is found is read as more of its records, and
+/// said so (`list-continued`, info).
+#[allow(clippy::too_many_arguments)]
+fn continue_lists(
+    book: &Book,
+    schema: &Schema,
+    keys: &SchemaKeys,
+    texts: &[SheetText],
+    taken: &mut [bool],
+    layout: &mut Layout,
+    findings: &mut Vec<Finding>,
+) {
+    let firsts: Vec<(usize, usize)> = layout.lists.iter().map(|p| (p.def, p.sheet)).collect();
+    for (def_index, first) in firsts {
+        let def = &schema.sheets[def_index];
+        if !def.continued {
+            continue;
+        }
+        for index in first + 1..book.sheets.len() {
+            let sheet = &book.sheets[index];
+            if taken[index] || sheet.hidden {
+                continue;
+            }
+            let Some(header) = find_list_header(sheet, &texts[index], def, &keys.sheets[def_index])
+            else {
+                continue;
+            };
+            taken[index] = true;
+            let (place, list_findings) = place_list(sheet, index, def_index, def, header);
+            findings.push(
+                Finding::new(
+                    Code::ListContinued,
+                    messages::list_continued(
+                        &book.sheets[first].name,
+                        &sheet.name,
+                        place.rows.len(),
+                    ),
+                )
+                .at(Location::sheet(&sheet.name)),
+            );
+            findings.extend(list_findings);
+            layout.lists.push(place);
+        }
+    }
 }
 
 /// A field whose header two cells say equally well, and a header row that

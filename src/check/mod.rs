@@ -10,6 +10,7 @@
 
 pub mod formula;
 pub mod identify;
+pub mod list_shape;
 pub mod locate;
 pub mod provenance;
 pub mod rules;
@@ -192,6 +193,13 @@ pub fn check_all(config: &Config) -> CheckResult {
     evaluate_rules(&mut submissions, config);
     hold_unconfirmed_senders(&mut submissions);
     supersede::supersede(&mut submissions);
+    let unit_names: Vec<String> = config
+        .registry
+        .units
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    list_shape::across_units(&mut submissions, &config.schema, &unit_names);
     let sent = units_sent(&submissions, config.registry.units.len());
     let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
     CheckResult {
