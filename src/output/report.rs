@@ -311,7 +311,9 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
     }
     let mut infos = 0;
     for f in &s.findings {
-        if f.severity == Severity::Info {
+        // Lenient readings are only counted; another info (a list read on
+        // over a further sheet) is told like a warning.
+        if f.severity == Severity::Info && f.code == crate::model::finding::Code::ValueCoerced {
             infos += 1;
             continue;
         }
