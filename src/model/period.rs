@@ -816,6 +816,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_cutoff_day_moves_the_window() {
+        let h1 = Period::parse("2024-H1", PeriodKind::Half).unwrap();
+        let calendar = Window::of(&h1, None);
+        assert_eq!(
+            (calendar.start, calendar.end),
+            (d(2024, 1, 1), d(2024, 6, 30))
+        );
+        let police = Window::of(&h1, Some(15));
+        assert_eq!(
+            (police.start, police.end),
+            (d(2023, 12, 15), d(2024, 6, 14))
+        );
+        let q3 = Period::parse("2024-Q3", PeriodKind::Quarter).unwrap();
+        let w = Window::of(&q3, Some(20));
+        assert_eq!((w.start, w.end), (d(2024, 6, 20), d(2024, 9, 19)));
+        assert!(w.is_stated_by(&Stated::Span {
+            start: d(2024, 6, 20),
+            end: d(2024, 9, 19)
+        }));
+        assert!(!w.is_stated_by(&Stated::Named(q3)));
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
     fn parses_each_kind() {
         assert_eq!(
             Period::parse("2023", PeriodKind::Year).unwrap().id(),

@@ -88,3 +88,86 @@ impl Checker<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::registry::Registry;
+    use crate::model::schema::{Schema, SchemaError};
+
+    const SCHEMA: &str = r#"
+id = "t"
+title = "Thử"
+version = "1"
+period = "year"
+
+[[unit_attributes]]
+id = "dan_so"
+label = "Dân số"
+type = "integer"
+
+[[sheets]]
+id = "bieu_01"
+kind = "form"
+name = "Biểu 01"
+
+[[sheets.fields]]
+id = "so_nguoi"
+label = "Số người"
+type = "integer"
+
+[[rules]]
+id = "khong_qua_dan_so"
+severity = "error"
+check = "so_nguoi <= dan_so"
+message = "Quá dân số {dan_so}."
+"#;
+
+    fn registry(csv: &str) -> Registry {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("units.csv");
+        std::fs::write(&path, csv).unwrap();
+        Registry::load(&path).unwrap()
+    }
+
+    #[test]
+    fn rules_may_name_unit_attributes_and_the_registry_gives_them() {
+        let schema = Schema::parse(SCHEMA, Path::new("s.toml")).expect("loads");
+        let mut r = registry("code,name,dan_so\n1,Xã A,\"12.345\"\n2,Xã B,980\n");
+        r.bind_attributes(&schema.unit_attributes).unwrap();
+        assert_eq!(r.units[0].attributes["dan_so"], Some(12345.0));
+        assert_eq!(r.units[1].attributes["dan_so"], Some(980.0));
+    }
+
+    #[test]
+    fn a_registry_without_the_column_or_with_no_number_is_refused_at_its_line() {
+        let schema = Schema::parse(SCHEMA, Path::new("s.toml")).unwrap();
+        let message = |csv: &str| {
+            let mut r = registry(csv);
+            match r.bind_attributes(&schema.unit_attributes) {
+                Err(crate::model::registry::RegistryError::Invalid { line, message, .. }) => {
+                    (line, message)
+                }
+                other => panic!("expected a registry error, got {other:?}"),
+            }
+        };
+        let (line, text) = message("code,name\n1,Xã A\n");
+        assert_eq!(line, 2);
+        assert!(text.contains("dan_so"), "{text}");
+        let (line, text) = message("code,name,dan_so\n1,Xã A,100\n2,Xã B,khoảng 900\n");
+        assert_eq!(line, 3);
+        assert!(text.contains("khoảng 900"), "{text}");
+        let (line, _) = message("code,name,dan_so\n1,Xã A,\n");
+        assert_eq!(line, 2, "a blank required value");
+    }
+
+    #[test]
+    fn an_attribute_may_not_reuse_a_field_id() {
+        let text = SCHEMA.replacen("id = \"dan_so\"", "id = \"so_nguoi\"", 1);
+        match Schema::parse(&text, Path::new("s.toml")) {
+            Err(SchemaError::Invalid { key, .. }) => assert_eq!(key, "unit_attributes[0].id"),
+            other => panic!("expected a duplicate id, got {other:?}"),
+        }
+    }
+}

@@ -134,3 +134,77 @@ impl Checker<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::schema::{Schema, SchemaError};
+
+    const LIST: &str = r#"
+id = "t"
+title = "Thử"
+version = "1"
+period = "year"
+
+[[sheets]]
+id = "ds"
+kind = "list"
+name = "DS"
+
+[[sheets.keys]]
+fields = ["ho_ten", "nam_sinh"]
+
+[[sheets.fields]]
+id = "ho_ten"
+label = "Họ và tên"
+type = "text"
+
+[[sheets.fields]]
+id = "nam_sinh"
+label = "Năm sinh"
+type = "integer"
+split_by = "gioi_tinh"
+
+[[sheets.fields]]
+id = "gioi_tinh"
+label = "Giới tính"
+type = "choice"
+choices = [{ value = "Nam" }, { value = "Nữ" }]
+"#;
+
+    fn refused(text: &str) -> (String, usize) {
+        match Schema::parse(text, Path::new("s.toml")) {
+            Err(SchemaError::Invalid { key, line, .. }) => (key, line),
+            other => panic!("expected a schema error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keys_and_split_columns_load() {
+        let schema = Schema::parse(LIST, Path::new("s.toml")).expect("loads");
+        let ids: Vec<&str> = schema.sheets[0].keys[0].field_ids().collect();
+        assert_eq!(ids, ["ho_ten", "nam_sinh"]);
+    }
+
+    #[test]
+    fn a_key_naming_no_field_of_the_list_is_refused_at_its_line() {
+        let (key, line) = refused(&LIST.replace("\"nam_sinh\"]", "\"nam_snh\"]"));
+        assert_eq!((key.as_str(), line), ("sheets[0].keys[0].fields", 13));
+    }
+
+    #[test]
+    fn split_by_must_name_another_choice_field() {
+        let (key, _) = refused(&LIST.replace("split_by = \"gioi_tinh\"", "split_by = \"ho_ten\""));
+        assert_eq!(key, "sheets[0].fields[1].split_by");
+        let (key, _) =
+            refused(&LIST.replace("split_by = \"gioi_tinh\"", "split_by = \"nam_sinh\""));
+        assert_eq!(key, "sheets[0].fields[1].split_by");
+    }
+
+    #[test]
+    fn list_keys_are_refused_on_a_form_sheet() {
+        let (key, _) = refused(&LIST.replace("kind = \"list\"", "kind = \"form\""));
+        assert_eq!(key, "sheets[0].keys");
+    }
+}
