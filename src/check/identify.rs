@@ -289,10 +289,7 @@ fn stated_period(
     };
     match combine(&readings) {
         Statement::Stated(mut stated) => {
-            // A sector's window (`cutoff_day`) stated as dates is the period.
-            for s in stated.iter_mut().filter(|s| window.is_stated_by(s)) {
-                *s = Stated::Named(configured.clone());
-            }
+            name_the_window(&mut stated, window, configured);
             let chosen = &stated[0];
             if chosen.period() != Some(configured) {
                 return (chosen.period().cloned(), vec![mismatch(chosen)]);
@@ -334,6 +331,13 @@ fn stated_period(
                 )],
             ),
         },
+    }
+}
+
+/// A sector's window (`cutoff_day`) stated as dates is the period.
+fn name_the_window(stated: &mut [Stated], window: &Window, configured: &Period) {
+    for s in stated.iter_mut().filter(|s| window.is_stated_by(s)) {
+        *s = Stated::Named(configured.clone());
     }
 }
 

@@ -244,10 +244,18 @@ fn across_units_of(
     keys.sort();
     for k in keys {
         let held = &by_key[k];
+        let unit_of = |h: &Held| submissions[h.sub].unit;
+        // The first record, and the first of another unit: every record of
+        // the group is paired with one of them, in one pass.
+        let first = &held[0];
+        let Some(second) = held.iter().find(|h| unit_of(h) != unit_of(first)) else {
+            continue;
+        };
         for one in held {
-            let unit = submissions[one.sub].unit;
-            let Some(other) = held.iter().find(|o| submissions[o.sub].unit != unit) else {
-                continue;
+            let other = if unit_of(one) == unit_of(first) {
+                second
+            } else {
+                first
             };
             out.push((
                 one.sub,

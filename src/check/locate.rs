@@ -1043,7 +1043,6 @@ fn column_missing(sheet: &Sheet, header: &ListHeader, field: &FieldDef) -> Findi
 /// the schema's own sheets, after the list's first sheet in the workbook,
 /// where the list's header is found is read as more of its records, and
 /// said so (`list-continued`, info).
-#[allow(clippy::too_many_arguments)]
 fn continue_lists(
     book: &Book,
     schema: &Schema,

@@ -156,13 +156,21 @@ fn assess(
         findings.extend(identity.findings);
         let (mut data, value_findings) = validate(&book, &layout, &config.schema);
         findings.extend(value_findings);
-        if let Some(unit) = submission.unit {
-            data.unit_attributes = config.registry.units[unit].attributes.clone();
-        }
+        data.unit_attributes = unit_attributes(submission.unit, config);
         submission.data = Some(data);
     }
     submission.findings = findings;
     submission
+}
+
+/// The registry's attributes (dân số …) of the unit a file was identified
+/// as, for its rules; none for an unidentified file.
+fn unit_attributes(
+    unit: Option<usize>,
+    config: &Config,
+) -> std::collections::BTreeMap<String, Option<f64>> {
+    unit.map(|u| config.registry.units[u].attributes.clone())
+        .unwrap_or_default()
 }
 
 fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
