@@ -1306,3 +1306,22 @@ fn list_continued() {
         ]
     );
 }
+
+#[test]
+fn a_key_repeated_on_the_continuation_sheet_names_the_first_sheet() {
+    let text = SPLIT_SCHEMA.replace(
+        "continued = true\n",
+        "continued = true\n\n[[sheets.keys]]\nfields = [\"ho_ten\", \"nam_sinh\"]\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_split_lists(
+        dir.path(),
+        &[
+            ("Danh sách", vec![["Lò Văn A", "1980", ""]]),
+            ("Danh sách (tiếp)", vec![["Lò Văn A", "1980", ""]]),
+        ],
+    );
+    let s = check_file(&path, &config_with(&text, None, Limits::default()));
+    assert_at(&s, Code::ValueNotUnique, "Danh sách (tiếp)", "B7", "ho_ten");
+    assert_says(only(&s, Code::ValueNotUnique), "ô Danh sách!B7");
+}

@@ -157,6 +157,16 @@ fn key_labels(def: &SheetDef, key: &RecordKey) -> Vec<String> {
         .collect()
 }
 
+/// A cell as named from another cell: "B7" on the same sheet, "Biểu 02!B7"
+/// on another one (a list continued over several sheets).
+pub fn cell_seen_from(cell: &Source, from: &Source) -> String {
+    if cell.sheet == from.sheet {
+        cell.a1()
+    } else {
+        format!("{}!{}", cell.sheet, cell.a1())
+    }
+}
+
 /// `value-not-unique` for each record repeating an earlier record's key
 /// (of a key over several fields; one-field keys are `unique` fields).
 pub fn repeated_keys(def: &SheetDef, records: &[Record]) -> Vec<Finding> {
@@ -183,7 +193,7 @@ pub fn repeated_keys(def: &SheetDef, records: &[Record]) -> Vec<Finding> {
                         &at.a1(),
                         &key_labels(def, key),
                         &seen,
-                        &first_at.a1(),
+                        &cell_seen_from(first_at, at),
                     ),
                 )
                 .at(at.location())

@@ -221,8 +221,8 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
 }
 
 /// The first cell of each value of each `unique` field, across the sheets
-/// of a list: field id → compared value → A1 cell.
-type FirstSeen<'a> = HashMap<&'a str, HashMap<String, String>>;
+/// of a list: field id → compared value → its cell.
+type FirstSeen<'a> = HashMap<&'a str, HashMap<String, Source>>;
 
 fn read_list<'a>(
     book: &Book,
@@ -362,14 +362,19 @@ fn check_unique<'a>(
         Some(first) => findings.push(
             Finding::new(
                 Code::ValueNotUnique,
-                messages::not_unique(&source.a1(), &field.label, &v.display(), first),
+                messages::not_unique(
+                    &source.a1(),
+                    &field.label,
+                    &v.display(),
+                    &crate::check::list_shape::cell_seen_from(first, source),
+                ),
             )
             .at(source.location())
             .field(field.id())
             .value(v.display()),
         ),
         None => {
-            firsts.insert(key, source.a1());
+            firsts.insert(key, source.clone());
         }
     }
 }
