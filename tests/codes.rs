@@ -1325,3 +1325,24 @@ fn a_key_repeated_on_the_continuation_sheet_names_the_first_sheet() {
     assert_at(&s, Code::ValueNotUnique, "Danh sách (tiếp)", "B7", "ho_ten");
     assert_says(only(&s, Code::ValueNotUnique), "ô Danh sách!B7");
 }
+
+#[test]
+fn list_sheet_unread() {
+    // The same two sheets, but the schema does not say the list goes on:
+    // the second sheet's record is not read, and that is said.
+    let text = SPLIT_SCHEMA.replace("continued = true\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_split_lists(
+        dir.path(),
+        &[
+            ("Danh sách", vec![["Lò Văn A", "1980", ""]]),
+            ("Danh sách (tiếp)", vec![["Hà Thị B", "", "1990"]]),
+        ],
+    );
+    let s = check_file(&path, &config_with(&text, None, Limits::default()));
+    let f = only(&s, Code::ListSheetUnread);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.sheet(), Some("Danh sách (tiếp)"));
+    assert_says(f, "(1 dòng)");
+    assert_eq!(s.data.as_ref().unwrap().lists["danh_sach"].len(), 1);
+}

@@ -1006,11 +1006,12 @@ fn place_list(
             findings.push(column_missing(sheet, &header, field));
         }
     }
+    let all_cols = with_sub_columns(&header.cols, &splits.cols);
     let rows = without_none_row(
         sheet,
-        list_rows(sheet, header.row, &header.cols),
+        list_rows(sheet, header.row, &all_cols),
         def,
-        &header.cols,
+        &all_cols,
     );
     let place = ListPlace {
         def: def_index,
@@ -1021,6 +1022,21 @@ fn place_list(
         splits: splits.cols,
     };
     (place, findings)
+}
+
+/// The list's columns with every split sub-column ("Nữ" beside "Nam"), to
+/// tell a record row from a note: a year under "Nữ" fills a column too.
+fn with_sub_columns(
+    cols: &HashMap<String, u32>,
+    splits: &HashMap<String, Vec<(u32, String)>>,
+) -> HashMap<String, u32> {
+    let mut all = cols.clone();
+    for (field, subs) in splits {
+        for (col, choice) in subs {
+            all.insert(format!("{field}/{choice}"), *col);
+        }
+    }
+    all
 }
 
 fn column_missing(sheet: &Sheet, header: &ListHeader, field: &FieldDef) -> Finding {
@@ -1042,7 +1058,10 @@ fn column_missing(sheet: &Sheet, header: &ListHeader, field: &FieldDef) -> Findi
 /// A `continued` list goes on over further sheets: each sheet not taken by
 /// the schema's own sheets, after the list's first sheet in the workbook,
 /// where the list's header is found is read as more of its records, and
-/// said so (`list-continued`, info).
+/// said so (`list-continued`, info). A list not declared `continued` whose
+/// header and records are also on another sheet is not read there, and
+/// that is said too (`list-sheet-unread`, warning): records are never
+/// dropped silently.
 fn continue_lists(
     book: &Book,
     schema: &Schema,
@@ -1052,38 +1071,57 @@ fn continue_lists(
     layout: &mut Layout,
     findings: &mut Vec<Finding>,
 ) {
-    let firsts: Vec<(usize, usize)> = layout.lists.iter().map(|p| (p.def, p.sheet)).collect();
-    for (def_index, first) in firsts {
+    let firsts: Vec<(usize, usize, Vec<String>)> = layout
+        .lists
+        .iter()
+        .map(|p| (p.def, p.sheet, p.cols.keys().cloned().collect()))
+        .collect();
+    for (def_index, first, first_fields) in firsts {
         let def = &schema.sheets[def_index];
-        if !def.continued {
-            continue;
-        }
-        for index in first + 1..book.sheets.len() {
-            let sheet = &book.sheets[index];
-            if taken[index] || sheet.hidden {
+        let first_name = &book.sheets[first].name;
+        for index in 0..book.sheets.len() {
+            if index == first || taken[index] {
                 continue;
             }
-            let Some(header) = find_list_header(sheet, &texts[index], def, &keys.sheets[def_index])
-            else {
+            let sheet = &book.sheets[index];
+            let found = (!sheet.hidden)
+                .then(|| find_list_header(sheet, &texts[index], def, &keys.sheets[def_index]))
+                .flatten();
+            let Some(header) = found.filter(|h| same_columns(&first_fields, &h.cols)) else {
                 continue;
             };
-            taken[index] = true;
             let (place, list_findings) = place_list(sheet, index, def_index, def, header);
-            findings.push(
-                Finding::new(
-                    Code::ListContinued,
-                    messages::list_continued(
-                        &book.sheets[first].name,
-                        &sheet.name,
-                        place.rows.len(),
-                    ),
-                )
-                .at(Location::sheet(&sheet.name)),
-            );
-            findings.extend(list_findings);
-            layout.lists.push(place);
+            let rows = place.rows.len();
+            let all_cols = with_sub_columns(&place.cols, &place.splits);
+            let records = place
+                .rows
+                .iter()
+                .any(|&r| looks_like_record(sheet, r, &all_cols));
+            let at = Location::sheet(&sheet.name);
+            if def.continued && index > first {
+                taken[index] = true;
+                let message = messages::list_continued(first_name, &sheet.name, rows);
+                findings.push(Finding::new(Code::ListContinued, message).at(at));
+                findings.extend(list_findings);
+                layout.lists.push(place);
+            } else if records {
+                let message = messages::list_sheet_unread(first_name, &sheet.name, rows);
+                findings.push(Finding::new(Code::ListSheetUnread, message).at(at));
+            }
         }
     }
+}
+
+/// Whether a further sheet's header heads the list's table: the fields the
+/// list's own sheet has, each in a column of its own (a sheet of
+/// instructions listing the labels one under another is no such table).
+fn same_columns(fields: &[String], cols: &HashMap<String, u32>) -> bool {
+    let mut used: Vec<u32> = cols.values().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    used.len() == cols.len()
+        && cols.len() == fields.len()
+        && fields.iter().all(|f| cols.contains_key(f))
 }
 
 /// A field whose header two cells say equally well, and a header row that

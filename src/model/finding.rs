@@ -145,6 +145,7 @@ codes! {
     ValueSplitAmbiguous => "value-split-ambiguous", Error;
     ListContinued => "list-continued", Info;
     RecordInSeveralUnits => "record-in-several-units", Warning;
+    ListSheetUnread => "list-sheet-unread", Warning;
 }
 
 impl fmt::Display for Code {

@@ -758,6 +758,17 @@ pub fn list_continued(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
     )
 }
 
+pub fn list_sheet_unread(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Trang “{sheet}” cũng có danh sách như trang “{first_sheet}” ({rows} dòng) nhưng không được đọc. Hãy chuyển các dòng này vào trang “{first_sheet}” (hoặc xoá trang thừa) rồi gửi lại."
+        ),
+        format!(
+            "Sheet “{sheet}” holds a list like sheet “{first_sheet}” ({rows} rows) but is not read. Move these rows into sheet “{first_sheet}” (or remove the extra sheet) and send the file again."
+        ),
+    )
+}
+
 pub fn record_in_several_units(
     cell: &str,
     labels: &[String],
