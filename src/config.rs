@@ -161,7 +161,9 @@ fn window_of(file: &ConfigFile, period: &Period, dir: &Path) -> Result<Window, C
 
 impl Config {
     /// A configuration for library use (tests, fuzzing): check mode, files
-    /// parsed in this process, default limits, no progress bar.
+    /// parsed in this process, default limits, no progress bar, the
+    /// period's calendar days as its window. A schema with unit attributes
+    /// needs them read into the registry first (`Registry::bind_attributes`).
     pub fn new(schema: Schema, registry: Registry, period: Period) -> Config {
         let dir = std::env::temp_dir();
         Config {

@@ -299,3 +299,27 @@ fn the_configured_window_decides_which_rows_fall_in_the_period() {
         "{rule:#?}"
     );
 }
+
+#[test]
+fn the_text_report_says_which_days_are_counted_and_a_bad_cutoff_day_stops_the_run() {
+    let (project, _) = project();
+    let run = project.run(&["check"]);
+    assert!(
+        run.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("kỳ 6 tháng đầu năm 2024 (số liệu từ 15/12/2023 đến 14/06/2024)"),
+        "{}",
+        run.stdout
+    );
+    let config = std::fs::read_to_string(project.join("tonghop.toml")).unwrap();
+    std::fs::write(
+        project.join("tonghop.toml"),
+        config.replace("cutoff_day = 15", "cutoff_day = 31"),
+    )
+    .unwrap();
+    let run = project.run(&["check"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("cutoff_day = 31"), "{}", run.stderr);
+}
