@@ -48,6 +48,10 @@ pub enum ConfigError {
         &format!("thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác", output.display(), inbox.display()),
         &format!("output folder {} is inside the input folder {}; choose another", output.display(), inbox.display())))]
     OutputInsideInbox { output: PathBuf, inbox: PathBuf },
+    #[error("{}", tr(
+        &format!("tệp cấu hình {} sai: cutoff_day = {day}: cần một ngày từ 2 đến 28", path.display()),
+        &format!("config {} is invalid: cutoff_day = {day}: must be a day from 2 to 28", path.display())))]
+    CutoffDay { path: PathBuf, day: u32 },
     #[error(transparent)]
     Schema(#[from] SchemaError),
     #[error(transparent)]
@@ -148,12 +152,9 @@ pub struct Config {
 /// The period's window: its calendar days, or the `cutoff_day` window.
 fn window_of(file: &ConfigFile, period: &Period, dir: &Path) -> Result<Window, ConfigError> {
     match file.cutoff_day {
-        Some(day) if !CUTOFF_DAYS.contains(&day) => Err(ConfigError::Syntax {
+        Some(day) if !CUTOFF_DAYS.contains(&day) => Err(ConfigError::CutoffDay {
             path: dir.join("tonghop.toml"),
-            message: tr(
-                &format!("cutoff_day = {day}: cần một ngày từ 2 đến 28"),
-                &format!("cutoff_day = {day}: must be a day from 2 to 28"),
-            ),
+            day,
         }),
         day => Ok(Window::of(period, day)),
     }

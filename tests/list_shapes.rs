@@ -323,3 +323,24 @@ fn the_text_report_says_which_days_are_counted_and_a_bad_cutoff_day_stops_the_ru
     run.assert_code(2);
     assert!(run.stderr.contains("cutoff_day = 31"), "{}", run.stderr);
 }
+
+/// A population that is no number stops the run before any file is read,
+/// naming the registry's line: no rate per inhabitant from a guess.
+#[test]
+fn a_registry_population_that_is_no_number_stops_the_run() {
+    let (project, _) = project();
+    let units = std::fs::read_to_string(project.join("units.csv")).unwrap();
+    std::fs::write(
+        project.join("units.csv"),
+        units.replace(",4921\n", ",khoảng 4900\n"),
+    )
+    .unwrap();
+    let run = project.run(&["--lang", "en", "check"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("line 3: “dan_so” of unit 02755 is not a number: “khoảng 4900”"),
+        "{}",
+        run.stderr
+    );
+}

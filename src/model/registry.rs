@@ -26,6 +26,15 @@ pub enum RegistryError {
         line: u64,
         message: String,
     },
+    /// A unit attribute the schema needs that the registry cannot give.
+    #[error("{}", tr(
+        &format!("danh sách đơn vị {}, dòng {line}: {}", path.display(), message.vi),
+        &format!("unit registry {}, line {line}: {}", path.display(), message.en)))]
+    Attribute {
+        path: PathBuf,
+        line: u64,
+        message: crate::model::finding::Msg,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -110,32 +119,27 @@ fn split_emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D
 fn attribute_value(
     unit: &Unit,
     attr: &crate::model::schema::UnitAttribute,
-) -> Result<Option<f64>, String> {
+) -> Result<Option<f64>, crate::model::finding::Msg> {
+    use crate::model::finding::Msg;
     use crate::model::values::{Parsed, parse};
-    let id = attr.id();
+    let (id, label, code) = (attr.id(), &attr.label, &unit.code);
     let Some(text) = unit.extra.get(id) else {
-        return Err(tr(
-            &format!(
-                "thiếu cột “{id}” ({}) mà lược đồ cần (unit_attributes)",
-                attr.label
-            ),
-            &format!(
-                "no column “{id}” ({}), which the schema needs (unit_attributes)",
-                attr.label
-            ),
+        return Err(Msg::new(
+            format!("thiếu cột “{id}” ({label}) mà lược đồ cần (unit_attributes)"),
+            format!("no column “{id}” ({label}), which the schema needs (unit_attributes)"),
         ));
     };
     let cell = crate::model::book::Cell::Text(text.clone());
     match parse(&cell, attr.ty.field_type(), &[]) {
         Parsed::Ok(v) | Parsed::Coerced(v, _) => Ok(v.as_f64()),
         Parsed::Missing if !attr.required => Ok(None),
-        Parsed::Missing => Err(tr(
-            &format!("đơn vị {} thiếu “{id}” ({})", unit.code, attr.label),
-            &format!("unit {} has no “{id}” ({})", unit.code, attr.label),
+        Parsed::Missing => Err(Msg::new(
+            format!("đơn vị {code} thiếu “{id}” ({label})"),
+            format!("unit {code} has no “{id}” ({label})"),
         )),
-        _ => Err(tr(
-            &format!("“{id}” của đơn vị {} không phải là số: “{text}”", unit.code),
-            &format!("“{id}” of unit {} is not a number: “{text}”", unit.code),
+        _ => Err(Msg::new(
+            format!("“{id}” của đơn vị {code} không phải là số: “{text}”"),
+            format!("“{id}” of unit {code} is not a number: “{text}”"),
         )),
     }
 }
@@ -320,7 +324,7 @@ impl Registry {
         for attr in attributes {
             for unit in &mut self.units {
                 let value =
-                    attribute_value(unit, attr).map_err(|message| RegistryError::Invalid {
+                    attribute_value(unit, attr).map_err(|message| RegistryError::Attribute {
                         path: self.path.clone(),
                         line: unit.line,
                         message,

@@ -146,8 +146,8 @@ message = "Quá dân số {dan_so}."
         let message = |csv: &str| {
             let mut r = registry(csv);
             match r.bind_attributes(&schema.unit_attributes) {
-                Err(crate::model::registry::RegistryError::Invalid { line, message, .. }) => {
-                    (line, message)
+                Err(crate::model::registry::RegistryError::Attribute { line, message, .. }) => {
+                    (line, message.vi)
                 }
                 other => panic!("expected a registry error, got {other:?}"),
             }
