@@ -8,7 +8,7 @@ use crate::model::book::{Book, Cell};
 use crate::model::finding::{Code, Finding};
 use crate::model::level::Level;
 use crate::model::messages;
-use crate::model::period::{Period, Reading, Stated, Statement, combine, read_period};
+use crate::model::period::{Period, Reading, Stated, Statement, Window, combine, read_period};
 use crate::model::registry::{Registry, UnitMatch};
 use crate::model::schema::{PeriodKind, Schema};
 use crate::model::text::{clean, loose_key};
@@ -131,6 +131,7 @@ pub fn identify(
     level: &Level,
     file_stem: &str,
     configured: &Period,
+    window: &Window,
 ) -> Identity {
     let mut identity = Identity::default();
     let texts = heading_texts(book, layout);
@@ -146,7 +147,7 @@ pub fn identify(
         unit_by_file_name((registry, level), file_stem, first_problem, &mut identity);
     }
 
-    let (period, findings) = stated_period(&texts, file_stem, configured);
+    let (period, findings) = stated_period(&texts, file_stem, configured, window);
     identity.period = period;
     identity.findings.extend(findings);
     identity
@@ -284,6 +285,7 @@ fn stated_period(
     texts: &[String],
     file_stem: &str,
     configured: &Period,
+    window: &Window,
 ) -> (Option<Period>, Vec<Finding>) {
     let readings: Vec<(String, Reading)> = texts
         .iter()
@@ -297,7 +299,8 @@ fn stated_period(
         .value(s.id())
     };
     match combine(&readings) {
-        Statement::Stated(stated) => {
+        Statement::Stated(mut stated) => {
+            name_the_window(&mut stated, window, configured);
             let chosen = &stated[0];
             if chosen.period() != Some(configured) {
                 return (chosen.period().cloned(), vec![mismatch(chosen)]);
@@ -342,6 +345,13 @@ fn stated_period(
     }
 }
 
+/// A sector's window (`cutoff_day`) stated as dates is the period.
+fn name_the_window(stated: &mut [Stated], window: &Window, configured: &Period) {
+    for s in stated.iter_mut().filter(|s| window.is_stated_by(s)) {
+        *s = Stated::Named(configured.clone());
+    }
+}
+
 /// A four-digit year in a file name: "BC_PCMD_2023_VoLao".
 fn year_in_file_name(stem: &str) -> Option<i32> {
     stem.split(|c: char| !c.is_ascii_digit())
@@ -359,7 +369,7 @@ mod tests {
         let configured = Period::parse(configured, PeriodKind::Quarter)
             .or_else(|_| Period::parse(configured, PeriodKind::Year))
             .unwrap();
-        let (p, f) = stated_period(&texts, "bc", &configured);
+        let (p, f) = stated_period(&texts, "bc", &configured, &Window::of(&configured, None));
         (
             p.map(|p| p.id()),
             f.into_iter()
@@ -397,7 +407,7 @@ mod tests {
         let half = Period::parse("2024-H1", PeriodKind::Half).unwrap();
         let texts = vec!["Số liệu từ ngày 15/12/2023 đến ngày 14/6/2024".to_string()];
         assert_eq!(
-            stated_period(&texts, "bc", &half),
+            stated_period(&texts, "bc", &half, &Window::of(&half, None)),
             (Some(half.clone()), vec![])
         );
         let texts = vec![
@@ -405,7 +415,9 @@ mod tests {
             "NĂM 2024".to_string(),
         ];
         assert_eq!(
-            stated_period(&texts, "bc", &half).1[0].value.as_deref(),
+            stated_period(&texts, "bc", &half, &Window::of(&half, None)).1[0]
+                .value
+                .as_deref(),
             Some("2024-H2")
         );
     }

@@ -11,6 +11,7 @@
 mod derived;
 pub mod formula;
 pub mod identify;
+pub mod list_shape;
 pub mod locate;
 pub mod provenance;
 pub mod rollup;
@@ -89,7 +90,7 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
             .iter()
             .filter_map(|&i| submissions[i].data.as_ref())
             .collect();
-        crate::check::rules::evaluate(&config.schema, &config.period, &data)
+        crate::check::rules::evaluate(&config.schema, &config.window, &data)
     };
     for (&i, (aggregates, findings)) in readable.iter().zip(evaluated) {
         let s = &mut submissions[i];
@@ -118,7 +119,7 @@ fn evaluate_parts(submissions: &mut [Submission], config: &Config) {
             .filter_map(|s| s.data.as_ref())
             .flat_map(|d| d.parts.iter().map(|p| &p.data))
             .collect();
-        crate::check::rules::evaluate(&config.schema, &config.period, &data)
+        crate::check::rules::evaluate(&config.schema, &config.window, &data)
     };
     let mut evaluated = evaluated.into_iter();
     for s in submissions.iter_mut() {
@@ -177,6 +178,7 @@ fn assess(
         &config.level,
         &stem,
         &config.period,
+        &config.window,
     );
     submission.unit = identity.unit;
     let recognised = !findings
@@ -189,12 +191,23 @@ fn assess(
     if recognised {
         findings.extend(legacy);
         findings.extend(identity.findings);
-        let (data, value_findings) = validate(&book, &layout, &config.schema);
+        let (mut data, value_findings) = validate(&book, &layout, &config.schema);
         findings.extend(value_findings);
+        data.unit_attributes = unit_attributes(submission.unit, config);
         submission.data = Some(data);
     }
     submission.findings = findings;
     submission
+}
+
+/// The registry's attributes (dân số …) of the unit a file was identified
+/// as, for its rules; none for an unidentified file.
+fn unit_attributes(
+    unit: Option<usize>,
+    config: &Config,
+) -> std::collections::BTreeMap<String, Option<f64>> {
+    unit.map(|u| config.registry.units[u].attributes.clone())
+        .unwrap_or_default()
 }
 
 fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
@@ -234,6 +247,13 @@ pub fn check_all(config: &Config) -> CheckResult {
     evaluate_rules(&mut submissions, config);
     hold_unconfirmed_senders(&mut submissions);
     supersede::supersede(&mut submissions);
+    let unit_names: Vec<String> = config
+        .registry
+        .units
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    list_shape::across_units(&mut submissions, &config.schema, &unit_names);
     let sent = units_sent(&submissions, config.registry.units.len());
     let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
     CheckResult {

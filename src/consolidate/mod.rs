@@ -15,7 +15,7 @@ use crate::check::units_sent;
 use crate::config::Config;
 use crate::model::frame::{Col, frame};
 use crate::model::level::Reporting;
-use crate::model::schema::{Display, FieldDef, FieldType, IndicatorDef, parse_expr};
+use crate::model::schema::{Display, FieldDef, FieldType, IndicatorDef};
 use crate::model::submission::{CheckResult, Status, Submission, SubmissionData};
 use crate::model::values::Value;
 
@@ -231,8 +231,8 @@ fn submitted_frame(
         });
     }
     for (name, date) in [
-        ("period_start", config.period.start()),
-        ("period_end", config.period.end()),
+        ("period_start", config.window.start),
+        ("period_end", config.window.end),
     ] {
         cols.push(Col {
             name: name.to_string(),
@@ -240,7 +240,32 @@ fn submitted_frame(
             values: vec![Some(Value::Date(date)); rows.len()],
         });
     }
+    cols.extend(attribute_cols(config, rows));
     frame(&cols, rows.len())
+}
+
+/// The schema's unit attributes (dân số …) of each row's unit, as its
+/// submission carries them: indicators per inhabitant divide by them. A
+/// commune inside a district's data table has none (the province's registry
+/// does not hold its communes' figures): the value is missing, never the
+/// district's figure counted once per commune.
+fn attribute_cols(config: &Config, rows: &[(usize, Option<&SubmissionData>)]) -> Vec<Col> {
+    config
+        .schema
+        .unit_attributes
+        .iter()
+        .map(|attr| Col {
+            name: attr.id().to_string(),
+            ty: attr.ty.field_type(),
+            values: rows
+                .iter()
+                .map(|(_, d)| {
+                    d.and_then(|d| d.unit_attributes.get(attr.id()).copied().flatten())
+                        .map(|n| attr.value(n))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// A district's row of a province's Tổng hợp: its communes' figures added up
@@ -329,10 +354,6 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
         .collect()
 }
 
-fn expr(source: &str) -> PolarsResult<Expr> {
-    parse_expr(source).map_err(|e| polars_err!(ComputeError: "{e}"))
-}
-
 /// The indicators, long format: the consolidating unit's row of each
 /// indicator over every reporting row, then each registry unit's.
 fn indicators(
@@ -368,11 +389,14 @@ fn indicators(
 
 /// The numerator and denominator of an indicator as polars expressions.
 fn fraction(ind: &IndicatorDef) -> PolarsResult<(Expr, Expr)> {
-    let numerator = expr(ind.numerator.get_ref())?
+    let numerator = ind
+        .numerator
+        .expr()
+        .clone()
         .cast(DataType::Float64)
         .alias("numerator");
     let denominator = match &ind.denominator {
-        Some(d) => expr(d.get_ref())?.cast(DataType::Float64),
+        Some(d) => d.expr().clone().cast(DataType::Float64),
         None => lit(NULL).cast(DataType::Float64),
     }
     .alias("denominator");

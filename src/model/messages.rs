@@ -848,3 +848,76 @@ pub fn district_output_without_table() -> Msg {
         "This is a district's output (the consolidated workbook, the indicators or the check report) without the data table (…-du-lieu.parquet or .csv) beside it: the province adds up only data tables, where each figure still names its commune, file and cell. Ask the district for its whole output folder (out/).",
     )
 }
+
+// ---- List shapes and keys (issue 14): keys over several fields, split
+// sub-columns, lists continued over several sheets.
+
+/// "Họ và tên, Năm sinh" as the cell prefix's label.
+fn labels_of(labels: &[String]) -> String {
+    labels.join(", ")
+}
+
+pub fn key_not_unique(cell: &str, labels: &[String], seen: &str, first_cell: &str) -> Msg {
+    cell_msg(
+        cell,
+        &labels_of(labels),
+        format!("“{seen}” trùng với dòng của ô {first_cell}; mỗi dòng phải khác nhau"),
+        format!("“{seen}” repeats the row of cell {first_cell}; each row must be different"),
+    )
+}
+
+pub fn split_ambiguous(cells: &[String], label: &str, choices: &[String]) -> Msg {
+    let (first, all) = (cells[0].as_str(), cells.join(", "));
+    cell_msg(
+        first,
+        label,
+        format!(
+            "ghi ở nhiều cột ({all}: {}); chỉ ghi vào một cột",
+            choices.join(", ")
+        ),
+        format!(
+            "written in several columns ({all}: {}); fill in one column only",
+            choices.join(", ")
+        ),
+    )
+}
+
+pub fn list_continued(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách của trang “{first_sheet}” được đọc tiếp ở trang “{sheet}” ({rows} dòng)."
+        ),
+        format!("The list of sheet “{first_sheet}” is read on from sheet “{sheet}” ({rows} rows)."),
+    )
+}
+
+pub fn list_sheet_unread(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Trang “{sheet}” cũng có danh sách như trang “{first_sheet}” ({rows} dòng) nhưng không được đọc. Hãy chuyển các dòng này vào trang “{first_sheet}” (hoặc xoá trang thừa) rồi gửi lại."
+        ),
+        format!(
+            "Sheet “{sheet}” holds a list like sheet “{first_sheet}” ({rows} rows) but is not read. Move these rows into sheet “{first_sheet}” (or remove the extra sheet) and send the file again."
+        ),
+    )
+}
+
+pub fn record_in_several_units(
+    cell: &str,
+    labels: &[String],
+    seen: &str,
+    other_unit: &str,
+    other_file: &str,
+    other_cell: &str,
+) -> Msg {
+    cell_msg(
+        cell,
+        &labels_of(labels),
+        format!(
+            "“{seen}” cũng có trong báo cáo của {other_unit} ({other_file}, ô {other_cell}); hãy kiểm tra để không tính hai lần"
+        ),
+        format!(
+            "“{seen}” is also in the report of {other_unit} ({other_file}, cell {other_cell}); check it is not counted twice"
+        ),
+    )
+}

@@ -371,11 +371,26 @@ fn title_line(config: &Config) -> String {
             .unwrap_or(&config.schema.title),
     );
     format!(
-        "{title} ({} {}) — {} {}\n\n",
+        "{title} ({} {}) — {} {}{}\n\n",
         config.schema.id(),
         config.schema.version,
         lang.pick("kỳ", "period"),
-        config.period.label(lang)
+        config.period.label(lang),
+        window_text(config)
+    )
+}
+
+/// The days counted when the project sets a window other than the
+/// calendar period (`cutoff_day`): " (số liệu từ 15/12/2023 đến 14/06/2024)".
+fn window_text(config: &Config) -> String {
+    let w = config.window;
+    if (w.start, w.end) == (config.period.start(), config.period.end()) {
+        return String::new();
+    }
+    let (start, end) = (w.start.format("%d/%m/%Y"), w.end.format("%d/%m/%Y"));
+    config.lang.pick(
+        format!(" (số liệu từ {start} đến {end})"),
+        format!(" (figures from {start} to {end})"),
     )
 }
 
@@ -401,7 +416,9 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
     }
     let mut infos = 0;
     for f in &s.findings {
-        if f.severity == Severity::Info {
+        // Lenient readings are only counted; another info (a list read on
+        // over a further sheet) is told like a warning.
+        if f.severity == Severity::Info && f.code == crate::model::finding::Code::ValueCoerced {
             infos += 1;
             continue;
         }
