@@ -130,8 +130,7 @@ pub fn identify(
     registry: &Registry,
     level: &Level,
     file_stem: &str,
-    configured: &Period,
-    window: &Window,
+    (configured, window): (&Period, &Window),
 ) -> Identity {
     let mut identity = Identity::default();
     let texts = heading_texts(book, layout);

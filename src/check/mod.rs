@@ -177,8 +177,7 @@ fn assess(
         &config.registry,
         &config.level,
         &stem,
-        &config.period,
-        &config.window,
+        (&config.period, &config.window),
     );
     submission.unit = identity.unit;
     let recognised = !findings
