@@ -1,10 +1,10 @@
 //! The tidy table (`…-du-lieu.csv` and `.parquet`): one row per accepted
-//! value with its unit, sheet, field and source cell. A province's list
+//! value with its unit, sheet, field and source cell (and, when districts
+//! report, the commune and the district's table it came through). A province's list
 //! sheets make it millions of rows long, so it is never held whole: it is
 //! written straight from the submissions to its temporary files, the CSV row
 //! by row and the Parquet one row group at a time.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -15,62 +15,73 @@ use polars_io::prelude::ParquetWriter;
 use super::OutputError;
 use super::tables::neutral;
 use crate::config::Config;
-use crate::consolidate::machine_value;
-use crate::model::registry::Unit;
-use crate::model::submission::{CheckResult, FieldValue, Status};
+use crate::consolidate::{Counted, counted, machine_value};
+use crate::model::level::Reporting;
+use crate::model::submission::{CheckResult, FieldValue};
 
-/// The table's columns, in order.
-const NAMES: [&str; 9] = [
-    "unit_code",
-    "unit_name",
-    "period",
-    "sheet_id",
-    "field",
-    "row",
-    "value",
-    "source_file",
-    "source_cell",
-];
+/// The table's columns, in order; the commune columns (after `unit_name`)
+/// and `district_file` (last) only when districts report.
+fn names(chain: bool) -> Vec<&'static str> {
+    let mut names = vec!["unit_code", "unit_name"];
+    if chain {
+        names.extend(["commune_code", "commune_name"]);
+    }
+    names.extend([
+        "period",
+        "sheet_id",
+        "field",
+        "row",
+        "value",
+        "source_file",
+        "source_cell",
+    ]);
+    if chain {
+        names.push("district_file");
+    }
+    names
+}
+
+/// Whether the table names the commune and the district's table of each value.
+fn chained(config: &Config) -> bool {
+    config.level.reporting == Reporting::Districts
+}
 
 /// Rows per Parquet row group: polars' own default, so that a table that
 /// fits in one group is written exactly as `ParquetWriter::finish` writes it.
 const ROW_GROUP: usize = 512 * 512;
 
-/// One row: a value of an accepted submission and where it came from.
-struct Row<'a> {
-    unit: &'a Unit,
+/// One row: a value of a report that counts and where it came from.
+struct Row<'a, 'c> {
+    c: &'c Counted<'a>,
     sheet_id: &'a str,
     field: &'a str,
     fv: &'a FieldValue,
-    file: &'a str,
 }
 
-impl Row<'_> {
+impl Row<'_, '_> {
     fn source_cell(&self) -> String {
         format!("{}!{}", self.fv.source.sheet, self.fv.source.a1())
     }
 }
 
-/// Calls `each` on every row, in the table's order: units in registry
-/// order, the form's fields, then each list's records field by field.
-/// Values that could not be read are not rows.
-fn for_each_row<'a>(result: &'a CheckResult, config: &'a Config, mut each: impl FnMut(Row<'a>)) {
+/// Calls `each` on every row, in the table's order: the reports that count
+/// (`consolidate::counted`), each one's form fields, then each list's
+/// records field by field. Values that could not be read are not rows.
+fn for_each_row<'a>(
+    counted: &[Counted<'a>],
+    config: &'a Config,
+    mut each: impl FnMut(Row<'a, '_>),
+) {
     let schema = &config.schema;
-    let accepted = result.accepted_by_unit(config.registry.units.len());
-    for (u, s) in accepted.iter().enumerate() {
-        let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
-            continue;
-        };
-        let Some(data) = &s.data else { continue };
-        let unit = &config.registry.units[u];
+    for c in counted {
+        let data = c.data;
         let mut emit = |sheet_id: &'a str, field: &'a str, fv: &'a FieldValue| {
             if fv.value.is_some() {
                 each(Row {
-                    unit,
+                    c,
                     sheet_id,
                     field,
                     fv,
-                    file: &s.file,
                 });
             }
         };
@@ -107,27 +118,16 @@ pub fn write_csv(result: &CheckResult, config: &Config, path: &Path) -> Result<(
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    writer.write_record(NAMES)?;
+    let chain = chained(config);
+    writer.write_record(names(chain))?;
     let period = config.period.id();
+    let counted = counted(result, config);
     let mut failed = None;
-    for_each_row(result, config, |row| {
+    for_each_row(&counted, config, |row| {
         if failed.is_some() {
             return;
         }
-        let value = row.fv.value.as_ref().map(machine_value).unwrap_or_default();
-        let line = i64::from(row.fv.source.row) + 1;
-        let record: [Cow<'_, str>; 9] = [
-            neutral(&row.unit.code),
-            neutral(&row.unit.name),
-            neutral(&period),
-            neutral(row.sheet_id),
-            neutral(row.field),
-            Cow::Owned(crate::model::values::format_number(line as f64)),
-            Cow::Owned(neutral(&value).into_owned()),
-            neutral(row.file),
-            Cow::Owned(neutral(&row.source_cell()).into_owned()),
-        ];
-        if let Err(e) = writer.write_record(record.iter().map(|c| c.as_bytes())) {
+        if let Err(e) = writer.write_record(csv_record(&row, &period, chain)) {
             failed = Some(e);
         }
     });
@@ -143,11 +143,41 @@ pub fn write_csv(result: &CheckResult, config: &Config, path: &Path) -> Result<(
     file.sync_all().map_err(io_error(path))
 }
 
+/// One row's CSV fields, as `tables::csv_bytes` spells a frame's cells.
+fn csv_record(row: &Row<'_, '_>, period: &str, chain: bool) -> Vec<String> {
+    let c = row.c;
+    let value = row.fv.value.as_ref().map(machine_value).unwrap_or_default();
+    let line = i64::from(row.fv.source.row) + 1;
+    let text = |t: &str| neutral(t).into_owned();
+    let mut out = Vec::with_capacity(12);
+    out.extend([text(&c.unit.code), text(&c.unit.name)]);
+    if chain {
+        out.extend([text(c.code), text(c.name)]);
+    }
+    out.extend([
+        text(period),
+        text(row.sheet_id),
+        text(row.field),
+        crate::model::values::format_number(line as f64),
+        text(&value),
+        text(c.file),
+        text(&row.source_cell()),
+    ]);
+    if chain {
+        out.push(text(c.via.unwrap_or("")));
+    }
+    out
+}
+
 /// The columns of one row group, borrowing what repeats.
 #[derive(Default)]
 struct Batch<'a> {
+    chain: bool,
     unit_code: Vec<&'a str>,
     unit_name: Vec<&'a str>,
+    commune_code: Vec<&'a str>,
+    commune_name: Vec<&'a str>,
+    district_file: Vec<&'a str>,
     sheet_id: Vec<&'a str>,
     field: Vec<&'a str>,
     row: Vec<i64>,
@@ -157,15 +187,29 @@ struct Batch<'a> {
 }
 
 impl<'a> Batch<'a> {
-    fn push(&mut self, row: &Row<'a>) {
+    fn new(chain: bool) -> Self {
+        Batch {
+            chain,
+            ..Batch::default()
+        }
+    }
+
+    fn push(&mut self, row: &Row<'a, '_>) {
         let Some(value) = &row.fv.value else { return };
-        self.unit_code.push(&row.unit.code);
-        self.unit_name.push(&row.unit.name);
+        let c = row.c;
+        self.unit_code.push(&c.unit.code);
+        self.unit_name.push(&c.unit.name);
+        if self.chain {
+            // A district's own report on the form: the district itself, no table.
+            self.commune_code.push(c.code);
+            self.commune_name.push(c.name);
+            self.district_file.push(c.via.unwrap_or(""));
+        }
         self.sheet_id.push(row.sheet_id);
         self.field.push(row.field);
         self.row.push(i64::from(row.fv.source.row) + 1);
         self.value.push(machine_value(value));
-        self.source_file.push(row.file);
+        self.source_file.push(c.file);
         self.source_cell.push(row.source_cell());
     }
 
@@ -177,17 +221,29 @@ impl<'a> Batch<'a> {
     fn take_frame(&mut self, period: &str) -> PolarsResult<DataFrame> {
         let height = self.len();
         let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
-        let columns = vec![
-            text(NAMES[0], std::mem::take(&mut self.unit_code)),
-            text(NAMES[1], std::mem::take(&mut self.unit_name)),
-            text(NAMES[2], vec![period; height]),
-            text(NAMES[3], std::mem::take(&mut self.sheet_id)),
-            text(NAMES[4], std::mem::take(&mut self.field)),
-            Column::new(NAMES[5].into(), std::mem::take(&mut self.row)),
-            Column::new(NAMES[6].into(), std::mem::take(&mut self.value)),
-            text(NAMES[7], std::mem::take(&mut self.source_file)),
-            Column::new(NAMES[8].into(), std::mem::take(&mut self.source_cell)),
+        let mut columns = vec![
+            text("unit_code", std::mem::take(&mut self.unit_code)),
+            text("unit_name", std::mem::take(&mut self.unit_name)),
         ];
+        if self.chain {
+            columns.push(text("commune_code", std::mem::take(&mut self.commune_code)));
+            columns.push(text("commune_name", std::mem::take(&mut self.commune_name)));
+        }
+        columns.extend([
+            text("period", vec![period; height]),
+            text("sheet_id", std::mem::take(&mut self.sheet_id)),
+            text("field", std::mem::take(&mut self.field)),
+            Column::new("row".into(), std::mem::take(&mut self.row)),
+            Column::new("value".into(), std::mem::take(&mut self.value)),
+            text("source_file", std::mem::take(&mut self.source_file)),
+            Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
+        ]);
+        if self.chain {
+            columns.push(text(
+                "district_file",
+                std::mem::take(&mut self.district_file),
+            ));
+        }
         DataFrame::new(height, columns)
     }
 }
@@ -209,19 +265,26 @@ pub fn write_parquet(
     config: &Config,
     path: &Path,
 ) -> Result<(), OutputError> {
+    let counted = counted(result, config);
     let mut total = 0usize;
-    for_each_row(result, config, |_| total += 1);
+    for_each_row(&counted, config, |_| total += 1);
     let sizes = group_sizes(total);
     let period = config.period.id();
+    let chain = chained(config);
     let file = File::create(path).map_err(io_error(path))?;
     let mut out = BufWriter::with_capacity(256 * 1024, file);
     if sizes.len() == 1 {
-        let mut batch = Batch::default();
-        for_each_row(result, config, |row| batch.push(&row));
+        let mut batch = Batch::new(chain);
+        for_each_row(&counted, config, |row| batch.push(&row));
         let mut df = batch.take_frame(&period)?;
         ParquetWriter::new(&mut out).finish(&mut df)?;
     } else {
-        write_groups(result, config, &sizes, &period, &mut out)?;
+        let rows = Rows {
+            counted: &counted,
+            config,
+            chain,
+        };
+        write_groups(&rows, &sizes, &period, &mut out)?;
     }
     let file = out
         .into_inner()
@@ -229,20 +292,26 @@ pub fn write_parquet(
     file.sync_all().map_err(io_error(path))
 }
 
+/// The reports whose values make the table, and its shape.
+struct Rows<'r, 'a> {
+    counted: &'r [Counted<'a>],
+    config: &'a Config,
+    chain: bool,
+}
+
 /// The row groups of a table too long for one.
 fn write_groups(
-    result: &CheckResult,
-    config: &Config,
+    rows: &Rows<'_, '_>,
     sizes: &[usize],
     period: &str,
     out: &mut impl Write,
 ) -> Result<(), OutputError> {
-    let mut batch = Batch::default();
-    let schema = Batch::default().take_frame(period)?.schema().clone();
+    let mut batch = Batch::new(rows.chain);
+    let schema = Batch::new(rows.chain).take_frame(period)?.schema().clone();
     let mut writer = ParquetWriter::new(out).batched(&schema)?;
     let mut group = 0;
     let mut failed = None;
-    for_each_row(result, config, |row| {
+    for_each_row(rows.counted, rows.config, |row| {
         if failed.is_some() {
             return;
         }
