@@ -384,3 +384,39 @@ impl Sender {
         !matches!(self, Sender::Unregistered | Sender::OtherUnit)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fv(text: &str, col: u32) -> FieldValue {
+        FieldValue {
+            value: Some(Value::Text(text.into())),
+            raw: text.into(),
+            source: Source {
+                sheet: "Biểu 02".into(),
+                row: 3,
+                col,
+            },
+        }
+    }
+
+    #[test]
+    fn record_fields_are_kept_in_id_order_and_found_by_id() {
+        let mut fields: Fields = [
+            ("ten".into(), fv("Nhà nghỉ A", 1)),
+            ("dia_chi".into(), fv("Thôn 1", 2)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["dia_chi", "ten"]);
+        assert_eq!(fields["ten"].raw, "Nhà nghỉ A");
+        assert!(fields.contains_key("dia_chi") && !fields.contains_key("loai"));
+        assert_eq!(fields.get("loai"), None);
+        let old = fields.insert("ten".into(), fv("Nhà nghỉ B", 1));
+        assert_eq!(old.map(|v| v.raw), Some("Nhà nghỉ A".to_string()));
+        assert_eq!(fields.len(), 2);
+        let seen: Vec<(&str, u32)> = fields.iter().map(|(k, v)| (k, v.source.col)).collect();
+        assert_eq!(seen, [("dia_chi", 2), ("ten", 1)]);
+    }
+}
