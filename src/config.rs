@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
 use crate::model::finding::Lang;
-use crate::model::i18n::tr;
+use crate::model::i18n::Bilingual;
 use crate::model::period::{Period, PeriodError};
 use crate::model::registry::{Registry, RegistryError};
 use crate::model::schema::{Schema, SchemaError};
@@ -17,36 +17,20 @@ use crate::read::ingest::Limits;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{}", tr(
-        &format!("không đọc được tệp cấu hình {}: {source}", path.display()),
-        &format!("cannot read config {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", tr(
-        &format!("tệp cấu hình {} sai: {message}", path.display()),
-        &format!("config {} is invalid: {message}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Syntax { path: PathBuf, message: String },
-    #[error("{}", tr(
-        &format!("thiếu “{key}”: ghi trong tonghop.toml hoặc dùng --{key}"),
-        &format!("missing “{key}”: set it in tonghop.toml or pass --{key}")))]
+    #[error("{}", self.message(Lang::Vi))]
     Missing { key: &'static str },
-    #[error("{}", tr(
-        &format!("không tìm thấy {}", path.display()),
-        &format!("{} does not exist", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     NoSuchPath { path: PathBuf },
-    #[error(
-        "{}",
-        tr(
-            "không có tệp nào để kiểm tra (thư mục trống?)",
-            "no input files (empty folder?)"
-        )
-    )]
+    #[error("{}", self.message(Lang::Vi))]
     NoInputs,
-    #[error("{}", tr(
-        &format!("thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác", output.display(), inbox.display()),
-        &format!("output folder {} is inside the input folder {}; choose another", output.display(), inbox.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     OutputInsideInbox { output: PathBuf, inbox: PathBuf },
     #[error(transparent)]
     Schema(#[from] SchemaError),
@@ -54,6 +38,50 @@ pub enum ConfigError {
     Registry(#[from] RegistryError),
     #[error(transparent)]
     Period(#[from] PeriodError),
+}
+
+impl Bilingual for ConfigError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            ConfigError::Read { path, source } => lang.pick(
+                format!("không đọc được tệp cấu hình {}: {source}", path.display()),
+                format!("cannot read config {}: {source}", path.display()),
+            ),
+            ConfigError::Syntax { path, message } => lang.pick(
+                format!("tệp cấu hình {} sai: {message}", path.display()),
+                format!("config {} is invalid: {message}", path.display()),
+            ),
+            ConfigError::Missing { key } => lang.pick(
+                format!("thiếu “{key}”: ghi trong tonghop.toml hoặc dùng --{key}"),
+                format!("missing “{key}”: set it in tonghop.toml or pass --{key}"),
+            ),
+            ConfigError::NoSuchPath { path } => lang.pick(
+                format!("không tìm thấy {}", path.display()),
+                format!("{} does not exist", path.display()),
+            ),
+            ConfigError::NoInputs => lang
+                .pick(
+                    "không có tệp nào để kiểm tra (thư mục trống?)",
+                    "no input files (empty folder?)",
+                )
+                .to_string(),
+            ConfigError::OutputInsideInbox { output, inbox } => lang.pick(
+                format!(
+                    "thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác",
+                    output.display(),
+                    inbox.display()
+                ),
+                format!(
+                    "output folder {} is inside the input folder {}; choose another",
+                    output.display(),
+                    inbox.display()
+                ),
+            ),
+            ConfigError::Schema(e) => e.message(lang),
+            ConfigError::Registry(e) => e.message(lang),
+            ConfigError::Period(e) => e.message(lang),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -175,7 +203,6 @@ impl Config {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
-        crate::model::i18n::set_lang(lang);
 
         let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
         let schema_path = cli
@@ -280,6 +307,24 @@ impl Config {
             .to_string_lossy()
             .replace('\\', "/")
     }
+}
+
+/// The language a command speaks in: `--lang`, else the project's
+/// `tonghop.toml` for the commands that read it, else Vietnamese. The edge
+/// asks for it to tell a fatal error; when the config file itself cannot be
+/// read, only `--lang` counts.
+pub fn language(cli: &Cli) -> Lang {
+    let reads_project = !matches!(
+        cli.command,
+        Command::Read { .. } | Command::Init(_) | Command::Units(_)
+    );
+    let from_file = || {
+        let cwd = current_dir().ok()?;
+        read_config_file(cli, &cwd).ok()?.0.lang
+    };
+    cli.lang
+        .or_else(|| reads_project.then(from_file).flatten())
+        .unwrap_or_default()
 }
 
 /// The mode a command runs in, with its input paths, its `--output` and its
@@ -450,7 +495,6 @@ impl ShowConfig {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
-        crate::model::i18n::set_lang(lang);
         let schema_path = cli
             .schema
             .as_ref()

@@ -12,7 +12,7 @@ use anyhow::Context;
 use crate::cli::{self, Cli, ReportFormat};
 use crate::config::{self, Config, Mode};
 use crate::model::submission::CheckResult;
-use crate::model::{finding, i18n, schema, values};
+use crate::model::{finding, schema, values};
 use crate::output::report;
 use crate::read::isolate;
 use crate::{check, consolidate, mail, output};
@@ -246,8 +246,6 @@ fn indicator_figure(
 /// `tonghop init DIR --unit CODE`: a ready project for a consolidating unit.
 pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     print!(
         "{}",
         init::run(args, cli.schema.as_deref(), cli.period.as_deref(), lang)?
@@ -258,8 +256,6 @@ pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> 
 /// `tonghop units import FILE`: the statistics office's export → a registry.
 pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     match command {
         cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
     }

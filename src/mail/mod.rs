@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::model::finding::{Code, Finding, Lang};
+use crate::model::i18n::Bilingual;
 use crate::model::messages;
 use crate::read::index::{Entry, Index, IndexError};
 use extract::{Found, Item, Meta};
@@ -24,10 +25,21 @@ pub enum MailError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
-    #[error("{}", crate::model::i18n::tr(
-        &format!("không tìm thấy {}", path.display()),
-        &format!("{} does not exist", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     NoSuchPath { path: PathBuf },
+}
+
+impl Bilingual for MailError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            MailError::Index(e) => e.message(lang),
+            MailError::Output(e) => e.message(lang),
+            MailError::NoSuchPath { path } => lang.pick(
+                format!("không tìm thấy {}", path.display()),
+                format!("{} does not exist", path.display()),
+            ),
+        }
+    }
 }
 
 /// What one `tonghop mail` run did.

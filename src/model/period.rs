@@ -7,7 +7,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::i18n::tr;
+use crate::model::finding::Lang;
+use crate::model::i18n::Bilingual;
 use crate::model::schema::PeriodKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -19,12 +20,20 @@ pub struct Period {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{}", tr(
-    &format!("kỳ báo cáo “{text}” không hợp lệ; cần dạng {expected}"),
-    &format!("invalid period “{text}”; expected {expected}")))]
+#[error("{}", self.message(Lang::Vi))]
 pub struct PeriodError {
     pub text: String,
     pub expected: &'static str,
+}
+
+impl Bilingual for PeriodError {
+    fn message(&self, lang: Lang) -> String {
+        let PeriodError { text, expected } = self;
+        lang.pick(
+            format!("kỳ báo cáo “{text}” không hợp lệ; cần dạng {expected}"),
+            format!("invalid period “{text}”; expected {expected}"),
+        )
+    }
 }
 
 const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];

@@ -9,23 +9,50 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::model::i18n::tr;
+use crate::model::finding::{Lang, Msg};
+use crate::model::i18n::Bilingual;
 use crate::model::text::{compact_key, label_key, loose_key, strip_diacritics};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("{}", tr(
-        &format!("không đọc được danh sách đơn vị {}: {source}", path.display()),
-        &format!("cannot read unit registry {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Read { path: PathBuf, source: csv::Error },
-    #[error("{}", tr(
-        &format!("danh sách đơn vị {}, dòng {line}: {message}", path.display()),
-        &format!("unit registry {}, line {line}: {message}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Invalid {
         path: PathBuf,
         line: u64,
-        message: String,
+        message: Msg,
     },
+}
+
+impl Bilingual for RegistryError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            RegistryError::Read { path, source } => lang.pick(
+                format!(
+                    "không đọc được danh sách đơn vị {}: {source}",
+                    path.display()
+                ),
+                format!("cannot read unit registry {}: {source}", path.display()),
+            ),
+            RegistryError::Invalid {
+                path,
+                line,
+                message,
+            } => lang.pick(
+                format!(
+                    "danh sách đơn vị {}, dòng {line}: {}",
+                    path.display(),
+                    message.vi
+                ),
+                format!(
+                    "unit registry {}, line {line}: {}",
+                    path.display(),
+                    message.en
+                ),
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -202,21 +229,21 @@ impl Registry {
             let record = record.map_err(read_error)?;
             let unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
             let line = record.position().map_or(0, |p| p.line());
-            let invalid = |message: String| RegistryError::Invalid {
+            let invalid = |message: Msg| RegistryError::Invalid {
                 path: path.to_path_buf(),
                 line,
                 message,
             };
             if unit.code.is_empty() || unit.name.is_empty() {
-                return Err(invalid(tr(
+                return Err(invalid(Msg::new(
                     "thiếu mã hoặc tên đơn vị",
                     "missing unit code or name",
                 )));
             }
             if !codes.insert(unit.code.clone()) {
-                return Err(invalid(tr(
-                    &format!("mã đơn vị “{}” bị trùng", unit.code),
-                    &format!("duplicate unit code “{}”", unit.code),
+                return Err(invalid(Msg::new(
+                    format!("mã đơn vị “{}” bị trùng", unit.code),
+                    format!("duplicate unit code “{}”", unit.code),
                 )));
             }
             if let Some(bad) = unit
@@ -224,17 +251,17 @@ impl Registry {
                 .iter()
                 .find(|e| !validator::ValidateEmail::validate_email(*e))
             {
-                return Err(invalid(tr(
-                    &format!("địa chỉ thư “{bad}” không hợp lệ"),
-                    &format!("invalid email “{bad}”"),
+                return Err(invalid(Msg::new(
+                    format!("địa chỉ thư “{bad}” không hợp lệ"),
+                    format!("invalid email “{bad}”"),
                 )));
             }
             for e in &unit.emails {
                 if let Some(&other) = emails.get(e) {
                     let other: &Unit = &units[other];
-                    return Err(invalid(tr(
-                        &format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
-                        &format!("email “{e}” is already given to unit {}", other.code),
+                    return Err(invalid(Msg::new(
+                        format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
+                        format!("email “{e}” is already given to unit {}", other.code),
                     )));
                 }
             }
