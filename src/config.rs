@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
@@ -13,6 +14,7 @@ use crate::model::i18n::Bilingual;
 use crate::model::period::{Period, PeriodError};
 use crate::model::registry::{Registry, RegistryError};
 use crate::model::schema::{Schema, SchemaError};
+use crate::model::values::parse_date_text;
 use crate::read::ingest::Limits;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +34,10 @@ pub enum ConfigError {
     NoInputs,
     #[error("{}", self.message(Lang::Vi))]
     OutputInsideInbox { output: PathBuf, inbox: PathBuf },
+    /// A deadline that cannot be read stops the run: every on-time verdict
+    /// depends on it.
+    #[error("{}", self.message(Lang::Vi))]
+    Deadline { text: String },
     #[error(transparent)]
     Schema(#[from] SchemaError),
     #[error(transparent)]
@@ -75,6 +81,14 @@ impl Bilingual for ConfigError {
                     "output folder {} is inside the input folder {}; choose another",
                     output.display(),
                     inbox.display()
+                ),
+            ),
+            ConfigError::Deadline { text } => lang.pick(
+                format!(
+                    "hạn nộp “{text}” trong tonghop.toml không đọc được: hãy ghi dạng 15/01/2024"
+                ),
+                format!(
+                    "the deadline “{text}” in tonghop.toml cannot be read: write it as 15/01/2024"
                 ),
             ),
             ConfigError::Schema(e) => e.message(lang),
@@ -152,7 +166,9 @@ pub struct Config {
     pub lang: Lang,
     pub format: ReportFormat,
     pub consolidating: ConsolidatingUnit,
-    pub deadline: Option<String>,
+    /// The day reports are due (`deadline` in tonghop.toml), in Vietnam's
+    /// calendar: a report received any time that day is on time.
+    pub deadline: Option<NaiveDate>,
     pub limits: Limits,
     pub progress: bool,
     /// Where feedback workbooks go, when asked for (always for `build`).
@@ -203,6 +219,7 @@ impl Config {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
+        let deadline = parse_deadline(file.deadline.as_deref())?;
 
         let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
         let schema_path = cli
@@ -283,7 +300,7 @@ impl Config {
             lang,
             format,
             consolidating,
-            deadline: file.deadline,
+            deadline,
             limits,
             progress: !cli.no_progress,
             feedback,
@@ -307,6 +324,19 @@ impl Config {
             .to_string_lossy()
             .replace('\\', "/")
     }
+}
+
+/// The deadline of tonghop.toml: "15/01/2024", "2024-01-15" or any way
+/// `values` reads a date.
+fn parse_deadline(text: Option<&str>) -> Result<Option<NaiveDate>, ConfigError> {
+    text.map(|text| {
+        parse_date_text(text)
+            .map(|(day, _)| day)
+            .ok_or_else(|| ConfigError::Deadline {
+                text: text.to_string(),
+            })
+    })
+    .transpose()
 }
 
 /// The language a command speaks in: `--lang`, else the project's

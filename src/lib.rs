@@ -65,7 +65,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Units(command) => units_command(cli, command),
         Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
             let config = Config::resolve(cli)?;
-            check::timeliness::deadline(&config)?;
             tell_registry_findings(&config);
             match &config.mode {
                 Mode::Template { per_unit, unit } => {

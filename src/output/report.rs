@@ -153,7 +153,7 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
 }
 
 pub fn to_json(result: &CheckResult, config: &Config) -> String {
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let deadline = config.deadline;
     let mut sum = summary(result);
     if let Some(day) = deadline {
         let (on_time, late) = crate::check::timeliness::count(result, day);
@@ -260,7 +260,7 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
 
 pub fn to_text(result: &CheckResult, config: &Config) -> String {
     let mut out = title_line(config);
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let deadline = config.deadline;
     for s in &result.submissions {
         out.push_str(&submission_text(s, deadline, config));
     }

@@ -509,14 +509,14 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
         &format!("Kỳ báo cáo: {}", config.period.label_vi()),
         &f.italic_center,
     )?;
-    if let Some(deadline) = &config.deadline {
+    if let Some(deadline) = config.deadline {
         row += 1;
         ws.merge_range(
             row,
             0,
             row,
             5,
-            &format!("Hạn nộp: {deadline}"),
+            &format!("Hạn nộp: {}", deadline.format("%d/%m/%Y")),
             &f.bold_center,
         )?;
     }
