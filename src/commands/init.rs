@@ -14,6 +14,7 @@ use crate::check::timeliness;
 use crate::cli::InitArgs;
 use crate::model::finding::Lang;
 use crate::model::national::{self, Edition, NationalList, NationalUnit};
+use crate::model::registry::{NewUnit, write_csv};
 use crate::model::schema::{PeriodKind, Schema};
 use crate::model::values::parse_date_text;
 
@@ -130,12 +131,13 @@ pub fn registry_csv(plan: &Plan, lang: Lang) -> anyhow::Result<Vec<u8>> {
             plan.list.edition.label(Lang::En)
         ),
     };
-    let mut writer = csv::Writer::from_writer(note.into_bytes());
-    writer.write_record(["code", "name", "kind", "aliases", "email", "parent"])?;
-    for u in &plan.reporting {
-        writer.write_record([&u.code, &u.name, &u.kind, "", "", &plan.unit.code])?;
-    }
-    writer.into_inner().context("registry CSV")
+    let units = plan.reporting.iter().map(|u| NewUnit {
+        code: &u.code,
+        name: &u.name,
+        kind: &u.kind,
+        parent: &plan.unit.code,
+    });
+    Ok(write_csv(&note, units)?)
 }
 
 /// A TOML string literal.

@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use crate::cli::ImportArgs;
 use crate::model::book::{Cell, Sheet};
 use crate::model::finding::Lang;
+use crate::model::registry::{NewUnit, write_csv};
 use crate::model::text::{clean, loose_key};
 use crate::read::ingest::Limits;
 
@@ -198,17 +199,17 @@ pub fn registry_csv(units: &[ImportedUnit], source: &str, lang: Lang) -> anyhow:
             units.len()
         ),
     );
-    let mut writer = csv::Writer::from_writer(note.into_bytes());
-    writer.write_record(["code", "name", "kind", "aliases", "email", "parent"])?;
-    for u in units {
-        let parent = if u.district_code.is_empty() {
+    let rows = units.iter().map(|u| NewUnit {
+        code: &u.code,
+        name: &u.name,
+        kind: &u.kind,
+        parent: if u.district_code.is_empty() {
             &u.province_code
         } else {
             &u.district_code
-        };
-        writer.write_record([&u.code, &u.name, &u.kind, "", "", parent])?;
-    }
-    writer.into_inner().context("registry CSV")
+        },
+    });
+    Ok(write_csv(&note, rows)?)
 }
 
 /// Runs `tonghop units import`: the CSV on stdout or in `-o`, a summary.

@@ -23,6 +23,9 @@ pub enum RegistryError {
         line: u64,
         message: Msg,
     },
+    /// A new registry CSV could not be made (`write_csv`).
+    #[error("{}", self.message(Lang::Vi))]
+    Write { message: String },
 }
 
 impl Bilingual for RegistryError {
@@ -51,8 +54,42 @@ impl Bilingual for RegistryError {
                     message.en
                 ),
             ),
+            RegistryError::Write { message } => lang.pick(
+                format!("không tạo được danh sách đơn vị: {message}"),
+                format!("cannot write the unit registry: {message}"),
+            ),
         }
     }
+}
+
+/// A unit as a new registry lists it (`tonghop init`, `units import`):
+/// its aliases and email are left for the user to fill in.
+pub struct NewUnit<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub parent: &'a str,
+}
+
+/// A new registry CSV: `note` (comment lines, each starting with "#"), the
+/// header `Registry::load` reads, then one row per unit.
+pub fn write_csv<'a>(
+    note: &str,
+    units: impl IntoIterator<Item = NewUnit<'a>>,
+) -> Result<Vec<u8>, RegistryError> {
+    let failed = |e: &dyn std::fmt::Display| RegistryError::Write {
+        message: e.to_string(),
+    };
+    let mut writer = csv::Writer::from_writer(note.as_bytes().to_vec());
+    writer
+        .write_record(["code", "name", "kind", "aliases", "email", "parent"])
+        .map_err(|e| failed(&e))?;
+    for u in units {
+        writer
+            .write_record([u.code, u.name, u.kind, "", "", u.parent])
+            .map_err(|e| failed(&e))?;
+    }
+    writer.into_inner().map_err(|e| failed(&e))
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -463,6 +500,55 @@ pub(crate) mod tests {
     pub fn van_ban() -> Registry {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/units/van-ban-2023.csv");
         Registry::load(&path).expect("registry loads")
+    }
+
+    #[test]
+    fn a_written_registry_loads_back() {
+        let units = [("01", "Xã A, \"Mới\"", "Xã"), ("02", "Phường B", "Phường")];
+        let bytes = write_csv(
+            "# Ghi chú; hãy điền email.\n",
+            units.iter().map(|(code, name, kind)| NewUnit {
+                code,
+                name,
+                kind,
+                parent: "089",
+            }),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("don-vi.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let r = Registry::load(&path).unwrap();
+        let read: Vec<(&str, &str, &str, &str)> = r
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.code.as_str(),
+                    u.name.as_str(),
+                    u.kind.as_str(),
+                    u.parent.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("01", "Xã A, \"Mới\"", "Xã", "089"),
+                ("02", "Phường B", "Phường", "089")
+            ]
+        );
+        let failed = RegistryError::Write {
+            message: "disk full".into(),
+        };
+        assert_eq!(
+            failed.message(Lang::Vi),
+            "không tạo được danh sách đơn vị: disk full"
+        );
+        assert_eq!(
+            failed.message(Lang::En),
+            "cannot write the unit registry: disk full"
+        );
     }
 
     fn code(r: &Registry, m: UnitMatch) -> String {
