@@ -188,21 +188,12 @@ pub fn check_all(config: &Config) -> CheckResult {
     evaluate_rules(&mut submissions, config);
     hold_unconfirmed_senders(&mut submissions);
     supersede::supersede(&mut submissions);
-    let sent = units_sent(&submissions, config.registry.units.len());
+    let sent = crate::model::submission::units_sent(&submissions, config.registry.units.len());
     let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
     CheckResult {
         submissions,
         missing_units,
     }
-}
-
-/// Which registry units sent at least one file.
-pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
-    let mut sent = vec![false; units];
-    for u in submissions.iter().filter_map(|s| s.unit) {
-        sent[u] = true;
-    }
-    sent
 }
 
 /// Files from an address in no unit's entry, for a unit the registry gives

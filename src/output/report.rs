@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::model::finding::{Finding, Lang, Severity};
-use crate::model::submission::{CheckResult, Resubmission, Status, Submission};
+use crate::model::submission::{CheckResult, Resubmission, Status, Submission, UnitStatus};
 
 #[derive(Serialize)]
 struct Tool {
@@ -411,7 +411,11 @@ fn missing_text(result: &CheckResult, config: &Config) -> String {
     let lang = config.lang;
     let n = |count: usize| crate::model::values::format_count(count, lang);
     let mut out = String::new();
-    let held_only = units_only_held(result, config.registry.units.len());
+    let held_only = result
+        .unit_statuses(config.registry.units.len())
+        .into_iter()
+        .filter(|&u| u == UnitStatus::Held)
+        .count();
     let unconfirmed = n(held_only);
     if result.missing_units.is_empty() && held_only > 0 {
         out.push_str(&lang.pick(format!(
@@ -443,22 +447,6 @@ fn missing_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     out
-}
-
-/// How many units sent only files held for their sender.
-fn units_only_held(result: &CheckResult, units: usize) -> usize {
-    let mut held = vec![false; units];
-    let mut other = vec![false; units];
-    for s in &result.submissions {
-        if let Some(u) = s.unit {
-            if s.status == Status::Held {
-                held[u] = true;
-            } else {
-                other[u] = true;
-            }
-        }
-    }
-    (0..units).filter(|&u| held[u] && !other[u]).count()
 }
 
 /// ", 2 held …" in a summary line, only when some file is held.
