@@ -127,6 +127,8 @@ fn assess(
         }
     };
     submission.format = Some(book.format);
+    // About how the file was read, whatever it holds.
+    let unmatched = crate::read::legacy::fonts_unmatched(&book);
     let legacy = crate::read::legacy::normalize_book(&mut book);
     let (layout, mut findings) = locate(&book, &config.schema);
     let stem = path
@@ -156,6 +158,7 @@ fn assess(
         findings.extend(value_findings);
         submission.data = Some(data);
     }
+    findings.extend(unmatched);
     submission.findings = findings;
     submission
 }

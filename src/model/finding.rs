@@ -137,6 +137,7 @@ codes! {
     ValueCoerced => "value-coerced", Info;
     RuleViolation => "rule-violation", Error;
     TextLegacyEncoding => "text-legacy-encoding", Warning;
+    TextFontsUnmatched => "text-fonts-unmatched", Warning;
     TemplateOutdated => "template-outdated", Warning;
     UnitSenderMismatch => "unit-sender-mismatch", Error;
     SenderUnknown => "sender-unknown", Warning;

@@ -686,6 +686,27 @@ fn shows_unicode_typing(sheet: &Sheet) -> bool {
         .any(|(pos, t)| !sheet.legacy_fonts.contains_key(&pos) && typed_in_unicode(t))
 }
 
+/// The sheets whose legacy fonts the file records but could not be matched
+/// to them (`Sheet::fonts_unmatched`): one warning for the file, naming
+/// them, on the sheet when there is one.
+pub fn fonts_unmatched(book: &Book) -> Option<Finding> {
+    let sheets: Vec<&str> = book
+        .sheets
+        .iter()
+        .filter(|s| s.fonts_unmatched)
+        .map(|s| s.name.as_str())
+        .collect();
+    let finding = Finding::new(
+        Code::TextFontsUnmatched,
+        messages::text_fonts_unmatched(&sheets),
+    );
+    match sheets.as_slice() {
+        [] => None,
+        [one] => Some(finding.at(crate::model::finding::Location::sheet(one))),
+        _ => Some(finding),
+    }
+}
+
 /// Converts every legacy-encoded sheet of the book to Unicode and reports
 /// it once for the file, naming the sheets.
 pub fn normalize_book(book: &mut Book) -> Vec<Finding> {

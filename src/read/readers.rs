@@ -178,13 +178,20 @@ pub(super) fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding>
 
 /// Gives each sheet the legacy fonts of its text cells. The records list
 /// the worksheets in the order calamine does; a name that disagrees (BIFF8
-/// names are compared) leaves that sheet's fonts unknown rather than wrong.
+/// names are compared), or another number of worksheets, leaves the fonts
+/// unknown rather than wrong — and said (`fonts_unmatched`) when they named
+/// legacy fonts.
 pub(super) fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::read::xls_fonts::SheetFonts>) {
     if fonts.len() != book.sheets.len() {
+        let lost = fonts.iter().any(|f| !f.legacy.is_empty());
+        for sheet in &mut book.sheets {
+            sheet.fonts_unmatched = lost;
+        }
         return;
     }
     for (sheet, sheet_fonts) in book.sheets.iter_mut().zip(fonts) {
         if !sheet_fonts.name.is_empty() && sheet_fonts.name != sheet.name {
+            sheet.fonts_unmatched = !sheet_fonts.legacy.is_empty();
             continue;
         }
         sheet.legacy_fonts = sheet_fonts
