@@ -218,78 +218,31 @@ impl Config {
     pub fn resolve(cli: &Cli) -> Result<Config, ConfigError> {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
+        let project = Project {
+            cli,
+            cwd: &cwd,
+            file: &file,
+            dir: &config_dir,
+        };
         let lang = cli.lang.or(file.lang).unwrap_or_default();
         let deadline = parse_deadline(file.deadline.as_deref())?;
-
-        let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
-        let schema_path = cli
-            .schema
-            .as_ref()
-            .map(|p| cwd.join(p))
-            .or_else(|| from_config(&file.schema))
-            .ok_or(ConfigError::Missing { key: "schema" })?;
-        let units_path = cli
-            .units
-            .as_ref()
-            .map(|p| cwd.join(p))
-            .or_else(|| from_config(&file.units))
-            .ok_or(ConfigError::Missing { key: "units" })?;
-        let period_text = cli
-            .period
-            .clone()
-            .or(file.period.clone())
-            .ok_or(ConfigError::Missing { key: "period" })?;
-
-        let schema = Schema::load(&schema_path)?;
-        let registry = Registry::load(&units_path)?;
-        let period = Period::parse(&period_text, schema.period)?;
+        let (schema, registry, period) = project.load()?;
         let registry_findings =
             crate::model::registry_check::registry_mismatches(&registry, period.end());
-
         let (mode, paths, output_flag, format) = command_mode(cli, &cwd);
-        let inbox = match &cli.command {
-            Command::Mail(MailArgs {
-                inbox: Some(dir), ..
-            }) => Some(cwd.join(dir)),
-            _ => from_config(&file.inbox),
-        };
-        if let Mode::Mail { sources } = &mode {
-            if inbox.is_none() {
-                return Err(ConfigError::Missing { key: "inbox" });
-            }
-            if let Some(path) = sources.iter().find(|p| !p.exists()) {
-                return Err(ConfigError::NoSuchPath { path: path.clone() });
-            }
-        }
+        let inbox = project.inbox();
+        check_mail_sources(&mode, inbox.as_ref())?;
+        let output = project.output(output_flag, &mode);
         // Templates and mail read no input files.
-        let templates = matches!(mode, Mode::Template { .. });
-        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. });
-        let output = output_flag.map(|p| cwd.join(p)).unwrap_or_else(|| {
-            let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
-            if templates { out.join("mau") } else { out }
-        });
-        let inputs = if reads_inputs {
-            gather_inputs(paths, inbox.as_ref(), &output, &cwd)?
-        } else {
+        let inputs = if matches!(mode, Mode::Template { .. } | Mode::Mail { .. }) {
             Vec::new()
+        } else {
+            gather_inputs(paths, inbox.as_ref(), &output, &cwd)?
         };
-
-        let feedback = feedback_dir(cli, &cwd, &output);
-        let accept_senders = accepted_senders(cli);
-
-        let limits = file.limits.resolve();
-        let consolidating = file
-            .consolidating_unit
-            .clone()
-            .unwrap_or_else(|| ConsolidatingUnit {
-                code: String::new(),
-                name: lang
-                    .pick("Đơn vị tổng hợp", "Consolidating unit")
-                    .to_string(),
-            });
         Ok(Config {
             mode,
             project_dir: lexical(&config_dir),
+            feedback: feedback_dir(cli, &cwd, &output),
             base_dir: cwd,
             schema,
             registry,
@@ -299,13 +252,12 @@ impl Config {
             output,
             lang,
             format,
-            consolidating,
+            consolidating: consolidating_unit(&file, lang),
             deadline,
-            limits,
+            limits: file.limits.resolve(),
             progress: !cli.no_progress,
-            feedback,
             reader_exe: None,
-            accept_senders,
+            accept_senders: accepted_senders(cli),
             registry_findings,
         })
     }
@@ -355,6 +307,97 @@ pub fn language(cli: &Cli) -> Lang {
     cli.lang
         .or_else(|| reads_project.then(from_file).flatten())
         .unwrap_or_default()
+}
+
+/// The project as the command line and its `tonghop.toml` name it: a flag
+/// is relative to the working folder, a path of the file to the file's
+/// folder.
+struct Project<'a> {
+    cli: &'a Cli,
+    cwd: &'a Path,
+    file: &'a ConfigFile,
+    dir: &'a Path,
+}
+
+impl Project<'_> {
+    /// The flag's path, else the file's; `key` is missing without either.
+    fn path(
+        &self,
+        flag: &Option<PathBuf>,
+        in_file: &Option<PathBuf>,
+        key: &'static str,
+    ) -> Result<PathBuf, ConfigError> {
+        flag.as_ref()
+            .map(|p| self.cwd.join(p))
+            .or_else(|| in_file.as_ref().map(|p| self.dir.join(p)))
+            .ok_or(ConfigError::Missing { key })
+    }
+
+    /// The schema, the registry and the period, loaded and checked.
+    fn load(&self) -> Result<(Schema, Registry, Period), ConfigError> {
+        let (cli, file) = (self.cli, self.file);
+        let schema_path = self.path(&cli.schema, &file.schema, "schema")?;
+        let units_path = self.path(&cli.units, &file.units, "units")?;
+        let period_text = cli
+            .period
+            .clone()
+            .or(file.period.clone())
+            .ok_or(ConfigError::Missing { key: "period" })?;
+        let schema = Schema::load(&schema_path)?;
+        let registry = Registry::load(&units_path)?;
+        let period = Period::parse(&period_text, schema.period)?;
+        Ok((schema, registry, period))
+    }
+
+    /// `mail --inbox`, else the file's inbox.
+    fn inbox(&self) -> Option<PathBuf> {
+        match &self.cli.command {
+            Command::Mail(MailArgs {
+                inbox: Some(dir), ..
+            }) => Some(self.cwd.join(dir)),
+            _ => self.file.inbox.as_ref().map(|p| self.dir.join(p)),
+        }
+    }
+
+    /// `--output`, else the file's output (by default "out" beside it);
+    /// templates go to its "mau".
+    fn output(&self, flag: Option<&PathBuf>, mode: &Mode) -> PathBuf {
+        flag.map(|p| self.cwd.join(p)).unwrap_or_else(|| {
+            let out = self.path(&None, &self.file.output, "output");
+            let out = out.unwrap_or_else(|_| self.dir.join("out"));
+            if matches!(mode, Mode::Template { .. }) {
+                out.join("mau")
+            } else {
+                out
+            }
+        })
+    }
+}
+
+/// `mail` needs an inbox, and every mail file it is given.
+fn check_mail_sources(mode: &Mode, inbox: Option<&PathBuf>) -> Result<(), ConfigError> {
+    let Mode::Mail { sources } = mode else {
+        return Ok(());
+    };
+    if inbox.is_none() {
+        return Err(ConfigError::Missing { key: "inbox" });
+    }
+    match sources.iter().find(|p| !p.exists()) {
+        Some(path) => Err(ConfigError::NoSuchPath { path: path.clone() }),
+        None => Ok(()),
+    }
+}
+
+/// The consolidating unit of the file, else one named for the language.
+fn consolidating_unit(file: &ConfigFile, lang: Lang) -> ConsolidatingUnit {
+    file.consolidating_unit
+        .clone()
+        .unwrap_or_else(|| ConsolidatingUnit {
+            code: String::new(),
+            name: lang
+                .pick("Đơn vị tổng hợp", "Consolidating unit")
+                .to_string(),
+        })
 }
 
 /// The mode a command runs in, with its input paths, its `--output` and its

@@ -481,6 +481,18 @@ fn list_sheet(
 
 fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Hướng dẫn")?;
+    let row = instructions_heading(ws, config, f)?;
+    let row = field_guide(ws, config, row + 2, f)?;
+    rule_guide(ws, config, row + 2, f)?;
+    print_setup(ws, 0, false)
+}
+
+/// The title, the period and the deadline; returns the last row written.
+fn instructions_heading(
+    ws: &mut Worksheet,
+    config: &Config,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
     for (col, width) in [
         (0u16, 24.0),
         (1, 8.0),
@@ -520,7 +532,17 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             &f.bold_center,
         )?;
     }
-    row += 2;
+    Ok(row)
+}
+
+/// One row per field from `row`: its sheet, code, label, type, unit and
+/// how to write it. Returns the last row written.
+fn field_guide(
+    ws: &mut Worksheet,
+    config: &Config,
+    mut row: u32,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
     for (col, h) in [
         "Trang",
         "STT",
@@ -560,7 +582,17 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             )?;
         }
     }
-    row += 2;
+    Ok(row)
+}
+
+/// The schema's rules from `row`, each with its severity and its message
+/// without the figures (which are the commune's).
+fn rule_guide(
+    ws: &mut Worksheet,
+    config: &Config,
+    mut row: u32,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.merge_range(
         row,
         0,
@@ -576,7 +608,6 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             _ => "Cảnh báo",
         };
         ws.write_string_with_format(row, 0, severity, &f.label)?;
-        // The message without its figures, which are the commune's.
         let text = rule
             .message
             .split(['{'])
@@ -584,24 +615,21 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             .unwrap_or(&rule.message)
             .trim_end_matches([' ', '('])
             .to_string();
+        let text = if text.is_empty() {
+            &rule.message
+        } else {
+            &text
+        };
         ws.merge_range(
             row,
             1,
             row,
             5,
-            &format!(
-                "{}: {}",
-                rule.id.get_ref(),
-                if text.is_empty() {
-                    &rule.message
-                } else {
-                    &text
-                }
-            ),
+            &format!("{}: {text}", rule.id.get_ref()),
             &f.label,
         )?;
     }
-    print_setup(ws, 0, false)
+    Ok(())
 }
 
 fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Result<(), XlsxError> {
