@@ -36,39 +36,7 @@ pub fn plan(code: &str, date: NaiveDate, lang: Lang) -> anyhow::Result<Plan<'sta
     let list = national::list_on(date);
     let day = date.format("%d/%m/%Y").to_string();
     let Some(unit) = list.find(code.trim()) else {
-        let mut hint = String::new();
-        let other = match list.edition {
-            Edition::Before2025Reform => Edition::After2025Reform,
-            Edition::After2025Reform => Edition::Before2025Reform,
-        };
-        if let Some(there) = national::list(other).find(code.trim()) {
-            hint.push_str(&lang.pick(
-                format!(
-                    " Mã {} là “{}” trong {}; hãy chọn --as-of theo danh mục đó.",
-                    there.code,
-                    there.name,
-                    other.label(Lang::Vi)
-                ),
-                format!(
-                    " Code {} is “{}” in {}; pick --as-of accordingly.",
-                    there.code,
-                    there.name,
-                    other.label(Lang::En)
-                ),
-            ));
-        }
-        let near: Vec<String> = list
-            .suggest(code)
-            .into_iter()
-            .filter(|u| u.level != national::Level::Commune)
-            .map(|u| format!("{} {}", u.code, u.name))
-            .collect();
-        if !near.is_empty() {
-            hint.push_str(&lang.pick(
-                format!(" Gần nhất: {}.", near.join(", ")),
-                format!(" Nearest: {}.", near.join(", ")),
-            ));
-        }
+        let hint = unknown_code_hint(list, code, lang);
         bail!(lang.pick(
             format!(
                 "không có đơn vị mã “{code}” trong {} (ngày {day}).{hint}",
@@ -102,6 +70,45 @@ pub fn plan(code: &str, date: NaiveDate, lang: Lang) -> anyhow::Result<Plan<'sta
         unit,
         reporting,
     })
+}
+
+/// What may help with a code the list lacks: the unit it names in the
+/// other list, and the nearest codes and names.
+fn unknown_code_hint(list: &NationalList, code: &str, lang: Lang) -> String {
+    let mut hint = String::new();
+    let other = match list.edition {
+        Edition::Before2025Reform => Edition::After2025Reform,
+        Edition::After2025Reform => Edition::Before2025Reform,
+    };
+    if let Some(there) = national::list(other).find(code.trim()) {
+        hint.push_str(&lang.pick(
+            format!(
+                " Mã {} là “{}” trong {}; hãy chọn --as-of theo danh mục đó.",
+                there.code,
+                there.name,
+                other.label(Lang::Vi)
+            ),
+            format!(
+                " Code {} is “{}” in {}; pick --as-of accordingly.",
+                there.code,
+                there.name,
+                other.label(Lang::En)
+            ),
+        ));
+    }
+    let near: Vec<String> = list
+        .suggest(code)
+        .into_iter()
+        .filter(|u| u.level != national::Level::Commune)
+        .map(|u| format!("{} {}", u.code, u.name))
+        .collect();
+    if !near.is_empty() {
+        hint.push_str(&lang.pick(
+            format!(" Gần nhất: {}.", near.join(", ")),
+            format!(" Nearest: {}.", near.join(", ")),
+        ));
+    }
+    hint
 }
 
 /// The period holding `date`, in the schema's kind (a year without schema).

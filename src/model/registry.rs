@@ -92,6 +92,46 @@ pub fn write_csv<'a>(
     writer.into_inner().map_err(|e| failed(&e))
 }
 
+/// What is wrong with a registry row, given the rows before it: no code or
+/// name, a code or an address already used, an address that is none.
+fn unit_problem(
+    unit: &Unit,
+    codes: &mut std::collections::HashSet<String>,
+    emails: &HashMap<String, usize>,
+    units: &[Unit],
+) -> Option<Msg> {
+    if unit.code.is_empty() || unit.name.is_empty() {
+        return Some(Msg::new(
+            "thiếu mã hoặc tên đơn vị",
+            "missing unit code or name",
+        ));
+    }
+    if !codes.insert(unit.code.clone()) {
+        return Some(Msg::new(
+            format!("mã đơn vị “{}” bị trùng", unit.code),
+            format!("duplicate unit code “{}”", unit.code),
+        ));
+    }
+    if let Some(bad) = unit
+        .emails
+        .iter()
+        .find(|e| !validator::ValidateEmail::validate_email(*e))
+    {
+        return Some(Msg::new(
+            format!("địa chỉ thư “{bad}” không hợp lệ"),
+            format!("invalid email “{bad}”"),
+        ));
+    }
+    let (e, other) = unit
+        .emails
+        .iter()
+        .find_map(|e| emails.get(e).map(|&other| (e, &units[other])))?;
+    Some(Msg::new(
+        format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
+        format!("email “{e}” is already given to unit {}", other.code),
+    ))
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Unit {
     pub code: String,
@@ -266,41 +306,12 @@ impl Registry {
             let record = record.map_err(read_error)?;
             let unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
             let line = record.position().map_or(0, |p| p.line());
-            let invalid = |message: Msg| RegistryError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                message,
-            };
-            if unit.code.is_empty() || unit.name.is_empty() {
-                return Err(invalid(Msg::new(
-                    "thiếu mã hoặc tên đơn vị",
-                    "missing unit code or name",
-                )));
-            }
-            if !codes.insert(unit.code.clone()) {
-                return Err(invalid(Msg::new(
-                    format!("mã đơn vị “{}” bị trùng", unit.code),
-                    format!("duplicate unit code “{}”", unit.code),
-                )));
-            }
-            if let Some(bad) = unit
-                .emails
-                .iter()
-                .find(|e| !validator::ValidateEmail::validate_email(*e))
-            {
-                return Err(invalid(Msg::new(
-                    format!("địa chỉ thư “{bad}” không hợp lệ"),
-                    format!("invalid email “{bad}”"),
-                )));
-            }
-            for e in &unit.emails {
-                if let Some(&other) = emails.get(e) {
-                    let other: &Unit = &units[other];
-                    return Err(invalid(Msg::new(
-                        format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
-                        format!("email “{e}” is already given to unit {}", other.code),
-                    )));
-                }
+            if let Some(message) = unit_problem(&unit, &mut codes, &emails, &units) {
+                return Err(RegistryError::Invalid {
+                    path: path.to_path_buf(),
+                    line,
+                    message,
+                });
             }
             emails.extend(unit.emails.iter().map(|e| (e.clone(), units.len())));
             units.push(unit);

@@ -177,40 +177,7 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
         submissions: result
             .submissions
             .iter()
-            .map(|s| JsonSubmission {
-                file: &s.file,
-                sha256: s
-                    .info
-                    .as_ref()
-                    .map(|i| i.sha256.as_str())
-                    .filter(|h| !h.is_empty()),
-                format: s.format.map(|f| f.as_str()),
-                unit: s.unit.map(|u| unit_ref(config, u)),
-                period: s.period.as_ref().map(|p| p.id()),
-                status: s.status.as_str(),
-                findings: s
-                    .findings
-                    .iter()
-                    .map(|f| json_finding(f, config.lang))
-                    .collect(),
-                changes: s.resubmission.as_ref().map(|r| r.changes.as_slice()),
-                replaces: s.resubmission.as_ref().map(|r| r.previous.as_str()),
-                findings_fixed: s.resubmission.as_ref().map(|r| r.fixed.as_slice()),
-                findings_new: s.resubmission.as_ref().map(|r| r.new_problems()),
-                errors_new: s.resubmission.as_ref().map(|r| r.new_errors.as_slice()),
-                warnings_new: s.resubmission.as_ref().map(|r| r.new_warnings.as_slice()),
-                mail: s.mail.as_ref().map(|m| JsonMail {
-                    from: &m.from,
-                    to: &m.to,
-                    date: m.date_rfc3339(),
-                    subject: &m.subject,
-                    message_id: &m.message_id,
-                    original_name: &m.original_name,
-                }),
-                on_time: deadline
-                    .and_then(|d| crate::check::timeliness::of(s, d))
-                    .map(|v| v == crate::check::timeliness::Verdict::OnTime),
-            })
+            .map(|s| json_submission(s, config))
             .collect(),
         missing_units: result
             .missing_units
@@ -222,6 +189,46 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
     let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
     text.push('\n');
     text
+}
+
+/// One submission as the JSON report gives it.
+fn json_submission<'a>(s: &'a Submission, config: &Config) -> JsonSubmission<'a> {
+    let resubmission = s.resubmission.as_ref();
+    JsonSubmission {
+        file: &s.file,
+        sha256: s
+            .info
+            .as_ref()
+            .map(|i| i.sha256.as_str())
+            .filter(|h| !h.is_empty()),
+        format: s.format.map(|f| f.as_str()),
+        unit: s.unit.map(|u| unit_ref(config, u)),
+        period: s.period.as_ref().map(|p| p.id()),
+        status: s.status.as_str(),
+        findings: s
+            .findings
+            .iter()
+            .map(|f| json_finding(f, config.lang))
+            .collect(),
+        changes: resubmission.map(|r| r.changes.as_slice()),
+        replaces: resubmission.map(|r| r.previous.as_str()),
+        findings_fixed: resubmission.map(|r| r.fixed.as_slice()),
+        findings_new: resubmission.map(|r| r.new_problems()),
+        errors_new: resubmission.map(|r| r.new_errors.as_slice()),
+        warnings_new: resubmission.map(|r| r.new_warnings.as_slice()),
+        mail: s.mail.as_ref().map(|m| JsonMail {
+            from: &m.from,
+            to: &m.to,
+            date: m.date_rfc3339(),
+            subject: &m.subject,
+            message_id: &m.message_id,
+            original_name: &m.original_name,
+        }),
+        on_time: config
+            .deadline
+            .and_then(|d| crate::check::timeliness::of(s, d))
+            .map(|v| v == crate::check::timeliness::Verdict::OnTime),
+    }
 }
 
 /// One finding as `file: Sheet!Cell: code: message`.
