@@ -99,13 +99,9 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
     }
 }
 
-fn assess(
-    path: &Path,
-    info: Option<FileInfo>,
-    parsed: Result<crate::model::book::Book, Finding>,
-    config: &Config,
-) -> Submission {
-    let mut submission = Submission {
+/// A file before anything was made of it: rejected until checked.
+fn unread(path: &Path, info: Option<FileInfo>, config: &Config) -> Submission {
+    Submission {
         path: path.to_path_buf(),
         file: config.source_path(path),
         info,
@@ -118,7 +114,16 @@ fn assess(
         resubmission: None,
         mail: None,
         sender: crate::model::submission::Sender::Unchecked,
-    };
+    }
+}
+
+fn assess(
+    path: &Path,
+    info: Option<FileInfo>,
+    parsed: Result<crate::model::book::Book, Finding>,
+    config: &Config,
+) -> Submission {
+    let mut submission = unread(path, info, config);
     let mut book = match parsed {
         Ok(book) => book,
         Err(finding) => {
