@@ -265,32 +265,51 @@ fn input_cell(
     mark: Option<(crate::model::finding::Severity, String)>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    use crate::model::values::Value;
-    let base = if field.ty == FieldType::Date {
+    let marked = mark
+        .as_ref()
+        .map(|(severity, _)| marked_format(*severity, field, f));
+    let format = marked.as_ref().unwrap_or(if field.ty == FieldType::Date {
         &f.input_date
     } else {
         &f.input
+    });
+    write_sent(ws, (row, col), sent, format)?;
+    if let Some((_, message)) = mark {
+        let note = rust_xlsxwriter::Note::new(message)
+            .set_author("tonghop")
+            .set_width(360)
+            .set_height(120);
+        ws.insert_note(row, col, &note)?;
+    }
+    Ok(())
+}
+
+/// An input cell's format when a finding is on it: red for an error,
+/// yellow for a warning, as a date for a date field.
+fn marked_format(
+    severity: crate::model::finding::Severity,
+    field: &FieldDef,
+    f: &Formats,
+) -> rust_xlsxwriter::Format {
+    let format = match severity {
+        crate::model::finding::Severity::Error => f.error.clone(),
+        _ => f.warning.clone(),
     };
-    let marked;
-    let format = match &mark {
-        Some((crate::model::finding::Severity::Error, _)) => {
-            marked = if field.ty == FieldType::Date {
-                f.error.clone().set_num_format("dd/mm/yyyy")
-            } else {
-                f.error.clone()
-            };
-            &marked
-        }
-        Some(_) => {
-            marked = if field.ty == FieldType::Date {
-                f.warning.clone().set_num_format("dd/mm/yyyy")
-            } else {
-                f.warning.clone()
-            };
-            &marked
-        }
-        None => base,
-    };
+    if field.ty == FieldType::Date {
+        format.set_num_format("dd/mm/yyyy")
+    } else {
+        format
+    }
+}
+
+/// The value the commune sent, as its type, else as typed; blank without.
+fn write_sent(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    sent: Option<&crate::model::submission::FieldValue>,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    use crate::model::values::Value;
     match sent.and_then(|s| s.value.as_ref()) {
         Some(Value::Int(i)) => ws.write_number_with_format(row, col, *i as f64, format)?,
         Some(Value::Num(n)) => ws.write_number_with_format(row, col, *n, format)?,
@@ -311,13 +330,6 @@ fn input_cell(
             None => ws.write_blank(row, col, format)?,
         },
     };
-    if let Some((_, message)) = mark {
-        let note = rust_xlsxwriter::Note::new(message)
-            .set_author("tonghop")
-            .set_width(360)
-            .set_height(120);
-        ws.insert_note(row, col, &note)?;
-    }
     Ok(())
 }
 
@@ -348,6 +360,40 @@ fn form_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name(&def.name)?;
+    form_heading(ws, def, config, unit, f)?;
+    let mut row = FORM_HEADER + 1;
+    let mut current_section: Option<&str> = None;
+    for field in &def.fields {
+        if field.section.as_deref() != current_section {
+            current_section = field.section.as_deref();
+            if let Some(section) = def
+                .sections
+                .iter()
+                .find(|s| Some(s.code.as_str()) == current_section)
+            {
+                ws.write_string_with_format(row, 0, &section.code, &f.section)?;
+                ws.merge_range(row, 1, row, 4, &section.label, &f.section)?;
+                row += 1;
+            }
+        }
+        form_row(ws, row, field, fill, f)?;
+        cells.push((field.id().to_string(), None, (def.name.clone(), row, 3)));
+        row += 1;
+    }
+    signature(ws, row + 1, 4, f)?;
+    ws.protect();
+    print_setup(ws, FORM_HEADER, false)
+}
+
+/// The form sheet above its table: widths, heading, title, period, the
+/// reporting unit and the table's header row.
+fn form_heading(
+    ws: &mut Worksheet,
+    def: &SheetDef,
+    config: &Config,
+    unit: Option<&Unit>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     for (col, width) in [(0u16, 6.0), (1, 56.0), (2, 12.0), (3, 12.0), (4, 20.0)] {
         ws.set_column_width(col, width)?;
     }
@@ -375,39 +421,31 @@ fn form_sheet(
         ws.write_string_with_format(FORM_HEADER, col as u16, *h, &f.header)?;
     }
     ws.set_row_height(FORM_HEADER, 32)?;
-    let mut row = FORM_HEADER + 1;
-    let mut current_section: Option<&str> = None;
-    for field in &def.fields {
-        if field.section.as_deref() != current_section {
-            current_section = field.section.as_deref();
-            if let Some(section) = def
-                .sections
-                .iter()
-                .find(|s| Some(s.code.as_str()) == current_section)
-            {
-                ws.write_string_with_format(row, 0, &section.code, &f.section)?;
-                ws.merge_range(row, 1, row, 4, &section.label, &f.section)?;
-                row += 1;
-            }
-        }
-        ws.write_string_with_format(row, 0, field.code.as_deref().unwrap_or(""), &f.center)?;
-        ws.write_string_with_format(row, 1, &field.label, &f.label)?;
-        ws.set_row_height(
-            row,
-            16.0 * field.label.chars().count().div_ceil(62).max(1) as f64 + 2.0,
-        )?;
-        ws.write_string_with_format(row, 2, field.unit.as_deref().unwrap_or(""), &f.center)?;
-        let sent = fill.and_then(|fl| fl.data.form.get(field.id()));
-        let mark = fill.and_then(|fl| fl.mark(field.id(), None));
-        input_cell(ws, (row, 3), field, sent, mark, f)?;
-        cells.push((field.id().to_string(), None, (def.name.clone(), row, 3)));
-        ws.write_blank(row, 4, &f.input)?;
-        ws.add_data_validation(row, 3, row, 3, &validation(field)?)?;
-        row += 1;
-    }
-    signature(ws, row + 1, 4, f)?;
-    ws.protect();
-    print_setup(ws, FORM_HEADER, false)
+    Ok(())
+}
+
+/// One field's row: code, label, unit, the input cell (with what the
+/// commune sent, in a feedback file) and a note cell.
+fn form_row(
+    ws: &mut Worksheet,
+    row: u32,
+    field: &FieldDef,
+    fill: Option<Fill<'_>>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 0, field.code.as_deref().unwrap_or(""), &f.center)?;
+    ws.write_string_with_format(row, 1, &field.label, &f.label)?;
+    ws.set_row_height(
+        row,
+        16.0 * field.label.chars().count().div_ceil(62).max(1) as f64 + 2.0,
+    )?;
+    ws.write_string_with_format(row, 2, field.unit.as_deref().unwrap_or(""), &f.center)?;
+    let sent = fill.and_then(|fl| fl.data.form.get(field.id()));
+    let mark = fill.and_then(|fl| fl.mark(field.id(), None));
+    input_cell(ws, (row, 3), field, sent, mark, f)?;
+    ws.write_blank(row, 4, &f.input)?;
+    ws.add_data_validation(row, 3, row, 3, &validation(field)?)?;
+    Ok(())
 }
 
 /// How many input rows a list sheet offers: the blank template's 60, or
