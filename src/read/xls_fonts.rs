@@ -168,8 +168,16 @@ impl FontReader {
             self.broken = true;
             return;
         }
-        // BIFF8 is version 0x0600; BIFF5 is 0x0500.
-        self.biff8 = Some(u16_at(record.body, 0) == Some(0x0600));
+        // The version as calamine reads it: 0x0500 is BIFF5 (lower numbers
+        // older still); 0x0600, an unknown number, or 0 with any substream
+        // type but 0x1000 is BIFF8. Read otherwise, the names would be taken
+        // in another layout than calamine's and the fonts lost without a word.
+        let (version, kind) = (u16_at(record.body, 0), u16_at(record.body, 2));
+        self.biff8 = Some(match version {
+            Some(0x0002 | 0x0007 | 0x0200 | 0x0300 | 0x0400 | 0x0500) => false,
+            Some(0) => kind != Some(0x1000),
+            _ => true,
+        });
         self.in_globals = true;
     }
 
@@ -358,6 +366,17 @@ mod tests {
         assert_eq!(sheets[0].name, "Sheet1");
         let legacy: Vec<_> = sheets[0].legacy.iter().collect();
         assert_eq!(legacy, vec![(&(0, 0), &".VnTime".to_string())]);
+    }
+
+    #[test]
+    fn a_bof_without_version_is_biff8_as_calamine_reads_it() {
+        // Some writers leave the BOF's version at 0: calamine reads such a
+        // workbook (substream type 0x0005) as BIFF8, and so must the fonts.
+        let mut stream = workbook();
+        stream[4..6].copy_from_slice(&[0, 0]);
+        let sheets = read_fonts(&stream, 1000).unwrap();
+        assert_eq!(sheets[0].name, "Sheet1");
+        assert_eq!(sheets[0].legacy[&(0, 0)], ".VnTime");
     }
 
     #[test]
