@@ -36,7 +36,6 @@ pub use config::{Config, ConsolidatingUnit};
 pub use consolidate::consolidate;
 pub use model::book::sha256_hex;
 pub use model::finding::{Code, Finding, Lang, Severity};
-pub use model::i18n::lang;
 pub use model::national::{Edition, NationalList, NationalUnit, list as national_list};
 pub use model::period::Period;
 pub use model::registry::{Registry, Unit};
@@ -69,7 +68,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Schema(command) => schema_command(cli, command),
         Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
             let config = Config::resolve(cli)?;
-            check::timeliness::deadline(&config)?;
             tell_registry_findings(&config);
             match &config.mode {
                 Mode::Template { per_unit, unit } => {
@@ -80,4 +78,44 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             }
         }
     }
+}
+
+/// The language a failed run tells its error in: `--lang`, else the
+/// project's `tonghop.toml` (when it can be read), else Vietnamese.
+pub fn error_lang(cli: &Cli) -> Lang {
+    config::language(cli)
+}
+
+/// A failed run's error as the lines a person reads, in `lang`: the first
+/// line of each distinct cause. Library errors (polars in particular) can be
+/// long and repeat their causes.
+pub fn error_lines(error: &anyhow::Error, lang: Lang) -> Vec<String> {
+    let mut shown: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = bilingual(cause, lang).unwrap_or_else(|| cause.to_string());
+        let line = text.lines().next().unwrap_or_default().trim().to_string();
+        if !line.is_empty() && !shown.contains(&line) {
+            shown.push(line);
+        }
+    }
+    shown
+}
+
+/// The message of one of the crate's fatal errors, in `lang`; `None` for
+/// the errors of other crates (they speak only their own language).
+fn bilingual(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Option<String> {
+    use model::i18n::Bilingual;
+    fn say<E: Bilingual + 'static>(
+        cause: &(dyn std::error::Error + 'static),
+        lang: Lang,
+    ) -> Option<String> {
+        cause.downcast_ref::<E>().map(|e| e.message(lang))
+    }
+    say::<config::ConfigError>(cause, lang)
+        .or_else(|| say::<model::schema::SchemaError>(cause, lang))
+        .or_else(|| say::<model::registry::RegistryError>(cause, lang))
+        .or_else(|| say::<model::period::PeriodError>(cause, lang))
+        .or_else(|| say::<read::index::IndexError>(cause, lang))
+        .or_else(|| say::<output::OutputError>(cause, lang))
+        .or_else(|| say::<mail::MailError>(cause, lang))
 }

@@ -883,6 +883,42 @@ fn file_unsupported() {
     only(&check_file(&path, &config()), Code::FileUnsupported);
 }
 
+/// scripts/make_xls_fonts_unmatched.py: an .xls (xlwt, then its code page
+/// changed) whose font records name a sheet differently from calamine. The
+/// .VnTime fonts of its cells cannot be given to the sheet: said, never
+/// dropped silently.
+#[test]
+fn text_fonts_unmatched() {
+    let path = repo().join("tests/fixtures/xlwt/fonts-unmatched.xls");
+    let s = check_file(&path, &config());
+    let f = only(&s, Code::TextFontsUnmatched);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.sheet(), Some("Bieu 01–"), "{f:#?}");
+    assert!(f.message.vi.contains("“Bieu 01–”"), "{}", f.message.vi);
+    assert!(
+        f.message.en.contains("could not be matched"),
+        "{}",
+        f.message.en
+    );
+    // The same file as Excel records it (code page 1200): the fonts match.
+    let bytes = std::fs::read(&path).unwrap();
+    let cp1252 = [0x42, 0x00, 0x02, 0x00, 0xE4, 0x04];
+    let at = bytes.windows(6).position(|w| w == cp1252).unwrap();
+    let mut fixed = bytes.clone();
+    fixed[at + 4..at + 6].copy_from_slice(&[0xB0, 0x04]);
+    let dir = tempfile::tempdir().unwrap();
+    let excel = dir.path().join("bc.xls");
+    std::fs::write(&excel, fixed).unwrap();
+    let s = check_file(&excel, &config());
+    assert!(
+        !s.findings
+            .iter()
+            .any(|f| f.code == Code::TextFontsUnmatched),
+        "{:#?}",
+        s.findings
+    );
+}
+
 #[test]
 fn english_messages_exist_for_every_finding() {
     let s = check(

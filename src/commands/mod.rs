@@ -14,7 +14,7 @@ use anyhow::Context;
 use crate::cli::{self, Cli, ReportFormat};
 use crate::config::{self, Config, Mode};
 use crate::model::submission::CheckResult;
-use crate::model::{finding, i18n, schema, values};
+use crate::model::{finding, schema, values};
 use crate::output::report;
 use crate::read::isolate;
 use crate::{check, consolidate, mail, output};
@@ -248,8 +248,6 @@ fn indicator_figure(
 /// `tonghop init DIR --unit CODE`: a ready project for a consolidating unit.
 pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     print!(
         "{}",
         init::run(args, cli.schema.as_deref(), cli.period.as_deref(), lang)?
@@ -260,8 +258,6 @@ pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> 
 /// `tonghop units import FILE`: the statistics office's export → a registry.
 pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     match command {
         cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
     }
@@ -276,8 +272,6 @@ pub fn verify_workbook(cli: &Cli, args: &cli::VerifyArgs) -> anyhow::Result<Outc
 /// `tonghop schema infer FORM` and `tonghop schema check SCHEMA`.
 pub fn schema_command(cli: &Cli, command: &cli::SchemaCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     match command {
         cli::SchemaCommand::Infer(args) => schema_tools::infer_command(args, lang),
         cli::SchemaCommand::Check(args) => schema_tools::check_command(args, lang),

@@ -138,6 +138,7 @@ codes! {
     RuleViolation => "rule-violation", Error;
     DerivedMismatch => "derived-mismatch", Error;
     TextLegacyEncoding => "text-legacy-encoding", Warning;
+    TextFontsUnmatched => "text-fonts-unmatched", Warning;
     TemplateOutdated => "template-outdated", Warning;
     UnitSenderMismatch => "unit-sender-mismatch", Error;
     SenderUnknown => "sender-unknown", Warning;

@@ -125,6 +125,22 @@ pub fn file_too_slow(seconds: u64) -> Msg {
 
 /// One finding for a file: the sheets that were converted and the legacy
 /// encodings they were typed in.
+pub fn text_fonts_unmatched(sheets: &[&str]) -> Msg {
+    let names = sheets
+        .iter()
+        .map(|s| format!("“{s}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Msg::new(
+        format!(
+            "Không khớp được phông chữ ghi trong tệp với trang {names}: bảng mã cũ (TCVN3, VNI) của các ô chỉ được đoán theo chữ. Hãy kiểm tra chữ tiếng Việt của trang (lệnh tonghop show), hoặc lưu lại tệp bằng Excel rồi gửi lại."
+        ),
+        format!(
+            "The fonts the file records could not be matched to sheet {names}: the legacy encoding (TCVN3, VNI) of its cells is only guessed from the text. Check the sheet's Vietnamese text (tonghop show), or save the file again with Excel and resend it."
+        ),
+    )
+}
+
 pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
     let names = sheets
         .iter()

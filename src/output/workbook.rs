@@ -4,7 +4,7 @@
 //! formula stores the polars total as its cached result so the figures show
 //! in any viewer. Text from communes is always written as a string.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
@@ -12,6 +12,7 @@ use rust_xlsxwriter::{
 mod charts;
 
 use super::style::{self, merge};
+use crate::check::timeliness;
 use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
@@ -107,12 +108,6 @@ fn creation_time(result: &CheckResult) -> Result<ExcelDateTime, XlsxError> {
         .map(|d| d.as_secs() as i64)
         .max();
     ExcelDateTime::from_timestamp(from_env.or(newest).unwrap_or(946_684_800))
-}
-
-fn local_time(t: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Local>::from(t)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
 }
 
 pub fn build(
@@ -329,20 +324,18 @@ fn write_out(
         (Out::Num(n), _) => ws
             .write_number_with_format(row, col, n, f.num(n, decimals))
             .map(|_| ()),
-        (Out::Text(s), Some(FieldType::Date)) => match crate::model::values::parse_date_text(&s) {
-            Some((d, _)) => {
-                let dt = ExcelDateTime::from_ymd(
-                    d.format("%Y").to_string().parse().unwrap_or(1900),
-                    d.format("%m").to_string().parse().unwrap_or(1),
-                    d.format("%d").to_string().parse().unwrap_or(1),
-                )?;
-                ws.write_datetime_with_format(row, col, &dt, &f.date)
-                    .map(|_| ())
-            }
-            None => ws
-                .write_string_with_format(row, col, &s, &f.text)
-                .map(|_| ()),
-        },
+        (Out::Date(d), Some(FieldType::Date)) => {
+            let dt = ExcelDateTime::from_ymd(
+                u16::try_from(d.year()).unwrap_or(1900),
+                d.month() as u8,
+                d.day() as u8,
+            )?;
+            ws.write_datetime_with_format(row, col, &dt, &f.date)
+                .map(|_| ())
+        }
+        (Out::Date(d), _) => ws
+            .write_string_with_format(row, col, Out::date_text(d), &f.text)
+            .map(|_| ()),
         (Out::Text(s), _) => ws
             .write_string_with_format(row, col, &s, &f.text)
             .map(|_| ()),
@@ -575,6 +568,7 @@ fn derived_total_formula(fields: &[&FieldDef], j: usize, total_row: u32) -> Opti
 fn text_of(o: Out) -> String {
     match o {
         Out::Text(t) => t,
+        Out::Date(d) => Out::date_text(d),
         Out::Num(n) => format_number(n),
         Out::Bool(b) => if b { "Có" } else { "Không" }.to_string(),
         Out::Null => String::new(),
@@ -821,7 +815,7 @@ fn status_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Tình hình nộp")?;
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let deadline = config.deadline;
     let headers = status_headers(lang, deadline);
     let last_col: u16 = if deadline.is_some() { 11 } else { 10 };
     let note = status_note(result, deadline, lang);
@@ -951,7 +945,7 @@ fn status_note(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) ->
     let mut note = note;
     if let Some(day) = deadline {
         note.push(' ');
-        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
+        note.push_str(timeliness::summary_line(result, day, lang).trim_end());
     }
     note
 }
@@ -967,11 +961,11 @@ fn submission_cells(
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(row, 3, s.status.label(lang), &f.center)?;
     ws.write_string_with_format(row, 4, &s.file, &f.text)?;
-    // An emailed file was received when its email was sent.
-    let received = match s.mail.as_ref().map(|m| m.date_text()) {
-        Some(date) if !date.is_empty() => date,
-        _ => s.modified().map(local_time).unwrap_or_default(),
-    };
+    // An emailed file was received when its email was sent; in Vietnam's
+    // time, as the on-time verdict counts it.
+    let received = timeliness::received(s)
+        .map(timeliness::time_text)
+        .unwrap_or_default();
     ws.write_string_with_format(row, 5, &received, &f.center)?;
     ws.write_number_with_format(
         row,
@@ -995,8 +989,8 @@ fn submission_cells(
     ws.write_string_with_format(row, 9, sender, &f.text)?;
     ws.write_string_with_format(row, 10, subject, &f.text)?;
     if let Some(day) = deadline {
-        let verdict = crate::check::timeliness::of(s, day)
-            .map(|v| crate::check::timeliness::label(v, lang))
+        let verdict = timeliness::of(s, day)
+            .map(|v| timeliness::label(v, lang))
             .unwrap_or_default();
         ws.write_string_with_format(row, 11, verdict, &f.center)?;
     }
@@ -1214,7 +1208,9 @@ fn source_row(
         name,
         s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
         s.status.label(lang).to_string(),
-        s.modified().map(local_time).unwrap_or_default(),
+        s.modified()
+            .map(|t| timeliness::time_text(timeliness::in_vietnam(t)))
+            .unwrap_or_default(),
         mail(|m| m.from.clone()),
         mail(|m| m.date_text()),
         mail(|m| m.subject.clone()),
@@ -1309,7 +1305,10 @@ fn parameter(key: &str, config: &Config) -> String {
             .as_deref()
             .map(|p| config.source_path(p))
             .unwrap_or_default(),
-        "deadline" => config.deadline.clone().unwrap_or_default(),
+        "deadline" => config
+            .deadline
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
         "accepted_senders" => config.accept_senders.join(", "),
         "limits" => serde_json::to_string(&config.limits).unwrap_or_default(),
         _ => String::new(),

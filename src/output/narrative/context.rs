@@ -44,6 +44,7 @@ pub fn figure(out: Out) -> Value {
         Out::Num(n) => Value::from(n),
         Out::Bool(b) => Value::from(b),
         Out::Text(s) => Value::from(s),
+        Out::Date(d) => Value::from(d.format("%d/%m/%Y").to_string()),
         Out::Null => Value::from(()),
     }
 }
