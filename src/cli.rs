@@ -56,6 +56,9 @@ pub enum Command {
     Units(UnitsCommand),
     /// Kiểm tra bảng tổng hợp có đúng với các tệp nguồn không / check that a consolidated workbook says what its sources say
     Verify(VerifyArgs),
+    /// What the history holds (schema, period, units, when built, files);
+    /// `history import DIR` loads the data tables of earlier builds.
+    History(HistoryArgs),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -170,4 +173,20 @@ pub struct ImportArgs {
     /// Chỉ các xã của huyện hoặc tỉnh có mã này / only the communes of the district or province with this code
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Load the data tables (…-du-lieu.parquet) of an earlier build's
+    /// output folder into the history.
+    Import {
+        /// The earlier build's output folder.
+        dir: PathBuf,
+    },
 }

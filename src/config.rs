@@ -310,8 +310,8 @@ fn command_mode<'a>(
         ),
         Command::Read { .. } => unreachable!("the internal read command needs no config"),
         Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
-        Command::Init(_) | Command::Units(_) | Command::Verify(_) => {
-            unreachable!("init, units and verify resolve no project config")
+        Command::Init(_) | Command::Units(_) | Command::Verify(_) | Command::History(_) => {
+            unreachable!("init, units, verify and history resolve no project config")
         }
     }
 }

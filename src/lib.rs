@@ -6,7 +6,8 @@
 //! `model` (the shared types: book, schema, submission, findings, periods,
 //! registry, values) ← `read` (open files safely, legacy fonts) ← `check`
 //! (locate, identify, validate, rules, provenance, the whole run) ←
-//! `consolidate` (polars aggregation) ← `output` (report, workbook, tables,
+//! `consolidate` (polars aggregation) ← `history` (earlier periods: cùng kỳ,
+//! roll-ups, outliers) ← `output` (report, workbook, tables,
 //! templates, feedback) ← `commands` (one function per command, `show`;
 //! `mail`), which `run` picks with one `match`.
 //! Problems are `model::finding::Finding`s at every stage.
@@ -21,6 +22,7 @@ pub mod cli;
 mod commands;
 mod config;
 mod consolidate;
+mod history;
 mod mail;
 mod model;
 mod output;
@@ -51,8 +53,8 @@ pub use read::legacy::{encode_tcvn3, encode_vni, may_be_legacy};
 
 use crate::cli::Cli;
 use crate::commands::{
-    check_and_build, init_project, save_mail, serve_reader, show_file, tell_registry_findings,
-    units_command, verify_workbook, write_templates,
+    check_and_build, history_command, init_project, save_mail, serve_reader, show_file,
+    tell_registry_findings, units_command, verify_workbook, write_templates,
 };
 use crate::config::Mode;
 
@@ -65,6 +67,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init_project(cli, args),
         Command::Units(command) => units_command(cli, command),
         Command::Verify(args) => verify_workbook(cli, args),
+        Command::History(args) => history_command(cli, args),
         Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
             let config = Config::resolve(cli)?;
             check::timeliness::deadline(&config)?;

@@ -16,7 +16,7 @@ use crate::model::submission::CheckResult;
 use crate::model::{finding, i18n, schema, values};
 use crate::output::report;
 use crate::read::isolate;
-use crate::{check, consolidate, mail, output};
+use crate::{check, consolidate, history, mail, output};
 
 /// What a successful run found, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,12 +138,16 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
         }
     }
     if config.mode == Mode::Build {
-        let consolidated = consolidate::consolidate(&result, &config).with_context(|| {
+        let mut consolidated = consolidate::consolidate(&result, &config).with_context(|| {
             config
                 .lang
                 .pick("không tổng hợp được số liệu", "consolidation failed")
         })?;
+        history::compare::add_comparisons(&mut consolidated, &config)?;
         let written = output::write_all(&result, &consolidated, &config)?;
+        // Only once every output is in place: a failed build leaves the
+        // history as it was.
+        history::record(&config, &consolidated)?;
         let summary = build_summary(&consolidated, &written, &config);
         // Keep stdout pure JSON when a machine asked for it.
         match config.format {
@@ -264,6 +268,23 @@ pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<O
     match command {
         cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
     }
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop history [import DIR]`: what the project's history holds, or
+/// an earlier build's data tables loaded into it.
+pub fn history_command(cli: &Cli, args: &cli::HistoryArgs) -> anyhow::Result<Outcome> {
+    let lang = cli.lang.unwrap_or_default();
+    // Only the error types' `Display` still read the global language.
+    i18n::set_lang(lang);
+    let project = config::project_dir(cli)?;
+    let text = match &args.command {
+        None => history::listing::entries_text(&project, lang)?,
+        Some(cli::HistoryCommand::Import { dir }) => {
+            history::listing::import(&project, &project.join(dir), lang)?
+        }
+    };
+    print!("{text}");
     Ok(Outcome::Clean)
 }
 

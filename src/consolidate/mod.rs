@@ -239,6 +239,17 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
         .collect()
 }
 
+/// The schema's indicators over rows of another period (the history's),
+/// computed exactly as this period's are: the consolidating unit over every
+/// row, each roster unit over its rows.
+pub fn past_indicators(
+    config: &Config,
+    rows: &DataFrame,
+    roster: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    indicators(config, rows, roster)
+}
+
 fn expr(source: &str) -> PolarsResult<Expr> {
     parse_expr(source).map_err(|e| polars_err!(ComputeError: "{e}"))
 }

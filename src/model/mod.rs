@@ -5,6 +5,7 @@
 //! the unit registry, Vietnamese-style values and text normalisation.
 
 pub mod book;
+pub mod crosswalk;
 pub mod finding;
 pub mod frame;
 pub mod i18n;

@@ -1,0 +1,175 @@
+//! Which units of the past a unit of today stands for. Within one side of
+//! the 1 July 2025 reform a unit is itself; across it, a new commune is the
+//! old communes that formed it wholly (the crosswalk's `full` rows). A new
+//! commune that took part of a split old one is not comparable: its past
+//! figure would have to be apportioned, which the tool never does quietly.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::model::crosswalk::{Link, crosswalk};
+use crate::model::national::reform_date;
+
+/// What a registry unit's figure of the past is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sources {
+    /// The sum of these past units' figures.
+    Units(Vec<String>),
+    /// Not comparable, and why (in the build's language).
+    NotComparable(String),
+}
+
+/// The past units of each registry unit (registry order), and the past
+/// units that make up the consolidating unit's total.
+#[derive(Debug)]
+pub struct Lineage {
+    pub units: Vec<Sources>,
+    /// Past unit codes counted in the consolidating unit's total.
+    pub total: BTreeSet<String>,
+    /// Why the total is not comparable, when a past unit was split
+    /// between this consolidating unit and another.
+    pub total_note: Option<String>,
+}
+
+/// Does a comparison of `past_end` with `now_start` cross the reform?
+pub fn crosses_reform(past_end: NaiveDate, now_start: NaiveDate) -> bool {
+    past_end < reform_date() && now_start >= reform_date()
+}
+
+pub fn lineage(config: &Config, past_end: NaiveDate, past_units: &BTreeSet<String>) -> Lineage {
+    if !crosses_reform(past_end, config.period.start()) {
+        return Lineage {
+            units: config
+                .registry
+                .units
+                .iter()
+                .map(|u| Sources::Units(vec![u.code.clone()]))
+                .collect(),
+            total: past_units.clone(),
+            total_note: None,
+        };
+    }
+    across_reform(config, past_units)
+}
+
+fn across_reform(config: &Config, past_units: &BTreeSet<String>) -> Lineage {
+    let walk = crosswalk();
+    let lang = config.lang;
+    let units: Vec<Sources> = config
+        .registry
+        .units
+        .iter()
+        .map(|u| match walk.parents(&u.code) {
+            parents if parents.is_empty() => Sources::NotComparable(lang.pick(
+                format!(
+                    "không so sánh được: mã {} không có trong bảng chuyển đổi đơn vị năm 2025",
+                    u.code
+                ),
+                format!(
+                    "not comparable: code {} is not in the 2025 crosswalk",
+                    u.code
+                ),
+            )),
+            parents => whole_parents(&parents, lang),
+        })
+        .collect();
+    let provinces: BTreeSet<&str> = config
+        .registry
+        .units
+        .iter()
+        .flat_map(|u| walk.parents(&u.code))
+        .map(|l| l.new_province.as_str())
+        .collect();
+    let mut total = BTreeSet::new();
+    let mut straddling = Vec::new();
+    for code in past_units {
+        let parts = walk.parts(code);
+        let inside = parts
+            .iter()
+            .filter(|l| provinces.contains(l.new_province.as_str()));
+        match (inside.count(), parts.len()) {
+            (0, _) => {}
+            (n, all) if n == all => {
+                total.insert(code.clone());
+            }
+            _ => straddling.push(code.clone()),
+        }
+    }
+    let total_note = (!straddling.is_empty()).then(|| {
+        lang.pick(
+            format!(
+                "không so sánh được: đơn vị cũ {} bị chia cho đơn vị ngoài phạm vi tổng hợp",
+                straddling.join(", ")
+            ),
+            format!(
+                "not comparable: old unit(s) {} were split with units outside this consolidation",
+                straddling.join(", ")
+            ),
+        )
+    });
+    Lineage {
+        units,
+        total,
+        total_note,
+    }
+}
+
+/// A new commune's old communes when each went into it wholly; else the
+/// split ones named as the reason it is not comparable.
+fn whole_parents(parents: &[&Link], lang: crate::model::finding::Lang) -> Sources {
+    let split: Vec<String> = parents
+        .iter()
+        .filter(|l| !l.whole)
+        .map(|l| format!("{} ({})", l.old_name, l.old_code))
+        .collect();
+    if split.is_empty() {
+        return Sources::Units(parents.iter().map(|l| l.old_code.clone()).collect());
+    }
+    Sources::NotComparable(lang.pick(
+        format!(
+            "không so sánh được: {} bị chia cho nhiều xã mới, số liệu cũ không tách được",
+            split.join(", ")
+        ),
+        format!(
+            "not comparable: {} was split between new communes; its past figures cannot be divided",
+            split.join(", ")
+        ),
+    ))
+}
+
+/// Each past unit code → the registry unit (code) its figures count for.
+pub fn targets(lineage: &Lineage, config: &Config) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    for (u, sources) in lineage.units.iter().enumerate() {
+        if let Sources::Units(codes) = sources {
+            for code in codes {
+                map.insert(code.clone(), config.registry.units[u].code.clone());
+            }
+        }
+    }
+    map
+}
+
+/// A unit whose past units are not all in the history is not comparable
+/// (a partial sum would be a wrong figure); says which are missing.
+pub fn require_present(lineage: &mut Lineage, past_units: &BTreeSet<String>, config: &Config) {
+    for sources in &mut lineage.units {
+        let Sources::Units(codes) = sources else {
+            continue;
+        };
+        let missing: Vec<&str> = codes
+            .iter()
+            .filter(|c| !past_units.contains(*c))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let list = missing.join(", ");
+            *sources = Sources::NotComparable(config.lang.pick(
+                format!("không có số liệu cùng kỳ của {list}"),
+                format!("no figures of {list} for the earlier period"),
+            ));
+        }
+    }
+}
