@@ -99,6 +99,10 @@ pub struct ShowArgs {
 pub struct BuildArgs {
     /// Tệp hoặc thư mục đầu vào (mặc định: thư mục inbox của cấu hình) / files or folders
     pub paths: Vec<PathBuf>,
+    /// So sánh với kỳ này trong lịch sử thay cho cùng kỳ năm trước / compare
+    /// with this period of the history instead of the same period last year
+    #[arg(long, value_name = "PERIOD")]
+    pub compare_with: Option<String>,
     /// Thư mục kết quả / output folder
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,

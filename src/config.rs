@@ -138,6 +138,9 @@ pub struct Config {
     /// Where the registry disagrees with the national list of the period's
     /// end (`registry-mismatch`): about the project, not any submission.
     pub registry_findings: Vec<crate::model::finding::Finding>,
+    /// The history period `build` compares with instead of the same period
+    /// of last year (`--compare-with`).
+    pub compare_with: Option<Period>,
 }
 
 impl Config {
@@ -168,6 +171,7 @@ impl Config {
             reader_exe: None,
             accept_senders: Vec::new(),
             registry_findings: Vec::new(),
+            compare_with: None,
         }
     }
 
@@ -198,7 +202,12 @@ impl Config {
 
         let schema = Schema::load(&schema_path)?;
         let registry = Registry::load(&units_path)?;
-        let period = Period::parse(&period_text, schema.period)?;
+        // A period longer than the schema's is a roll-up of its periods
+        // from the history (`history::rollup`).
+        let period = match Period::parse(&period_text, schema.period) {
+            Ok(p) => p,
+            Err(e) => Period::longer_than(&period_text, schema.period).ok_or(e)?,
+        };
         let registry_findings =
             crate::model::registry_check::registry_mismatches(&registry, period.end());
 
@@ -219,7 +228,9 @@ impl Config {
         }
         // Templates and mail read no input files.
         let templates = matches!(mode, Mode::Template { .. });
-        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. });
+        // A roll-up reads the history, not files.
+        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. })
+            && period.kind == schema.period;
         let output = output_flag.map(|p| cwd.join(p)).unwrap_or_else(|| {
             let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
             if templates { out.join("mau") } else { out }
@@ -232,6 +243,7 @@ impl Config {
 
         let feedback = feedback_dir(cli, &cwd, &output);
         let accept_senders = accepted_senders(cli);
+        let compare_with = compared_period(cli, schema.period)?;
 
         let limits = file.limits.resolve();
         let consolidating = file
@@ -263,6 +275,7 @@ impl Config {
             reader_exe: None,
             accept_senders,
             registry_findings,
+            compare_with,
         })
     }
 
@@ -364,6 +377,24 @@ fn feedback_dir(cli: &Cli, cwd: &Path, output: &Path) -> Option<PathBuf> {
 }
 
 /// The senders confirmed on the command line (`--accept-sender`).
+/// `build --compare-with PERIOD`: a period of the schema's kind or longer.
+fn compared_period(
+    cli: &Cli,
+    kind: crate::model::schema::PeriodKind,
+) -> Result<Option<Period>, ConfigError> {
+    let Command::Build(crate::cli::BuildArgs {
+        compare_with: Some(text),
+        ..
+    }) = &cli.command
+    else {
+        return Ok(None);
+    };
+    match Period::parse(text, kind) {
+        Ok(p) => Ok(Some(p)),
+        Err(e) => Ok(Some(Period::longer_than(text, kind).ok_or(e)?)),
+    }
+}
+
 fn accepted_senders(cli: &Cli) -> Vec<String> {
     let accepted: &[String] = match &cli.command {
         Command::Check(a) => &a.accept_sender,

@@ -174,3 +174,111 @@ fn history_import_loads_an_earlier_builds_data_table() {
     run.assert_code(2);
     assert!(run.stderr.contains("du-lieu.parquet"), "{}", run.stderr);
 }
+
+/// The quarterly form of tests/fixtures/history/hdvh with 2024's four
+/// quarters built (Xã Hoà Mạc sent no Q3).
+fn quarters_built() -> Project {
+    let project = Project::empty();
+    copy_dir(&fixture("history/hdvh"), project.path());
+    for q in 1..=4 {
+        let period = format!("2024-Q{q}");
+        let inbox = format!("inbox-2024-q{q}");
+        let out = format!("out-q{q}");
+        project
+            .run(&["build", "--period", &period, &inbox, "-o", &out])
+            .assert_code(0);
+    }
+    project
+}
+
+/// expected.tsv rows of one kind: (unit, id) → (value, previous, pct).
+fn hdvh_expected(kind: &str) -> Vec<(String, String, String, String, String)> {
+    let text = std::fs::read_to_string(fixture("history/hdvh/expected.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(str::to_string).collect::<Vec<_>>())
+        .filter(|r| r[0] == kind)
+        .map(|r| {
+            (
+                r[1].clone(),
+                r[2].clone(),
+                r[3].clone(),
+                r[4].clone(),
+                r[5].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_year_rolls_up_from_its_quarters_and_a_missing_quarter_is_reported() {
+    let project = quarters_built();
+    let run = project.run(&["build", "--period", "2024", "--format", "json"]);
+    run.assert_code(1);
+    let tidy = csv_rows(&project.join("out/hdvh-2024-du-lieu.csv"));
+    let expected = hdvh_expected("rollup");
+    assert_eq!(expected.len(), 15, "three fields of five complete units");
+    for (unit, field, value, _, _) in &expected {
+        let row = tidy
+            .iter()
+            .find(|r| &r["unit_code"] == unit && &r["field"] == field)
+            .unwrap_or_else(|| panic!("{unit} {field} rolled up"));
+        assert_eq!(&row["value"], value, "{unit} {field}");
+    }
+    // Hoà Mạc is reported, not added up without its Q3.
+    assert!(!tidy.iter().any(|r| r["unit_code"] == "03097"));
+    let report = run.json();
+    let text = report.to_string();
+    assert!(text.contains("rollup-period-missing"), "{text}");
+    assert!(text.contains("2024-Q3"), "{text}");
+    let indicators = csv_rows(&project.join("out/hdvh-2024-chi-tieu.csv"));
+    let sessions = indicators
+        .iter()
+        .find(|r| r["unit_code"] == "089" && r["indicator_id"] == "so_buoi")
+        .unwrap();
+    let want: i64 = expected
+        .iter()
+        .filter(|e| e.1 == "so_buoi")
+        .map(|e| e.2.parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(sessions["value"], want.to_string());
+}
+
+#[test]
+fn a_new_commune_is_compared_with_the_old_communes_that_formed_it() {
+    let project = quarters_built();
+    project
+        .run(&[
+            "--config",
+            "tonghop-2026.toml",
+            "build",
+            "inbox-2026-q1",
+            "--compare-with",
+            "2024-Q1",
+            "-o",
+            "out-2026",
+        ])
+        .assert_code(0);
+    let rows = csv_rows(&project.join("out-2026/hdvh-2026-Q1-chi-tieu.csv"));
+    let expected = hdvh_expected("reform");
+    assert_eq!(expected.len(), 6);
+    for (unit, ind, value, previous, pct) in &expected {
+        let row = rows
+            .iter()
+            .find(|r| &r["unit_code"] == unit && &r["indicator_id"] == ind)
+            .unwrap_or_else(|| panic!("{unit} {ind}"));
+        assert_eq!(&row["value"], value, "{unit} {ind}");
+        assert_eq!(&row["previous_year"], previous, "{unit} {ind}");
+        let got: f64 = row["vs_previous_year_pct"].parse().unwrap();
+        assert!(close(got, pct.parse().unwrap()), "{unit} {ind}: {got}");
+        assert_eq!(row["compared_period"], "2024-Q1");
+    }
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(project.join("out-2026/hdvh-2026-Q1-tong-hop.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Chỉ tiêu").unwrap();
+    let header = sheet.rows().nth(7).unwrap();
+    assert!(
+        header.contains(&Data::String("Kỳ so sánh (Quý I năm 2024)".into())),
+        "{header:?}"
+    );
+}

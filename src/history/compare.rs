@@ -24,6 +24,17 @@ pub const PREVIOUS_YEAR: &str = "previous_year";
 pub const VS_PREVIOUS_YEAR: &str = "vs_previous_year_pct";
 pub const PREVIOUS_PERIOD: &str = "previous_period";
 pub const NOTE: &str = "comparison_note";
+/// The period the `previous_year` columns are of.
+pub const COMPARED_PERIOD: &str = "compared_period";
+
+/// The period compared with: `--compare-with`, else the same period of
+/// last year.
+pub fn base_period(config: &Config) -> Period {
+    config
+        .compare_with
+        .clone()
+        .unwrap_or_else(|| year_ago(&config.period))
+}
 
 /// The same period one year earlier.
 pub fn year_ago(period: &Period) -> Period {
@@ -68,7 +79,8 @@ pub fn add_comparisons(c: &mut Consolidated, config: &Config) -> Result<(), Hist
     if c.indicators.height() == 0 {
         return Ok(());
     }
-    let year = past(config, &year_ago(&config.period))?;
+    let base = base_period(config);
+    let year = past(config, &base)?;
     let before = match period_before(&config.period) {
         Some(p) => past(config, &p)?,
         None => None,
@@ -96,6 +108,8 @@ pub fn add_comparisons(c: &mut Consolidated, config: &Config) -> Result<(), Hist
             .collect();
         df.with_column(Column::new(PREVIOUS_YEAR.into(), past))?;
         df.with_column(Column::new(VS_PREVIOUS_YEAR.into(), pct))?;
+        let height = df.height();
+        df.with_column(Column::new(COMPARED_PERIOD.into(), vec![base.id(); height]))?;
     }
     if let Some(before) = &before {
         let past: Vec<Option<f64>> = keys.iter().map(|k| before.values.get(k).copied()).collect();

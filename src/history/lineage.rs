@@ -173,3 +173,79 @@ pub fn require_present(lineage: &mut Lineage, past_units: &BTreeSet<String>, con
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::{Sources, lineage, require_present};
+    use crate::config::Config;
+    use crate::model::period::Period;
+    use crate::model::registry::{Registry, Unit};
+    use crate::model::schema::{PeriodKind, Schema};
+
+    fn config(units: &[(&str, &str)], period: &str) -> Config {
+        let schema = Schema::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/pcmd.toml"))
+            .expect("pcmd schema");
+        let registry = Registry::new(
+            units.iter().map(|(c, n)| Unit::named(c, n)).collect(),
+            Path::new("units.csv"),
+        );
+        Config::new(
+            schema,
+            registry,
+            Period::parse(period, PeriodKind::Year).unwrap(),
+        )
+    }
+
+    fn codes(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_commune_with_a_split_parent_is_not_comparable() {
+        // Hà Nội: Phường Ngọc Hà (00008) took Vĩnh Phúc and Liễu Giai whole
+        // and parts of Cống Vị, Ngọc Hà, Đội Cấn …; Phường Hồng Hà (00097)
+        // took Phúc Xá, Phúc Tân, Chương Dương whole and parts of others.
+        let config = config(&[("00008", "Phường Ngọc Hà")], "2026");
+        let past = codes(&["00006", "00007", "00008"]);
+        let lineage = lineage(&config, Period::year(2024).end(), &past);
+        match &lineage.units[0] {
+            Sources::NotComparable(why) => {
+                assert!(why.contains("Phường Cống Vị (00007)"), "{why}");
+                assert!(why.contains("không so sánh được"), "{why}");
+            }
+            other => panic!("apportioned silently: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn whole_parents_are_summed_and_a_missing_one_is_not_comparable() {
+        // Xã Văn Bàn (03082) of the new Lào Cai: five old communes, whole.
+        let config = config(&[("03082", "Xã Văn Bàn"), ("03085", "Xã Nậm Xé")], "2026");
+        let past = codes(&["03055", "03064", "03082", "03094", "03085"]);
+        let mut lineage = lineage(&config, Period::year(2024).end(), &past);
+        assert_eq!(
+            lineage.units[0],
+            Sources::Units(
+                codes(&["03055", "03064", "03082", "03094", "03097"])
+                    .into_iter()
+                    .collect()
+            )
+        );
+        assert_eq!(lineage.units[1], Sources::Units(vec!["03085".into()]));
+        assert_eq!(lineage.total, past, "every old unit went into province 15");
+        // Hoà Mạc (03097) has no past figures: Văn Bàn cannot be compared.
+        require_present(&mut lineage, &past, &config);
+        assert!(matches!(&lineage.units[0], Sources::NotComparable(why) if why.contains("03097")));
+        // Within one side of the reform a unit is itself.
+        let before = lineage_of_2024(&past);
+        assert_eq!(before, Sources::Units(vec!["03082".into()]));
+    }
+
+    fn lineage_of_2024(past: &BTreeSet<String>) -> Sources {
+        let config = config(&[("03082", "Xã Khánh Yên Thượng")], "2024");
+        lineage(&config, Period::year(2023).end(), past).units[0].clone()
+    }
+}

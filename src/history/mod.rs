@@ -2,7 +2,7 @@
 //! folder (`store`: a hive-partitioned Parquet dataset, one partition per
 //! schema and period), and what a build draws from it — the same period of
 //! last year and the period before beside this period's indicators
-//! (`compare`), with old communes mapped to the new ones across the 2025
+//! (`compare`), periods added up into longer ones (`rollup`), with old communes mapped to the new ones across the 2025
 //! merger (`lineage`). With no history the outputs are exactly those of a
 //! build without this stage.
 
@@ -10,6 +10,7 @@ pub mod compare;
 pub mod lineage;
 pub mod listing;
 pub mod prior;
+pub mod rollup;
 pub mod store;
 
 use std::path::PathBuf;
@@ -33,6 +34,10 @@ pub enum HistoryError {
     /// build; the text is already in the configured language.
     #[error("{0}")]
     NotADataTable(String),
+    /// A roll-up the schema does not say how to make; in the configured
+    /// language.
+    #[error("{0}")]
+    Rollup(String),
 }
 
 /// Records the build's accepted values as the partition of its schema and

@@ -141,6 +141,8 @@ codes! {
     UnitSenderMismatch => "unit-sender-mismatch", Error;
     SenderUnknown => "sender-unknown", Warning;
     RegistryMismatch => "registry-mismatch", Warning;
+    RollupPeriodMissing => "rollup-period-missing", Error;
+    ValueOutlier => "value-outlier", Warning;
 }
 
 impl fmt::Display for Code {

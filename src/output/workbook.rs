@@ -139,7 +139,7 @@ pub fn build(
     summary_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     indicator_sheet(wb.add_worksheet(), c, config, &f)?;
     indicator_by_unit_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
-    if !compare::columns(c, config.lang).is_empty() {
+    if !compare::columns(c, config).is_empty() {
         compare::comparison_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     }
     for (def_index, df) in &c.lists {
@@ -509,7 +509,7 @@ fn indicator_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Chỉ tiêu")?;
-    let extra = compare::columns(c, lang);
+    let extra = compare::columns(c, config);
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Chỉ tiêu", "Indicator").to_string(), 48.0),

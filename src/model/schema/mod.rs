@@ -13,6 +13,7 @@ use toml::Spanned;
 use validator::Validate;
 
 mod checker;
+pub mod history;
 mod report;
 
 pub use report::ReportDef;
@@ -175,6 +176,10 @@ pub struct FieldDef {
     pub section: Option<String>,
     #[validate(length(max = 500))]
     pub help: Option<String>,
+    /// How the value rolls up over time (`history.rs`).
+    pub rollup: Option<history::Rollup>,
+    /// Outlier thresholds (`history.rs`); the defaults without it.
+    pub outlier: Option<history::Outlier>,
 }
 
 impl FieldDef {

@@ -17,28 +17,33 @@ use crate::model::frame::Columns;
 use crate::model::values::{Decimals, MAX_DECIMALS};
 
 /// The comparison columns the indicator table has: (column, heading, width).
-pub(super) fn columns(c: &Consolidated, lang: Lang) -> Vec<(&'static str, String, f64)> {
-    [
-        (
-            PREVIOUS_YEAR,
-            lang.pick("Cùng kỳ năm trước", "Same period last year"),
-            11.0,
+pub(super) fn columns(c: &Consolidated, config: &Config) -> Vec<(&'static str, String, f64)> {
+    let lang = config.lang;
+    let base = match &config.compare_with {
+        Some(p) => lang.pick(
+            format!("Kỳ so sánh ({})", p.label_vi()),
+            format!("Compared with ({})", p.label_en()),
         ),
+        None => lang
+            .pick("Cùng kỳ năm trước", "Same period last year")
+            .to_string(),
+    };
+    [
+        (PREVIOUS_YEAR, base, 11.0),
         (
             VS_PREVIOUS_YEAR,
-            lang.pick("So sánh (%)", "Change (%)"),
+            lang.pick("So sánh (%)", "Change (%)").to_string(),
             10.0,
         ),
         (
             PREVIOUS_PERIOD,
-            lang.pick("Kỳ trước", "Previous period"),
+            lang.pick("Kỳ trước", "Previous period").to_string(),
             11.0,
         ),
-        (NOTE, lang.pick("Ghi chú", "Note"), 30.0),
+        (NOTE, lang.pick("Ghi chú", "Note").to_string(), 30.0),
     ]
     .into_iter()
     .filter(|(name, _, _)| c.indicators.column(name).is_ok())
-    .map(|(name, head, width)| (name, head.to_string(), width))
     .collect()
 }
 
@@ -79,7 +84,7 @@ pub(super) fn comparison_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name(lang.pick("So sánh cùng kỳ", "Comparison"))?;
-    let extra = columns(c, lang);
+    let extra = columns(c, config);
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Mã", "Code").to_string(), 7.0),
