@@ -282,3 +282,65 @@ fn a_new_commune_is_compared_with_the_old_communes_that_formed_it() {
         "{header:?}"
     );
 }
+
+#[test]
+fn a_planted_outlier_is_flagged_and_an_ordinary_change_is_not() {
+    let project = quarters_built();
+    let run = project.run(&[
+        "build",
+        "--period",
+        "2025-Q1",
+        "inbox-2025-q1",
+        "-o",
+        "out-2025",
+        "--format",
+        "json",
+    ]);
+    run.assert_code(0);
+    let report = run.json();
+    let outliers: Vec<(String, serde_json::Value)> = report["submissions"]
+        .as_array()
+        .expect("submissions")
+        .iter()
+        .flat_map(|s| {
+            let file = s["file"].as_str().unwrap_or_default().to_string();
+            s["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["code"] == "value-outlier")
+                .map(move |f| (file.clone(), f.clone()))
+        })
+        .collect();
+    assert_eq!(outliers.len(), 1, "{outliers:#?}");
+    let (file, finding) = &outliers[0];
+    // Sơn Thuỷ: 3, 4, 2, 5 sessions a quarter in 2024, then 41.
+    assert!(file.contains("03064"), "{file}");
+    assert_eq!(finding["field"], "so_buoi");
+    assert_eq!(finding["severity"], "warning");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("tăng bất thường so với cùng kỳ: 3,5 → 41. Đề nghị kiểm tra lại."),
+        "{message}"
+    );
+    // On the workbook's findings sheet and in the unit's feedback workbook.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(project.join("out-2025/hdvh-2025-Q1-tong-hop.xlsx")).unwrap();
+    let findings = book.worksheet_range("Lỗi").unwrap();
+    assert!(
+        findings
+            .rows()
+            .any(|r| r.iter().any(|c| c.to_string() == "value-outlier")),
+        "value-outlier on Lỗi"
+    );
+    let feedback: Vec<_> = std::fs::read_dir(project.join("out-2025/phan-hoi"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(feedback.iter().any(|n| n.contains("03064")), "{feedback:?}");
+    assert!(
+        !feedback.iter().any(|n| n.contains("03055")),
+        "{feedback:?}"
+    );
+}

@@ -111,11 +111,12 @@ fn unused_accepted_senders(result: &CheckResult, config: &Config) -> String {
 pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
-    let result = if history::rollup::is_rollup(&config) {
+    let mut result = if history::rollup::is_rollup(&config) {
         history::rollup::check_result(&config)?
     } else {
         check::check_all(&config)
     };
+    history::outliers::flag(&mut result, &config)?;
     eprint!("{}", unused_accepted_senders(&result, &config));
     let report = match config.format {
         ReportFormat::Text => report::to_text(&result, &config),

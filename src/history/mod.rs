@@ -2,13 +2,15 @@
 //! folder (`store`: a hive-partitioned Parquet dataset, one partition per
 //! schema and period), and what a build draws from it — the same period of
 //! last year and the period before beside this period's indicators
-//! (`compare`), periods added up into longer ones (`rollup`), with old communes mapped to the new ones across the 2025
-//! merger (`lineage`). With no history the outputs are exactly those of a
-//! build without this stage.
+//! (`compare`, with old communes mapped to the new ones across the 2025
+//! merger by `lineage`), periods added up into longer ones (`rollup`) and
+//! figures that jump against their past or stand apart (`outliers`). With
+//! no history the outputs are exactly those of a build without this stage.
 
 pub mod compare;
 pub mod lineage;
 pub mod listing;
+pub mod outliers;
 pub mod prior;
 pub mod rollup;
 pub mod store;

@@ -738,12 +738,9 @@ pub fn rollup_period_missing(period: &Period, missing: &[Period]) -> Msg {
     )
 }
 
-/// `value-outlier`: a value jumps against the unit's own past.
+/// `value-outlier`: a value jumps against the unit's own past (the median
+/// of its last periods).
 pub fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
-    let (m, v) = (
-        crate::model::values::format_number(median),
-        crate::model::values::format_number(value),
-    );
     let (vi, en) = if value > median {
         ("tăng bất thường", "jumps up")
     } else {
@@ -751,32 +748,36 @@ pub fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
     };
     Msg::new(
         format!(
-            "Số liệu “{}” {vi} so với cùng kỳ: {m} → {v}. Đề nghị kiểm tra lại.",
-            field.label
+            "Số liệu “{}” {vi} so với cùng kỳ: {} → {}. Đề nghị kiểm tra lại.",
+            field.label,
+            figure(median, Lang::Vi),
+            figure(value, Lang::Vi)
         ),
         format!(
-            "“{}” {en} against the unit's past (median of its last periods): {m} → {v}. Please check it.",
-            field.label_in(Lang::En)
+            "“{}” {en} against the unit's past (the median of its last periods): {} → {}. Please check it.",
+            field.label_in(Lang::En),
+            figure(median, Lang::En),
+            figure(value, Lang::En)
         ),
     )
 }
 
 /// `value-outlier`: a value stands far from the other units' of the period.
 pub fn value_apart(field: &FieldDef, median: f64, value: f64, z: f64) -> Msg {
-    let (m, v) = (
-        crate::model::values::format_number(median),
-        crate::model::values::format_number(value),
-    );
-    let z = format!("{z:.1}");
     Msg::new(
         format!(
-            "Số liệu “{}” khác xa các đơn vị khác trong kỳ: {v} (trung vị các đơn vị: {m}; điểm z hiệu chỉnh {}). Đề nghị kiểm tra lại.",
+            "Số liệu “{}” khác xa các đơn vị khác trong kỳ: {} (trung vị các đơn vị: {}; điểm z hiệu chỉnh {}). Đề nghị kiểm tra lại.",
             field.label,
-            z.replace('.', ",")
+            figure(value, Lang::Vi),
+            figure(median, Lang::Vi),
+            figure(z, Lang::Vi)
         ),
         format!(
-            "“{}” stands far from the other units of the period: {v} (the units' median: {m}; modified z-score {z}). Please check it.",
-            field.label_in(Lang::En)
+            "“{}” stands far from the other units of the period: {} (the units' median: {}; modified z-score {}). Please check it.",
+            field.label_in(Lang::En),
+            figure(value, Lang::En),
+            figure(median, Lang::En),
+            figure(z, Lang::En)
         ),
     )
 }

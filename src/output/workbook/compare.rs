@@ -12,7 +12,6 @@ use super::{
 use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::history::compare::{NOTE, PREVIOUS_PERIOD, PREVIOUS_YEAR, VS_PREVIOUS_YEAR};
-use crate::model::finding::Lang;
 use crate::model::frame::Columns;
 use crate::model::values::{Decimals, MAX_DECIMALS};
 
