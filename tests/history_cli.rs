@@ -105,6 +105,23 @@ fn the_same_period_of_last_year_matches_an_independent_computation() {
         "the district's 2022 participants ({want}) on Chỉ tiêu"
     );
     assert!(book.sheet_names().contains(&"So sánh cùng kỳ".to_string()));
+    // The report's `previous` sentence, from the same 2022 totals.
+    let change = |id: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r["unit_code"] == "089" && r["indicator_id"] == id)
+            .unwrap();
+        let pct: f64 = row["vs_previous_year_pct"].parse().unwrap();
+        let word = if pct >= 100.0 { "tăng" } else { "giảm" };
+        format!("{word} {:.1}%", (pct - 100.0).abs()).replace('.', ",")
+    };
+    let report = std::fs::read_to_string(project.join("out/pcmd-2023-bao-cao.md")).unwrap();
+    let sentence = format!(
+        "So với cùng kỳ năm trước, số cuộc truyền thông {}, số lượt người tham gia {}.",
+        change("so_cuoc_truyen_thong"),
+        change("so_luot_nguoi")
+    );
+    assert!(report.contains(&sentence), "{sentence}\n{report}");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! communes that formed it wholly); a unit that cannot be compared gets no
 //! figure and a note saying why.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
@@ -71,6 +71,10 @@ pub fn period_before(period: &Period) -> Option<Period> {
 pub struct Past {
     pub values: HashMap<(String, String), f64>,
     pub notes: HashMap<String, String>,
+    /// The consolidating unit's total of each number field (the count of
+    /// "Có" of a yes/no one), as `fields` of this period; empty when the
+    /// total is not comparable.
+    pub totals: BTreeMap<String, f64>,
 }
 
 /// Adds the comparison columns when the history holds the periods; leaves
@@ -163,17 +167,39 @@ pub fn past(config: &Config, period: &Period) -> Result<Option<Past>, HistoryErr
     let targets = lineage::targets(&lineage, config);
     let rows = prior::frame_of(config, &values, &lineage.total, &targets, period)?;
     let indicators = past_indicators(config, &rows, &roster(config)?)?;
-    let mut notes: HashMap<String, String> = HashMap::new();
+    let notes = notes(config, &lineage);
+    let totals = match lineage.total_note {
+        Some(_) => BTreeMap::new(),
+        None => field_totals(config, &values, &lineage.total),
+    };
+    Ok(Some(Past {
+        values: indicator_values(&indicators, &notes),
+        notes,
+        totals,
+    }))
+}
+
+/// Why each unit (and the total, under the consolidating unit's code)
+/// cannot be compared.
+fn notes(config: &Config, lineage: &lineage::Lineage) -> HashMap<String, String> {
+    let mut notes = HashMap::new();
     for (u, sources) in lineage.units.iter().enumerate() {
         if let Sources::NotComparable(why) = sources {
             notes.insert(config.registry.units[u].code.clone(), why.clone());
         }
     }
-    let total = config.consolidating.code.clone();
     if let Some(why) = &lineage.total_note {
-        notes.insert(total.clone(), why.clone());
+        notes.insert(config.consolidating.code.clone(), why.clone());
     }
-    let cols = Columns::of(&indicators);
+    notes
+}
+
+/// The past indicators by (unit, indicator), leaving out those noted.
+fn indicator_values(
+    indicators: &DataFrame,
+    notes: &HashMap<String, String>,
+) -> HashMap<(String, String), f64> {
+    let cols = Columns::of(indicators);
     let mut past = HashMap::new();
     for i in 0..indicators.height() {
         let key = (
@@ -186,10 +212,30 @@ pub fn past(config: &Config, period: &Period) -> Result<Option<Past>, HistoryErr
             past.insert(key, v);
         }
     }
-    Ok(Some(Past {
-        values: past,
-        notes,
-    }))
+    past
+}
+
+/// The past units' total of each number field and "Có" count of each
+/// yes/no field, over the units counted in the consolidating unit's total.
+fn field_totals(
+    config: &Config,
+    values: &prior::PastValues,
+    included: &BTreeSet<String>,
+) -> BTreeMap<String, f64> {
+    use crate::model::values::Value;
+    let mut totals = BTreeMap::new();
+    for (_, f) in config.schema.form_fields() {
+        let cells = included.iter().filter_map(|c| values.get(c)?.get(f.id()));
+        let total = match f.ty {
+            t if t.is_numeric() => cells.filter_map(Value::as_f64).sum(),
+            crate::model::schema::FieldType::YesNo => {
+                cells.filter(|v| **v == Value::Bool(true)).count() as f64
+            }
+            _ => continue,
+        };
+        totals.insert(f.id().to_string(), total);
+    }
+    totals
 }
 
 /// The registry as consolidation's roster: stt, unit_code, unit_name.
