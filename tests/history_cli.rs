@@ -105,6 +105,22 @@ fn the_same_period_of_last_year_matches_an_independent_computation() {
         "the district's 2022 participants ({want}) on Chỉ tiêu"
     );
     assert!(book.sheet_names().contains(&"So sánh cùng kỳ".to_string()));
+    // Biểu đồ draws this year against last: its table reads Chỉ tiêu.
+    let charts = book.worksheet_range("Biểu đồ").unwrap();
+    let head = charts
+        .rows()
+        .position(|r| r.get(2) == Some(&Data::String("Cùng kỳ năm trước".into())))
+        .expect("the cùng kỳ table on Biểu đồ");
+    assert!(
+        charts
+            .rows()
+            .skip(head)
+            .any(|r| r.get(2) == Some(&Data::Float(want))),
+        "last year's participants ({want}) beside this year's"
+    );
+    // verify rebuilds the workbook with the same history.
+    let verified = project.run(&["verify", "out/pcmd-2023-tong-hop.xlsx"]);
+    verified.assert_code(0);
     // The report's `previous` sentence, from the same 2022 totals.
     let change = |id: &str| {
         let row = rows
