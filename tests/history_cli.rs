@@ -246,6 +246,18 @@ fn hdvh_expected(kind: &str) -> Vec<(String, String, String, String, String)> {
 #[test]
 fn a_year_rolls_up_from_its_quarters_and_a_missing_quarter_is_reported() {
     let project = quarters_built();
+    // A quarter's build shows the quarter before ("Kỳ trước") from the
+    // history: Q1's sessions of the six communes beside Q2's.
+    let q2 = csv_rows(&project.join("out-q2/hdvh-2024-Q2-chi-tieu.csv"));
+    let district = q2
+        .iter()
+        .find(|r| r["unit_code"] == "089" && r["indicator_id"] == "so_buoi")
+        .unwrap();
+    assert_eq!(
+        district["previous_period"],
+        (12 + 3 + 6 + 2 + 4 + 5).to_string()
+    );
+    assert_eq!(district["value"], (10 + 4 + 7 + 1 + 4 + 6).to_string());
     let run = project.run(&["build", "--period", "2024", "--format", "json"]);
     run.assert_code(1);
     let tidy = csv_rows(&project.join("out/hdvh-2024-du-lieu.csv"));
