@@ -375,7 +375,7 @@ fn a_planted_outlier_is_flagged_and_an_ordinary_change_is_not() {
     assert!(
         findings
             .rows()
-            .any(|r| r.iter().any(|c| c.to_string() == "value-outlier")),
+            .any(|r| r.iter().any(|c| *c == Data::String("value-outlier".into()))),
         "value-outlier on Lỗi"
     );
     let feedback: Vec<_> = std::fs::read_dir(project.join("out-2025/phan-hoi"))

@@ -582,7 +582,7 @@ fn indicator_sheet(
             _ => "",
         };
         ws.write_string_with_format(row, 8, met, &f.center)?;
-        compare::write_cells(ws, row, 9, &extra, &cols, i, ind.decimals(), f)?;
+        compare::write_cells(ws, (row, 9), &extra, &cols, i, ind.decimals(), f)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
     ending(ws, last_row, last_col, config, f)?;

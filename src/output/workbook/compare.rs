@@ -46,11 +46,11 @@ pub(super) fn columns(c: &Consolidated, config: &Config) -> Vec<(&'static str, S
     .collect()
 }
 
-/// Writes the comparison cells of indicator row `i` from column `first`.
+/// Writes the comparison cells of indicator row `i` at `(row, first
+/// column)`.
 pub(super) fn write_cells(
     ws: &mut Worksheet,
-    row: u32,
-    first: u16,
+    (row, first): (u32, u16),
     extra: &[(&'static str, String, f64)],
     cols: &Columns,
     i: usize,
@@ -119,7 +119,7 @@ pub(super) fn comparison_sheet(
         ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
         ws.write_string_with_format(row, 3, &label, &f.wrap)?;
         write_out(ws, row, 4, cols.get("value", i), None, decimals, f)?;
-        write_cells(ws, row, 5, &extra, &cols, i, decimals, f)?;
+        write_cells(ws, (row, 5), &extra, &cols, i, decimals, f)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 3)?;
     a4_landscape(ws, HEADER_ROW)?;
