@@ -75,6 +75,23 @@ fn across_reform(config: &Config, past_units: &BTreeSet<String>) -> Lineage {
             parents => whole_parents(&parents, lang),
         })
         .collect();
+    let (total, total_note) = province_total(config, past_units);
+    Lineage {
+        units,
+        total,
+        total_note,
+    }
+}
+
+/// The old units counted in the consolidating unit's total: those whose
+/// every part went into the provinces of the registry's communes; an old
+/// unit split between them and another province makes the total not
+/// comparable (named in the note).
+fn province_total(
+    config: &Config,
+    past_units: &BTreeSet<String>,
+) -> (BTreeSet<String>, Option<String>) {
+    let walk = crosswalk();
     let provinces: BTreeSet<&str> = config
         .registry
         .units
@@ -97,8 +114,8 @@ fn across_reform(config: &Config, past_units: &BTreeSet<String>) -> Lineage {
             _ => straddling.push(code.clone()),
         }
     }
-    let total_note = (!straddling.is_empty()).then(|| {
-        lang.pick(
+    let note = (!straddling.is_empty()).then(|| {
+        config.lang.pick(
             format!(
                 "không so sánh được: đơn vị cũ {} bị chia cho đơn vị ngoài phạm vi tổng hợp",
                 straddling.join(", ")
@@ -109,11 +126,7 @@ fn across_reform(config: &Config, past_units: &BTreeSet<String>) -> Lineage {
             ),
         )
     });
-    Lineage {
-        units,
-        total,
-        total_note,
-    }
+    (total, note)
 }
 
 /// A new commune's old communes when each went into it wholly; else the
