@@ -228,9 +228,10 @@ impl Config {
         }
         // Templates and mail read no input files.
         let templates = matches!(mode, Mode::Template { .. });
-        // A roll-up reads the history, not files.
+        // A roll-up reads the history, not the inbox (files named for one
+        // are refused by `history::rollup`).
         let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. })
-            && period.kind == schema.period;
+            && (period.kind == schema.period || !paths.is_empty());
         let output = output_flag.map(|p| cwd.join(p)).unwrap_or_else(|| {
             let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
             if templates { out.join("mau") } else { out }

@@ -287,6 +287,10 @@ fn a_year_rolls_up_from_its_quarters_and_a_missing_quarter_is_reported() {
         .map(|e| e.2.parse::<i64>().unwrap())
         .sum();
     assert_eq!(sessions["value"], want.to_string());
+    // Files named for a roll-up are refused, not silently left out.
+    let run = project.run(&["build", "--period", "2024", "inbox-2024-q1"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--period 2024-Q1"), "{}", run.stderr);
 }
 
 #[test]

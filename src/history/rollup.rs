@@ -51,6 +51,14 @@ fn undeclared(config: &Config) -> Vec<&FieldDef> {
 
 /// The check result of a roll-up: a submission per unit with any period.
 pub fn check_result(config: &Config) -> Result<CheckResult, HistoryError> {
+    if !config.inputs.is_empty() {
+        let first = config.period.parts_of(config.schema.period);
+        let example = first.first().map(Period::id).unwrap_or_default();
+        return Err(HistoryError::Rollup(config.lang.pick(
+            format!("kỳ {} được cộng dồn từ lịch sử số liệu, không đọc tệp: hãy tổng hợp từng kỳ với tệp của kỳ đó trước (tonghop build --period {example} …)", config.period.id()),
+            format!("{} is added up from the history and reads no files: build each period with its files first (tonghop build --period {example} …)", config.period.id()),
+        )));
+    }
     let fields = undeclared(config);
     if !fields.is_empty() {
         let ids: Vec<&str> = fields.iter().map(|f| f.id()).collect();
