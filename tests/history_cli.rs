@@ -298,16 +298,30 @@ fn a_new_commune_is_compared_with_the_old_communes_that_formed_it() {
     let project = quarters_built();
     project
         .run(&[
-            "--config",
-            "tonghop-2026.toml",
             "build",
-            "inbox-2026-q1",
-            "--compare-with",
-            "2024-Q1",
+            "--period",
+            "2025-Q1",
+            "inbox-2025-q1",
             "-o",
-            "out-2026",
+            "out-2025",
         ])
         .assert_code(0);
+    let run = project.run(&[
+        "--config",
+        "tonghop-2026.toml",
+        "build",
+        "inbox-2026-q1",
+        "--compare-with",
+        "2024-Q1",
+        "-o",
+        "out-2026",
+        "--format",
+        "json",
+    ]);
+    run.assert_code(0);
+    // Xã Văn Bàn kept Khánh Yên Thượng's code: its 40 sessions are judged
+    // against the five old communes' 73 of 2025-Q1, not that one's 7.
+    assert!(!run.stdout.contains("value-outlier"), "{}", run.stdout);
     let rows = csv_rows(&project.join("out-2026/hdvh-2026-Q1-chi-tieu.csv"));
     let expected = hdvh_expected("reform");
     assert_eq!(expected.len(), 6);

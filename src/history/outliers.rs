@@ -6,7 +6,10 @@
 //! defaults. Runs only when the history holds an earlier period of the
 //! schema: without history a build is exactly what it was.
 
+use std::collections::{BTreeSet, HashMap};
+
 use super::compare::{period_before, year_ago};
+use super::lineage::{self, Sources};
 use super::prior::{PastValues, form_values};
 use super::{HistoryError, store};
 use crate::config::Config;
@@ -16,7 +19,7 @@ use crate::model::period::Period;
 use crate::model::schema::FieldDef;
 use crate::model::schema::history::Outlier;
 use crate::model::submission::{CheckResult, Status};
-use crate::model::values::format_number;
+use crate::model::values::{Value, format_number};
 
 /// How many earlier periods a unit's own figure is judged against.
 const OWN_PERIODS: usize = 4;
@@ -34,16 +37,50 @@ fn earlier(period: &Period) -> Vec<Period> {
     out
 }
 
-/// The values of the earlier periods the history holds.
+/// The values of the earlier periods the history holds, under today's
+/// unit codes: across the 2025 reform a new commune's past is the sum of
+/// the old communes that formed it wholly (`lineage`), never the old
+/// commune that happened to have its code.
 fn past(config: &Config) -> Result<Vec<PastValues>, HistoryError> {
     let root = store::folder(&config.project_dir);
     let mut out = Vec::new();
     for p in earlier(&config.period) {
         if let Some(table) = store::read(&root, config.schema.id(), &p.id())? {
-            out.push(form_values(&table, config));
+            let values = form_values(&table, config);
+            let present: BTreeSet<String> = values.keys().cloned().collect();
+            let mut lineage = lineage::lineage(config, p.end(), &present);
+            lineage::require_present(&mut lineage, &present, config);
+            out.push(as_today(config, &values, &lineage));
         }
     }
     Ok(out)
+}
+
+/// Each registry unit's numeric figures of a past period: the sum over
+/// the past units it stands for (none when not comparable).
+fn as_today(config: &Config, values: &PastValues, lineage: &lineage::Lineage) -> PastValues {
+    let mut out = PastValues::new();
+    for (unit, sources) in config.registry.units.iter().zip(&lineage.units) {
+        let Sources::Units(codes) = sources else {
+            continue;
+        };
+        let mut fields = HashMap::new();
+        for (_, f) in config
+            .schema
+            .form_fields()
+            .filter(|(_, f)| f.ty.is_numeric())
+        {
+            let parts: Option<Vec<f64>> = codes
+                .iter()
+                .map(|c| values.get(c)?.get(f.id())?.as_f64())
+                .collect();
+            if let Some(parts) = parts {
+                fields.insert(f.id().to_string(), Value::Num(parts.iter().sum()));
+            }
+        }
+        out.insert(unit.code.clone(), fields);
+    }
+    out
 }
 
 /// Adds a `value-outlier` warning to each accepted submission's outlying
