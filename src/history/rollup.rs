@@ -185,3 +185,32 @@ fn number(f: &FieldDef, rule: Rollup, n: f64) -> Value {
         Value::Num(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::period::Period;
+    use crate::model::schema::PeriodKind;
+
+    #[test]
+    fn a_longer_period_is_made_of_the_schemas_periods() {
+        let year = Period::longer_than("2024", PeriodKind::Quarter).unwrap();
+        let ids: Vec<String> = year
+            .parts_of(PeriodKind::Quarter)
+            .iter()
+            .map(Period::id)
+            .collect();
+        assert_eq!(ids, ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]);
+        let half = Period::longer_than("2024-H1", PeriodKind::Month).unwrap();
+        assert_eq!(half.parts_of(PeriodKind::Month).len(), 6);
+        let half = Period::longer_than("2024-H2", PeriodKind::Quarter).unwrap();
+        let ids: Vec<String> = half
+            .parts_of(PeriodKind::Quarter)
+            .iter()
+            .map(Period::id)
+            .collect();
+        assert_eq!(ids, ["2024-Q3", "2024-Q4"]);
+        // Not longer than the schema's own kind: no roll-up.
+        assert!(Period::longer_than("2024-Q1", PeriodKind::Quarter).is_none());
+        assert!(Period::longer_than("2024", PeriodKind::Year).is_none());
+    }
+}
