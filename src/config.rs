@@ -202,6 +202,9 @@ pub struct Config {
     /// Where the registry disagrees with the national list of the period's
     /// end (`registry-mismatch`): about the project, not any submission.
     pub registry_findings: Vec<crate::model::finding::Finding>,
+    /// The history period `build` compares with instead of the same period
+    /// of last year (`--compare-with`).
+    pub compare_with: Option<Period>,
 }
 
 /// The period's window: its calendar days, or the `cutoff_day` window.
@@ -247,6 +250,7 @@ impl Config {
             reader_exe: None,
             accept_senders: Vec::new(),
             registry_findings: Vec::new(),
+            compare_with: None,
         }
     }
 
@@ -271,12 +275,16 @@ impl Config {
         let inbox = project.inbox();
         check_mail_sources(&mode, inbox.as_ref())?;
         let output = project.output(output_flag, &mode);
-        // Templates and mail read no input files.
-        let inputs = if matches!(mode, Mode::Template { .. } | Mode::Mail { .. }) {
+        // Templates and mail read no input files; a roll-up reads the history, not the inbox (files named for one
+        // are refused by `history::rollup`).
+        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. })
+            && (period.kind == schema.period || !paths.is_empty());
+        let inputs = if !reads_inputs {
             Vec::new()
         } else {
             gather_inputs(paths, inbox.as_ref(), &output, &cwd)?
         };
+        let compare_with = compared_period(cli, schema.period)?;
         Ok(Config {
             mode,
             project_dir: lexical(&config_dir),
@@ -299,6 +307,7 @@ impl Config {
             reader_exe: None,
             accept_senders: accepted_senders(cli),
             registry_findings,
+            compare_with,
         })
     }
 
@@ -386,7 +395,12 @@ impl Project<'_> {
         let schema = Schema::load(&schema_path)?;
         let mut registry = Registry::load(&units_path)?;
         registry.bind_attributes(&schema.unit_attributes)?;
-        let period = Period::parse(&period_text, schema.period)?;
+        // A period longer than the schema's is a roll-up of its periods
+        // from the history (`history::rollup`).
+        let period = match Period::parse(&period_text, schema.period) {
+            Ok(p) => p,
+            Err(e) => Period::longer_than(&period_text, schema.period).ok_or(e)?,
+        };
         Ok((schema, registry, period))
     }
 
@@ -469,8 +483,12 @@ fn command_mode<'a>(
         ),
         Command::Read { .. } => unreachable!("the internal read command needs no config"),
         Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
-        Command::Init(_) | Command::Units(_) | Command::Verify(_) | Command::Schema(_) => {
-            unreachable!("init, units, verify and schema resolve no project config")
+        Command::Init(_)
+        | Command::Units(_)
+        | Command::Verify(_)
+        | Command::Schema(_)
+        | Command::History(_) => {
+            unreachable!("init, units, verify, schema and history resolve no project config")
         }
     }
 }
@@ -523,6 +541,24 @@ fn feedback_dir(cli: &Cli, cwd: &Path, output: &Path) -> Option<PathBuf> {
 }
 
 /// The senders confirmed on the command line (`--accept-sender`).
+/// `build --compare-with PERIOD`: a period of the schema's kind or longer.
+fn compared_period(
+    cli: &Cli,
+    kind: crate::model::schema::PeriodKind,
+) -> Result<Option<Period>, ConfigError> {
+    let Command::Build(crate::cli::BuildArgs {
+        compare_with: Some(text),
+        ..
+    }) = &cli.command
+    else {
+        return Ok(None);
+    };
+    match Period::parse(text, kind) {
+        Ok(p) => Ok(Some(p)),
+        Err(e) => Ok(Some(Period::longer_than(text, kind).ok_or(e)?)),
+    }
+}
+
 fn accepted_senders(cli: &Cli) -> Vec<String> {
     let accepted: &[String] = match &cli.command {
         Command::Check(a) => &a.accept_sender,

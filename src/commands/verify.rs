@@ -297,8 +297,11 @@ fn find_sources(
 /// The workbook `build` writes from these inputs, in memory.
 fn rebuild(config: &Config, names: &HashMap<String, String>) -> anyhow::Result<Vec<u8>> {
     let mut result = crate::check::check_all(config);
+    // What `build` draws from the project's history (outliers, cùng kỳ).
+    crate::history::outliers::flag(&mut result, config)?;
     restore_names(&mut result, names);
-    let consolidated = crate::consolidate::consolidate(&result, config)?;
+    let mut consolidated = crate::consolidate::consolidate(&result, config)?;
+    crate::history::compare::add_comparisons(&mut consolidated, config)?;
     Ok(workbook::build(&result, &consolidated, config)?)
 }
 /// The files found under `--inbox` named as the workbook names them, so

@@ -321,6 +321,17 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
         .collect()
 }
 
+/// The schema's indicators over rows of another period (the history's),
+/// computed exactly as this period's are: the consolidating unit over every
+/// row, each roster unit over its rows.
+pub fn past_indicators(
+    config: &Config,
+    rows: &DataFrame,
+    roster: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    indicators(config, rows, roster)
+}
+
 /// The indicators, long format: the consolidating unit's row of each
 /// indicator over every reporting row, then each registry unit's.
 fn indicators(

@@ -148,6 +148,9 @@ codes! {
     ListContinued => "list-continued", Info;
     RecordInSeveralUnits => "record-in-several-units", Warning;
     ListSheetUnread => "list-sheet-unread", Warning;
+    // History (issue 18).
+    RollupPeriodMissing => "rollup-period-missing", Error;
+    ValueOutlier => "value-outlier", Warning;
 }
 
 impl fmt::Display for Code {

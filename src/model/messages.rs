@@ -937,3 +937,69 @@ pub fn record_in_several_units(
         ),
     )
 }
+
+/// `rollup-period-missing`: a unit has no accepted report for some of the
+/// periods a longer one is added up from.
+pub fn rollup_period_missing(period: &Period, missing: &[Period]) -> Msg {
+    let ids: Vec<String> = missing.iter().map(Period::id).collect();
+    let vi: Vec<String> = missing.iter().map(Period::label_vi).collect();
+    let en: Vec<String> = missing.iter().map(Period::label_en).collect();
+    Msg::new(
+        format!(
+            "Chưa có số liệu {} của đơn vị nên không cộng dồn được {}; số liệu của đơn vị không được tính. Hãy tổng hợp kỳ còn thiếu (tonghop build --period {}) rồi chạy lại.",
+            vi.join(", "),
+            period.label_vi().to_lowercase(),
+            ids[0]
+        ),
+        format!(
+            "No figures of the unit for {}, so {} cannot be added up; the unit is not counted. Build the missing period (tonghop build --period {}) and run again.",
+            en.join(", "),
+            period.label_en(),
+            ids[0]
+        ),
+    )
+}
+
+/// `value-outlier`: a value jumps against the unit's own past (the median
+/// of its last periods).
+pub fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
+    let (vi, en) = if value > median {
+        ("tăng bất thường", "jumps up")
+    } else {
+        ("giảm bất thường", "drops")
+    };
+    Msg::new(
+        format!(
+            "Số liệu “{}” {vi} so với cùng kỳ: {} → {}. Đề nghị kiểm tra lại.",
+            field.label,
+            figure(median, Lang::Vi),
+            figure(value, Lang::Vi)
+        ),
+        format!(
+            "“{}” {en} against the unit's past (the median of its last periods): {} → {}. Please check it.",
+            field.label_in(Lang::En),
+            figure(median, Lang::En),
+            figure(value, Lang::En)
+        ),
+    )
+}
+
+/// `value-outlier`: a value stands far from the other units' of the period.
+pub fn value_apart(field: &FieldDef, median: f64, value: f64, z: f64) -> Msg {
+    Msg::new(
+        format!(
+            "Số liệu “{}” khác xa các đơn vị khác trong kỳ: {} (trung vị các đơn vị: {}; điểm z hiệu chỉnh {}). Đề nghị kiểm tra lại.",
+            field.label,
+            figure(value, Lang::Vi),
+            figure(median, Lang::Vi),
+            figure(z, Lang::Vi)
+        ),
+        format!(
+            "“{}” stands far from the other units of the period: {} (the units' median: {}; modified z-score {}). Please check it.",
+            field.label_in(Lang::En),
+            figure(value, Lang::En),
+            figure(median, Lang::En),
+            figure(z, Lang::En)
+        ),
+    )
+}

@@ -242,6 +242,40 @@ impl Window {
     }
 }
 
+/// Roll-ups: a period longer than the schema's, made of the schema's.
+impl Period {
+    /// The kinds from the longest to the shortest.
+    fn rank(kind: PeriodKind) -> u8 {
+        match kind {
+            PeriodKind::Year => 0,
+            PeriodKind::Half => 1,
+            PeriodKind::Quarter => 2,
+            PeriodKind::Month => 3,
+        }
+    }
+
+    /// `text` as a period longer than `kind` ("2024", "2024-H1" for a
+    /// quarterly schema); `None` when it is none.
+    pub fn longer_than(text: &str, kind: PeriodKind) -> Option<Period> {
+        [PeriodKind::Year, PeriodKind::Half, PeriodKind::Quarter]
+            .into_iter()
+            .filter(|k| Period::rank(*k) < Period::rank(kind))
+            .find_map(|k| Period::parse(text, k).ok())
+    }
+
+    /// The periods of `kind` that make up this one, in order ("2024" in
+    /// quarters: 2024-Q1 … 2024-Q4); empty when `kind` is not shorter.
+    pub fn parts_of(&self, kind: PeriodKind) -> Vec<Period> {
+        if Period::rank(kind) <= Period::rank(self.kind) {
+            return Vec::new();
+        }
+        let (start, end) = (self.start(), self.end());
+        Period::all_of_year(self.year)
+            .filter(|p| p.kind == kind && p.start() >= start && p.end() <= end)
+            .collect()
+    }
+}
+
 /// What a file says its period is: a named period, or a stretch of days
 /// that is none ("9 tháng năm 2024", a date range of the sector's own).
 #[derive(Clone, Debug, PartialEq, Eq)]

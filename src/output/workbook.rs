@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 mod charts;
+mod compare;
 
 use super::style::{self, merge};
 use crate::check::timeliness;
@@ -134,6 +135,9 @@ pub fn build(
     summary_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     indicator_sheet(wb.add_worksheet(), c, config, &f)?;
     indicator_by_unit_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
+    if !compare::columns(c, config).is_empty() {
+        compare::comparison_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
+    }
     for (def_index, df) in &c.lists {
         list_sheet(
             wb.add_worksheet_with_constant_memory()?,
@@ -583,7 +587,8 @@ fn indicator_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Chỉ tiêu")?;
-    let headers: Vec<(String, f64)> = vec![
+    let extra = compare::columns(c, config);
+    let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Chỉ tiêu", "Indicator").to_string(), 48.0),
         (lang.pick("Đơn vị tính", "Unit").to_string(), 10.0),
@@ -594,10 +599,12 @@ fn indicator_sheet(
         (lang.pick("Chỉ tiêu kế hoạch", "Target").to_string(), 11.0),
         (lang.pick("Đạt/Chưa đạt", "Met").to_string(), 11.0),
     ];
+    headers.extend(extra.iter().map(|(_, h, w)| (h.clone(), *w)));
+    let last_col = (headers.len() - 1) as u16;
     let title = format!("CÁC CHỈ TIÊU {}", config.schema.title.to_uppercase());
     heading(
         ws,
-        8,
+        last_col,
         &title,
         config,
         &format!(
@@ -653,9 +660,10 @@ fn indicator_sheet(
             _ => "",
         };
         ws.write_string_with_format(row, 8, met, &f.center)?;
+        compare::write_cells(ws, (row, 9), &extra, &cols, i, ind.decimals(), f)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
-    ending(ws, last_row, 8, config, f)?;
+    ending(ws, last_row, last_col, config, f)?;
     Ok(())
 }
 

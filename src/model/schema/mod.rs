@@ -14,6 +14,7 @@ use validator::Validate;
 
 mod attributes;
 mod checker;
+pub mod history;
 mod report;
 
 pub use report::ReportDef;
@@ -239,6 +240,10 @@ pub struct FieldDef {
     /// heading that column becomes the other field's value. See
     /// `list_shape.rs`.
     pub split_by: Option<Spanned<String>>,
+    /// How the value rolls up over time (`history.rs`).
+    pub rollup: Option<history::Rollup>,
+    /// Outlier thresholds (`history.rs`); the defaults without it.
+    pub outlier: Option<history::Outlier>,
 }
 
 impl FieldDef {
