@@ -25,7 +25,7 @@ use crate::model::submission::{
 };
 use crate::model::values::Value;
 
-/// The columns a district's data table has (`consolidate::tidy`).
+/// The columns a district's data table has (`output::tidy`).
 const COLUMNS: [&str; 9] = [
     "unit_code",
     "unit_name",
@@ -275,6 +275,7 @@ fn parquet_columns(bytes: Vec<u8>) -> Option<BTreeMap<String, Vec<String>>> {
                 crate::model::frame::Out::Text(t) => t,
                 crate::model::frame::Out::Num(n) => crate::model::values::format_number(n),
                 crate::model::frame::Out::Bool(b) => b.to_string(),
+                crate::model::frame::Out::Date(d) => d.format("%d/%m/%Y").to_string(),
                 crate::model::frame::Out::Null => String::new(),
             })
             .collect();

@@ -248,6 +248,15 @@ impl<'a> Batch<'a> {
     }
 }
 
+/// The whole table as one frame (for the history store, which keeps it as
+/// a period's partition).
+pub fn frame(result: &CheckResult, config: &Config) -> Result<DataFrame, OutputError> {
+    let counted = counted(result, config);
+    let mut batch = Batch::new(chained(config));
+    for_each_row(&counted, config, |row| batch.push(&row));
+    Ok(batch.take_frame(&config.period.id())?)
+}
+
 /// How many rows each row group holds: one group up to `ROW_GROUP` rows,
 /// else as many equal groups as whole `ROW_GROUP`s fit, the last taking the
 /// remainder (as polars splits a frame it writes whole).
