@@ -573,3 +573,34 @@ fn infer_says_why_it_cannot_draft() {
         assert!(!project.join("draft.toml").exists());
     }
 }
+
+/// The tnxh form's schema (several value columns, one derived, rows with
+/// only some columns, words of its own): clean — the values of one row are
+/// not labels too similar to tell apart — and its description shows the
+/// value columns in the header, each column's other headers and formula,
+/// and which columns each row has.
+#[test]
+fn a_schema_with_value_columns_is_described_column_by_column() {
+    let project = Project::empty();
+    let schema = common::repo().join("tests/forms/tnxh/schema.toml");
+    let run = project.run(&["schema", "check", schema.to_str().unwrap()]);
+    run.assert_code(0);
+    for want in [
+        "Dòng tiêu đề bảng: STT | Nội dung | Đơn vị tính | Kỳ này | Cùng kỳ năm trước | So sánh (%) | Ghi chú",
+        "“Cùng kỳ năm trước” hoặc “Cùng kỳ” — theo kiểu của dòng",
+        "“So sánh (%)” hoặc “So sánh cùng kỳ (%)” — tính = Kỳ này / Cùng kỳ năm trước * 100",
+        "1  Số vụ vi phạm phát hiện [Vụ] — số nguyên ≥ 0 (cột: Kỳ này, Cùng kỳ năm trước, So sánh (%))",
+        "5  Kinh phí chi cho công tác phòng ngừa [Triệu đồng] — số ≥ 0 (cột: Kỳ này, Cùng kỳ năm trước)",
+        "lành mạnh, không có tệ nạn xã hội — Đạt/Chưa đạt (cột: Kỳ này)",
+        "Đã kiểm tra trong kỳ — x/(trống)",
+    ] {
+        assert!(run.stdout.contains(want), "{want}:\n{}", run.stdout);
+    }
+    let run = project.run(&["schema", "check", schema.to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        run.stdout
+            .contains("“Kỳ này” or “Thực hiện kỳ này”, “Kỳ báo cáo” — the row's type"),
+        "{}",
+        run.stdout
+    );
+}

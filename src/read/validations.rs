@@ -23,6 +23,8 @@ pub enum Allowed {
     Date,
     /// A list written in the rule itself ("Có,Không").
     List(Vec<String>),
+    /// Any value: the cell is an input cell, of no stated type.
+    Any,
 }
 
 /// One validation: the cells it covers, as (first row, first column, last
@@ -31,6 +33,8 @@ pub enum Allowed {
 pub struct Validation {
     pub ranges: Vec<(u32, u32, u32, u32)>,
     pub allowed: Allowed,
+    /// The input message shown when the cell is selected (`prompt`).
+    pub prompt: Option<String>,
 }
 
 impl Validation {
@@ -137,7 +141,12 @@ fn validations(xml: &str) -> Vec<Validation> {
             &formula,
         );
         if let (Some(allowed), false) = (allowed, ranges.is_empty()) {
-            out.push(Validation { ranges, allowed });
+            let prompt = attr(tag, "prompt").filter(|p| !p.trim().is_empty());
+            out.push(Validation {
+                ranges,
+                allowed,
+                prompt,
+            });
         }
     }
     out
@@ -149,7 +158,8 @@ fn allowed(kind: Option<&str>, operator: Option<&str>, formula: &str) -> Option<
         .then(|| formula.trim().parse::<f64>().ok())
         .flatten()
         .filter(|m| m.abs() < 1e9);
-    match kind? {
+    match kind.unwrap_or("none") {
+        "none" | "any" => Some(Allowed::Any),
         "whole" => Some(Allowed::Whole { min }),
         "decimal" => Some(Allowed::Decimal { min }),
         "date" => Some(Allowed::Date),
@@ -184,18 +194,22 @@ mod tests {
 
     #[test]
     fn validations_of_a_sheet() {
-        let xml = r#"<dataValidations count="3"><dataValidation type="whole" operator="greaterThanOrEqual" allowBlank="1" sqref="D10:D13 D15"><formula1>0</formula1></dataValidation><dataValidation type="list" allowBlank="1" sqref="F4:F63"><formula1>"Có,Không"</formula1></dataValidation><dataValidation allowBlank="1" sqref="B4:B63"/><dataValidation type="decimal" operator="greaterThanOrEqual" sqref="AA2"><formula1>-1000000000000000</formula1></dataValidation></dataValidations>"#;
+        let xml = r#"<dataValidations count="3"><dataValidation type="whole" operator="greaterThanOrEqual" allowBlank="1" sqref="D10:D13 D15"><formula1>0</formula1></dataValidation><dataValidation type="list" allowBlank="1" sqref="F4:F63" prompt="Chọn Có hoặc Không."><formula1>"Có,Không"</formula1></dataValidation><dataValidation allowBlank="1" sqref="B4:B63"/><dataValidation type="decimal" operator="greaterThanOrEqual" sqref="AA2"><formula1>-1000000000000000</formula1></dataValidation></dataValidations>"#;
         let v = validations(xml);
-        assert_eq!(v.len(), 3);
+        assert_eq!(v.len(), 4);
         assert_eq!(v[0].allowed, Allowed::Whole { min: Some(0.0) });
+        assert_eq!(v[1].prompt.as_deref(), Some("Chọn Có hoặc Không."));
         assert_eq!(v[0].ranges, vec![(9, 3, 12, 3), (14, 3, 14, 3)]);
         assert!(v[0].covers(14, 3) && !v[0].covers(13, 3));
         assert_eq!(
             v[1].allowed,
             Allowed::List(vec!["Có".into(), "Không".into()])
         );
-        assert_eq!(v[2].allowed, Allowed::Decimal { min: None });
-        assert_eq!(v[2].ranges, vec![(1, 26, 1, 26)]);
+        // No type: any value, still an input cell.
+        assert_eq!(v[2].allowed, Allowed::Any);
+        assert_eq!(v[2].ranges, vec![(3, 1, 62, 1)]);
+        assert_eq!(v[3].allowed, Allowed::Decimal { min: None });
+        assert_eq!(v[3].ranges, vec![(1, 26, 1, 26)]);
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub struct ValueColumn {
     /// The numbering row's formula for it ("2/3"), as an expression over
     /// the other columns' ids.
     pub derived: Option<String>,
+    /// Where `derived` was read when it is the form's own statement (a
+    /// tonghop template's input message), not the numbering row's guess.
+    pub derived_from: Option<String>,
     pub decimal: bool,
 }
 
@@ -86,6 +89,9 @@ pub struct DraftField {
     /// `required = false`, with the reason.
     pub optional: Option<String>,
     pub notes: Vec<String>,
+    /// The places (in the sheet's value columns) of the columns this row
+    /// has, when its input cells show it has only some; `None`: all.
+    pub columns: Option<Vec<usize>>,
 }
 
 /// Reads the form workbook into a draft. `None` when no sheet holds a form
@@ -360,7 +366,8 @@ fn numbering_row(sheet: &Sheet, row: u32) -> Option<Vec<(u32, String)>> {
 fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut Ids) -> DraftSheet {
     let numbering = numbering_row(sheet, head.row + 1);
     let first_data = head.row + 1 + u32::from(numbering.is_some());
-    let value_columns = value_columns(head, numbering.as_deref());
+    let mut value_columns = value_columns(head, numbering.as_deref());
+    derived_from_prompts(head, checks, &mut value_columns);
     let mut out = DraftSheet {
         id: String::new(),
         kind: SheetKind::Form,
@@ -432,6 +439,7 @@ fn value_columns(head: &FormHead, numbering: Option<&[(u32, String)]>) -> Vec<Va
                 label,
                 number: token.as_ref().map(|(n, _)| n.clone()),
                 derived: token.and_then(|(_, f)| f),
+                derived_from: None,
                 decimal,
             }
         })
@@ -447,6 +455,48 @@ fn value_columns(head: &FormHead, numbering: Option<&[(u32, String)]>) -> Vec<Va
             .map(|f| derived_expression(&f, &by_number, column.decimal));
     }
     columns
+}
+
+/// A tonghop template says in each computed cell's input message how it is
+/// computed ("Ghi kết quả của Kỳ này / Cùng kỳ năm trước * 100, làm tròn;
+/// …"): over the columns' labels, which become their ids again. Only when
+/// every name in it is a column's label.
+fn derived_from_prompts(head: &FormHead, checks: &[Validation], columns: &mut [ValueColumn]) {
+    const OPENING: &str = "Ghi kết quả của ";
+    let labels: Vec<(String, String)> = columns
+        .iter()
+        .map(|c| (c.label.clone(), c.id.clone()))
+        .collect();
+    for ((col, _), column) in head.values.iter().zip(columns.iter_mut()) {
+        let prompt = checks
+            .iter()
+            .filter(|v| v.ranges.iter().any(|r| (r.1..=r.3).contains(col)))
+            .find_map(|v| v.prompt.as_deref()?.strip_prefix(OPENING));
+        let Some(formula) = prompt.and_then(|p| p.split(", làm tròn").next()) else {
+            continue;
+        };
+        if let Some(expr) = over_ids(formula, &labels) {
+            column.derived = Some(expr);
+            column.derived_from = Some(format!("hướng dẫn nhập của cột “{}”", column.label));
+            column.decimal = true;
+        }
+    }
+}
+
+/// "Kỳ này / Cùng kỳ năm trước * 100" → "ky_nay / cung_ky_nam_truoc * 100":
+/// the longest labels first; `None` when words that are no label remain.
+fn over_ids(readable: &str, labels: &[(String, String)]) -> Option<String> {
+    let mut by_length: Vec<&(String, String)> = labels.iter().collect();
+    by_length.sort_by_key(|(l, _)| std::cmp::Reverse(l.chars().count()));
+    let mut text = readable.to_string();
+    for (label, id) in by_length {
+        text = text.replace(label.as_str(), &format!("\u{1}{id}\u{1}"));
+    }
+    let rest: String = text.split('\u{1}').step_by(2).collect::<Vec<_>>().concat();
+    let plain = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || " .+-*/()".contains(c));
+    (plain && text.contains('\u{1}')).then(|| text.replace('\u{1}', ""))
 }
 
 /// "2/3" with columns 2 = ky_nay, 3 = cung_ky → "ky_nay / cung_ky * 100"
@@ -556,10 +606,14 @@ fn form_field(
     line: &FormRow,
     section: &Option<String>,
 ) -> DraftField {
+    let columns = row_columns(head, checks, line.row);
     // Computed and percentage columns say nothing of the row's own type.
     let plain: Vec<u32> = head
         .values
         .iter()
+        .enumerate()
+        .filter(|(i, _)| columns.as_ref().is_none_or(|c| c.contains(i)))
+        .map(|(_, v)| v)
         .filter(|(_, l)| !l.contains('%') && !loose_key(l).contains("ty le"))
         .map(|(c, _)| *c)
         .collect();
@@ -594,7 +648,23 @@ fn form_field(
         cell: a1(line.row, head.label_col),
         optional: None,
         notes,
+        columns,
     }
+}
+
+/// The value columns a row has, when the form's input cells (its data
+/// validations, as a tonghop template writes one on each) show that it has
+/// only some of them: the others are no input cells. `None` when it has all
+/// or the form does not say.
+fn row_columns(head: &FormHead, checks: &[Validation], row: u32) -> Option<Vec<usize>> {
+    let covered: Vec<usize> = head
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(_, (col, _))| checks.iter().any(|v| v.covers(row, *col)))
+        .map(|(i, _)| i)
+        .collect();
+    (!covered.is_empty() && covered.len() < head.values.len()).then_some(covered)
 }
 
 /// The unit of measure a list header gives in brackets: "Số tiền (triệu
@@ -782,6 +852,10 @@ fn list_sheet(
         notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
     }
     notes.push(format!("{} dòng dữ liệu đã điền", records.len()));
+    notes.push(
+        "xem lại: câu xã ghi ở dòng duy nhất khi danh sách trống (“Không phát sinh”) đặt trong empty_markers = [...] (mặc định “Không”, “Không có”)"
+            .into(),
+    );
     DraftSheet {
         id: String::new(),
         kind: SheetKind::List,
@@ -852,6 +926,7 @@ fn list_field(
         ),
         optional,
         notes,
+        columns: None,
     }
 }
 
