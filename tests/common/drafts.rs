@@ -118,3 +118,97 @@ pub fn totals_by_header(path: &Path) -> Vec<(String, Option<f64>)> {
         })
         .collect()
 }
+
+/// `id → id` of the draft for each value of the hand-written schema, both
+/// matched by label: a row `so_vu` → `so_vu_vi_pham`, a value
+/// `so_vu.ky_nay` → `so_vu_vi_pham.ky_nay`.
+fn draft_ids(draft: &toml::Table, hand: &toml::Table) -> Vec<(String, String)> {
+    let by_label = |list: Vec<&toml::Table>| -> Vec<(String, String)> {
+        list.iter()
+            .map(|t| {
+                (
+                    t["label"].to_string(),
+                    t["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (hand_sheet, draft_sheet) in table_list(hand, "sheets")
+        .into_iter()
+        .zip(table_list(draft, "sheets"))
+    {
+        let draft_fields = by_label(table_list(draft_sheet, "fields"));
+        let draft_columns = by_label(table_list(draft_sheet, "value_columns"));
+        let find = |list: &[(String, String)], label: &str| {
+            list.iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, id)| id.clone())
+        };
+        for (label, id) in by_label(table_list(hand_sheet, "fields")) {
+            let Some(row) = find(&draft_fields, &label) else {
+                continue;
+            };
+            for (column_label, column) in by_label(table_list(hand_sheet, "value_columns")) {
+                if let Some(draft_column) = find(&draft_columns, &column_label) {
+                    out.push((format!("{id}.{column}"), format!("{row}.{draft_column}")));
+                }
+            }
+            out.push((id, row));
+        }
+    }
+    out
+}
+
+/// The identifiers of an expression or message renamed by `ids`.
+fn renamed(text: &str, ids: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let new = ids.iter().find(|(old, _)| old == word).map(|(_, new)| new);
+        out.push_str(new.unwrap_or(word));
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// The draft with the hand-written schema's `[[rules]]` and
+/// `[[unit_attributes]]` added, their ids renamed to the draft's (matched
+/// by label): the "thêm rules/indicators" the draft's heading asks for.
+pub fn with_hand_rules(draft: &str, hand_schema: &str) -> String {
+    let hand: toml::Table = toml::from_str(hand_schema).unwrap();
+    let parsed: toml::Table = toml::from_str(draft).unwrap();
+    let ids = draft_ids(&parsed, &hand);
+    let mut extra = toml::Table::new();
+    for key in ["unit_attributes", "rules"] {
+        let Some(list) = hand.get(key).and_then(|v| v.as_array()) else {
+            continue;
+        };
+        let list: Vec<toml::Value> = list
+            .iter()
+            .map(|entry| {
+                let table: toml::Table = entry
+                    .as_table()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| match v.as_str() {
+                        Some(s) if k != "id" => (k.clone(), toml::Value::String(renamed(s, &ids))),
+                        _ => (k.clone(), v.clone()),
+                    })
+                    .collect();
+                toml::Value::Table(table)
+            })
+            .collect();
+        extra.insert(key.into(), toml::Value::Array(list));
+    }
+    format!("{draft}\n{}", toml::to_string(&extra).unwrap())
+}
