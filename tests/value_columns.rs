@@ -442,3 +442,46 @@ fn a_draft_from_the_blank_template_gives_the_same_totals() {
         }
     }
 }
+
+/// A filled commune file has no input cells marked: `schema infer` takes
+/// the columns a row has from the cells filled in (the row of money has no
+/// "So sánh", the "Đạt" row only "Kỳ này"), the yes/no words from the
+/// answer written, and the draft reads the file it came from without an
+/// error or a warning.
+#[test]
+fn a_draft_from_a_filled_file_reads_that_file() {
+    let form = Form::new();
+    let project = &form.project;
+    std::fs::create_dir_all(project.join("one")).unwrap();
+    std::fs::rename(
+        project.join("inbox/TamDao_Q3_2024.xlsx"),
+        project.join("one/TamDao_Q3_2024.xlsx"),
+    )
+    .unwrap();
+    let run = project.run(&[
+        "schema",
+        "infer",
+        "one/TamDao_Q3_2024.xlsx",
+        "-o",
+        "draft.toml",
+    ]);
+    run.assert_code(0);
+    let draft = std::fs::read_to_string(project.join("draft.toml")).unwrap();
+    for want in [
+        "value_columns = [\"ky_nay\", \"cung_ky_nam_truoc\"]   # đoán: chỉ các cột này có số liệu",
+        "yes = [\"Đạt\"]\nno = [\"Chưa đạt\"]\nvalue_columns = [\"ky_nay\"]   # đoán:",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    let run = project.run(&["check", "one", "--schema", "draft.toml", "--format", "json"]);
+    let report = run.json();
+    let submission = &report["submissions"][0];
+    assert_eq!(submission["status"], "accepted", "{submission:#}");
+    let noisy: Vec<&Json> = submission["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(noisy.is_empty(), "{noisy:#?}");
+}

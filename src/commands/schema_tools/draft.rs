@@ -215,7 +215,7 @@ fn write_yes_no_words(out: &mut String, words: &YesNoWords) {
 /// `value_columns = [...]` for a row that has only some of the sheet's
 /// value columns.
 fn write_row_columns(out: &mut String, field: &DraftField, columns: &[ValueColumn]) {
-    let Some(places) = &field.columns else {
+    let Some((places, why)) = &field.columns else {
         return;
     };
     let ids: Vec<String> = places
@@ -226,9 +226,5 @@ fn write_row_columns(out: &mut String, field: &DraftField, columns: &[ValueColum
     if ids.is_empty() || columns.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "value_columns = [{}]   # đoán: chỉ các cột này có ô nhập ở dòng này",
-        ids.join(", ")
-    );
+    let _ = writeln!(out, "value_columns = [{}]   # đoán: {why}", ids.join(", "));
 }

@@ -283,6 +283,15 @@ pub fn guess_type(
         };
         let mut guess = Guess::new(ty, format!("theo {n} giá trị đã điền"));
         guess.count = ty == FieldType::Integer && by_unit == Some(FieldType::Integer);
+        if let Some(words) = (ty == FieldType::Text)
+            .then(|| pair_of_words(cells))
+            .flatten()
+        {
+            guess.ty = FieldType::YesNo;
+            guess.words = Some(words);
+            guess.why = format!("{n} giá trị đã điền là lời đáp có/không của biểu");
+            return guess;
+        }
         if ty == FieldType::Text {
             guess.choices = choices(cells);
             if !guess.choices.is_empty() {
@@ -312,6 +321,29 @@ pub fn guess_type(
         format!("không biết đơn vị tính “{unit}”: hãy chọn kiểu")
     };
     Guess::new(fallback, why)
+}
+
+/// Yes/no answers in a form's own words, as filled ("Đạt", "Chưa đạt"):
+/// every value one of a known pair.
+fn pair_of_words(cells: &[&Cell]) -> Option<YesNoWords> {
+    const PAIRS: [(&str, &str); 3] = [
+        ("Đạt", "Chưa đạt"),
+        ("Hoàn thành", "Chưa hoàn thành"),
+        ("Có", "Chưa"),
+    ];
+    let keys: Vec<String> = cells
+        .iter()
+        .map(|c| loose_key(&c.as_text()))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let (yes, no) = PAIRS.iter().find(|(yes, no)| {
+        keys.iter()
+            .all(|k| *k == loose_key(yes) || *k == loose_key(no))
+    })?;
+    Some(YesNoWords {
+        yes: yes.to_string(),
+        no: Some(no.to_string()),
+    })
 }
 
 /// A few values repeated over many records: the choices of a list column.
@@ -533,6 +565,12 @@ mod tests {
         let tick = Allowed::List(vec!["x".into()]);
         let g = guess_type("Đã kiểm tra", "", &[], Some(&tick), FieldType::Text);
         assert_eq!((g.ty, g.words.unwrap().no), (FieldType::YesNo, None));
+        let dat = Cell::Text("Đạt".into());
+        let g = guess_type("Xã đạt chuẩn", "", &[&dat], None, FieldType::Number);
+        assert_eq!(
+            (g.ty, g.words.unwrap().yes.as_str()),
+            (FieldType::YesNo, "Đạt")
+        );
         let any = Allowed::Any;
         let g = guess_type("Số suất", "Suất", &[], Some(&any), FieldType::Text);
         assert_eq!(g.ty, FieldType::Text);

@@ -90,8 +90,11 @@ pub struct DraftField {
     pub optional: Option<String>,
     pub notes: Vec<String>,
     /// The places (in the sheet's value columns) of the columns this row
-    /// has, when its input cells show it has only some; `None`: all.
-    pub columns: Option<Vec<usize>>,
+    /// has, when its input cells or filled cells show it has only some,
+    /// with the reason; `None`: all.
+    pub columns: Option<(Vec<usize>, &'static str)>,
+    /// The sheet row (0-based) of a form field.
+    pub row: u32,
 }
 
 /// Reads the form workbook into a draft. `None` when no sheet holds a form
@@ -397,6 +400,14 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut I
             .extend(one.note.iter().map(|n| format!("xem lại: {n}")));
     }
     form_rows(sheet, (head, checks), first_data, &mut out, ids);
+    let validated_columns = head.values.iter().any(|(c, _)| {
+        checks
+            .iter()
+            .any(|v| v.ranges.iter().any(|r| (r.1..=r.3).contains(c)))
+    });
+    if out.value_columns.len() > 1 && !validated_columns {
+        columns_by_filled_cells(sheet, head, &mut out.fields);
+    }
     mark_repeated_labels(&mut out.fields);
     out
 }
@@ -648,7 +659,8 @@ fn form_field(
         cell: a1(line.row, head.label_col),
         optional: None,
         notes,
-        columns,
+        columns: columns.map(|c| (c, "chỉ các cột này có ô nhập ở dòng này")),
+        row: line.row,
     }
 }
 
@@ -665,6 +677,30 @@ fn row_columns(head: &FormHead, checks: &[Validation], row: u32) -> Option<Vec<u
         .map(|(i, _)| i)
         .collect();
     (!covered.is_empty() && covered.len() < head.values.len()).then_some(covered)
+}
+
+/// On a filled form without input cells marked (no data validation), a row
+/// filled in only some of the columns other rows fill has those columns —
+/// a guess the draft asks to review: a commune may leave a cell blank.
+fn columns_by_filled_cells(sheet: &Sheet, head: &FormHead, fields: &mut [DraftField]) {
+    let filled: Vec<Vec<usize>> = fields
+        .iter()
+        .map(|f| {
+            let blank = |c: u32| sheet.get(f.row, c).is_blank();
+            (0..head.values.len())
+                .filter(|&i| !blank(head.values[i].0))
+                .collect()
+        })
+        .collect();
+    let used: std::collections::BTreeSet<usize> = filled.iter().flatten().copied().collect();
+    for (field, places) in fields.iter_mut().zip(filled) {
+        if !places.is_empty() && places.len() < used.len() && field.columns.is_none() {
+            field.columns = Some((
+                places,
+                "chỉ các cột này có số liệu ở dòng này trong tệp đã điền; thêm cột nếu xã có thể để trống",
+            ));
+        }
+    }
 }
 
 /// The unit of measure a list header gives in brackets: "Số tiền (triệu
@@ -927,6 +963,7 @@ fn list_field(
         optional,
         notes,
         columns: None,
+        row: head.row,
     }
 }
 
