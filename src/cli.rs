@@ -11,8 +11,10 @@ use crate::model::finding::Lang;
 #[command(
     name = "tonghop",
     version,
-    about = "Tổng hợp báo cáo Excel của các xã, thị trấn thành biểu tổng hợp của huyện \
-             (consolidate commune Excel reports into district workbooks)"
+    about = "Tổng hợp báo cáo Excel của các xã, phường, thị trấn thành biểu tổng hợp của huyện \
+             hoặc tỉnh, và kết quả của các huyện thành biểu của tỉnh (consolidate commune Excel \
+             reports into district or province workbooks, and districts' outputs into their \
+             province's)"
 )]
 pub struct Cli {
     /// Tệp cấu hình (mặc định: tonghop.toml trong thư mục hiện tại) / project config file

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
 use crate::model::finding::Lang;
 use crate::model::i18n::tr;
-use crate::model::period::{Period, PeriodError};
+use crate::model::level::Level;
+use crate::model::period::{CUTOFF_DAYS, Period, PeriodError, Window};
 use crate::model::registry::{Registry, RegistryError};
 use crate::model::schema::{Schema, SchemaError};
 use crate::read::ingest::Limits;
@@ -48,6 +49,10 @@ pub enum ConfigError {
         &format!("thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác", output.display(), inbox.display()),
         &format!("output folder {} is inside the input folder {}; choose another", output.display(), inbox.display())))]
     OutputInsideInbox { output: PathBuf, inbox: PathBuf },
+    #[error("{}", tr(
+        &format!("tệp cấu hình {} sai: cutoff_day = {day}: cần một ngày từ 2 đến 28", path.display()),
+        &format!("config {} is invalid: cutoff_day = {day}: must be a day from 2 to 28", path.display())))]
+    CutoffDay { path: PathBuf, day: u32 },
     #[error(transparent)]
     Schema(#[from] SchemaError),
     #[error(transparent)]
@@ -66,6 +71,9 @@ struct ConfigFile {
     output: Option<PathBuf>,
     lang: Option<Lang>,
     deadline: Option<String>,
+    /// A sector's cut-off window: the period's figures run from this day of
+    /// the month before it to the day before it in its last month.
+    cutoff_day: Option<u32>,
     consolidating_unit: Option<ConsolidatingUnit>,
     #[serde(default)]
     limits: LimitsFile,
@@ -117,7 +125,11 @@ pub struct Config {
     pub project_dir: PathBuf,
     pub schema: Schema,
     pub registry: Registry,
+    /// Who reports (communes or districts) and how the outputs name them.
+    pub level: Level,
     pub period: Period,
+    /// The days the period's figures cover (`period_start`, `period_end`).
+    pub window: Window,
     pub inputs: Vec<PathBuf>,
     pub inbox: Option<PathBuf>,
     pub output: PathBuf,
@@ -140,9 +152,22 @@ pub struct Config {
     pub registry_findings: Vec<crate::model::finding::Finding>,
 }
 
+/// The period's window: its calendar days, or the `cutoff_day` window.
+fn window_of(file: &ConfigFile, period: &Period, dir: &Path) -> Result<Window, ConfigError> {
+    match file.cutoff_day {
+        Some(day) if !CUTOFF_DAYS.contains(&day) => Err(ConfigError::CutoffDay {
+            path: dir.join("tonghop.toml"),
+            day,
+        }),
+        day => Ok(Window::of(period, day)),
+    }
+}
+
 impl Config {
     /// A configuration for library use (tests, fuzzing): check mode, files
-    /// parsed in this process, default limits, no progress bar.
+    /// parsed in this process, default limits, no progress bar, the
+    /// period's calendar days as its window. A schema with unit attributes
+    /// needs them read into the registry first (`Registry::bind_attributes`).
     pub fn new(schema: Schema, registry: Registry, period: Period) -> Config {
         let dir = std::env::temp_dir();
         Config {
@@ -150,7 +175,9 @@ impl Config {
             base_dir: dir.clone(),
             project_dir: dir.clone(),
             schema,
+            level: Level::of(&registry),
             registry,
+            window: Window::of(&period, None),
             period,
             inputs: Vec::new(),
             inbox: None,
@@ -197,8 +224,10 @@ impl Config {
             .ok_or(ConfigError::Missing { key: "period" })?;
 
         let schema = Schema::load(&schema_path)?;
-        let registry = Registry::load(&units_path)?;
+        let mut registry = Registry::load(&units_path)?;
+        registry.bind_attributes(&schema.unit_attributes)?;
         let period = Period::parse(&period_text, schema.period)?;
+        let window = window_of(&file, &period, &config_dir)?;
         let registry_findings =
             crate::model::registry_check::registry_mismatches(&registry, period.end());
 
@@ -248,8 +277,10 @@ impl Config {
             project_dir: lexical(&config_dir),
             base_dir: cwd,
             schema,
+            level: Level::of(&registry).under(&consolidating.code, period.end()),
             registry,
             period,
+            window,
             inputs,
             inbox,
             output,

@@ -1,5 +1,6 @@
-//! tonghop: consolidate the Excel reports that communes send into district
-//! workbooks and indicator tables.
+//! tonghop: consolidate the Excel reports that communes send into district or
+//! province workbooks and indicator tables (and, before the 2025 reform, a
+//! province's districts' outputs into the province's).
 //!
 //! The pipeline, one folder per stage, in the order data flows (each stage
 //! imports only the ones before it; `scripts/check_imports.py` keeps it so):

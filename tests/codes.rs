@@ -1317,3 +1317,240 @@ message = "Số người ({so_nguoi.ky_nay}) ít hơn số vụ ({so_vu.ky_nay})
     );
     assert_says(f, "Số người (7) ít hơn số vụ (12).");
 }
+
+// ---- List shapes and keys (issue 14)
+
+/// pcmd with a key over two fields of its list, compared across units too.
+fn keyed_config(fields: &str) -> Config {
+    let text = schema_text().replacen(
+        "[[sheets.aggregates]]",
+        &format!(
+            "[[sheets.keys]]\nfields = {fields}\nacross_units = true\n\n[[sheets.aggregates]]"
+        ),
+        1,
+    );
+    config_with(&text, None, Limits::default())
+}
+
+#[test]
+fn value_not_unique_over_a_key_of_two_fields() {
+    // Two establishments of one owner at one address: the key (chủ cơ sở,
+    // địa chỉ) repeats although each name is different.
+    let mut form = Form::canonical();
+    form.list_rows[1][3] = "Thôn 1".into();
+    form.list_rows[1][4] = "Lò Văn A".into();
+    let s = check(
+        &form,
+        "bc.xlsx",
+        &keyed_config("[\"chu_co_so\", \"dia_chi\"]"),
+    );
+    assert_at(&s, Code::ValueNotUnique, "Biểu 02", "E5", "chu_co_so");
+    assert_says(only(&s, Code::ValueNotUnique), "“Lò Văn A, Thôn 1”");
+    assert_says(only(&s, Code::ValueNotUnique), "ô E4");
+    assert_eq!(s.status, Status::Rejected);
+}
+
+#[test]
+fn record_in_several_units() {
+    // Tân An and Võ Lao both list "Nhà nghỉ Bình An" in Thôn 1.
+    let mut config = keyed_config("[\"ten_co_so\", \"dia_chi\"]");
+    let dir = tempfile::tempdir().unwrap();
+    let tan_an = Form::canonical().write(dir.path(), "tan_an.xlsx");
+    let mut vo_lao = Form {
+        unit: "Xã Võ Lao".into(),
+        ..Form::canonical()
+    };
+    // Its karaoke is another one: only the guest house is in both lists.
+    vo_lao.list_rows[1][1] = "Karaoke Sao Mai".into();
+    let vo_lao = vo_lao.write(dir.path(), "vo_lao.xlsx");
+    config.inputs = vec![tan_an, vo_lao];
+    let result = tonghop::check_all(&config);
+    for (s, other) in result
+        .submissions
+        .iter()
+        .zip(["vo_lao.xlsx", "tan_an.xlsx"])
+    {
+        assert_eq!(s.status, Status::Accepted, "{:#?}", s.findings);
+        let f = only(s, Code::RecordInSeveralUnits);
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            (f.sheet(), f.cell().as_deref()),
+            (Some("Biểu 02"), Some("B4"))
+        );
+        assert_says(f, "“Nhà nghỉ Bình An, Thôn 1”");
+        assert_says(f, other);
+        assert_says(f, "ô B4");
+    }
+}
+
+/// A list of people whose year of birth is split under "Nam" | "Nữ" and
+/// which may go on over further sheets.
+const SPLIT_SCHEMA: &str = r#"
+id = "nguoi"
+title = "Danh sách người được hỗ trợ"
+version = "1"
+period = "year"
+
+[[sheets]]
+id = "danh_sach"
+kind = "list"
+name = "Danh sách"
+continued = true
+
+[[sheets.fields]]
+id = "ho_ten"
+label = "Họ và tên"
+type = "text"
+
+[[sheets.fields]]
+id = "nam_sinh"
+label = "Năm sinh"
+type = "integer"
+split_by = "gioi_tinh"
+
+[[sheets.fields]]
+id = "gioi_tinh"
+label = "Giới tính"
+type = "choice"
+choices = [{ value = "Nam" }, { value = "Nữ" }]
+"#;
+
+/// One workbook of Xã Tân An, 2023, with a sheet per list of (name, year
+/// under Nam, year under Nữ): the header on rows 5–6, records from row 7.
+fn write_split_lists(dir: &Path, sheets: &[(&str, Vec<[&str; 3]>)]) -> PathBuf {
+    let mut wb = Workbook::new();
+    for (name, records) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        ws.write_string(0, 0, "UBND XÃ TÂN AN").unwrap();
+        ws.write_string(1, 0, "DANH SÁCH NGƯỜI ĐƯỢC HỖ TRỢ")
+            .unwrap();
+        ws.write_string(2, 0, "Năm 2023").unwrap();
+        let plain = rust_xlsxwriter::Format::new();
+        ws.write_string(4, 0, "STT").unwrap();
+        ws.write_string(4, 1, "Họ và tên").unwrap();
+        ws.merge_range(4, 2, 4, 3, "Năm sinh", &plain).unwrap();
+        ws.write_string(5, 2, "Nam").unwrap();
+        ws.write_string(5, 3, "Nữ").unwrap();
+        for (i, [who, man, woman]) in records.iter().enumerate() {
+            let r = 6 + i as u32;
+            ws.write_number(r, 0, (i + 1) as f64).unwrap();
+            ws.write_string(r, 1, *who).unwrap();
+            for (c, year) in [(2, man), (3, woman)] {
+                if let Ok(y) = year.parse::<f64>() {
+                    ws.write_number(r, c, y).unwrap();
+                }
+            }
+        }
+    }
+    let path = dir.join("ds.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+fn split_config() -> Config {
+    config_with(SPLIT_SCHEMA, None, Limits::default())
+}
+
+#[test]
+fn value_split_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_split_lists(
+        dir.path(),
+        &[(
+            "Danh sách",
+            vec![["Lò Văn A", "1980", ""], ["Hà Thị B", "1990", "1990"]],
+        )],
+    );
+    let s = check_file(&path, &split_config());
+    assert_at(&s, Code::ValueSplitAmbiguous, "Danh sách", "C8", "nam_sinh");
+    assert_says(only(&s, Code::ValueSplitAmbiguous), "C8, D8");
+    assert_eq!(s.status, Status::Rejected);
+    // The first record: the year under "Nam" gives both values.
+    let first = &s.data.as_ref().unwrap().lists["danh_sach"][0];
+    assert_eq!(
+        first.values["nam_sinh"].value,
+        Some(tonghop::Value::Int(1980))
+    );
+    assert_eq!(
+        first.values["gioi_tinh"].value,
+        Some(tonghop::Value::Text("Nam".into()))
+    );
+}
+
+#[test]
+fn list_continued() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_split_lists(
+        dir.path(),
+        &[
+            ("Danh sách", vec![["Lò Văn A", "1980", ""]]),
+            ("Danh sách (tiếp)", vec![["Hà Thị B", "", "1990"]]),
+        ],
+    );
+    let s = check_file(&path, &split_config());
+    let f = only(&s, Code::ListContinued);
+    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(f.sheet(), Some("Danh sách (tiếp)"));
+    assert_says(f, "(1 dòng)");
+    assert_eq!(s.status, Status::Accepted, "{:#?}", s.findings);
+    let records = &s.data.as_ref().unwrap().lists["danh_sach"];
+    let read: Vec<_> = records
+        .iter()
+        .map(|r| {
+            (
+                r.sheet.as_str(),
+                r.values["nam_sinh"].value.clone(),
+                r.values["gioi_tinh"].value.clone(),
+            )
+        })
+        .collect();
+    use tonghop::Value::{Int, Text};
+    assert_eq!(
+        read,
+        [
+            ("Danh sách", Some(Int(1980)), Some(Text("Nam".into()))),
+            ("Danh sách (tiếp)", Some(Int(1990)), Some(Text("Nữ".into()))),
+        ]
+    );
+}
+
+#[test]
+fn a_key_repeated_on_the_continuation_sheet_names_the_first_sheet() {
+    let text = SPLIT_SCHEMA.replace(
+        "continued = true\n",
+        "continued = true\n\n[[sheets.keys]]\nfields = [\"ho_ten\", \"nam_sinh\"]\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_split_lists(
+        dir.path(),
+        &[
+            ("Danh sách", vec![["Lò Văn A", "1980", ""]]),
+            ("Danh sách (tiếp)", vec![["Lò Văn A", "1980", ""]]),
+        ],
+    );
+    let s = check_file(&path, &config_with(&text, None, Limits::default()));
+    assert_at(&s, Code::ValueNotUnique, "Danh sách (tiếp)", "B7", "ho_ten");
+    assert_says(only(&s, Code::ValueNotUnique), "ô Danh sách!B7");
+}
+
+#[test]
+fn list_sheet_unread() {
+    // The same two sheets, but the schema does not say the list goes on:
+    // the second sheet's record is not read, and that is said.
+    let text = SPLIT_SCHEMA.replace("continued = true\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_split_lists(
+        dir.path(),
+        &[
+            ("Danh sách", vec![["Lò Văn A", "1980", ""]]),
+            ("Danh sách (tiếp)", vec![["Hà Thị B", "", "1990"]]),
+        ],
+    );
+    let s = check_file(&path, &config_with(&text, None, Limits::default()));
+    let f = only(&s, Code::ListSheetUnread);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.sheet(), Some("Danh sách (tiếp)"));
+    assert_says(f, "(1 dòng)");
+    assert_eq!(s.data.as_ref().unwrap().lists["danh_sach"].len(), 1);
+}

@@ -6,8 +6,9 @@
 use crate::check::locate::Layout;
 use crate::model::book::{Book, Cell};
 use crate::model::finding::{Code, Finding};
+use crate::model::level::Level;
 use crate::model::messages;
-use crate::model::period::{Period, Reading, Stated, Statement, combine, read_period};
+use crate::model::period::{Period, Reading, Stated, Statement, Window, combine, read_period};
 use crate::model::registry::{Registry, UnitMatch};
 use crate::model::schema::{PeriodKind, Schema};
 use crate::model::text::{clean, loose_key};
@@ -127,24 +128,25 @@ pub fn identify(
     layout: &Layout,
     schema: &Schema,
     registry: &Registry,
+    level: &Level,
     file_stem: &str,
-    configured: &Period,
+    (configured, window): (&Period, &Window),
 ) -> Identity {
     let mut identity = Identity::default();
     let texts = heading_texts(book, layout);
 
     // A template made by tonghop says what it is, before any label.
-    template_identity(book, schema, registry, &mut identity);
+    template_identity(book, schema, registry, level, &mut identity);
 
     let first_problem = match identity.unit {
         Some(_) => None,
-        None => unit_by_name(book, layout, &texts, registry, &mut identity),
+        None => unit_by_name(book, layout, &texts, (registry, level), &mut identity),
     };
     if identity.unit.is_none() {
-        unit_by_file_name(registry, file_stem, first_problem, &mut identity);
+        unit_by_file_name((registry, level), file_stem, first_problem, &mut identity);
     }
 
-    let (period, findings) = stated_period(&texts, file_stem, configured);
+    let (period, findings) = stated_period(&texts, file_stem, configured, window);
     identity.period = period;
     identity.findings.extend(findings);
     identity
@@ -152,7 +154,13 @@ pub fn identify(
 
 /// What a tonghop template says of itself (schema, version, unit): an
 /// outdated template is told; its unit is taken.
-fn template_identity(book: &Book, schema: &Schema, registry: &Registry, identity: &mut Identity) {
+fn template_identity(
+    book: &Book,
+    schema: &Schema,
+    registry: &Registry,
+    level: &Level,
+    identity: &mut Identity,
+) {
     if let Some(meta) =
         template_meta(book).filter(|m| m.get("schema").map(String::as_str) == Some(schema.id()))
     {
@@ -162,7 +170,7 @@ fn template_identity(book: &Book, schema: &Schema, registry: &Registry, identity
             identity.findings.push(
                 Finding::new(
                     Code::TemplateOutdated,
-                    messages::template_outdated(version, &schema.version),
+                    messages::template_outdated(version, &schema.version, level),
                 )
                 .value(version.clone()),
             );
@@ -177,7 +185,7 @@ fn unit_by_name(
     book: &Book,
     layout: &Layout,
     texts: &[String],
-    registry: &Registry,
+    (registry, level): (&Registry, &Level),
     identity: &mut Identity,
 ) -> Option<Finding> {
     let mut first_problem: Option<Finding> = None;
@@ -201,7 +209,7 @@ fn unit_by_name(
                 first_problem.get_or_insert_with(|| {
                     Finding::new(
                         Code::UnitAmbiguous,
-                        messages::unit_ambiguous(&typed, &names),
+                        messages::unit_ambiguous(&typed, &names, level),
                     )
                     .value(typed.clone())
                 });
@@ -212,8 +220,11 @@ fn unit_by_name(
                     .map(|&i| registry.units[i].name.clone())
                     .collect();
                 first_problem.get_or_insert_with(|| {
-                    Finding::new(Code::UnitUnknown, messages::unit_unknown(&typed, &names))
-                        .value(typed.clone())
+                    Finding::new(
+                        Code::UnitUnknown,
+                        messages::unit_unknown(&typed, &names, level),
+                    )
+                    .value(typed.clone())
                 });
             }
         }
@@ -223,7 +234,7 @@ fn unit_by_name(
 
 /// The unit from the file name, when no label or heading named it.
 fn unit_by_file_name(
-    registry: &Registry,
+    (registry, level): (&Registry, &Level),
     file_stem: &str,
     first_problem: Option<Finding>,
     identity: &mut Identity,
@@ -239,7 +250,7 @@ fn unit_by_file_name(
             identity.findings.push(
                 Finding::new(
                     Code::UnitAmbiguous,
-                    messages::unit_ambiguous(file_stem, &names),
+                    messages::unit_ambiguous(file_stem, &names, level),
                 )
                 .value(file_stem),
             );
@@ -252,7 +263,7 @@ fn unit_by_file_name(
             identity.findings.push(
                 Finding::new(
                     Code::UnitUnknown,
-                    messages::unit_unknown_file_name(file_stem, &names),
+                    messages::unit_unknown_file_name(file_stem, &names, level),
                 )
                 .value(file_stem),
             );
@@ -260,7 +271,7 @@ fn unit_by_file_name(
         (None, UnitMatch::Unknown { .. }) => {
             identity.findings.push(Finding::new(
                 Code::UnitUnidentified,
-                messages::unit_unidentified(),
+                messages::unit_unidentified(level),
             ));
         }
     }
@@ -273,6 +284,7 @@ fn stated_period(
     texts: &[String],
     file_stem: &str,
     configured: &Period,
+    window: &Window,
 ) -> (Option<Period>, Vec<Finding>) {
     let readings: Vec<(String, Reading)> = texts
         .iter()
@@ -286,7 +298,8 @@ fn stated_period(
         .value(s.id())
     };
     match combine(&readings) {
-        Statement::Stated(stated) => {
+        Statement::Stated(mut stated) => {
+            name_the_window(&mut stated, window, configured);
             let chosen = &stated[0];
             if chosen.period() != Some(configured) {
                 return (chosen.period().cloned(), vec![mismatch(chosen)]);
@@ -331,6 +344,13 @@ fn stated_period(
     }
 }
 
+/// A sector's window (`cutoff_day`) stated as dates is the period.
+fn name_the_window(stated: &mut [Stated], window: &Window, configured: &Period) {
+    for s in stated.iter_mut().filter(|s| window.is_stated_by(s)) {
+        *s = Stated::Named(configured.clone());
+    }
+}
+
 /// A four-digit year in a file name: "BC_PCMD_2023_VoLao".
 fn year_in_file_name(stem: &str) -> Option<i32> {
     stem.split(|c: char| !c.is_ascii_digit())
@@ -348,7 +368,7 @@ mod tests {
         let configured = Period::parse(configured, PeriodKind::Quarter)
             .or_else(|_| Period::parse(configured, PeriodKind::Year))
             .unwrap();
-        let (p, f) = stated_period(&texts, "bc", &configured);
+        let (p, f) = stated_period(&texts, "bc", &configured, &Window::of(&configured, None));
         (
             p.map(|p| p.id()),
             f.into_iter()
@@ -386,7 +406,7 @@ mod tests {
         let half = Period::parse("2024-H1", PeriodKind::Half).unwrap();
         let texts = vec!["Số liệu từ ngày 15/12/2023 đến ngày 14/6/2024".to_string()];
         assert_eq!(
-            stated_period(&texts, "bc", &half),
+            stated_period(&texts, "bc", &half, &Window::of(&half, None)),
             (Some(half.clone()), vec![])
         );
         let texts = vec![
@@ -394,7 +414,9 @@ mod tests {
             "NĂM 2024".to_string(),
         ];
         assert_eq!(
-            stated_period(&texts, "bc", &half).1[0].value.as_deref(),
+            stated_period(&texts, "bc", &half, &Window::of(&half, None)).1[0]
+                .value
+                .as_deref(),
             Some("2024-H2")
         );
     }

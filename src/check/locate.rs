@@ -48,6 +48,9 @@ pub struct ListPlace {
     pub cols: HashMap<String, u32>,
     /// Rows holding one record each.
     pub rows: Vec<u32>,
+    /// Fields split over sub-columns (`split_by`): field id → each
+    /// sub-column with the choice its header names ("Nam", "Nữ").
+    pub splits: HashMap<String, Vec<(u32, String)>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -943,47 +946,24 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
             },
             SheetKind::List => match find_list_header(sheet, &texts[sheet_index], def, keys) {
                 Some(header) => {
-                    findings.extend(ambiguity_findings(sheet, def, &header));
-                    for (index, field) in def.fields.iter().enumerate() {
-                        let ambiguous = header.ambiguous.iter().any(|(f, _)| *f == index);
-                        if !header.cols.contains_key(field.id()) && !ambiguous {
-                            let severity = if field.required {
-                                crate::model::finding::Severity::Error
-                            } else {
-                                crate::model::finding::Severity::Warning
-                            };
-                            findings.push(
-                                Finding::new(
-                                    Code::ColumnMissing,
-                                    messages::column_missing(&field.label),
-                                )
-                                .at(Location {
-                                    sheet: sheet.name.clone(),
-                                    row: Some(header.row),
-                                    col: None,
-                                })
-                                .field(field.id())
-                                .severity(severity),
-                            );
-                        }
-                    }
-                    layout.lists.push(ListPlace {
-                        def: def_index,
-                        sheet: sheet_index,
-                        header_row: header.row,
-                        rows: without_none_row(
-                            sheet,
-                            list_rows(sheet, header.row, &header.cols),
-                            def,
-                            &header.cols,
-                        ),
-                        cols: header.cols,
-                    });
+                    let (place, list_findings) =
+                        place_list(sheet, sheet_index, def_index, def, header);
+                    findings.extend(list_findings);
+                    layout.lists.push(place);
                 }
                 None => findings.push(header_missing(sheet, def)),
             },
         }
     }
+    continue_lists(
+        book,
+        schema,
+        &schema_keys,
+        &texts,
+        &mut taken,
+        &mut layout,
+        &mut findings,
+    );
     if !any_found || !holds_enough_of_the_form(schema, &schema_keys, &layout, &texts) {
         return (
             Layout::default(),
@@ -1109,6 +1089,150 @@ pub fn first_title_line(book: &Book) -> Option<String> {
         .or_else(|| lines.iter().find(|(_, k)| !starts(k, &NOT_TITLES)))
         .or(lines.first())
         .map(|(t, _)| shorten(t))
+}
+
+/// A list sheet's place once its header is found: the split sub-columns,
+/// the columns missing, the record rows.
+fn place_list(
+    sheet: &Sheet,
+    sheet_index: usize,
+    def_index: usize,
+    def: &SheetDef,
+    mut header: ListHeader,
+) -> (ListPlace, Vec<Finding>) {
+    let splits = crate::check::list_shape::find_splits(sheet, def, &header.cols, header.row);
+    // The sub-headers ("Nam" | "Nữ") are part of the header.
+    header.row = header.row.max(splits.sub_row.unwrap_or(0));
+    // The fields whose value is the choice heading a split sub-column.
+    let split_by: Vec<&str> = def
+        .fields
+        .iter()
+        .filter(|f| splits.cols.contains_key(f.id()))
+        .filter_map(|f| f.split_by.as_ref().map(|b| b.get_ref().as_str()))
+        .collect();
+    let mut findings = ambiguity_findings(sheet, def, &header);
+    for (index, field) in def.fields.iter().enumerate() {
+        let ambiguous = header.ambiguous.iter().any(|(f, _)| *f == index);
+        if !header.cols.contains_key(field.id()) && !ambiguous && !split_by.contains(&field.id()) {
+            findings.push(column_missing(sheet, &header, field));
+        }
+    }
+    let all_cols = with_sub_columns(&header.cols, &splits.cols);
+    let rows = without_none_row(
+        sheet,
+        list_rows(sheet, header.row, &all_cols),
+        def,
+        &all_cols,
+    );
+    let place = ListPlace {
+        def: def_index,
+        sheet: sheet_index,
+        header_row: header.row,
+        rows,
+        cols: header.cols,
+        splits: splits.cols,
+    };
+    (place, findings)
+}
+
+/// The list's columns with every split sub-column ("Nữ" beside "Nam"), to
+/// tell a record row from a note: a year under "Nữ" fills a column too.
+fn with_sub_columns(
+    cols: &HashMap<String, u32>,
+    splits: &HashMap<String, Vec<(u32, String)>>,
+) -> HashMap<String, u32> {
+    let mut all = cols.clone();
+    for (field, subs) in splits {
+        for (col, choice) in subs {
+            all.insert(format!("{field}/{choice}"), *col);
+        }
+    }
+    all
+}
+
+fn column_missing(sheet: &Sheet, header: &ListHeader, field: &FieldDef) -> Finding {
+    let severity = if field.required {
+        crate::model::finding::Severity::Error
+    } else {
+        crate::model::finding::Severity::Warning
+    };
+    Finding::new(Code::ColumnMissing, messages::column_missing(&field.label))
+        .at(Location {
+            sheet: sheet.name.clone(),
+            row: Some(header.row),
+            col: None,
+        })
+        .field(field.id())
+        .severity(severity)
+}
+
+/// A `continued` list goes on over further sheets: each sheet not taken by
+/// the schema's own sheets, after the list's first sheet in the workbook,
+/// where the list's header is found is read as more of its records, and
+/// said so (`list-continued`, info). A list not declared `continued` whose
+/// header and records are also on another sheet is not read there, and
+/// that is said too (`list-sheet-unread`, warning): records are never
+/// dropped silently.
+fn continue_lists(
+    book: &Book,
+    schema: &Schema,
+    keys: &SchemaKeys,
+    texts: &[SheetText],
+    taken: &mut [bool],
+    layout: &mut Layout,
+    findings: &mut Vec<Finding>,
+) {
+    let firsts: Vec<(usize, usize, Vec<String>)> = layout
+        .lists
+        .iter()
+        .map(|p| (p.def, p.sheet, p.cols.keys().cloned().collect()))
+        .collect();
+    for (def_index, first, first_fields) in firsts {
+        let def = &schema.sheets[def_index];
+        let first_name = &book.sheets[first].name;
+        for index in 0..book.sheets.len() {
+            if index == first || taken[index] {
+                continue;
+            }
+            let sheet = &book.sheets[index];
+            let found = (!sheet.hidden)
+                .then(|| find_list_header(sheet, &texts[index], def, &keys.sheets[def_index]))
+                .flatten();
+            let Some(header) = found.filter(|h| same_columns(&first_fields, &h.cols)) else {
+                continue;
+            };
+            let (place, list_findings) = place_list(sheet, index, def_index, def, header);
+            let rows = place.rows.len();
+            let all_cols = with_sub_columns(&place.cols, &place.splits);
+            let records = place
+                .rows
+                .iter()
+                .any(|&r| looks_like_record(sheet, r, &all_cols));
+            let at = Location::sheet(&sheet.name);
+            if def.continued && index > first {
+                taken[index] = true;
+                let message = messages::list_continued(first_name, &sheet.name, rows);
+                findings.push(Finding::new(Code::ListContinued, message).at(at));
+                findings.extend(list_findings);
+                layout.lists.push(place);
+            } else if records {
+                let message = messages::list_sheet_unread(first_name, &sheet.name, rows);
+                findings.push(Finding::new(Code::ListSheetUnread, message).at(at));
+            }
+        }
+    }
+}
+
+/// Whether a further sheet's header heads the list's table: the fields the
+/// list's own sheet has, each in a column of its own (a sheet of
+/// instructions listing the labels one under another is no such table).
+fn same_columns(fields: &[String], cols: &HashMap<String, u32>) -> bool {
+    let mut used: Vec<u32> = cols.values().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    used.len() == cols.len()
+        && cols.len() == fields.len()
+        && fields.iter().all(|f| cols.contains_key(f))
 }
 
 /// A field whose header two cells say equally well, and a header row that

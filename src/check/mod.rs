@@ -11,8 +11,10 @@
 mod derived;
 pub mod formula;
 pub mod identify;
+pub mod list_shape;
 pub mod locate;
 pub mod provenance;
+pub mod rollup;
 pub mod rules;
 pub mod supersede;
 pub mod timeliness;
@@ -31,6 +33,7 @@ use crate::check::validate::validate;
 use crate::config::Config;
 use crate::model::book::FileInfo;
 use crate::model::finding::{Code, Finding, sort_findings};
+use crate::model::level::Reporting;
 use crate::model::submission::SubmissionData;
 use crate::model::submission::{CheckResult, Status, Submission};
 use crate::read::ingest::read_file;
@@ -74,15 +77,20 @@ pub fn check_bytes(bytes: Vec<u8>, name: &str, config: &Config) -> Submission {
 /// Evaluates aggregates and rules of every readable submission in one batch,
 /// then decides each submission's status from all its findings.
 fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
+    if config.level.reporting == Reporting::Districts {
+        evaluate_parts(submissions, config);
+    }
+    // A district's data table has no form of its own (its communes' were
+    // evaluated above).
     let readable: Vec<usize> = (0..submissions.len())
-        .filter(|&i| submissions[i].data.is_some())
+        .filter(|&i| submissions[i].data.is_some() && !rollup::is_rollup(&submissions[i], config))
         .collect();
     let evaluated = {
         let data: Vec<&SubmissionData> = readable
             .iter()
             .filter_map(|&i| submissions[i].data.as_ref())
             .collect();
-        crate::check::rules::evaluate(&config.schema, &config.period, &data)
+        crate::check::rules::evaluate(&config.schema, &config.window, &data)
     };
     for (&i, (aggregates, findings)) in readable.iter().zip(evaluated) {
         let s = &mut submissions[i];
@@ -98,6 +106,33 @@ fn evaluate_rules(submissions: &mut [Submission], config: &Config) {
         } else {
             Status::Accepted
         };
+    }
+}
+
+/// The aggregates and rules of every commune inside the districts' data
+/// tables, in one batch: the province's aggregates are the communes', and a
+/// rule its districts did not enforce (another version of the form) is told.
+fn evaluate_parts(submissions: &mut [Submission], config: &Config) {
+    let evaluated = {
+        let data: Vec<&SubmissionData> = submissions
+            .iter()
+            .filter_map(|s| s.data.as_ref())
+            .flat_map(|d| d.parts.iter().map(|p| &p.data))
+            .collect();
+        crate::check::rules::evaluate(&config.schema, &config.window, &data)
+    };
+    let mut evaluated = evaluated.into_iter();
+    for s in submissions.iter_mut() {
+        let Some(data) = s.data.as_mut() else {
+            continue;
+        };
+        for part in &mut data.parts {
+            let Some((aggregates, findings)) = evaluated.next() else {
+                return;
+            };
+            part.data.aggregates = aggregates;
+            s.findings.extend(findings);
+        }
     }
 }
 
@@ -140,8 +175,9 @@ fn assess(
         &layout,
         &config.schema,
         &config.registry,
+        &config.level,
         &stem,
-        &config.period,
+        (&config.period, &config.window),
     );
     submission.unit = identity.unit;
     let recognised = !findings
@@ -154,12 +190,23 @@ fn assess(
     if recognised {
         findings.extend(legacy);
         findings.extend(identity.findings);
-        let (data, value_findings) = validate(&book, &layout, &config.schema);
+        let (mut data, value_findings) = validate(&book, &layout, &config.schema);
         findings.extend(value_findings);
+        data.unit_attributes = unit_attributes(submission.unit, config);
         submission.data = Some(data);
     }
     submission.findings = findings;
     submission
+}
+
+/// The registry's attributes (dân số …) of the unit a file was identified
+/// as, for its rules; none for an unidentified file.
+fn unit_attributes(
+    unit: Option<usize>,
+    config: &Config,
+) -> std::collections::BTreeMap<String, Option<f64>> {
+    unit.map(|u| config.registry.units[u].attributes.clone())
+        .unwrap_or_default()
 }
 
 fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
@@ -175,11 +222,20 @@ fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
 
 pub fn check_all(config: &Config) -> CheckResult {
     let bar = progress_bar(config.inputs.len(), config.progress);
+    let districts = config.level.reporting == Reporting::Districts;
     let mut submissions: Vec<Submission> = config
         .inputs
         .par_iter()
+        // A province over its districts reads each district's data table;
+        // the other files of a district's build are not submissions, and
+        // any other file is a district's own report on the form.
+        .filter(|path| !(districts && rollup::is_companion(path)))
         .map(|path| {
-            let s = read_and_assess(path, config);
+            let s = if districts && (rollup::is_table(path) || rollup::is_lone_output(path)) {
+                rollup::assess(path, config)
+            } else {
+                read_and_assess(path, config)
+            };
             bar.inc(1);
             s
         })
@@ -190,6 +246,13 @@ pub fn check_all(config: &Config) -> CheckResult {
     evaluate_rules(&mut submissions, config);
     hold_unconfirmed_senders(&mut submissions);
     supersede::supersede(&mut submissions);
+    let unit_names: Vec<String> = config
+        .registry
+        .units
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    list_shape::across_units(&mut submissions, &config.schema, &unit_names);
     let sent = units_sent(&submissions, config.registry.units.len());
     let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
     CheckResult {

@@ -9,10 +9,8 @@ use polars::prelude::*;
 use crate::model::finding::{Code, Finding, Lang, Location, Msg};
 use crate::model::frame::{Col, frame};
 use crate::model::messages;
-use crate::model::period::Period;
-use crate::model::schema::{
-    FieldDef, FieldType, RuleDef, Schema, SheetDef, expr_columns, parse_expr,
-};
+use crate::model::period::Window;
+use crate::model::schema::{FieldDef, FieldType, RuleDef, Schema, SheetDef, expr_columns};
 use crate::model::submission::{FieldValue, Record, SubmissionData};
 use crate::model::values::Value;
 
@@ -54,17 +52,17 @@ pub type Evaluated = (BTreeMap<String, Option<f64>>, Vec<Finding>);
 /// per file, so the cost of a query is paid once however many communes
 /// reported. A failure (which the schema's dry run should prevent) is
 /// narrowed down to the submissions that cause it.
-pub fn evaluate(schema: &Schema, period: &Period, data: &[&SubmissionData]) -> Vec<Evaluated> {
+pub fn evaluate(schema: &Schema, window: &Window, data: &[&SubmissionData]) -> Vec<Evaluated> {
     let batch = Batch {
         schema,
-        period,
+        window,
         data,
     };
     match batch.evaluate() {
         Ok(out) => out,
         Err(_) if data.len() > 1 => data
             .iter()
-            .flat_map(|d| evaluate(schema, period, std::slice::from_ref(d)))
+            .flat_map(|d| evaluate(schema, window, std::slice::from_ref(d)))
             .collect(),
         Err(e) => vec![(
             BTreeMap::new(),
@@ -81,7 +79,7 @@ pub fn evaluate(schema: &Schema, period: &Period, data: &[&SubmissionData]) -> V
 
 struct Batch<'a> {
     schema: &'a Schema,
-    period: &'a Period,
+    window: &'a Window,
     data: &'a [&'a SubmissionData],
 }
 
@@ -97,12 +95,12 @@ impl<'a> Batch<'a> {
             Col {
                 name: "period_start".into(),
                 ty: FieldType::Date,
-                values: vec![Some(Value::Date(self.period.start())); n],
+                values: vec![Some(Value::Date(self.window.start)); n],
             },
             Col {
                 name: "period_end".into(),
                 ty: FieldType::Date,
-                values: vec![Some(Value::Date(self.period.end())); n],
+                values: vec![Some(Value::Date(self.window.end)); n],
             },
         ]
     }
@@ -167,7 +165,31 @@ impl<'a> Batch<'a> {
             }
         }
         cols.extend(self.period_cols(subs.len()));
+        cols.extend(self.attribute_cols(subs));
         cols
+    }
+
+    /// The unit attributes (dân số …) of the unit of each row's submission.
+    fn attribute_cols(&self, subs: &[usize]) -> Vec<Col> {
+        self.schema
+            .unit_attributes
+            .iter()
+            .map(|attr| Col {
+                name: attr.id().to_string(),
+                ty: attr.ty.field_type(),
+                values: subs
+                    .iter()
+                    .map(|&i| {
+                        let v = self.data[i]
+                            .unit_attributes
+                            .get(attr.id())
+                            .copied()
+                            .flatten();
+                        v.map(|n| attr.value(n))
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Each list aggregate per submission: `None` where the sheet was not
@@ -197,12 +219,13 @@ impl<'a> Batch<'a> {
                 .iter()
                 .enumerate()
                 .map(|(k, agg)| {
-                    Ok(parse_expr(agg.expr.get_ref())
-                        .map_err(|e| polars_err!(ComputeError: "{e}"))?
+                    agg.expr
+                        .expr()
+                        .clone()
                         .cast(DataType::Float64)
-                        .alias(format!("a{k}")))
+                        .alias(format!("a{k}"))
                 })
-                .collect::<PolarsResult<Vec<_>>>()?;
+                .collect::<Vec<_>>();
             let res = df.lazy().group_by([col(SUB)]).agg(exprs).collect()?;
             let subs = res.column(SUB)?.as_materialized_series().clone();
             let subs = subs.i64()?;
@@ -226,95 +249,126 @@ impl<'a> Batch<'a> {
     fn evaluate(&self) -> PolarsResult<Vec<Evaluated>> {
         let aggregates = self.aggregates()?;
         let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); self.data.len()];
+        self.form_rules(&aggregates, &mut findings)?;
+        for def in self.schema.list_sheets() {
+            self.list_rules(def, &aggregates, &mut findings)?;
+        }
+        Ok(aggregates.into_iter().zip(findings).collect())
+    }
 
-        // Rules over each submission's form and aggregates: one row each.
+    /// Rules over each submission's form and aggregates: one row each.
+    fn form_rules(
+        &self,
+        aggregates: &[BTreeMap<String, Option<f64>>],
+        findings: &mut [Vec<Finding>],
+    ) -> PolarsResult<()> {
         let form_rules: Vec<&RuleDef> = self
             .schema
             .rules
             .iter()
             .filter(|r| r.scope.is_none())
             .collect();
-        if !form_rules.is_empty() && !self.data.is_empty() {
-            let subs: Vec<usize> = (0..self.data.len()).collect();
-            let df = frame(&self.submission_cols(&aggregates, &subs), subs.len())?;
-            let exprs = form_rules
-                .iter()
-                .map(|r| rule_exprs(r))
-                .collect::<PolarsResult<Vec<_>>>()?;
-            let results = eval_bools(&df, &exprs.concat())?;
-            for (k, rule) in form_rules.iter().enumerate() {
-                for &i in &subs {
-                    if violated(&results[2 * k..], i) {
-                        findings[i].push(self.rule_finding(i, rule, &aggregates[i], None));
-                    }
+        if form_rules.is_empty() || self.data.is_empty() {
+            return Ok(());
+        }
+        let subs: Vec<usize> = (0..self.data.len()).collect();
+        let df = frame(&self.submission_cols(aggregates, &subs), subs.len())?;
+        let exprs = form_rules.iter().map(|r| rule_exprs(r)).collect::<Vec<_>>();
+        let results = eval_bools(&df, &exprs.concat())?;
+        for (k, rule) in form_rules.iter().enumerate() {
+            for &i in &subs {
+                if violated(&results[2 * k..], i) {
+                    findings[i].push(self.rule_finding(i, rule, &aggregates[i], None));
                 }
             }
         }
+        Ok(())
+    }
 
-        // required_when and scoped rules over each list's records.
-        for def in self.schema.list_sheets() {
-            let rows = self.list_rows(def);
-            if rows.records.is_empty() {
-                continue;
-            }
-            let conditional: Vec<&FieldDef> = def
-                .fields
-                .iter()
-                .filter(|f| f.required && f.required_when.is_some())
-                .collect();
-            let scoped: Vec<&RuleDef> = self
-                .schema
-                .rules
-                .iter()
-                .filter(|r| {
-                    r.scope
-                        .as_ref()
-                        .and_then(|s| self.schema.sheet(s.get_ref()))
-                        .is_some_and(|d| d.id() == def.id())
-                })
-                .collect();
-            if conditional.is_empty() && scoped.is_empty() {
-                continue;
-            }
-            let mut cols = self.list_cols(def, &rows.records);
-            cols.extend(self.submission_cols(&aggregates, &rows.subs));
-            let df = frame(&cols, rows.records.len())?;
-            let mut exprs = Vec::new();
-            for field in &conditional {
-                let cond = field.required_when.as_ref().expect("filtered");
-                exprs.push(
-                    parse_expr(cond.get_ref()).map_err(|e| polars_err!(ComputeError: "{e}"))?,
-                );
-            }
-            for rule in &scoped {
-                exprs.extend(rule_exprs(rule)?);
-            }
-            let results = eval_bools(&df, &exprs)?;
-            for (row, (&i, record)) in rows.subs.iter().zip(&rows.records).enumerate() {
-                for (k, field) in conditional.iter().enumerate() {
-                    let Some(fv) = record.values.get(field.id()) else {
-                        continue;
-                    };
-                    if results[k][row] == Some(true) && fv.value.is_none() && fv_blank_cell(fv) {
-                        findings[i].push(
-                            Finding::new(
-                                Code::ValueRequired,
-                                messages::value_required_when(&fv.source.a1(), &field.label),
-                            )
-                            .at(fv.source.location())
-                            .field(field.id()),
-                        );
-                    }
+    /// The rules scoped to one list sheet.
+    fn scoped_rules(&self, def: &SheetDef) -> Vec<&'a RuleDef> {
+        self.schema
+            .rules
+            .iter()
+            .filter(|r| {
+                r.scope
+                    .as_ref()
+                    .and_then(|s| self.schema.sheet(s.get_ref()))
+                    .is_some_and(|d| d.id() == def.id())
+            })
+            .collect()
+    }
+
+    /// `required_when` and the scoped rules over one list's records.
+    fn list_rules(
+        &self,
+        def: &SheetDef,
+        aggregates: &[BTreeMap<String, Option<f64>>],
+        findings: &mut [Vec<Finding>],
+    ) -> PolarsResult<()> {
+        let rows = self.list_rows(def);
+        let conditional: Vec<&FieldDef> = def
+            .fields
+            .iter()
+            .filter(|f| f.required && f.required_when.is_some())
+            .collect();
+        let scoped = self.scoped_rules(def);
+        if rows.records.is_empty() || (conditional.is_empty() && scoped.is_empty()) {
+            return Ok(());
+        }
+        let mut cols = self.list_cols(def, &rows.records);
+        cols.extend(self.submission_cols(aggregates, &rows.subs));
+        let df = frame(&cols, rows.records.len())?;
+        let mut exprs: Vec<Expr> = conditional
+            .iter()
+            .filter_map(|f| f.required_when.as_ref().map(|c| c.expr().clone()))
+            .collect();
+        exprs.extend(scoped.iter().flat_map(|r| rule_exprs(r)));
+        let results = eval_bools(&df, &exprs)?;
+        let rule_results = &results[conditional.len()..];
+        for (row, (&i, record)) in rows.subs.iter().zip(&rows.records).enumerate() {
+            for (k, field) in conditional.iter().enumerate() {
+                if results[k][row] == Some(true) {
+                    findings[i].extend(required_when_finding(record, field));
                 }
-                let rule_results = &results[conditional.len()..];
-                for (k, rule) in scoped.iter().enumerate() {
-                    if violated(&rule_results[2 * k..], row) {
-                        findings[i].push(self.rule_finding(i, rule, &aggregates[i], Some(record)));
-                    }
+            }
+            for (k, rule) in scoped.iter().enumerate() {
+                if violated(&rule_results[2 * k..], row) {
+                    findings[i].push(self.rule_finding(i, rule, &aggregates[i], Some(record)));
                 }
             }
         }
-        Ok(aggregates.into_iter().zip(findings).collect())
+        Ok(())
+    }
+
+    /// Every value a rule's message may name, for one submission (and
+    /// record): form fields, aggregates, unit attributes, the window.
+    fn shown_values(
+        &self,
+        sub: usize,
+        aggregates: &BTreeMap<String, Option<f64>>,
+        record: Option<&Record>,
+    ) -> HashMap<String, Shown> {
+        let data = self.data[sub];
+        let mut shown: HashMap<String, Shown> = HashMap::new();
+        for (id, fv) in &data.form {
+            shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
+        }
+        for (id, v) in aggregates.iter().chain(&data.unit_attributes) {
+            shown.insert(id.clone(), Shown::of(v.map(Value::Num).as_ref()));
+        }
+        for (id, day) in [
+            ("period_start", self.window.start),
+            ("period_end", self.window.end),
+        ] {
+            shown.insert(id.into(), Shown::Text(day.format("%d/%m/%Y").to_string()));
+        }
+        if let Some(r) = record {
+            for (id, fv) in &r.values {
+                shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
+            }
+        }
+        shown
     }
 
     fn rule_finding(
@@ -325,26 +379,7 @@ impl<'a> Batch<'a> {
         record: Option<&Record>,
     ) -> Finding {
         let data = self.data[sub];
-        let mut shown: HashMap<String, Shown> = HashMap::new();
-        for (id, fv) in &data.form {
-            shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
-        }
-        for (id, v) in aggregates {
-            shown.insert(id.clone(), Shown::of(v.map(Value::Num).as_ref()));
-        }
-        shown.insert(
-            "period_start".into(),
-            Shown::Text(self.period.start().format("%d/%m/%Y").to_string()),
-        );
-        shown.insert(
-            "period_end".into(),
-            Shown::Text(self.period.end().format("%d/%m/%Y").to_string()),
-        );
-        if let Some(r) = record {
-            for (id, fv) in &r.values {
-                shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
-            }
-        }
+        let shown = self.shown_values(sub, aggregates, record);
         let fill = |template: &str, lang: Lang| {
             let mut out = template.to_string();
             for name in crate::model::schema::placeholders(template) {
@@ -358,11 +393,7 @@ impl<'a> Batch<'a> {
             .at
             .as_ref()
             .map(|a| vec![a.get_ref().clone()])
-            .unwrap_or_else(|| {
-                parse_expr(rule.check.get_ref())
-                    .map(|e| expr_columns(&e))
-                    .unwrap_or_default()
-            });
+            .unwrap_or_else(|| expr_columns(rule.check.expr()));
         let source = named.iter().find_map(|name| {
             record
                 .and_then(|r| r.values.get(name))
@@ -399,18 +430,27 @@ impl<'a> Batch<'a> {
     }
 }
 
+/// `value-required` for a blank cell that the field's `required_when`
+/// makes required in this record.
+fn required_when_finding(record: &Record, field: &FieldDef) -> Option<Finding> {
+    let fv = record.values.get(field.id())?;
+    (fv.value.is_none() && fv_blank_cell(fv)).then(|| {
+        Finding::new(
+            Code::ValueRequired,
+            messages::value_required_when(&fv.source.a1(), &field.label),
+        )
+        .at(fv.source.location())
+        .field(field.id())
+    })
+}
+
 fn fv_blank_cell(fv: &FieldValue) -> bool {
     crate::model::text::clean(&fv.raw).is_empty()
 }
 
-fn rule_exprs(rule: &RuleDef) -> PolarsResult<Vec<Expr>> {
-    let parse = |s: &str| parse_expr(s).map_err(|e| polars_err!(ComputeError: "{e}"));
-    let check = parse(rule.check.get_ref())?;
-    let when = match &rule.when {
-        Some(w) => parse(w.get_ref())?,
-        None => lit(true),
-    };
-    Ok(vec![when, check])
+fn rule_exprs(rule: &RuleDef) -> Vec<Expr> {
+    let when = rule.when.as_ref().map_or(lit(true), |w| w.expr().clone());
+    vec![when, rule.check.expr().clone()]
 }
 
 /// A rule is violated where its condition holds and its check is false.

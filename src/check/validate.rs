@@ -203,9 +203,19 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
                 .insert(field.id().to_string(), FieldValue { value, raw, source });
         }
     }
-    for place in &layout.lists {
-        let def = &schema.sheets[place.def];
-        let records = read_list(book, place, def, &mut findings);
+    // A list continued over several sheets has one place per sheet, in
+    // order: its records are read as one list.
+    for (def_index, def) in schema.sheets.iter().enumerate() {
+        let places: Vec<&ListPlace> = layout.lists.iter().filter(|p| p.def == def_index).collect();
+        if places.is_empty() {
+            continue;
+        }
+        let mut seen = HashMap::new();
+        let records: Vec<Record> = places
+            .iter()
+            .flat_map(|place| read_list(book, place, def, &mut seen, &mut findings))
+            .collect();
+        findings.extend(crate::check::list_shape::repeated_keys(def, &records));
         data.lists.insert(def.id().to_string(), records);
     }
     findings.extend(crate::check::derived::check(schema, &data));
@@ -213,59 +223,35 @@ pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionDat
     (data, findings)
 }
 
-fn read_list(
+/// The first cell of each value of each `unique` field, across the sheets
+/// of a list: field id → compared value → its cell.
+type FirstSeen<'a> = HashMap<&'a str, HashMap<String, Source>>;
+
+fn read_list<'a>(
     book: &Book,
     place: &ListPlace,
-    def: &SheetDef,
+    def: &'a SheetDef,
+    seen: &mut FirstSeen<'a>,
     findings: &mut Vec<Finding>,
 ) -> Vec<Record> {
     let sheet = &book.sheets[place.sheet];
     let mut records = Vec::new();
-    let mut seen: HashMap<&str, HashMap<String, String>> = HashMap::new();
     for &row in &place.rows {
         let mut values = BTreeMap::new();
         for field in &def.fields {
-            let Some(&col) = place.cols.get(field.id()) else {
+            let Some(read) = read_list_cell(sheet, place, def, field, row, findings) else {
                 continue;
             };
-            let source = Source {
-                sheet: sheet.name.clone(),
-                row,
-                col,
-            };
-            let check = CellCheck {
-                field,
-                source: source.clone(),
-                cell: sheet.get(row, col),
-                sheet,
-            };
-            let value = read_cell(
-                &check,
-                findings,
-                field.required && field.required_when.is_none(),
-            );
+            let (fv, choice) = read;
             if field.unique
-                && let Some(v) = &value
+                && let Some(v) = &fv.value
             {
-                let key = crate::model::text::label_key(&v.display());
-                let firsts = seen.entry(field.id()).or_default();
-                match firsts.get(&key) {
-                    Some(first) => findings.push(
-                        Finding::new(
-                            Code::ValueNotUnique,
-                            messages::not_unique(&source.a1(), &field.label, &v.display(), first),
-                        )
-                        .at(source.location())
-                        .field(field.id())
-                        .value(v.display()),
-                    ),
-                    None => {
-                        firsts.insert(key, source.a1());
-                    }
-                }
+                check_unique(field, v, &fv.source, seen, findings);
             }
-            let raw = check.cell.as_text();
-            values.insert(field.id().to_string(), FieldValue { value, raw, source });
+            if let Some((by, choice)) = choice {
+                values.insert(by, choice);
+            }
+            values.insert(field.id().to_string(), fv);
         }
         records.push(Record {
             sheet: sheet.name.clone(),
@@ -274,4 +260,124 @@ fn read_list(
         });
     }
     records
+}
+
+/// A list field's cell in one record, and for a field split over
+/// sub-columns the value of its `split_by` field. `None` when the field has
+/// no column in this sheet.
+fn read_list_cell(
+    sheet: &crate::model::book::Sheet,
+    place: &ListPlace,
+    def: &SheetDef,
+    field: &FieldDef,
+    row: u32,
+    findings: &mut Vec<Finding>,
+) -> Option<(FieldValue, Option<(String, FieldValue)>)> {
+    use crate::check::list_shape::{choice_value, filled_sub_column, split_target};
+    let required = field.required && field.required_when.is_none();
+    let source = |col| Source {
+        sheet: sheet.name.clone(),
+        row,
+        col,
+    };
+    let (col, choice) = match place.splits.get(field.id()) {
+        None => (*place.cols.get(field.id())?, None),
+        Some(subs) => match filled_sub_column(sheet, row, subs) {
+            Ok(Some((col, choice))) => {
+                let by = split_target(def, field).id().to_string();
+                (*col, Some((by, choice_value(choice, source(*col)))))
+            }
+            Ok(None) => (subs[0].0, None),
+            Err(cols) => {
+                findings.push(split_ambiguous(sheet, row, &cols, field, subs));
+                let fv = FieldValue {
+                    value: None,
+                    raw: sheet.get(row, cols[0]).as_text(),
+                    source: source(cols[0]),
+                };
+                return Some((fv, None));
+            }
+        },
+    };
+    let check = CellCheck {
+        field,
+        source: source(col),
+        cell: sheet.get(row, col),
+        sheet,
+    };
+    let value = read_cell(&check, findings, required);
+    let raw = check.cell.as_text();
+    Some((
+        FieldValue {
+            value,
+            raw,
+            source: check.source,
+        },
+        choice,
+    ))
+}
+
+/// `value-split-ambiguous`: a record fills two sub-columns of one fact
+/// ("Năm sinh" under both "Nam" and "Nữ"); which is meant is not guessed.
+fn split_ambiguous(
+    sheet: &crate::model::book::Sheet,
+    row: u32,
+    cols: &[u32],
+    field: &FieldDef,
+    subs: &[(u32, String)],
+) -> Finding {
+    let cell = |c: u32| crate::model::finding::Location::cell(&sheet.name, row, c);
+    let cells: Vec<String> = cols
+        .iter()
+        .map(|&c| cell(c).a1().unwrap_or_default())
+        .collect();
+    let choices: Vec<String> = subs
+        .iter()
+        .filter(|(c, _)| cols.contains(c))
+        .map(|(_, v)| v.clone())
+        .collect();
+    Finding::new(
+        Code::ValueSplitAmbiguous,
+        messages::split_ambiguous(&cells, &field.label, &choices),
+    )
+    .at(cell(cols[0]))
+    .field(field.id())
+    .value(
+        cols.iter()
+            .map(|&c| sheet.get(row, c).as_text())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    )
+}
+
+/// `value-not-unique` when a `unique` field repeats an earlier record's
+/// value (in any sheet of the list).
+fn check_unique<'a>(
+    field: &'a FieldDef,
+    v: &Value,
+    source: &Source,
+    seen: &mut FirstSeen<'a>,
+    findings: &mut Vec<Finding>,
+) {
+    let key = crate::model::text::label_key(&v.display());
+    let firsts = seen.entry(field.id()).or_default();
+    match firsts.get(&key) {
+        Some(first) => findings.push(
+            Finding::new(
+                Code::ValueNotUnique,
+                messages::not_unique(
+                    &source.a1(),
+                    &field.label,
+                    &v.display(),
+                    &crate::check::list_shape::cell_seen_from(first, source),
+                ),
+            )
+            .at(source.location())
+            .field(field.id())
+            .value(v.display()),
+        ),
+        None => {
+            firsts.insert(key, source.clone());
+        }
+    }
 }

@@ -327,6 +327,9 @@ fn next_steps(plan: &Plan, dir: &Path, has_schema: bool, lang: Lang) -> String {
         out.push_str(&text.schema);
     }
     out.push_str(&text.rest);
+    if plan.reporting[0].level == national::Level::District {
+        out.push_str(&text.districts);
+    }
     out
 }
 
@@ -339,6 +342,8 @@ struct NextSteps {
     /// Said only when no schema was given.
     schema: String,
     rest: String,
+    /// Said only when districts report: their build outputs go in the inbox.
+    districts: String,
 }
 
 impl NextSteps {
@@ -362,6 +367,9 @@ impl NextSteps {
                 rest: format!(
                     "  2. cd {shown} && tonghop template --per-unit   (một biểu mẫu cho mỗi đơn vị, trong out/mau/)\n  3. Gửi biểu mẫu cho các đơn vị; khi có thư trả lời: tonghop mail <tệp .mbox hoặc .eml>\n  4. tonghop build   (kiểm tra và tổng hợp)\n"
                 ),
+                districts: format!(
+                    "\nHoặc tổng hợp từ kết quả của các huyện: mỗi huyện chạy tonghop build với báo cáo của các xã và gửi thư mục kết quả (out/); chép mỗi thư mục vào {INBOX_DIR}/<tên huyện>/ (ví dụ {INBOX_DIR}/van-ban/) rồi chạy tonghop build: tỉnh cộng số liệu của từng xã trong bảng *-du-lieu của huyện (docs/units.md, mục “Levels”).\n"
+                ),
             },
             Lang::En => NextSteps {
                 made: format!(
@@ -374,6 +382,9 @@ impl NextSteps {
                 ),
                 rest: format!(
                     "  2. cd {shown} && tonghop template --per-unit   (one form per unit, in out/mau/)\n  3. Send the forms to the units; when they reply: tonghop mail <.mbox or .eml files>\n  4. tonghop build   (check and consolidate)\n"
+                ),
+                districts: format!(
+                    "\nOr consolidate the districts' outputs: each district runs tonghop build on its communes' reports and sends its output folder (out/); copy each into {INBOX_DIR}/<district name>/ (e.g. {INBOX_DIR}/van-ban/) and run tonghop build: the province adds up each commune of the districts' *-du-lieu tables (docs/units.md, “Levels”).\n"
                 ),
             },
         }

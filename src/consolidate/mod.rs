@@ -2,6 +2,11 @@
 //! frames the outputs lay out — the per-unit table in registry order with its
 //! totals, the indicators (district and per unit), the list sections and the
 //! tidy table of every accepted value. Only accepted submissions count.
+//! When districts report (a province before the 2025 reform), the reports
+//! that count are the communes inside each district's accepted data table:
+//! the province's figures are over its communes, each district's row adds
+//! its own up, and every value keeps its chain (district → commune → file →
+//! cell).
 
 use polars::prelude::*;
 
@@ -9,8 +14,9 @@ use crate::check::units_sent;
 
 use crate::config::Config;
 use crate::model::frame::{Col, frame};
-use crate::model::schema::{Display, FieldDef, FieldType, parse_expr};
-use crate::model::submission::{CheckResult, Status, Submission};
+use crate::model::level::Reporting;
+use crate::model::schema::{Display, FieldDef, FieldType, IndicatorDef};
+use crate::model::submission::{CheckResult, Status, Submission, SubmissionData};
 use crate::model::values::Value;
 
 pub use crate::model::submission::UnitStatus;
@@ -27,9 +33,17 @@ pub struct Consolidated {
     pub indicators: DataFrame,
     /// Per list sheet (schema index): unit_code, unit_name, fields…, source_file, source_row.
     pub lists: Vec<(usize, DataFrame)>,
-    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file, source_cell.
+    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file,
+    /// source_cell; when districts report, also commune_code and commune_name
+    /// (after unit_name) and district_file (last).
     pub tidy: DataFrame,
     pub reporting: usize,
+    /// The reports that count: `reporting` when communes report, the
+    /// communes inside the districts' tables when districts do.
+    pub reports: usize,
+    /// Whether each row of `units` adds up several reports (a district's
+    /// communes): a yes/no field then holds its count of "Có".
+    pub rolled_up: bool,
 }
 
 impl Consolidated {
@@ -74,22 +88,22 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
         .collect();
     let fields: Vec<_> = schema.form_fields().map(|(_, f)| f).collect();
 
-    let submitted = submitted_frame(config, &accepted, &reporting, &fields)?;
-
-    // Every registry unit, in registry order, joined with what it sent.
-    let n = registry.units.len();
-    let roster = frame(
-        &[
-            Col::int("stt", (1..=n as i64).collect::<Vec<_>>()),
-            Col::text("unit_code", registry.units.iter().map(|u| u.code.clone())),
-            Col::text("unit_name", registry.units.iter().map(|u| u.name.clone())),
-        ],
-        n,
-    )?;
-    let units = per_unit(&roster, &submitted, &fields)?;
-
+    let rows = reporting_rows(config, &accepted, &reporting);
+    let submitted = submitted_frame(config, &rows, &fields)?;
+    let roster = roster(config)?;
+    // A district's row adds up its communes when some district sent its
+    // data table; districts that all reported on the form keep their values.
+    let rolled = reporting.iter().any(|&u| {
+        accepted[u]
+            .and_then(|s| s.data.as_ref())
+            .is_some_and(|d| !d.parts.is_empty())
+    });
+    let units = if rolled {
+        per_unit(&roster, &rolled_up(&submitted, &fields)?, None)?
+    } else {
+        per_unit(&roster, &submitted, Some(&fields))?
+    };
     let totals = totals(&submitted, &fields)?;
-
     let indicators = indicators(config, &submitted, &roster)?;
     let lists = lists(result, config)?;
     let tidy = tidy(result, config)?;
@@ -101,7 +115,49 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
         lists,
         tidy,
         reporting: reporting.len(),
+        reports: rows.len(),
+        rolled_up: rolled,
     })
+}
+
+/// Every registry unit, in registry order: stt, unit_code, unit_name.
+fn roster(config: &Config) -> PolarsResult<DataFrame> {
+    let units = &config.registry.units;
+    let n = units.len();
+    frame(
+        &[
+            Col::int("stt", (1..=n as i64).collect::<Vec<_>>()),
+            Col::text("unit_code", units.iter().map(|u| u.code.clone())),
+            Col::text("unit_name", units.iter().map(|u| u.name.clone())),
+        ],
+        n,
+    )
+}
+
+/// The rows consolidation adds up, each with the registry unit it counts
+/// for: a unit's own report when communes report, every commune inside a
+/// district's data table when districts do (so that a province's totals and
+/// indicators are over its communes, as a district's are).
+fn reporting_rows<'a>(
+    config: &Config,
+    accepted: &[Option<&'a Submission>],
+    reporting: &[usize],
+) -> Vec<(usize, Option<&'a SubmissionData>)> {
+    let data = |u: usize| accepted[u].and_then(|s| s.data.as_ref());
+    match config.level.reporting {
+        Reporting::Communes => reporting.iter().map(|&u| (u, data(u))).collect(),
+        // A district's data table counts each of its communes; a district's
+        // own report on the form counts itself.
+        Reporting::Districts => reporting
+            .iter()
+            .flat_map(|&u| match data(u) {
+                Some(d) if !d.parts.is_empty() => {
+                    d.parts.iter().map(|p| (u, Some(&p.data))).collect()
+                }
+                other => vec![(u, other)],
+            })
+            .collect(),
+    }
 }
 
 /// Each registry unit's standing: accepted, held (only files from a sender
@@ -135,79 +191,131 @@ fn unit_statuses(result: &CheckResult, accepted: &[Option<&Submission>]) -> Vec<
         .collect()
 }
 
-/// The accepted submissions, one row each: unit code, form fields,
-/// aggregates and the period's bounds.
+/// The reporting rows, one row each: the registry unit's code, form
+/// fields, aggregates and the period's bounds.
 fn submitted_frame(
     config: &Config,
-    accepted: &[Option<&Submission>],
-    reporting: &[usize],
+    rows: &[(usize, Option<&SubmissionData>)],
     fields: &[&FieldDef],
 ) -> PolarsResult<DataFrame> {
-    let schema = &config.schema;
     let registry = &config.registry;
     let mut cols = vec![Col::text(
         "unit_code",
-        reporting.iter().map(|&u| registry.units[u].code.clone()),
+        rows.iter().map(|&(u, _)| registry.units[u].code.clone()),
     )];
     for f in fields {
         cols.push(Col {
             name: f.id().to_string(),
             ty: f.ty,
-            values: reporting
+            values: rows
                 .iter()
-                .map(|&u| {
-                    accepted[u]
-                        .and_then(|s| s.data.as_ref())
-                        .and_then(|d| d.form.get(f.id()))
+                .map(|(_, d)| {
+                    d.and_then(|d| d.form.get(f.id()))
                         .and_then(|v| v.value.clone())
                 })
                 .collect(),
         });
     }
-    for (_, agg) in schema.aggregates() {
+    for (_, agg) in config.schema.aggregates() {
         let id = agg.id.get_ref();
         cols.push(Col {
             name: id.clone(),
             ty: FieldType::Number,
-            values: reporting
+            values: rows
                 .iter()
-                .map(|&u| {
-                    accepted[u]
-                        .and_then(|s| s.data.as_ref())
-                        .and_then(|d| d.aggregates.get(id).copied().flatten())
+                .map(|(_, d)| {
+                    d.and_then(|d| d.aggregates.get(id).copied().flatten())
                         .map(Value::Num)
                 })
                 .collect(),
         });
     }
     for (name, date) in [
-        ("period_start", config.period.start()),
-        ("period_end", config.period.end()),
+        ("period_start", config.window.start),
+        ("period_end", config.window.end),
     ] {
         cols.push(Col {
             name: name.to_string(),
             ty: FieldType::Date,
-            values: vec![Some(Value::Date(date)); reporting.len()],
+            values: vec![Some(Value::Date(date)); rows.len()],
         });
     }
-    frame(&cols, reporting.len())
+    cols.extend(attribute_cols(config, rows));
+    frame(&cols, rows.len())
+}
+
+/// The schema's unit attributes (dân số …) of each row's unit, as its
+/// submission carries them: indicators per inhabitant divide by them. A
+/// commune inside a district's data table has none (the province's registry
+/// does not hold its communes' figures): the value is missing, never the
+/// district's figure counted once per commune.
+fn attribute_cols(config: &Config, rows: &[(usize, Option<&SubmissionData>)]) -> Vec<Col> {
+    config
+        .schema
+        .unit_attributes
+        .iter()
+        .map(|attr| Col {
+            name: attr.id().to_string(),
+            ty: attr.ty.field_type(),
+            values: rows
+                .iter()
+                .map(|(_, d)| {
+                    d.and_then(|d| d.unit_attributes.get(attr.id()).copied().flatten())
+                        .map(|n| attr.value(n))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A district's row of a province's Tổng hợp: its communes' figures added up
+/// (numbers summed, yes/no fields counted), text and dates left out.
+fn rolled_up(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame> {
+    submitted
+        .clone()
+        .lazy()
+        .group_by([col("unit_code")])
+        .agg(
+            fields
+                .iter()
+                .filter(|f| f.ty.is_numeric() || f.ty == FieldType::YesNo)
+                .map(|f| summed(f).alias(f.id()))
+                .collect::<Vec<_>>(),
+        )
+        .collect()
+}
+
+/// A field's column as a total adds it up: a yes/no field counts its "Có".
+fn summed(f: &FieldDef) -> Expr {
+    let c = col(f.id());
+    let c = if f.ty == FieldType::YesNo {
+        c.cast(DataType::Int64)
+    } else {
+        c
+    };
+    c.sum()
 }
 
 /// Every registry unit, in registry order, joined with what it sent.
 fn per_unit(
     roster: &DataFrame,
     submitted: &DataFrame,
-    fields: &[&FieldDef],
+    fields: Option<&[&FieldDef]>,
 ) -> PolarsResult<DataFrame> {
+    // No fields named: every column of `submitted` (already one per field).
+    let selected = match fields {
+        None => submitted.clone().lazy(),
+        Some(fields) => submitted.clone().lazy().select(
+            std::iter::once(col("unit_code"))
+                .chain(fields.iter().map(|f| col(f.id())))
+                .collect::<Vec<_>>(),
+        ),
+    };
     roster
         .clone()
         .lazy()
         .join(
-            submitted.clone().lazy().select(
-                std::iter::once(col("unit_code"))
-                    .chain(fields.iter().map(|f| col(f.id())))
-                    .collect::<Vec<_>>(),
-            ),
+            selected,
             [col("unit_code")],
             [col("unit_code")],
             JoinArgs::new(JoinType::Left),
@@ -220,10 +328,10 @@ fn per_unit(
 /// A derived column ("So sánh (%)") is not summed: its expression is
 /// computed again over the totals of the columns it reads.
 fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame> {
-    let summed = fields
+    let numeric = fields
         .iter()
         .filter(|f| f.ty.is_numeric() || f.ty == FieldType::YesNo);
-    let derived: Vec<Expr> = summed
+    let derived: Vec<Expr> = numeric
         .clone()
         .filter_map(|f| {
             let check = f.column.as_ref()?.derived.as_ref()?;
@@ -236,32 +344,18 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
             )
         })
         .collect();
-    let order: Vec<Expr> = summed.clone().map(|f| col(f.id())).collect();
+    let order: Vec<Expr> = numeric.clone().map(|f| col(f.id())).collect();
     submitted
         .clone()
         .lazy()
-        .select(
-            summed
-                .map(|f| {
-                    let c = col(f.id());
-                    let c = if f.ty == FieldType::YesNo {
-                        c.cast(DataType::Int64)
-                    } else {
-                        c
-                    };
-                    c.sum().alias(f.id())
-                })
-                .collect::<Vec<_>>(),
-        )
+        .select(numeric.map(|f| summed(f).alias(f.id())).collect::<Vec<_>>())
         .with_columns(derived)
         .select(order)
         .collect()
 }
 
-fn expr(source: &str) -> PolarsResult<Expr> {
-    parse_expr(source).map_err(|e| polars_err!(ComputeError: "{e}"))
-}
-
+/// The indicators, long format: the consolidating unit's row of each
+/// indicator over every reporting row, then each registry unit's.
 fn indicators(
     config: &Config,
     submitted: &DataFrame,
@@ -270,98 +364,13 @@ fn indicators(
     let schema = &config.schema;
     let mut parts = Vec::new();
     for (order, ind) in schema.indicators.iter().enumerate() {
-        let numerator = expr(ind.numerator.get_ref())?
-            .cast(DataType::Float64)
-            .alias("numerator");
-        let denominator = match &ind.denominator {
-            Some(d) => expr(d.get_ref())?.cast(DataType::Float64),
-            None => lit(NULL).cast(DataType::Float64),
-        }
-        .alias("denominator");
-        let district = submitted
-            .clone()
-            .lazy()
-            .select([numerator.clone(), denominator.clone()])
-            .with_columns([
-                lit(config.consolidating.code.clone()).alias("unit_code"),
-                lit(0i64).cast(DataType::Int64).alias("stt"),
-            ]);
-        let per_unit = submitted
-            .clone()
-            .lazy()
-            .group_by([col("unit_code")])
-            .agg([numerator, denominator])
-            .join(
-                roster.clone().lazy().select([col("unit_code"), col("stt")]),
-                [col("unit_code")],
-                [col("unit_code")],
-                JoinArgs::new(JoinType::Inner),
-            );
-        let both = concat(
-            [
-                district,
-                per_unit.select([
-                    col("numerator"),
-                    col("denominator"),
-                    col("unit_code"),
-                    col("stt"),
-                ]),
-            ],
-            UnionArgs::default(),
-        )?;
-        let value = match ind.denominator {
-            Some(_) => when(col("denominator").gt(lit(0.0)))
-                .then(col("numerator") / col("denominator") * lit(ind.factor))
-                .otherwise(lit(NULL).cast(DataType::Float64)),
-            None => col("numerator") * lit(ind.factor),
-        };
-        let target = ind.target.map_or(lit(NULL).cast(DataType::Float64), lit);
-        parts.push(
-            both.with_columns([
-                lit(order as i64).cast(DataType::Int64).alias("order"),
-                lit(ind.id.get_ref().clone()).alias("indicator_id"),
-                lit(ind.label.clone()).alias("label"),
-                value.alias("value"),
-                target.alias("target"),
-            ])
-            .with_columns([col("value").gt_eq(col("target")).alias("met")]),
-        );
+        parts.push(indicator_rows(config, submitted, roster, order, ind)?);
     }
     if parts.is_empty() {
         return Ok(DataFrame::empty());
     }
-    let names = roster
-        .clone()
-        .lazy()
-        .select([col("unit_code"), col("unit_name")]);
-    let mut df = concat(parts, UnionArgs::default())?
-        .join(
-            names,
-            [col("unit_code")],
-            [col("unit_code")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            col("unit_name").fill_null(lit(config.consolidating.name.clone())),
-            lit(config.period.id()).alias("period"),
-        ])
-        .sort(["stt", "order"], Default::default())
-        .collect()?;
-    let display: Vec<Option<String>> = (0..df.height())
-        .map(|row| {
-            let id = match crate::model::frame::get(&df, "indicator_id", row) {
-                crate::model::frame::Out::Text(t) => t,
-                _ => return None,
-            };
-            let ind = schema.indicators.iter().find(|i| i.id.get_ref() == &id)?;
-            display_text(
-                ind,
-                crate::model::frame::get(&df, "numerator", row),
-                crate::model::frame::get(&df, "denominator", row),
-                crate::model::frame::get(&df, "value", row),
-            )
-        })
-        .collect();
+    let mut df = named_rows(config, parts, roster)?;
+    let display = display_column(config, &df);
     df.with_column(Column::new("display".into(), display))?;
     df.select([
         "indicator_id",
@@ -376,6 +385,131 @@ fn indicators(
         "target",
         "met",
     ])
+}
+
+/// The numerator and denominator of an indicator as polars expressions.
+fn fraction(ind: &IndicatorDef) -> PolarsResult<(Expr, Expr)> {
+    let numerator = ind
+        .numerator
+        .expr()
+        .clone()
+        .cast(DataType::Float64)
+        .alias("numerator");
+    let denominator = match &ind.denominator {
+        Some(d) => d.expr().clone().cast(DataType::Float64),
+        None => lit(NULL).cast(DataType::Float64),
+    }
+    .alias("denominator");
+    Ok((numerator, denominator))
+}
+
+/// One indicator's rows: the consolidating unit's (stt 0) over every
+/// reporting row, then each registry unit's over its own rows, with the
+/// value, the target and whether it is met.
+fn indicator_rows(
+    config: &Config,
+    submitted: &DataFrame,
+    roster: &DataFrame,
+    order: usize,
+    ind: &IndicatorDef,
+) -> PolarsResult<LazyFrame> {
+    let (numerator, denominator) = fraction(ind)?;
+    let whole = submitted
+        .clone()
+        .lazy()
+        .select([numerator.clone(), denominator.clone()])
+        .with_columns([
+            lit(config.consolidating.code.clone()).alias("unit_code"),
+            lit(0i64).cast(DataType::Int64).alias("stt"),
+        ]);
+    let per_unit = submitted
+        .clone()
+        .lazy()
+        .group_by([col("unit_code")])
+        .agg([numerator, denominator])
+        .join(
+            roster.clone().lazy().select([col("unit_code"), col("stt")]),
+            [col("unit_code")],
+            [col("unit_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            col("numerator"),
+            col("denominator"),
+            col("unit_code"),
+            col("stt"),
+        ]);
+    let both = concat([whole, per_unit], UnionArgs::default())?;
+    let target = ind.target.map_or(lit(NULL).cast(DataType::Float64), lit);
+    Ok(both
+        .with_columns([
+            lit(order as i64).cast(DataType::Int64).alias("order"),
+            lit(ind.id.get_ref().clone()).alias("indicator_id"),
+            lit(ind.label.clone()).alias("label"),
+            indicator_value(ind).alias("value"),
+            target.alias("target"),
+        ])
+        .with_columns([col("value").gt_eq(col("target")).alias("met")]))
+}
+
+/// numerator / denominator × factor (none when the denominator is 0), or
+/// numerator × factor without a denominator.
+fn indicator_value(ind: &IndicatorDef) -> Expr {
+    match ind.denominator {
+        Some(_) => when(col("denominator").gt(lit(0.0)))
+            .then(col("numerator") / col("denominator") * lit(ind.factor))
+            .otherwise(lit(NULL).cast(DataType::Float64)),
+        None => col("numerator") * lit(ind.factor),
+    }
+}
+
+/// Every indicator's rows together, each with its unit's name (the
+/// consolidating unit's for its own rows) and the period, in order.
+fn named_rows(
+    config: &Config,
+    parts: Vec<LazyFrame>,
+    roster: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    let names = roster
+        .clone()
+        .lazy()
+        .select([col("unit_code"), col("unit_name")]);
+    concat(parts, UnionArgs::default())?
+        .join(
+            names,
+            [col("unit_code")],
+            [col("unit_code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("unit_name").fill_null(lit(config.consolidating.name.clone())),
+            lit(config.period.id()).alias("period"),
+        ])
+        .sort(["stt", "order"], Default::default())
+        .collect()
+}
+
+/// The `display` text of each indicator row.
+fn display_column(config: &Config, df: &DataFrame) -> Vec<Option<String>> {
+    use crate::model::frame::{Out, get};
+    (0..df.height())
+        .map(|row| {
+            let Out::Text(id) = get(df, "indicator_id", row) else {
+                return None;
+            };
+            let ind = config
+                .schema
+                .indicators
+                .iter()
+                .find(|i| i.id.get_ref() == &id)?;
+            display_text(
+                ind,
+                get(df, "numerator", row),
+                get(df, "denominator", row),
+                get(df, "value", row),
+            )
+        })
+        .collect()
 }
 
 /// The `display` column: "19/22" for a ratio, else the value itself rounded
@@ -399,38 +533,81 @@ fn display_text(
     }
 }
 
-fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, DataFrame)>> {
-    let schema = &config.schema;
-    let accepted = result.accepted_by_unit(config.registry.units.len());
+/// One report that counts: a unit's own accepted report, or, when districts
+/// report, one commune's inside its district's accepted data table.
+struct Counted<'a> {
+    /// The registry unit it counts for.
+    unit: &'a crate::model::registry::Unit,
+    /// The unit that reported it: the registry unit, or the commune.
+    code: &'a str,
+    name: &'a str,
+    data: &'a SubmissionData,
+    /// The file it was read from (the commune's, as its district named it).
+    file: &'a str,
+    /// The district's data table it came through, when districts report.
+    via: Option<&'a str>,
+}
+
+fn counted<'a>(result: &'a CheckResult, config: &'a Config) -> Vec<Counted<'a>> {
+    let units = &config.registry.units;
+    let accepted = result.accepted_by_unit(units.len());
     let mut out = Vec::new();
-    for (def_index, def) in schema
+    for (u, s) in accepted.into_iter().enumerate() {
+        let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
+            continue;
+        };
+        let Some(data) = &s.data else { continue };
+        let unit = &units[u];
+        match config.level.reporting {
+            Reporting::Districts if !data.parts.is_empty() => {
+                out.extend(data.parts.iter().map(|p| Counted {
+                    unit,
+                    code: &p.unit_code,
+                    name: &p.unit_name,
+                    data: &p.data,
+                    file: &p.file,
+                    via: Some(&s.file),
+                }))
+            }
+            _ => out.push(Counted {
+                unit,
+                code: &unit.code,
+                name: &unit.name,
+                data,
+                file: &s.file,
+                via: None,
+            }),
+        }
+    }
+    out
+}
+
+/// Each list sheet's records, with the unit that reported each (the
+/// commune, when districts report) and its file and row.
+fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, DataFrame)>> {
+    let counted = counted(result, config);
+    let mut out = Vec::new();
+    for (def_index, def) in config
+        .schema
         .sheets
         .iter()
         .enumerate()
         .filter(|(_, d)| d.kind == crate::model::schema::SheetKind::List)
     {
-        let mut rows: Vec<(
-            usize,
-            &crate::model::submission::Submission,
-            &crate::model::submission::Record,
-        )> = Vec::new();
-        for (u, s) in accepted.iter().enumerate() {
-            let Some(s) = s else { continue };
-            let Some(records) = s.data.as_ref().and_then(|d| d.lists.get(def.id())) else {
-                continue;
-            };
-            rows.extend(records.iter().map(|r| (u, *s, r)));
-        }
-        let units = &config.registry.units;
+        let rows: Vec<(&Counted, &crate::model::submission::Record)> = counted
+            .iter()
+            .flat_map(|c| {
+                c.data
+                    .lists
+                    .get(def.id())
+                    .into_iter()
+                    .flatten()
+                    .map(move |r| (c, r))
+            })
+            .collect();
         let mut cols = vec![
-            Col::text(
-                "unit_code",
-                rows.iter().map(|(u, _, _)| units[*u].code.clone()),
-            ),
-            Col::text(
-                "unit_name",
-                rows.iter().map(|(u, _, _)| units[*u].name.clone()),
-            ),
+            Col::text("unit_code", rows.iter().map(|(c, _)| c.code.to_string())),
+            Col::text("unit_name", rows.iter().map(|(c, _)| c.name.to_string())),
         ];
         for f in &def.fields {
             cols.push(Col {
@@ -438,85 +615,74 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
                 ty: f.ty,
                 values: rows
                     .iter()
-                    .map(|(_, _, r)| r.values.get(f.id()).and_then(|v| v.value.clone()))
+                    .map(|(_, r)| r.values.get(f.id()).and_then(|v| v.value.clone()))
                     .collect(),
             });
         }
+        // Through a district's table, the commune's file is the district's
+        // ("inbox/…"): the table it came through is named before it.
         cols.push(Col::text(
             "source_file",
-            rows.iter().map(|(_, s, _)| s.file.clone()),
+            rows.iter().map(|(c, _)| match c.via {
+                Some(via) => format!("{via} → {}", c.file),
+                None => c.file.to_string(),
+            }),
         ));
         cols.push(Col::int(
             "source_row",
-            rows.iter().map(|(_, _, r)| i64::from(r.row) + 1),
+            rows.iter().map(|(_, r)| i64::from(r.row) + 1),
         ));
         out.push((def_index, frame(&cols, rows.len())?));
     }
     Ok(out)
 }
 
+/// Every accepted value with where it came from. When districts report,
+/// each row also names the commune and the district's data table it came
+/// through: province figure → district → commune → file → cell.
 fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
     let schema = &config.schema;
-    let accepted = result.accepted_by_unit(config.registry.units.len());
+    let counted = counted(result, config);
     let period = config.period.id();
     // Columns built directly, borrowing what repeats (codes, names, ids):
     // a province's list sheets make this table millions of rows long.
-    let rows: usize = accepted
+    let rows: usize = counted
         .iter()
-        .flatten()
-        .filter_map(|s| s.data.as_ref())
-        .map(|d| {
-            d.form.len()
-                + d.lists
+        .map(|c| {
+            c.data.form.len()
+                + c.data
+                    .lists
                     .values()
                     .flatten()
                     .map(|r| r.values.len())
                     .sum::<usize>()
         })
         .sum();
-    let mut cols = TidyCols::with_capacity(rows);
-    for (u, s) in accepted.iter().enumerate() {
-        let Some(s) = s.filter(|s| s.status == Status::Accepted) else {
-            continue;
-        };
-        let Some(data) = &s.data else { continue };
-        let unit = &config.registry.units[u];
+    let mut cols = TidyCols::with_capacity(rows, config.level.reporting);
+    for c in &counted {
         for (sheet, f) in schema.form_fields() {
-            if let Some(fv) = data.form.get(f.id()) {
-                cols.push(unit, &period, sheet.id(), f.id(), fv, &s.file);
+            if let Some(fv) = c.data.form.get(f.id()) {
+                cols.push(c, &period, sheet.id(), f.id(), fv);
             }
         }
         for def in schema.list_sheets() {
-            for record in data.lists.get(def.id()).into_iter().flatten() {
+            for record in c.data.lists.get(def.id()).into_iter().flatten() {
                 for f in &def.fields {
                     if let Some(fv) = record.values.get(f.id()) {
-                        cols.push(unit, &period, def.id(), f.id(), fv, &s.file);
+                        cols.push(c, &period, def.id(), f.id(), fv);
                     }
                 }
             }
         }
     }
-    let height = cols.row.len();
-    // Each column becomes a polars column and is freed before the next, so
-    // the table is never held twice.
-    let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
-    let columns = vec![
-        text("unit_code", std::mem::take(&mut cols.unit_code)),
-        text("unit_name", std::mem::take(&mut cols.unit_name)),
-        text("period", std::mem::take(&mut cols.period)),
-        text("sheet_id", std::mem::take(&mut cols.sheet_id)),
-        text("field", std::mem::take(&mut cols.field)),
-        Column::new("row".into(), std::mem::take(&mut cols.row)),
-        Column::new("value".into(), std::mem::take(&mut cols.value)),
-        text("source_file", std::mem::take(&mut cols.source_file)),
-        Column::new("source_cell".into(), std::mem::take(&mut cols.source_cell)),
-    ];
-    DataFrame::new(height, columns)
+    cols.into_frame()
 }
 
 struct TidyCols<'a> {
     unit_code: Vec<&'a str>,
     unit_name: Vec<&'a str>,
+    commune_code: Vec<&'a str>,
+    commune_name: Vec<&'a str>,
     period: Vec<&'a str>,
     sheet_id: Vec<&'a str>,
     field: Vec<&'a str>,
@@ -524,13 +690,20 @@ struct TidyCols<'a> {
     value: Vec<String>,
     source_file: Vec<&'a str>,
     source_cell: Vec<String>,
+    district_file: Vec<&'a str>,
+    /// Whether the commune and district-table columns are kept (when
+    /// districts report).
+    chain: bool,
 }
 
 impl<'a> TidyCols<'a> {
-    fn with_capacity(n: usize) -> Self {
+    fn with_capacity(n: usize, reporting: Reporting) -> Self {
         TidyCols {
+            chain: reporting == Reporting::Districts,
             unit_code: Vec::with_capacity(n),
             unit_name: Vec::with_capacity(n),
+            commune_code: Vec::new(),
+            commune_name: Vec::new(),
             period: Vec::with_capacity(n),
             sheet_id: Vec::with_capacity(n),
             field: Vec::with_capacity(n),
@@ -538,28 +711,66 @@ impl<'a> TidyCols<'a> {
             value: Vec::with_capacity(n),
             source_file: Vec::with_capacity(n),
             source_cell: Vec::with_capacity(n),
+            district_file: Vec::new(),
         }
     }
 
     fn push(
         &mut self,
-        unit: &'a crate::model::registry::Unit,
+        c: &Counted<'a>,
         period: &'a str,
         sheet_id: &'a str,
         field: &'a str,
         fv: &crate::model::submission::FieldValue,
-        file: &'a str,
     ) {
         let Some(v) = &fv.value else { return };
-        self.unit_code.push(&unit.code);
-        self.unit_name.push(&unit.name);
+        self.unit_code.push(&c.unit.code);
+        self.unit_name.push(&c.unit.name);
+        if self.chain {
+            // A district's own report on the form: the district itself, no table.
+            self.commune_code.push(c.code);
+            self.commune_name.push(c.name);
+            self.district_file.push(c.via.unwrap_or(""));
+        }
         self.period.push(period);
         self.sheet_id.push(sheet_id);
         self.field.push(field);
         self.row.push(i64::from(fv.source.row) + 1);
         self.value.push(machine_value(v));
-        self.source_file.push(file);
+        self.source_file.push(c.file);
         self.source_cell
             .push(format!("{}!{}", fv.source.sheet, fv.source.a1()));
+    }
+
+    /// The table; the commune and district-table columns only when
+    /// districts report. Each column becomes a polars column and is freed
+    /// before the next, so the table is never held twice.
+    fn into_frame(mut self) -> PolarsResult<DataFrame> {
+        let height = self.row.len();
+        let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
+        let mut columns = vec![
+            text("unit_code", std::mem::take(&mut self.unit_code)),
+            text("unit_name", std::mem::take(&mut self.unit_name)),
+        ];
+        if self.chain {
+            columns.push(text("commune_code", std::mem::take(&mut self.commune_code)));
+            columns.push(text("commune_name", std::mem::take(&mut self.commune_name)));
+        }
+        columns.extend([
+            text("period", std::mem::take(&mut self.period)),
+            text("sheet_id", std::mem::take(&mut self.sheet_id)),
+            text("field", std::mem::take(&mut self.field)),
+            Column::new("row".into(), std::mem::take(&mut self.row)),
+            Column::new("value".into(), std::mem::take(&mut self.value)),
+            text("source_file", std::mem::take(&mut self.source_file)),
+            Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
+        ]);
+        if self.chain {
+            columns.push(text(
+                "district_file",
+                std::mem::take(&mut self.district_file),
+            ));
+        }
+        DataFrame::new(height, columns)
     }
 }

@@ -142,6 +142,11 @@ codes! {
     UnitSenderMismatch => "unit-sender-mismatch", Error;
     SenderUnknown => "sender-unknown", Warning;
     RegistryMismatch => "registry-mismatch", Warning;
+    // List shapes and keys (issue 14).
+    ValueSplitAmbiguous => "value-split-ambiguous", Error;
+    ListContinued => "list-continued", Info;
+    RecordInSeveralUnits => "record-in-several-units", Warning;
+    ListSheetUnread => "list-sheet-unread", Warning;
 }
 
 impl fmt::Display for Code {

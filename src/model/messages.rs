@@ -3,6 +3,7 @@
 //! Messages say what is wrong and what the commune officer should do.
 
 use crate::model::finding::{Lang, Msg};
+use crate::model::level::Level;
 use crate::model::period::{Period, Stated};
 use crate::model::schema::{Choice, FieldDef, FieldType};
 use crate::model::values::Leniency;
@@ -156,10 +157,11 @@ pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
     )
 }
 
-pub fn template_outdated(used: &str, current: &str) -> Msg {
+pub fn template_outdated(used: &str, current: &str, level: &Level) -> Msg {
+    let to = level.consolidator_vi();
     Msg::new(
         format!(
-            "Tệp dùng mẫu phiên bản {used}, mẫu hiện hành là {current}. Lần sau hãy dùng mẫu mới do huyện gửi."
+            "Tệp dùng mẫu phiên bản {used}, mẫu hiện hành là {current}. Lần sau hãy dùng mẫu mới do {to} gửi."
         ),
         format!(
             "The file uses template version {used}; the current one is {current}. Use the new template next time."
@@ -265,14 +267,18 @@ pub fn field_missing(field: &FieldDef) -> Msg {
     )
 }
 
-pub fn unit_unidentified() -> Msg {
+pub fn unit_unidentified(level: &Level) -> Msg {
+    let units = level.units_words_vi();
     Msg::new(
-        "Không xác định được đơn vị báo cáo: hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo” hoặc dòng “UBND XÃ …”.",
+        format!(
+            "Không xác định được đơn vị báo cáo: hãy ghi tên {units} ở ô “Đơn vị báo cáo” hoặc dòng “UBND XÃ …”."
+        ),
         "The reporting unit could not be identified: write the commune's name next to “Đơn vị báo cáo” or in the “UBND XÃ …” heading.",
     )
 }
 
-pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
+pub fn unit_unknown(typed: &str, suggestions: &[String], level: &Level) -> Msg {
+    let to = level.consolidator_vi();
     let (vi, en) = if suggestions.is_empty() {
         (String::new(), String::new())
     } else {
@@ -283,16 +289,17 @@ pub fn unit_unknown(typed: &str, suggestions: &[String]) -> Msg {
         )
     };
     Msg::new(
-        format!("Đơn vị “{typed}” không có trong danh sách đơn vị của huyện.{vi}"),
+        format!("Đơn vị “{typed}” không có trong danh sách đơn vị của {to}.{vi}"),
         format!("The unit “{typed}” is not in the registry.{en}"),
     )
 }
 
-pub fn unit_unknown_file_name(stem: &str, suggestions: &[String]) -> Msg {
+pub fn unit_unknown_file_name(stem: &str, suggestions: &[String], level: &Level) -> Msg {
     let names = suggestions.join(", ");
+    let units = level.units_words_vi();
     Msg::new(
         format!(
-            "Tệp không ghi tên đơn vị và tên tệp “{stem}” không khớp đơn vị nào. Có phải: {names}? Hãy ghi tên xã, thị trấn ở ô “Đơn vị báo cáo”."
+            "Tệp không ghi tên đơn vị và tên tệp “{stem}” không khớp đơn vị nào. Có phải: {names}? Hãy ghi tên {units} ở ô “Đơn vị báo cáo”."
         ),
         format!(
             "The file names no unit and its name “{stem}” matches none. Did you mean: {names}? Write the commune's name next to “Đơn vị báo cáo”."
@@ -300,11 +307,12 @@ pub fn unit_unknown_file_name(stem: &str, suggestions: &[String]) -> Msg {
     )
 }
 
-pub fn unit_ambiguous(typed: &str, names: &[String]) -> Msg {
+pub fn unit_ambiguous(typed: &str, names: &[String], level: &Level) -> Msg {
     let names = names.join(", ");
+    let units = level.units_words_vi();
     Msg::new(
         format!(
-            "Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên xã, thị trấn."
+            "Tên đơn vị “{typed}” khớp với nhiều đơn vị ({names}). Hãy ghi đầy đủ tên {units}."
         ),
         format!("The unit name “{typed}” matches several units ({names}). Write the full name."),
     )
@@ -745,6 +753,171 @@ pub fn registry_parent_differs(
         ),
         format!(
             "The registry puts {name} (code {code}) under unit {parent}, but in {list_en} it belongs to {official_parent}. Check that the unit really reports to this consolidating unit."
+        ),
+    )
+}
+
+/// `template-unrecognized`: in a province's run over its districts' outputs,
+/// a file that is not a district's data table.
+pub fn not_a_district_table() -> Msg {
+    Msg::new(
+        "Đang tổng hợp từ kết quả tổng hợp của các huyện: tệp này không phải bảng số liệu do “tonghop build” của huyện ghi (tên dạng pcmd-2023-du-lieu.parquet hoặc .csv, đủ các cột unit_code, period, field, value, source_file, source_cell…). Hãy đề nghị huyện gửi thư mục kết quả của huyện.",
+        "The districts' outputs are being consolidated: this file is not a data table written by a district's “tonghop build” (named like pcmd-2023-du-lieu.parquet or .csv, with the columns unit_code, period, field, value, source_file, source_cell…). Ask the district for its output folder.",
+    )
+}
+
+/// `template-unrecognized`: a district's data table holding fields the
+/// schema does not have.
+pub fn district_table_other_form(title: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Bảng số liệu của huyện có chỉ tiêu không thuộc biểu mẫu “{title}”: đây là số liệu của biểu mẫu khác (hoặc phiên bản khác). Hãy đề nghị huyện tổng hợp lại theo đúng biểu mẫu."
+        ),
+        format!(
+            "The district's data table has fields the form “{title}” does not: it is another form's data (or another version). Ask the district to consolidate with this form."
+        ),
+    )
+}
+
+/// `period-mismatch`: a district's data table of another period.
+pub fn district_table_period(found: &str, expected: &Period) -> Msg {
+    let (ev, ee) = (expected.label_vi(), expected.label_en());
+    Msg::new(
+        format!(
+            "Bảng số liệu của huyện là của kỳ {found}, trong khi đang tổng hợp kỳ {ev}. Hãy đề nghị huyện gửi kết quả tổng hợp kỳ {ev}."
+        ),
+        format!(
+            "The district's data table is for the period {found}, but {ee} is being consolidated. Ask the district for its {ee} outputs."
+        ),
+    )
+}
+
+/// `type-error`: a value of a district's data table its field cannot hold.
+pub fn district_table_value(unit: &str, field: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Bảng số liệu của huyện có giá trị không đúng kiểu của chỉ tiêu “{field}” (đơn vị {unit}): bảng đã bị sửa sau khi tổng hợp? Hãy đề nghị huyện tổng hợp lại."
+        ),
+        format!(
+            "The district's data table holds a value of the wrong type for “{field}” (unit {unit}): was the table edited after the build? Ask the district to build again."
+        ),
+    )
+}
+
+/// `unit-ambiguous`: a district's data table holding communes of several
+/// districts.
+pub fn district_table_of_several(districts: &[String]) -> Msg {
+    let names = districts.join(", ");
+    Msg::new(
+        format!(
+            "Bảng số liệu gồm các xã của nhiều huyện ({names}): không biết đây là kết quả của huyện nào. Mỗi huyện gửi kết quả tổng hợp riêng của mình."
+        ),
+        format!(
+            "The data table holds communes of several districts ({names}): whose output it is cannot be told. Each district sends its own outputs."
+        ),
+    )
+}
+
+/// `unit-unidentified`: a district's data table whose communes are in no
+/// national list and whose folder and file name name no registry unit.
+pub fn district_table_unidentified() -> Msg {
+    Msg::new(
+        "Không xác định được bảng số liệu này là của huyện nào: các xã trong bảng không có trong danh mục đơn vị hành chính, tên thư mục và tên tệp không khớp huyện nào trong danh sách đơn vị. Hãy đặt bảng vào thư mục mang tên huyện (ví dụ inbox/van-ban/).",
+        "Whose data table this is cannot be told: its communes are in no national list, and its folder and file name match no unit of the registry. Put the table in a folder named after the district (e.g. inbox/van-ban/).",
+    )
+}
+
+/// `unit-unknown`: a district's data table from a district the province's
+/// registry does not list.
+pub fn district_not_in_registry(district: &str) -> Msg {
+    Msg::new(
+        format!(
+            "Bảng số liệu là kết quả của {district}, đơn vị không có trong danh sách đơn vị của tỉnh: không được tính. Hãy kiểm tra danh sách đơn vị hoặc tệp đã nhận."
+        ),
+        format!(
+            "The data table is the output of {district}, which is not in the province's registry: it is not counted. Check the registry or the file received."
+        ),
+    )
+}
+
+/// `template-unrecognized`: a district's consolidated workbook (or
+/// indicators, or JSON report) sent without the data table it was made from.
+pub fn district_output_without_table() -> Msg {
+    Msg::new(
+        "Đây là kết quả tổng hợp của huyện (bảng tổng hợp, chỉ tiêu hoặc báo cáo kiểm tra) nhưng không kèm bảng số liệu (…-du-lieu.parquet hoặc .csv) cùng thư mục: tỉnh chỉ cộng số liệu từ bảng số liệu, nơi mỗi số liệu còn ghi rõ xã, tệp và ô. Hãy đề nghị huyện gửi cả thư mục kết quả (out/).",
+        "This is a district's output (the consolidated workbook, the indicators or the check report) without the data table (…-du-lieu.parquet or .csv) beside it: the province adds up only data tables, where each figure still names its commune, file and cell. Ask the district for its whole output folder (out/).",
+    )
+}
+
+// ---- List shapes and keys (issue 14): keys over several fields, split
+// sub-columns, lists continued over several sheets.
+
+/// "Họ và tên, Năm sinh" as the cell prefix's label.
+fn labels_of(labels: &[String]) -> String {
+    labels.join(", ")
+}
+
+pub fn key_not_unique(cell: &str, labels: &[String], seen: &str, first_cell: &str) -> Msg {
+    cell_msg(
+        cell,
+        &labels_of(labels),
+        format!("“{seen}” trùng với dòng của ô {first_cell}; mỗi dòng phải khác nhau"),
+        format!("“{seen}” repeats the row of cell {first_cell}; each row must be different"),
+    )
+}
+
+pub fn split_ambiguous(cells: &[String], label: &str, choices: &[String]) -> Msg {
+    let (first, all) = (cells[0].as_str(), cells.join(", "));
+    cell_msg(
+        first,
+        label,
+        format!(
+            "ghi ở nhiều cột ({all}: {}); chỉ ghi vào một cột",
+            choices.join(", ")
+        ),
+        format!(
+            "written in several columns ({all}: {}); fill in one column only",
+            choices.join(", ")
+        ),
+    )
+}
+
+pub fn list_continued(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Danh sách của trang “{first_sheet}” được đọc tiếp ở trang “{sheet}” ({rows} dòng)."
+        ),
+        format!("The list of sheet “{first_sheet}” is read on from sheet “{sheet}” ({rows} rows)."),
+    )
+}
+
+pub fn list_sheet_unread(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+    Msg::new(
+        format!(
+            "Trang “{sheet}” cũng có danh sách như trang “{first_sheet}” ({rows} dòng) nhưng không được đọc. Hãy chuyển các dòng này vào trang “{first_sheet}” (hoặc xoá trang thừa) rồi gửi lại."
+        ),
+        format!(
+            "Sheet “{sheet}” holds a list like sheet “{first_sheet}” ({rows} rows) but is not read. Move these rows into sheet “{first_sheet}” (or remove the extra sheet) and send the file again."
+        ),
+    )
+}
+
+pub fn record_in_several_units(
+    cell: &str,
+    labels: &[String],
+    seen: &str,
+    other_unit: &str,
+    other_file: &str,
+    other_cell: &str,
+) -> Msg {
+    cell_msg(
+        cell,
+        &labels_of(labels),
+        format!(
+            "“{seen}” cũng có trong báo cáo của {other_unit} ({other_file}, ô {other_cell}); hãy kiểm tra để không tính hai lần"
+        ),
+        format!(
+            "“{seen}” is also in the report of {other_unit} ({other_file}, cell {other_cell}); check it is not counted twice"
         ),
     )
 }

@@ -193,6 +193,43 @@ impl Period {
     }
 }
 
+/// The days a period's figures cover: its calendar days, or a sector's
+/// cut-off window set in the project (`cutoff_day` in `tonghop.toml`: the
+/// public security's 15/12/2023 – 14/6/2024 for 2024-H1). Rules and
+/// aggregates see it as `period_start` and `period_end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// The days a cut-off window may start on: every month has them.
+pub const CUTOFF_DAYS: std::ops::RangeInclusive<u32> = 2..=28;
+
+impl Window {
+    /// The window of `period`: with a cut-off day `d`, from day `d` of the
+    /// month before the period to day `d - 1` of its last month; without
+    /// one, the calendar period. `d` must be in `CUTOFF_DAYS`.
+    pub fn of(period: &Period, cutoff_day: Option<u32>) -> Window {
+        match cutoff_day.filter(|d| CUTOFF_DAYS.contains(d)) {
+            None => Window {
+                start: period.start(),
+                end: period.end(),
+            },
+            Some(day) => Window {
+                start: period.cutoff_start().with_day(day).expect("day ≤ 28"),
+                end: period.end().with_day(day - 1).expect("day ≤ 27"),
+            },
+        }
+    }
+
+    /// Whether a file stating `stated` states this window: a span of
+    /// exactly these days counts as the configured period.
+    pub fn is_stated_by(&self, stated: &Stated) -> bool {
+        matches!(stated, Stated::Span { start, end } if *start == self.start && *end == self.end)
+    }
+}
+
 /// What a file says its period is: a named period, or a stretch of days
 /// that is none ("9 tháng năm 2024", a date range of the sector's own).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -777,6 +814,33 @@ pub fn combine(readings: &[(String, Reading)]) -> Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cutoff_day_moves_the_window() {
+        let h1 = Period::parse("2024-H1", PeriodKind::Half).unwrap();
+        let calendar = Window::of(&h1, None);
+        assert_eq!(
+            (calendar.start, calendar.end),
+            (d(2024, 1, 1), d(2024, 6, 30))
+        );
+        let police = Window::of(&h1, Some(15));
+        assert_eq!(
+            (police.start, police.end),
+            (d(2023, 12, 15), d(2024, 6, 14))
+        );
+        let q3 = Period::parse("2024-Q3", PeriodKind::Quarter).unwrap();
+        let w = Window::of(&q3, Some(20));
+        assert_eq!((w.start, w.end), (d(2024, 6, 20), d(2024, 9, 19)));
+        assert!(w.is_stated_by(&Stated::Span {
+            start: d(2024, 6, 20),
+            end: d(2024, 9, 19)
+        }));
+        assert!(!w.is_stated_by(&Stated::Named(q3)));
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
 
     #[test]
     fn parses_each_kind() {

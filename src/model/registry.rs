@@ -26,6 +26,15 @@ pub enum RegistryError {
         line: u64,
         message: String,
     },
+    /// A unit attribute the schema needs that the registry cannot give.
+    #[error("{}", tr(
+        &format!("danh sách đơn vị {}, dòng {line}: {}", path.display(), message.vi),
+        &format!("unit registry {}, line {line}: {}", path.display(), message.en)))]
+    Attribute {
+        path: PathBuf,
+        line: u64,
+        message: crate::model::finding::Msg,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -43,6 +52,16 @@ pub struct Unit {
     pub emails: Vec<String>,
     #[serde(default)]
     pub parent: String,
+    /// The schema's unit attributes (dân số, số hộ …) read from the CSV's
+    /// columns of those names (`Registry::bind_attributes`).
+    #[serde(skip)]
+    pub attributes: std::collections::BTreeMap<String, Option<f64>>,
+    /// The CSV's other columns, as written, and the entry's line: an
+    /// attribute is read from them once the schema says which.
+    #[serde(skip)]
+    pub(crate) extra: std::collections::BTreeMap<String, String>,
+    #[serde(skip)]
+    pub(crate) line: u64,
 }
 
 impl Unit {
@@ -56,8 +75,26 @@ impl Unit {
             aliases: Vec::new(),
             emails: Vec::new(),
             parent: String::new(),
+            attributes: Default::default(),
+            extra: Default::default(),
+            line: 0,
         }
     }
+}
+
+/// The registry's own columns; any other is kept for the unit attributes.
+const COLUMNS: [&str; 6] = ["code", "name", "kind", "aliases", "email", "parent"];
+
+fn extra_columns(
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+) -> std::collections::BTreeMap<String, String> {
+    headers
+        .iter()
+        .zip(record.iter())
+        .filter(|(h, _)| !COLUMNS.contains(h))
+        .map(|(h, v)| (h.to_string(), v.to_string()))
+        .collect()
 }
 
 fn split_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -76,6 +113,35 @@ fn split_emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D
         .filter(|x| !x.is_empty())
         .map(str::to_lowercase)
         .collect())
+}
+
+/// One unit's value of an attribute, or why it cannot be read.
+fn attribute_value(
+    unit: &Unit,
+    attr: &crate::model::schema::UnitAttribute,
+) -> Result<Option<f64>, crate::model::finding::Msg> {
+    use crate::model::finding::Msg;
+    use crate::model::values::{Parsed, parse};
+    let (id, label, code) = (attr.id(), &attr.label, &unit.code);
+    let Some(text) = unit.extra.get(id) else {
+        return Err(Msg::new(
+            format!("thiếu cột “{id}” ({label}) mà lược đồ cần (unit_attributes)"),
+            format!("no column “{id}” ({label}), which the schema needs (unit_attributes)"),
+        ));
+    };
+    let cell = crate::model::book::Cell::Text(text.clone());
+    match parse(&cell, attr.ty.field_type(), &[]) {
+        Parsed::Ok(v) | Parsed::Coerced(v, _) => Ok(v.as_f64()),
+        Parsed::Missing if !attr.required => Ok(None),
+        Parsed::Missing => Err(Msg::new(
+            format!("đơn vị {code} thiếu “{id}” ({label})"),
+            format!("unit {code} has no “{id}” ({label})"),
+        )),
+        _ => Err(Msg::new(
+            format!("“{id}” của đơn vị {code} không phải là số: “{text}”"),
+            format!("“{id}” of unit {code} is not a number: “{text}”"),
+        )),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,8 +266,10 @@ impl Registry {
         let headers = reader.headers().map_err(read_error)?.clone();
         for record in reader.records() {
             let record = record.map_err(read_error)?;
-            let unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
+            let mut unit: Unit = record.deserialize(Some(&headers)).map_err(read_error)?;
             let line = record.position().map_or(0, |p| p.line());
+            unit.line = line;
+            unit.extra = extra_columns(&headers, &record);
             let invalid = |message: String| RegistryError::Invalid {
                 path: path.to_path_buf(),
                 line,
@@ -242,6 +310,29 @@ impl Registry {
             units.push(unit);
         }
         Ok(Registry::new(units, path))
+    }
+
+    /// Reads the schema's unit attributes from the registry's columns of
+    /// their ids, written as Vietnamese numbers ("12.345", "1.234,5"). A
+    /// missing column, a value that is no number, or a blank one for a
+    /// required attribute stops the run with the line at fault: a rate per
+    /// inhabitant must never be computed from a guessed population.
+    pub fn bind_attributes(
+        &mut self,
+        attributes: &[crate::model::schema::UnitAttribute],
+    ) -> Result<(), RegistryError> {
+        for attr in attributes {
+            for unit in &mut self.units {
+                let value =
+                    attribute_value(unit, attr).map_err(|message| RegistryError::Attribute {
+                        path: self.path.clone(),
+                        line: unit.line,
+                        message,
+                    })?;
+                unit.attributes.insert(attr.id().to_string(), value);
+            }
+        }
+        Ok(())
     }
 
     pub fn new(units: Vec<Unit>, path: &Path) -> Registry {

@@ -224,6 +224,24 @@ pub struct SubmissionData {
     pub lists: BTreeMap<String, Vec<Record>>,
     /// Aggregate id → value.
     pub aggregates: BTreeMap<String, Option<f64>>,
+    /// The schema's unit attributes (dân số …) of the registry entry the
+    /// file was identified as; empty for an unidentified file.
+    pub unit_attributes: BTreeMap<String, Option<f64>>,
+    /// When the file is a lower level's build output (a district's data
+    /// table, for its province): what each unit below it reported, with
+    /// the file and cells it came from. Empty for a unit's own report.
+    pub parts: Vec<Part>,
+}
+
+/// One unit's accepted report inside a lower level's build output: a
+/// commune in its district's data table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Part {
+    pub unit_code: String,
+    pub unit_name: String,
+    /// The commune's file as the district's build named it.
+    pub file: String,
+    pub data: SubmissionData,
 }
 
 /// Where a checked file came from, when `tonghop mail` saved it.

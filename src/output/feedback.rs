@@ -45,6 +45,7 @@ pub const FEEDBACK_SHEET: &str = "Cần sửa";
 /// Lists the findings, each linked to its cell in this workbook.
 pub(super) fn to_fix_sheet(
     ws: &mut Worksheet,
+    to: &str,
     findings: &[crate::model::finding::Finding],
     cells: &[(String, Option<u32>, TemplateCell)],
     f: &Formats,
@@ -58,7 +59,7 @@ pub(super) fn to_fix_sheet(
         0,
         1,
         4,
-        "Sửa các ô tô đỏ (lỗi) và ô tô vàng (cảnh báo) ngay trong tệp này, lưu lại và gửi lại cho huyện. Bấm vào nội dung để đến ô cần sửa.",
+        &format!("Sửa các ô tô đỏ (lỗi) và ô tô vàng (cảnh báo) ngay trong tệp này, lưu lại và gửi lại cho {to}. Bấm vào nội dung để đến ô cần sửa."),
         &f.italic_center,
     )?;
     for (col, h) in ["STT", "Trang", "Ô", "Mức độ", "Nội dung"]
@@ -117,6 +118,7 @@ pub(super) fn to_fix_sheet(
 
 /// A short feedback workbook for a file that could not be used at all.
 pub fn feedback_unreadable(
+    to: &str,
     file: &str,
     findings: &[crate::model::finding::Finding],
 ) -> Result<Vec<u8>, XlsxError> {
@@ -138,7 +140,9 @@ pub fn feedback_unreadable(
     ws.write_string_with_format(
         row + 1,
         0,
-        "Hãy sửa theo hướng dẫn trên, lưu thành .xlsx (không đặt mật khẩu) và gửi lại cho huyện.",
+        format!(
+            "Hãy sửa theo hướng dẫn trên, lưu thành .xlsx (không đặt mật khẩu) và gửi lại cho {to}."
+        ),
         &f.plain,
     )?;
     wb.set_properties(

@@ -114,16 +114,21 @@ pub fn write_feedback(
                 safe_stem(&s.path)
             ),
         };
+        let to = config.level.consolidator_vi();
         let bytes = match (&s.data, unit) {
-            (Some(data), Some(u)) => feedback::feedback(
-                config,
-                Some(u),
-                feedback::Fill {
-                    data,
-                    findings: &s.findings,
-                },
-            )?,
-            _ => feedback::feedback_unreadable(&s.file, &s.findings)?,
+            // A district's data table is no form to correct: its problems
+            // are listed, as for a file that could not be read.
+            (Some(data), Some(u)) if !crate::check::rollup::is_rollup(s, config) => {
+                feedback::feedback(
+                    config,
+                    Some(u),
+                    feedback::Fill {
+                        data,
+                        findings: &s.findings,
+                    },
+                )?
+            }
+            _ => feedback::feedback_unreadable(to, &s.file, &s.findings)?,
         };
         files.push((name, bytes));
     }

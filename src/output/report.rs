@@ -77,6 +77,77 @@ struct JsonSubmission<'a> {
     /// Only with a `deadline`: received by it (email Date, else file time).
     #[serde(skip_serializing_if = "Option::is_none")]
     on_time: Option<bool>,
+    /// Only for a district's data table, when a province consolidates its
+    /// districts: each commune's values with the file and cell each came
+    /// from (province figure → district → commune → file → cell).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    communes: Vec<JsonPart<'a>>,
+}
+
+/// A commune inside a district's data table.
+#[derive(Serialize)]
+struct JsonPart<'a> {
+    code: &'a str,
+    name: &'a str,
+    /// The commune's file, as the district's build named it.
+    file: &'a str,
+    values: Vec<JsonValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonValue<'a> {
+    field: &'a str,
+    /// The list sheet's id, for a value of a list's record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list: Option<&'a str>,
+    value: String,
+    sheet: &'a str,
+    cell: String,
+}
+
+/// Each commune of a district's data table with its values and cells.
+fn json_parts(s: &Submission) -> Vec<JsonPart<'_>> {
+    let Some(data) = &s.data else {
+        return Vec::new();
+    };
+    data.parts
+        .iter()
+        .map(|p| JsonPart {
+            code: &p.unit_code,
+            name: &p.unit_name,
+            file: &p.file,
+            values: part_values(&p.data),
+        })
+        .collect()
+}
+
+fn part_values(data: &crate::model::submission::SubmissionData) -> Vec<JsonValue<'_>> {
+    let mut out = Vec::new();
+    for (field, fv) in &data.form {
+        if let Some(v) = &fv.value {
+            out.push(JsonValue {
+                field,
+                list: None,
+                value: crate::consolidate::machine_value(v),
+                sheet: &fv.source.sheet,
+                cell: fv.source.a1(),
+            });
+        }
+    }
+    for (list, records) in &data.lists {
+        for (field, fv) in records.iter().flat_map(|r| &r.values) {
+            if let Some(v) = &fv.value {
+                out.push(JsonValue {
+                    field,
+                    list: Some(list),
+                    value: crate::consolidate::machine_value(v),
+                    sheet: &fv.source.sheet,
+                    cell: fv.source.a1(),
+                });
+            }
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -227,6 +298,7 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
                 on_time: deadline
                     .and_then(|d| crate::check::timeliness::of(s, d))
                     .map(|v| v == crate::check::timeliness::Verdict::OnTime),
+                communes: json_parts(s),
             })
             .collect(),
         missing_units: result
@@ -299,11 +371,26 @@ fn title_line(config: &Config) -> String {
             .unwrap_or(&config.schema.title),
     );
     format!(
-        "{title} ({} {}) — {} {}\n\n",
+        "{title} ({} {}) — {} {}{}\n\n",
         config.schema.id(),
         config.schema.version,
         lang.pick("kỳ", "period"),
-        config.period.label(lang)
+        config.period.label(lang),
+        window_text(config)
+    )
+}
+
+/// The days counted when the project sets a window other than the
+/// calendar period (`cutoff_day`): " (số liệu từ 15/12/2023 đến 14/06/2024)".
+fn window_text(config: &Config) -> String {
+    let w = config.window;
+    if (w.start, w.end) == (config.period.start(), config.period.end()) {
+        return String::new();
+    }
+    let (start, end) = (w.start.format("%d/%m/%Y"), w.end.format("%d/%m/%Y"));
+    config.lang.pick(
+        format!(" (số liệu từ {start} đến {end})"),
+        format!(" (figures from {start} to {end})"),
     )
 }
 
@@ -317,6 +404,7 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
     if let Some(day) = deadline {
         out.push_str(&crate::check::timeliness::submission_line(s, day, lang));
     }
+    out.push_str(&parts_line(s, lang));
     if let Some(m) = &s.mail {
         out.push_str(&format!(
             "  {}: {} — {} — “{}”\n",
@@ -328,7 +416,9 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
     }
     let mut infos = 0;
     for f in &s.findings {
-        if f.severity == Severity::Info {
+        // Lenient readings are only counted; another info (a list read on
+        // over a further sheet) is told like a warning.
+        if f.severity == Severity::Info && f.code == crate::model::finding::Code::ValueCoerced {
             infos += 1;
             continue;
         }
@@ -343,6 +433,20 @@ fn submission_text(s: &Submission, deadline: Option<NaiveDate>, config: &Config)
         out.push_str(&lang.pick(format!("  ({infos} ô được đọc linh hoạt, ví dụ số ghi dạng chữ; xem chi tiết bằng --format json)\n"), format!("  ({infos} cells read leniently, e.g. numbers typed as text; see --format json)\n")));
     }
     out
+}
+
+/// For a district's data table: the communes whose reports it holds.
+fn parts_line(s: &Submission, lang: Lang) -> String {
+    let parts = s.data.as_ref().map_or(&[][..], |d| d.parts.as_slice());
+    if parts.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = parts.iter().map(|p| p.unit_name.as_str()).collect();
+    let n = crate::model::values::format_count(parts.len(), lang);
+    lang.pick(
+        format!("  Số liệu của {n} đơn vị cấp xã: {}\n", names.join(", ")),
+        format!("  Figures of {n} communes: {}\n", names.join(", ")),
+    )
 }
 
 /// A resubmission: the file it replaces, the changed cells, the findings

@@ -756,7 +756,13 @@ pub(super) fn build_with(
     }
     if let Some(fill) = fill {
         let ws = wb.worksheet_from_name(FEEDBACK_SHEET)?;
-        to_fix_sheet(ws, fill.findings, &cells, &f)?;
+        to_fix_sheet(
+            ws,
+            config.level.consolidator_vi(),
+            fill.findings,
+            &cells,
+            &f,
+        )?;
     }
     instructions(wb.add_worksheet(), config, &f)?;
     meta_sheet(wb.add_worksheet(), config, unit)?;

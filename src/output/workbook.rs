@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
+use crate::model::level::Reporting;
 use crate::model::schema::{Display, FieldDef, FieldType, SheetKind, rewrite_names};
 use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
@@ -285,28 +286,7 @@ fn ending(
 /// The place of the place-and-date line: the consolidating unit's name
 /// without its level word ("Huyện Văn Bàn" → "Văn Bàn"); dots when unnamed.
 fn place_name(name: &str) -> String {
-    const LEVELS: &[&str] = &[
-        "thành phố",
-        "thị xã",
-        "thị trấn",
-        "đặc khu",
-        "huyện",
-        "quận",
-        "tỉnh",
-        "phường",
-        "xã",
-    ];
-    let name = name.trim();
-    let strip = |level: &&str| {
-        let n = level.chars().count();
-        let head: String = name.chars().take(n).collect();
-        (head.to_lowercase() == **level && name.chars().nth(n) == Some(' '))
-            .then(|| name.chars().skip(n + 1).collect::<String>())
-    };
-    let place = LEVELS
-        .iter()
-        .find_map(strip)
-        .unwrap_or_else(|| name.to_string());
+    let place = crate::model::level::split_level_word(name).1;
     if place.trim().is_empty() {
         "……………".to_string()
     } else {
@@ -388,21 +368,37 @@ fn write_field(
     }
 }
 
+/// "Tổng hợp từ báo cáo của 99/99 xã, phường.": the reporting units named
+/// by their kinds (`Level::units_noun`), so the wording follows the level.
 fn reporting_note(c: &Consolidated, config: &Config) -> String {
     let lang = config.lang;
     let total = format_count(config.registry.units.len(), lang);
     let reporting = format_count(c.reporting, lang);
+    let noun = match config.level.reporting {
+        // "2/9 huyện, thị xã, thành phố (45 đơn vị cấp xã)": whose figures.
+        Reporting::Districts => {
+            let communes = format_count(c.reports, lang);
+            lang.pick(
+                format!(
+                    "{} ({communes} đơn vị cấp xã)",
+                    config.level.units_noun(lang)
+                ),
+                format!("{} ({communes} communes)", config.level.units_noun(lang)),
+            )
+        }
+        Reporting::Communes => config.level.units_noun(lang),
+    };
     if c.reporting == config.registry.units.len() {
         lang.pick(
-            format!("Tổng hợp từ báo cáo của {total}/{total} đơn vị."),
-            format!("Consolidated from {total}/{total} units."),
+            format!("Tổng hợp từ báo cáo của {total}/{total} {noun}."),
+            format!("Consolidated from {total}/{total} {noun}."),
         )
     } else {
         lang.pick(format!(
-                "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} đơn vị; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
+                "Tổng hợp từ báo cáo hợp lệ của {reporting}/{total} {noun}; đơn vị bị loại hoặc chưa nộp không được tính (xem trang “Tình hình nộp”)."
             ),
             format!(
-                "Consolidated from the accepted reports of {reporting}/{total} units; rejected or missing units are not counted (see “Tình hình nộp”)."
+                "Consolidated from the accepted reports of {reporting}/{total} {noun}; rejected or missing units are not counted (see “Tình hình nộp”)."
             ),
         )
     }
@@ -496,12 +492,15 @@ fn total_cells(
             .max()
             .unwrap_or(0);
         let format = &f.total_nums[usize::from(places)];
+        // A district's row holds its communes' count of "Có", added up.
+        let counts = c.rolled_up;
         let formula = match fd.ty {
             _ if fd.column.as_ref().is_some_and(|c| c.derived.is_some()) => {
                 let value = get(&c.totals, fd.id(), 0);
                 derived_total(ws, (fields, j), (total_row, col), value, format, f)?;
                 continue;
             }
+            FieldType::YesNo if counts => format!("=SUM({range})"),
             FieldType::YesNo => format!(
                 "=COUNTIF({range},\"{}\")",
                 fd.words.word(true).replace('"', "\"\"")
@@ -673,7 +672,7 @@ fn indicator_by_unit_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
-    ws.set_name("Chỉ tiêu theo xã")?;
+    ws.set_name(config.level.by_unit_sheet())?;
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Mã", "Code").to_string(), 7.0),

@@ -11,7 +11,7 @@ use validator::Validate;
 
 use super::{
     Display, FieldDef, FieldType, PERIOD_COLUMNS, Schema, SchemaError, SheetDef, SheetKind,
-    expr_columns, parse_expr, placeholders,
+    SqlExpr, expr_columns, placeholders,
 };
 use crate::model::finding::Msg;
 
@@ -43,7 +43,7 @@ impl Checker<'_> {
         })
     }
 
-    fn structure(
+    pub(super) fn structure(
         &self,
         item: &dyn Validate,
         span: std::ops::Range<usize>,
@@ -80,11 +80,11 @@ impl Checker<'_> {
 
     fn expression(
         &self,
-        source: &Spanned<String>,
+        source: &SqlExpr,
         key: &str,
         known: &BTreeSet<String>,
     ) -> Result<Vec<String>, SchemaError> {
-        let expr = match parse_expr(source.get_ref()) {
+        let expr = match source.parsed() {
             Ok(e) => e,
             Err(e) => {
                 return self.fail(
@@ -97,7 +97,7 @@ impl Checker<'_> {
                 );
             }
         };
-        let cols = expr_columns(&expr);
+        let cols = expr_columns(expr);
         for col in &cols {
             if !known.contains(col) {
                 return self.fail(source.span(), key, unknown_name(col, known));
@@ -111,7 +111,7 @@ impl Checker<'_> {
     /// that is not true/false) are refused at load rather than per file.
     fn dry_run(
         &self,
-        source: &Spanned<String>,
+        source: &SqlExpr,
         key: &str,
         scope: Option<&SheetDef>,
         boolean: bool,
@@ -132,7 +132,10 @@ impl Checker<'_> {
             ),
         };
         let same = |e: String| Msg::new(e.clone(), e);
-        let expr = parse_expr(source.get_ref()).map_err(|e| fail(same(e.to_string())))?;
+        let expr = source
+            .parsed()
+            .map_err(|e| fail(same(e.to_string())))?
+            .clone();
         let df = self
             .schema
             .null_frame(scope)
@@ -239,8 +242,15 @@ impl Checker<'_> {
                     ),
                 );
             }
+            self.list_shape(sheet, &key)?;
             let list_cols: BTreeSet<String> =
                 sheet.fields.iter().map(|f| f.id().to_string()).collect();
+            // An aggregate may compare a list's dates with the period.
+            let agg_cols: BTreeSet<String> = list_cols
+                .iter()
+                .cloned()
+                .chain(PERIOD_COLUMNS.iter().map(|p| p.to_string()))
+                .collect();
             for (ai, agg) in sheet.aggregates.iter().enumerate() {
                 let akey = format!("{key}.aggregates[{ai}]");
                 self.ident(&agg.id, &format!("{akey}.id"))?;
@@ -262,7 +272,7 @@ impl Checker<'_> {
                         duplicate(agg.id.get_ref()),
                     );
                 }
-                self.expression(&agg.expr, &format!("{akey}.expr"), &list_cols)?;
+                self.expression(&agg.expr, &format!("{akey}.expr"), &agg_cols)?;
             }
             for (fi, field) in sheet.fields.iter().enumerate() {
                 if let Some(cond) = &field.required_when {
@@ -276,8 +286,9 @@ impl Checker<'_> {
             }
         }
 
-        // A list field is read next to the form fields and aggregates, so its
-        // id must not shadow them.
+        self.unit_attributes(&mut columns)?;
+        // A list field is read next to the form fields, aggregates and unit
+        // attributes, so its id must not shadow them.
         for (si, sheet) in s
             .sheets
             .iter()
@@ -458,7 +469,7 @@ impl Checker<'_> {
     }
 }
 
-fn reserved(id: &str) -> Msg {
+pub(super) fn reserved(id: &str) -> Msg {
     Msg::new(
         format!("mã “{id}” là tên cột dành riêng"),
         format!("“{id}” is a reserved column name"),

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use validator::Validate;
 
+mod attributes;
 mod checker;
 mod report;
 
@@ -22,11 +23,16 @@ mod words;
 
 pub use columns::{DerivedCheck, FieldColumn, ValueColumnDef};
 pub use words::{Answer, VocabularyDef, YesNoWords};
+mod expr;
+mod list_shape;
 
 use crate::model::finding::Severity;
 use crate::model::i18n::tr;
 use crate::model::values::{Decimals, MAX_DECIMALS};
+pub use attributes::UnitAttribute;
 use checker::Checker;
+pub use expr::SqlExpr;
+pub use list_shape::RecordKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -164,7 +170,7 @@ pub struct FieldDef {
     pub ty: FieldType,
     #[serde(default = "yes")]
     pub required: bool,
-    pub required_when: Option<Spanned<String>>,
+    pub required_when: Option<SqlExpr>,
     pub min: Option<f64>,
     pub max: Option<f64>,
     #[serde(default)]
@@ -201,6 +207,12 @@ pub struct FieldDef {
     /// its vocabulary's, or the usual "Có/Không").
     #[serde(skip)]
     pub words: YesNoWords,
+    /// List fields only: the id of a `choice` field of the same list whose
+    /// choices head this field's sub-columns ("Năm sinh" over "Nam" | "Nữ"):
+    /// the value is read from whichever sub-column holds it, and the choice
+    /// heading that column becomes the other field's value. See
+    /// `list_shape.rs`.
+    pub split_by: Option<Spanned<String>>,
 }
 
 impl FieldDef {
@@ -248,7 +260,7 @@ pub struct AggregateDef {
     pub id: Spanned<String>,
     #[validate(length(max = 300))]
     pub label: Option<String>,
-    pub expr: Spanned<String>,
+    pub expr: SqlExpr,
 }
 
 #[derive(Clone, Debug, Deserialize, Validate)]
@@ -285,6 +297,13 @@ pub struct SheetDef {
     /// List sheets: what a list's only row says when the list is empty on
     /// purpose ("Không phát sinh"). Default: "Không", "Không có …".
     pub empty_markers: Option<Vec<String>>,
+    /// List sheets only: keys over one or several fields (`list_shape.rs`).
+    #[serde(default)]
+    pub keys: Vec<RecordKey>,
+    /// List sheets only: the list may go on over further sheets of the
+    /// workbook, each with the list's header (`list_shape.rs`).
+    #[serde(default)]
+    pub continued: bool,
 }
 
 impl SheetDef {
@@ -301,8 +320,8 @@ pub struct RuleDef {
     /// A list sheet id: the rule is checked on every record of that list.
     pub scope: Option<Spanned<String>>,
     /// Checked only where this expression is true.
-    pub when: Option<Spanned<String>>,
-    pub check: Spanned<String>,
+    pub when: Option<SqlExpr>,
+    pub check: SqlExpr,
     /// The field whose cell the finding points at (default: the first field
     /// the expression names).
     pub at: Option<Spanned<String>>,
@@ -321,8 +340,8 @@ pub struct IndicatorDef {
     pub label_en: Option<String>,
     /// Unit of measure shown in the indicator table.
     pub unit: Option<String>,
-    pub numerator: Spanned<String>,
-    pub denominator: Option<Spanned<String>>,
+    pub numerator: SqlExpr,
+    pub denominator: Option<SqlExpr>,
     #[serde(default = "one")]
     pub factor: f64,
     pub target: Option<f64>,
@@ -375,6 +394,10 @@ pub struct Schema {
     /// name them with `vocabulary`.
     #[serde(default)]
     pub vocabularies: std::collections::BTreeMap<String, VocabularyDef>,
+    /// Numeric columns of the unit registry (dân số, số hộ) that rules and
+    /// indicators may name (`attributes.rs`).
+    #[serde(default)]
+    pub unit_attributes: Vec<UnitAttribute>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]
@@ -411,6 +434,7 @@ impl Schema {
             message: e.to_string(),
         })?;
         schema.sha256 = crate::model::book::sha256_hex(text.as_bytes());
+        schema.compile_expressions();
         schema.path = path.to_path_buf();
         let checker = |schema: &Schema| -> Result<(), SchemaError> {
             Checker { text, path, schema }.check_extensions()
@@ -467,6 +491,7 @@ impl Schema {
             .collect();
         cols.extend(self.aggregates().map(|(_, a)| a.id.get_ref().clone()));
         cols.extend(PERIOD_COLUMNS.iter().map(|s| s.to_string()));
+        cols.extend(self.unit_attributes.iter().map(|a| a.id().to_string()));
         cols
     }
 
@@ -491,6 +516,11 @@ impl Schema {
                 .map(|(_, a)| null(a.id.get_ref(), FieldType::Number)),
         );
         cols.extend(PERIOD_COLUMNS.iter().map(|p| null(p, FieldType::Date)));
+        cols.extend(
+            self.unit_attributes
+                .iter()
+                .map(|a| null(a.id(), a.ty.field_type())),
+        );
         if let Some(sheet) = list {
             cols.extend(sheet.fields.iter().map(|f| null(f.id(), f.ty)));
         }

@@ -217,42 +217,12 @@ fn lines_in(
     }
 }
 
-/// Level words a unit's name begins with, longest first.
-const LEVELS: &[&str] = &[
-    "thành phố",
-    "thị trấn",
-    "thị xã",
-    "đặc khu",
-    "huyện",
-    "quận",
-    "tỉnh",
-    "phường",
-    "xã",
-];
-
 /// "Huyện Văn Bàn" → "Văn Bàn": the place in the date line.
 pub fn place_name(name: &str) -> String {
-    let trimmed = name.trim();
-    let lower = trimmed.to_lowercase();
-    for level in LEVELS {
-        if let Some(rest) = lower.strip_prefix(level)
-            && rest.starts_with(' ')
-        {
-            // Same characters, so the byte offset carries over.
-            let cut = trimmed.len() - rest.len();
-            return trimmed[cut..].trim().to_string();
-        }
-    }
-    trimmed.to_string()
+    crate::model::level::split_level_word(name).1.to_string()
 }
 
-/// "Huyện Văn Bàn" → "UBND HUYỆN VĂN BÀN", as the workbook's heading.
-pub fn issuing_body(name: &str, lang: Lang) -> String {
-    lang.pick(
-        format!("UBND {}", name.to_uppercase()),
-        format!("PEOPLE'S COMMITTEE OF {}", name.to_uppercase()),
-    )
-}
+pub use crate::model::level::issuing_body;
 
 /// "Văn Bàn, ngày …… tháng …… năm 2024": day and month by hand; the year
 /// the report is sent in — the deadline's when one is set, else the year of

@@ -17,9 +17,9 @@ use crate::model::frame::{Columns, Out};
 use crate::model::schema::{Display, FieldType};
 
 pub(super) const SHEET: &str = "Biểu đồ";
-/// The sheets the charts draw from (named as `workbook` names them).
+/// The sheets the charts draw from (named as `workbook` names them; the
+/// per-unit indicators sheet is named by the level).
 const INDICATORS: &str = "Chỉ tiêu";
-const BY_UNIT: &str = "Chỉ tiêu theo xã";
 const SUMMARY: &str = "Tổng hợp";
 /// A chart's width in pixels (that of the sheet's five columns: an A4
 /// portrait page within its margins) and least height; rows are 20 px.
@@ -101,7 +101,7 @@ fn per_unit_series(config: &Config) -> Vec<PerUnit> {
         .zip(&config.schema.indicators)
         .filter(|(_, ind)| ind.display == Display::Number)
         .map(|(col, ind)| PerUnit {
-            sheet: BY_UNIT,
+            sheet: config.level.by_unit_sheet(),
             col,
             title: lang
                 .pick(
