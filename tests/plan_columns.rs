@@ -1,9 +1,9 @@
 //! The btxh form (tests/forms/btxh/, `scripts/make_form_btxh.py`): rows of
 //! "Kế hoạch năm | Thực hiện kỳ | Lũy kế từ đầu năm | % so với kế hoạch",
 //! the percentage derived and checked, rows with only two of the columns, a
-//! yes/no in the form's own words, a rule between two columns of a row and,
-//! when the schema names the registry's population, a rule against it and
-//! a rate per 10,000 inhabitants. `check` must give each file the
+//! yes/no in the form's own words, a rule between two columns of a row, and
+//! the registry's population (a unit attribute, `dan_so`) in a rule and a
+//! rate per 10,000 inhabitants. `check` must give each file the
 //! generator's status, codes and mismatch cell; `build` must give, read
 //! back from the workbook and the indicators table, every value, the total
 //! of every value column and every indicator the generator computed itself;
@@ -226,7 +226,10 @@ fn the_indicators_are_the_generators() {
     form.project.run(&["build"]).assert_code(1);
     let rows = read_csv(&form.project.join("out/btxh-2025-Q2-chi-tieu.csv"));
     let district = form.expected["indicators"]["district"].as_object().unwrap();
-    assert!(district.len() >= 2, "{district:?}");
+    assert!(
+        district.contains_key("tiep_nhan_tren_10000_dan"),
+        "the rate per 10,000 inhabitants: {district:?}"
+    );
     for (id, want) in district {
         let row = rows
             .iter()
@@ -267,12 +270,13 @@ fn a_draft_from_the_blank_template_gives_the_same_totals() {
     let hand = std::fs::read_to_string(project.join("schema.toml")).unwrap();
     let aliases_only = common::drafts::with_review_edits(&draft, &hand);
     let edited = common::drafts::with_hand_rules(&aliases_only, &hand);
-    assert!(
-        edited.contains(
-            "check = \"kinh_phi_chi_tra.luy_ke_tu_dau >= kinh_phi_chi_tra.thuc_hien_ky\""
-        ),
-        "{edited}"
-    );
+    for want in [
+        "check = \"kinh_phi_chi_tra.luy_ke_tu_dau >= kinh_phi_chi_tra.thuc_hien_ky\"",
+        "check = \"so_the_bao_hiem.luy_ke_tu_dau <= dan_so\"",
+        "numerator = \"sum(so_nguoi_tiep_nhan.luy_ke_tu_dau)\"",
+    ] {
+        assert!(edited.contains(want), "{want}:\n{edited}");
+    }
     std::fs::write(project.join("aliases.toml"), &aliases_only).unwrap();
     std::fs::write(project.join("edited.toml"), &edited).unwrap();
     let statuses = |schema: &str| -> BTreeMap<String, String> {
@@ -292,6 +296,23 @@ fn a_draft_from_the_blank_template_gives_the_same_totals() {
         .run(&["build", "--schema", "edited.toml", "-o", "out2"])
         .assert_code(1);
     let book = |out: &str| project.join(&format!("{out}/btxh-2025-Q2-tong-hop.xlsx"));
+    let indicators = |out: &str| -> BTreeMap<String, String> {
+        read_csv(&project.join(&format!("{out}/btxh-2025-Q2-chi-tieu.csv")))
+            .into_iter()
+            .map(|r| {
+                (
+                    format!("{} {}", r["unit_code"], r["indicator_id"]),
+                    r["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    let hand_indicators = indicators("out1");
+    assert!(
+        hand_indicators.contains_key("234 tiep_nhan_tren_10000_dan"),
+        "{hand_indicators:?}"
+    );
+    assert_eq!(hand_indicators, indicators("out2"));
     let hand_totals = common::drafts::totals_by_header(&book("out1"));
     let draft_totals = common::drafts::totals_by_header(&book("out2"));
     let values = form.values();

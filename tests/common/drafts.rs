@@ -181,15 +181,16 @@ fn renamed(text: &str, ids: &[(String, String)]) -> String {
     out
 }
 
-/// The draft with the hand-written schema's `[[rules]]` and
-/// `[[unit_attributes]]` added, their ids renamed to the draft's (matched
-/// by label): the "thêm rules/indicators" the draft's heading asks for.
+/// The draft with the hand-written schema's `[[unit_attributes]]`,
+/// `[[rules]]` and `[[indicators]]` added, the ids they read renamed to the
+/// draft's (matched by label): the "thêm rules/indicators" the draft's
+/// heading asks for.
 pub fn with_hand_rules(draft: &str, hand_schema: &str) -> String {
     let hand: toml::Table = toml::from_str(hand_schema).unwrap();
     let parsed: toml::Table = toml::from_str(draft).unwrap();
     let ids = draft_ids(&parsed, &hand);
     let mut extra = toml::Table::new();
-    for key in ["unit_attributes", "rules"] {
+    for key in ["unit_attributes", "rules", "indicators"] {
         let Some(list) = hand.get(key).and_then(|v| v.as_array()) else {
             continue;
         };
