@@ -604,3 +604,57 @@ fn a_schema_with_value_columns_is_described_column_by_column() {
         run.stdout
     );
 }
+
+/// A filled pcma file (`scripts/make_pcma_form.py`): "Năm sinh" over "Nam |
+/// Nữ" with one filled per record is drafted as one field `split_by` a
+/// "Giới tính" choice, the list's further sheet with the same header as
+/// `continued`, and the period "từ ngày 15/12/2023 đến ngày 14/6/2024" as a
+/// half year whose window the comment names (`cutoff_day = 15`). With that
+/// draft as it is, `build` reads every value of the file (both sheets of the
+/// list) from the same cell as the hand-written schema.
+#[test]
+fn a_draft_from_a_filled_file_has_its_split_columns_and_continued_list() {
+    let project = Project::empty();
+    common::copy_dir(&common::repo().join("tests/forms/pcma"), project.path());
+    let _ = std::fs::remove_dir_all(project.join("out"));
+    let keep = "BC_PCMA_6T_2024_PhaLong.xlsx";
+    for entry in std::fs::read_dir(project.join("inbox")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.ends_with(keep) {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let form = format!("inbox/{keep}");
+    let run = project.run(&["schema", "infer", &form, "-o", "draft.toml"]);
+    run.assert_code(0);
+    let draft = std::fs::read_to_string(project.join("draft.toml")).unwrap();
+    for want in [
+        "continued = true   # đoán: trang “Biểu 02 (tiếp)” có cùng tiêu đề cột",
+        "label = \"Năm sinh\"\ntype = \"integer\"   # đoán: theo 9 giá trị đã điền\nsplit_by = \"gioi_tinh\"",
+        "id = \"gioi_tinh\"\nlabel = \"Giới tính\"\ntype = \"choice\"   # đoán: các tiêu đề cột con\nchoices = [{ value = \"Nam\" }, { value = \"Nữ\" }]",
+        "period = \"half\"   # đoán: kỳ từ 15/12/2023 đến 14/06/2024 (183 ngày); kỳ không theo tháng dương lịch: đặt cutoff_day = 15",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    project.run(&["build", "-o", "out1"]).assert_code(0);
+    project
+        .run(&["build", "--schema", "draft.toml", "-o", "out2"])
+        .assert_code(0);
+    let values = |path: std::path::PathBuf| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = read_csv(&path)
+            .into_iter()
+            .map(|r| (r["source_cell"].clone(), r["value"].clone()))
+            .collect();
+        out.sort();
+        out
+    };
+    let hand = values(project.join("out1/pcma-2024-H1-du-lieu.csv"));
+    let inferred = values(project.join("out2/bc_pcma_6t_2024-2024-H1-du-lieu.csv"));
+    assert!(
+        hand.iter()
+            .any(|(cell, _)| cell.starts_with("Biểu 02 (tiếp)!")),
+        "{hand:?}"
+    );
+    assert_eq!(hand.len(), 83);
+    assert_eq!(hand, inferred);
+}

@@ -76,6 +76,9 @@ fn write_sheet(out: &mut String, sheet: &DraftSheet) {
     let _ = writeln!(out, "id = {}", quote(&sheet.id));
     let _ = writeln!(out, "kind = \"{kind}\"");
     let _ = writeln!(out, "name = {}", quote(&sheet.name));
+    if let Some(why) = &sheet.continued {
+        let _ = writeln!(out, "continued = true   # đoán: {why}");
+    }
     if let Some(title) = &sheet.title {
         let _ = writeln!(out, "title = {}", quote(title));
     }
@@ -189,6 +192,13 @@ fn write_field(out: &mut String, field: &DraftField, kind: SheetKind) {
     }
     if guess.count {
         let _ = writeln!(out, "min = 0   # đoán: số đếm không âm");
+    }
+    if let Some(choice) = &field.split_by {
+        let _ = writeln!(
+            out,
+            "split_by = {}   # đoán: mỗi dòng điền một cột con",
+            quote(choice)
+        );
     }
     if let Some(why) = &field.optional {
         let _ = writeln!(out, "required = false   # đoán: {why}");

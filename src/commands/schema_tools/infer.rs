@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::guess::{self, Guess, Ids, id_from_label, is_numbering, numbering_formula};
+use super::shapes;
 use crate::check::identify::template_meta;
 use crate::check::locate::{
     cell_text, header_says, is_signature_row, list_rows, normalize_code, without_parentheses,
@@ -57,6 +58,8 @@ pub struct DraftSheet {
     pub sections: Vec<(String, String)>,
     pub fields: Vec<DraftField>,
     pub notes: Vec<String>,
+    /// A list continued on a further sheet: why it is thought so.
+    pub continued: Option<String>,
 }
 
 #[derive(Debug)]
@@ -76,7 +79,7 @@ pub struct ValueColumn {
     pub decimal: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct DraftField {
     pub id: String,
     pub label: String,
@@ -95,6 +98,9 @@ pub struct DraftField {
     pub columns: Option<(Vec<usize>, &'static str)>,
     /// The sheet row (0-based) of a form field.
     pub row: u32,
+    /// A list value split over sub-columns: the id of the choice field its
+    /// sub-headers are (its label until the fields have ids).
+    pub split_by: Option<String>,
 }
 
 /// Reads the form workbook into a draft. `None` when no sheet holds a form
@@ -150,9 +156,10 @@ pub fn infer(
 /// (a header over nothing is no table yet) is left out with a note.
 fn named_sheets(mut found: Vec<(usize, DraftSheet)>, skipped: &mut Vec<String>) -> Vec<DraftSheet> {
     found.sort_by_key(|(i, _)| *i);
+    let found = shapes::join_continued(found.into_iter().map(|(_, s)| s).collect());
     let mut ids = Ids::default();
     let mut sheets = Vec::new();
-    for (_, mut sheet) in found {
+    for mut sheet in found {
         if sheet.fields.is_empty() {
             skipped.push(format!(
                 "trang “{}”: có tiêu đề bảng nhưng không có dòng/cột nào",
@@ -250,9 +257,47 @@ fn period_kind(book: &Book, meta: Option<&String>) -> (&'static str, String) {
         ("half", "theo chữ “6 tháng” ở đầu biểu".into())
     } else if says("thang") {
         ("month", "theo chữ “Tháng” ở đầu biểu".into())
+    } else if let Some(kind) = lines.iter().find_map(|l| period_from_dates(l)) {
+        kind
     } else {
         ("year", "không thấy quý, tháng: coi là báo cáo năm".into())
     }
+}
+
+/// The kind of period a line "từ ngày 15/12/2023 đến ngày 14/6/2024" spans
+/// (about 1, 3, 6 or 12 months); a window that does not start on the 1st
+/// is the config's `cutoff_day`, which the reason names.
+fn period_from_dates(line: &str) -> Option<(&'static str, String)> {
+    let numbers: Vec<u32> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let dates: Vec<chrono::NaiveDate> = numbers
+        .windows(3)
+        .filter_map(|w| chrono::NaiveDate::from_ymd_opt(w[2] as i32, w[1], w[0]))
+        .filter(|d| chrono::Datelike::year(d) >= 1990)
+        .collect();
+    let (first, last) = (dates.first()?, dates.get(1)?);
+    let days = (*last - *first).num_days() + 1;
+    let kind = match (days as f64 / 30.44).round() as i64 {
+        1 => "month",
+        3 => "quarter",
+        6 => "half",
+        12 => "year",
+        _ => return None,
+    };
+    let day = chrono::Datelike::day(first);
+    let mut why = format!(
+        "kỳ từ {} đến {} ({days} ngày)",
+        first.format("%d/%m/%Y"),
+        last.format("%d/%m/%Y")
+    );
+    if day != 1 {
+        why.push_str(&format!(
+            "; kỳ không theo tháng dương lịch: đặt cutoff_day = {day} trong tonghop.toml"
+        ));
+    }
+    Some((kind, why))
 }
 
 /// The texts of a row's non-empty cells, by column.
@@ -392,6 +437,7 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut I
         sections: Vec::new(),
         fields: Vec::new(),
         notes: Vec::new(),
+        continued: None,
     };
     if value_columns.len() > 1 {
         out.value_columns = value_columns;
@@ -661,6 +707,7 @@ fn form_field(
         notes,
         columns: columns.map(|c| (c, "chỉ các cột này có ô nhập ở dòng này")),
         row: line.row,
+        split_by: None,
     }
 }
 
@@ -882,7 +929,11 @@ fn list_sheet(
             list_field(sheet, (*col, label, group), (&records, check), head)
         })
         .collect();
+    let splits = shapes::splits(sheet, &head.columns, &records);
+    let at = (sheet, head.columns.as_slice(), records.as_slice());
+    shapes::merge_splits(&mut fields, &splits, at, head.first_row);
     name_fields(&mut fields, "cot", &mut ids);
+    shapes::resolve_split_ids(&mut fields);
     let mut notes = Vec::new();
     if let Some(c) = head.stt_col {
         notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
@@ -909,6 +960,7 @@ fn list_sheet(
         sections: Vec::new(),
         fields,
         notes,
+        continued: None,
     }
 }
 
@@ -964,6 +1016,7 @@ fn list_field(
         notes,
         columns: None,
         row: head.row,
+        split_by: None,
     }
 }
 
@@ -1053,6 +1106,43 @@ mod tests {
             text.contains("type = \"number\"   # đoán: theo 1 giá trị đã điền"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_blank_list_with_the_sexes_under_a_group_is_split() {
+        let text = draft_of(&[
+            &["DANH SÁCH NGƯỜI SAU CAI"],
+            &["STT", "Họ và tên", "Năm sinh", "", "Địa chỉ"],
+            &["", "", "Nam", "Nữ", ""],
+        ]);
+        assert!(text.contains("split_by = \"gioi_tinh\""), "{text}");
+        assert!(text.contains("label = \"Giới tính\""), "{text}");
+        assert!(!text.contains("label = \"Nam\""), "{text}");
+        let loaded = crate::model::schema::Schema::parse(&text, std::path::Path::new("d.toml"));
+        assert!(loaded.is_ok(), "{loaded:?}");
+    }
+
+    #[test]
+    fn sub_columns_filled_together_are_no_split() {
+        let text = draft_of(&[
+            &["STT", "Họ và tên", "Quản lý", ""],
+            &["", "", "Năm bắt đầu", "Năm kết thúc"],
+            &["1", "Nguyễn Văn A", "2020", "2022"],
+            &["2", "Lò Văn B", "2021", ""],
+        ]);
+        assert!(!text.contains("split_by"), "{text}");
+    }
+
+    #[test]
+    fn a_period_from_two_dates() {
+        let (kind, why) =
+            period_from_dates("ky bao cao tu ngay 15 12 2023 den ngay 14 6 2024").unwrap();
+        assert_eq!(kind, "half");
+        assert!(why.contains("cutoff_day = 15"), "{why}");
+        let (kind, why) = period_from_dates("tu ngay 01 07 2024 den ngay 30 09 2024").unwrap();
+        assert_eq!(kind, "quarter");
+        assert!(!why.contains("cutoff_day"), "{why}");
+        assert!(period_from_dates("ngay 5 thang 7 nam 2024").is_none());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod draft;
 mod guess;
 mod infer;
 mod lint;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 
