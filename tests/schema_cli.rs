@@ -658,3 +658,71 @@ fn a_draft_from_a_filled_file_has_its_split_columns_and_continued_list() {
     assert_eq!(hand.len(), 83);
     assert_eq!(hand, inferred);
 }
+
+/// The pcma form's blank template (`tonghop template`) drafts plain "Năm
+/// sinh" and "Giới tính" columns (the template does not split them) and one
+/// list sheet. After the edits the draft's comments point to — the choices'
+/// values and aliases ("# xem lại: … aliases"; the template's drop-down
+/// cannot hold "Cai nghiện tại gia đình, cộng đồng", whose comma splits it),
+/// `split_by` ("# xem lại: … split_by" under "Giới tính"), `continued` and
+/// `[[sheets.keys]]` (the list's "# xem lại"), and the heading's "thêm
+/// rules/indicators" (the hand-written aggregates, unit attribute, rules and
+/// indicators, ids renamed by label) — every commune file gets the status
+/// it gets with the hand-written schema, and `build` the same totals and
+/// indicators.
+#[test]
+fn a_draft_from_the_pcma_blank_template_gives_the_same_totals() {
+    let project = Project::empty();
+    common::copy_dir(&common::repo().join("tests/forms/pcma"), project.path());
+    let _ = std::fs::remove_dir_all(project.join("out"));
+    let draft = common::drafts::infer_blank(&project);
+    for want in [
+        "thêm split_by = \"gioi_tinh\" vào trường ấy",
+        "continued = true; bản ghi trùng theo nhiều cột",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    let hand = std::fs::read_to_string(project.join("schema.toml")).unwrap();
+    let edited = common::drafts::with_review_edits(&draft, &hand);
+    let edited = common::drafts::with_hand_rules(&edited, &hand);
+    std::fs::write(project.join("edited.toml"), &edited).unwrap();
+    let statuses = |schema: &str| -> BTreeMap<String, String> {
+        let run = project.run(&["check", "--schema", schema, "--format", "json"]);
+        run.json()["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["file"].to_string(), s["status"].to_string()))
+            .collect()
+    };
+    assert_eq!(statuses("schema.toml"), statuses("edited.toml"), "{edited}");
+    project.run(&["build", "-o", "out1"]).assert_no_panic();
+    project
+        .run(&["build", "--schema", "edited.toml", "-o", "out2"])
+        .assert_no_panic();
+    let book = |out: &str| project.join(&format!("{out}/pcma-2024-H1-tong-hop.xlsx"));
+    let hand_totals = common::drafts::totals_by_header(&book("out1"));
+    let draft_totals = common::drafts::totals_by_header(&book("out2"));
+    assert!(hand_totals.len() >= 5, "{hand_totals:?}");
+    for (hand_total, draft_total) in hand_totals.iter().zip(&draft_totals).take(5) {
+        assert_eq!(hand_total, draft_total);
+        assert!(hand_total.1.is_some(), "{hand_total:?}");
+    }
+    let indicators = |out: &str| -> BTreeMap<String, String> {
+        read_csv(&project.join(&format!("{out}/pcma-2024-H1-chi-tieu.csv")))
+            .into_iter()
+            .map(|r| {
+                (
+                    format!("{} {}", r["unit_code"], r["indicator_id"]),
+                    r["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    let hand_indicators = indicators("out1");
+    assert!(
+        hand_indicators.contains_key("083 nghien_tren_10000_dan"),
+        "{hand_indicators:?}"
+    );
+    assert_eq!(hand_indicators, indicators("out2"));
+}

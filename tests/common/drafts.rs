@@ -61,10 +61,14 @@ pub fn with_review_edits(draft: &str, hand_schema: &str) -> String {
                 insert_after(&mut out, &label, &format!("aliases = {aliases}"));
             }
         }
+        let name = format!("name = {}", sheet["name"]);
         if let Some(markers) = sheet.get("empty_markers") {
-            let name = format!("name = {}", sheet["name"]);
             insert_after(&mut out, &name, &format!("empty_markers = {markers}"));
         }
+        if sheet.get("continued").and_then(|v| v.as_bool()) == Some(true) {
+            insert_after(&mut out, &name, "continued = true");
+        }
+        split_edits(&mut out, sheet);
         for field in table_list(sheet, "fields") {
             let choices = field.get("choices").or_else(|| {
                 let vocabulary = field.get("vocabulary")?.as_str()?;
@@ -76,6 +80,31 @@ pub fn with_review_edits(draft: &str, hand_schema: &str) -> String {
         }
     }
     out
+}
+
+/// `split_by` on the draft's field of the same label as a hand-written
+/// field split over sub-columns, naming the draft's id of its choice field
+/// (the edit the "# xem lại: … split_by" line under the choice asks for).
+fn split_edits(draft: &mut String, hand_sheet: &toml::Table) {
+    let fields = table_list(hand_sheet, "fields");
+    let parsed: toml::Table = toml::from_str(draft).unwrap();
+    let ids = draft_ids(
+        &parsed,
+        &toml::Table::from_iter([(
+            "sheets".to_string(),
+            toml::Value::Array(vec![toml::Value::Table(hand_sheet.clone())]),
+        )]),
+    );
+    for field in &fields {
+        let Some(by) = field.get("split_by").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let Some((_, draft_id)) = ids.iter().find(|(hand, _)| hand == by) else {
+            continue;
+        };
+        let label = format!("label = {}", field["label"]);
+        insert_after(draft, &label, &format!("split_by = \"{draft_id}\""));
+    }
 }
 
 /// The drafted `choices = [...]` line of the field labelled `label`,
@@ -134,10 +163,16 @@ fn draft_ids(draft: &toml::Table, hand: &toml::Table) -> Vec<(String, String)> {
             .collect()
     };
     let mut out = Vec::new();
-    for (hand_sheet, draft_sheet) in table_list(hand, "sheets")
-        .into_iter()
-        .zip(table_list(draft, "sheets"))
-    {
+    // Sheets by name: the draft names each as its form does.
+    for hand_sheet in table_list(hand, "sheets") {
+        let Some(draft_sheet) = table_list(draft, "sheets")
+            .into_iter()
+            .find(|d| d.get("name") == hand_sheet.get("name"))
+        else {
+            continue;
+        };
+        let sheet_id = |t: &toml::Table| t["id"].as_str().unwrap().to_string();
+        out.push((sheet_id(hand_sheet), sheet_id(draft_sheet)));
         let draft_fields = by_label(table_list(draft_sheet, "fields"));
         let draft_columns = by_label(table_list(draft_sheet, "value_columns"));
         let find = |list: &[(String, String)], label: &str| {
@@ -181,35 +216,54 @@ fn renamed(text: &str, ids: &[(String, String)]) -> String {
     out
 }
 
+/// A value with the ids it names renamed (an `id` itself is kept).
+fn renamed_value(key: &str, value: &toml::Value, ids: &[(String, String)]) -> toml::Value {
+    match value {
+        toml::Value::String(s) if key != "id" => toml::Value::String(renamed(s, ids)),
+        toml::Value::Array(items) => {
+            toml::Value::Array(items.iter().map(|v| renamed_value(key, v, ids)).collect())
+        }
+        toml::Value::Table(table) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), renamed_value(k, v, ids)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// The draft with the hand-written schema's `[[unit_attributes]]`,
-/// `[[rules]]` and `[[indicators]]` added, the ids they read renamed to the
-/// draft's (matched by label): the "thêm rules/indicators" the draft's
-/// heading asks for.
+/// `[[rules]]` and `[[indicators]]` added, and the `[[sheets.keys]]` and
+/// `[[sheets.aggregates]]` of the draft's last sheet, the ids they read
+/// renamed to the draft's (matched by label): the "thêm rules/indicators"
+/// the draft's heading and the "[[sheets.keys]]" its list's comment ask for.
 pub fn with_hand_rules(draft: &str, hand_schema: &str) -> String {
     let hand: toml::Table = toml::from_str(hand_schema).unwrap();
     let parsed: toml::Table = toml::from_str(draft).unwrap();
     let ids = draft_ids(&parsed, &hand);
+    let last = table_list(&parsed, "sheets")
+        .last()
+        .map(|s| s["name"].clone());
+    let mut out = draft.to_string();
+    for sheet in table_list(&hand, "sheets") {
+        if Some(&sheet["name"]) != last.as_ref() {
+            continue;
+        }
+        for key in ["keys", "aggregates"] {
+            for entry in table_list(sheet, key) {
+                out.push_str(&format!("\n[[sheets.{key}]]\n"));
+                for (k, v) in entry {
+                    out.push_str(&format!("{k} = {}\n", renamed_value(k, v, &ids)));
+                }
+            }
+        }
+    }
     let mut extra = toml::Table::new();
     for key in ["unit_attributes", "rules", "indicators"] {
-        let Some(list) = hand.get(key).and_then(|v| v.as_array()) else {
-            continue;
-        };
-        let list: Vec<toml::Value> = list
-            .iter()
-            .map(|entry| {
-                let table: toml::Table = entry
-                    .as_table()
-                    .unwrap()
-                    .iter()
-                    .map(|(k, v)| match v.as_str() {
-                        Some(s) if k != "id" => (k.clone(), toml::Value::String(renamed(s, &ids))),
-                        _ => (k.clone(), v.clone()),
-                    })
-                    .collect();
-                toml::Value::Table(table)
-            })
-            .collect();
-        extra.insert(key.into(), toml::Value::Array(list));
+        if let Some(list) = hand.get(key) {
+            extra.insert(key.into(), renamed_value(key, list, &ids));
+        }
     }
-    format!("{draft}\n{}", toml::to_string(&extra).unwrap())
+    format!("{out}\n{}", toml::to_string(&extra).unwrap())
 }

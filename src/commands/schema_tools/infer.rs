@@ -943,6 +943,11 @@ fn list_sheet(
         "xem lại: câu xã ghi ở dòng duy nhất khi danh sách trống (“Không phát sinh”) đặt trong empty_markers = [...] (mặc định “Không”, “Không có”)"
             .into(),
     );
+    notes.push(
+        "xem lại: danh sách dài ghi tiếp sang trang sau (“Biểu 02 (tiếp)”): continued = true; bản ghi trùng theo nhiều cột (họ tên + năm sinh): [[sheets.keys]]"
+            .into(),
+    );
+    sex_split_hint(&mut fields);
     DraftSheet {
         id: String::new(),
         kind: SheetKind::List,
@@ -961,6 +966,27 @@ fn list_sheet(
         fields,
         notes,
         continued: None,
+    }
+}
+
+/// A choice of the sexes on a list not split: communes often put a year or
+/// date of birth under "Nam" | "Nữ" instead; say how to declare it.
+fn sex_split_hint(fields: &mut [DraftField]) {
+    let sexes = |f: &DraftField| {
+        let keys: Vec<String> = f.guess.choices.iter().map(|c| loose_key(c)).collect();
+        f.guess.ty == FieldType::Choice
+            && keys.len() == 2
+            && keys.contains(&"nam".into())
+            && keys.contains(&"nu".into())
+    };
+    if fields.iter().any(|f| f.split_by.is_some()) {
+        return;
+    }
+    if let Some(choice) = fields.iter_mut().find(|f| sexes(f)) {
+        choice.notes.push(format!(
+            "nếu xã ghi năm sinh (hay cột khác) tách theo cột con Nam | Nữ, thêm split_by = \"{}\" vào trường ấy",
+            choice.id
+        ));
     }
 }
 
