@@ -25,6 +25,10 @@ pub enum Allowed {
     List(Vec<String>),
     /// Any value: the cell is an input cell, of no stated type.
     Any,
+    /// A list kept in cells ("'_tonghop'!$D$1:$D$12"): the sheet and the
+    /// range (first row, first column, last row, last column), until
+    /// `resolve_lists` reads it.
+    ListIn(String, (u32, u32, u32, u32)),
 }
 
 /// One validation: the cells it covers, as (first row, first column, last
@@ -163,6 +167,7 @@ fn allowed(kind: Option<&str>, operator: Option<&str>, formula: &str) -> Option<
         "whole" => Some(Allowed::Whole { min }),
         "decimal" => Some(Allowed::Decimal { min }),
         "date" => Some(Allowed::Date),
+        "list" if !formula.trim().starts_with('"') => list_in(formula),
         "list" => {
             let literal = formula.trim().strip_prefix('"')?.strip_suffix('"')?;
             let items: Vec<String> = literal
@@ -173,6 +178,48 @@ fn allowed(kind: Option<&str>, operator: Option<&str>, formula: &str) -> Option<
             (!items.is_empty()).then_some(Allowed::List(items))
         }
         _ => None,
+    }
+}
+
+/// A list in cells: "'_tonghop'!$D$1:$D$3" or "Lists!A1:A5" (the sheet
+/// named; a list on the cell's own sheet is not read).
+fn list_in(formula: &str) -> Option<Allowed> {
+    let (sheet, range) = formula.trim().trim_start_matches('=').rsplit_once('!')?;
+    let sheet = match sheet.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+        Some(quoted) => quoted.replace("''", "'"),
+        None => sheet.to_string(),
+    };
+    let range = ranges(&range.replace('$', "")).into_iter().next()?;
+    Some(Allowed::ListIn(sheet, range))
+}
+
+/// Reads each list kept in cells from the workbook: the texts of its
+/// range, in order (a range of no text leaves the validation as any value).
+pub fn resolve_lists(
+    validations: &mut HashMap<String, Vec<Validation>>,
+    book: &crate::model::book::Book,
+) {
+    for v in validations.values_mut().flatten() {
+        let Allowed::ListIn(sheet, (r1, c1, r2, c2)) = &v.allowed else {
+            continue;
+        };
+        let items: Vec<String> = book
+            .sheets
+            .iter()
+            .find(|s| &s.name == sheet)
+            .map(|s| {
+                (*r1..=(*r2).min(r1 + 500))
+                    .flat_map(|r| (*c1..=*c2).map(move |c| (r, c)))
+                    .map(|(r, c)| s.get(r, c).as_text().trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.allowed = if items.is_empty() {
+            Allowed::Any
+        } else {
+            Allowed::List(items)
+        };
     }
 }
 
@@ -210,6 +257,35 @@ mod tests {
         assert_eq!(v[2].ranges, vec![(3, 1, 62, 1)]);
         assert_eq!(v[3].allowed, Allowed::Decimal { min: None });
         assert_eq!(v[3].ranges, vec![(1, 26, 1, 26)]);
+    }
+
+    #[test]
+    fn a_list_kept_in_cells_is_read_from_the_book() {
+        let xml = r#"<dataValidation type="list" sqref="D9:D68"><formula1>'_tonghop'!$D$1:$D$3</formula1></dataValidation>"#;
+        let mut v = HashMap::from([("Biểu 02".to_string(), validations(xml))]);
+        let want = Allowed::ListIn("_tonghop".into(), (0, 3, 2, 3));
+        assert_eq!(v["Biểu 02"][0].allowed, want);
+        let mut meta = crate::model::book::Sheet::new("_tonghop", true);
+        for (r, item) in ["Tại gia đình, cộng đồng", "Tại cơ sở", "Sau cai"]
+            .iter()
+            .enumerate()
+        {
+            meta.set(
+                r as u32,
+                3,
+                crate::model::book::Cell::Text(item.to_string()),
+            );
+        }
+        let book = crate::model::book::Book {
+            format: crate::model::book::Format::Xlsx,
+            sheets: vec![meta],
+        };
+        resolve_lists(&mut v, &book);
+        let items = ["Tại gia đình, cộng đồng", "Tại cơ sở", "Sau cai"];
+        assert_eq!(
+            v["Biểu 02"][0].allowed,
+            Allowed::List(items.map(String::from).to_vec())
+        );
     }
 
     #[test]

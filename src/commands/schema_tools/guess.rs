@@ -247,7 +247,7 @@ fn validated_type(allowed: &Allowed) -> Guess {
         }
         Allowed::Decimal { .. } => Guess::new(FieldType::Number, why),
         Allowed::Date => Guess::new(FieldType::Date, why),
-        Allowed::Any => Guess::new(FieldType::Text, why),
+        Allowed::Any | Allowed::ListIn(..) => Guess::new(FieldType::Text, why),
         Allowed::List(items) => {
             let keys: Vec<String> = items.iter().map(|i| loose_key(i)).collect();
             if keys.len() == 2 && keys.contains(&"co".into()) && keys.contains(&"khong".into()) {
