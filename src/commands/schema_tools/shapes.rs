@@ -10,6 +10,9 @@ use crate::model::finding::column_name;
 use crate::model::schema::{FieldType, SheetKind};
 use crate::model::text::loose_key;
 
+/// A list's columns: (column, header label, the group header above it).
+pub type ListColumn = (u32, String, Option<String>);
+
 /// Sub-headers that are the sexes: a split the blank form already tells.
 const SEXES: [&str; 2] = ["nam", "nu"];
 
@@ -24,11 +27,7 @@ pub struct Split {
 /// fill one of them at most, each with the same kind of value (numbers,
 /// dates); on a blank list only the sexes' sub-columns, which say it.
 /// `columns` are the list's (column, label, group) in order.
-pub fn splits(
-    sheet: &Sheet,
-    columns: &[(u32, String, Option<String>)],
-    records: &[u32],
-) -> Vec<Split> {
+pub fn splits(sheet: &Sheet, columns: &[ListColumn], records: &[u32]) -> Vec<Split> {
     let mut out: Vec<Split> = Vec::new();
     for (i, (_, _, group)) in columns.iter().enumerate() {
         let Some(group) = group else { continue };
@@ -44,12 +43,7 @@ pub fn splits(
     out
 }
 
-fn holds_one_fact(
-    sheet: &Sheet,
-    columns: &[(u32, String, Option<String>)],
-    records: &[u32],
-    split: &Split,
-) -> bool {
+fn holds_one_fact(sheet: &Sheet, columns: &[ListColumn], records: &[u32], split: &Split) -> bool {
     let cols: Vec<u32> = split.members.iter().map(|&i| columns[i].0).collect();
     if records.is_empty() {
         let keys: Vec<String> = split
@@ -84,7 +78,7 @@ fn holds_one_fact(
 pub fn merge_splits(
     fields: &mut Vec<DraftField>,
     splits: &[Split],
-    (sheet, columns, records): (&Sheet, &[(u32, String, Option<String>)], &[u32]),
+    (sheet, columns, records): (&Sheet, &[ListColumn], &[u32]),
     header_row: u32,
 ) {
     for split in splits.iter().rev() {
