@@ -934,19 +934,7 @@ fn list_sheet(
     shapes::merge_splits(&mut fields, &splits, at, head.first_row);
     name_fields(&mut fields, "cot", &mut ids);
     shapes::resolve_split_ids(&mut fields);
-    let mut notes = Vec::new();
-    if let Some(c) = head.stt_col {
-        notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
-    }
-    notes.push(format!("{} dòng dữ liệu đã điền", records.len()));
-    notes.push(
-        "xem lại: câu xã ghi ở dòng duy nhất khi danh sách trống (“Không phát sinh”) đặt trong empty_markers = [...] (mặc định “Không”, “Không có”)"
-            .into(),
-    );
-    notes.push(
-        "xem lại: danh sách dài ghi tiếp sang trang sau (“Biểu 02 (tiếp)”): continued = true; bản ghi trùng theo nhiều cột (họ tên + năm sinh): [[sheets.keys]]"
-            .into(),
-    );
+    let notes = list_notes(head.stt_col, records.len());
     sex_split_hint(&mut fields);
     DraftSheet {
         id: String::new(),
@@ -967,6 +955,25 @@ fn list_sheet(
         notes,
         continued: None,
     }
+}
+
+/// The comments over a list sheet: what is no data, how many records, and
+/// what a form does not show (empty markers, continuation, keys).
+fn list_notes(stt_col: Option<u32>, records: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(c) = stt_col {
+        notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
+    }
+    notes.push(format!("{records} dòng dữ liệu đã điền"));
+    notes.push(
+        "xem lại: câu xã ghi ở dòng duy nhất khi danh sách trống (“Không phát sinh”) đặt trong empty_markers = [...] (mặc định “Không”, “Không có”)"
+            .into(),
+    );
+    notes.push(
+        "xem lại: danh sách dài ghi tiếp sang trang sau (“Biểu 02 (tiếp)”): continued = true; bản ghi trùng theo nhiều cột (họ tên + năm sinh): [[sheets.keys]]"
+            .into(),
+    );
+    notes
 }
 
 /// A choice of the sexes on a list not split: communes often put a year or

@@ -98,52 +98,59 @@ pub fn merge_splits(
             .iter()
             .map(|&i| columns[i].1.clone())
             .collect();
-        let sexes = choices.len() == 2
-            && choices
-                .iter()
-                .all(|c| SEXES.contains(&loose_key(c).as_str()));
-        let choice_label = if sexes {
-            "Giới tính".to_string()
-        } else {
-            format!("Phân loại theo cột con của “{}”", split.group)
-        };
         let first = split.members[0];
         let value = &mut fields[first];
-        value.label = split.group.clone();
         value.cell = format!("{}{}", column_name(cols[0]), header_row + 1);
-        value.unit = None;
-        value.notes = vec![format!(
-            "“{}” tách theo cột con {}: mỗi dòng ghi vào một cột, cột cho biết “{choice_label}”",
-            split.group,
-            choices.join(" | ")
-        )];
-        value.split_by = Some(choice_label.clone());
         if !records.is_empty() {
             value.guess = guess::guess_type(&split.group, "", &cells, None, FieldType::Text);
             let blank = cells.iter().filter(|c| c.is_blank()).count();
             value.optional =
                 (blank > 0).then(|| format!("{blank} / {} dòng để trống", cells.len()));
         }
-        let mut choice = value.clone();
-        choice.label = choice_label;
-        choice.notes = if sexes {
-            Vec::new()
-        } else {
-            vec!["đặt lại nhãn và id của trường phân loại này".into()]
-        };
-        choice.split_by = None;
-        choice.guess = Guess {
-            ty: FieldType::Choice,
-            why: "các tiêu đề cột con".into(),
-            choices,
-            count: false,
-            words: None,
-        };
+        let choice = split_fields(value, &split.group, choices);
         for &i in split.members[1..].iter().rev() {
             fields.remove(i);
         }
         fields.insert(first + 1, choice);
     }
+}
+
+/// The value field of a split under its group's label, `split_by` the
+/// choice field returned, whose choices are the sub-headers ("Giới tính"
+/// for Nam | Nữ, else a label to review).
+fn split_fields(value: &mut DraftField, group: &str, choices: Vec<String>) -> DraftField {
+    let sexes = choices.len() == 2
+        && choices
+            .iter()
+            .all(|c| SEXES.contains(&loose_key(c).as_str()));
+    let choice_label = if sexes {
+        "Giới tính".to_string()
+    } else {
+        format!("Phân loại theo cột con của “{group}”")
+    };
+    value.label = group.to_string();
+    value.unit = None;
+    value.notes = vec![format!(
+        "“{group}” tách theo cột con {}: mỗi dòng ghi vào một cột, cột cho biết “{choice_label}”",
+        choices.join(" | ")
+    )];
+    value.split_by = Some(choice_label.clone());
+    let mut choice = value.clone();
+    choice.label = choice_label;
+    choice.notes = if sexes {
+        Vec::new()
+    } else {
+        vec!["đặt lại nhãn và id của trường phân loại này".into()]
+    };
+    choice.split_by = None;
+    choice.guess = Guess {
+        ty: FieldType::Choice,
+        why: "các tiêu đề cột con".into(),
+        choices,
+        count: false,
+        words: None,
+    };
+    choice
 }
 
 /// A split's `split_by` names its choice field by label until the fields
