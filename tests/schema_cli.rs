@@ -726,3 +726,28 @@ fn a_draft_from_the_pcma_blank_template_gives_the_same_totals() {
     );
     assert_eq!(hand_indicators, indicators("out2"));
 }
+
+/// The pcma form's list as `schema check` describes it: the year of birth
+/// that may be written under "Nam" | "Nữ", each choice quoted (one holds a
+/// comma), the key over two fields and that the list may go on.
+#[test]
+fn a_list_in_other_shapes_is_described() {
+    let project = Project::empty();
+    let schema = common::repo().join("tests/forms/pcma/schema.toml");
+    let run = project.run(&["schema", "check", schema.to_str().unwrap()]);
+    for want in [
+        "Năm sinh — số nguyên ≥ 1930 ≤ 2012; hoặc ghi dưới một trong các cột con Nam | Nữ",
+        "Hình thức quản lý — chọn một: “Cai nghiện tại gia đình, cộng đồng”, “Cai nghiện tại cơ sở”, “Quản lý sau cai”",
+        "Không trùng nhau theo: Họ và tên + Năm sinh, cả giữa các xã",
+        "Danh sách dài có thể ghi tiếp sang trang sau, cùng dòng tiêu đề.",
+    ] {
+        assert!(run.stdout.contains(want), "{want}:\n{}", run.stdout);
+    }
+    let run = project.run(&["schema", "check", schema.to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        run.stdout
+            .contains("No two records alike in: Họ và tên + Năm sinh, also between units"),
+        "{}",
+        run.stdout
+    );
+}

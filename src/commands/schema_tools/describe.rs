@@ -41,7 +41,12 @@ fn field_kind(field: &FieldDef, lang: Lang) -> String {
         kind.push_str(&format!(" ≤ {}", n(max)));
     }
     if field.ty == FieldType::Choice {
-        let values: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
+        // Quoted: a choice may hold a comma ("Tại gia đình, cộng đồng").
+        let values: Vec<String> = field
+            .choices
+            .iter()
+            .map(|c| format!("“{}”", c.value))
+            .collect();
         kind.push_str(&format!(": {}", values.join(", ")));
     }
     if !field.required {
@@ -245,9 +250,62 @@ fn list(out: &mut String, sheet: &SheetDef, lang: Lang) {
     for field in &sheet.fields {
         let _ = writeln!(
             out,
-            "      {} — {}",
+            "      {} — {}{}",
             field.label_in(lang),
-            field_kind(field, lang)
+            field_kind(field, lang),
+            split_words(sheet, field, lang)
+        );
+    }
+    list_shape(out, sheet, lang);
+}
+
+/// How a field split over sub-columns is written: "; or under Nam | Nữ".
+fn split_words(sheet: &SheetDef, field: &FieldDef, lang: Lang) -> String {
+    let Some(by) = &field.split_by else {
+        return String::new();
+    };
+    let Some(choice) = sheet.fields.iter().find(|f| f.id() == by.get_ref()) else {
+        return String::new();
+    };
+    let heads: Vec<&str> = choice.choices.iter().map(|c| c.value.as_str()).collect();
+    lang.pick(
+        format!(
+            "; hoặc ghi dưới một trong các cột con {}",
+            heads.join(" | ")
+        ),
+        format!("; or under one of the sub-columns {}", heads.join(" | ")),
+    )
+}
+
+/// A list's keys and whether it may go on over further sheets.
+fn list_shape(out: &mut String, sheet: &SheetDef, lang: Lang) {
+    for key in &sheet.keys {
+        let labels: Vec<String> = key
+            .fields
+            .iter()
+            .filter_map(|id| sheet.fields.iter().find(|f| f.id() == id.get_ref()))
+            .map(|f| f.label_in(lang).into_owned())
+            .collect();
+        let across = if key.across_units {
+            lang.pick(", cả giữa các xã", ", also between units")
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "    {} {}{across}",
+            lang.pick("Không trùng nhau theo:", "No two records alike in:"),
+            labels.join(" + ")
+        );
+    }
+    if sheet.continued {
+        let _ = writeln!(
+            out,
+            "    {}",
+            lang.pick(
+                "Danh sách dài có thể ghi tiếp sang trang sau, cùng dòng tiêu đề.",
+                "A long list may go on over further sheets with the same header."
+            )
         );
     }
 }
