@@ -61,6 +61,8 @@ pub enum Command {
     /// Lược đồ: viết nháp từ biểu mẫu Excel, kiểm tra một lược đồ / schema tools: draft one from a form, lint one
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Lịch sử các lần tổng hợp (lược đồ, kỳ, đơn vị, thời điểm, tệp); `history import THƯ-MỤC` nạp kết quả cũ / what the history holds; `history import DIR` loads earlier builds' data tables
+    History(HistoryArgs),
     /// Internal: parse one file in a child process and answer on stdout.
     #[command(name = "__read", hide = true)]
     Read { path: PathBuf },
@@ -101,6 +103,10 @@ pub struct ShowArgs {
 pub struct BuildArgs {
     /// Tệp hoặc thư mục đầu vào (mặc định: thư mục inbox của cấu hình) / files or folders
     pub paths: Vec<PathBuf>,
+    /// So sánh với kỳ này trong lịch sử thay cho cùng kỳ năm trước / compare
+    /// with this period of the history instead of the same period last year
+    #[arg(long, value_name = "PERIOD")]
+    pub compare_with: Option<String>,
     /// Thư mục kết quả / output folder
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -199,4 +205,19 @@ pub struct SchemaCheckArgs {
     /// Tệp lược đồ (.toml) / the schema file
     #[arg(value_name = "SCHEMA.toml")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Nạp bảng số liệu (…-du-lieu.parquet) của một thư mục kết quả cũ vào lịch sử / load the data tables of an earlier build's output folder into the history
+    Import {
+        /// Thư mục kết quả của lần tổng hợp trước / the earlier build's output folder
+        dir: PathBuf,
+    },
 }

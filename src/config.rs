@@ -5,60 +5,110 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::cli::{Cli, Command, MailArgs, ReportFormat, ShowArgs};
 use crate::model::finding::Lang;
-use crate::model::i18n::tr;
+use crate::model::i18n::Bilingual;
 use crate::model::level::Level;
 use crate::model::period::{CUTOFF_DAYS, Period, PeriodError, Window};
 use crate::model::registry::{Registry, RegistryError};
 use crate::model::schema::{Schema, SchemaError};
+use crate::model::values::parse_date_text;
 use crate::read::ingest::Limits;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{}", tr(
-        &format!("không đọc được tệp cấu hình {}: {source}", path.display()),
-        &format!("cannot read config {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", tr(
-        &format!("tệp cấu hình {} sai: {message}", path.display()),
-        &format!("config {} is invalid: {message}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Syntax { path: PathBuf, message: String },
-    #[error("{}", tr(
-        &format!("thiếu “{key}”: ghi trong tonghop.toml hoặc dùng --{key}"),
-        &format!("missing “{key}”: set it in tonghop.toml or pass --{key}")))]
+    #[error("{}", self.message(Lang::Vi))]
     Missing { key: &'static str },
-    #[error("{}", tr(
-        &format!("không tìm thấy {}", path.display()),
-        &format!("{} does not exist", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     NoSuchPath { path: PathBuf },
-    #[error(
-        "{}",
-        tr(
-            "không có tệp nào để kiểm tra (thư mục trống?)",
-            "no input files (empty folder?)"
-        )
-    )]
+    #[error("{}", self.message(Lang::Vi))]
     NoInputs,
-    #[error("{}", tr(
-        &format!("thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác", output.display(), inbox.display()),
-        &format!("output folder {} is inside the input folder {}; choose another", output.display(), inbox.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     OutputInsideInbox { output: PathBuf, inbox: PathBuf },
-    #[error("{}", tr(
-        &format!("tệp cấu hình {} sai: cutoff_day = {day}: cần một ngày từ 2 đến 28", path.display()),
-        &format!("config {} is invalid: cutoff_day = {day}: must be a day from 2 to 28", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     CutoffDay { path: PathBuf, day: u32 },
+    /// A deadline that cannot be read stops the run: every on-time verdict
+    /// depends on it.
+    #[error("{}", self.message(Lang::Vi))]
+    Deadline { text: String },
     #[error(transparent)]
     Schema(#[from] SchemaError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error(transparent)]
     Period(#[from] PeriodError),
+}
+
+impl Bilingual for ConfigError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            ConfigError::Read { path, source } => lang.pick(
+                format!("không đọc được tệp cấu hình {}: {source}", path.display()),
+                format!("cannot read config {}: {source}", path.display()),
+            ),
+            ConfigError::Syntax { path, message } => lang.pick(
+                format!("tệp cấu hình {} sai: {message}", path.display()),
+                format!("config {} is invalid: {message}", path.display()),
+            ),
+            ConfigError::Missing { key } => lang.pick(
+                format!("thiếu “{key}”: ghi trong tonghop.toml hoặc dùng --{key}"),
+                format!("missing “{key}”: set it in tonghop.toml or pass --{key}"),
+            ),
+            ConfigError::NoSuchPath { path } => lang.pick(
+                format!("không tìm thấy {}", path.display()),
+                format!("{} does not exist", path.display()),
+            ),
+            ConfigError::NoInputs => lang
+                .pick(
+                    "không có tệp nào để kiểm tra (thư mục trống?)",
+                    "no input files (empty folder?)",
+                )
+                .to_string(),
+            ConfigError::OutputInsideInbox { output, inbox } => lang.pick(
+                format!(
+                    "thư mục kết quả {} nằm trong thư mục đầu vào {}; hãy chọn thư mục khác",
+                    output.display(),
+                    inbox.display()
+                ),
+                format!(
+                    "output folder {} is inside the input folder {}; choose another",
+                    output.display(),
+                    inbox.display()
+                ),
+            ),
+            ConfigError::Deadline { text } => lang.pick(
+                format!(
+                    "hạn nộp “{text}” trong tonghop.toml không đọc được: hãy ghi dạng 15/01/2024"
+                ),
+                format!(
+                    "the deadline “{text}” in tonghop.toml cannot be read: write it as 15/01/2024"
+                ),
+            ),
+            ConfigError::CutoffDay { path, day } => lang.pick(
+                format!(
+                    "tệp cấu hình {} sai: cutoff_day = {day}: cần một ngày từ 2 đến 28",
+                    path.display()
+                ),
+                format!(
+                    "config {} is invalid: cutoff_day = {day}: must be a day from 2 to 28",
+                    path.display()
+                ),
+            ),
+            ConfigError::Schema(e) => e.message(lang),
+            ConfigError::Registry(e) => e.message(lang),
+            ConfigError::Period(e) => e.message(lang),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,7 +186,9 @@ pub struct Config {
     pub lang: Lang,
     pub format: ReportFormat,
     pub consolidating: ConsolidatingUnit,
-    pub deadline: Option<String>,
+    /// The day reports are due (`deadline` in tonghop.toml), in Vietnam's
+    /// calendar: a report received any time that day is on time.
+    pub deadline: Option<NaiveDate>,
     pub limits: Limits,
     pub progress: bool,
     /// Where feedback workbooks go, when asked for (always for `build`).
@@ -150,6 +202,9 @@ pub struct Config {
     /// Where the registry disagrees with the national list of the period's
     /// end (`registry-mismatch`): about the project, not any submission.
     pub registry_findings: Vec<crate::model::finding::Finding>,
+    /// The history period `build` compares with instead of the same period
+    /// of last year (`--compare-with`).
+    pub compare_with: Option<Period>,
 }
 
 /// The period's window: its calendar days, or the `cutoff_day` window.
@@ -195,89 +250,48 @@ impl Config {
             reader_exe: None,
             accept_senders: Vec::new(),
             registry_findings: Vec::new(),
+            compare_with: None,
         }
     }
 
     pub fn resolve(cli: &Cli) -> Result<Config, ConfigError> {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
+        let project = Project {
+            cli,
+            cwd: &cwd,
+            file: &file,
+            dir: &config_dir,
+        };
         let lang = cli.lang.or(file.lang).unwrap_or_default();
-        crate::model::i18n::set_lang(lang);
-
-        let from_config = |p: &Option<PathBuf>| p.as_ref().map(|p| config_dir.join(p));
-        let schema_path = cli
-            .schema
-            .as_ref()
-            .map(|p| cwd.join(p))
-            .or_else(|| from_config(&file.schema))
-            .ok_or(ConfigError::Missing { key: "schema" })?;
-        let units_path = cli
-            .units
-            .as_ref()
-            .map(|p| cwd.join(p))
-            .or_else(|| from_config(&file.units))
-            .ok_or(ConfigError::Missing { key: "units" })?;
-        let period_text = cli
-            .period
-            .clone()
-            .or(file.period.clone())
-            .ok_or(ConfigError::Missing { key: "period" })?;
-
-        let schema = Schema::load(&schema_path)?;
-        let mut registry = Registry::load(&units_path)?;
-        registry.bind_attributes(&schema.unit_attributes)?;
-        let period = Period::parse(&period_text, schema.period)?;
+        let deadline = parse_deadline(file.deadline.as_deref())?;
+        let (schema, registry, period) = project.load()?;
         let window = window_of(&file, &period, &config_dir)?;
+        let consolidating = consolidating_unit(&file, lang);
+        let level = Level::of(&registry).under(&consolidating.code, period.end());
         let registry_findings =
             crate::model::registry_check::registry_mismatches(&registry, period.end());
-
         let (mode, paths, output_flag, format) = command_mode(cli, &cwd);
-        let inbox = match &cli.command {
-            Command::Mail(MailArgs {
-                inbox: Some(dir), ..
-            }) => Some(cwd.join(dir)),
-            _ => from_config(&file.inbox),
-        };
-        if let Mode::Mail { sources } = &mode {
-            if inbox.is_none() {
-                return Err(ConfigError::Missing { key: "inbox" });
-            }
-            if let Some(path) = sources.iter().find(|p| !p.exists()) {
-                return Err(ConfigError::NoSuchPath { path: path.clone() });
-            }
-        }
-        // Templates and mail read no input files.
-        let templates = matches!(mode, Mode::Template { .. });
-        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. });
-        let output = output_flag.map(|p| cwd.join(p)).unwrap_or_else(|| {
-            let out = from_config(&file.output).unwrap_or_else(|| config_dir.join("out"));
-            if templates { out.join("mau") } else { out }
-        });
-        let inputs = if reads_inputs {
-            gather_inputs(paths, inbox.as_ref(), &output, &cwd)?
-        } else {
+        let inbox = project.inbox();
+        check_mail_sources(&mode, inbox.as_ref())?;
+        let output = project.output(output_flag, &mode);
+        // Templates and mail read no input files; a roll-up reads the history, not the inbox (files named for one
+        // are refused by `history::rollup`).
+        let reads_inputs = !matches!(mode, Mode::Template { .. } | Mode::Mail { .. })
+            && (period.kind == schema.period || !paths.is_empty());
+        let inputs = if !reads_inputs {
             Vec::new()
+        } else {
+            gather_inputs(paths, inbox.as_ref(), &output, &cwd)?
         };
-
-        let feedback = feedback_dir(cli, &cwd, &output);
-        let accept_senders = accepted_senders(cli);
-
-        let limits = file.limits.resolve();
-        let consolidating = file
-            .consolidating_unit
-            .clone()
-            .unwrap_or_else(|| ConsolidatingUnit {
-                code: String::new(),
-                name: lang
-                    .pick("Đơn vị tổng hợp", "Consolidating unit")
-                    .to_string(),
-            });
+        let compare_with = compared_period(cli, schema.period)?;
         Ok(Config {
             mode,
             project_dir: lexical(&config_dir),
+            feedback: feedback_dir(cli, &cwd, &output),
             base_dir: cwd,
             schema,
-            level: Level::of(&registry).under(&consolidating.code, period.end()),
+            level,
             registry,
             period,
             window,
@@ -287,13 +301,13 @@ impl Config {
             lang,
             format,
             consolidating,
-            deadline: file.deadline,
-            limits,
+            deadline,
+            limits: file.limits.resolve(),
             progress: !cli.no_progress,
-            feedback,
             reader_exe: None,
-            accept_senders,
+            accept_senders: accepted_senders(cli),
             registry_findings,
+            compare_with,
         })
     }
 
@@ -311,6 +325,134 @@ impl Config {
             .to_string_lossy()
             .replace('\\', "/")
     }
+}
+
+/// The deadline of tonghop.toml: "15/01/2024", "2024-01-15" or any way
+/// `values` reads a date.
+fn parse_deadline(text: Option<&str>) -> Result<Option<NaiveDate>, ConfigError> {
+    text.map(|text| {
+        parse_date_text(text)
+            .map(|(day, _)| day)
+            .ok_or_else(|| ConfigError::Deadline {
+                text: text.to_string(),
+            })
+    })
+    .transpose()
+}
+
+/// The language a command speaks in: `--lang`, else the project's
+/// `tonghop.toml` for the commands that read it, else Vietnamese. The edge
+/// asks for it to tell a fatal error; when the config file itself cannot be
+/// read, only `--lang` counts.
+pub fn language(cli: &Cli) -> Lang {
+    let reads_project = !matches!(
+        cli.command,
+        Command::Read { .. } | Command::Init(_) | Command::Units(_)
+    );
+    let from_file = || {
+        let cwd = current_dir().ok()?;
+        read_config_file(cli, &cwd).ok()?.0.lang
+    };
+    cli.lang
+        .or_else(|| reads_project.then(from_file).flatten())
+        .unwrap_or_default()
+}
+
+/// The project as the command line and its `tonghop.toml` name it: a flag
+/// is relative to the working folder, a path of the file to the file's
+/// folder.
+struct Project<'a> {
+    cli: &'a Cli,
+    cwd: &'a Path,
+    file: &'a ConfigFile,
+    dir: &'a Path,
+}
+
+impl Project<'_> {
+    /// The flag's path, else the file's; `key` is missing without either.
+    fn path(
+        &self,
+        flag: &Option<PathBuf>,
+        in_file: &Option<PathBuf>,
+        key: &'static str,
+    ) -> Result<PathBuf, ConfigError> {
+        flag.as_ref()
+            .map(|p| self.cwd.join(p))
+            .or_else(|| in_file.as_ref().map(|p| self.dir.join(p)))
+            .ok_or(ConfigError::Missing { key })
+    }
+
+    /// The schema, the registry and the period, loaded and checked.
+    fn load(&self) -> Result<(Schema, Registry, Period), ConfigError> {
+        let (cli, file) = (self.cli, self.file);
+        let schema_path = self.path(&cli.schema, &file.schema, "schema")?;
+        let units_path = self.path(&cli.units, &file.units, "units")?;
+        let period_text = cli
+            .period
+            .clone()
+            .or(file.period.clone())
+            .ok_or(ConfigError::Missing { key: "period" })?;
+        let schema = Schema::load(&schema_path)?;
+        let mut registry = Registry::load(&units_path)?;
+        registry.bind_attributes(&schema.unit_attributes)?;
+        // A period longer than the schema's is a roll-up of its periods
+        // from the history (`history::rollup`).
+        let period = match Period::parse(&period_text, schema.period) {
+            Ok(p) => p,
+            Err(e) => Period::longer_than(&period_text, schema.period).ok_or(e)?,
+        };
+        Ok((schema, registry, period))
+    }
+
+    /// `mail --inbox`, else the file's inbox.
+    fn inbox(&self) -> Option<PathBuf> {
+        match &self.cli.command {
+            Command::Mail(MailArgs {
+                inbox: Some(dir), ..
+            }) => Some(self.cwd.join(dir)),
+            _ => self.file.inbox.as_ref().map(|p| self.dir.join(p)),
+        }
+    }
+
+    /// `--output`, else the file's output (by default "out" beside it);
+    /// templates go to its "mau".
+    fn output(&self, flag: Option<&PathBuf>, mode: &Mode) -> PathBuf {
+        flag.map(|p| self.cwd.join(p)).unwrap_or_else(|| {
+            let out = self.path(&None, &self.file.output, "output");
+            let out = out.unwrap_or_else(|_| self.dir.join("out"));
+            if matches!(mode, Mode::Template { .. }) {
+                out.join("mau")
+            } else {
+                out
+            }
+        })
+    }
+}
+
+/// `mail` needs an inbox, and every mail file it is given.
+fn check_mail_sources(mode: &Mode, inbox: Option<&PathBuf>) -> Result<(), ConfigError> {
+    let Mode::Mail { sources } = mode else {
+        return Ok(());
+    };
+    if inbox.is_none() {
+        return Err(ConfigError::Missing { key: "inbox" });
+    }
+    match sources.iter().find(|p| !p.exists()) {
+        Some(path) => Err(ConfigError::NoSuchPath { path: path.clone() }),
+        None => Ok(()),
+    }
+}
+
+/// The consolidating unit of the file, else one named for the language.
+fn consolidating_unit(file: &ConfigFile, lang: Lang) -> ConsolidatingUnit {
+    file.consolidating_unit
+        .clone()
+        .unwrap_or_else(|| ConsolidatingUnit {
+            code: String::new(),
+            name: lang
+                .pick("Đơn vị tổng hợp", "Consolidating unit")
+                .to_string(),
+        })
 }
 
 /// The mode a command runs in, with its input paths, its `--output` and its
@@ -341,8 +483,12 @@ fn command_mode<'a>(
         ),
         Command::Read { .. } => unreachable!("the internal read command needs no config"),
         Command::Show(_) => unreachable!("show resolves its own ShowConfig"),
-        Command::Init(_) | Command::Units(_) | Command::Verify(_) | Command::Schema(_) => {
-            unreachable!("init, units, verify and schema resolve no project config")
+        Command::Init(_)
+        | Command::Units(_)
+        | Command::Verify(_)
+        | Command::Schema(_)
+        | Command::History(_) => {
+            unreachable!("init, units, verify, schema and history resolve no project config")
         }
     }
 }
@@ -395,6 +541,24 @@ fn feedback_dir(cli: &Cli, cwd: &Path, output: &Path) -> Option<PathBuf> {
 }
 
 /// The senders confirmed on the command line (`--accept-sender`).
+/// `build --compare-with PERIOD`: a period of the schema's kind or longer.
+fn compared_period(
+    cli: &Cli,
+    kind: crate::model::schema::PeriodKind,
+) -> Result<Option<Period>, ConfigError> {
+    let Command::Build(crate::cli::BuildArgs {
+        compare_with: Some(text),
+        ..
+    }) = &cli.command
+    else {
+        return Ok(None);
+    };
+    match Period::parse(text, kind) {
+        Ok(p) => Ok(Some(p)),
+        Err(e) => Ok(Some(Period::longer_than(text, kind).ok_or(e)?)),
+    }
+}
+
 fn accepted_senders(cli: &Cli) -> Vec<String> {
     let accepted: &[String] = match &cli.command {
         Command::Check(a) => &a.accept_sender,
@@ -495,7 +659,6 @@ impl ShowConfig {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();
-        crate::model::i18n::set_lang(lang);
         let schema_path = cli
             .schema
             .as_ref()

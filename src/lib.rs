@@ -7,7 +7,8 @@
 //! `model` (the shared types: book, schema, submission, findings, periods,
 //! registry, values) ← `read` (open files safely, legacy fonts) ← `check`
 //! (locate, identify, validate, rules, provenance, the whole run) ←
-//! `consolidate` (polars aggregation) ← `output` (report, workbook, tables,
+//! `consolidate` (polars aggregation) ← `history` (earlier periods: cùng kỳ,
+//! roll-ups, outliers) ← `output` (report, workbook, tables,
 //! templates, feedback) ← `commands` (one function per command, `show`;
 //! `mail`), which `run` picks with one `match`.
 //! Problems are `model::finding::Finding`s at every stage.
@@ -22,6 +23,7 @@ pub mod cli;
 mod commands;
 mod config;
 mod consolidate;
+mod history;
 mod mail;
 mod model;
 mod output;
@@ -34,9 +36,11 @@ pub use commands::Outcome;
 pub use commands::show::{Shown, inspect};
 pub use config::{Config, ConsolidatingUnit};
 pub use consolidate::consolidate;
+pub use history::outliers::flag as flag_outliers;
+pub use history::rollup::check_result as rollup_check;
+pub use history::store::write as write_history;
 pub use model::book::sha256_hex;
 pub use model::finding::{Code, Finding, Lang, Severity};
-pub use model::i18n::lang;
 pub use model::national::{Edition, NationalList, NationalUnit, list as national_list};
 pub use model::period::Period;
 pub use model::registry::{Registry, Unit};
@@ -52,8 +56,8 @@ pub use read::legacy::{encode_tcvn3, encode_vni, may_be_legacy};
 
 use crate::cli::Cli;
 use crate::commands::{
-    check_and_build, init_project, save_mail, schema_command, serve_reader, show_file,
-    tell_registry_findings, units_command, verify_workbook, write_templates,
+    check_and_build, history_command, init_project, save_mail, schema_command, serve_reader,
+    show_file, tell_registry_findings, units_command, verify_workbook, write_templates,
 };
 use crate::config::Mode;
 
@@ -67,9 +71,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Units(command) => units_command(cli, command),
         Command::Verify(args) => verify_workbook(cli, args),
         Command::Schema(command) => schema_command(cli, command),
+        Command::History(args) => history_command(cli, args),
         Command::Check(_) | Command::Build(_) | Command::Template(_) | Command::Mail(_) => {
             let config = Config::resolve(cli)?;
-            check::timeliness::deadline(&config)?;
             tell_registry_findings(&config);
             match &config.mode {
                 Mode::Template { per_unit, unit } => {
@@ -80,4 +84,45 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             }
         }
     }
+}
+
+/// The language a failed run tells its error in: `--lang`, else the
+/// project's `tonghop.toml` (when it can be read), else Vietnamese.
+pub fn error_lang(cli: &Cli) -> Lang {
+    config::language(cli)
+}
+
+/// A failed run's error as the lines a person reads, in `lang`: the first
+/// line of each distinct cause. Library errors (polars in particular) can be
+/// long and repeat their causes.
+pub fn error_lines(error: &anyhow::Error, lang: Lang) -> Vec<String> {
+    let mut shown: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = bilingual(cause, lang).unwrap_or_else(|| cause.to_string());
+        let line = text.lines().next().unwrap_or_default().trim().to_string();
+        if !line.is_empty() && !shown.contains(&line) {
+            shown.push(line);
+        }
+    }
+    shown
+}
+
+/// The message of one of the crate's fatal errors, in `lang`; `None` for
+/// the errors of other crates (they speak only their own language).
+fn bilingual(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Option<String> {
+    use model::i18n::Bilingual;
+    fn say<E: Bilingual + 'static>(
+        cause: &(dyn std::error::Error + 'static),
+        lang: Lang,
+    ) -> Option<String> {
+        cause.downcast_ref::<E>().map(|e| e.message(lang))
+    }
+    say::<config::ConfigError>(cause, lang)
+        .or_else(|| say::<model::schema::SchemaError>(cause, lang))
+        .or_else(|| say::<model::registry::RegistryError>(cause, lang))
+        .or_else(|| say::<model::period::PeriodError>(cause, lang))
+        .or_else(|| say::<read::index::IndexError>(cause, lang))
+        .or_else(|| say::<output::OutputError>(cause, lang))
+        .or_else(|| say::<mail::MailError>(cause, lang))
+        .or_else(|| say::<history::HistoryError>(cause, lang))
 }

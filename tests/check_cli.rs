@@ -592,6 +592,49 @@ fn missing_schema_in_config_exits_2() {
     assert!(run.stderr.contains("thiếu “schema”"), "{}", run.stderr);
 }
 
+/// A fatal error is told in the project's language (`lang` in tonghop.toml)
+/// unless `--lang` says otherwise; when tonghop.toml itself is broken, only
+/// `--lang` counts (Vietnamese by default).
+#[test]
+fn a_fatal_error_speaks_the_projects_language() {
+    let project = Project::empty();
+    std::fs::write(
+        project.join("tonghop.toml"),
+        "schema = \"khong-co.toml\"\nunits = \"u.csv\"\nperiod = \"2023\"\nlang = \"en\"\n",
+    )
+    .expect("write tonghop.toml");
+    let en = project.run(&["check"]);
+    en.assert_code(2);
+    assert!(
+        en.stderr.contains("tonghop: error: cannot read schema"),
+        "{}",
+        en.stderr
+    );
+    let vi = project.run(&["--lang", "vi", "check"]);
+    vi.assert_code(2);
+    assert!(
+        vi.stderr.contains("tonghop: lỗi: không đọc được lược đồ"),
+        "{}",
+        vi.stderr
+    );
+
+    std::fs::write(project.join("tonghop.toml"), "lang = \"en\"\nschema = [\n")
+        .expect("write tonghop.toml");
+    let broken = project.run(&["check"]);
+    broken.assert_code(2);
+    assert!(
+        broken.stderr.contains("tonghop: lỗi: tệp cấu hình"),
+        "{}",
+        broken.stderr
+    );
+    let asked = project.run(&["--lang", "en", "check"]);
+    assert!(
+        asked.stderr.contains("tonghop: error: config"),
+        "{}",
+        asked.stderr
+    );
+}
+
 /// Writes a copy of schemas/pcmd.toml with `from` replaced by `to` (once)
 /// and returns its path and the 1-based line where `to` now stands.
 fn modified_schema(project: &Project, from: &str, to: &str) -> (PathBuf, usize) {

@@ -883,6 +883,42 @@ fn file_unsupported() {
     only(&check_file(&path, &config()), Code::FileUnsupported);
 }
 
+/// scripts/make_xls_fonts_unmatched.py: an .xls (xlwt, then its code page
+/// changed) whose font records name a sheet differently from calamine. The
+/// .VnTime fonts of its cells cannot be given to the sheet: said, never
+/// dropped silently.
+#[test]
+fn text_fonts_unmatched() {
+    let path = repo().join("tests/fixtures/xlwt/fonts-unmatched.xls");
+    let s = check_file(&path, &config());
+    let f = only(&s, Code::TextFontsUnmatched);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.sheet(), Some("Bieu 01–"), "{f:#?}");
+    assert!(f.message.vi.contains("“Bieu 01–”"), "{}", f.message.vi);
+    assert!(
+        f.message.en.contains("could not be matched"),
+        "{}",
+        f.message.en
+    );
+    // The same file as Excel records it (code page 1200): the fonts match.
+    let bytes = std::fs::read(&path).unwrap();
+    let cp1252 = [0x42, 0x00, 0x02, 0x00, 0xE4, 0x04];
+    let at = bytes.windows(6).position(|w| w == cp1252).unwrap();
+    let mut fixed = bytes.clone();
+    fixed[at + 4..at + 6].copy_from_slice(&[0xB0, 0x04]);
+    let dir = tempfile::tempdir().unwrap();
+    let excel = dir.path().join("bc.xls");
+    std::fs::write(&excel, fixed).unwrap();
+    let s = check_file(&excel, &config());
+    assert!(
+        !s.findings
+            .iter()
+            .any(|f| f.code == Code::TextFontsUnmatched),
+        "{:#?}",
+        s.findings
+    );
+}
+
 #[test]
 fn english_messages_exist_for_every_finding() {
     let s = check(
@@ -1553,4 +1589,117 @@ fn list_sheet_unread() {
     assert_eq!(f.sheet(), Some("Danh sách (tiếp)"));
     assert_says(f, "(1 dòng)");
     assert_eq!(s.data.as_ref().unwrap().lists["danh_sach"].len(), 1);
+}
+
+/// A history partition of the project folder `dir`: one form value per
+/// (unit code, field, value), as the data table of a build holds it.
+fn history(dir: &Path, schema: &str, period: &str, values: &[(&str, &str, &str, &str)]) {
+    use polars::prelude::*;
+    let col = |k: usize| -> Vec<String> {
+        values
+            .iter()
+            .map(|v| [v.0, v.1, v.2, v.3][k].to_string())
+            .collect()
+    };
+    let n = values.len();
+    let tidy = df!(
+        "unit_code" => col(0),
+        "unit_name" => vec!["x".to_string(); n],
+        "sheet_id" => col(1),
+        "field" => col(2),
+        "row" => vec![14i64; n],
+        "value" => col(3),
+        "source_file" => vec![format!("{period}.xlsx"); n],
+        "source_cell" => vec!["Biểu 01!D14".to_string(); n],
+    )
+    .unwrap();
+    tonghop::write_history(
+        &dir.join("lich-su"),
+        schema,
+        period,
+        &tidy,
+        "2024-01-10T08:00:00Z",
+    )
+    .unwrap();
+}
+
+#[test]
+fn value_outlier() {
+    // Tân An typed 3 or 4 documents a year from 2019 to 2022, then 41.
+    let project = tempfile::tempdir().unwrap();
+    for (year, n) in [("2019", "3"), ("2020", "4"), ("2021", "3"), ("2022", "4")] {
+        history(
+            project.path(),
+            "pcmd",
+            year,
+            &[("03079", "bieu_01", "so_van_ban", n)],
+        );
+    }
+    let mut config = config();
+    config.project_dir = project.path().to_path_buf();
+    let jumped = check(&Form::canonical().set("1", "41"), "bc.xlsx", &config);
+    let mut result = tonghop::CheckResult {
+        submissions: vec![jumped],
+        missing_units: Vec::new(),
+    };
+    tonghop::flag_outliers(&mut result, &config).unwrap();
+    let s = &result.submissions[0];
+    let f = only(s, Code::ValueOutlier);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        (f.sheet(), f.field.as_deref()),
+        (Some("Biểu 01"), Some("so_van_ban"))
+    );
+    assert_eq!(f.value.as_deref(), Some("3.5 → 41"));
+    assert_says(
+        f,
+        "tăng bất thường so với cùng kỳ: 3,5 → 41. Đề nghị kiểm tra lại.",
+    );
+    assert_eq!(s.status, Status::Accepted, "a warning keeps the file");
+    // An ordinary change is no outlier.
+    let ordinary = check(&Form::canonical().set("1", "5"), "bc.xlsx", &config);
+    let mut result = tonghop::CheckResult {
+        submissions: vec![ordinary],
+        missing_units: Vec::new(),
+    };
+    tonghop::flag_outliers(&mut result, &config).unwrap();
+    assert!(
+        !result.submissions[0]
+            .findings
+            .iter()
+            .any(|f| f.code == Code::ValueOutlier)
+    );
+}
+
+#[test]
+fn rollup_period_missing() {
+    let dir = repo().join("tests/fixtures/history/hdvh");
+    let schema = Schema::load(&dir.join("schema.toml")).unwrap();
+    let registry = Registry::new(vec![unit("03097", "Xã Hoà Mạc")], Path::new("units.csv"));
+    let mut config = Config::new(
+        schema,
+        registry,
+        Period::parse("2024", tonghop::PeriodKind::Year).unwrap(),
+    );
+    let project = tempfile::tempdir().unwrap();
+    config.project_dir = project.path().to_path_buf();
+    for q in ["2024-Q1", "2024-Q2", "2024-Q4"] {
+        history(
+            project.path(),
+            "hdvh",
+            q,
+            &[
+                ("03097", "bieu_01", "so_buoi", "5"),
+                ("03097", "bieu_01", "so_clb", "2"),
+                ("03097", "bieu_01", "dong_nhat", "60"),
+            ],
+        );
+    }
+    let result = tonghop::rollup_check(&config).unwrap();
+    let s = &result.submissions[0];
+    let f = only(s, Code::RollupPeriodMissing);
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.value.as_deref(), Some("2024-Q3"));
+    assert_says(f, "Chưa có số liệu Quý III năm 2024");
+    assert_eq!(s.status, Status::Rejected, "not added up without Q3");
 }

@@ -664,6 +664,22 @@ fn messages_spell_numbers_as_the_language_writes_them() {
     );
 }
 
+/// A fatal error carries both languages: the same error is told in either,
+/// whichever the caller asks for, with no language kept anywhere else.
+#[test]
+fn a_schema_error_is_told_in_the_language_asked_for() {
+    let broken = rate_schema().replace("decimals = 1", "decimals = 7");
+    let error =
+        anyhow::Error::from(tonghop::Schema::parse(&broken, Path::new("schema.toml")).unwrap_err());
+    let vi = tonghop::error_lines(&error, tonghop::Lang::Vi).join("\n");
+    let en = tonghop::error_lines(&error, tonghop::Lang::En).join("\n");
+    assert!(vi.starts_with("lược đồ schema.toml, dòng "), "{vi}");
+    assert!(en.starts_with("schema schema.toml, line "), "{en}");
+    assert!(vi.contains("sheets[0].fields[3]") && en.contains("sheets[0].fields[3]"));
+    let vi_again = tonghop::error_lines(&error, tonghop::Lang::Vi).join("\n");
+    assert_eq!(vi, vi_again, "asking for English changed nothing kept");
+}
+
 #[test]
 fn the_decimals_key_is_checked_when_the_schema_loads() {
     let load = |schema: &str| tonghop::Schema::parse(schema, Path::new("schema.toml")).map(|_| ());

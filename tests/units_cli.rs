@@ -432,8 +432,9 @@ fn import_refuses_a_file_without_the_columns() {
 
 /// The sample with `deadline = "15/01/2024"`: every file modified on
 /// 11 January but Võ Lao's and Nậm Xây's (21 January, late by 6 days), and
-/// Tân An's, modified late but emailed on 14 January (the email's Date
-/// counts).
+/// Tân An's, modified late but emailed on 14 January at 16:30 in Vietnam
+/// (the email's Date counts; it is written in UTC, 09:30, as a sender's
+/// machine may).
 fn sample_with_deadline() -> Project {
     let project = Project::sample("van-ban-2023");
     let config = project.join("tonghop.toml");
@@ -459,7 +460,7 @@ fn sample_with_deadline() -> Project {
             message_id: "<tanan@laocai.gov.vn>".into(),
             from: "ubndxa.tanan@laocai.gov.vn".into(),
             to: vec![],
-            date: Some("2024-01-14T16:30:00+07:00".into()),
+            date: Some("2024-01-14T09:30:00Z".into()),
             subject: "Báo cáo PCMD 2023".into(),
             original_name: tan_an.into(),
             sha256: sha,
@@ -516,7 +517,13 @@ fn timeliness_in_the_json_and_text_reports() {
 fn timeliness_on_the_submissions_sheet() {
     use calamine::{Reader, Xlsx, open_workbook};
     let project = sample_with_deadline();
-    project.run(&["build", "--format", "json"]).assert_code(0);
+    // The machine's time zone must not show through: times are Vietnam's.
+    common::run_in_env(
+        project.path(),
+        &["build", "--format", "json"],
+        &[("TZ", "America/New_York")],
+    )
+    .assert_code(0);
     let mut book: Xlsx<_> = open_workbook(project.join("out/pcmd-2023-tong-hop.xlsx")).unwrap();
     let sheet = book.worksheet_range("Tình hình nộp").unwrap();
     let rows: Vec<Vec<String>> = sheet
@@ -542,6 +549,27 @@ fn timeliness_on_the_submissions_sheet() {
     assert_eq!(verdicts["03121"], "Muộn 6 ngày");
     assert_eq!(verdicts["03079"], "Đúng hạn");
     assert_eq!(verdicts.values().filter(|v| *v == "Đúng hạn").count(), 20);
+    // The received column says the time the verdict was made on.
+    let received_col = rows[header]
+        .iter()
+        .position(|c| c == "Thời điểm nhận")
+        .unwrap();
+    let received = |code: &str| {
+        rows[header + 1..]
+            .iter()
+            .find(|r| r[code_col] == code)
+            .map(|r| r[received_col].clone())
+            .unwrap()
+    };
+    assert_eq!(received("03061"), "21/01/2024 07:00", "file time, UTC+7");
+    assert_eq!(received("03079"), "14/01/2024 16:30", "email Date, UTC+7");
+    let sources = book.worksheet_range("Nguồn").unwrap();
+    let modified: Vec<String> = sources
+        .rows()
+        .filter(|r| r[0].to_string().contains("Vo Lao"))
+        .map(|r| r[8].to_string())
+        .collect();
+    assert_eq!(modified, ["21/01/2024 07:00"], "modified, UTC+7");
     let title_rows = rows[..header].concat().join(" ");
     assert!(
         title_rows.contains("20 tệp đúng hạn, 2 tệp muộn"),

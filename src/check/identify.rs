@@ -324,23 +324,34 @@ fn stated_period(
                 .value(text),
             ],
         ),
-        Statement::Nothing => match year_in_file_name(file_stem)
-            .map(Period::year)
-            .filter(|_| configured.kind == PeriodKind::Year)
-        {
-            Some(p) if &p == configured => (Some(p), Vec::new()),
-            Some(p) => {
-                let finding = mismatch(&Stated::Named(p.clone()));
-                (Some(p), vec![finding])
-            }
-            None => (
-                Some(configured.clone()),
-                vec![Finding::new(
-                    Code::PeriodMissing,
-                    messages::period_missing(configured),
-                )],
-            ),
-        },
+        Statement::Nothing => period_of_file_name(file_stem, configured),
+    }
+}
+
+/// A file that states no period: the year its name gives (for a yearly
+/// form), else the configured period, assumed and said.
+fn period_of_file_name(file_stem: &str, configured: &Period) -> (Option<Period>, Vec<Finding>) {
+    match year_in_file_name(file_stem)
+        .map(Period::year)
+        .filter(|_| configured.kind == PeriodKind::Year)
+    {
+        Some(p) if &p == configured => (Some(p), Vec::new()),
+        Some(p) => {
+            let stated = Stated::Named(p.clone());
+            let finding = Finding::new(
+                Code::PeriodMismatch,
+                messages::period_mismatch(&stated, configured),
+            )
+            .value(stated.id());
+            (Some(p), vec![finding])
+        }
+        None => (
+            Some(configured.clone()),
+            vec![Finding::new(
+                Code::PeriodMissing,
+                messages::period_missing(configured),
+            )],
+        ),
     }
 }
 

@@ -136,13 +136,9 @@ fn evaluate_parts(submissions: &mut [Submission], config: &Config) {
     }
 }
 
-fn assess(
-    path: &Path,
-    info: Option<FileInfo>,
-    parsed: Result<crate::model::book::Book, Finding>,
-    config: &Config,
-) -> Submission {
-    let mut submission = Submission {
+/// A file before anything was made of it: rejected until checked.
+fn unread(path: &Path, info: Option<FileInfo>, config: &Config) -> Submission {
+    Submission {
         path: path.to_path_buf(),
         file: config.source_path(path),
         info,
@@ -155,7 +151,16 @@ fn assess(
         resubmission: None,
         mail: None,
         sender: crate::model::submission::Sender::Unchecked,
-    };
+    }
+}
+
+fn assess(
+    path: &Path,
+    info: Option<FileInfo>,
+    parsed: Result<crate::model::book::Book, Finding>,
+    config: &Config,
+) -> Submission {
+    let mut submission = unread(path, info, config);
     let mut book = match parsed {
         Ok(book) => book,
         Err(finding) => {
@@ -164,6 +169,8 @@ fn assess(
         }
     };
     submission.format = Some(book.format);
+    // About how the file was read, whatever it holds.
+    let unmatched = crate::read::legacy::fonts_unmatched(&book);
     let legacy = crate::read::legacy::normalize_book(&mut book);
     let (layout, mut findings) = locate(&book, &config.schema);
     let stem = path
@@ -195,6 +202,7 @@ fn assess(
         data.unit_attributes = unit_attributes(submission.unit, config);
         submission.data = Some(data);
     }
+    findings.extend(unmatched);
     submission.findings = findings;
     submission
 }
@@ -253,21 +261,12 @@ pub fn check_all(config: &Config) -> CheckResult {
         .map(|u| u.name.clone())
         .collect();
     list_shape::across_units(&mut submissions, &config.schema, &unit_names);
-    let sent = units_sent(&submissions, config.registry.units.len());
+    let sent = crate::model::submission::units_sent(&submissions, config.registry.units.len());
     let missing_units = (0..sent.len()).filter(|&u| !sent[u]).collect();
     CheckResult {
         submissions,
         missing_units,
     }
-}
-
-/// Which registry units sent at least one file.
-pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
-    let mut sent = vec![false; units];
-    for u in submissions.iter().filter_map(|s| s.unit) {
-        sent[u] = true;
-    }
-    sent
 }
 
 /// Files from an address in no unit's entry, for a unit the registry gives

@@ -10,6 +10,7 @@ use chrono::DateTime;
 
 use crate::config::Config;
 use crate::model::finding::{Code, Finding};
+use crate::model::i18n::Bilingual;
 use crate::model::messages;
 use crate::model::submission::{MailMeta, Sender, Submission};
 use crate::read::index::{Entry, Index};
@@ -35,7 +36,7 @@ pub fn annotate(submissions: &mut [Submission], config: &Config) {
         };
         let index = indexes.entry(dir.to_path_buf()).or_insert_with(|| {
             let index = Index::load(dir).unwrap_or_else(|e| {
-                eprintln!("tonghop: {e}");
+                eprintln!("tonghop: {}", e.message(config.lang));
                 Index::default()
             });
             index

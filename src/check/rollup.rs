@@ -274,6 +274,7 @@ fn parquet_columns(bytes: Vec<u8>) -> Option<BTreeMap<String, Vec<String>>> {
                 crate::model::frame::Out::Text(t) => t,
                 crate::model::frame::Out::Num(n) => crate::model::values::format_number(n),
                 crate::model::frame::Out::Bool(b) => b.to_string(),
+                crate::model::frame::Out::Date(d) => d.format("%d/%m/%Y").to_string(),
                 crate::model::frame::Out::Null => String::new(),
             })
             .collect();

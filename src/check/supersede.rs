@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use crate::model::finding::{Code, Finding, Severity};
 use crate::model::messages;
-use crate::model::submission::{Change, Resubmission, Status, Submission};
+use crate::model::submission::{
+    Change, FieldValue, Resubmission, Status, Submission, SubmissionData,
+};
 
 /// When a unit sent several files for the same period, the newest wins and
 /// the others are superseded. Only files from a confirmed sender take part:
@@ -88,57 +90,8 @@ fn problem_keys(s: &Submission, severity: Severity) -> std::collections::BTreeSe
 fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
     let mut changes = Vec::new();
     if let (Some(o), Some(n)) = (&old.data, &new.data) {
-        let mut fields: Vec<&String> = o.form.keys().chain(n.form.keys()).collect();
-        fields.sort();
-        fields.dedup();
-        for field in fields {
-            let (before, after) = (shown(o.form.get(field)), shown(n.form.get(field)));
-            if before != after {
-                let source = n.form.get(field).or(o.form.get(field)).map(|fv| &fv.source);
-                changes.push(Change {
-                    field: field.clone(),
-                    sheet: source.map(|s| s.sheet.clone()),
-                    cell: source.map(|s| s.a1()),
-                    old: before,
-                    new: after,
-                });
-            }
-        }
-        let mut lists: Vec<&String> = o.lists.keys().chain(n.lists.keys()).collect();
-        lists.sort();
-        lists.dedup();
-        for list in lists {
-            let (ro, rn) = (
-                o.lists.get(list).map(Vec::as_slice).unwrap_or(&[]),
-                n.lists.get(list).map(Vec::as_slice).unwrap_or(&[]),
-            );
-            for i in 0..ro.len().max(rn.len()) {
-                let (a, b) = (ro.get(i), rn.get(i));
-                let mut keys: Vec<&String> = a
-                    .iter()
-                    .flat_map(|r| r.values.keys())
-                    .chain(b.iter().flat_map(|r| r.values.keys()))
-                    .collect();
-                keys.sort();
-                keys.dedup();
-                for key in keys {
-                    let (before, after) = (
-                        shown(a.and_then(|r| r.values.get(key))),
-                        shown(b.and_then(|r| r.values.get(key))),
-                    );
-                    if before != after {
-                        let source = b.and_then(|r| r.values.get(key)).map(|fv| &fv.source);
-                        changes.push(Change {
-                            field: format!("{list}[{}].{key}", i + 1),
-                            sheet: source.map(|s| s.sheet.clone()),
-                            cell: source.map(|s| s.a1()),
-                            old: before,
-                            new: after,
-                        });
-                    }
-                }
-            }
-        }
+        form_changes(o, n, &mut changes);
+        list_changes(o, n, &mut changes);
     }
     let (errors_was, errors_is) = (
         problem_keys(old, Severity::Error),
@@ -156,6 +109,68 @@ fn resubmission(old: &Submission, new: &Submission) -> Resubmission {
         fixed,
         new_errors: errors_is.difference(&errors_was).cloned().collect(),
         new_warnings: warnings_is.difference(&warnings_was).cloned().collect(),
+    }
+}
+
+/// A change of one value, placed at the cell it now comes from (else the
+/// one it came from).
+fn change(field: String, was: Option<&FieldValue>, is: Option<&FieldValue>) -> Option<Change> {
+    let (before, after) = (shown(was), shown(is));
+    if before == after {
+        return None;
+    }
+    let source = is.or(was).map(|fv| &fv.source);
+    Some(Change {
+        field,
+        sheet: source.map(|s| s.sheet.clone()),
+        cell: source.map(|s| s.a1()),
+        old: before,
+        new: after,
+    })
+}
+
+/// The form fields whose values differ, in field order.
+fn form_changes(o: &SubmissionData, n: &SubmissionData, changes: &mut Vec<Change>) {
+    let mut fields: Vec<&String> = o.form.keys().chain(n.form.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    for field in fields {
+        changes.extend(change(field.clone(), o.form.get(field), n.form.get(field)));
+    }
+}
+
+/// The list cells whose values differ, row by row ("list[2].field").
+fn list_changes(o: &SubmissionData, n: &SubmissionData, changes: &mut Vec<Change>) {
+    let mut lists: Vec<&String> = o.lists.keys().chain(n.lists.keys()).collect();
+    lists.sort();
+    lists.dedup();
+    for list in lists {
+        let (ro, rn) = (
+            o.lists.get(list).map(Vec::as_slice).unwrap_or(&[]),
+            n.lists.get(list).map(Vec::as_slice).unwrap_or(&[]),
+        );
+        for i in 0..ro.len().max(rn.len()) {
+            let (a, b) = (ro.get(i), rn.get(i));
+            let mut keys: Vec<&String> = a
+                .iter()
+                .flat_map(|r| r.values.keys())
+                .chain(b.iter().flat_map(|r| r.values.keys()))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let was = a.and_then(|r| r.values.get(key));
+                let is = b.and_then(|r| r.values.get(key));
+                // A list cell is placed where it now is, never where it was.
+                let Some(mut c) = change(format!("{list}[{}].{key}", i + 1), was, is) else {
+                    continue;
+                };
+                if is.is_none() {
+                    (c.sheet, c.cell) = (None, None);
+                }
+                changes.push(c);
+            }
+        }
     }
 }
 

@@ -7,9 +7,8 @@
 
 use std::time::SystemTime;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
-use crate::config::Config;
 use crate::model::finding::Lang;
 use crate::model::submission::{CheckResult, Submission};
 
@@ -17,33 +16,32 @@ fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("a valid offset")
 }
 
-/// The deadline of the project, when one is set: "15/01/2024" or
-/// "2024-01-15". A deadline that cannot be read is an error, never ignored:
-/// every verdict depends on it.
-pub fn deadline(config: &Config) -> anyhow::Result<Option<NaiveDate>> {
-    let Some(text) = &config.deadline else {
-        return Ok(None);
-    };
-    match parse_date(text) {
-        Some(date) => Ok(Some(date)),
-        None => anyhow::bail!(config.lang.pick(
-            format!("hạn nộp “{text}” trong tonghop.toml không đọc được: hãy ghi dạng 15/01/2024"),
-            format!("the deadline “{text}” in tonghop.toml cannot be read: write it as 15/01/2024"),
-        )),
-    }
+/// Today's date in Vietnam, whatever the machine's time zone.
+pub fn today() -> NaiveDate {
+    day_in_vietnam(Utc::now())
+}
+
+fn day_in_vietnam(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&vietnam()).date_naive()
+}
+
+/// A moment (a file's modification time) in Vietnam's time.
+pub fn in_vietnam(t: SystemTime) -> DateTime<FixedOffset> {
+    DateTime::<Utc>::from(t).with_timezone(&vietnam())
 }
 
 /// When a report was received, in Vietnam's time: its email's Date, else
 /// its file's modification time.
 pub fn received(s: &Submission) -> Option<DateTime<FixedOffset>> {
     let from_mail = s.mail.as_ref().and_then(|m| m.date);
-    let from_file = || {
-        s.modified()
-            .map(|t: SystemTime| DateTime::<chrono::Utc>::from(t).fixed_offset())
-    };
     from_mail
-        .or_else(from_file)
         .map(|t| t.with_timezone(&vietnam()))
+        .or_else(|| s.modified().map(in_vietnam))
+}
+
+/// A moment as the reports and the workbook show it: "21/01/2024 07:00".
+pub fn time_text(t: DateTime<FixedOffset>) -> String {
+    t.format("%d/%m/%Y %H:%M").to_string()
 }
 
 /// On time or late, by how many days; unknown when the report's time is.
@@ -105,19 +103,11 @@ pub fn submission_line(s: &Submission, deadline: NaiveDate, lang: Lang) -> Strin
         Some(t) => format!(
             "  {}: {} — {}\n",
             lang.pick("Nhận", "Received"),
-            t.format("%d/%m/%Y %H:%M"),
+            time_text(t),
             label(verdict(t, deadline), lang).to_lowercase()
         ),
         None => String::new(),
     }
-}
-
-/// "2023-12-31" or "31/12/2023".
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
-        .ok()
 }
 
 #[cfg(test)]
@@ -148,6 +138,20 @@ mod tests {
         assert_eq!(
             verdict(at("2024-01-18T08:00:00+07:00"), deadline),
             Verdict::Late { days: 3 }
+        );
+    }
+
+    #[test]
+    fn today_is_vietnams_day() {
+        let utc = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+        // 17:00 UTC on 30 June is already 1 July in Hà Nội.
+        assert_eq!(
+            day_in_vietnam(utc("2025-06-30T17:00:00Z")),
+            NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()
+        );
+        assert_eq!(
+            day_in_vietnam(utc("2025-06-30T16:59:00Z")),
+            NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()
         );
     }
 }

@@ -22,16 +22,29 @@ struct CellCheck<'a> {
 
 /// Parses one cell and reports what is wrong with it.
 fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
+    let value = parse_cell(check, findings, required)?;
+    check_range(check, &value, findings);
+    check_text_format(check, &value, findings);
+    Some(value)
+}
+
+/// A finding about this cell's field, at this cell.
+fn cell_finding(check: &CellCheck<'_>, code: Code, msg: Msg) -> Finding {
+    Finding::new(code, msg)
+        .at(check.source.location())
+        .field(check.field.id())
+}
+
+/// The cell's value as its field's type, with a finding whenever it was
+/// not read as written (missing, repaired, refused or computed here): the
+/// officer must see every figure the tool did not take at face value.
+fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
     let field = check.field;
     let a1 = check.source.a1();
     let label = field.label_in(crate::model::finding::Lang::Vi);
-    let at = |code: Code, msg: Msg| {
-        Finding::new(code, msg)
-            .at(check.source.location())
-            .field(field.id())
-    };
+    let at = |code: Code, msg: Msg| cell_finding(check, code, msg);
     let seen = check.cell.as_text();
-    let value = match parse_field(check.cell, field) {
+    match parse_field(check.cell, field) {
         Parsed::Missing => {
             if required {
                 findings.push(at(
@@ -39,9 +52,9 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
                     messages::value_required(&a1, &label, field.ty.is_numeric()),
                 ));
             }
-            return None;
+            None
         }
-        Parsed::Ok(v) => v,
+        Parsed::Ok(v) => Some(v),
         Parsed::Coerced(v, how) => {
             let shown = match &v {
                 Value::Bool(b) => field.words.word(*b).to_string(),
@@ -49,62 +62,52 @@ fn read_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool)
             };
             let msg = messages::coerced(&a1, &label, &seen, &shown, how);
             findings.push(at(Code::ValueCoerced, msg).value(seen.clone()));
-            v
+            Some(v)
         }
         Parsed::Bad => {
             findings.push(at(Code::TypeError, messages::type_error(&a1, field, &seen)).value(seen));
-            return None;
+            None
         }
         Parsed::NotAllowed(typed) => {
-            findings.push(
-                at(
-                    Code::ValueNotAllowed,
-                    messages::not_allowed(&a1, field, &typed),
-                )
-                .value(typed),
-            );
-            return None;
+            let msg = messages::not_allowed(&a1, field, &typed);
+            findings.push(at(Code::ValueNotAllowed, msg).value(typed));
+            None
         }
         Parsed::FormulaError(e) => {
             findings
                 .push(at(Code::FormulaError, messages::formula_error(&a1, &label, &e)).value(e));
-            return None;
+            None
         }
-        // A plain sum with no stored result is computed here, once.
-        Parsed::Uncached(f) => match crate::check::formula::evaluate_sum(check.sheet, &f)
-            .filter(|_| field.ty.is_numeric())
-        {
-            Some(n) => {
-                let value =
-                    if field.ty == crate::model::schema::FieldType::Integer && n.fract() == 0.0 {
-                        Value::Int(n as i64)
-                    } else {
-                        Value::Num(n)
-                    };
-                let msg = messages::coerced(
-                    &a1,
-                    &label,
-                    &format!("={f}"),
-                    &value.display(),
-                    crate::model::values::Leniency::FormulaEvaluated,
-                );
-                findings.push(at(Code::ValueCoerced, msg).value(format!("={f}")));
-                value
-            }
-            None => {
-                findings.push(
-                    at(
-                        Code::FormulaUncached,
-                        messages::formula_uncached(&a1, &label, &f),
-                    )
-                    .value(format!("={f}")),
-                );
-                return None;
-            }
-        },
+        Parsed::Uncached(f) => read_uncached_sum(check, &f, findings),
+    }
+}
+
+/// A plain sum with no stored result is computed here, once, and said so;
+/// any other formula without a result is reported, never read as empty.
+fn read_uncached_sum(check: &CellCheck<'_>, f: &str, findings: &mut Vec<Finding>) -> Option<Value> {
+    let field = check.field;
+    let a1 = check.source.a1();
+    let label = field.label_in(crate::model::finding::Lang::Vi);
+    let Some(n) =
+        crate::check::formula::evaluate_sum(check.sheet, f).filter(|_| field.ty.is_numeric())
+    else {
+        let msg = messages::formula_uncached(&a1, &label, f);
+        findings.push(cell_finding(check, Code::FormulaUncached, msg).value(format!("={f}")));
+        return None;
     };
-    check_range(check, &value, findings);
-    check_text_format(check, &value, findings);
+    let value = if field.ty == crate::model::schema::FieldType::Integer && n.fract() == 0.0 {
+        Value::Int(n as i64)
+    } else {
+        Value::Num(n)
+    };
+    let msg = messages::coerced(
+        &a1,
+        &label,
+        &format!("={f}"),
+        &value.display(),
+        crate::model::values::Leniency::FormulaEvaluated,
+    );
+    findings.push(cell_finding(check, Code::ValueCoerced, msg).value(format!("={f}")));
     Some(value)
 }
 

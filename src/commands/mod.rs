@@ -14,10 +14,10 @@ use anyhow::Context;
 use crate::cli::{self, Cli, ReportFormat};
 use crate::config::{self, Config, Mode};
 use crate::model::submission::CheckResult;
-use crate::model::{finding, i18n, schema, values};
+use crate::model::{finding, schema, values};
 use crate::output::report;
 use crate::read::isolate;
-use crate::{check, consolidate, mail, output};
+use crate::{check, consolidate, history, mail, output};
 
 /// What a successful run found, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,12 @@ fn unused_accepted_senders(result: &CheckResult, config: &Config) -> String {
 pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
-    let result = check::check_all(&config);
+    let mut result = if history::rollup::is_rollup(&config) {
+        history::rollup::check_result(&config)?
+    } else {
+        check::check_all(&config)
+    };
+    history::outliers::flag(&mut result, &config)?;
     eprint!("{}", unused_accepted_senders(&result, &config));
     let report = match config.format {
         ReportFormat::Text => report::to_text(&result, &config),
@@ -139,12 +144,16 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
         }
     }
     if config.mode == Mode::Build {
-        let consolidated = consolidate::consolidate(&result, &config).with_context(|| {
+        let mut consolidated = consolidate::consolidate(&result, &config).with_context(|| {
             config
                 .lang
                 .pick("không tổng hợp được số liệu", "consolidation failed")
         })?;
+        history::compare::add_comparisons(&mut consolidated, &config)?;
         let written = output::write_all(&result, &consolidated, &config)?;
+        // Only once every output is in place: a failed build leaves the
+        // history as it was.
+        history::record(&config, &consolidated)?;
         let summary = build_summary(&consolidated, &written, &config);
         // Keep stdout pure JSON when a machine asked for it.
         match config.format {
@@ -248,8 +257,6 @@ fn indicator_figure(
 /// `tonghop init DIR --unit CODE`: a ready project for a consolidating unit.
 pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     print!(
         "{}",
         init::run(args, cli.schema.as_deref(), cli.period.as_deref(), lang)?
@@ -260,11 +267,24 @@ pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> 
 /// `tonghop units import FILE`: the statistics office's export → a registry.
 pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     match command {
         cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
     }
+    Ok(Outcome::Clean)
+}
+
+/// `tonghop history [import DIR]`: what the project's history holds, or
+/// an earlier build's data tables loaded into it.
+pub fn history_command(cli: &Cli, args: &cli::HistoryArgs) -> anyhow::Result<Outcome> {
+    let lang = cli.lang.unwrap_or_default();
+    let project = config::project_dir(cli)?;
+    let text = match &args.command {
+        None => history::listing::entries_text(&project, lang)?,
+        Some(cli::HistoryCommand::Import { dir }) => {
+            history::listing::import(&project, &project.join(dir), lang)?
+        }
+    };
+    print!("{text}");
     Ok(Outcome::Clean)
 }
 
@@ -276,8 +296,6 @@ pub fn verify_workbook(cli: &Cli, args: &cli::VerifyArgs) -> anyhow::Result<Outc
 /// `tonghop schema infer FORM` and `tonghop schema check SCHEMA`.
 pub fn schema_command(cli: &Cli, command: &cli::SchemaCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
-    // Only the error types' `Display` still read the global language.
-    i18n::set_lang(lang);
     match command {
         cli::SchemaCommand::Infer(args) => schema_tools::infer_command(args, lang),
         cli::SchemaCommand::Check(args) => schema_tools::check_command(args, lang),

@@ -22,6 +22,7 @@ use crate::model::book::Book;
 use crate::model::finding::{Finding, Lang, column_name};
 use crate::model::schema::Schema;
 use crate::read::ingest::Limits;
+use crate::read::legacy::Encoding;
 
 /// One non-empty cell.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -161,15 +162,6 @@ pub fn run(config: &ShowConfig) -> anyhow::Result<String> {
     })
 }
 
-/// Encoding names as people know them.
-fn encoding_label(id: &str) -> &'static str {
-    match id {
-        "tcvn3" => "TCVN3 (ABC)",
-        "vni" => "VNI-Windows",
-        _ => "Unicode",
-    }
-}
-
 /// Control characters (line breaks in a cell) shown as escapes, so each
 /// cell stays on one line.
 fn one_line(text: &str) -> String {
@@ -197,7 +189,8 @@ pub fn to_text(shown: &Shown, lang: Lang) -> String {
         } else {
             ""
         };
-        let encoding = encoding_label(sheet.encoding);
+        // The encoding's name as people know it.
+        let encoding = Encoding::from_id(sheet.encoding).map_or("Unicode", Encoding::name);
         out.push_str(&lang.pick(
             format!("\nTrang “{}” (bảng mã: {encoding}{hidden})\n", sheet.name),
             format!("\nSheet “{}” (encoding: {encoding}{hidden})\n", sheet.name),

@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use crate::cli::ImportArgs;
 use crate::model::book::{Cell, Sheet};
 use crate::model::finding::Lang;
+use crate::model::registry::{NewUnit, write_csv};
 use crate::model::text::{clean, loose_key};
 use crate::read::ingest::Limits;
 
@@ -119,47 +120,8 @@ pub fn read_export(path: &Path, lang: Lang) -> anyhow::Result<Vec<ImportedUnit>>
             ),
         ));
     };
-    let col = |k: Column| columns.iter().find(|(x, _)| *x == k).map(|(_, c)| *c);
-    let text = |r: u32, k: Column| {
-        col(k)
-            .map(|c| clean(&sheet.get(r, c).as_text()))
-            .unwrap_or_default()
-    };
-    let code =
-        |r: u32, k: Column, width: usize| col(k).and_then(|c| code_text(sheet.get(r, c), width));
-    let mut units = Vec::new();
-    let mut seen = HashSet::new();
-    let mut problems = Vec::new();
-    for r in header + 1..sheet.row_end() {
-        if sheet.row_is_blank(r) {
-            continue;
-        }
-        let name = text(r, Column::CommuneName);
-        let Some(unit_code) = code(r, Column::CommuneCode, 5).filter(|_| !name.is_empty()) else {
-            problems.push(format!("{} {}", lang.pick("dòng", "row"), r + 1));
-            continue;
-        };
-        if !seen.insert(unit_code.clone()) {
-            problems.push(format!(
-                "{} {} ({unit_code})",
-                lang.pick("dòng", "row"),
-                r + 1
-            ));
-            continue;
-        }
-        let kind = Some(text(r, Column::Kind))
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| kind_from_name(&name));
-        units.push(ImportedUnit {
-            code: unit_code,
-            name,
-            kind,
-            district_code: code(r, Column::DistrictCode, 3).unwrap_or_default(),
-            district_name: text(r, Column::DistrictName),
-            province_code: code(r, Column::ProvinceCode, 2).unwrap_or_default(),
-            province_name: text(r, Column::ProvinceName),
-        });
-    }
+    let export = Export { sheet, columns };
+    let (units, problems) = export.units(header, lang);
     if !problems.is_empty() {
         bail!(lang.pick(
             format!(
@@ -185,6 +147,72 @@ pub fn read_export(path: &Path, lang: Lang) -> anyhow::Result<Vec<ImportedUnit>>
     Ok(units)
 }
 
+/// The export's sheet and the columns its header row names.
+struct Export<'a> {
+    sheet: &'a Sheet,
+    columns: Vec<(Column, u32)>,
+}
+
+impl Export<'_> {
+    fn col(&self, k: Column) -> Option<u32> {
+        self.columns.iter().find(|(x, _)| *x == k).map(|(_, c)| *c)
+    }
+
+    fn text(&self, r: u32, k: Column) -> String {
+        self.col(k)
+            .map(|c| clean(&self.sheet.get(r, c).as_text()))
+            .unwrap_or_default()
+    }
+
+    fn code(&self, r: u32, k: Column, width: usize) -> Option<String> {
+        self.col(k)
+            .and_then(|c| code_text(self.sheet.get(r, c), width))
+    }
+
+    /// Every unit row under the header, and the rows that cannot be read
+    /// (no code or name, or a code seen before).
+    fn units(&self, header: u32, lang: Lang) -> (Vec<ImportedUnit>, Vec<String>) {
+        let mut units = Vec::new();
+        let mut seen = HashSet::new();
+        let mut problems = Vec::new();
+        let row = |r: u32| format!("{} {}", lang.pick("dòng", "row"), r + 1);
+        for r in header + 1..self.sheet.row_end() {
+            if self.sheet.row_is_blank(r) {
+                continue;
+            }
+            let name = self.text(r, Column::CommuneName);
+            let Some(unit_code) = self
+                .code(r, Column::CommuneCode, 5)
+                .filter(|_| !name.is_empty())
+            else {
+                problems.push(row(r));
+                continue;
+            };
+            if !seen.insert(unit_code.clone()) {
+                problems.push(format!("{} ({unit_code})", row(r)));
+                continue;
+            }
+            units.push(self.unit(r, unit_code, name));
+        }
+        (units, problems)
+    }
+
+    fn unit(&self, r: u32, code: String, name: String) -> ImportedUnit {
+        let kind = Some(self.text(r, Column::Kind))
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| kind_from_name(&name));
+        ImportedUnit {
+            code,
+            name,
+            kind,
+            district_code: self.code(r, Column::DistrictCode, 3).unwrap_or_default(),
+            district_name: self.text(r, Column::DistrictName),
+            province_code: self.code(r, Column::ProvinceCode, 2).unwrap_or_default(),
+            province_name: self.text(r, Column::ProvinceName),
+        }
+    }
+}
+
 /// The registry CSV of the communes, each with its district (or province,
 /// when the export has no district column) as parent.
 pub fn registry_csv(units: &[ImportedUnit], source: &str, lang: Lang) -> anyhow::Result<Vec<u8>> {
@@ -198,62 +226,29 @@ pub fn registry_csv(units: &[ImportedUnit], source: &str, lang: Lang) -> anyhow:
             units.len()
         ),
     );
-    let mut writer = csv::Writer::from_writer(note.into_bytes());
-    writer.write_record(["code", "name", "kind", "aliases", "email", "parent"])?;
-    for u in units {
-        let parent = if u.district_code.is_empty() {
+    let rows = units.iter().map(|u| NewUnit {
+        code: &u.code,
+        name: &u.name,
+        kind: &u.kind,
+        parent: if u.district_code.is_empty() {
             &u.province_code
         } else {
             &u.district_code
-        };
-        writer.write_record([&u.code, &u.name, &u.kind, "", "", parent])?;
-    }
-    writer.into_inner().context("registry CSV")
+        },
+    });
+    Ok(write_csv(&note, rows)?)
 }
 
 /// Runs `tonghop units import`: the CSV on stdout or in `-o`, a summary.
 pub fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<String> {
-    let mut units = read_export(&args.file, lang)?;
-    if let Some(code) = &args.unit {
-        let code = code.trim();
-        units.retain(|u| u.district_code == code || u.province_code == code);
-        if units.is_empty() {
-            bail!(lang.pick(
-                format!(
-                    "không có xã nào của đơn vị mã “{code}” trong {}",
-                    args.file.display()
-                ),
-                format!(
-                    "no commune of the unit with code “{code}” in {}",
-                    args.file.display()
-                ),
-            ));
-        }
-    }
+    let units = units_of(args, lang)?;
     let source = args
         .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let bytes = registry_csv(&units, &source, lang)?;
-    let districts: HashSet<&str> = units.iter().map(|u| u.district_code.as_str()).collect();
-    let provinces: HashSet<&str> = units.iter().map(|u| u.province_code.as_str()).collect();
-    let summary = lang.pick(
-        format!(
-            "Đã đọc {} xã, phường, thị trấn của {} huyện, {} tỉnh từ {}.\n",
-            units.len(),
-            districts.len(),
-            provinces.len(),
-            args.file.display()
-        ),
-        format!(
-            "Read {} communes of {} districts, {} provinces from {}.\n",
-            units.len(),
-            districts.len(),
-            provinces.len(),
-            args.file.display()
-        ),
-    );
+    let summary = import_summary(&units, &args.file, lang);
     match &args.output {
         Some(out) => {
             let tmp = out.with_extension("tmp-import");
@@ -275,6 +270,50 @@ pub fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<String> {
             Ok(String::new())
         }
     }
+}
+
+/// The export's communes, only those of `--unit` when it is given.
+fn units_of(args: &ImportArgs, lang: Lang) -> anyhow::Result<Vec<ImportedUnit>> {
+    let mut units = read_export(&args.file, lang)?;
+    if let Some(code) = &args.unit {
+        let code = code.trim();
+        units.retain(|u| u.district_code == code || u.province_code == code);
+        if units.is_empty() {
+            bail!(lang.pick(
+                format!(
+                    "không có xã nào của đơn vị mã “{code}” trong {}",
+                    args.file.display()
+                ),
+                format!(
+                    "no commune of the unit with code “{code}” in {}",
+                    args.file.display()
+                ),
+            ));
+        }
+    }
+    Ok(units)
+}
+
+/// "Read 22 communes of 1 districts, 1 provinces from …".
+fn import_summary(units: &[ImportedUnit], file: &Path, lang: Lang) -> String {
+    let districts: HashSet<&str> = units.iter().map(|u| u.district_code.as_str()).collect();
+    let provinces: HashSet<&str> = units.iter().map(|u| u.province_code.as_str()).collect();
+    lang.pick(
+        format!(
+            "Đã đọc {} xã, phường, thị trấn của {} huyện, {} tỉnh từ {}.\n",
+            units.len(),
+            districts.len(),
+            provinces.len(),
+            file.display()
+        ),
+        format!(
+            "Read {} communes of {} districts, {} provinces from {}.\n",
+            units.len(),
+            districts.len(),
+            provinces.len(),
+            file.display()
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -85,7 +85,6 @@ impl Recorded {
 /// 2 (an error) when the workbook or what it names cannot be used.
 pub(crate) fn run(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let mut lang = cli.lang.unwrap_or_default();
-    crate::model::i18n::set_lang(lang);
     let mut book: Xlsx<_> = calamine::open_workbook(&args.workbook).with_context(|| {
         lang.pick(
             format!("không mở được bảng tính {}", args.workbook.display()),
@@ -95,7 +94,6 @@ pub(crate) fn run(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let recorded = read_recorded(&mut book, lang)?;
     if cli.lang.is_none() && recorded.get("lang") == "en" {
         lang = Lang::En;
-        crate::model::i18n::set_lang(lang);
     }
     let project = config::project_dir(cli)?;
     let (mut config, mut differences) = rebuild_config(cli, args, &recorded, &project)?;
@@ -196,7 +194,8 @@ fn rebuild_config(
         code: code.to_string(),
         name: name.to_string(),
     };
-    config.deadline = Some(recorded.get("deadline").to_string()).filter(|d| !d.is_empty());
+    config.deadline =
+        crate::model::values::parse_date_text(recorded.get("deadline")).map(|(day, _)| day);
     config.accept_senders = recorded
         .get("accepted_senders")
         .split(", ")
@@ -298,8 +297,11 @@ fn find_sources(
 /// The workbook `build` writes from these inputs, in memory.
 fn rebuild(config: &Config, names: &HashMap<String, String>) -> anyhow::Result<Vec<u8>> {
     let mut result = crate::check::check_all(config);
+    // What `build` draws from the project's history (outliers, cùng kỳ).
+    crate::history::outliers::flag(&mut result, config)?;
     restore_names(&mut result, names);
-    let consolidated = crate::consolidate::consolidate(&result, config)?;
+    let mut consolidated = crate::consolidate::consolidate(&result, config)?;
+    crate::history::compare::add_comparisons(&mut consolidated, config)?;
     Ok(workbook::build(&result, &consolidated, config)?)
 }
 /// The files found under `--inbox` named as the workbook names them, so

@@ -10,8 +10,6 @@
 
 use polars::prelude::*;
 
-use crate::check::units_sent;
-
 use crate::config::Config;
 use crate::model::frame::{Col, frame};
 use crate::model::level::Reporting;
@@ -82,7 +80,7 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let schema = &config.schema;
     let registry = &config.registry;
     let accepted = result.accepted_by_unit(registry.units.len());
-    let statuses = unit_statuses(result, &accepted);
+    let statuses = result.unit_statuses(registry.units.len());
     let reporting: Vec<usize> = (0..registry.units.len())
         .filter(|&u| accepted[u].is_some())
         .collect();
@@ -158,37 +156,6 @@ fn reporting_rows<'a>(
             })
             .collect(),
     }
-}
-
-/// Each registry unit's standing: accepted, held (only files from a sender
-/// not confirmed), rejected or not received.
-fn unit_statuses(result: &CheckResult, accepted: &[Option<&Submission>]) -> Vec<UnitStatus> {
-    let n = accepted.len();
-    let sent = units_sent(&result.submissions, n);
-    // Units that sent some file not held for its sender.
-    let mut confirmed = vec![false; n];
-    for s in result
-        .submissions
-        .iter()
-        .filter(|s| s.status != Status::Held)
-    {
-        if let Some(u) = s.unit {
-            confirmed[u] = true;
-        }
-    }
-    (0..n)
-        .map(|u| {
-            if accepted[u].is_some() {
-                UnitStatus::Accepted
-            } else if sent[u] && !confirmed[u] {
-                UnitStatus::Held
-            } else if sent[u] {
-                UnitStatus::Rejected
-            } else {
-                UnitStatus::NotReceived
-            }
-        })
-        .collect()
 }
 
 /// The reporting rows, one row each: the registry unit's code, form
@@ -352,6 +319,17 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
         .with_columns(derived)
         .select(order)
         .collect()
+}
+
+/// The schema's indicators over rows of another period (the history's),
+/// computed exactly as this period's are: the consolidating unit over every
+/// row, each roster unit over its rows.
+pub fn past_indicators(
+    config: &Config,
+    rows: &DataFrame,
+    roster: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    indicators(config, rows, roster)
 }
 
 /// The indicators, long format: the consolidating unit's row of each

@@ -226,8 +226,40 @@ fn consider(
     out: &mut Vec<Found>,
 ) {
     let name = part.attachment_name().unwrap_or_default().to_string();
-    let content_type = part
-        .content_type()
+    let push = |out: &mut Vec<Found>, item: Item| {
+        out.push(Found {
+            meta: meta.clone(),
+            item,
+        })
+    };
+    if let Some(finding) = refused(&name, &content_type(part), &bytes, limits) {
+        push(
+            out,
+            Item::Skipped {
+                original: name,
+                finding,
+            },
+        );
+        return;
+    }
+    let damaged = truncated || part.is_encoding_problem;
+    match sniff(&bytes) {
+        Sniff::Archive => {
+            for item in unzip(&name, &bytes, limits) {
+                push(out, item);
+            }
+        }
+        sniffed => {
+            if let Some(item) = attachment_item(sniffed, name, bytes, damaged) {
+                push(out, item);
+            }
+        }
+    }
+}
+
+/// "type/subtype" of a part, in lower case.
+fn content_type(part: &MessagePart<'_>) -> String {
+    part.content_type()
         .map(|ct| {
             format!(
                 "{}/{}",
@@ -236,77 +268,57 @@ fn consider(
             )
             .to_lowercase()
         })
-        .unwrap_or_default();
-    let push = |out: &mut Vec<Found>, item: Item| {
-        out.push(Found {
-            meta: meta.clone(),
-            item,
-        })
-    };
-    let skipped = |finding: Finding| Item::Skipped {
-        original: name.clone(),
-        finding,
-    };
-    if is_tnef(&name, &content_type, &bytes) {
-        let shown = if name.is_empty() {
-            "winmail.dat"
-        } else {
-            &name
-        };
-        push(
-            out,
-            skipped(Finding::new(
-                Code::FileUnsupported,
-                messages::mail_tnef(shown),
-            )),
-        );
-        return;
+        .unwrap_or_default()
+}
+
+/// Why an attachment is not even looked into: Outlook's TNEF wrapper
+/// (winmail.dat), or a size over the limit.
+fn refused(name: &str, content_type: &str, bytes: &[u8], limits: &Limits) -> Option<Finding> {
+    if is_tnef(name, content_type, bytes) {
+        let shown = if name.is_empty() { "winmail.dat" } else { name };
+        return Some(Finding::new(
+            Code::FileUnsupported,
+            messages::mail_tnef(shown),
+        ));
     }
-    if bytes.len() as u64 > limits.max_file_bytes {
-        push(
-            out,
-            skipped(
-                Finding::new(
-                    Code::FileTooLarge,
-                    messages::file_too_large_bytes(bytes.len() as u64, limits.max_file_bytes),
-                )
-                .value(name.clone()),
-            ),
-        );
-        return;
-    }
+    (bytes.len() as u64 > limits.max_file_bytes).then(|| {
+        Finding::new(
+            Code::FileTooLarge,
+            messages::file_too_large_bytes(bytes.len() as u64, limits.max_file_bytes),
+        )
+        .value(name.to_string())
+    })
+}
+
+/// What an attachment that is no archive is: a spreadsheet, a broken one
+/// (`damaged`: the message was cut short or badly encoded), a named file
+/// that is no report, or nothing worth a line.
+fn attachment_item(sniffed: Sniff, name: String, bytes: Vec<u8>, damaged: bool) -> Option<Item> {
     let broken = |detail: &str| {
-        if truncated || part.is_encoding_problem {
+        if damaged {
             Finding::new(Code::FileUnreadable, messages::mail_truncated())
         } else {
             Finding::new(Code::FileUnreadable, messages::file_unreadable(detail))
         }
     };
-    match sniff(&bytes) {
-        Sniff::Sheet(format) => push(
-            out,
-            Item::Sheet {
-                original: name.clone(),
-                bytes,
-                format,
-            },
-        ),
-        Sniff::Archive => {
-            for item in unzip(&name, &bytes, limits) {
-                push(out, item);
-            }
-        }
-        Sniff::Corrupt(detail) => push(out, skipped(broken(&detail))),
-        Sniff::Other if named_as_sheet(&name) => push(
-            out,
-            skipped(if truncated || part.is_encoding_problem {
-                broken("")
-            } else {
-                Finding::new(Code::FileUnreadable, messages::mail_not_spreadsheet(&name))
-            }),
-        ),
-        Sniff::Other if !name.is_empty() => push(out, Item::Ignored { original: name }),
-        Sniff::Other => {}
+    let skipped = |finding: Finding| Item::Skipped {
+        original: name.clone(),
+        finding,
+    };
+    match sniffed {
+        Sniff::Sheet(format) => Some(Item::Sheet {
+            original: name.clone(),
+            bytes,
+            format,
+        }),
+        Sniff::Corrupt(detail) => Some(skipped(broken(&detail))),
+        Sniff::Other if named_as_sheet(&name) => Some(skipped(if damaged {
+            broken("")
+        } else {
+            Finding::new(Code::FileUnreadable, messages::mail_not_spreadsheet(&name))
+        })),
+        Sniff::Other if !name.is_empty() => Some(Item::Ignored { original: name }),
+        Sniff::Other | Sniff::Archive => None,
     }
 }
 
@@ -383,104 +395,27 @@ fn sniff(bytes: &[u8]) -> Sniff {
 /// to workbooks, read from the central directory before anything is inflated.
 fn unzip(name: &str, bytes: &[u8], limits: &Limits) -> Vec<Item> {
     let shown = if name.is_empty() { "tep-nen.zip" } else { name };
-    let skipped = |finding: Finding| {
-        vec![Item::Skipped {
-            original: name.to_string(),
-            finding,
-        }]
+    let mut archive = match open_zip(bytes, shown, limits) {
+        Ok(archive) => archive,
+        Err(finding) => {
+            return vec![Item::Skipped {
+                original: name.to_string(),
+                finding,
+            }];
+        }
     };
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return skipped(Finding::new(
-            Code::FileUnreadable,
-            messages::file_unreadable("zip"),
-        ));
-    };
-    if archive.len() > MAX_ZIP_ENTRIES {
-        return skipped(Finding::new(
-            Code::FileTooLarge,
-            messages::zip_too_many_entries(shown, archive.len(), MAX_ZIP_ENTRIES),
-        ));
-    }
-    if let Err(finding) = crate::read::sniff::check_zip(bytes, limits) {
-        return skipped(finding.value(shown));
-    }
     let mut items = Vec::new();
     let mut encrypted = false;
     let mut inflated: u64 = 0;
     for i in 0..archive.len() {
-        let (entry_name, is_dir, is_encrypted, size) = match archive.by_index_raw(i) {
-            Ok(e) => (
-                e.name().map(|n| n.to_string()).unwrap_or_default(),
-                e.is_dir(),
-                e.encrypted(),
-                e.size(),
-            ),
-            Err(_) => continue,
-        };
-        if is_dir {
-            continue;
-        }
-        let original = format!("{shown}/{entry_name}");
-        if is_encrypted {
-            encrypted = true;
-            continue;
-        }
-        let entry_skip = |finding: Finding| Item::Skipped {
-            original: original.clone(),
-            finding,
-        };
-        if size > limits.max_file_bytes {
-            items.push(entry_skip(Finding::new(
-                Code::FileTooLarge,
-                messages::file_too_large_bytes(size, limits.max_file_bytes),
-            )));
-            continue;
-        }
-        // Headers can lie about sizes: never inflate more than the limits.
-        let room = limits
-            .max_file_bytes
-            .min(limits.max_uncompressed_bytes.saturating_sub(inflated));
-        let mut data = Vec::new();
-        let read = archive
-            .by_index(i)
-            .map_err(|e| e.to_string())
-            .and_then(|entry| {
-                entry
-                    .take(room.saturating_add(1))
-                    .read_to_end(&mut data)
-                    .map_err(|e| e.to_string())
-            });
-        if let Err(e) = read {
-            items.push(entry_skip(Finding::new(
-                Code::FileUnreadable,
-                messages::file_unreadable(&format!("zip: {e}")),
-            )));
-            continue;
-        }
-        inflated = inflated.saturating_add(data.len() as u64);
-        if data.len() as u64 > room {
-            items.push(entry_skip(Finding::new(
-                Code::FileTooLarge,
-                messages::file_too_large_entry(&entry_name, data.len() as u64, room),
-            )));
-            break;
-        }
-        match sniff(&data) {
-            Sniff::Sheet(format) => items.push(Item::Sheet {
-                original,
-                bytes: data,
-                format,
-            }),
-            Sniff::Corrupt(detail) => items.push(entry_skip(Finding::new(
-                Code::FileUnreadable,
-                messages::file_unreadable(&detail),
-            ))),
-            Sniff::Other if named_as_sheet(&entry_name) => items.push(entry_skip(Finding::new(
-                Code::FileUnreadable,
-                messages::mail_not_spreadsheet(&entry_name),
-            ))),
-            // Archives in archives are not opened; other files are not reports.
-            Sniff::Archive | Sniff::Other => items.push(Item::Ignored { original }),
+        match unzip_entry(&mut archive, i, shown, limits, &mut inflated) {
+            Entry::Skipped => {}
+            Entry::Encrypted => encrypted = true,
+            Entry::Item(item) => items.push(item),
+            Entry::Last(item) => {
+                items.push(item);
+                break;
+            }
         }
     }
     if encrypted {
@@ -490,6 +425,131 @@ fn unzip(name: &str, bytes: &[u8], limits: &Limits) -> Vec<Item> {
         });
     }
     items
+}
+
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The zip, when it opens and its central directory is within the limits.
+fn open_zip<'a>(bytes: &'a [u8], shown: &str, limits: &Limits) -> Result<Archive<'a>, Finding> {
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Err(Finding::new(
+            Code::FileUnreadable,
+            messages::file_unreadable("zip"),
+        ));
+    };
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(Finding::new(
+            Code::FileTooLarge,
+            messages::zip_too_many_entries(shown, archive.len(), MAX_ZIP_ENTRIES),
+        ));
+    }
+    crate::read::sniff::check_zip(bytes, limits).map_err(|finding| finding.value(shown))?;
+    Ok(archive)
+}
+
+/// What one zip entry gives.
+enum Entry {
+    /// A folder, or an entry the directory cannot describe.
+    Skipped,
+    Encrypted,
+    Item(Item),
+    /// The inflated total reached the limit: nothing more is opened.
+    Last(Item),
+}
+
+/// Entry `i` of the archive, inflated within what the limits leave
+/// (`inflated` so far).
+fn unzip_entry(
+    archive: &mut Archive,
+    i: usize,
+    shown: &str,
+    limits: &Limits,
+    inflated: &mut u64,
+) -> Entry {
+    let Ok((entry_name, is_dir, is_encrypted, size)) = archive.by_index_raw(i).map(|e| {
+        (
+            e.name().map(|n| n.to_string()).unwrap_or_default(),
+            e.is_dir(),
+            e.encrypted(),
+            e.size(),
+        )
+    }) else {
+        return Entry::Skipped;
+    };
+    if is_dir {
+        return Entry::Skipped;
+    }
+    if is_encrypted {
+        return Entry::Encrypted;
+    }
+    let original = format!("{shown}/{entry_name}");
+    let skip = |finding: Finding| Item::Skipped {
+        original: original.clone(),
+        finding,
+    };
+    if size > limits.max_file_bytes {
+        return Entry::Item(skip(Finding::new(
+            Code::FileTooLarge,
+            messages::file_too_large_bytes(size, limits.max_file_bytes),
+        )));
+    }
+    // Headers can lie about sizes: never inflate more than the limits.
+    let room = limits
+        .max_file_bytes
+        .min(limits.max_uncompressed_bytes.saturating_sub(*inflated));
+    let data = match inflate(archive, i, room) {
+        Ok(data) => data,
+        Err(e) => {
+            return Entry::Item(skip(Finding::new(
+                Code::FileUnreadable,
+                messages::file_unreadable(&format!("zip: {e}")),
+            )));
+        }
+    };
+    *inflated = inflated.saturating_add(data.len() as u64);
+    if data.len() as u64 > room {
+        return Entry::Last(skip(Finding::new(
+            Code::FileTooLarge,
+            messages::file_too_large_entry(&entry_name, data.len() as u64, room),
+        )));
+    }
+    Entry::Item(entry_item(original, &entry_name, data))
+}
+
+/// Entry `i` inflated, at most one byte past `room` (to tell it overran).
+fn inflate(archive: &mut Archive, i: usize, room: u64) -> Result<Vec<u8>, String> {
+    let mut data = Vec::new();
+    let entry = archive.by_index(i).map_err(|e| e.to_string())?;
+    entry
+        .take(room.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    Ok(data)
+}
+
+/// What an inflated entry is: a spreadsheet, a broken one, or no report.
+fn entry_item(original: String, entry_name: &str, data: Vec<u8>) -> Item {
+    let skip = |finding: Finding| Item::Skipped {
+        original: original.clone(),
+        finding,
+    };
+    match sniff(&data) {
+        Sniff::Sheet(format) => Item::Sheet {
+            original,
+            bytes: data,
+            format,
+        },
+        Sniff::Corrupt(detail) => skip(Finding::new(
+            Code::FileUnreadable,
+            messages::file_unreadable(&detail),
+        )),
+        Sniff::Other if named_as_sheet(entry_name) => skip(Finding::new(
+            Code::FileUnreadable,
+            messages::mail_not_spreadsheet(entry_name),
+        )),
+        // Archives in archives are not opened; other files are not reports.
+        Sniff::Archive | Sniff::Other => Item::Ignored { original },
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::model::finding::{Code, Finding, Lang};
+use crate::model::i18n::Bilingual;
 use crate::model::messages;
 use crate::read::index::{Entry, Index, IndexError};
 use extract::{Found, Item, Meta};
@@ -24,10 +25,21 @@ pub enum MailError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
-    #[error("{}", crate::model::i18n::tr(
-        &format!("không tìm thấy {}", path.display()),
-        &format!("{} does not exist", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     NoSuchPath { path: PathBuf },
+}
+
+impl Bilingual for MailError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            MailError::Index(e) => e.message(lang),
+            MailError::Output(e) => e.message(lang),
+            MailError::NoSuchPath { path } => lang.pick(
+                format!("không tìm thấy {}", path.display()),
+                format!("{} does not exist", path.display()),
+            ),
+        }
+    }
 }
 
 /// What one `tonghop mail` run did.
@@ -213,22 +225,15 @@ fn process(
     report: &mut MailReport,
 ) -> Result<(), MailError> {
     let lang = config.lang;
-    // mail-parser is lenient, but a hostile message must never stop the run.
-    let parsed = std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
-        .ok()
-        .flatten();
-    let message = match parsed {
-        Some(m) if !extract::is_malformed(&m) => m,
-        _ => {
-            report.lines.push(place.to_string());
-            let detail = lang.pick("không có phần đầu thư From, Date", "no From or Date header");
-            report.skip(
-                lang.pick("thư", "message"),
-                Finding::new(Code::FileUnreadable, messages::mail_malformed(detail)),
-                lang,
-            );
-            return Ok(());
-        }
+    let Some(message) = parse_message(raw) else {
+        report.lines.push(place.to_string());
+        let detail = lang.pick("không có phần đầu thư From, Date", "no From or Date header");
+        report.skip(
+            lang.pick("thư", "message"),
+            Finding::new(Code::FileUnreadable, messages::mail_malformed(detail)),
+            lang,
+        );
+        return Ok(());
     };
     let fallback_id = format!("sha256:{}", crate::model::book::sha256_hex(raw));
     let meta = extract::meta_of(&message, &fallback_id);
@@ -246,18 +251,7 @@ fn process(
     }
     let found = extract::attachments(&message, &meta, &config.limits);
     if found.is_empty() {
-        if extract::is_truncated(&message) {
-            report.skip(
-                lang.pick("thư", "message"),
-                Finding::new(Code::FileUnreadable, messages::mail_truncated()),
-                lang,
-            );
-        } else {
-            report.lines.push(format!(
-                "    {}",
-                lang.pick("không có tệp bảng tính đính kèm", "no spreadsheet attached")
-            ));
-        }
+        tell_nothing_attached(&message, report, lang);
         return Ok(());
     }
     let recorded = index.entries.len();
@@ -271,6 +265,31 @@ fn process(
         )?;
     }
     Ok(())
+}
+
+/// The message, unless it cannot be parsed or lacks its From and Date.
+fn parse_message(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
+    // mail-parser is lenient, but a hostile message must never stop the run.
+    std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
+        .ok()
+        .flatten()
+        .filter(|m| !extract::is_malformed(m))
+}
+
+/// A message with no spreadsheet: cut short (a finding), or simply none.
+fn tell_nothing_attached(message: &mail_parser::Message, report: &mut MailReport, lang: Lang) {
+    if extract::is_truncated(message) {
+        report.skip(
+            lang.pick("thư", "message"),
+            Finding::new(Code::FileUnreadable, messages::mail_truncated()),
+            lang,
+        );
+    } else {
+        report.lines.push(format!(
+            "    {}",
+            lang.pick("không có tệp bảng tính đính kèm", "no spreadsheet attached")
+        ));
+    }
 }
 
 /// The line naming a message: its date, sender, subject and where it was.

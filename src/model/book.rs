@@ -80,6 +80,10 @@ pub struct Sheet {
     /// (".VnTime", "VNI-Times"), where the format lets us see them (xlsx,
     /// xls).
     pub legacy_fonts: BTreeMap<(u32, u32), String>,
+    /// The file's font records named legacy fonts for cells, but could not
+    /// be matched to this sheet (an .xls whose records disagree with the
+    /// sheets calamine reads): its encoding is only guessed from its text.
+    pub fonts_unmatched: bool,
 }
 
 /// How a sheet crosses the process boundary of the isolated reader.
@@ -89,6 +93,7 @@ struct SheetWire {
     hidden: bool,
     cells: Vec<(u32, u32, Cell)>,
     legacy_fonts: Vec<(u32, u32, String)>,
+    fonts_unmatched: bool,
 }
 
 impl From<Sheet> for SheetWire {
@@ -106,6 +111,7 @@ impl From<Sheet> for SheetWire {
                 .into_iter()
                 .map(|((r, c), f)| (r, c, f))
                 .collect(),
+            fonts_unmatched: s.fonts_unmatched,
         }
     }
 }
@@ -125,6 +131,7 @@ impl From<SheetWire> for Sheet {
                 .into_iter()
                 .map(|(r, c, f)| ((r, c), f))
                 .collect(),
+            fonts_unmatched: w.fonts_unmatched,
         }
     }
 }

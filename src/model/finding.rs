@@ -138,6 +138,7 @@ codes! {
     RuleViolation => "rule-violation", Error;
     DerivedMismatch => "derived-mismatch", Error;
     TextLegacyEncoding => "text-legacy-encoding", Warning;
+    TextFontsUnmatched => "text-fonts-unmatched", Warning;
     TemplateOutdated => "template-outdated", Warning;
     UnitSenderMismatch => "unit-sender-mismatch", Error;
     SenderUnknown => "sender-unknown", Warning;
@@ -147,6 +148,9 @@ codes! {
     ListContinued => "list-continued", Info;
     RecordInSeveralUnits => "record-in-several-units", Warning;
     ListSheetUnread => "list-sheet-unread", Warning;
+    // History (issue 18).
+    RollupPeriodMissing => "rollup-period-missing", Error;
+    ValueOutlier => "value-outlier", Warning;
 }
 
 impl fmt::Display for Code {

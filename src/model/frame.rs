@@ -104,6 +104,16 @@ pub enum Out {
     Num(f64),
     Text(String),
     Bool(bool),
+    /// A date column's cell, kept as a date for the writers that write
+    /// dates (the workbook), never spelt and read back.
+    Date(chrono::NaiveDate),
+}
+
+impl Out {
+    /// A date as tables and text cells spell it: "31/12/2023".
+    pub fn date_text(d: chrono::NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
 }
 
 pub fn get(df: &DataFrame, column: &str, row: usize) -> Out {
@@ -144,11 +154,9 @@ fn out_of(value: PolarsResult<AnyValue<'_>>) -> Out {
         Ok(AnyValue::Boolean(b)) => Out::Bool(b),
         Ok(AnyValue::String(s)) => Out::Text(s.to_string()),
         Ok(AnyValue::StringOwned(s)) => Out::Text(s.to_string()),
-        Ok(AnyValue::Date(days)) => Out::Text(
-            (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
-                + chrono::Duration::days(i64::from(days)))
-            .format("%d/%m/%Y")
-            .to_string(),
+        Ok(AnyValue::Date(days)) => Out::Date(
+            chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+                + chrono::Duration::days(i64::from(days)),
         ),
         Ok(other) => other
             .extract::<f64>()

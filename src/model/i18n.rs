@@ -1,30 +1,15 @@
-//! The language of fatal messages. Findings and schema errors carry both
-//! languages as data (`Msg`) and renderers choose with `Lang::pick`; only the
-//! error types' `Display` (bad config, unreadable registry, output errors)
-//! still read the language chosen once at start-up, here.
-
-use std::sync::atomic::{AtomicBool, Ordering};
+//! Fatal errors in two languages. An error that stops a run (a bad config,
+//! an unreadable registry, an output that cannot be written) carries what it
+//! needs to say as data and says it in the language asked for; the edge
+//! (`crate::error_lines`, called by the binary) renders it in the run's
+//! language. Nothing here is global: the language travels with the
+//! `Config` and is passed to whoever renders. An error's `Display` is its
+//! Vietnamese text, the default language, for the few places (tests, logs
+//! of a library user) that have no language to give.
 
 use crate::model::finding::Lang;
 
-static ENGLISH: AtomicBool = AtomicBool::new(false);
-
-pub fn set_lang(lang: Lang) {
-    ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
-}
-
-pub fn lang() -> Lang {
-    if ENGLISH.load(Ordering::Relaxed) {
-        Lang::En
-    } else {
-        Lang::Vi
-    }
-}
-
-/// Picks the Vietnamese or English text according to the chosen language.
-pub fn tr(vi: &str, en: &str) -> String {
-    match lang() {
-        Lang::Vi => vi.to_string(),
-        Lang::En => en.to_string(),
-    }
+/// An error that can say what went wrong in Vietnamese and in English.
+pub trait Bilingual: std::error::Error {
+    fn message(&self, lang: Lang) -> String;
 }

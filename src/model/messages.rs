@@ -125,6 +125,22 @@ pub fn file_too_slow(seconds: u64) -> Msg {
 
 /// One finding for a file: the sheets that were converted and the legacy
 /// encodings they were typed in.
+pub fn text_fonts_unmatched(sheets: &[&str]) -> Msg {
+    let names = sheets
+        .iter()
+        .map(|s| format!("“{s}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Msg::new(
+        format!(
+            "Không khớp được phông chữ ghi trong tệp với trang {names}: bảng mã cũ (TCVN3, VNI) của các ô chỉ được đoán theo chữ. Hãy kiểm tra chữ tiếng Việt của trang (lệnh tonghop show), hoặc lưu lại tệp bằng Excel rồi gửi lại."
+        ),
+        format!(
+            "The fonts the file records could not be matched to sheet {names}: the legacy encoding (TCVN3, VNI) of its cells is only guessed from the text. Check the sheet's Vietnamese text (tonghop show), or save the file again with Excel and resend it."
+        ),
+    )
+}
+
 pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
     let names = sheets
         .iter()
@@ -918,6 +934,72 @@ pub fn record_in_several_units(
         ),
         format!(
             "“{seen}” is also in the report of {other_unit} ({other_file}, cell {other_cell}); check it is not counted twice"
+        ),
+    )
+}
+
+/// `rollup-period-missing`: a unit has no accepted report for some of the
+/// periods a longer one is added up from.
+pub fn rollup_period_missing(period: &Period, missing: &[Period]) -> Msg {
+    let ids: Vec<String> = missing.iter().map(Period::id).collect();
+    let vi: Vec<String> = missing.iter().map(Period::label_vi).collect();
+    let en: Vec<String> = missing.iter().map(Period::label_en).collect();
+    Msg::new(
+        format!(
+            "Chưa có số liệu {} của đơn vị nên không cộng dồn được {}; số liệu của đơn vị không được tính. Hãy tổng hợp kỳ còn thiếu (tonghop build --period {}) rồi chạy lại.",
+            vi.join(", "),
+            period.label_vi().to_lowercase(),
+            ids[0]
+        ),
+        format!(
+            "No figures of the unit for {}, so {} cannot be added up; the unit is not counted. Build the missing period (tonghop build --period {}) and run again.",
+            en.join(", "),
+            period.label_en(),
+            ids[0]
+        ),
+    )
+}
+
+/// `value-outlier`: a value jumps against the unit's own past (the median
+/// of its last periods).
+pub fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
+    let (vi, en) = if value > median {
+        ("tăng bất thường", "jumps up")
+    } else {
+        ("giảm bất thường", "drops")
+    };
+    Msg::new(
+        format!(
+            "Số liệu “{}” {vi} so với cùng kỳ: {} → {}. Đề nghị kiểm tra lại.",
+            field.label,
+            figure(median, Lang::Vi),
+            figure(value, Lang::Vi)
+        ),
+        format!(
+            "“{}” {en} against the unit's past (the median of its last periods): {} → {}. Please check it.",
+            field.label_in(Lang::En),
+            figure(median, Lang::En),
+            figure(value, Lang::En)
+        ),
+    )
+}
+
+/// `value-outlier`: a value stands far from the other units' of the period.
+pub fn value_apart(field: &FieldDef, median: f64, value: f64, z: f64) -> Msg {
+    Msg::new(
+        format!(
+            "Số liệu “{}” khác xa các đơn vị khác trong kỳ: {} (trung vị các đơn vị: {}; điểm z hiệu chỉnh {}). Đề nghị kiểm tra lại.",
+            field.label,
+            figure(value, Lang::Vi),
+            figure(median, Lang::Vi),
+            figure(z, Lang::Vi)
+        ),
+        format!(
+            "“{}” stands far from the other units of the period: {} (the units' median: {}; modified z-score {}). Please check it.",
+            field.label_in(Lang::En),
+            figure(value, Lang::En),
+            figure(median, Lang::En),
+            figure(z, Lang::En)
         ),
     )
 }

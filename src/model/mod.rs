@@ -6,6 +6,7 @@
 //! values and text normalisation.
 
 pub mod book;
+pub mod crosswalk;
 pub mod finding;
 pub mod frame;
 pub mod i18n;

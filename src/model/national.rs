@@ -193,6 +193,11 @@ impl NationalList {
                 parent,
             });
         }
+        // In code order once, not at every question.
+        let units = &list.units;
+        for children in list.children.values_mut() {
+            children.sort_by(|&a, &b| units[a].code.cmp(&units[b].code));
+        }
         list
     }
 
@@ -219,13 +224,10 @@ impl NationalList {
     /// districts (before the reform) or communes (after), a district's
     /// communes.
     pub fn children(&self, code: &str) -> Vec<&NationalUnit> {
-        let mut units: Vec<&NationalUnit> = self
-            .children
+        self.children
             .get(code)
             .map(|c| c.iter().map(|&i| &self.units[i]).collect())
-            .unwrap_or_default();
-        units.sort_by(|a, b| a.code.cmp(&b.code));
-        units
+            .unwrap_or_default()
     }
 
     /// Up to five units that may be what the user meant by `typed`: for a

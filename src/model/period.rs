@@ -7,7 +7,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::i18n::tr;
+use crate::model::finding::Lang;
+use crate::model::i18n::Bilingual;
 use crate::model::schema::PeriodKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -19,15 +20,30 @@ pub struct Period {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{}", tr(
-    &format!("kỳ báo cáo “{text}” không hợp lệ; cần dạng {expected}"),
-    &format!("invalid period “{text}”; expected {expected}")))]
+#[error("{}", self.message(Lang::Vi))]
 pub struct PeriodError {
     pub text: String,
     pub expected: &'static str,
 }
 
+impl Bilingual for PeriodError {
+    fn message(&self, lang: Lang) -> String {
+        let PeriodError { text, expected } = self;
+        lang.pick(
+            format!("kỳ báo cáo “{text}” không hợp lệ; cần dạng {expected}"),
+            format!("invalid period “{text}”; expected {expected}"),
+        )
+    }
+}
+
 const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+
+/// The last day of a month; `None` for a month that does not exist.
+fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)?
+        .checked_add_months(chrono::Months::new(1))?
+        .pred_opt()
+}
 
 impl Period {
     pub fn year(year: i32) -> Period {
@@ -158,11 +174,7 @@ impl Period {
             PeriodKind::Quarter => 3,
             PeriodKind::Month => 1,
         };
-        let start = self.start();
-        start
-            .checked_add_months(chrono::Months::new(months))
-            .and_then(|d| d.pred_opt())
-            .expect("valid period end")
+        month_end(self.year, self.start().month() + months - 1).expect("valid period end")
     }
 
     /// The first day of the administrative cut-off window of this period
@@ -227,6 +239,40 @@ impl Window {
     /// exactly these days counts as the configured period.
     pub fn is_stated_by(&self, stated: &Stated) -> bool {
         matches!(stated, Stated::Span { start, end } if *start == self.start && *end == self.end)
+    }
+}
+
+/// Roll-ups: a period longer than the schema's, made of the schema's.
+impl Period {
+    /// The kinds from the longest to the shortest.
+    fn rank(kind: PeriodKind) -> u8 {
+        match kind {
+            PeriodKind::Year => 0,
+            PeriodKind::Half => 1,
+            PeriodKind::Quarter => 2,
+            PeriodKind::Month => 3,
+        }
+    }
+
+    /// `text` as a period longer than `kind` ("2024", "2024-H1" for a
+    /// quarterly schema); `None` when it is none.
+    pub fn longer_than(text: &str, kind: PeriodKind) -> Option<Period> {
+        [PeriodKind::Year, PeriodKind::Half, PeriodKind::Quarter]
+            .into_iter()
+            .filter(|k| Period::rank(*k) < Period::rank(kind))
+            .find_map(|k| Period::parse(text, k).ok())
+    }
+
+    /// The periods of `kind` that make up this one, in order ("2024" in
+    /// quarters: 2024-Q1 … 2024-Q4); empty when `kind` is not shorter.
+    pub fn parts_of(&self, kind: PeriodKind) -> Vec<Period> {
+        if Period::rank(kind) <= Period::rank(self.kind) {
+            return Vec::new();
+        }
+        let (start, end) = (self.start(), self.end());
+        Period::all_of_year(self.year)
+            .filter(|p| p.kind == kind && p.start() >= start && p.end() <= end)
+            .collect()
     }
 }
 
@@ -323,13 +369,10 @@ impl Shape {
     pub fn in_year(self, year: i32) -> Option<Stated> {
         let named = |kind, part| Some(Stated::Named(Period { kind, year, part }));
         let day = |month, first: bool| {
-            let start = NaiveDate::from_ymd_opt(year, month, 1)?;
             if first {
-                Some(start)
+                NaiveDate::from_ymd_opt(year, month, 1)
             } else {
-                start
-                    .checked_add_months(chrono::Months::new(1))
-                    .and_then(|d| d.pred_opt())
+                month_end(year, month)
             }
         };
         match self {
@@ -621,9 +664,7 @@ fn read_range(w: &Words) -> Option<(Reading, std::ops::Range<usize>)> {
     {
         let y1 = y1.unwrap_or(y2);
         let start = NaiveDate::from_ymd_opt(y1, m1, 1)?;
-        let end = NaiveDate::from_ymd_opt(y2, m2, 1)?
-            .checked_add_months(chrono::Months::new(1))?
-            .pred_opt()?;
+        let end = month_end(y2, m2)?;
         return Some((checked(start, end), from..next));
     }
     // "từ ngày …/…/2023 đến ngày …/…/2024": a range left blank or mistyped.

@@ -9,32 +9,150 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::model::i18n::tr;
+use crate::model::finding::{Lang, Msg};
+use crate::model::i18n::Bilingual;
 use crate::model::text::{compact_key, label_key, loose_key, strip_diacritics};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("{}", tr(
-        &format!("không đọc được danh sách đơn vị {}: {source}", path.display()),
-        &format!("cannot read unit registry {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Read { path: PathBuf, source: csv::Error },
-    #[error("{}", tr(
-        &format!("danh sách đơn vị {}, dòng {line}: {message}", path.display()),
-        &format!("unit registry {}, line {line}: {message}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Invalid {
         path: PathBuf,
         line: u64,
-        message: String,
+        message: Msg,
     },
     /// A unit attribute the schema needs that the registry cannot give.
-    #[error("{}", tr(
-        &format!("danh sách đơn vị {}, dòng {line}: {}", path.display(), message.vi),
-        &format!("unit registry {}, line {line}: {}", path.display(), message.en)))]
+    #[error("{}", self.message(Lang::Vi))]
     Attribute {
         path: PathBuf,
         line: u64,
         message: crate::model::finding::Msg,
     },
+    /// A new registry CSV could not be made (`write_csv`).
+    #[error("{}", self.message(Lang::Vi))]
+    Write { message: String },
+}
+
+impl Bilingual for RegistryError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            RegistryError::Read { path, source } => lang.pick(
+                format!(
+                    "không đọc được danh sách đơn vị {}: {source}",
+                    path.display()
+                ),
+                format!("cannot read unit registry {}: {source}", path.display()),
+            ),
+            RegistryError::Invalid {
+                path,
+                line,
+                message,
+            } => lang.pick(
+                format!(
+                    "danh sách đơn vị {}, dòng {line}: {}",
+                    path.display(),
+                    message.vi
+                ),
+                format!(
+                    "unit registry {}, line {line}: {}",
+                    path.display(),
+                    message.en
+                ),
+            ),
+            RegistryError::Attribute {
+                path,
+                line,
+                message,
+            } => lang.pick(
+                format!(
+                    "danh sách đơn vị {}, dòng {line}: {}",
+                    path.display(),
+                    message.vi
+                ),
+                format!(
+                    "unit registry {}, line {line}: {}",
+                    path.display(),
+                    message.en
+                ),
+            ),
+            RegistryError::Write { message } => lang.pick(
+                format!("không tạo được danh sách đơn vị: {message}"),
+                format!("cannot write the unit registry: {message}"),
+            ),
+        }
+    }
+}
+
+/// A unit as a new registry lists it (`tonghop init`, `units import`):
+/// its aliases and email are left for the user to fill in.
+pub struct NewUnit<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub parent: &'a str,
+}
+
+/// A new registry CSV: `note` (comment lines, each starting with "#"), the
+/// header `Registry::load` reads, then one row per unit.
+pub fn write_csv<'a>(
+    note: &str,
+    units: impl IntoIterator<Item = NewUnit<'a>>,
+) -> Result<Vec<u8>, RegistryError> {
+    let failed = |e: &dyn std::fmt::Display| RegistryError::Write {
+        message: e.to_string(),
+    };
+    let mut writer = csv::Writer::from_writer(note.as_bytes().to_vec());
+    writer
+        .write_record(["code", "name", "kind", "aliases", "email", "parent"])
+        .map_err(|e| failed(&e))?;
+    for u in units {
+        writer
+            .write_record([u.code, u.name, u.kind, "", "", u.parent])
+            .map_err(|e| failed(&e))?;
+    }
+    writer.into_inner().map_err(|e| failed(&e))
+}
+
+/// What is wrong with a registry row, given the rows before it: no code or
+/// name, a code or an address already used, an address that is none.
+fn unit_problem(
+    unit: &Unit,
+    codes: &mut std::collections::HashSet<String>,
+    emails: &HashMap<String, usize>,
+    units: &[Unit],
+) -> Option<Msg> {
+    if unit.code.is_empty() || unit.name.is_empty() {
+        return Some(Msg::new(
+            "thiếu mã hoặc tên đơn vị",
+            "missing unit code or name",
+        ));
+    }
+    if !codes.insert(unit.code.clone()) {
+        return Some(Msg::new(
+            format!("mã đơn vị “{}” bị trùng", unit.code),
+            format!("duplicate unit code “{}”", unit.code),
+        ));
+    }
+    if let Some(bad) = unit
+        .emails
+        .iter()
+        .find(|e| !validator::ValidateEmail::validate_email(*e))
+    {
+        return Some(Msg::new(
+            format!("địa chỉ thư “{bad}” không hợp lệ"),
+            format!("invalid email “{bad}”"),
+        ));
+    }
+    let (e, other) = unit
+        .emails
+        .iter()
+        .find_map(|e| emails.get(e).map(|&other| (e, &units[other])))?;
+    Some(Msg::new(
+        format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
+        format!("email “{e}” is already given to unit {}", other.code),
+    ))
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -270,41 +388,12 @@ impl Registry {
             let line = record.position().map_or(0, |p| p.line());
             unit.line = line;
             unit.extra = extra_columns(&headers, &record);
-            let invalid = |message: String| RegistryError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                message,
-            };
-            if unit.code.is_empty() || unit.name.is_empty() {
-                return Err(invalid(tr(
-                    "thiếu mã hoặc tên đơn vị",
-                    "missing unit code or name",
-                )));
-            }
-            if !codes.insert(unit.code.clone()) {
-                return Err(invalid(tr(
-                    &format!("mã đơn vị “{}” bị trùng", unit.code),
-                    &format!("duplicate unit code “{}”", unit.code),
-                )));
-            }
-            if let Some(bad) = unit
-                .emails
-                .iter()
-                .find(|e| !validator::ValidateEmail::validate_email(*e))
-            {
-                return Err(invalid(tr(
-                    &format!("địa chỉ thư “{bad}” không hợp lệ"),
-                    &format!("invalid email “{bad}”"),
-                )));
-            }
-            for e in &unit.emails {
-                if let Some(&other) = emails.get(e) {
-                    let other: &Unit = &units[other];
-                    return Err(invalid(tr(
-                        &format!("địa chỉ thư “{e}” đã ghi cho đơn vị {}", other.code),
-                        &format!("email “{e}” is already given to unit {}", other.code),
-                    )));
-                }
+            if let Some(message) = unit_problem(&unit, &mut codes, &emails, &units) {
+                return Err(RegistryError::Invalid {
+                    path: path.to_path_buf(),
+                    line,
+                    message,
+                });
             }
             emails.extend(unit.emails.iter().map(|e| (e.clone(), units.len())));
             units.push(unit);
@@ -527,6 +616,55 @@ pub(crate) mod tests {
     pub fn van_ban() -> Registry {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/units/van-ban-2023.csv");
         Registry::load(&path).expect("registry loads")
+    }
+
+    #[test]
+    fn a_written_registry_loads_back() {
+        let units = [("01", "Xã A, \"Mới\"", "Xã"), ("02", "Phường B", "Phường")];
+        let bytes = write_csv(
+            "# Ghi chú; hãy điền email.\n",
+            units.iter().map(|(code, name, kind)| NewUnit {
+                code,
+                name,
+                kind,
+                parent: "089",
+            }),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("don-vi.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let r = Registry::load(&path).unwrap();
+        let read: Vec<(&str, &str, &str, &str)> = r
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.code.as_str(),
+                    u.name.as_str(),
+                    u.kind.as_str(),
+                    u.parent.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("01", "Xã A, \"Mới\"", "Xã", "089"),
+                ("02", "Phường B", "Phường", "089")
+            ]
+        );
+        let failed = RegistryError::Write {
+            message: "disk full".into(),
+        };
+        assert_eq!(
+            failed.message(Lang::Vi),
+            "không tạo được danh sách đơn vị: disk full"
+        );
+        assert_eq!(
+            failed.message(Lang::En),
+            "cannot write the unit registry: disk full"
+        );
     }
 
     fn code(r: &Registry, m: UnitMatch) -> String {

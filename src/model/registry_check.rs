@@ -8,9 +8,9 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use crate::model::finding::{Code, Finding, Lang};
+use crate::model::finding::{Code, Finding, Lang, Msg};
 use crate::model::messages;
-use crate::model::registry::{Registry, base_name};
+use crate::model::registry::{Registry, Unit, base_name};
 use crate::model::text::strip_diacritics;
 
 use crate::model::national::{self, NationalList};
@@ -41,61 +41,53 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
         .units
         .iter()
         .filter_map(|unit| {
-            let names = || std::iter::once(&unit.name).chain(&unit.aliases);
-            match list.find(&unit.code) {
-                Some(official)
-                    if names().any(|n| same_unit_name(n, &official.name))
-                        && parent_agrees(list, &unit.parent, official) =>
-                {
-                    None
-                }
-                Some(official) if names().any(|n| same_unit_name(n, &official.name)) => Some(
-                    Finding::new(
-                        Code::RegistryMismatch,
-                        messages::registry_parent_differs(
-                            &unit.code,
-                            &unit.name,
-                            &unit.parent,
-                            &list
-                                .find(&official.parent)
-                                .map_or(official.parent.clone(), |p| {
-                                    format!("{} ({})", p.name, p.code)
-                                }),
-                            list.edition.label(Lang::Vi),
-                            list.edition.label(Lang::En),
-                        ),
-                    )
+            let message = unit_mismatch(list, unit, &home)?;
+            Some(
+                Finding::new(Code::RegistryMismatch, message)
                     .value(format!("{} {}", unit.code, unit.name)),
-                ),
-                Some(official) => Some(
-                    Finding::new(
-                        Code::RegistryMismatch,
-                        messages::registry_name_differs(
-                            &unit.code,
-                            &unit.name,
-                            &official.name,
-                            list.edition.label(Lang::Vi),
-                            list.edition.label(Lang::En),
-                        ),
-                    )
-                    .value(format!("{} {}", unit.code, unit.name)),
-                ),
-                None => Some(
-                    Finding::new(
-                        Code::RegistryMismatch,
-                        messages::registry_code_unknown(
-                            &unit.code,
-                            &unit.name,
-                            &suggestions(list, &unit.name, &home),
-                            list.edition.label(Lang::Vi),
-                            list.edition.label(Lang::En),
-                        ),
-                    )
-                    .value(format!("{} {}", unit.code, unit.name)),
-                ),
-            }
+            )
         })
         .collect()
+}
+
+/// How a registry unit disagrees with the national list: its code names
+/// another unit, or sits under another parent, or is in no list.
+fn unit_mismatch(list: &NationalList, unit: &Unit, home: &HashSet<&str>) -> Option<Msg> {
+    let (vi, en) = (list.edition.label(Lang::Vi), list.edition.label(Lang::En));
+    let Some(official) = list.find(&unit.code) else {
+        let near = suggestions(list, &unit.name, home);
+        return Some(messages::registry_code_unknown(
+            &unit.code, &unit.name, &near, vi, en,
+        ));
+    };
+    let named = std::iter::once(&unit.name)
+        .chain(&unit.aliases)
+        .any(|n| same_unit_name(n, &official.name));
+    if !named {
+        return Some(messages::registry_name_differs(
+            &unit.code,
+            &unit.name,
+            &official.name,
+            vi,
+            en,
+        ));
+    }
+    if parent_agrees(list, &unit.parent, official) {
+        return None;
+    }
+    let parent = list
+        .find(&official.parent)
+        .map_or(official.parent.clone(), |p| {
+            format!("{} ({})", p.name, p.code)
+        });
+    Some(messages::registry_parent_differs(
+        &unit.code,
+        &unit.name,
+        &unit.parent,
+        &parent,
+        vi,
+        en,
+    ))
 }
 
 /// Whether a registry's `parent` agrees with the list: empty, the unit's

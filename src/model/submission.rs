@@ -180,6 +180,50 @@ impl CheckResult {
         }
         out
     }
+
+    /// Each registry unit's standing, in registry order: accepted, held
+    /// (only files from a sender not confirmed), rejected or not received.
+    pub fn unit_statuses(&self, units: usize) -> Vec<UnitStatus> {
+        let accepted = self.accepted_by_unit(units);
+        let sent = units_sent(&self.submissions, units);
+        // Units that sent some file not held for its sender.
+        let confirmed = units_sent_where(&self.submissions, units, |s| s.status != Status::Held);
+        (0..units)
+            .map(|u| {
+                if accepted[u].is_some() {
+                    UnitStatus::Accepted
+                } else if sent[u] && !confirmed[u] {
+                    UnitStatus::Held
+                } else if sent[u] {
+                    UnitStatus::Rejected
+                } else {
+                    UnitStatus::NotReceived
+                }
+            })
+            .collect()
+    }
+}
+
+/// Which registry units sent at least one file.
+pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
+    units_sent_where(submissions, units, |_| true)
+}
+
+/// Which registry units sent at least one file that `counts`.
+fn units_sent_where(
+    submissions: &[Submission],
+    units: usize,
+    counts: impl Fn(&Submission) -> bool,
+) -> Vec<bool> {
+    let mut sent = vec![false; units];
+    for u in submissions
+        .iter()
+        .filter(|s| counts(s))
+        .filter_map(|s| s.unit)
+    {
+        sent[u] = true;
+    }
+    sent
 }
 
 /// Where a value came from.
@@ -292,5 +336,50 @@ impl Sender {
     /// files: a file from a stranger never replaces the unit's own.
     pub fn is_confirmed(self) -> bool {
         !matches!(self, Sender::Unregistered | Sender::OtherUnit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(unit: usize, status: Status) -> Submission {
+        Submission {
+            path: PathBuf::from("a.xlsx"),
+            file: "a.xlsx".into(),
+            info: None,
+            format: None,
+            unit: Some(unit),
+            period: None,
+            status,
+            findings: Vec::new(),
+            data: None,
+            resubmission: None,
+            mail: None,
+            sender: Sender::default(),
+        }
+    }
+
+    #[test]
+    fn a_unit_with_only_held_files_is_held() {
+        let result = CheckResult {
+            submissions: vec![
+                file(0, Status::Accepted),
+                file(1, Status::Held),
+                file(2, Status::Held),
+                file(2, Status::Rejected),
+                file(0, Status::Superseded),
+            ],
+            missing_units: vec![3],
+        };
+        assert_eq!(
+            result.unit_statuses(4),
+            [
+                UnitStatus::Accepted,
+                UnitStatus::Held,
+                UnitStatus::Rejected,
+                UnitStatus::NotReceived
+            ]
+        );
     }
 }

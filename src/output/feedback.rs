@@ -50,6 +50,32 @@ pub(super) fn to_fix_sheet(
     cells: &[(String, Option<u32>, TemplateCell)],
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    to_fix_heading(ws, to, f)?;
+    // A form field's cell, or a list field's cell by the record's source row.
+    let by_field: std::collections::HashMap<(&str, Option<u32>), &TemplateCell> = cells
+        .iter()
+        .map(|(id, rec, cell)| ((id.as_str(), *rec), cell))
+        .collect();
+    let shown = findings
+        .iter()
+        .filter(|x| x.severity != crate::model::finding::Severity::Info);
+    for (row, finding) in (4..).zip(shown) {
+        let place = finding.field.as_deref().and_then(|field| {
+            let source_row = finding.location.as_ref().and_then(|l| l.row);
+            by_field
+                .get(&(field, source_row))
+                .or_else(|| by_field.get(&(field, None)))
+                .map(|cell| (*cell).clone())
+        });
+        to_fix_row(ws, row, finding, place, f)?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// The sheet's title, what to do, and the column headings (row 3).
+fn to_fix_heading(ws: &mut Worksheet, to: &str, f: &Formats) -> Result<(), XlsxError> {
     for (col, width) in [(0u16, 5.0), (1, 12.0), (2, 8.0), (3, 10.0), (4, 90.0)] {
         ws.set_column_width(col, width)?;
     }
@@ -68,51 +94,44 @@ pub(super) fn to_fix_sheet(
     {
         ws.write_string_with_format(3, col as u16, *h, &f.header)?;
     }
-    // A form field's cell, or a list field's cell by the record's source row.
-    let by_field: std::collections::HashMap<(&str, Option<u32>), &TemplateCell> = cells
-        .iter()
-        .map(|(id, rec, cell)| ((id.as_str(), *rec), cell))
-        .collect();
-    let shown = findings
-        .iter()
-        .filter(|x| x.severity != crate::model::finding::Severity::Info);
-    for (row, finding) in (4..).zip(shown) {
-        let place = finding.field.as_deref().and_then(|field| {
-            let source_row = finding.location.as_ref().and_then(|l| l.row);
-            by_field
-                .get(&(field, source_row))
-                .or_else(|| by_field.get(&(field, None)))
-                .map(|cell| (*cell).clone())
-        });
-        ws.write_number_with_format(row, 0, f64::from(row - 3), &f.center)?;
-        let severity = finding.severity.label(crate::model::finding::Lang::Vi);
-        ws.write_string_with_format(row, 3, severity, &f.center)?;
-        match place {
-            Some((sheet, r, c)) => {
-                let a1 = format!(
-                    "{}{}",
-                    crate::model::finding::column_name(u32::from(c)),
-                    r + 1
-                );
-                ws.write_string_with_format(row, 1, &sheet, &f.label)?;
-                ws.write_string_with_format(row, 2, &a1, &f.center)?;
-                let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{a1}"))
-                    .set_text(&finding.message.vi);
-                ws.write_url_with_format(row, 4, url, &f.label)?;
-            }
-            None => {
-                ws.write_string_with_format(row, 1, finding.sheet().unwrap_or(""), &f.label)?;
-                ws.write_blank(row, 2, &f.label)?;
-                ws.write_string_with_format(row, 4, &finding.message.vi, &f.label)?;
-            }
+    Ok(())
+}
+
+/// One finding's row: its number, place (linked when the workbook has the
+/// cell), severity and message.
+fn to_fix_row(
+    ws: &mut Worksheet,
+    row: u32,
+    finding: &crate::model::finding::Finding,
+    place: Option<TemplateCell>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_number_with_format(row, 0, f64::from(row - 3), &f.center)?;
+    let severity = finding.severity.label(crate::model::finding::Lang::Vi);
+    ws.write_string_with_format(row, 3, severity, &f.center)?;
+    match place {
+        Some((sheet, r, c)) => {
+            let a1 = format!(
+                "{}{}",
+                crate::model::finding::column_name(u32::from(c)),
+                r + 1
+            );
+            ws.write_string_with_format(row, 1, &sheet, &f.label)?;
+            ws.write_string_with_format(row, 2, &a1, &f.center)?;
+            let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{a1}"))
+                .set_text(&finding.message.vi);
+            ws.write_url_with_format(row, 4, url, &f.label)?;
         }
-        ws.set_row_height(
-            row,
-            16.0 * finding.message.vi.chars().count().div_ceil(95).max(1) as f64 + 2.0,
-        )?;
+        None => {
+            ws.write_string_with_format(row, 1, finding.sheet().unwrap_or(""), &f.label)?;
+            ws.write_blank(row, 2, &f.label)?;
+            ws.write_string_with_format(row, 4, &finding.message.vi, &f.label)?;
+        }
     }
-    ws.set_landscape();
-    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+    ws.set_row_height(
+        row,
+        16.0 * finding.message.vi.chars().count().div_ceil(95).max(1) as f64 + 2.0,
+    )?;
     Ok(())
 }
 

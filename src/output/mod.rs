@@ -18,28 +18,51 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::consolidate::Consolidated;
-use crate::model::i18n::tr;
+use crate::model::finding::Lang;
+use crate::model::i18n::Bilingual;
 use crate::model::submission::CheckResult;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("{}", tr(
-        &format!("không ghi được {}: {source}", path.display()),
-        &format!("cannot write {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", tr(&format!("không tạo được bảng tính: {_0}"), &format!("cannot build the workbook: {_0}")))]
+    #[error("{}", self.message(Lang::Vi))]
     Workbook(#[from] rust_xlsxwriter::XlsxError),
-    #[error("{}", tr(&format!("lỗi khi tính toán bảng: {_0}"), &format!("table computation failed: {_0}")))]
+    #[error("{}", self.message(Lang::Vi))]
     Polars(#[from] polars::prelude::PolarsError),
-    #[error("{}", tr(&format!("không ghi được CSV: {_0}"), &format!("cannot write CSV: {_0}")))]
+    #[error("{}", self.message(Lang::Vi))]
     Csv(#[from] csv::Error),
     /// The narrative report could not be written; the text is already in
     /// the configured language.
     #[error("{0}")]
     Report(String),
+}
+
+impl Bilingual for OutputError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            OutputError::Io { path, source } => lang.pick(
+                format!("không ghi được {}: {source}", path.display()),
+                format!("cannot write {}: {source}", path.display()),
+            ),
+            OutputError::Workbook(e) => lang.pick(
+                format!("không tạo được bảng tính: {e}"),
+                format!("cannot build the workbook: {e}"),
+            ),
+            OutputError::Polars(e) => lang.pick(
+                format!("lỗi khi tính toán bảng: {e}"),
+                format!("table computation failed: {e}"),
+            ),
+            OutputError::Csv(e) => lang.pick(
+                format!("không ghi được CSV: {e}"),
+                format!("cannot write CSV: {e}"),
+            ),
+            OutputError::Report(text) => text.clone(),
+        }
+    }
 }
 
 /// The names of the outputs, from the schema id and the period.

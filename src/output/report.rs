@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::model::finding::{Finding, Lang, Severity};
-use crate::model::submission::{CheckResult, Resubmission, Status, Submission};
+use crate::model::submission::{CheckResult, Resubmission, Status, Submission, UnitStatus};
 
 #[derive(Serialize)]
 struct Tool {
@@ -235,7 +235,7 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
 }
 
 pub fn to_json(result: &CheckResult, config: &Config) -> String {
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let deadline = config.deadline;
     let mut sum = summary(result);
     if let Some(day) = deadline {
         let (on_time, late) = crate::check::timeliness::count(result, day);
@@ -265,41 +265,7 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
         submissions: result
             .submissions
             .iter()
-            .map(|s| JsonSubmission {
-                file: &s.file,
-                sha256: s
-                    .info
-                    .as_ref()
-                    .map(|i| i.sha256.as_str())
-                    .filter(|h| !h.is_empty()),
-                format: s.format.map(|f| f.as_str()),
-                unit: s.unit.map(|u| unit_ref(config, u)),
-                period: s.period.as_ref().map(|p| p.id()),
-                status: s.status.as_str(),
-                findings: s
-                    .findings
-                    .iter()
-                    .map(|f| json_finding(f, config.lang))
-                    .collect(),
-                changes: s.resubmission.as_ref().map(|r| r.changes.as_slice()),
-                replaces: s.resubmission.as_ref().map(|r| r.previous.as_str()),
-                findings_fixed: s.resubmission.as_ref().map(|r| r.fixed.as_slice()),
-                findings_new: s.resubmission.as_ref().map(|r| r.new_problems()),
-                errors_new: s.resubmission.as_ref().map(|r| r.new_errors.as_slice()),
-                warnings_new: s.resubmission.as_ref().map(|r| r.new_warnings.as_slice()),
-                mail: s.mail.as_ref().map(|m| JsonMail {
-                    from: &m.from,
-                    to: &m.to,
-                    date: m.date_rfc3339(),
-                    subject: &m.subject,
-                    message_id: &m.message_id,
-                    original_name: &m.original_name,
-                }),
-                on_time: deadline
-                    .and_then(|d| crate::check::timeliness::of(s, d))
-                    .map(|v| v == crate::check::timeliness::Verdict::OnTime),
-                communes: json_parts(s),
-            })
+            .map(|s| json_submission(s, config))
             .collect(),
         missing_units: result
             .missing_units
@@ -311,6 +277,47 @@ pub fn to_json(result: &CheckResult, config: &Config) -> String {
     let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
     text.push('\n');
     text
+}
+
+/// One submission as the JSON report gives it.
+fn json_submission<'a>(s: &'a Submission, config: &Config) -> JsonSubmission<'a> {
+    let resubmission = s.resubmission.as_ref();
+    JsonSubmission {
+        file: &s.file,
+        sha256: s
+            .info
+            .as_ref()
+            .map(|i| i.sha256.as_str())
+            .filter(|h| !h.is_empty()),
+        format: s.format.map(|f| f.as_str()),
+        unit: s.unit.map(|u| unit_ref(config, u)),
+        period: s.period.as_ref().map(|p| p.id()),
+        status: s.status.as_str(),
+        findings: s
+            .findings
+            .iter()
+            .map(|f| json_finding(f, config.lang))
+            .collect(),
+        changes: resubmission.map(|r| r.changes.as_slice()),
+        replaces: resubmission.map(|r| r.previous.as_str()),
+        findings_fixed: resubmission.map(|r| r.fixed.as_slice()),
+        findings_new: resubmission.map(|r| r.new_problems()),
+        errors_new: resubmission.map(|r| r.new_errors.as_slice()),
+        warnings_new: resubmission.map(|r| r.new_warnings.as_slice()),
+        mail: s.mail.as_ref().map(|m| JsonMail {
+            from: &m.from,
+            to: &m.to,
+            date: m.date_rfc3339(),
+            subject: &m.subject,
+            message_id: &m.message_id,
+            original_name: &m.original_name,
+        }),
+        on_time: config
+            .deadline
+            .and_then(|d| crate::check::timeliness::of(s, d))
+            .map(|v| v == crate::check::timeliness::Verdict::OnTime),
+        communes: json_parts(s),
+    }
 }
 
 /// One finding as `file: Sheet!Cell: code: message`.
@@ -349,7 +356,7 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
 
 pub fn to_text(result: &CheckResult, config: &Config) -> String {
     let mut out = title_line(config);
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let deadline = config.deadline;
     for s in &result.submissions {
         out.push_str(&submission_text(s, deadline, config));
     }
@@ -532,7 +539,11 @@ fn missing_text(result: &CheckResult, config: &Config) -> String {
     let lang = config.lang;
     let n = |count: usize| crate::model::values::format_count(count, lang);
     let mut out = String::new();
-    let held_only = units_only_held(result, config.registry.units.len());
+    let held_only = result
+        .unit_statuses(config.registry.units.len())
+        .into_iter()
+        .filter(|&u| u == UnitStatus::Held)
+        .count();
     let unconfirmed = n(held_only);
     if result.missing_units.is_empty() && held_only > 0 {
         out.push_str(&lang.pick(format!(
@@ -564,22 +575,6 @@ fn missing_text(result: &CheckResult, config: &Config) -> String {
         }
     }
     out
-}
-
-/// How many units sent only files held for their sender.
-fn units_only_held(result: &CheckResult, units: usize) -> usize {
-    let mut held = vec![false; units];
-    let mut other = vec![false; units];
-    for s in &result.submissions {
-        if let Some(u) = s.unit {
-            if s.status == Status::Held {
-                held[u] = true;
-            } else {
-                other[u] = true;
-            }
-        }
-    }
-    (0..units).filter(|&u| held[u] && !other[u]).count()
 }
 
 /// ", 2 held …" in a summary line, only when some file is held.

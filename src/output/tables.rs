@@ -29,6 +29,7 @@ pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
                     Out::Null => String::new(),
                     Out::Num(n) => format_number(n),
                     Out::Text(t) => neutralise(t),
+                    Out::Date(d) => Out::date_text(d),
                     Out::Bool(b) => b.to_string(),
                 })
                 .collect();

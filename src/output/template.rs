@@ -363,32 +363,52 @@ fn input_cell(
     mark: Option<(crate::model::finding::Severity, String)>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    use crate::model::values::Value;
-    let base = if field.ty == FieldType::Date {
+    let marked = mark
+        .as_ref()
+        .map(|(severity, _)| marked_format(*severity, field, f));
+    let format = marked.as_ref().unwrap_or(if field.ty == FieldType::Date {
         &f.input_date
     } else {
         &f.input
+    });
+    write_sent(ws, (row, col), field, sent, format)?;
+    if let Some((_, message)) = mark {
+        let note = rust_xlsxwriter::Note::new(message)
+            .set_author("tonghop")
+            .set_width(360)
+            .set_height(120);
+        ws.insert_note(row, col, &note)?;
+    }
+    Ok(())
+}
+
+/// An input cell's format when a finding is on it: red for an error,
+/// yellow for a warning, as a date for a date field.
+fn marked_format(
+    severity: crate::model::finding::Severity,
+    field: &FieldDef,
+    f: &Formats,
+) -> rust_xlsxwriter::Format {
+    let format = match severity {
+        crate::model::finding::Severity::Error => f.error.clone(),
+        _ => f.warning.clone(),
     };
-    let marked;
-    let format = match &mark {
-        Some((crate::model::finding::Severity::Error, _)) => {
-            marked = if field.ty == FieldType::Date {
-                f.error.clone().set_num_format("dd/mm/yyyy")
-            } else {
-                f.error.clone()
-            };
-            &marked
-        }
-        Some(_) => {
-            marked = if field.ty == FieldType::Date {
-                f.warning.clone().set_num_format("dd/mm/yyyy")
-            } else {
-                f.warning.clone()
-            };
-            &marked
-        }
-        None => base,
-    };
+    if field.ty == FieldType::Date {
+        format.set_num_format("dd/mm/yyyy")
+    } else {
+        format
+    }
+}
+
+/// The value the commune sent, as its type, else as typed; blank without.
+fn write_sent(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    field: &FieldDef,
+    sent: Option<&crate::model::submission::FieldValue>,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    use crate::model::values::Value;
     match sent.and_then(|s| s.value.as_ref()) {
         Some(Value::Int(i)) => ws.write_number_with_format(row, col, *i as f64, format)?,
         Some(Value::Num(n)) => ws.write_number_with_format(row, col, *n, format)?,
@@ -414,13 +434,6 @@ fn input_cell(
             None => ws.write_blank(row, col, format)?,
         },
     };
-    if let Some((_, message)) = mark {
-        let note = rust_xlsxwriter::Note::new(message)
-            .set_author("tonghop")
-            .set_width(360)
-            .set_height(120);
-        ws.insert_note(row, col, &note)?;
-    }
     Ok(())
 }
 
@@ -645,6 +658,18 @@ fn list_sheet(
 
 fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Hướng dẫn")?;
+    let row = instructions_heading(ws, config, f)?;
+    let row = field_guide(ws, config, row + 2, f)?;
+    rule_guide(ws, config, row + 2, f)?;
+    print_setup(ws, 0, false)
+}
+
+/// The title, the period and the deadline; returns the last row written.
+fn instructions_heading(
+    ws: &mut Worksheet,
+    config: &Config,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
     for (col, width) in [
         (0u16, 24.0),
         (1, 8.0),
@@ -673,18 +698,28 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
         &format!("Kỳ báo cáo: {}", config.period.label_vi()),
         &f.italic_center,
     )?;
-    if let Some(deadline) = &config.deadline {
+    if let Some(deadline) = config.deadline {
         row += 1;
         ws.merge_range(
             row,
             0,
             row,
             5,
-            &format!("Hạn nộp: {deadline}"),
+            &format!("Hạn nộp: {}", deadline.format("%d/%m/%Y")),
             &f.bold_center,
         )?;
     }
-    row += 2;
+    Ok(row)
+}
+
+/// One row per field from `row`: its sheet, code, label, type, unit and
+/// how to write it. Returns the last row written.
+fn field_guide(
+    ws: &mut Worksheet,
+    config: &Config,
+    mut row: u32,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
     for (col, h) in [
         "Trang",
         "STT",
@@ -724,7 +759,17 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             )?;
         }
     }
-    row += 2;
+    Ok(row)
+}
+
+/// The schema's rules from `row`, each with its severity and its message
+/// without the figures (which are the commune's).
+fn rule_guide(
+    ws: &mut Worksheet,
+    config: &Config,
+    mut row: u32,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.merge_range(
         row,
         0,
@@ -740,7 +785,6 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             _ => "Cảnh báo",
         };
         ws.write_string_with_format(row, 0, severity, &f.label)?;
-        // The message without its figures, which are the commune's.
         let text = rule
             .message
             .split(['{'])
@@ -748,24 +792,21 @@ fn instructions(ws: &mut Worksheet, config: &Config, f: &Formats) -> Result<(), 
             .unwrap_or(&rule.message)
             .trim_end_matches([' ', '('])
             .to_string();
+        let text = if text.is_empty() {
+            &rule.message
+        } else {
+            &text
+        };
         ws.merge_range(
             row,
             1,
             row,
             5,
-            &format!(
-                "{}: {}",
-                rule.id.get_ref(),
-                if text.is_empty() {
-                    &rule.message
-                } else {
-                    &text
-                }
-            ),
+            &format!("{}: {text}", rule.id.get_ref()),
             &f.label,
         )?;
     }
-    print_setup(ws, 0, false)
+    Ok(())
 }
 
 fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Result<(), XlsxError> {

@@ -4,14 +4,16 @@
 //! formula stores the polars total as its cached result so the figures show
 //! in any viewer. Text from communes is always written as a string.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
 mod charts;
+mod compare;
 
 use super::style::{self, merge};
+use crate::check::timeliness;
 use crate::config::Config;
 use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
@@ -109,12 +111,6 @@ fn creation_time(result: &CheckResult) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_timestamp(from_env.or(newest).unwrap_or(946_684_800))
 }
 
-fn local_time(t: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Local>::from(t)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
-
 pub fn build(
     result: &CheckResult,
     c: &Consolidated,
@@ -139,6 +135,9 @@ pub fn build(
     summary_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     indicator_sheet(wb.add_worksheet(), c, config, &f)?;
     indicator_by_unit_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
+    if !compare::columns(c, config).is_empty() {
+        compare::comparison_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
+    }
     for (def_index, df) in &c.lists {
         list_sheet(
             wb.add_worksheet_with_constant_memory()?,
@@ -329,20 +328,18 @@ fn write_out(
         (Out::Num(n), _) => ws
             .write_number_with_format(row, col, n, f.num(n, decimals))
             .map(|_| ()),
-        (Out::Text(s), Some(FieldType::Date)) => match crate::model::values::parse_date_text(&s) {
-            Some((d, _)) => {
-                let dt = ExcelDateTime::from_ymd(
-                    d.format("%Y").to_string().parse().unwrap_or(1900),
-                    d.format("%m").to_string().parse().unwrap_or(1),
-                    d.format("%d").to_string().parse().unwrap_or(1),
-                )?;
-                ws.write_datetime_with_format(row, col, &dt, &f.date)
-                    .map(|_| ())
-            }
-            None => ws
-                .write_string_with_format(row, col, &s, &f.text)
-                .map(|_| ()),
-        },
+        (Out::Date(d), Some(FieldType::Date)) => {
+            let dt = ExcelDateTime::from_ymd(
+                u16::try_from(d.year()).unwrap_or(1900),
+                d.month() as u8,
+                d.day() as u8,
+            )?;
+            ws.write_datetime_with_format(row, col, &dt, &f.date)
+                .map(|_| ())
+        }
+        (Out::Date(d), _) => ws
+            .write_string_with_format(row, col, Out::date_text(d), &f.text)
+            .map(|_| ()),
         (Out::Text(s), _) => ws
             .write_string_with_format(row, col, &s, &f.text)
             .map(|_| ()),
@@ -575,6 +572,7 @@ fn derived_total_formula(fields: &[&FieldDef], j: usize, total_row: u32) -> Opti
 fn text_of(o: Out) -> String {
     match o {
         Out::Text(t) => t,
+        Out::Date(d) => Out::date_text(d),
         Out::Num(n) => format_number(n),
         Out::Bool(b) => if b { "Có" } else { "Không" }.to_string(),
         Out::Null => String::new(),
@@ -589,7 +587,8 @@ fn indicator_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Chỉ tiêu")?;
-    let headers: Vec<(String, f64)> = vec![
+    let extra = compare::columns(c, config);
+    let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Chỉ tiêu", "Indicator").to_string(), 48.0),
         (lang.pick("Đơn vị tính", "Unit").to_string(), 10.0),
@@ -600,10 +599,12 @@ fn indicator_sheet(
         (lang.pick("Chỉ tiêu kế hoạch", "Target").to_string(), 11.0),
         (lang.pick("Đạt/Chưa đạt", "Met").to_string(), 11.0),
     ];
+    headers.extend(extra.iter().map(|(_, h, w)| (h.clone(), *w)));
+    let last_col = (headers.len() - 1) as u16;
     let title = format!("CÁC CHỈ TIÊU {}", config.schema.title.to_uppercase());
     heading(
         ws,
-        8,
+        last_col,
         &title,
         config,
         &format!(
@@ -659,9 +660,10 @@ fn indicator_sheet(
             _ => "",
         };
         ws.write_string_with_format(row, 8, met, &f.center)?;
+        compare::write_cells(ws, (row, 9), &extra, &cols, i, ind.decimals(), f)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
-    ending(ws, last_row, 8, config, f)?;
+    ending(ws, last_row, last_col, config, f)?;
     Ok(())
 }
 
@@ -821,7 +823,7 @@ fn status_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name("Tình hình nộp")?;
-    let deadline = crate::check::timeliness::deadline(config).ok().flatten();
+    let deadline = config.deadline;
     let headers = status_headers(lang, deadline);
     let last_col: u16 = if deadline.is_some() { 11 } else { 10 };
     let note = status_note(result, deadline, lang);
@@ -951,7 +953,7 @@ fn status_note(result: &CheckResult, deadline: Option<NaiveDate>, lang: Lang) ->
     let mut note = note;
     if let Some(day) = deadline {
         note.push(' ');
-        note.push_str(crate::check::timeliness::summary_line(result, day, lang).trim_end());
+        note.push_str(timeliness::summary_line(result, day, lang).trim_end());
     }
     note
 }
@@ -967,11 +969,11 @@ fn submission_cells(
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(row, 3, s.status.label(lang), &f.center)?;
     ws.write_string_with_format(row, 4, &s.file, &f.text)?;
-    // An emailed file was received when its email was sent.
-    let received = match s.mail.as_ref().map(|m| m.date_text()) {
-        Some(date) if !date.is_empty() => date,
-        _ => s.modified().map(local_time).unwrap_or_default(),
-    };
+    // An emailed file was received when its email was sent; in Vietnam's
+    // time, as the on-time verdict counts it.
+    let received = timeliness::received(s)
+        .map(timeliness::time_text)
+        .unwrap_or_default();
     ws.write_string_with_format(row, 5, &received, &f.center)?;
     ws.write_number_with_format(
         row,
@@ -995,8 +997,8 @@ fn submission_cells(
     ws.write_string_with_format(row, 9, sender, &f.text)?;
     ws.write_string_with_format(row, 10, subject, &f.text)?;
     if let Some(day) = deadline {
-        let verdict = crate::check::timeliness::of(s, day)
-            .map(|v| crate::check::timeliness::label(v, lang))
+        let verdict = timeliness::of(s, day)
+            .map(|v| timeliness::label(v, lang))
             .unwrap_or_default();
         ws.write_string_with_format(row, 11, verdict, &f.center)?;
     }
@@ -1214,7 +1216,9 @@ fn source_row(
         name,
         s.period.as_ref().map(|p| p.id()).unwrap_or_default(),
         s.status.label(lang).to_string(),
-        s.modified().map(local_time).unwrap_or_default(),
+        s.modified()
+            .map(|t| timeliness::time_text(timeliness::in_vietnam(t)))
+            .unwrap_or_default(),
         mail(|m| m.from.clone()),
         mail(|m| m.date_text()),
         mail(|m| m.subject.clone()),
@@ -1309,7 +1313,10 @@ fn parameter(key: &str, config: &Config) -> String {
             .as_deref()
             .map(|p| config.source_path(p))
             .unwrap_or_default(),
-        "deadline" => config.deadline.clone().unwrap_or_default(),
+        "deadline" => config
+            .deadline
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
         "accepted_senders" => config.accept_senders.join(", "),
         "limits" => serde_json::to_string(&config.limits).unwrap_or_default(),
         _ => String::new(),

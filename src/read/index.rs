@@ -8,23 +8,44 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::i18n::tr;
+use crate::model::finding::Lang;
+use crate::model::i18n::Bilingual;
 
 pub const FILE_NAME: &str = ".tonghop-mail.json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("{}", tr(
-        &format!("không đọc được tệp chỉ mục thư {}: {source}", path.display()),
-        &format!("cannot read the mail index {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", tr(
-        &format!("tệp chỉ mục thư {} bị hỏng ({message}); hãy sửa hoặc xoá tệp rồi chạy lại", path.display()),
-        &format!("the mail index {} is corrupt ({message}); fix or delete it and run again", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Corrupt { path: PathBuf, message: String },
+}
+
+impl Bilingual for IndexError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            IndexError::Read { path, source } => lang.pick(
+                format!(
+                    "không đọc được tệp chỉ mục thư {}: {source}",
+                    path.display()
+                ),
+                format!("cannot read the mail index {}: {source}", path.display()),
+            ),
+            IndexError::Corrupt { path, message } => lang.pick(
+                format!(
+                    "tệp chỉ mục thư {} bị hỏng ({message}); hãy sửa hoặc xoá tệp rồi chạy lại",
+                    path.display()
+                ),
+                format!(
+                    "the mail index {} is corrupt ({message}); fix or delete it and run again",
+                    path.display()
+                ),
+            ),
+        }
+    }
 }
 
 /// One saved file and the message it came from.

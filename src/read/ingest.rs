@@ -332,15 +332,28 @@ mod tests {
         stream.extend_from_slice(&0u16.to_le_bytes());
         stream.extend_from_slice(&256u16.to_le_bytes());
         stream.extend_from_slice(&[0, 0]);
-        assert_eq!(walk_biff(&stream, 0).0, 65536 * 256);
+        assert_eq!(probe_stream(&stream, 0).declared_cells, 65536 * 256);
         // A forged record with the end before the start wraps in calamine.
         let mut forged = vec![0x00, 0x02, 14, 0];
         forged.extend_from_slice(&10u32.to_le_bytes());
         forged.extend_from_slice(&5u32.to_le_bytes());
         forged.extend_from_slice(&[0, 0, 2, 0, 0, 0]);
-        assert!(walk_biff(&forged, 0).0 > 1_000_000_000);
+        assert!(probe_stream(&forged, 0).declared_cells > 1_000_000_000);
         // FILEPASS is seen.
-        assert!(walk_biff(&[0x2F, 0x00, 0, 0], 0).2);
+        assert!(probe_stream(&[0x2F, 0x00, 0, 0], 0).encrypted);
+        // A sheet offset into the middle of a record reads other records
+        // there, as calamine would: a DIMENSIONS hidden in a body is seen.
+        let mut hidden = vec![0x00, 0x02, 14, 0];
+        hidden.extend_from_slice(&0u32.to_le_bytes());
+        hidden.extend_from_slice(&1_000_000u32.to_le_bytes());
+        hidden.extend_from_slice(&[0, 0, 0, 1, 0, 0]);
+        let boundsheet_len = 4 + 6;
+        let mut stream = vec![0x85, 0x00, 6, 0];
+        stream.extend_from_slice(&((boundsheet_len + 4) as u32).to_le_bytes());
+        stream.extend_from_slice(&[0, 0]);
+        stream.extend_from_slice(&[0x34, 0x12, hidden.len() as u8, 0]);
+        stream.extend_from_slice(&hidden);
+        assert_eq!(probe_stream(&stream, 0).declared_cells, 1_000_000 * 256);
     }
 
     #[test]

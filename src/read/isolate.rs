@@ -52,6 +52,27 @@ pub fn read_file(
     (Some(info), parse_in_child(exe, path, limits))
 }
 
+/// The child's exit status, or `None` when it ran past `time` (it is then
+/// killed) or cannot be waited for.
+fn wait_within(
+    child: &mut std::process::Child,
+    time: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + time;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => return None,
+        }
+    }
+}
+
 fn parse_in_child(exe: &Path, path: &Path, limits: &Limits) -> Result<Book, Finding> {
     let limits_json = serde_json::to_string(limits).expect("limits serialise");
     let spawned = Command::new(exe)
@@ -74,19 +95,7 @@ fn parse_in_child(exe: &Path, path: &Path, limits: &Limits) -> Result<Book, Find
         let _ = stdout.read_to_end(&mut buf);
         buf
     });
-    let deadline = Instant::now() + Duration::from_secs(limits.max_seconds);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(_) => break None,
-        }
-    };
+    let status = wait_within(&mut child, Duration::from_secs(limits.max_seconds));
     let output = drain.join().unwrap_or_default();
     let Some(status) = status else {
         return Err(Finding::new(

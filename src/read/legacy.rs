@@ -47,6 +47,13 @@ impl Encoding {
             Encoding::Vni => "vni",
         }
     }
+
+    /// The encoding an identifier of `id` names.
+    pub fn from_id(id: &str) -> Option<Encoding> {
+        [Encoding::Tcvn3, Encoding::Vni]
+            .into_iter()
+            .find(|e| e.id() == id)
+    }
 }
 
 struct Tables {
@@ -599,27 +606,11 @@ impl SheetDecoding {
 /// then the other cells by content, in the encoding the fonts showed or,
 /// without legacy fonts, the one the sheet's text shows.
 ///
-/// `unicode_elsewhere`: another sheet of the book shows Unicode typing, so
+/// `unicode_in_book`: a cell of the book outside the legacy fonts (this
+/// sheet's or another's, `shows_unicode_typing`) was typed in Unicode, so
 /// text that reads as Vietnamese may well have been typed in Unicode here too.
-pub fn decode_sheet(sheet: &mut Sheet, unicode_elsewhere: bool) -> SheetDecoding {
-    let mut done = SheetDecoding::default();
-    let fonts: Vec<((u32, u32), String)> = sheet
-        .legacy_fonts
-        .iter()
-        .map(|(p, f)| (*p, f.clone()))
-        .collect();
-    for (pos, font) in &fonts {
-        let Some((encoding, capitals)) = font_encoding(font) else {
-            continue;
-        };
-        let Cell::Text(text) = sheet.get(pos.0, pos.1) else {
-            continue;
-        };
-        if let Some(decoded) = decode(text, encoding, capitals) {
-            sheet.set_text(*pos, decoded);
-            done.count(encoding);
-        }
-    }
+pub fn decode_sheet(sheet: &mut Sheet, unicode_in_book: bool) -> SheetDecoding {
+    let mut done = decode_font_cells(sheet);
     let by_content = match done.dominant() {
         Some(encoding) => Some(encoding),
         // Content detection only where some text shows a legacy tell-tale.
@@ -639,10 +630,7 @@ pub fn decode_sheet(sheet: &mut Sheet, unicode_elsewhere: bool) -> SheetDecoding
                 .text_cells()
                 .filter(|(pos, _)| !sheet.legacy_fonts.contains_key(pos))
         };
-        let unicode_seen = unicode_elsewhere
-            || done.dominant().is_some()
-            || unfonted().any(|(_, t)| typed_in_unicode(t));
-        let trust = if unicode_seen {
+        let trust = if unicode_in_book || done.dominant().is_some() {
             Trust::UnicodeSeen
         } else {
             Trust::AllLegacy
@@ -659,14 +647,35 @@ pub fn decode_sheet(sheet: &mut Sheet, unicode_elsewhere: bool) -> SheetDecoding
     done
 }
 
+/// The cells in legacy fonts, decoded as their fonts draw them.
+fn decode_font_cells(sheet: &mut Sheet) -> SheetDecoding {
+    let mut done = SheetDecoding::default();
+    // Taken out while the cells change, so that no font name is copied.
+    let fonts = std::mem::take(&mut sheet.legacy_fonts);
+    for (pos, font) in &fonts {
+        let Some((encoding, capitals)) = font_encoding(font) else {
+            continue;
+        };
+        let Cell::Text(text) = sheet.get(pos.0, pos.1) else {
+            continue;
+        };
+        if let Some(decoded) = decode(text, encoding, capitals) {
+            sheet.set_text(*pos, decoded);
+            done.count(encoding);
+        }
+    }
+    sheet.legacy_fonts = fonts;
+    done
+}
+
 /// Converts every sheet of the book; returns what was done per sheet.
 pub fn decode_book(book: &mut Book) -> Vec<SheetDecoding> {
-    let typed_in_unicode: Vec<bool> = book.sheets.iter().map(shows_unicode_typing).collect();
-    let typed_sheets = typed_in_unicode.iter().filter(|&&t| t).count();
+    // Decoding a sheet changes only its legacy cells: the Unicode typing
+    // outside them is looked for once, before.
+    let unicode_in_book = book.sheets.iter().any(shows_unicode_typing);
     book.sheets
         .iter_mut()
-        .zip(typed_in_unicode)
-        .map(|(sheet, typed_here)| decode_sheet(sheet, typed_sheets > usize::from(typed_here)))
+        .map(|sheet| decode_sheet(sheet, unicode_in_book))
         .collect()
 }
 
@@ -675,6 +684,27 @@ fn shows_unicode_typing(sheet: &Sheet) -> bool {
     sheet
         .text_cells()
         .any(|(pos, t)| !sheet.legacy_fonts.contains_key(&pos) && typed_in_unicode(t))
+}
+
+/// The sheets whose legacy fonts the file records but could not be matched
+/// to them (`Sheet::fonts_unmatched`): one warning for the file, naming
+/// them, on the sheet when there is one.
+pub fn fonts_unmatched(book: &Book) -> Option<Finding> {
+    let sheets: Vec<&str> = book
+        .sheets
+        .iter()
+        .filter(|s| s.fonts_unmatched)
+        .map(|s| s.name.as_str())
+        .collect();
+    let finding = Finding::new(
+        Code::TextFontsUnmatched,
+        messages::text_fonts_unmatched(&sheets),
+    );
+    match sheets.as_slice() {
+        [] => None,
+        [one] => Some(finding.at(crate::model::finding::Location::sheet(one))),
+        _ => Some(finding),
+    }
 }
 
 /// Converts every legacy-encoded sheet of the book to Unicode and reports
@@ -745,6 +775,9 @@ mod tests {
             decode("UBND X· Tæ", encoding, capitals).unwrap(),
             "UBND XÃ TỔ"
         );
+        // ASCII text reads the same in every encoding, even in a capitals
+        // font: nothing to decode.
+        assert_eq!(decode_tcvn3("Tong so xa", true), None);
         // Typed in small letters, the letters keep their case.
         assert_eq!(
             decode_tcvn3("Phô lôc sè 02", true).unwrap(),
@@ -865,7 +898,8 @@ mod tests {
             {
                 sheet.set(row as u32, 0, Cell::Text(text.into()));
             }
-            decode_sheet(&mut sheet, false);
+            let typed = shows_unicode_typing(&sheet);
+            decode_sheet(&mut sheet, typed);
             sheet.get(2, 0).as_text()
         };
         assert_eq!(sheet_with("Kh«ng"), "Có");
@@ -909,7 +943,8 @@ mod tests {
                 sheet.legacy_fonts.insert((r, c), f.to_string());
             }
         }
-        let done = decode_sheet(&mut sheet, false);
+        let typed = shows_unicode_typing(&sheet);
+        let done = decode_sheet(&mut sheet, typed);
         let text = |r, c| sheet.get(r, c).as_text();
         assert_eq!(text(0, 0), "Số TT");
         assert_eq!(text(1, 0), "Có");

@@ -112,7 +112,7 @@ pub(super) fn legacy_fonts<RS: Read + std::io::Seek>(
     }
     let candidates: Vec<(u32, u32)> = sheet
         .text_cells()
-        .filter(|(_, t)| !t.is_ascii())
+        .filter(|(_, t)| worth_decoding(t))
         .map(|(p, _)| p)
         .collect();
     if candidates.is_empty() {
@@ -178,20 +178,27 @@ pub(super) fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding>
 
 /// Gives each sheet the legacy fonts of its text cells. The records list
 /// the worksheets in the order calamine does; a name that disagrees (BIFF8
-/// names are compared) leaves that sheet's fonts unknown rather than wrong.
+/// names are compared), or another number of worksheets, leaves the fonts
+/// unknown rather than wrong — and said (`fonts_unmatched`) when they named
+/// legacy fonts.
 pub(super) fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::read::xls_fonts::SheetFonts>) {
     if fonts.len() != book.sheets.len() {
+        let lost = fonts.iter().any(|f| !f.legacy.is_empty());
+        for sheet in &mut book.sheets {
+            sheet.fonts_unmatched = lost;
+        }
         return;
     }
     for (sheet, sheet_fonts) in book.sheets.iter_mut().zip(fonts) {
         if !sheet_fonts.name.is_empty() && sheet_fonts.name != sheet.name {
+            sheet.fonts_unmatched = !sheet_fonts.legacy.is_empty();
             continue;
         }
         sheet.legacy_fonts = sheet_fonts
             .legacy
             .into_iter()
-            .filter(|(pos, font)| match sheet.get(pos.0, pos.1) {
-                Cell::Text(text) => worth_decoding(text, font),
+            .filter(|(pos, _)| match sheet.get(pos.0, pos.1) {
+                Cell::Text(text) => worth_decoding(text),
                 _ => false,
             })
             .collect();
@@ -199,10 +206,11 @@ pub(super) fn attach_xls_fonts(book: &mut Book, fonts: Vec<crate::read::xls_font
 }
 
 /// Whether a text cell in a legacy font can look different decoded: it has
-/// a non-ASCII character, or its font draws small letters as capitals.
-pub(super) fn worth_decoding(text: &str, font: &str) -> bool {
-    let capitals = crate::read::legacy::font_encoding(font).is_some_and(|(_, caps)| caps);
-    !text.is_ascii() || (capitals && text.chars().any(|c| c.is_ascii_lowercase()))
+/// a non-ASCII character. ASCII text reads the same in every encoding, even
+/// in a font that draws capitals (`legacy::decode_tcvn3` keeps a word with
+/// no legacy letter as it is).
+pub(super) fn worth_decoding(text: &str) -> bool {
+    !text.is_ascii()
 }
 
 pub(super) fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {

@@ -1,13 +1,16 @@
 //! The fonts of `.xls` cells. calamine reads an `.xls`'s values but not its
 //! fonts, and in Vietnamese files the font says how a text is encoded: a
 //! cell set in `.VnTime` holds TCVN3 bytes, one in `VNI-Times` VNI bytes, one
-//! in Arial Unicode. Here the BIFF records of the workbook stream are walked
-//! once: FONT records (the names), XF records (each names its font) and, in
-//! each worksheet's substream, the text cell records (each names its XF). The
-//! result maps every text cell set in a legacy Vietnamese font to that font's
-//! name, per worksheet, in workbook order.
+//! in Arial Unicode. `biff::probe_stream` walks the workbook stream once and
+//! hands each record to a `FontReader`: FONT records (the names), XF records
+//! (each names its font) and, in each worksheet's substream, the text cell
+//! records (each names its XF). The result maps every text cell set in a
+//! legacy Vietnamese font to that font's name, per worksheet, in workbook
+//! order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::read::biff::{Record, u16_at, u32_at};
 
 /// The legacy-font text cells of one worksheet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,27 +31,6 @@ const LABEL: u16 = 0x0204;
 const LABELSST: u16 = 0x00FD;
 const RSTRING: u16 = 0x00D6;
 const FORMULA: u16 = 0x0006;
-
-fn u16_at(b: &[u8], i: usize) -> Option<u16> {
-    b.get(i..i + 2).map(|x| u16::from_le_bytes([x[0], x[1]]))
-}
-
-fn u32_at(b: &[u8], i: usize) -> Option<u32> {
-    b.get(i..i + 4)
-        .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
-}
-
-/// The records of a stream from `at`: (type, body), until the stream ends
-/// or a record overruns it. Linear; never allocates.
-fn records(stream: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
-    std::iter::from_fn(move || {
-        let id = u16_at(stream, at)?;
-        let len = usize::from(u16_at(stream, at + 2)?);
-        let body = stream.get(at + 4..at + 4 + len)?;
-        at += 4 + len;
-        Some((id, body))
-    })
-}
 
 /// A BIFF8 short string: `cch` characters after a flags byte (bit 0: two
 /// bytes per character), starting at `at`.
@@ -78,151 +60,243 @@ fn short_string_biff5(body: &[u8], at: usize) -> Option<String> {
     Some(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned())
 }
 
-/// What the workbook globals say: font names, each XF's font, and the
-/// worksheets' offsets and names.
-struct Globals {
+/// Reads the fonts out of the records `biff::probe_stream` hands it: the
+/// workbook globals first (from the stream's start to their EOF), then the
+/// worksheets' substreams wherever the walk meets them. The result is
+/// unknown (`None`) when the stream is not a BIFF5/BIFF8 workbook, or when
+/// its worksheets' substreams overlap or cannot all be read (real sheets
+/// each have their own part of the stream).
+pub(super) struct FontReader {
+    max_cells_per_sheet: u64,
+    /// From the stream's BOF: BIFF8 (0x0600) or BIFF5; `None` before it.
+    biff8: Option<bool>,
+    in_globals: bool,
+    broken: bool,
     fonts: Vec<String>,
     xf_fonts: Vec<u16>,
     /// (stream offset, name) of every worksheet, in workbook order.
     worksheets: Vec<(usize, String)>,
+    /// Worksheet offset → its index in `worksheets`.
+    starts: HashMap<usize, usize>,
+    /// Each worksheet's text cells (row, column, XF), once read.
+    cells: Vec<Option<Vec<(u32, u32, u16)>>>,
+    /// The worksheet substream being read.
+    open: Option<Substream>,
 }
 
-fn read_globals(stream: &[u8]) -> Option<Globals> {
-    let mut records = records(stream, 0);
-    let (id, bof) = records.next()?;
-    if id != BOF {
-        return None;
+/// A worksheet substream being read.
+struct Substream {
+    sheet: usize,
+    depth: usize,
+    seen_bof: bool,
+    looked: u64,
+    cells: Vec<(u32, u32, u16)>,
+}
+
+impl FontReader {
+    pub(super) fn new(max_cells_per_sheet: u64) -> FontReader {
+        FontReader {
+            max_cells_per_sheet,
+            biff8: None,
+            in_globals: false,
+            broken: false,
+            fonts: Vec::new(),
+            xf_fonts: Vec::new(),
+            worksheets: Vec::new(),
+            starts: HashMap::new(),
+            cells: Vec::new(),
+            open: None,
+        }
     }
-    // BIFF8 is version 0x0600; BIFF5 is 0x0500.
-    let biff8 = u16_at(bof, 0)? == 0x0600;
-    let mut globals = Globals {
-        fonts: Vec::new(),
-        xf_fonts: Vec::new(),
-        worksheets: Vec::new(),
-    };
-    for (id, body) in records {
-        match id {
-            EOF => break,
+
+    /// Takes the next record of the walk.
+    pub(super) fn record(&mut self, record: &Record) {
+        if self.broken {
+            return;
+        }
+        if record.at == 0 {
+            self.stream_start(record);
+        } else if self.in_globals {
+            self.global(record);
+        } else {
+            self.sheet_record(record);
+        }
+    }
+
+    /// A chain of the walk ended: at the stream's end (`complete`), or where
+    /// it met a record already read — inside a worksheet's substream, two
+    /// substreams share records.
+    pub(super) fn chain_end(&mut self, complete: bool) {
+        self.in_globals = false;
+        if let Some(open) = self.open.take() {
+            if complete {
+                self.cells[open.sheet] = Some(open.cells);
+            } else {
+                self.broken = true;
+            }
+        }
+    }
+
+    /// Each worksheet's legacy-font text cells, in workbook order.
+    pub(super) fn finish(self) -> Option<Vec<SheetFonts>> {
+        if self.broken || self.biff8.is_none() {
+            return None;
+        }
+        let cells: Vec<Vec<(u32, u32, u16)>> = self.cells.iter().cloned().collect::<Option<_>>()?;
+        Some(
+            self.worksheets
+                .iter()
+                .zip(cells)
+                .map(|((_, name), cells)| SheetFonts {
+                    name: name.clone(),
+                    legacy: cells
+                        .into_iter()
+                        .filter_map(|(row, col, ixfe)| {
+                            let font = self.legacy_font(ixfe)?;
+                            Some(((row, col), font.to_string()))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The stream's first record: a workbook's BOF, else nothing here is
+    /// read.
+    fn stream_start(&mut self, record: &Record) {
+        if record.id != BOF {
+            self.broken = true;
+            return;
+        }
+        // The version as calamine reads it: 0x0500 is BIFF5 (lower numbers
+        // older still); 0x0600, an unknown number, or 0 with any substream
+        // type but 0x1000 is BIFF8. Read otherwise, the names would be taken
+        // in another layout than calamine's and the fonts lost without a word.
+        let (version, kind) = (u16_at(record.body, 0), u16_at(record.body, 2));
+        self.biff8 = Some(match version {
+            Some(0x0002 | 0x0007 | 0x0200 | 0x0300 | 0x0400 | 0x0500) => false,
+            Some(0) => kind != Some(0x1000),
+            _ => true,
+        });
+        self.in_globals = true;
+    }
+
+    /// A record of the workbook globals.
+    fn global(&mut self, record: &Record) {
+        let biff8 = self.biff8 == Some(true);
+        let body = record.body;
+        match record.id {
+            EOF => self.in_globals = false,
             FONT => {
                 let name = if biff8 {
                     short_string_biff8(body, 14)
                 } else {
                     short_string_biff5(body, 14)
                 };
-                globals.fonts.push(name.unwrap_or_default());
+                self.fonts.push(name.unwrap_or_default());
             }
-            XF => globals.xf_fonts.push(u16_at(body, 0).unwrap_or(0)),
+            XF => self.xf_fonts.push(u16_at(body, 0).unwrap_or(0)),
             BOUNDSHEET => {
                 let (Some(offset), Some(&kind)) = (u32_at(body, 0), body.get(5)) else {
-                    continue;
+                    return;
                 };
                 // Sheet type 0: a worksheet (or dialog); charts, macros and
                 // VBA modules hold no cells calamine reads.
                 if kind != 0 {
-                    continue;
+                    return;
                 }
                 let name = if biff8 {
                     short_string_biff8(body, 6).unwrap_or_default()
                 } else {
                     String::new()
                 };
-                globals
-                    .worksheets
+                let index = self.worksheets.len();
+                if self.starts.insert(offset as usize, index).is_some() {
+                    // Two worksheets in one place.
+                    self.broken = true;
+                }
+                self.worksheets
                     .push((offset as usize, name.replace('\0', "")));
+                self.cells.push(None);
             }
             _ => {}
         }
     }
-    Some(globals)
-}
 
-impl Globals {
-    /// The font name of an XF. BIFF numbers fonts 0, 1, 2, 3, 5, 6 …: font
-    /// index 4 does not exist, so indices above it are one past the record.
-    fn font_of_xf(&self, ixfe: u16) -> Option<&str> {
+    /// A record after the globals: maybe the start of a worksheet, maybe one
+    /// of the worksheet being read.
+    fn sheet_record(&mut self, record: &Record) {
+        if let Some(&sheet) = self.starts.get(&record.at) {
+            if self.open.is_some() || self.cells[sheet].is_some() {
+                self.broken = true;
+                return;
+            }
+            self.open = Some(Substream {
+                sheet,
+                depth: 0,
+                seen_bof: false,
+                looked: 0,
+                cells: Vec::new(),
+            });
+        }
+        let max_cells = self.max_cells_per_sheet;
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        if open.take(record, max_cells) {
+            let done = self.open.take().expect("a substream is open");
+            self.cells[done.sheet] = Some(done.cells);
+        }
+    }
+
+    /// The font name of an XF when it is a legacy Vietnamese font. BIFF
+    /// numbers fonts 0, 1, 2, 3, 5, 6 …: font index 4 does not exist, so
+    /// indices above it are one past the record.
+    fn legacy_font(&self, ixfe: u16) -> Option<&str> {
         let ifnt = usize::from(*self.xf_fonts.get(usize::from(ixfe))?);
         let record = if ifnt >= 4 { ifnt - 1 } else { ifnt };
-        self.fonts.get(record).map(String::as_str)
+        let name = self.fonts.get(record)?;
+        crate::read::legacy::font_encoding(name).map(|_| name.as_str())
     }
 }
 
-/// The text cells of one worksheet substream and their XF, until its EOF;
-/// nested substreams (embedded charts) are skipped as calamine skips them.
-/// At most `max_cells` cells are looked at, and at most `budget` bytes read
-/// (shared by all sheets); `None` when the budget runs out.
-fn text_cells(
-    stream: &[u8],
-    offset: usize,
-    max_cells: u64,
-    budget: &mut usize,
-) -> Option<Vec<(u32, u32, u16)>> {
-    let mut cells = Vec::new();
-    let mut depth = 0usize;
-    let mut seen_bof = false;
-    let mut looked = 0u64;
-    for (id, body) in records(stream, offset) {
-        *budget = budget.checked_sub(4 + body.len())?;
-        match id {
-            BOF if !seen_bof => seen_bof = true,
-            BOF => depth += 1,
-            EOF if depth == 0 => break,
-            EOF => depth -= 1,
-            _ if depth > 0 => {}
-            LABEL | LABELSST | RSTRING | FORMULA => {
-                looked += 1;
-                if looked > max_cells {
-                    break;
-                }
+impl Substream {
+    /// Takes one record of the worksheet's substream; true at its EOF.
+    /// Nested substreams (embedded charts) are skipped as calamine skips
+    /// them; at most `max_cells` text cells are looked at.
+    fn take(&mut self, record: &Record, max_cells: u64) -> bool {
+        let body = record.body;
+        match record.id {
+            BOF if !self.seen_bof => self.seen_bof = true,
+            BOF => self.depth += 1,
+            EOF if self.depth == 0 => return true,
+            EOF => self.depth -= 1,
+            _ if self.depth > 0 => {}
+            LABEL | LABELSST | RSTRING | FORMULA if self.looked < max_cells => {
+                self.looked += 1;
                 // A formula's value is a string when its result bytes say so
                 // (fExprO = 0xFFFF, type 0); its text follows in a STRING record.
-                let text =
-                    id != FORMULA || (body.get(6) == Some(&0) && u16_at(body, 12) == Some(0xFFFF));
+                let text = record.id != FORMULA
+                    || (body.get(6) == Some(&0) && u16_at(body, 12) == Some(0xFFFF));
                 if let (true, Some(row), Some(col), Some(ixfe)) =
                     (text, u16_at(body, 0), u16_at(body, 2), u16_at(body, 4))
                 {
-                    cells.push((u32::from(row), u32::from(col), ixfe));
+                    self.cells.push((u32::from(row), u32::from(col), ixfe));
                 }
             }
             _ => {}
         }
+        false
     }
-    Some(cells)
-}
-
-/// Reads the fonts of an `.xls` workbook stream: one entry per worksheet, in
-/// workbook order (the order calamine lists them in). `None` when the stream
-/// is not a BIFF5/BIFF8 workbook, or when its sheets' substreams overlap
-/// (real sheets each have their own part of the stream: together they read
-/// it at most once, so forged offsets cannot make the walk quadratic).
-pub fn read(stream: &[u8], max_cells_per_sheet: u64) -> Option<Vec<SheetFonts>> {
-    let globals = read_globals(stream)?;
-    let legacy_font = |ixfe: u16| {
-        globals
-            .font_of_xf(ixfe)
-            .filter(|name| crate::read::legacy::font_encoding(name).is_some())
-    };
-    let mut budget = stream.len();
-    globals
-        .worksheets
-        .iter()
-        .map(|(offset, name)| {
-            let cells = text_cells(stream, *offset, max_cells_per_sheet, &mut budget)?;
-            Some(SheetFonts {
-                name: name.clone(),
-                legacy: cells
-                    .into_iter()
-                    .filter_map(|(row, col, ixfe)| {
-                        legacy_font(ixfe).map(|font| ((row, col), font.to_string()))
-                    })
-                    .collect(),
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_fonts(stream: &[u8], max_cells: u64) -> Option<Vec<SheetFonts>> {
+        crate::read::biff::probe_stream(stream, max_cells).fonts
+    }
 
     fn record(id: u16, body: &[u8]) -> Vec<u8> {
         let mut r = id.to_le_bytes().to_vec();
@@ -287,11 +361,22 @@ mod tests {
 
     #[test]
     fn cells_get_their_fonts_through_xf_and_font_four_is_skipped() {
-        let sheets = read(&workbook(), 1000).unwrap();
+        let sheets = read_fonts(&workbook(), 1000).unwrap();
         assert_eq!(sheets.len(), 1);
         assert_eq!(sheets[0].name, "Sheet1");
         let legacy: Vec<_> = sheets[0].legacy.iter().collect();
         assert_eq!(legacy, vec![(&(0, 0), &".VnTime".to_string())]);
+    }
+
+    #[test]
+    fn a_bof_without_version_is_biff8_as_calamine_reads_it() {
+        // Some writers leave the BOF's version at 0: calamine reads such a
+        // workbook (substream type 0x0005) as BIFF8, and so must the fonts.
+        let mut stream = workbook();
+        stream[4..6].copy_from_slice(&[0, 0]);
+        let sheets = read_fonts(&stream, 1000).unwrap();
+        assert_eq!(sheets[0].name, "Sheet1");
+        assert_eq!(sheets[0].legacy[&(0, 0)], ".VnTime");
     }
 
     #[test]
@@ -314,7 +399,7 @@ mod tests {
         stream.extend(record(BOF, &[0x00, 0x05, 0x10, 0x00, 0, 0, 0, 0]));
         stream.extend(label_sst(4, 2, 0));
         stream.extend(record(EOF, &[]));
-        let sheets = read(&stream, 1000).unwrap();
+        let sheets = read_fonts(&stream, 1000).unwrap();
         assert_eq!(sheets[0].name, "");
         assert_eq!(sheets[0].legacy[&(4, 2)], "VNI-Times");
     }
@@ -323,9 +408,9 @@ mod tests {
     fn broken_streams_give_nothing_and_never_panic() {
         let stream = workbook();
         for cut in 0..stream.len() {
-            let _ = read(&stream[..cut], 1000);
+            let _ = read_fonts(&stream[..cut], 1000);
         }
-        assert_eq!(read(b"not a workbook", 1000), None);
+        assert_eq!(read_fonts(b"not a workbook", 1000), None);
         // A thousand sheets that all point at the first one: the walk stops.
         let mut forged = workbook();
         let boundsheet = forged
@@ -336,7 +421,7 @@ mod tests {
         for _ in 0..1000 {
             forged.splice(boundsheet..boundsheet, record.iter().copied());
         }
-        assert_eq!(read(&forged, 1000), None);
-        assert!(read(&workbook(), 0).unwrap()[0].legacy.is_empty());
+        assert_eq!(read_fonts(&forged, 1000), None);
+        assert!(read_fonts(&workbook(), 0).unwrap()[0].legacy.is_empty());
     }
 }

@@ -10,8 +10,8 @@ use toml::Spanned;
 use validator::Validate;
 
 use super::{
-    Display, FieldDef, FieldType, PERIOD_COLUMNS, Schema, SchemaError, SheetDef, SheetKind,
-    SqlExpr, expr_columns, placeholders,
+    Display, FieldDef, FieldType, IndicatorDef, PERIOD_COLUMNS, RuleDef, Schema, SchemaError,
+    SheetDef, SheetKind, SqlExpr, expr_columns, placeholders,
 };
 use crate::model::finding::Msg;
 
@@ -158,7 +158,21 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// Checks the whole schema in reading order, so the first error reported
+    /// is the first one an author meets in the file.
     pub(super) fn check(&self) -> Result<(), SchemaError> {
+        self.top_level()?;
+        // Form fields, aggregates and unit attributes share one namespace:
+        // they are all columns of the same rule and indicator frames.
+        let mut columns: Columns = HashMap::new();
+        self.sheets(&mut columns)?;
+        self.unit_attributes(&mut columns)?;
+        self.list_fields_unshadowed(&columns)?;
+        self.rules()?;
+        self.indicators()
+    }
+
+    fn top_level(&self) -> Result<(), SchemaError> {
         let s = self.schema;
         self.ident(&s.id, "id")?;
         self.structure(s, s.id.span(), "(top level)")?;
@@ -172,124 +186,165 @@ impl Checker<'_> {
                 ),
             );
         }
+        Ok(())
+    }
 
-        let mut columns: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+    fn sheets(&self, columns: &mut Columns) -> Result<(), SchemaError> {
         let mut sheet_ids = HashSet::new();
-        for (si, sheet) in s.sheets.iter().enumerate() {
+        for (si, sheet) in self.schema.sheets.iter().enumerate() {
             let key = format!("sheets[{si}]");
             self.ident(&sheet.id, &format!("{key}.id"))?;
             if !sheet_ids.insert(sheet.id()) {
                 return self.fail(sheet.id.span(), &format!("{key}.id"), duplicate(sheet.id()));
             }
-            self.structure(sheet, sheet.id.span(), &key)?;
-            if sheet.fields.is_empty() {
-                return self.fail(
-                    sheet.id.span(),
-                    &format!("{key}.fields"),
-                    Msg::new(
-                        "trang cần ít nhất một trường",
-                        "a sheet needs at least one field",
-                    ),
-                );
-            }
-            for (fi, field) in sheet.fields.iter().enumerate() {
-                let fkey = format!("{key}.fields[{fi}]");
-                self.field(field, sheet, &fkey)?;
-                // Form fields and aggregates share one namespace; list fields
-                // only need to be unique within their list.
-                if sheet.kind == SheetKind::Form
-                    && columns
-                        .insert(field.id().to_string(), field.id.span())
-                        .is_some()
-                {
-                    return self.fail(
-                        field.id.span(),
-                        &format!("{fkey}.id"),
-                        duplicate(field.id()),
-                    );
-                }
-                if PERIOD_COLUMNS.contains(&field.id()) {
-                    return self.fail(field.id.span(), &format!("{fkey}.id"), reserved(field.id()));
-                }
-                if sheet.kind == SheetKind::Form && field.required_when.is_some() {
-                    return self.fail(
-                        field.id.span(),
-                        &format!("{fkey}.required_when"),
-                        Msg::new(
-                            "required_when chỉ dùng cho trường của trang danh sách",
-                            "required_when applies to list fields only",
-                        ),
-                    );
-                }
-            }
-            let mut local = HashSet::new();
-            for (fi, field) in sheet.fields.iter().enumerate() {
-                if !local.insert(field.id()) {
-                    return self.fail(
-                        field.id.span(),
-                        &format!("{key}.fields[{fi}].id"),
-                        duplicate(field.id()),
-                    );
-                }
-            }
-            if sheet.kind == SheetKind::Form && !sheet.aggregates.is_empty() {
-                return self.fail(
-                    sheet.aggregates[0].id.span(),
-                    &format!("{key}.aggregates"),
-                    Msg::new(
-                        "chỉ trang dạng danh sách (kind = \"list\") mới có aggregates",
-                        "only list sheets (kind = \"list\") can have aggregates",
-                    ),
-                );
-            }
-            self.list_shape(sheet, &key)?;
-            let list_cols: BTreeSet<String> =
-                sheet.fields.iter().map(|f| f.id().to_string()).collect();
-            // An aggregate may compare a list's dates with the period.
-            let agg_cols: BTreeSet<String> = list_cols
-                .iter()
-                .cloned()
-                .chain(PERIOD_COLUMNS.iter().map(|p| p.to_string()))
-                .collect();
-            for (ai, agg) in sheet.aggregates.iter().enumerate() {
-                let akey = format!("{key}.aggregates[{ai}]");
-                self.ident(&agg.id, &format!("{akey}.id"))?;
-                self.structure(agg, agg.id.span(), &akey)?;
-                if PERIOD_COLUMNS.contains(&agg.id.get_ref().as_str()) {
-                    return self.fail(
-                        agg.id.span(),
-                        &format!("{akey}.id"),
-                        reserved(agg.id.get_ref()),
-                    );
-                }
-                if columns
-                    .insert(agg.id.get_ref().clone(), agg.id.span())
+            self.sheet(sheet, &key, columns)?;
+        }
+        Ok(())
+    }
+
+    /// One sheet: its fields, their ids, its list shape, its aggregates and
+    /// the conditions that make its fields required.
+    fn sheet(&self, sheet: &SheetDef, key: &str, columns: &mut Columns) -> Result<(), SchemaError> {
+        self.structure(sheet, sheet.id.span(), key)?;
+        if sheet.fields.is_empty() {
+            return self.fail(
+                sheet.id.span(),
+                &format!("{key}.fields"),
+                Msg::new(
+                    "trang cần ít nhất một trường",
+                    "a sheet needs at least one field",
+                ),
+            );
+        }
+        self.sheet_fields(sheet, key, columns)?;
+        self.fields_unique_in_sheet(sheet, key)?;
+        if sheet.kind == SheetKind::Form && !sheet.aggregates.is_empty() {
+            return self.fail(
+                sheet.aggregates[0].id.span(),
+                &format!("{key}.aggregates"),
+                Msg::new(
+                    "chỉ trang dạng danh sách (kind = \"list\") mới có aggregates",
+                    "only list sheets (kind = \"list\") can have aggregates",
+                ),
+            );
+        }
+        self.list_shape(sheet, key)?;
+        self.aggregates(sheet, key, columns)?;
+        self.required_when(sheet, key)
+    }
+
+    fn sheet_fields(
+        &self,
+        sheet: &SheetDef,
+        key: &str,
+        columns: &mut Columns,
+    ) -> Result<(), SchemaError> {
+        for (fi, field) in sheet.fields.iter().enumerate() {
+            let fkey = format!("{key}.fields[{fi}]");
+            self.field(field, sheet, &fkey)?;
+            // Form fields and aggregates share one namespace; list fields
+            // only need to be unique within their list.
+            if sheet.kind == SheetKind::Form
+                && columns
+                    .insert(field.id().to_string(), field.id.span())
                     .is_some()
-                {
-                    return self.fail(
-                        agg.id.span(),
-                        &format!("{akey}.id"),
-                        duplicate(agg.id.get_ref()),
-                    );
-                }
-                self.expression(&agg.expr, &format!("{akey}.expr"), &agg_cols)?;
+            {
+                return self.fail(
+                    field.id.span(),
+                    &format!("{fkey}.id"),
+                    duplicate(field.id()),
+                );
             }
-            for (fi, field) in sheet.fields.iter().enumerate() {
-                if let Some(cond) = &field.required_when {
-                    let known = if sheet.kind == SheetKind::List {
-                        list_cols.clone()
-                    } else {
-                        s.submission_columns()
-                    };
-                    self.expression(cond, &format!("{key}.fields[{fi}].required_when"), &known)?;
-                }
+            if PERIOD_COLUMNS.contains(&field.id()) {
+                return self.fail(field.id.span(), &format!("{fkey}.id"), reserved(field.id()));
+            }
+            if sheet.kind == SheetKind::Form && field.required_when.is_some() {
+                return self.fail(
+                    field.id.span(),
+                    &format!("{fkey}.required_when"),
+                    Msg::new(
+                        "required_when chỉ dùng cho trường của trang danh sách",
+                        "required_when applies to list fields only",
+                    ),
+                );
             }
         }
+        Ok(())
+    }
 
-        self.unit_attributes(&mut columns)?;
-        // A list field is read next to the form fields, aggregates and unit
-        // attributes, so its id must not shadow them.
-        for (si, sheet) in s
+    fn fields_unique_in_sheet(&self, sheet: &SheetDef, key: &str) -> Result<(), SchemaError> {
+        let mut local = HashSet::new();
+        for (fi, field) in sheet.fields.iter().enumerate() {
+            if !local.insert(field.id()) {
+                return self.fail(
+                    field.id.span(),
+                    &format!("{key}.fields[{fi}].id"),
+                    duplicate(field.id()),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn aggregates(
+        &self,
+        sheet: &SheetDef,
+        key: &str,
+        columns: &mut Columns,
+    ) -> Result<(), SchemaError> {
+        // An aggregate may compare a list's dates with the period.
+        let agg_cols: BTreeSet<String> = field_ids(sheet)
+            .into_iter()
+            .chain(PERIOD_COLUMNS.iter().map(|p| p.to_string()))
+            .collect();
+        for (ai, agg) in sheet.aggregates.iter().enumerate() {
+            let akey = format!("{key}.aggregates[{ai}]");
+            self.ident(&agg.id, &format!("{akey}.id"))?;
+            self.structure(agg, agg.id.span(), &akey)?;
+            if PERIOD_COLUMNS.contains(&agg.id.get_ref().as_str()) {
+                return self.fail(
+                    agg.id.span(),
+                    &format!("{akey}.id"),
+                    reserved(agg.id.get_ref()),
+                );
+            }
+            if columns
+                .insert(agg.id.get_ref().clone(), agg.id.span())
+                .is_some()
+            {
+                return self.fail(
+                    agg.id.span(),
+                    &format!("{akey}.id"),
+                    duplicate(agg.id.get_ref()),
+                );
+            }
+            self.expression(&agg.expr, &format!("{akey}.expr"), &agg_cols)?;
+        }
+        Ok(())
+    }
+
+    /// A list field's condition sees its own row; a form field may not have
+    /// one (refused in `sheet_fields`), so the submission columns are only a
+    /// fallback.
+    fn required_when(&self, sheet: &SheetDef, key: &str) -> Result<(), SchemaError> {
+        for (fi, field) in sheet.fields.iter().enumerate() {
+            if let Some(cond) = &field.required_when {
+                let known = if sheet.kind == SheetKind::List {
+                    field_ids(sheet)
+                } else {
+                    self.schema.submission_columns()
+                };
+                self.expression(cond, &format!("{key}.fields[{fi}].required_when"), &known)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A list field is read next to the form fields, aggregates and unit
+    /// attributes, so its id must not shadow them.
+    fn list_fields_unshadowed(&self, columns: &Columns) -> Result<(), SchemaError> {
+        for (si, sheet) in self
+            .schema
             .sheets
             .iter()
             .enumerate()
@@ -305,9 +360,12 @@ impl Checker<'_> {
                 }
             }
         }
+        Ok(())
+    }
 
+    fn rules(&self) -> Result<(), SchemaError> {
         let mut rule_ids = HashSet::new();
-        for (ri, rule) in s.rules.iter().enumerate() {
+        for (ri, rule) in self.schema.rules.iter().enumerate() {
             let key = format!("rules[{ri}]");
             self.ident(&rule.id, &format!("{key}.id"))?;
             if !rule_ids.insert(rule.id.get_ref()) {
@@ -317,57 +375,85 @@ impl Checker<'_> {
                     duplicate(rule.id.get_ref()),
                 );
             }
-            self.structure(rule, rule.id.span(), &key)?;
-            let known = match &rule.scope {
-                None => s.submission_columns(),
-                Some(scope) => match s
-                    .sheet(scope.get_ref())
-                    .filter(|sh| sh.kind == SheetKind::List)
-                {
-                    Some(sheet) => s.list_columns(sheet),
-                    None => {
-                        let lists: BTreeSet<String> =
-                            s.list_sheets().map(|l| l.id().to_string()).collect();
-                        return self.fail(
-                            scope.span(),
-                            &format!("{key}.scope"),
-                            unknown_name(scope.get_ref(), &lists),
-                        );
-                    }
-                },
-            };
-            self.expression(&rule.check, &format!("{key}.check"), &known)?;
-            let scope = rule.scope.as_ref().and_then(|sc| s.sheet(sc.get_ref()));
-            self.dry_run(&rule.check, &format!("{key}.check"), scope, true)?;
-            if let Some(when) = &rule.when {
-                self.expression(when, &format!("{key}.when"), &known)?;
-                self.dry_run(when, &format!("{key}.when"), scope, true)?;
+            self.rule(rule, &key)?;
+        }
+        Ok(())
+    }
+
+    /// One rule: its check and condition must parse, name known columns and
+    /// give true/false; its cell and message may only name known columns.
+    fn rule(&self, rule: &RuleDef, key: &str) -> Result<(), SchemaError> {
+        let s = self.schema;
+        self.structure(rule, rule.id.span(), key)?;
+        let known = self.rule_columns(rule, key)?;
+        self.expression(&rule.check, &format!("{key}.check"), &known)?;
+        let scope = rule.scope.as_ref().and_then(|sc| s.sheet(sc.get_ref()));
+        self.dry_run(&rule.check, &format!("{key}.check"), scope, true)?;
+        if let Some(when) = &rule.when {
+            self.expression(when, &format!("{key}.when"), &known)?;
+            self.dry_run(when, &format!("{key}.when"), scope, true)?;
+        }
+        if let Some(at) = &rule.at
+            && !known.contains(at.get_ref())
+        {
+            return self.fail(
+                at.span(),
+                &format!("{key}.at"),
+                unknown_name(at.get_ref(), &known),
+            );
+        }
+        self.rule_placeholders(rule, key, &known)
+    }
+
+    /// The columns a rule sees: the submission's, or one list's rows when
+    /// the rule is scoped to that list.
+    fn rule_columns(&self, rule: &RuleDef, key: &str) -> Result<BTreeSet<String>, SchemaError> {
+        let s = self.schema;
+        let Some(scope) = &rule.scope else {
+            return Ok(s.submission_columns());
+        };
+        match s
+            .sheet(scope.get_ref())
+            .filter(|sh| sh.kind == SheetKind::List)
+        {
+            Some(sheet) => Ok(s.list_columns(sheet)),
+            None => {
+                let lists: BTreeSet<String> = s.list_sheets().map(|l| l.id().to_string()).collect();
+                self.fail(
+                    scope.span(),
+                    &format!("{key}.scope"),
+                    unknown_name(scope.get_ref(), &lists),
+                )
             }
-            if let Some(at) = &rule.at
-                && !known.contains(at.get_ref())
-            {
-                return self.fail(
-                    at.span(),
-                    &format!("{key}.at"),
-                    unknown_name(at.get_ref(), &known),
-                );
-            }
-            for text in std::iter::once(&rule.message).chain(rule.message_en.iter()) {
-                for name in placeholders(text) {
-                    if !known.contains(name) {
-                        return self.fail(
-                            rule.id.span(),
-                            &format!("{key}.message"),
-                            unknown_name(name, &known),
-                        );
-                    }
+        }
+    }
+
+    /// A `{name}` in either message is filled from the row, so it must be a
+    /// column the rule sees.
+    fn rule_placeholders(
+        &self,
+        rule: &RuleDef,
+        key: &str,
+        known: &BTreeSet<String>,
+    ) -> Result<(), SchemaError> {
+        for text in std::iter::once(&rule.message).chain(rule.message_en.iter()) {
+            for name in placeholders(text) {
+                if !known.contains(name) {
+                    return self.fail(
+                        rule.id.span(),
+                        &format!("{key}.message"),
+                        unknown_name(name, known),
+                    );
                 }
             }
         }
+        Ok(())
+    }
 
+    fn indicators(&self) -> Result<(), SchemaError> {
         let mut indicator_ids = HashSet::new();
-        let known = s.submission_columns();
-        for (ii, ind) in s.indicators.iter().enumerate() {
+        let known = self.schema.submission_columns();
+        for (ii, ind) in self.schema.indicators.iter().enumerate() {
             let key = format!("indicators[{ii}]");
             self.ident(&ind.id, &format!("{key}.id"))?;
             if !indicator_ids.insert(ind.id.get_ref()) {
@@ -377,27 +463,41 @@ impl Checker<'_> {
                     duplicate(ind.id.get_ref()),
                 );
             }
-            self.structure(ind, ind.id.span(), &key)?;
-            self.expression(&ind.numerator, &format!("{key}.numerator"), &known)?;
-            self.dry_run(&ind.numerator, &format!("{key}.numerator"), None, false)?;
-            if let Some(den) = &ind.denominator {
-                self.expression(den, &format!("{key}.denominator"), &known)?;
-                self.dry_run(den, &format!("{key}.denominator"), None, false)?;
-            }
-            if ind.display == Display::Ratio && ind.denominator.is_none() {
-                return self.fail(
-                    ind.id.span(),
-                    &format!("{key}.display"),
-                    Msg::new(
-                        "display = \"ratio\" cần có denominator",
-                        "display = \"ratio\" needs a denominator",
-                    ),
-                );
-            }
+            self.indicator(ind, &key, &known)?;
         }
         Ok(())
     }
 
+    /// One indicator: numerator and denominator must parse, name known
+    /// columns and evaluate; a ratio needs a denominator.
+    fn indicator(
+        &self,
+        ind: &IndicatorDef,
+        key: &str,
+        known: &BTreeSet<String>,
+    ) -> Result<(), SchemaError> {
+        self.structure(ind, ind.id.span(), key)?;
+        self.expression(&ind.numerator, &format!("{key}.numerator"), known)?;
+        self.dry_run(&ind.numerator, &format!("{key}.numerator"), None, false)?;
+        if let Some(den) = &ind.denominator {
+            self.expression(den, &format!("{key}.denominator"), known)?;
+            self.dry_run(den, &format!("{key}.denominator"), None, false)?;
+        }
+        if ind.display == Display::Ratio && ind.denominator.is_none() {
+            return self.fail(
+                ind.id.span(),
+                &format!("{key}.display"),
+                Msg::new(
+                    "display = \"ratio\" cần có denominator",
+                    "display = \"ratio\" needs a denominator",
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// One field: its id and structure, then options that only make sense
+    /// for some types or sheets, each refused under the option's own key.
     fn field(&self, field: &FieldDef, sheet: &SheetDef, key: &str) -> Result<(), SchemaError> {
         // A row's value in one of several columns ("so_nguoi.ky_nay"): its
         // parts were checked before the row was expanded.
@@ -405,68 +505,120 @@ impl Checker<'_> {
             self.ident(&field.id, &format!("{key}.id"))?;
         }
         self.structure(field, field.id.span(), key)?;
-        let bad = |k: &str, vi: &str, en: &str| {
-            self.fail::<()>(field.id.span(), &format!("{key}.{k}"), Msg::new(vi, en))
-        };
-        if field.ty == FieldType::Choice && field.choices.is_empty() {
-            return bad(
-                "choices",
+        let problem = choices_problem(field)
+            .or_else(|| numeric_problem(field))
+            .or_else(|| text_problem(field))
+            .or_else(|| placement_problem(field, sheet));
+        match problem {
+            Some((option, message)) => {
+                self.fail(field.id.span(), &format!("{key}.{option}"), message)
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// Ids already taken, with where they were declared.
+type Columns = HashMap<String, std::ops::Range<usize>>;
+
+/// A sheet's field ids: the columns of its rows.
+fn field_ids(sheet: &SheetDef) -> BTreeSet<String> {
+    sheet.fields.iter().map(|f| f.id().to_string()).collect()
+}
+
+/// A field option at fault (its key under the field) and why.
+type OptionProblem = (&'static str, Msg);
+
+/// Choices belong to choice fields, and a choice field needs them.
+fn choices_problem(field: &FieldDef) -> Option<OptionProblem> {
+    if field.ty == FieldType::Choice && field.choices.is_empty() {
+        return Some((
+            "choices",
+            Msg::new(
                 "trường kiểu choice cần danh sách choices",
                 "a choice field needs choices",
-            );
-        }
-        if field.ty != FieldType::Choice && !field.choices.is_empty() {
-            return bad(
-                "choices",
+            ),
+        ));
+    }
+    if field.ty != FieldType::Choice && !field.choices.is_empty() {
+        return Some((
+            "choices",
+            Msg::new(
                 "chỉ trường kiểu choice mới có choices",
                 "only choice fields have choices",
-            );
-        }
-        if (field.min.is_some() || field.max.is_some()) && !field.ty.is_numeric() {
-            return bad(
-                "min",
+            ),
+        ));
+    }
+    None
+}
+
+/// Bounds and decimals only mean something for numbers, and the bounds
+/// must leave room for a value.
+fn numeric_problem(field: &FieldDef) -> Option<OptionProblem> {
+    if (field.min.is_some() || field.max.is_some()) && !field.ty.is_numeric() {
+        return Some((
+            "min",
+            Msg::new(
                 "min/max chỉ dùng cho trường số",
                 "min/max apply to numeric fields only",
-            );
-        }
-        if let (Some(min), Some(max)) = (field.min, field.max)
-            && min > max
-        {
-            return bad("max", "max nhỏ hơn min", "max is below min");
-        }
-        if field.decimals.is_some() && field.ty != FieldType::Number {
-            return bad(
-                "decimals",
+            ),
+        ));
+    }
+    if let (Some(min), Some(max)) = (field.min, field.max)
+        && min > max
+    {
+        return Some(("max", Msg::new("max nhỏ hơn min", "max is below min")));
+    }
+    if field.decimals.is_some() && field.ty != FieldType::Number {
+        return Some((
+            "decimals",
+            Msg::new(
                 "decimals chỉ dùng cho trường kiểu number",
                 "decimals applies to number fields only",
-            );
-        }
-        if (field.format.is_some() || field.max_length.is_some()) && field.ty != FieldType::Text {
-            return bad(
-                "format",
+            ),
+        ));
+    }
+    None
+}
+
+fn text_problem(field: &FieldDef) -> Option<OptionProblem> {
+    if (field.format.is_some() || field.max_length.is_some()) && field.ty != FieldType::Text {
+        return Some((
+            "format",
+            Msg::new(
                 "format/max_length chỉ dùng cho trường text",
                 "format/max_length apply to text fields only",
-            );
-        }
-        if field.unique && sheet.kind != SheetKind::List {
-            return bad(
-                "unique",
+            ),
+        ));
+    }
+    None
+}
+
+/// Uniqueness is across a list's rows, and a form field's section must be
+/// one the sheet declares.
+fn placement_problem(field: &FieldDef, sheet: &SheetDef) -> Option<OptionProblem> {
+    if field.unique && sheet.kind != SheetKind::List {
+        return Some((
+            "unique",
+            Msg::new(
                 "unique chỉ dùng trong trang danh sách",
                 "unique applies to list sheets only",
-            );
-        }
-        if sheet.kind == SheetKind::Form
-            && let Some(section) = &field.section
-            && !sheet.sections.iter().any(|x| &x.code == section)
-        {
-            return bad(
-                "section",
-                &format!("không có mục “{section}” trong sections"),
-                &format!("no section “{section}” in sections"),
-            );
-        }
-        Ok(())
+            ),
+        ));
     }
+    if sheet.kind == SheetKind::Form
+        && let Some(section) = &field.section
+        && !sheet.sections.iter().any(|x| &x.code == section)
+    {
+        return Some((
+            "section",
+            Msg::new(
+                format!("không có mục “{section}” trong sections"),
+                format!("no section “{section}” in sections"),
+            ),
+        ));
+    }
+    None
 }
 
 pub(super) fn reserved(id: &str) -> Msg {

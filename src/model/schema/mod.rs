@@ -14,6 +14,7 @@ use validator::Validate;
 
 mod attributes;
 mod checker;
+pub mod history;
 mod report;
 
 pub use report::ReportDef;
@@ -26,8 +27,8 @@ pub use words::{Answer, VocabularyDef, YesNoWords};
 mod expr;
 mod list_shape;
 
-use crate::model::finding::Severity;
-use crate::model::i18n::tr;
+use crate::model::finding::{Lang, Severity};
+use crate::model::i18n::Bilingual;
 use crate::model::values::{Decimals, MAX_DECIMALS};
 pub use attributes::UnitAttribute;
 use checker::Checker;
@@ -36,20 +37,14 @@ pub use list_shape::RecordKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    #[error("{}", tr(
-        &format!("không đọc được lược đồ {}: {source}", path.display()),
-        &format!("cannot read schema {}: {source}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", tr(
-        &format!("lược đồ {} sai cú pháp: {message}", path.display()),
-        &format!("schema {} is malformed: {message}", path.display())))]
+    #[error("{}", self.message(Lang::Vi))]
     Syntax { path: PathBuf, message: String },
-    #[error("{}", tr(
-        &format!("lược đồ {}, dòng {line}, khoá `{key}`: {}", path.display(), message.vi),
-        &format!("schema {}, line {line}, key `{key}`: {}", path.display(), message.en)))]
+    #[error("{}", self.message(Lang::Vi))]
     Invalid {
         path: PathBuf,
         line: usize,
@@ -58,6 +53,38 @@ pub enum SchemaError {
         /// known to whoever shows the error.
         message: crate::model::finding::Msg,
     },
+}
+
+impl Bilingual for SchemaError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            SchemaError::Io { path, source } => lang.pick(
+                format!("không đọc được lược đồ {}: {source}", path.display()),
+                format!("cannot read schema {}: {source}", path.display()),
+            ),
+            SchemaError::Syntax { path, message } => lang.pick(
+                format!("lược đồ {} sai cú pháp: {message}", path.display()),
+                format!("schema {} is malformed: {message}", path.display()),
+            ),
+            SchemaError::Invalid {
+                path,
+                line,
+                key,
+                message,
+            } => lang.pick(
+                format!(
+                    "lược đồ {}, dòng {line}, khoá `{key}`: {}",
+                    path.display(),
+                    message.vi
+                ),
+                format!(
+                    "schema {}, line {line}, key `{key}`: {}",
+                    path.display(),
+                    message.en
+                ),
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -213,6 +240,10 @@ pub struct FieldDef {
     /// heading that column becomes the other field's value. See
     /// `list_shape.rs`.
     pub split_by: Option<Spanned<String>>,
+    /// How the value rolls up over time (`history.rs`).
+    pub rollup: Option<history::Rollup>,
+    /// Outlier thresholds (`history.rs`); the defaults without it.
+    pub outlier: Option<history::Outlier>,
 }
 
 impl FieldDef {

@@ -1,7 +1,7 @@
 //! What a report template can name: the consolidating unit, the period, the
 //! totals of the form's fields, the indicators, the units (each with its
-//! status and figures) and the previous period's figures (`previous`,
-//! always none for now: the product keeps no history yet). The names are
+//! status and figures) and the compared period's figures (`previous`, from
+//! the history; none without it). The names are
 //! listed in docs/schema.md ("The narrative report").
 
 use std::collections::BTreeMap;
@@ -23,10 +23,40 @@ pub fn context(c: &Consolidated, config: &Config, lang: Lang) -> Value {
     ctx.insert("fields", fields(c, config));
     ctx.insert("indicators", indicators(c, config, lang));
     ctx.insert("units", units(c, config, lang));
-    // The hook for the same period last year: no history is kept yet, so
-    // templates guard their comparisons with `{% if previous %}`.
-    ctx.insert("previous", Value::from(()));
+    // The compared period (last year's, or `--compare-with`) when the
+    // history holds it; none else, so templates guard their comparisons
+    // with `{% if previous %}`.
+    ctx.insert("previous", previous(config, lang));
     Value::from(ctx)
+}
+
+/// `previous`: the compared period's `period` (its label), `fields` (the
+/// totals) and `indicators` (the consolidating unit's values); none when
+/// the history lacks the period or its total is not comparable.
+fn previous(config: &Config, lang: Lang) -> Value {
+    use crate::history::compare::{base_period, past};
+    let base = base_period(config);
+    let Ok(Some(p)) = past(config, &base) else {
+        return Value::from(());
+    };
+    if p.totals.is_empty() {
+        return Value::from(());
+    }
+    let number = |n: f64| figure(Out::Num(n));
+    let total = &config.consolidating.code;
+    let indicators = p
+        .values
+        .iter()
+        .filter(|((unit, _), _)| unit == total)
+        .map(|((_, id), v)| (id.clone(), number(*v)));
+    map([
+        ("period", Value::from(base.label(lang))),
+        (
+            "fields",
+            map(p.totals.iter().map(|(k, v)| (k.clone(), number(*v)))),
+        ),
+        ("indicators", map(indicators)),
+    ])
 }
 
 fn title(config: &Config, lang: Lang) -> String {
@@ -44,6 +74,7 @@ pub fn figure(out: Out) -> Value {
         Out::Num(n) => Value::from(n),
         Out::Bool(b) => Value::from(b),
         Out::Text(s) => Value::from(s),
+        Out::Date(d) => Value::from(d.format("%d/%m/%Y").to_string()),
         Out::Null => Value::from(()),
     }
 }

@@ -228,11 +228,7 @@ pub use crate::model::level::issuing_body;
 /// the report is sent in — the deadline's when one is set, else the year of
 /// the day after the period ends.
 fn place_date(config: &Config, lang: Lang) -> String {
-    let deadline_year = config
-        .deadline
-        .as_deref()
-        .and_then(crate::model::values::parse_date_text)
-        .map(|(d, _)| d.format("%Y").to_string());
+    let deadline_year = config.deadline.map(|d| d.format("%Y").to_string());
     let year = deadline_year.unwrap_or_else(|| {
         (config.period.end() + chrono::Duration::days(1))
             .format("%Y")
@@ -295,7 +291,7 @@ mod tests {
         );
         // … and by the deadline, when one is set.
         let mut late = config("2023-Q2", PeriodKind::Quarter);
-        late.deadline = Some("10/01/2024".to_string());
+        late.deadline = chrono::NaiveDate::from_ymd_opt(2024, 1, 10);
         assert_eq!(place_date(&late, Lang::En), "Văn Bàn, ……/……/2024");
     }
 

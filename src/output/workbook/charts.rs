@@ -3,8 +3,9 @@
 //! always shows what the tables say. Per-unit bars of each indicator shown
 //! as a number (of each numeric form field when the schema has no such
 //! indicator), and each indicator's result against its target, laid out so
-//! that no chart is split across A4 pages. This period against the same
-//! period last year is not drawn: no earlier period is kept yet.
+//! that no chart is split across A4 pages; when the history holds the
+//! compared period (`history::compare`), each indicator of this period
+//! against that one ("cùng kỳ").
 
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartFont, ChartRange, Formula, Worksheet, XlsxError,
@@ -77,6 +78,7 @@ pub(super) fn chart_sheet(
         breaks: Vec::new(),
     };
     target_chart(ws, c, config, f, &mut layout)?;
+    compare_chart(ws, c, config, f, &mut layout)?;
     let units = config.registry.units.len() as u32;
     // Tall enough for a bar per unit (14 px), at most a page.
     let height = (120 + 14 * units).clamp(HEIGHT, (PAGE_ROWS - 2) * 20);
@@ -176,18 +178,62 @@ fn target_chart(
     layout: &mut Layout,
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
-    let rows = targets(c, config);
+    let headers = [
+        lang.pick("Chỉ tiêu kế hoạch", "Target").to_string(),
+        lang.pick(
+            "Kết quả so với chỉ tiêu kế hoạch",
+            "Results against targets",
+        )
+        .to_string(),
+    ];
+    pair_chart(ws, f, layout, &targets(c, config), &headers, lang)
+}
+
+/// This period's indicators against the compared period's, when the
+/// indicator table has the comparison (its column follows "Đạt/Chưa đạt").
+fn compare_chart(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    config: &Config,
+    f: &Formats,
+    layout: &mut Layout,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    let Some((_, base, _)) = super::compare::columns(c, config).into_iter().next() else {
+        return Ok(());
+    };
+    let title = format!("{} — {base}", config.period.label(lang));
+    let rows = pairs(
+        c,
+        config,
+        |_| true,
+        "J",
+        crate::history::compare::PREVIOUS_YEAR,
+    );
+    pair_chart(ws, f, layout, &rows, &[base, title], lang)
+}
+
+/// A small table of pairs (formulas reading "Chỉ tiêu": the result, then
+/// `headers[0]`) and clustered bars of the two titled `headers[1]`.
+fn pair_chart(
+    ws: &mut Worksheet,
+    f: &Formats,
+    layout: &mut Layout,
+    rows: &[Target],
+    headers: &[String; 2],
+    lang: crate::model::finding::Lang,
+) -> Result<(), XlsxError> {
     if rows.is_empty() {
         return Ok(());
     }
     let header = layout.place(rows.len() as u32 + 2);
-    let headers = [
+    let headers3 = [
         (lang.pick("Chỉ tiêu", "Indicator").to_string(), 44.0),
         (lang.pick("Kết quả", "Result").to_string(), 12.0),
-        (lang.pick("Chỉ tiêu kế hoạch", "Target").to_string(), 12.0),
+        (headers[0].clone(), 12.0),
     ];
-    header_row(ws, header, &headers, f)?;
-    for (k, t) in (1u32..).zip(&rows) {
+    header_row(ws, header, &headers3, f)?;
+    for (k, t) in (1u32..).zip(rows) {
         ws.write_string_with_format(header + k, 0, &t.label, &f.wrap)?;
         for (col, (cell, value)) in [(1u16, (&t.result, t.value)), (2, (&t.target, t.goal))] {
             let formula = Formula::new(format!("='{INDICATORS}'!{cell}"));
@@ -204,7 +250,7 @@ fn target_chart(
     }
     let (first, last) = (header + 1, header + rows.len() as u32);
     let mut chart = Chart::new_bar();
-    for (col, name) in [(1u16, &headers[1].0), (2, &headers[2].0)] {
+    for (col, name) in [(1u16, &headers3[1].0), (2, &headers3[2].0)] {
         chart
             .add_series()
             .set_name(name.as_str())
@@ -212,13 +258,7 @@ fn target_chart(
             .set_values(&ChartRange::new_from_range(SHEET, first, col, last, col))
             .set_data_label(ChartDataLabel::new().show_value());
     }
-    titled(
-        &mut chart,
-        lang.pick(
-            "Kết quả so với chỉ tiêu kế hoạch",
-            "Results against targets",
-        ),
-    );
+    titled(&mut chart, &headers[1]);
     let at = layout.place(HEIGHT / 20 + 1);
     ws.insert_chart(at, 0, &chart)?;
     Ok(())
@@ -238,6 +278,18 @@ struct Target {
 /// The district's indicators that have a target, in the "Chỉ tiêu" sheet's
 /// order (its rows follow `district_indicators` from `HEADER_ROW + 1`).
 fn targets(c: &Consolidated, config: &Config) -> Vec<Target> {
+    pairs(c, config, |ind| ind.target.is_some(), "H", "target")
+}
+
+/// The district's indicators `keep` picks, each with its result's cell and
+/// the cell of `column` (in `other_col` of "Chỉ tiêu").
+fn pairs(
+    c: &Consolidated,
+    config: &Config,
+    keep: impl Fn(&crate::model::schema::IndicatorDef) -> bool,
+    other_col: &str,
+    column: &str,
+) -> Vec<Target> {
     let cols = Columns::of(&c.indicators);
     let num = |o: Out| match o {
         Out::Num(v) => Some(v),
@@ -245,7 +297,7 @@ fn targets(c: &Consolidated, config: &Config) -> Vec<Target> {
     };
     (1u32..)
         .zip(c.district_indicators(config))
-        .filter(|(_, (_, ind))| ind.target.is_some())
+        .filter(|(_, (_, ind))| keep(ind))
         .map(|(stt, (i, ind))| {
             let row = HEADER_ROW + stt + 1;
             // A ratio's rate is in "Tỷ lệ (%)" (G), a number in "Kết quả" (F).
@@ -263,9 +315,9 @@ fn targets(c: &Consolidated, config: &Config) -> Vec<Target> {
                     )
                     .to_string(),
                 result: format!("${col}${row}"),
-                target: format!("$H${row}"),
+                target: format!("${other_col}${row}"),
                 value: num(cols.get("value", i)),
-                goal: num(cols.get("target", i)),
+                goal: num(cols.get(column, i)),
                 decimals: ind.decimals(),
             }
         })

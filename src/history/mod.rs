@@ -1,0 +1,79 @@
+//! Stage 3b, history: what earlier builds accepted, kept in the project
+//! folder (`store`: a hive-partitioned Parquet dataset, one partition per
+//! schema and period), and what a build draws from it — the same period of
+//! last year and the period before beside this period's indicators
+//! (`compare`, with old communes mapped to the new ones across the 2025
+//! merger by `lineage`), periods added up into longer ones (`rollup`) and
+//! figures that jump against their past or stand apart (`outliers`). With
+//! no history the outputs are exactly those of a build without this stage.
+
+pub mod compare;
+pub mod lineage;
+pub mod listing;
+pub mod outliers;
+pub mod prior;
+pub mod rollup;
+pub mod store;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::consolidate::Consolidated;
+use crate::model::finding::Lang;
+use crate::model::i18n::Bilingual;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{}", self.message(Lang::Vi))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", self.message(Lang::Vi))]
+    Polars(#[from] polars::prelude::PolarsError),
+    /// A file given to `history import` that is not a data table of a
+    /// build; the text is already in the configured language.
+    #[error("{0}")]
+    NotADataTable(String),
+    /// A roll-up the schema does not say how to make; in the configured
+    /// language.
+    #[error("{0}")]
+    Rollup(String),
+}
+
+impl Bilingual for HistoryError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            HistoryError::Io { path, source } => lang.pick(
+                format!(
+                    "không đọc/ghi được lịch sử số liệu {}: {source}",
+                    path.display()
+                ),
+                format!(
+                    "cannot read or write the history {}: {source}",
+                    path.display()
+                ),
+            ),
+            HistoryError::Polars(e) => lang.pick(
+                format!("lỗi khi đọc lịch sử số liệu: {e}"),
+                format!("history table error: {e}"),
+            ),
+            HistoryError::NotADataTable(text) | HistoryError::Rollup(text) => text.clone(),
+        }
+    }
+}
+
+/// Records the build's accepted values as the partition of its schema and
+/// period. Called only once every output was written: a failed build
+/// leaves the history as it was.
+pub fn record(config: &Config, consolidated: &Consolidated) -> Result<PathBuf, HistoryError> {
+    let root = store::folder(&config.project_dir);
+    let built_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    store::write(
+        &root,
+        config.schema.id(),
+        &config.period.id(),
+        &consolidated.tidy,
+        &built_at,
+    )
+}
