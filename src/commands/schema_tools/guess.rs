@@ -86,6 +86,17 @@ pub struct Guess {
     pub choices: Vec<String>,
     /// A count, which cannot be negative (`min = 0`).
     pub count: bool,
+    /// A yes/no's own words, when a drop-down offers others than Có/Không
+    /// ("Đạt", "Chưa đạt"; a tick "x" alone, with a blank meaning no).
+    pub words: Option<YesNoWords>,
+}
+
+/// The words of a yes/no drop-down: `yes = [..]`, `no = [..]` or, for a
+/// tick, `blank = "no"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YesNoWords {
+    pub yes: String,
+    pub no: Option<String>,
 }
 
 impl Guess {
@@ -95,7 +106,32 @@ impl Guess {
             why,
             choices: Vec::new(),
             count: false,
+            words: None,
         }
+    }
+}
+
+/// A drop-down that answers yes or no in the form's own words: one tick
+/// word ("x"), or a word and its negation ("Đạt" / "Chưa đạt", "Có" /
+/// "Chưa"). Có/Không is the usual yes/no and needs no words.
+fn yes_no_words(items: &[String]) -> Option<YesNoWords> {
+    const NEGATIONS: [&str; 3] = ["chua", "khong", "ko"];
+    let keys: Vec<String> = items.iter().map(|i| loose_key(i)).collect();
+    match keys.as_slice() {
+        [tick] if tick.chars().count() <= 2 => Some(YesNoWords {
+            yes: items[0].clone(),
+            no: None,
+        }),
+        [yes, no] if !NEGATIONS.iter().any(|n| yes.starts_with(n)) => {
+            let negates = NEGATIONS
+                .iter()
+                .any(|n| no == n || no.starts_with(&format!("{n} ")));
+            negates.then(|| YesNoWords {
+                yes: items[0].clone(),
+                no: Some(items[1].clone()),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -211,10 +247,15 @@ fn validated_type(allowed: &Allowed) -> Guess {
         }
         Allowed::Decimal { .. } => Guess::new(FieldType::Number, why),
         Allowed::Date => Guess::new(FieldType::Date, why),
+        Allowed::Any | Allowed::ListIn(..) => Guess::new(FieldType::Text, why),
         Allowed::List(items) => {
             let keys: Vec<String> = items.iter().map(|i| loose_key(i)).collect();
             if keys.len() == 2 && keys.contains(&"co".into()) && keys.contains(&"khong".into()) {
                 Guess::new(FieldType::YesNo, why)
+            } else if let Some(words) = yes_no_words(items) {
+                let mut guess = Guess::new(FieldType::YesNo, why);
+                guess.words = Some(words);
+                guess
             } else {
                 let mut guess = Guess::new(FieldType::Choice, why);
                 guess.choices = items.clone();
@@ -242,6 +283,15 @@ pub fn guess_type(
         };
         let mut guess = Guess::new(ty, format!("theo {n} giá trị đã điền"));
         guess.count = ty == FieldType::Integer && by_unit == Some(FieldType::Integer);
+        if let Some(words) = (ty == FieldType::Text)
+            .then(|| pair_of_words(cells))
+            .flatten()
+        {
+            guess.ty = FieldType::YesNo;
+            guess.words = Some(words);
+            guess.why = format!("{n} giá trị đã điền là lời đáp có/không của biểu");
+            return guess;
+        }
         if ty == FieldType::Text {
             guess.choices = choices(cells);
             if !guess.choices.is_empty() {
@@ -251,7 +301,8 @@ pub fn guess_type(
         }
         return guess;
     }
-    if let Some(allowed) = validated {
+    // A cell open to any value says nothing of its type.
+    if let Some(allowed) = validated.filter(|a| **a != Allowed::Any) {
         return validated_type(allowed);
     }
     if let Some(ty) = by_unit {
@@ -270,6 +321,29 @@ pub fn guess_type(
         format!("không biết đơn vị tính “{unit}”: hãy chọn kiểu")
     };
     Guess::new(fallback, why)
+}
+
+/// Yes/no answers in a form's own words, as filled ("Đạt", "Chưa đạt"):
+/// every value one of a known pair.
+fn pair_of_words(cells: &[&Cell]) -> Option<YesNoWords> {
+    const PAIRS: [(&str, &str); 3] = [
+        ("Đạt", "Chưa đạt"),
+        ("Hoàn thành", "Chưa hoàn thành"),
+        ("Có", "Chưa"),
+    ];
+    let keys: Vec<String> = cells
+        .iter()
+        .map(|c| loose_key(&c.as_text()))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let (yes, no) = PAIRS.iter().find(|(yes, no)| {
+        keys.iter()
+            .all(|k| *k == loose_key(yes) || *k == loose_key(no))
+    })?;
+    Some(YesNoWords {
+        yes: yes.to_string(),
+        no: Some(no.to_string()),
+    })
 }
 
 /// A few values repeated over many records: the choices of a list column.
@@ -483,6 +557,23 @@ mod tests {
         let kinds = Allowed::List(vec!["Lưu trú".into(), "Karaoke".into()]);
         let g = guess_type("Loại hình", "", &[], Some(&kinds), FieldType::Text);
         assert_eq!((g.ty, g.choices.len()), (FieldType::Choice, 2));
+        let dat = Allowed::List(vec!["Đạt".into(), "Chưa đạt".into()]);
+        let g = guess_type("Xã đạt chuẩn", "", &[], Some(&dat), FieldType::Number);
+        let words = g.words.expect("words");
+        assert_eq!((g.ty, words.yes.as_str()), (FieldType::YesNo, "Đạt"));
+        assert_eq!(words.no.as_deref(), Some("Chưa đạt"));
+        let tick = Allowed::List(vec!["x".into()]);
+        let g = guess_type("Đã kiểm tra", "", &[], Some(&tick), FieldType::Text);
+        assert_eq!((g.ty, g.words.unwrap().no), (FieldType::YesNo, None));
+        let dat = Cell::Text("Đạt".into());
+        let g = guess_type("Xã đạt chuẩn", "", &[&dat], None, FieldType::Number);
+        assert_eq!(
+            (g.ty, g.words.unwrap().yes.as_str()),
+            (FieldType::YesNo, "Đạt")
+        );
+        let any = Allowed::Any;
+        let g = guess_type("Số suất", "Suất", &[], Some(&any), FieldType::Text);
+        assert_eq!(g.ty, FieldType::Text);
         let whole = Allowed::Whole { min: Some(0.0) };
         let g = guess_type("Số suất", "Suất", &[], Some(&whole), FieldType::Number);
         assert_eq!((g.ty, g.count), (FieldType::Integer, true));

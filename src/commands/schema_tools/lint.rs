@@ -97,12 +97,15 @@ fn confusable(sheet: &SheetDef, a: &FieldDef, b: &FieldDef) -> Option<Msg> {
 
 fn similar_labels(sheet: &SheetDef, line: &dyn Fn(usize) -> usize) -> Vec<Warning> {
     let mut out = Vec::new();
-    for (i, a) in sheet.fields.iter().enumerate() {
-        for b in &sheet.fields[i + 1..] {
+    // The values of one row share its label: rows are compared, once each.
+    let rows: Vec<&FieldDef> = sheet.fields.iter().filter(|f| f.is_row()).collect();
+    for (i, a) in rows.iter().enumerate() {
+        for b in &rows[i + 1..] {
             if let Some(message) = confusable(sheet, a, b) {
+                let id = b.column.as_ref().map_or(b.id(), |c| c.row.as_str());
                 out.push(Warning {
                     line: line(b.id.span().start),
-                    key: format!("sheets.{}.fields.{}", sheet.id(), b.id()),
+                    key: format!("sheets.{}.fields.{id}", sheet.id()),
                     message,
                 });
             }

@@ -10,6 +10,7 @@ mod draft;
 mod guess;
 mod infer;
 mod lint;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 
@@ -60,9 +61,10 @@ pub fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
         parsed.map_err(|finding| anyhow::anyhow!(finding.message.get(lang).to_string()))?;
     crate::read::legacy::decode_book(&mut book);
     // The file was read within the limits: its drop-downs and number rules.
-    let validations = std::fs::read(form)
+    let mut validations = std::fs::read(form)
         .map(|bytes| crate::read::validations::of_xlsx(&bytes, &limits))
         .unwrap_or_default();
+    crate::read::validations::resolve_lists(&mut validations, &book);
     let stem = form
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
