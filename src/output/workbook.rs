@@ -19,7 +19,7 @@ use crate::consolidate::Consolidated;
 use crate::model::finding::{Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
 use crate::model::level::Reporting;
-use crate::model::schema::{Display, FieldDef, FieldType, SheetKind, rewrite_names};
+use crate::model::schema::{Display, FieldDef, FieldType, IndicatorDef, SheetKind, rewrite_names};
 use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
@@ -579,15 +579,18 @@ fn text_of(o: Out) -> String {
     }
 }
 
-fn indicator_sheet(
-    ws: &mut Worksheet,
-    c: &Consolidated,
-    config: &Config,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = config.lang;
-    ws.set_name("Chỉ tiêu")?;
-    let extra = compare::columns(c, config);
+/// An indicator's label in the run's language; English falls back to the
+/// Vietnamese label when the schema gives none.
+fn indicator_label(ind: &IndicatorDef, lang: Lang) -> &str {
+    if lang == Lang::En {
+        ind.label_en.as_deref().unwrap_or(&ind.label)
+    } else {
+        &ind.label
+    }
+}
+
+/// The indicator sheet's column headings, then the comparison columns.
+fn indicator_headers(lang: Lang, extra: &[(&'static str, String, f64)]) -> Vec<(String, f64)> {
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Chỉ tiêu", "Indicator").to_string(), 48.0),
@@ -600,6 +603,19 @@ fn indicator_sheet(
         (lang.pick("Đạt/Chưa đạt", "Met").to_string(), 11.0),
     ];
     headers.extend(extra.iter().map(|(_, h, w)| (h.clone(), *w)));
+    headers
+}
+
+fn indicator_sheet(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    ws.set_name("Chỉ tiêu")?;
+    let extra = compare::columns(c, config);
+    let headers = indicator_headers(lang, &extra);
     let last_col = (headers.len() - 1) as u16;
     let title = format!("CÁC CHỈ TIÊU {}", config.schema.title.to_uppercase());
     heading(
@@ -615,56 +631,112 @@ fn indicator_sheet(
         f,
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
-    let df = &c.indicators;
-    let cols = Columns::of(df);
+    let cols = Columns::of(&c.indicators);
     let district = c.district_indicators(config);
     let last_row = HEADER_ROW + district.len() as u32;
     for (stt, (i, ind)) in (1..).zip(district) {
         let row = HEADER_ROW + stt;
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
-        let label = if lang == Lang::En {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        } else {
-            &ind.label
-        };
-        ws.write_string_with_format(row, 1, label, &f.wrap)?;
-        ws.set_row_height(
-            row,
-            16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
-        )?;
-        ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
-        let every = Decimals::UpTo(MAX_DECIMALS);
-        write_out(ws, row, 3, cols.get("numerator", i), None, every, f)?;
-        write_out(ws, row, 4, cols.get("denominator", i), None, every, f)?;
-        // "Kết quả": the value itself (a number Excel can add up), or the
-        // "19/22" of a ratio next to its rate.
-        match (ind.display, cols.get("value", i)) {
-            (Display::Number, Out::Num(v)) => ws
-                .write_number_with_format(row, 5, v, f.num(v, ind.decimals()))
-                .map(|_| ())?,
-            (Display::Number, _) => ws.write_blank(row, 5, &f.text).map(|_| ())?,
-            (Display::Ratio, _) => ws
-                .write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)
-                .map(|_| ())?,
-        }
-        match (ind.display, cols.get("value", i)) {
-            (Display::Ratio, Out::Num(v)) => ws
-                .write_number_with_format(row, 6, v, f.num(v, ind.decimals()))
-                .map(|_| ())?,
-            _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
-        }
-        write_out(ws, row, 7, cols.get("target", i), None, ind.decimals(), f)?;
-        let met = match cols.get("met", i) {
-            Out::Bool(true) => lang.pick("Đạt", "Met"),
-            Out::Bool(false) => lang.pick("Chưa đạt", "Not met"),
-            _ => "",
-        };
-        ws.write_string_with_format(row, 8, met, &f.center)?;
+        indicator_cells(ws, row, (i, ind), &cols, lang, f)?;
         compare::write_cells(ws, (row, 9), &extra, &cols, i, ind.decimals(), f)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
     ending(ws, last_row, last_col, config, f)?;
     Ok(())
+}
+
+/// One indicator's cells, from its label to "Đạt/Chưa đạt"; `i` is its row
+/// in the indicators frame.
+fn indicator_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    (i, ind): (usize, &IndicatorDef),
+    cols: &Columns,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let label = indicator_label(ind, lang);
+    ws.write_string_with_format(row, 1, label, &f.wrap)?;
+    // Tall enough for the label wrapped at about 46 characters a line.
+    ws.set_row_height(
+        row,
+        16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
+    )?;
+    ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
+    let every = Decimals::UpTo(MAX_DECIMALS);
+    write_out(ws, row, 3, cols.get("numerator", i), None, every, f)?;
+    write_out(ws, row, 4, cols.get("denominator", i), None, every, f)?;
+    result_cells(ws, row, ind, cols, i, f)?;
+    write_out(ws, row, 7, cols.get("target", i), None, ind.decimals(), f)?;
+    let met = match cols.get("met", i) {
+        Out::Bool(true) => lang.pick("Đạt", "Met"),
+        Out::Bool(false) => lang.pick("Chưa đạt", "Not met"),
+        _ => "",
+    };
+    ws.write_string_with_format(row, 8, met, &f.center)?;
+    Ok(())
+}
+
+/// "Kết quả" and "Tỷ lệ (%)": a number indicator's value where Excel can
+/// add it up and no rate; a ratio's "19/22" next to its rate.
+fn result_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    ind: &IndicatorDef,
+    cols: &Columns,
+    i: usize,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match (ind.display, cols.get("value", i)) {
+        (Display::Number, Out::Num(v)) => ws
+            .write_number_with_format(row, 5, v, f.num(v, ind.decimals()))
+            .map(|_| ())?,
+        (Display::Number, _) => ws.write_blank(row, 5, &f.text).map(|_| ())?,
+        (Display::Ratio, _) => ws
+            .write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)
+            .map(|_| ())?,
+    }
+    match (ind.display, cols.get("value", i)) {
+        (Display::Ratio, Out::Num(v)) => ws
+            .write_number_with_format(row, 6, v, f.num(v, ind.decimals()))
+            .map(|_| ())?,
+        _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
+    }
+    Ok(())
+}
+
+/// The by-unit sheet's column headings: the unit, its status, then one
+/// column per indicator.
+fn by_unit_headers(config: &Config) -> Vec<(String, f64)> {
+    let lang = config.lang;
+    let mut headers: Vec<(String, f64)> = vec![
+        ("STT".into(), 5.0),
+        (lang.pick("Mã", "Code").to_string(), 7.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 10.0),
+    ];
+    for ind in &config.schema.indicators {
+        headers.push((indicator_label(ind, lang).to_string(), 13.0));
+    }
+    headers
+}
+
+/// The indicators frame's row of each (unit code, indicator id), looked up
+/// once so the sheet is not quadratic in units × indicators. The first row
+/// wins, as a linear search would.
+fn rows_by_unit_indicator(
+    cols: &Columns,
+    height: usize,
+) -> std::collections::HashMap<(String, String), usize> {
+    let mut by_unit_indicator = std::collections::HashMap::new();
+    for i in 0..height {
+        let key = (
+            text_of(cols.get("unit_code", i)),
+            text_of(cols.get("indicator_id", i)),
+        );
+        by_unit_indicator.entry(key).or_insert(i);
+    }
+    by_unit_indicator
 }
 
 fn indicator_by_unit_sheet(
@@ -675,20 +747,7 @@ fn indicator_by_unit_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name(config.level.by_unit_sheet())?;
-    let mut headers: Vec<(String, f64)> = vec![
-        ("STT".into(), 5.0),
-        (lang.pick("Mã", "Code").to_string(), 7.0),
-        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
-        (lang.pick("Tình trạng", "Status").to_string(), 10.0),
-    ];
-    for ind in &config.schema.indicators {
-        let label = if lang == Lang::En {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        } else {
-            &ind.label
-        };
-        headers.push((label.to_string(), 13.0));
-    }
+    let headers = by_unit_headers(config);
     let last_col = (headers.len() - 1) as u16;
     heading(
         ws,
@@ -702,16 +761,8 @@ fn indicator_by_unit_sheet(
         f,
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
-    let df = &c.indicators;
-    let cols = Columns::of(df);
-    let mut by_unit_indicator = std::collections::HashMap::new();
-    for i in 0..df.height() {
-        let key = (
-            text_of(cols.get("unit_code", i)),
-            text_of(cols.get("indicator_id", i)),
-        );
-        by_unit_indicator.entry(key).or_insert(i);
-    }
+    let cols = Columns::of(&c.indicators);
+    let by_unit_indicator = rows_by_unit_indicator(&cols, c.indicators.height());
     for (u, unit) in config.registry.units.iter().enumerate() {
         let row = HEADER_ROW + 1 + u as u32;
         ws.write_number_with_format(row, 0, (u + 1) as f64, &f.center)?;
@@ -720,25 +771,38 @@ fn indicator_by_unit_sheet(
         let status = c.statuses[u];
         ws.write_string_with_format(row, 3, status.label(lang), &f.center)?;
         for (j, ind) in config.schema.indicators.iter().enumerate() {
-            let col = 4 + j as u16;
             let found = by_unit_indicator
                 .get(&(unit.code.clone(), ind.id.get_ref().clone()))
                 .copied();
-            match found.map(|i| (cols.get("display", i), cols.get("value", i))) {
-                Some((_, Out::Num(v))) if ind.display == Display::Number => ws
-                    .write_number_with_format(row, col, v, f.num(v, ind.decimals()))
-                    .map(|_| ())?,
-                Some((Out::Text(d), _)) => ws
-                    .write_string_with_format(row, col, &d, &f.center)
-                    .map(|_| ())?,
-                _ => ws.write_blank(row, col, &f.text).map(|_| ())?,
-            }
+            by_unit_cell(ws, (row, 4 + j as u16), ind, found, &cols, f)?;
         }
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 4)?;
     a4_landscape(ws, HEADER_ROW)?;
     let last_row = HEADER_ROW + config.registry.units.len() as u32;
     ending(ws, last_row, last_col, config, f)?;
+    Ok(())
+}
+
+/// A unit's cell for one indicator: a number indicator's value as a number,
+/// otherwise its display text ("19/22"); blank when the unit has none.
+fn by_unit_cell(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    ind: &IndicatorDef,
+    found: Option<usize>,
+    cols: &Columns,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match found.map(|i| (cols.get("display", i), cols.get("value", i))) {
+        Some((_, Out::Num(v))) if ind.display == Display::Number => ws
+            .write_number_with_format(row, col, v, f.num(v, ind.decimals()))
+            .map(|_| ())?,
+        Some((Out::Text(d), _)) => ws
+            .write_string_with_format(row, col, &d, &f.center)
+            .map(|_| ())?,
+        _ => ws.write_blank(row, col, &f.text).map(|_| ())?,
+    }
     Ok(())
 }
 
