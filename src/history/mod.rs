@@ -63,12 +63,24 @@ impl Bilingual for HistoryError {
     }
 }
 
+/// When the build ran, as the history lists it: SOURCE_DATE_EPOCH when set
+/// (a reproducible build gives the same bytes), else now. Unlike the
+/// workbook's creation time it is not the inputs' newest time: `tonghop
+/// history` says when each period was built.
+fn built_at() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now)
+}
+
 /// Records the build's accepted values as the partition of its schema and
 /// period. Called only once every output was written: a failed build
 /// leaves the history as it was.
 pub fn record(config: &Config, consolidated: &Consolidated) -> Result<PathBuf, HistoryError> {
     let root = store::folder(&config.project_dir);
-    let built_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let built_at = built_at().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     store::write(
         &root,
         config.schema.id(),
