@@ -16,7 +16,7 @@ use crate::model::text::{clean, label_key, loose_key};
 const HEADER_SEARCH_ROWS: u32 = 40;
 
 #[derive(Clone, Debug)]
-pub struct FormPlace {
+pub(crate) struct FormPlace {
     pub def: usize,
     pub sheet: usize,
     pub header_row: u32,
@@ -31,7 +31,7 @@ pub struct FormPlace {
 impl FormPlace {
     /// The column a field's value is in: its own value column when the row
     /// has several, else the sheet's value column.
-    pub fn col_of(&self, field: &FieldDef) -> Option<u32> {
+    pub(crate) fn col_of(&self, field: &FieldDef) -> Option<u32> {
         match &field.column {
             Some(c) => self.value_cols.get(c.index).copied().flatten(),
             None => Some(self.value_col),
@@ -40,7 +40,7 @@ impl FormPlace {
 }
 
 #[derive(Clone, Debug)]
-pub struct ListPlace {
+pub(crate) struct ListPlace {
     pub def: usize,
     pub sheet: usize,
     pub header_row: u32,
@@ -54,14 +54,14 @@ pub struct ListPlace {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub forms: Vec<FormPlace>,
     pub lists: Vec<ListPlace>,
 }
 
 impl Layout {
     /// Book sheets that were recognised, with the row their table starts at.
-    pub fn found_sheets(&self) -> Vec<(usize, u32)> {
+    pub(crate) fn found_sheets(&self) -> Vec<(usize, u32)> {
         let mut v: Vec<(usize, u32)> = self
             .forms
             .iter()
@@ -138,7 +138,7 @@ impl LabelKeys {
 /// Every key the locator compares the schema's labels by, computed once per
 /// schema: a province's run locates the same labels in thousands of files.
 #[derive(Debug)]
-pub struct SchemaKeys {
+pub(crate) struct SchemaKeys {
     sheets: Vec<SheetKeys>,
 }
 
@@ -158,7 +158,7 @@ struct SheetKeys {
 }
 
 impl SchemaKeys {
-    pub fn of(schema: &Schema) -> std::sync::Arc<SchemaKeys> {
+    pub(crate) fn of(schema: &Schema) -> std::sync::Arc<SchemaKeys> {
         let keys = schema
             .label_keys
             .get_or_init(|| std::sync::Arc::new(SchemaKeys::build(schema)))
@@ -215,7 +215,7 @@ impl SchemaKeys {
 }
 
 /// "5.1." → "5.1", "5,1" → "5.1", " ii " → "II".
-pub fn normalize_code(text: &str) -> String {
+pub(crate) fn normalize_code(text: &str) -> String {
     let s: String = clean(text).chars().filter(|c| !c.is_whitespace()).collect();
     s.replace(',', ".").trim_end_matches('.').to_uppercase()
 }
@@ -906,7 +906,7 @@ fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> u
 
 /// Finds the schema's sheets in the book. Returns their places and the
 /// findings about what could not be found.
-pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
+pub(crate) fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     let mut layout = Layout::default();
     let mut findings = Vec::new();
     let mut taken = vec![false; book.sheets.len()];
@@ -1105,7 +1105,7 @@ const CAPTION_WORDS: [&str; 3] = ["bang", "bieu", "so lieu"];
 /// else one in capitals that is no heading of the issuing body, else a
 /// caption ("Biểu 5", "Bảng …"), else the first line that is not the
 /// national motto or the issuing body.
-pub fn first_title_line(book: &Book) -> Option<String> {
+pub(crate) fn first_title_line(book: &Book) -> Option<String> {
     const ROWS: u32 = 30;
     let mut sheets: Vec<&Sheet> = book.sheets.iter().filter(|s| !s.hidden).collect();
     sheets.extend(book.sheets.iter().filter(|s| s.hidden));

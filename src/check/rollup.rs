@@ -41,7 +41,7 @@ const TABLE_SUFFIX: &str = "-du-lieu";
 
 /// Whether a file is named as a build's data table ("pcmd-2023-du-lieu.csv",
 /// ".parquet"): read as a district's output, not as a form.
-pub fn is_table(path: &Path) -> bool {
+pub(crate) fn is_table(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -53,7 +53,7 @@ pub fn is_table(path: &Path) -> bool {
 }
 
 /// Whether a submission is a district's data table (when districts report).
-pub fn is_rollup(s: &Submission, config: &Config) -> bool {
+pub(crate) fn is_rollup(s: &Submission, config: &Config) -> bool {
     config.level.reporting == crate::model::level::Reporting::Districts && is_table(&s.path)
 }
 
@@ -73,7 +73,7 @@ const COMPANIONS: [&str; 6] = [
 /// data table is beside them, the CSV twin of a Parquet table, feedback
 /// (`phan-hoi/`) and templates (`mau/`). A workbook without its table is
 /// not skipped: it is told (see [`assess`]).
-pub fn is_companion(path: &Path) -> bool {
+pub(crate) fn is_companion(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -102,7 +102,7 @@ pub fn is_companion(path: &Path) -> bool {
 
 /// Whether a file is another output of a district's build without its
 /// data table: read as an output (and told), not as a form.
-pub fn is_lone_output(path: &Path) -> bool {
+pub(crate) fn is_lone_output(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -112,7 +112,7 @@ pub fn is_lone_output(path: &Path) -> bool {
 
 /// One district output checked: its communes' values as `parts`, its unit,
 /// its period, and a finding for whatever does not fit.
-pub fn assess(path: &Path, config: &Config) -> Submission {
+pub(crate) fn assess(path: &Path, config: &Config) -> Submission {
     let mut submission = empty_submission(path, config);
     let table = match read_table(path, config) {
         Ok((info, table)) => {

@@ -7,13 +7,13 @@
 //! figures that jump against their past or stand apart (`outliers`). With
 //! no history the outputs are exactly those of a build without this stage.
 
-pub mod compare;
-pub mod lineage;
-pub mod listing;
-pub mod outliers;
-pub mod prior;
-pub mod rollup;
-pub mod store;
+pub(crate) mod compare;
+pub(crate) mod lineage;
+pub(crate) mod listing;
+pub(crate) mod outliers;
+pub(crate) mod prior;
+pub(crate) mod rollup;
+pub(crate) mod store;
 
 use std::path::PathBuf;
 
@@ -78,7 +78,10 @@ fn built_at() -> chrono::DateTime<chrono::Utc> {
 /// Records the build's accepted values as the partition of its schema and
 /// period. Called only once every output was written: a failed build
 /// leaves the history as it was.
-pub fn record(config: &Config, consolidated: &Consolidated) -> Result<PathBuf, HistoryError> {
+pub(crate) fn record(
+    config: &Config,
+    consolidated: &Consolidated,
+) -> Result<PathBuf, HistoryError> {
     let root = store::folder(&config.project_dir);
     let built_at = built_at().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     store::write(

@@ -205,7 +205,7 @@ impl CheckResult {
 }
 
 /// Which registry units sent at least one file.
-pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
+pub(crate) fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
     units_sent_where(submissions, units, |_| true)
 }
 

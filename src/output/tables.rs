@@ -9,7 +9,7 @@ use crate::model::values::format_number;
 
 use super::OutputError;
 
-pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
+pub(crate) fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
     let mut buf = vec![0xEF, 0xBB, 0xBF];
     {
         let mut writer = csv::WriterBuilder::new()
@@ -52,7 +52,7 @@ fn neutralise(text: String) -> String {
     }
 }
 
-pub fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
+pub(crate) fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
     let mut buf = Vec::new();
     ParquetWriter::new(&mut buf).finish(df)?;
     Ok(buf)

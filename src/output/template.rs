@@ -22,7 +22,7 @@ use crate::model::text::strip_diacritics;
 use crate::output::feedback::{FEEDBACK_SHEET, Fill, to_fix_sheet};
 
 /// Where a finding sits in the template: (sheet name, row, column).
-pub type TemplateCell = (String, u32, u16);
+pub(crate) type TemplateCell = (String, u32, u16);
 
 use crate::model::schema::META_SHEET;
 /// Rows offered in a blank list sheet.
@@ -145,7 +145,7 @@ fn list_ranges(lists: &[(String, Vec<&str>)]) -> HashMap<String, String> {
 }
 
 /// "Xã Khánh Yên Thượng" → "KhanhYenThuong", safe in any file system and email.
-pub fn ascii_name(unit: &Unit) -> String {
+pub(crate) fn ascii_name(unit: &Unit) -> String {
     let base = crate::model::registry::base_name(&unit.name);
     strip_diacritics(&base)
         .split_whitespace()
@@ -161,7 +161,7 @@ pub fn ascii_name(unit: &Unit) -> String {
 }
 
 /// File name of a template: `pcmd-2023-mau.xlsx` or `pcmd-2023-03082-KhanhYenThuong.xlsx`.
-pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
+pub(crate) fn file_name(config: &Config, unit: Option<&Unit>) -> String {
     let stem = format!("{}-{}", config.schema.id(), config.period.id());
     match unit {
         Some(u) => format!(
@@ -826,7 +826,7 @@ fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Resul
 }
 
 /// One template workbook, blank or for a unit.
-pub fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError> {
     build_with(config, unit, None)
 }
 

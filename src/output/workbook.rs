@@ -113,7 +113,7 @@ fn creation_time(result: &CheckResult) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_timestamp(from_env.or(newest).unwrap_or(946_684_800))
 }
 
-pub fn build(
+pub(crate) fn build(
     result: &CheckResult,
     c: &Consolidated,
     config: &Config,

@@ -13,7 +13,7 @@ use crate::read::sniff::check_zip;
 
 /// What a validation allows.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Allowed {
+pub(crate) enum Allowed {
     Whole {
         min: Option<f64>,
     },
@@ -34,7 +34,7 @@ pub enum Allowed {
 /// One validation: the cells it covers, as (first row, first column, last
 /// row, last column), zero-based.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Validation {
+pub(crate) struct Validation {
     pub ranges: Vec<(u32, u32, u32, u32)>,
     pub allowed: Allowed,
     /// The input message shown when the cell is selected (`prompt`).
@@ -42,7 +42,7 @@ pub struct Validation {
 }
 
 impl Validation {
-    pub fn covers(&self, row: u32, col: u32) -> bool {
+    pub(crate) fn covers(&self, row: u32, col: u32) -> bool {
         self.ranges
             .iter()
             .any(|&(r1, c1, r2, c2)| (r1..=r2).contains(&row) && (c1..=c2).contains(&col))
@@ -51,7 +51,7 @@ impl Validation {
 
 /// The validations of each sheet, by sheet name; empty for a file that is
 /// no xlsx or whose parts cannot be read.
-pub fn of_xlsx(bytes: &[u8], limits: &Limits) -> HashMap<String, Vec<Validation>> {
+pub(crate) fn of_xlsx(bytes: &[u8], limits: &Limits) -> HashMap<String, Vec<Validation>> {
     if check_zip(bytes, limits).is_err() {
         return HashMap::new();
     }
@@ -195,7 +195,7 @@ fn list_in(formula: &str) -> Option<Allowed> {
 
 /// Reads each list kept in cells from the workbook: the texts of its
 /// range, in order (a range of no text leaves the validation as any value).
-pub fn resolve_lists(
+pub(crate) fn resolve_lists(
     validations: &mut HashMap<String, Vec<Validation>>,
     book: &crate::model::book::Book,
 ) {

@@ -56,7 +56,7 @@ fn field_kind(field: &FieldDef, lang: Lang) -> String {
 }
 
 /// The description of every sheet.
-pub fn describe(schema: &Schema, lang: Lang) -> String {
+pub(super) fn describe(schema: &Schema, lang: Lang) -> String {
     let mut out = String::new();
     let title = match lang {
         Lang::Vi => &schema.title,

@@ -27,7 +27,7 @@ fn type_name(ty: FieldType) -> &'static str {
 }
 
 /// The whole draft. `source` is the form's file name as given.
-pub fn to_toml(draft: &Draft, source: &str) -> String {
+pub(super) fn to_toml(draft: &Draft, source: &str) -> String {
     let mut body = String::new();
     let _ = writeln!(body, "id = {}   # đoán: {}", quote(&draft.id), draft.origin);
     let _ = writeln!(body, "title = {}", quote(&draft.title));

@@ -78,7 +78,7 @@ const DECIMAL_WORDS: [&str; 17] = [
 
 /// A type and why it was chosen ("theo đơn vị tính “Người”").
 #[derive(Clone, Debug, PartialEq)]
-pub struct Guess {
+pub(super) struct Guess {
     pub ty: FieldType,
     /// Vietnamese: printed after "# đoán:" in the draft.
     pub why: String,
@@ -94,7 +94,7 @@ pub struct Guess {
 /// The words of a yes/no drop-down: `yes = [..]`, `no = [..]` or, for a
 /// tick, `blank = "no"`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct YesNoWords {
+pub(super) struct YesNoWords {
     pub yes: String,
     pub no: Option<String>,
 }
@@ -137,7 +137,7 @@ fn yes_no_words(items: &[String]) -> Option<YesNoWords> {
 
 /// The type a unit of measure implies: counts are whole numbers, money,
 /// weights, areas and percentages have decimals.
-pub fn unit_type(unit: &str) -> Option<FieldType> {
+pub(super) fn unit_type(unit: &str) -> Option<FieldType> {
     let key = loose_key(unit);
     if unit.contains('%') || unit.contains('/') || unit.contains('‰') {
         return Some(FieldType::Number);
@@ -202,7 +202,7 @@ fn text_type(text: &str) -> FieldType {
 
 /// The type the filled values say, when every value says the same (whole
 /// numbers and decimals together are numbers).
-pub fn values_type(cells: &[&Cell]) -> Option<(FieldType, usize)> {
+pub(super) fn values_type(cells: &[&Cell]) -> Option<(FieldType, usize)> {
     let types: Vec<FieldType> = cells.iter().filter_map(|c| cell_type(c)).collect();
     let first = *types.first()?;
     let all = |ty: FieldType| types.iter().all(|t| *t == ty);
@@ -222,7 +222,7 @@ pub fn values_type(cells: &[&Cell]) -> Option<(FieldType, usize)> {
 
 /// The type a label implies: "(Có/Không)" asks yes or no, "Ngày …" a date,
 /// "Năm sinh" a year.
-pub fn label_type(label: &str) -> Option<FieldType> {
+pub(super) fn label_type(label: &str) -> Option<FieldType> {
     let key = loose_key(label);
     if key.ends_with("co khong") || key.ends_with("dat chua dat") {
         Some(FieldType::YesNo)
@@ -268,7 +268,7 @@ fn validated_type(allowed: &Allowed) -> Guess {
 /// The type of a form row or list column: from the values filled in when
 /// there are any, else from the cell's data validation, else from the unit
 /// of measure, else from the label, else `fallback`.
-pub fn guess_type(
+pub(super) fn guess_type(
     label: &str,
     unit: &str,
     cells: &[&Cell],
@@ -404,7 +404,7 @@ fn join_id(words: &[String], fallback: &str) -> String {
 
 /// "Số văn bản chỉ đạo, hướng dẫn" → "so_van_ban_chi": ASCII, lower case,
 /// no diacritics, at most four words, starting with a letter.
-pub fn id_from_label(label: &str, fallback: &str) -> String {
+pub(super) fn id_from_label(label: &str, fallback: &str) -> String {
     let words = id_words(label);
     join_id(&words[..words.len().min(ID_WORDS)], fallback)
 }
@@ -413,7 +413,7 @@ pub fn id_from_label(label: &str, fallback: &str) -> String {
 /// labels start with the same four words, each adds its last two words
 /// ("co_so_kinh_doanh_luu_tru", "co_so_kinh_doanh_vu_karaoke"), which is
 /// where such labels differ; `ids` makes the rest unique.
-pub fn ids_for_labels(labels: &[&str], fallback: &str, ids: &mut Ids) -> Vec<String> {
+pub(super) fn ids_for_labels(labels: &[&str], fallback: &str, ids: &mut Ids) -> Vec<String> {
     let bases: Vec<String> = labels.iter().map(|l| id_from_label(l, fallback)).collect();
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for b in &bases {
@@ -440,18 +440,18 @@ pub fn ids_for_labels(labels: &[&str], fallback: &str, ids: &mut Ids) -> Vec<Str
 /// Identifiers already given, so that each new one is unique ("so_nguoi",
 /// "so_nguoi_2").
 #[derive(Default)]
-pub struct Ids {
+pub(super) struct Ids {
     taken: HashSet<String>,
 }
 
 impl Ids {
-    pub fn with(taken: impl IntoIterator<Item = String>) -> Ids {
+    pub(super) fn with(taken: impl IntoIterator<Item = String>) -> Ids {
         Ids {
             taken: taken.into_iter().collect(),
         }
     }
 
-    pub fn unique(&mut self, base: &str) -> String {
+    pub(super) fn unique(&mut self, base: &str) -> String {
         let mut id = base.to_string();
         let mut n = 2;
         while self.taken.contains(&id) {
@@ -480,7 +480,7 @@ fn numbering_token(text: &str) -> bool {
 /// 2 | 3 | 4=2/3", "(1) (2) (3)"): three or more short codes, of which at
 /// least one is a letter, a bracketed number or a formula — a record of
 /// plain small numbers is not mistaken for one.
-pub fn is_numbering(cells: &[String]) -> bool {
+pub(super) fn is_numbering(cells: &[String]) -> bool {
     let marked = |t: &String| {
         t.starts_with('(') || t.contains('=') || t.chars().all(|c| c.is_ascii_alphabetic())
     };
@@ -488,7 +488,7 @@ pub fn is_numbering(cells: &[String]) -> bool {
 }
 
 /// "4=2/3" → ("4", Some("2/3")); "2" → ("2", None).
-pub fn numbering_formula(token: &str) -> (String, Option<String>) {
+pub(super) fn numbering_formula(token: &str) -> (String, Option<String>) {
     let t = token.trim_start_matches('(').trim_end_matches(')').trim();
     match t.split_once('=') {
         Some((n, f)) => (n.trim().to_string(), Some(f.replace(' ', ""))),

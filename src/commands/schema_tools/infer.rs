@@ -26,7 +26,7 @@ const HEADER_SEARCH_ROWS: u32 = 40;
 const INSTRUCTION_SHEETS: [&str; 4] = ["huong dan", "hd", "huong dan dien", "huong dan ghi"];
 
 #[derive(Debug)]
-pub struct Draft {
+pub(super) struct Draft {
     pub id: String,
     pub title: String,
     pub version: String,
@@ -41,7 +41,7 @@ pub struct Draft {
 }
 
 #[derive(Debug)]
-pub struct DraftSheet {
+pub(super) struct DraftSheet {
     pub id: String,
     pub kind: SheetKind,
     pub name: String,
@@ -63,7 +63,7 @@ pub struct DraftSheet {
 }
 
 #[derive(Debug)]
-pub struct ValueColumn {
+pub(super) struct ValueColumn {
     pub id: String,
     pub label: String,
     /// Why the label differs from the header cell.
@@ -80,7 +80,7 @@ pub struct ValueColumn {
 }
 
 #[derive(Clone, Debug)]
-pub struct DraftField {
+pub(super) struct DraftField {
     pub id: String,
     pub label: String,
     pub code: Option<String>,
@@ -107,7 +107,7 @@ pub struct DraftField {
 /// table or a list.
 /// `validations` are the sheets' data validations, by sheet name
 /// (`read::validations`; empty for formats without them).
-pub fn infer(
+pub(super) fn infer(
     book: &Book,
     file_stem: &str,
     validations: &HashMap<String, Vec<Validation>>,

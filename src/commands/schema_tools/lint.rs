@@ -14,14 +14,14 @@ use crate::model::text::loose_key;
 const TYPO_EDITS: usize = 2;
 
 #[derive(Debug)]
-pub struct Warning {
+pub(super) struct Warning {
     pub line: usize,
     pub key: String,
     pub message: Msg,
 }
 
 /// Every lint warning of a loaded schema; `text` is its TOML, for lines.
-pub fn lint(schema: &Schema, text: &str) -> Vec<Warning> {
+pub(super) fn lint(schema: &Schema, text: &str) -> Vec<Warning> {
     let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let mut out = Vec::new();
     for sheet in &schema.sheets {
@@ -275,7 +275,7 @@ fn empty_indicators(schema: &Schema, line: &dyn Fn(usize) -> usize) -> Vec<Warni
 }
 
 /// The warnings as the terminal shows them, with the schema's path.
-pub fn render(warnings: &[Warning], path: &std::path::Path, lang: Lang) -> String {
+pub(super) fn render(warnings: &[Warning], path: &std::path::Path, lang: Lang) -> String {
     let mut out = String::new();
     let shown = path.display();
     if warnings.is_empty() {

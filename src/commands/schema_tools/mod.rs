@@ -23,7 +23,7 @@ use crate::model::schema::Schema;
 use crate::read::ingest::Limits;
 
 /// `tonghop schema infer FORM [-o SCHEMA]`.
-pub fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
+pub(crate) fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.output
         && out.exists()
     {
@@ -54,7 +54,7 @@ pub fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
 }
 
 /// The draft of one form file, as TOML text.
-pub fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
+pub(crate) fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
     let limits = Limits::default();
     let (_, parsed) = crate::read::ingest::read_file(form, &limits);
     let mut book =
@@ -124,7 +124,7 @@ fn tell_whether_it_loads(text: &str, out: Option<&Path>, lang: Lang) {
 
 /// `tonghop schema check SCHEMA`: exit 2 when it does not load (the error
 /// goes up to `main`), 1 with lint warnings, 0 clean.
-pub fn check_command(args: &SchemaCheckArgs, lang: Lang) -> anyhow::Result<Outcome> {
+pub(crate) fn check_command(args: &SchemaCheckArgs, lang: Lang) -> anyhow::Result<Outcome> {
     let schema = Schema::load(&args.file)?;
     let text = std::fs::read_to_string(&args.file)?;
     let warnings = lint::lint(&schema, &text);

@@ -11,13 +11,13 @@ use crate::model::schema::{FieldType, SheetKind};
 use crate::model::text::loose_key;
 
 /// A list's columns: (column, header label, the group header above it).
-pub type ListColumn = (u32, String, Option<String>);
+pub(super) type ListColumn = (u32, String, Option<String>);
 
 /// Sub-headers that are the sexes: a split the blank form already tells.
 const SEXES: [&str; 2] = ["nam", "nu"];
 
 /// Sub-columns of one group header that hold one fact between them.
-pub struct Split {
+pub(super) struct Split {
     /// The places of the sub-columns among the list's columns.
     pub members: Vec<usize>,
     pub group: String,
@@ -27,7 +27,7 @@ pub struct Split {
 /// fill one of them at most, each with the same kind of value (numbers,
 /// dates); on a blank list only the sexes' sub-columns, which say it.
 /// `columns` are the list's (column, label, group) in order.
-pub fn splits(sheet: &Sheet, columns: &[ListColumn], records: &[u32]) -> Vec<Split> {
+pub(super) fn splits(sheet: &Sheet, columns: &[ListColumn], records: &[u32]) -> Vec<Split> {
     let mut out: Vec<Split> = Vec::new();
     for (i, (_, _, group)) in columns.iter().enumerate() {
         let Some(group) = group else { continue };
@@ -75,7 +75,7 @@ fn holds_one_fact(sheet: &Sheet, columns: &[ListColumn], records: &[u32], split:
 /// label, `split_by` a choice field whose choices are the sub-headers
 /// (placed right after it). `fields` are in the list's column order; the
 /// splits are applied from the last, so that places stay valid.
-pub fn merge_splits(
+pub(super) fn merge_splits(
     fields: &mut Vec<DraftField>,
     splits: &[Split],
     (sheet, columns, records): (&Sheet, &[ListColumn], &[u32]),
@@ -155,7 +155,7 @@ fn split_fields(value: &mut DraftField, group: &str, choices: Vec<String>) -> Dr
 
 /// A split's `split_by` names its choice field by label until the fields
 /// have ids: then by id.
-pub fn resolve_split_ids(fields: &mut [DraftField]) {
+pub(super) fn resolve_split_ids(fields: &mut [DraftField]) {
     let ids: Vec<(String, String)> = fields
         .iter()
         .map(|f| (f.label.clone(), f.id.clone()))
@@ -173,7 +173,7 @@ pub fn resolve_split_ids(fields: &mut [DraftField]) {
 /// A list sheet whose fields are an earlier list sheet's, label for label,
 /// is that list continued ("Biểu 02 (tiếp)"): it is left out and the
 /// earlier sheet gets `continued`.
-pub fn join_continued(sheets: Vec<DraftSheet>) -> Vec<DraftSheet> {
+pub(super) fn join_continued(sheets: Vec<DraftSheet>) -> Vec<DraftSheet> {
     let mut out: Vec<DraftSheet> = Vec::new();
     for sheet in sheets {
         let labels = |s: &DraftSheet| -> Vec<String> {
