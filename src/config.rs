@@ -344,7 +344,7 @@ fn parse_deadline(text: Option<&str>) -> Result<Option<NaiveDate>, ConfigError> 
 /// `tonghop.toml` for the commands that read it, else Vietnamese. The edge
 /// asks for it to tell a fatal error; when the config file itself cannot be
 /// read, only `--lang` counts.
-pub fn language(cli: &Cli) -> Lang {
+pub(crate) fn language(cli: &Cli) -> Lang {
     let reads_project = !matches!(
         cli.command,
         Command::Read { .. } | Command::Init(_) | Command::Units(_)
@@ -583,7 +583,7 @@ fn current_dir() -> Result<PathBuf, ConfigError> {
 /// The project folder a command without a project config names its paths
 /// from (`tonghop verify`): the folder of `--config` when given, else the
 /// working folder.
-pub fn project_dir(cli: &Cli) -> Result<PathBuf, ConfigError> {
+pub(crate) fn project_dir(cli: &Cli) -> Result<PathBuf, ConfigError> {
     let cwd = current_dir()?;
     let dir = match &cli.config {
         Some(p) => cwd.join(p).parent().map(Path::to_path_buf).unwrap_or(cwd),
@@ -644,7 +644,7 @@ impl LimitsFile {
 /// schema, when one is configured (or given with `--schema`), only adds
 /// which cell each field was read from.
 #[derive(Debug)]
-pub struct ShowConfig {
+pub(crate) struct ShowConfig {
     pub file: PathBuf,
     /// How the file is named in the output: as the user typed it.
     pub shown_name: String,
@@ -655,7 +655,7 @@ pub struct ShowConfig {
 }
 
 impl ShowConfig {
-    pub fn resolve(cli: &Cli, args: &ShowArgs) -> Result<ShowConfig, ConfigError> {
+    pub(crate) fn resolve(cli: &Cli, args: &ShowArgs) -> Result<ShowConfig, ConfigError> {
         let cwd = current_dir()?;
         let (file, config_dir) = read_config_file(cli, &cwd)?;
         let lang = cli.lang.or(file.lang).unwrap_or_default();

@@ -17,6 +17,7 @@
 // in the `Err` of the readers. It is built once per file, never in a loop,
 // so boxing it would add a `*` at every caller and gain nothing measurable.
 #![allow(clippy::result_large_err)]
+#![warn(unreachable_pub)]
 
 mod check;
 pub mod cli;

@@ -407,3 +407,23 @@ fn a_planted_outlier_is_flagged_and_an_ordinary_change_is_not() {
         "{feedback:?}"
     );
 }
+
+#[test]
+fn a_reproducible_rebuild_records_the_same_history_bytes() {
+    // With SOURCE_DATE_EPOCH the history's "built at" is that time, so the
+    // same inputs give the same bytes (without it, the time of the build).
+    let project = Project::sample("van-ban-2023");
+    let partition = project.join("lich-su/schema=pcmd/period=2023/du-lieu.parquet");
+    let build = || {
+        common::run_in_env(
+            project.path(),
+            &["build"],
+            &[("SOURCE_DATE_EPOCH", "1700000000")],
+        )
+        .assert_code(0);
+        std::fs::read(&partition).expect("the history partition")
+    };
+    let first = build();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(first, build(), "the same inputs, another history file");
+}

@@ -573,3 +573,181 @@ fn infer_says_why_it_cannot_draft() {
         assert!(!project.join("draft.toml").exists());
     }
 }
+
+/// The tnxh form's schema (several value columns, one derived, rows with
+/// only some columns, words of its own): clean — the values of one row are
+/// not labels too similar to tell apart — and its description shows the
+/// value columns in the header, each column's other headers and formula,
+/// and which columns each row has.
+#[test]
+fn a_schema_with_value_columns_is_described_column_by_column() {
+    let project = Project::empty();
+    let schema = common::repo().join("tests/forms/tnxh/schema.toml");
+    let run = project.run(&["schema", "check", schema.to_str().unwrap()]);
+    run.assert_code(0);
+    for want in [
+        "Dòng tiêu đề bảng: STT | Nội dung | Đơn vị tính | Kỳ này | Cùng kỳ năm trước | So sánh (%) | Ghi chú",
+        "“Cùng kỳ năm trước” hoặc “Cùng kỳ” — theo kiểu của dòng",
+        "“So sánh (%)” hoặc “So sánh cùng kỳ (%)” — tính = Kỳ này / Cùng kỳ năm trước * 100",
+        "1  Số vụ vi phạm phát hiện [Vụ] — số nguyên ≥ 0 (cột: Kỳ này, Cùng kỳ năm trước, So sánh (%))",
+        "5  Kinh phí chi cho công tác phòng ngừa [Triệu đồng] — số ≥ 0 (cột: Kỳ này, Cùng kỳ năm trước)",
+        "lành mạnh, không có tệ nạn xã hội — Đạt/Chưa đạt (cột: Kỳ này)",
+        "Đã kiểm tra trong kỳ — x/(trống)",
+    ] {
+        assert!(run.stdout.contains(want), "{want}:\n{}", run.stdout);
+    }
+    let run = project.run(&["schema", "check", schema.to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        run.stdout
+            .contains("“Kỳ này” or “Thực hiện kỳ này”, “Kỳ báo cáo” — the row's type"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A filled pcma file (`scripts/make_pcma_form.py`): "Năm sinh" over "Nam |
+/// Nữ" with one filled per record is drafted as one field `split_by` a
+/// "Giới tính" choice, the list's further sheet with the same header as
+/// `continued`, and the period "từ ngày 15/12/2023 đến ngày 14/6/2024" as a
+/// half year whose window the comment names (`cutoff_day = 15`). With that
+/// draft as it is, `build` reads every value of the file (both sheets of the
+/// list) from the same cell as the hand-written schema.
+#[test]
+fn a_draft_from_a_filled_file_has_its_split_columns_and_continued_list() {
+    let project = Project::empty();
+    common::copy_dir(&common::repo().join("tests/forms/pcma"), project.path());
+    let _ = std::fs::remove_dir_all(project.join("out"));
+    let keep = "BC_PCMA_6T_2024_PhaLong.xlsx";
+    for entry in std::fs::read_dir(project.join("inbox")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.ends_with(keep) {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let form = format!("inbox/{keep}");
+    let run = project.run(&["schema", "infer", &form, "-o", "draft.toml"]);
+    run.assert_code(0);
+    let draft = std::fs::read_to_string(project.join("draft.toml")).unwrap();
+    for want in [
+        "continued = true   # đoán: trang “Biểu 02 (tiếp)” có cùng tiêu đề cột",
+        "label = \"Năm sinh\"\ntype = \"integer\"   # đoán: theo 9 giá trị đã điền\nsplit_by = \"gioi_tinh\"",
+        "id = \"gioi_tinh\"\nlabel = \"Giới tính\"\ntype = \"choice\"   # đoán: các tiêu đề cột con\nchoices = [{ value = \"Nam\" }, { value = \"Nữ\" }]",
+        "period = \"half\"   # đoán: kỳ từ 15/12/2023 đến 14/06/2024 (183 ngày); kỳ không theo tháng dương lịch: đặt cutoff_day = 15",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    project.run(&["build", "-o", "out1"]).assert_code(0);
+    project
+        .run(&["build", "--schema", "draft.toml", "-o", "out2"])
+        .assert_code(0);
+    let values = |path: std::path::PathBuf| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = read_csv(&path)
+            .into_iter()
+            .map(|r| (r["source_cell"].clone(), r["value"].clone()))
+            .collect();
+        out.sort();
+        out
+    };
+    let hand = values(project.join("out1/pcma-2024-H1-du-lieu.csv"));
+    let inferred = values(project.join("out2/bc_pcma_6t_2024-2024-H1-du-lieu.csv"));
+    assert!(
+        hand.iter()
+            .any(|(cell, _)| cell.starts_with("Biểu 02 (tiếp)!")),
+        "{hand:?}"
+    );
+    assert_eq!(hand.len(), 83);
+    assert_eq!(hand, inferred);
+}
+
+/// The pcma form's blank template (`tonghop template`) drafts plain "Năm
+/// sinh" and "Giới tính" columns (the template does not split them) and one
+/// list sheet. After the edits the draft's comments point to — the choices'
+/// values and aliases ("# xem lại: … aliases"; the template's drop-down
+/// cannot hold "Cai nghiện tại gia đình, cộng đồng", whose comma splits it),
+/// `split_by` ("# xem lại: … split_by" under "Giới tính"), `continued` and
+/// `[[sheets.keys]]` (the list's "# xem lại"), and the heading's "thêm
+/// rules/indicators" (the hand-written aggregates, unit attribute, rules and
+/// indicators, ids renamed by label) — every commune file gets the status
+/// it gets with the hand-written schema, and `build` the same totals and
+/// indicators.
+#[test]
+fn a_draft_from_the_pcma_blank_template_gives_the_same_totals() {
+    let project = Project::empty();
+    common::copy_dir(&common::repo().join("tests/forms/pcma"), project.path());
+    let _ = std::fs::remove_dir_all(project.join("out"));
+    let draft = common::drafts::infer_blank(&project);
+    for want in [
+        "thêm split_by = \"gioi_tinh\" vào trường ấy",
+        "continued = true; bản ghi trùng theo nhiều cột",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    let hand = std::fs::read_to_string(project.join("schema.toml")).unwrap();
+    let edited = common::drafts::with_review_edits(&draft, &hand);
+    let edited = common::drafts::with_hand_rules(&edited, &hand);
+    std::fs::write(project.join("edited.toml"), &edited).unwrap();
+    let statuses = |schema: &str| -> BTreeMap<String, String> {
+        let run = project.run(&["check", "--schema", schema, "--format", "json"]);
+        run.json()["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["file"].to_string(), s["status"].to_string()))
+            .collect()
+    };
+    assert_eq!(statuses("schema.toml"), statuses("edited.toml"), "{edited}");
+    project.run(&["build", "-o", "out1"]).assert_no_panic();
+    project
+        .run(&["build", "--schema", "edited.toml", "-o", "out2"])
+        .assert_no_panic();
+    let book = |out: &str| project.join(&format!("{out}/pcma-2024-H1-tong-hop.xlsx"));
+    let hand_totals = common::drafts::totals_by_header(&book("out1"));
+    let draft_totals = common::drafts::totals_by_header(&book("out2"));
+    assert!(hand_totals.len() >= 5, "{hand_totals:?}");
+    for (hand_total, draft_total) in hand_totals.iter().zip(&draft_totals).take(5) {
+        assert_eq!(hand_total, draft_total);
+        assert!(hand_total.1.is_some(), "{hand_total:?}");
+    }
+    let indicators = |out: &str| -> BTreeMap<String, String> {
+        read_csv(&project.join(&format!("{out}/pcma-2024-H1-chi-tieu.csv")))
+            .into_iter()
+            .map(|r| {
+                (
+                    format!("{} {}", r["unit_code"], r["indicator_id"]),
+                    r["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    let hand_indicators = indicators("out1");
+    assert!(
+        hand_indicators.contains_key("083 nghien_tren_10000_dan"),
+        "{hand_indicators:?}"
+    );
+    assert_eq!(hand_indicators, indicators("out2"));
+}
+
+/// The pcma form's list as `schema check` describes it: the year of birth
+/// that may be written under "Nam" | "Nữ", each choice quoted (one holds a
+/// comma), the key over two fields and that the list may go on.
+#[test]
+fn a_list_in_other_shapes_is_described() {
+    let project = Project::empty();
+    let schema = common::repo().join("tests/forms/pcma/schema.toml");
+    let run = project.run(&["schema", "check", schema.to_str().unwrap()]);
+    for want in [
+        "Năm sinh — số nguyên ≥ 1930 ≤ 2012; hoặc ghi dưới một trong các cột con Nam | Nữ",
+        "Hình thức quản lý — chọn một: “Cai nghiện tại gia đình, cộng đồng”, “Cai nghiện tại cơ sở”, “Quản lý sau cai”",
+        "Không trùng nhau theo: Họ và tên + Năm sinh, cả giữa các xã",
+        "Danh sách dài có thể ghi tiếp sang trang sau, cùng dòng tiêu đề.",
+    ] {
+        assert!(run.stdout.contains(want), "{want}:\n{}", run.stdout);
+    }
+    let run = project.run(&["schema", "check", schema.to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        run.stdout
+            .contains("No two records alike in: Họ và tên + Năm sinh, also between units"),
+        "{}",
+        run.stdout
+    );
+}

@@ -460,3 +460,81 @@ fn a_template_from_any_schema_is_read_back_by_check() {
         assert_eq!(read_back(&filled, &config), expected, "{case}");
     }
 }
+
+/// Excel splits a drop-down written in the rule at every comma and refuses
+/// one over 255 characters: a choice "Tại gia đình, cộng đồng" or a long
+/// list is kept in the hidden sheet's cells and the drop-down names that
+/// range. The template is written (it was refused before), the cells hold
+/// every choice whole (read back with calamine), and `schema infer` drafts
+/// the choices whole.
+#[test]
+fn drop_downs_excel_cannot_hold_inline_are_kept_in_cells() {
+    let long: Vec<String> = (1..=12)
+        .map(|i| format!("{{ value = \"Cơ sở kinh doanh loại {i} có tên khá dài\" }}"))
+        .collect();
+    let schema = format!(
+        "{HEAD}
+[[sheets]]
+id = \"ds\"
+kind = \"list\"
+name = \"Danh sách\"
+
+[[sheets.fields]]
+id = \"ho_ten\"
+label = \"Họ và tên\"
+type = \"text\"
+
+[[sheets.fields]]
+id = \"hinh_thuc\"
+label = \"Hình thức quản lý\"
+type = \"choice\"
+choices = [{{ value = \"Tại gia đình, cộng đồng\" }}, {{ value = \"Tại cơ sở\" }}]
+
+[[sheets.fields]]
+id = \"loai_hinh\"
+label = \"Loại hình\"
+type = \"choice\"
+choices = [{}]
+",
+        long.join(", ")
+    );
+    let project = own_project(&schema);
+    project.run(&["template", "-o", "mau"]).assert_code(0);
+    let path = project.join("mau/rieng-2023-mau.xlsx");
+    let entries = zip_entries(&path);
+    let sheet = common::zip_text(&entries, "xl/worksheets/sheet1.xml");
+    for range in ["'_tonghop'!$D$1:$D$2", "'_tonghop'!$E$1:$E$12"] {
+        assert!(
+            sheet.contains(&common::xml_escape(range)),
+            "{range}: {sheet}"
+        );
+    }
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let meta = wb.worksheet_range("_tonghop").unwrap();
+    let cell = |r: u32, c: u32| {
+        meta.get_value((r, c))
+            .map(common::data_text)
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(0, 3), "Tại gia đình, cộng đồng");
+    assert_eq!(cell(11, 4), "Cơ sở kinh doanh loại 12 có tên khá dài");
+    assert_eq!(
+        cell(0, 0),
+        "schema",
+        "the template's own keys stay where they were"
+    );
+    let run = project.run(&["schema", "infer", "mau/rieng-2023-mau.xlsx"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(
+            "choices = [{ value = \"Tại gia đình, cộng đồng\" }, { value = \"Tại cơ sở\" }]"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("loại 12 có tên khá dài\" }]"),
+        "{}",
+        run.stdout
+    );
+}

@@ -377,3 +377,111 @@ fn feedback_keeps_each_value_in_its_column() {
         "{cell} listed to fix"
     );
 }
+
+/// `schema infer` on the form's blank template (`tonghop template`) drafts
+/// the three value columns with their types, the derived "So sánh (%)"
+/// (from the template's input message), the rows that have only some of
+/// the columns, and the "Đạt/Chưa đạt" and "x" words. After the edits its
+/// "# xem lại:" lines point to — the headers communes write as each value
+/// column's `aliases`, the choices' aliases, the list's `empty_markers` —
+/// `check` gives every file the hand-written schema's status, and `build`
+/// the same total of every value column, which are the generator's.
+#[test]
+fn a_draft_from_the_blank_template_gives_the_same_totals() {
+    let form = Form::new();
+    let project = &form.project;
+    let draft = common::drafts::infer_blank(project);
+    for want in [
+        "derived = \"ky_nay / cung_ky_nam_truoc * 100\"   # đoán:",
+        "type = \"number\"   # đoán: cột tỷ lệ",
+        "value_columns = [\"ky_nay\", \"cung_ky_nam_truoc\"]   # đoán:",
+        "value_columns = [\"ky_nay\"]   # đoán:",
+        "yes = [\"Đạt\"]\nno = [\"Chưa đạt\"]",
+        "yes = [\"x\"]\nblank = \"no\"",
+        "# xem lại: tiêu đề khác các xã ghi cho cột này",
+        "empty_markers = [...]",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    let hand = std::fs::read_to_string(project.join("schema.toml")).unwrap();
+    let edited = common::drafts::with_review_edits(&draft, &hand);
+    assert!(edited.contains("aliases = [\"Cùng kỳ\"]"), "{edited}");
+    std::fs::write(project.join("edited.toml"), &edited).unwrap();
+    project
+        .run(&["schema", "check", "edited.toml"])
+        .assert_code(0);
+    let statuses = |schema: &str| -> BTreeMap<String, String> {
+        let run = project.run(&["check", "--schema", schema, "--format", "json"]);
+        run.json()["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["file"].to_string(), s["status"].to_string()))
+            .collect()
+    };
+    assert_eq!(statuses("schema.toml"), statuses("edited.toml"));
+    project.run(&["build", "-o", "out1"]).assert_code(1);
+    project
+        .run(&["build", "--schema", "edited.toml", "-o", "out2"])
+        .assert_code(1);
+    let book = |out: &str| project.join(&format!("{out}/tnxh-2024-Q3-tong-hop.xlsx"));
+    let hand_totals = common::drafts::totals_by_header(&book("out1"));
+    let draft_totals = common::drafts::totals_by_header(&book("out2"));
+    let totals = &form.expected["totals"];
+    let values = form.values();
+    assert!(draft_totals.len() >= values.len(), "{draft_totals:?}");
+    for (j, (id, _, _)) in values.iter().enumerate() {
+        let want = totals[id].as_f64().unwrap();
+        let ((hand_head, hand), (draft_head, got)) = (&hand_totals[j], &draft_totals[j]);
+        assert_eq!(hand_head, draft_head, "{id}");
+        for total in [hand, got] {
+            assert!(
+                total.is_some_and(|t| close(t, want)),
+                "{id} ({draft_head}): {total:?}, {want} expected"
+            );
+        }
+    }
+}
+
+/// A filled commune file has no input cells marked: `schema infer` takes
+/// the columns a row has from the cells filled in (the row of money has no
+/// "So sánh", the "Đạt" row only "Kỳ này"), the yes/no words from the
+/// answer written, and the draft reads the file it came from without an
+/// error or a warning.
+#[test]
+fn a_draft_from_a_filled_file_reads_that_file() {
+    let form = Form::new();
+    let project = &form.project;
+    std::fs::create_dir_all(project.join("one")).unwrap();
+    std::fs::rename(
+        project.join("inbox/TamDao_Q3_2024.xlsx"),
+        project.join("one/TamDao_Q3_2024.xlsx"),
+    )
+    .unwrap();
+    let run = project.run(&[
+        "schema",
+        "infer",
+        "one/TamDao_Q3_2024.xlsx",
+        "-o",
+        "draft.toml",
+    ]);
+    run.assert_code(0);
+    let draft = std::fs::read_to_string(project.join("draft.toml")).unwrap();
+    for want in [
+        "value_columns = [\"ky_nay\", \"cung_ky_nam_truoc\"]   # đoán: chỉ các cột này có số liệu",
+        "yes = [\"Đạt\"]\nno = [\"Chưa đạt\"]\nvalue_columns = [\"ky_nay\"]   # đoán:",
+    ] {
+        assert!(draft.contains(want), "{want}:\n{draft}");
+    }
+    let run = project.run(&["check", "one", "--schema", "draft.toml", "--format", "json"]);
+    let report = run.json();
+    let submission = &report["submissions"][0];
+    assert_eq!(submission["status"], "accepted", "{submission:#}");
+    let noisy: Vec<&Json> = submission["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(noisy.is_empty(), "{noisy:#?}");
+}

@@ -14,7 +14,7 @@ use crate::model::submission::SubmissionData;
 use crate::model::values::{Decimals, MAX_DECIMALS};
 
 /// The derived values of one submission that disagree with its other values.
-pub fn check(schema: &Schema, data: &SubmissionData) -> Vec<Finding> {
+pub(super) fn check(schema: &Schema, data: &SubmissionData) -> Vec<Finding> {
     let derived: Vec<(&FieldDef, &DerivedCheck)> = schema
         .form_fields()
         .filter_map(|(_, f)| Some((f, f.column.as_ref()?.derived.as_ref()?)))

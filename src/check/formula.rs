@@ -56,7 +56,7 @@ fn range_sum(sheet: &Sheet, arg: &str) -> Option<f64> {
 }
 
 /// Evaluates `formula` (without "=") if it is a sum of terms.
-pub fn evaluate_sum(sheet: &Sheet, formula: &str) -> Option<f64> {
+pub(crate) fn evaluate_sum(sheet: &Sheet, formula: &str) -> Option<f64> {
     let f = formula.trim().trim_start_matches('=');
     let mut total = 0.0;
     let mut sign = 1.0;

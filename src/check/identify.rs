@@ -21,7 +21,7 @@ const HEADING_ROWS: u32 = 12;
 const MAX_HEADING_ROWS: u32 = 40;
 
 #[derive(Debug, Default)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub unit: Option<usize>,
     pub period: Option<Period>,
     pub findings: Vec<Finding>,
@@ -123,7 +123,7 @@ fn older_version(a: &str, b: &str) -> bool {
     parts(a) < parts(b)
 }
 
-pub fn identify(
+pub(crate) fn identify(
     book: &Book,
     layout: &Layout,
     schema: &Schema,

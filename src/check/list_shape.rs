@@ -16,7 +16,7 @@ use crate::model::values::Value;
 
 /// The split fields' sub-columns found under their header cells, and the
 /// row of those sub-headers (the header's last row).
-pub struct Splits {
+pub(crate) struct Splits {
     pub cols: HashMap<String, Vec<(u32, String)>>,
     pub sub_row: Option<u32>,
 }
@@ -26,7 +26,7 @@ pub struct Splits {
 /// field's header is the upper of two rows) that name the choices of the
 /// `split_by` field, left to right from the field's column. Fewer than two
 /// such cells: the field is read as one plain column.
-pub fn find_splits(
+pub(crate) fn find_splits(
     sheet: &Sheet,
     def: &SheetDef,
     cols: &HashMap<String, u32>,
@@ -54,7 +54,7 @@ pub fn find_splits(
 }
 
 /// The choice field a split field's sub-columns name.
-pub fn split_target<'a>(def: &'a SheetDef, field: &FieldDef) -> &'a FieldDef {
+pub(crate) fn split_target<'a>(def: &'a SheetDef, field: &FieldDef) -> &'a FieldDef {
     let by = field.split_by.as_ref().expect("a split field");
     def.fields
         .iter()
@@ -98,7 +98,7 @@ fn choice_named(cell: &Cell, by: &FieldDef) -> Option<String> {
 /// The sub-column of a split field a record fills: `Ok(Some(..))` the one
 /// filled, `Ok(None)` none, `Err(cells)` several (which one is meant is not
 /// guessed).
-pub fn filled_sub_column<'a>(
+pub(crate) fn filled_sub_column<'a>(
     sheet: &Sheet,
     row: u32,
     subs: &'a [(u32, String)],
@@ -116,7 +116,7 @@ pub fn filled_sub_column<'a>(
 
 /// The value of the `split_by` field of a record: the choice heading the
 /// sub-column the record filled, pointing at that cell.
-pub fn choice_value(choice: &str, source: Source) -> FieldValue {
+pub(crate) fn choice_value(choice: &str, source: Source) -> FieldValue {
     FieldValue {
         value: Some(Value::Text(choice.to_string())),
         raw: choice.to_string(),
@@ -126,7 +126,7 @@ pub fn choice_value(choice: &str, source: Source) -> FieldValue {
 
 /// A record's key: the compared spelling of each key field's value, or
 /// `None` when one of them is missing (nothing to compare).
-pub fn record_key(record: &Record, key: &RecordKey) -> Option<Vec<String>> {
+pub(crate) fn record_key(record: &Record, key: &RecordKey) -> Option<Vec<String>> {
     key.field_ids()
         .map(|id| {
             let v = record.values.get(id)?.value.as_ref()?;
@@ -159,7 +159,7 @@ fn key_labels(def: &SheetDef, key: &RecordKey) -> Vec<String> {
 
 /// A cell as named from another cell: "B7" on the same sheet, "Biểu 02!B7"
 /// on another one (a list continued over several sheets).
-pub fn cell_seen_from(cell: &Source, from: &Source) -> String {
+pub(crate) fn cell_seen_from(cell: &Source, from: &Source) -> String {
     if cell.sheet == from.sheet {
         cell.a1()
     } else {
@@ -169,7 +169,7 @@ pub fn cell_seen_from(cell: &Source, from: &Source) -> String {
 
 /// `value-not-unique` for each record repeating an earlier record's key
 /// (of a key over several fields; one-field keys are `unique` fields).
-pub fn repeated_keys(def: &SheetDef, records: &[Record]) -> Vec<Finding> {
+pub(crate) fn repeated_keys(def: &SheetDef, records: &[Record]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for key in &def.keys {
         let mut firsts: HashMap<Vec<String>, &Record> = HashMap::new();
@@ -216,7 +216,7 @@ struct Held<'a> {
 /// the other unit's file and cell: the same establishment or person counted
 /// twice in the district's totals is said, never silently summed (nor
 /// silently dropped: which unit is right is for staff to tell).
-pub fn across_units(submissions: &mut [Submission], schema: &Schema, unit_names: &[String]) {
+pub(crate) fn across_units(submissions: &mut [Submission], schema: &Schema, unit_names: &[String]) {
     let mut found: Vec<(usize, Finding)> = Vec::new();
     for def in schema.list_sheets() {
         for key in def.keys.iter().filter(|k| k.across_units) {

@@ -16,7 +16,7 @@ use crate::model::text::{clean, label_key, loose_key};
 const HEADER_SEARCH_ROWS: u32 = 40;
 
 #[derive(Clone, Debug)]
-pub struct FormPlace {
+pub(crate) struct FormPlace {
     pub def: usize,
     pub sheet: usize,
     pub header_row: u32,
@@ -31,7 +31,7 @@ pub struct FormPlace {
 impl FormPlace {
     /// The column a field's value is in: its own value column when the row
     /// has several, else the sheet's value column.
-    pub fn col_of(&self, field: &FieldDef) -> Option<u32> {
+    pub(crate) fn col_of(&self, field: &FieldDef) -> Option<u32> {
         match &field.column {
             Some(c) => self.value_cols.get(c.index).copied().flatten(),
             None => Some(self.value_col),
@@ -40,7 +40,7 @@ impl FormPlace {
 }
 
 #[derive(Clone, Debug)]
-pub struct ListPlace {
+pub(crate) struct ListPlace {
     pub def: usize,
     pub sheet: usize,
     pub header_row: u32,
@@ -54,14 +54,14 @@ pub struct ListPlace {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub forms: Vec<FormPlace>,
     pub lists: Vec<ListPlace>,
 }
 
 impl Layout {
     /// Book sheets that were recognised, with the row their table starts at.
-    pub fn found_sheets(&self) -> Vec<(usize, u32)> {
+    pub(crate) fn found_sheets(&self) -> Vec<(usize, u32)> {
         let mut v: Vec<(usize, u32)> = self
             .forms
             .iter()
@@ -138,7 +138,7 @@ impl LabelKeys {
 /// Every key the locator compares the schema's labels by, computed once per
 /// schema: a province's run locates the same labels in thousands of files.
 #[derive(Debug)]
-pub struct SchemaKeys {
+pub(crate) struct SchemaKeys {
     sheets: Vec<SheetKeys>,
 }
 
@@ -158,7 +158,7 @@ struct SheetKeys {
 }
 
 impl SchemaKeys {
-    pub fn of(schema: &Schema) -> std::sync::Arc<SchemaKeys> {
+    pub(crate) fn of(schema: &Schema) -> std::sync::Arc<SchemaKeys> {
         let keys = schema
             .label_keys
             .get_or_init(|| std::sync::Arc::new(SchemaKeys::build(schema)))
@@ -215,7 +215,7 @@ impl SchemaKeys {
 }
 
 /// "5.1." → "5.1", "5,1" → "5.1", " ii " → "II".
-pub fn normalize_code(text: &str) -> String {
+pub(crate) fn normalize_code(text: &str) -> String {
     let s: String = clean(text).chars().filter(|c| !c.is_whitespace()).collect();
     s.replace(',', ".").trim_end_matches('.').to_uppercase()
 }
@@ -275,28 +275,14 @@ fn match_form_row(
     if tier2.is_some() {
         return tier2;
     }
-    // Jaro-Winkler ≤ 0.6 · (2 + shorter/longer) / 3 + 0.4, so labels whose
-    // lengths differ by more than this cannot reach the typo threshold.
-    const TYPO: f64 = 0.93;
-    let reachable = |v: &LabelKeys, floor: f64| {
-        let (a, b) = (v.loose_np_chars.max(1), row.loose_np_chars.max(1));
-        let ratio = a.min(b) as f64 / a.max(b) as f64;
-        0.6 * (2.0 + ratio) / 3.0 + 0.4 >= floor
-    };
-    let similarity_above = |i: usize, floor: f64| {
-        keys.fields[i]
-            .iter()
-            .filter(|v| reachable(v, floor))
-            .map(|v| strsim::jaro_winkler(&v.loose_np, &row.loose_np))
-            .fold(0.0, f64::max)
-    };
-    let similarity = |i: usize| similarity_above(i, 0.0);
     if !code.is_empty() {
         let by_code = (0..n)
             .filter(free)
             .find(|&i| keys.field_codes[i].as_deref() == Some(code));
+        // The STT code alone names the field only when the label does not
+        // say otherwise.
         if let Some(i) = by_code
-            && (row.loose.is_empty() || similarity(i) >= 0.75)
+            && (row.loose.is_empty() || similarity_above(keys, i, &row, 0.0) >= 0.75)
         {
             return Some(i);
         }
@@ -304,10 +290,42 @@ fn match_form_row(
     if row.loose.is_empty() {
         return None;
     }
-    // A retyped label with a typo or two.
-    let mut scored: Vec<(f64, usize)> = (0..n)
-        .filter(free)
-        .map(|i| (similarity_above(i, TYPO), i))
+    typo_match(keys, &row, (0..n).filter(free))
+}
+
+/// Similarity at or above which a retyped label with a typo or two is
+/// taken for the field's.
+const TYPO: f64 = 0.93;
+
+/// Whether a label variant can reach `floor` against the row's label at all.
+/// Jaro-Winkler ≤ 0.6 · (2 + shorter/longer) / 3 + 0.4, so labels whose
+/// lengths differ by more than this cannot reach it; skipping them saves
+/// the comparison.
+fn reachable(v: &LabelKeys, row: &LabelKeys, floor: f64) -> bool {
+    let (a, b) = (v.loose_np_chars.max(1), row.loose_np_chars.max(1));
+    let ratio = a.min(b) as f64 / a.max(b) as f64;
+    0.6 * (2.0 + ratio) / 3.0 + 0.4 >= floor
+}
+
+/// The best similarity of field `i`'s label variants to the row's label,
+/// among those that can reach `floor` (0 when none can).
+fn similarity_above(keys: &SheetKeys, i: usize, row: &LabelKeys, floor: f64) -> f64 {
+    keys.fields[i]
+        .iter()
+        .filter(|v| reachable(v, row, floor))
+        .map(|v| strsim::jaro_winkler(&v.loose_np, &row.loose_np))
+        .fold(0.0, f64::max)
+}
+
+/// A retyped label with a typo or two: the one free field at or above the
+/// typo threshold, and strictly best; a tie is no match rather than a guess.
+fn typo_match(
+    keys: &SheetKeys,
+    row: &LabelKeys,
+    free: impl Iterator<Item = usize>,
+) -> Option<usize> {
+    let mut scored: Vec<(f64, usize)> = free
+        .map(|i| (similarity_above(keys, i, row, TYPO), i))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     match scored.as_slice() {
@@ -888,7 +906,7 @@ fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> u
 
 /// Finds the schema's sheets in the book. Returns their places and the
 /// findings about what could not be found.
-pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
+pub(crate) fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     let mut layout = Layout::default();
     let mut findings = Vec::new();
     let mut taken = vec![false; book.sheets.len()];
@@ -897,20 +915,7 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     let texts: Vec<SheetText> = book.sheets.iter().map(SheetText::of).collect();
     for (def_index, def) in schema.sheets.iter().enumerate() {
         let keys = &schema_keys.sheets[def_index];
-        // Visible sheets first; a hidden one only when it is the only match.
-        let best = (0..book.sheets.len())
-            .filter(|&i| !taken[i])
-            .map(|i| {
-                (
-                    !book.sheets[i].hidden,
-                    score(&book.sheets[i], &texts[i], def, keys),
-                    std::cmp::Reverse(i),
-                )
-            })
-            .filter(|(_, s, _)| *s > 0)
-            .max()
-            .map(|(_, _, std::cmp::Reverse(i))| i);
-        let Some(sheet_index) = best else {
+        let Some(sheet_index) = best_sheet(book, &texts, &taken, def, keys) else {
             if def.required {
                 findings.push(Finding::new(
                     Code::SheetMissing,
@@ -921,39 +926,12 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         };
         any_found = true;
         taken[sheet_index] = true;
-        let sheet = &book.sheets[sheet_index];
-        match def.kind {
-            SheetKind::Form => match find_form_header(sheet, &texts[sheet_index], keys) {
-                Some(header) => {
-                    findings.extend(rival_value_columns(sheet, &header));
-                    findings.extend(value_columns::findings(
-                        sheet,
-                        def,
-                        header.row,
-                        &header.columns,
-                    ));
-                    layout.forms.push(place_form(
-                        sheet,
-                        sheet_index,
-                        def_index,
-                        def,
-                        keys,
-                        &header,
-                        &mut findings,
-                    ))
-                }
-                None => findings.push(header_missing(sheet, def)),
-            },
-            SheetKind::List => match find_list_header(sheet, &texts[sheet_index], def, keys) {
-                Some(header) => {
-                    let (place, list_findings) =
-                        place_list(sheet, sheet_index, def_index, def, header);
-                    findings.extend(list_findings);
-                    layout.lists.push(place);
-                }
-                None => findings.push(header_missing(sheet, def)),
-            },
-        }
+        let found = SheetFound {
+            sheet_index,
+            def_index,
+            text: &texts[sheet_index],
+        };
+        place_sheet(book, found, def, keys, &mut layout, &mut findings);
     }
     continue_lists(
         book,
@@ -974,6 +952,87 @@ pub fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         );
     }
     (layout, findings)
+}
+
+/// The untaken sheet that scores best for a schema sheet, if any scores.
+/// Visible sheets first; a hidden one only when it is the only match. On a
+/// tie the earlier sheet wins.
+fn best_sheet(
+    book: &Book,
+    texts: &[SheetText],
+    taken: &[bool],
+    def: &SheetDef,
+    keys: &SheetKeys,
+) -> Option<usize> {
+    (0..book.sheets.len())
+        .filter(|&i| !taken[i])
+        .map(|i| {
+            (
+                !book.sheets[i].hidden,
+                score(&book.sheets[i], &texts[i], def, keys),
+                std::cmp::Reverse(i),
+            )
+        })
+        .filter(|(_, s, _)| *s > 0)
+        .max()
+        .map(|(_, _, std::cmp::Reverse(i))| i)
+}
+
+/// The book's sheet chosen for a schema sheet.
+#[derive(Clone, Copy)]
+struct SheetFound<'a> {
+    sheet_index: usize,
+    def_index: usize,
+    text: &'a SheetText,
+}
+
+/// Places a found sheet by its header: a form's rows or a list's columns,
+/// with the findings about them; a missing header is a finding.
+fn place_sheet(
+    book: &Book,
+    found: SheetFound,
+    def: &SheetDef,
+    keys: &SheetKeys,
+    layout: &mut Layout,
+    findings: &mut Vec<Finding>,
+) {
+    let SheetFound {
+        sheet_index,
+        def_index,
+        text,
+    } = found;
+    let sheet = &book.sheets[sheet_index];
+    match def.kind {
+        SheetKind::Form => match find_form_header(sheet, text, keys) {
+            Some(header) => {
+                findings.extend(rival_value_columns(sheet, &header));
+                findings.extend(value_columns::findings(
+                    sheet,
+                    def,
+                    header.row,
+                    &header.columns,
+                ));
+                layout.forms.push(place_form(
+                    sheet,
+                    sheet_index,
+                    def_index,
+                    def,
+                    keys,
+                    &header,
+                    findings,
+                ))
+            }
+            None => findings.push(header_missing(sheet, def)),
+        },
+        SheetKind::List => match find_list_header(sheet, text, def, keys) {
+            Some(header) => {
+                let (place, list_findings) = place_list(sheet, sheet_index, def_index, def, header);
+                findings.extend(list_findings);
+                layout.lists.push(place);
+            }
+            None => findings.push(header_missing(sheet, def)),
+        },
+    }
 }
 
 /// Whether the book is the schema's form at all: a list header was found,
@@ -1046,7 +1105,7 @@ const CAPTION_WORDS: [&str; 3] = ["bang", "bieu", "so lieu"];
 /// else one in capitals that is no heading of the issuing body, else a
 /// caption ("Biểu 5", "Bảng …"), else the first line that is not the
 /// national motto or the issuing body.
-pub fn first_title_line(book: &Book) -> Option<String> {
+pub(crate) fn first_title_line(book: &Book) -> Option<String> {
     const ROWS: u32 = 30;
     let mut sheets: Vec<&Sheet> = book.sheets.iter().filter(|s| !s.hidden).collect();
     sheets.extend(book.sheets.iter().filter(|s| s.hidden));
@@ -1323,26 +1382,7 @@ fn place_form(
             (row, code, label)
         })
         .collect();
-    // A label can repeat under several sections ("Trong đó: nữ" under I and
-    // under II): the row that also has the field's STT code is the field's,
-    // and the other rows with that label may not take it.
-    let mut by_code: HashMap<&str, Vec<(u32, LabelKeys)>> = HashMap::new();
-    for (row, code, label) in &lines {
-        if !code.is_empty() {
-            by_code
-                .entry(code.as_str())
-                .or_default()
-                .push((*row, LabelKeys::of(label)));
-        }
-    }
-    let confirmed: Vec<Option<u32>> = (0..def.fields.len())
-        .map(|i| {
-            let field_code = keys.field_codes[i].as_deref()?;
-            by_code.get(field_code)?.iter().find_map(|(row, label)| {
-                (label_is(keys, i, label, false) || label_is(keys, i, label, true)).then_some(*row)
-            })
-        })
-        .collect();
+    let confirmed = rows_confirmed_by_code(&lines, def, keys);
     // The second and later values of a row with several columns are not
     // rows of their own: they take the row of the row's first value.
     let mut taken: Vec<bool> = def.fields.iter().map(|f| !f.is_row()).collect();
@@ -1356,15 +1396,7 @@ fn place_form(
             }
         }
     }
-    for (i, field) in def.fields.iter().enumerate() {
-        if field.is_row() && !taken[i] {
-            findings.push(
-                Finding::new(Code::FieldMissing, messages::field_missing(field))
-                    .at(Location::sheet(&sheet.name))
-                    .field(field.id()),
-            );
-        }
-    }
+    findings.extend(missing_rows(sheet, def, &taken));
     FormPlace {
         def: def_index,
         sheet: sheet_index,
@@ -1373,6 +1405,48 @@ fn place_form(
         value_cols: header.columns.iter().map(ColumnHit::col).collect(),
         rows,
     }
+}
+
+/// For each field, the row that has both its STT code and its label, if
+/// one does. A label can repeat under several sections ("Trong đó: nữ"
+/// under I and under II): the row that also has the field's STT code is
+/// the field's, and the other rows with that label may not take it.
+fn rows_confirmed_by_code(
+    lines: &[(u32, String, String)],
+    def: &SheetDef,
+    keys: &SheetKeys,
+) -> Vec<Option<u32>> {
+    let mut by_code: HashMap<&str, Vec<(u32, LabelKeys)>> = HashMap::new();
+    for (row, code, label) in lines {
+        if !code.is_empty() {
+            by_code
+                .entry(code.as_str())
+                .or_default()
+                .push((*row, LabelKeys::of(label)));
+        }
+    }
+    (0..def.fields.len())
+        .map(|i| {
+            let field_code = keys.field_codes[i].as_deref()?;
+            by_code.get(field_code)?.iter().find_map(|(row, label)| {
+                (label_is(keys, i, label, false) || label_is(keys, i, label, true)).then_some(*row)
+            })
+        })
+        .collect()
+}
+
+/// A finding for each row field no row of the sheet was matched to.
+fn missing_rows(sheet: &Sheet, def: &SheetDef, taken: &[bool]) -> Vec<Finding> {
+    def.fields
+        .iter()
+        .enumerate()
+        .filter(|(i, field)| field.is_row() && !taken[*i])
+        .map(|(_, field)| {
+            Finding::new(Code::FieldMissing, messages::field_missing(field))
+                .at(Location::sheet(&sheet.name))
+                .field(field.id())
+        })
+        .collect()
 }
 
 /// The field at `i` and, when it is the first value of a row with several

@@ -9,16 +9,16 @@
 //! report renderers and for consolidation.
 
 mod derived;
-pub mod formula;
-pub mod identify;
-pub mod list_shape;
-pub mod locate;
-pub mod provenance;
-pub mod rollup;
-pub mod rules;
-pub mod supersede;
-pub mod timeliness;
-pub mod validate;
+pub(crate) mod formula;
+pub(crate) mod identify;
+pub(crate) mod list_shape;
+pub(crate) mod locate;
+pub(crate) mod provenance;
+pub(crate) mod rollup;
+pub(crate) mod rules;
+pub(crate) mod supersede;
+pub(crate) mod timeliness;
+pub(crate) mod validate;
 mod value_columns;
 
 use std::io::IsTerminal;

@@ -17,7 +17,7 @@ use crate::read::index::{Entry, Index};
 
 /// Which of two files of a unit is newer by their emails' Date headers, when
 /// both came by email.
-pub fn compare_dates(a: &Submission, b: &Submission) -> Option<Ordering> {
+pub(crate) fn compare_dates(a: &Submission, b: &Submission) -> Option<Ordering> {
     let da = a.mail.as_ref()?.date?;
     let db = b.mail.as_ref()?.date?;
     Some(da.cmp(&db))
@@ -26,7 +26,7 @@ pub fn compare_dates(a: &Submission, b: &Submission) -> Option<Ordering> {
 /// Gives each submission that `tonghop mail` saved its email's metadata (from
 /// the index in the file's folder, when the file still has the bytes that were
 /// saved) and checks its sender against the registry.
-pub fn annotate(submissions: &mut [Submission], config: &Config) {
+pub(crate) fn annotate(submissions: &mut [Submission], config: &Config) {
     // Each folder's index, by file name.
     let mut indexes: std::collections::BTreeMap<PathBuf, HashMap<String, Entry>> =
         Default::default();

@@ -42,7 +42,7 @@ const TABLE_SUFFIX: &str = "-du-lieu";
 
 /// Whether a file is named as a build's data table ("pcmd-2023-du-lieu.csv",
 /// ".parquet"): read as a district's output, not as a form.
-pub fn is_table(path: &Path) -> bool {
+pub(crate) fn is_table(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -54,7 +54,7 @@ pub fn is_table(path: &Path) -> bool {
 }
 
 /// Whether a submission is a district's data table (when districts report).
-pub fn is_rollup(s: &Submission, config: &Config) -> bool {
+pub(crate) fn is_rollup(s: &Submission, config: &Config) -> bool {
     config.level.reporting == crate::model::level::Reporting::Districts && is_table(&s.path)
 }
 
@@ -74,7 +74,7 @@ const COMPANIONS: [&str; 6] = [
 /// data table is beside them, the CSV twin of a Parquet table, feedback
 /// (`phan-hoi/`) and templates (`mau/`). A workbook without its table is
 /// not skipped: it is told (see [`assess`]).
-pub fn is_companion(path: &Path) -> bool {
+pub(crate) fn is_companion(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -103,7 +103,7 @@ pub fn is_companion(path: &Path) -> bool {
 
 /// Whether a file is another output of a district's build without its
 /// data table: read as an output (and told), not as a form.
-pub fn is_lone_output(path: &Path) -> bool {
+pub(crate) fn is_lone_output(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -113,7 +113,7 @@ pub fn is_lone_output(path: &Path) -> bool {
 
 /// One district output checked: its communes' values as `parts`, its unit,
 /// its period, and a finding for whatever does not fit.
-pub fn assess(path: &Path, config: &Config) -> Submission {
+pub(crate) fn assess(path: &Path, config: &Config) -> Submission {
     let mut submission = empty_submission(path, config);
     let table = match read_table(path, config) {
         Ok((info, table)) => {

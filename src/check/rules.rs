@@ -45,14 +45,18 @@ fn eval_bools(df: &DataFrame, exprs: &[Expr]) -> PolarsResult<Vec<Vec<Option<boo
 const SUB: &str = "__submission";
 
 /// Aggregates and rule findings of one submission.
-pub type Evaluated = (BTreeMap<String, Option<f64>>, Vec<Finding>);
+pub(crate) type Evaluated = (BTreeMap<String, Option<f64>>, Vec<Finding>);
 
 /// Evaluates the schema's aggregates and rules for many submissions at once:
 /// one polars query per list sheet and per rule set for the whole run, not
 /// per file, so the cost of a query is paid once however many communes
 /// reported. A failure (which the schema's dry run should prevent) is
 /// narrowed down to the submissions that cause it.
-pub fn evaluate(schema: &Schema, window: &Window, data: &[&SubmissionData]) -> Vec<Evaluated> {
+pub(crate) fn evaluate(
+    schema: &Schema,
+    window: &Window,
+    data: &[&SubmissionData],
+) -> Vec<Evaluated> {
     let batch = Batch {
         schema,
         window,

@@ -17,7 +17,7 @@ use crate::model::submission::{
 /// came by email (`tonghop mail`), else the modification time to the minute
 /// (attachments saved in one sitting, or checked out from git, share it),
 /// then the file name, so "…_lan2.xlsx" beats "….xlsx".
-pub fn supersede(submissions: &mut [Submission]) {
+pub(crate) fn supersede(submissions: &mut [Submission]) {
     let mut groups: std::collections::BTreeMap<(usize, String), Vec<usize>> = Default::default();
     for (i, s) in submissions.iter().enumerate() {
         if !s.sender.is_confirmed() {

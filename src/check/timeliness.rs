@@ -17,7 +17,7 @@ fn vietnam() -> FixedOffset {
 }
 
 /// Today's date in Vietnam, whatever the machine's time zone.
-pub fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     day_in_vietnam(Utc::now())
 }
 
@@ -26,13 +26,13 @@ fn day_in_vietnam(t: DateTime<Utc>) -> NaiveDate {
 }
 
 /// A moment (a file's modification time) in Vietnam's time.
-pub fn in_vietnam(t: SystemTime) -> DateTime<FixedOffset> {
+pub(crate) fn in_vietnam(t: SystemTime) -> DateTime<FixedOffset> {
     DateTime::<Utc>::from(t).with_timezone(&vietnam())
 }
 
 /// When a report was received, in Vietnam's time: its email's Date, else
 /// its file's modification time.
-pub fn received(s: &Submission) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn received(s: &Submission) -> Option<DateTime<FixedOffset>> {
     let from_mail = s.mail.as_ref().and_then(|m| m.date);
     from_mail
         .map(|t| t.with_timezone(&vietnam()))
@@ -40,18 +40,18 @@ pub fn received(s: &Submission) -> Option<DateTime<FixedOffset>> {
 }
 
 /// A moment as the reports and the workbook show it: "21/01/2024 07:00".
-pub fn time_text(t: DateTime<FixedOffset>) -> String {
+pub(crate) fn time_text(t: DateTime<FixedOffset>) -> String {
     t.format("%d/%m/%Y %H:%M").to_string()
 }
 
 /// On time or late, by how many days; unknown when the report's time is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     OnTime,
     Late { days: i64 },
 }
 
-pub fn verdict(received_at: DateTime<FixedOffset>, deadline: NaiveDate) -> Verdict {
+pub(crate) fn verdict(received_at: DateTime<FixedOffset>, deadline: NaiveDate) -> Verdict {
     let day = received_at.with_timezone(&vietnam()).date_naive();
     if day <= deadline {
         Verdict::OnTime
@@ -62,12 +62,12 @@ pub fn verdict(received_at: DateTime<FixedOffset>, deadline: NaiveDate) -> Verdi
     }
 }
 
-pub fn of(s: &Submission, deadline: NaiveDate) -> Option<Verdict> {
+pub(crate) fn of(s: &Submission, deadline: NaiveDate) -> Option<Verdict> {
     received(s).map(|t| verdict(t, deadline))
 }
 
 /// Files on time and late (a file whose time is unknown is neither).
-pub fn count(result: &CheckResult, deadline: NaiveDate) -> (usize, usize) {
+pub(crate) fn count(result: &CheckResult, deadline: NaiveDate) -> (usize, usize) {
     let verdicts: Vec<Verdict> = result
         .submissions
         .iter()
@@ -78,7 +78,7 @@ pub fn count(result: &CheckResult, deadline: NaiveDate) -> (usize, usize) {
 }
 
 /// "đúng hạn" / "muộn 3 ngày".
-pub fn label(v: Verdict, lang: Lang) -> String {
+pub(crate) fn label(v: Verdict, lang: Lang) -> String {
     match (v, lang) {
         (Verdict::OnTime, Lang::Vi) => "Đúng hạn".into(),
         (Verdict::OnTime, Lang::En) => "On time".into(),
@@ -88,7 +88,7 @@ pub fn label(v: Verdict, lang: Lang) -> String {
 }
 
 /// The summary line of the text report.
-pub fn summary_line(result: &CheckResult, deadline: NaiveDate, lang: Lang) -> String {
+pub(crate) fn summary_line(result: &CheckResult, deadline: NaiveDate, lang: Lang) -> String {
     let (on_time, late) = count(result, deadline);
     let day = deadline.format("%d/%m/%Y");
     match lang {
@@ -98,7 +98,7 @@ pub fn summary_line(result: &CheckResult, deadline: NaiveDate, lang: Lang) -> St
 }
 
 /// The line under a submission's heading in the text report.
-pub fn submission_line(s: &Submission, deadline: NaiveDate, lang: Lang) -> String {
+pub(crate) fn submission_line(s: &Submission, deadline: NaiveDate, lang: Lang) -> String {
     match received(s) {
         Some(t) => format!(
             "  {}: {} — {}\n",

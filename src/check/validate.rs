@@ -175,7 +175,11 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
 
 /// Reads and checks the cells of one located submission. Its aggregates and
 /// rules are evaluated later, for all submissions at once (`rules::evaluate`).
-pub fn validate(book: &Book, layout: &Layout, schema: &Schema) -> (SubmissionData, Vec<Finding>) {
+pub(crate) fn validate(
+    book: &Book,
+    layout: &Layout,
+    schema: &Schema,
+) -> (SubmissionData, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut data = SubmissionData::default();
 

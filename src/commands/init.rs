@@ -19,12 +19,12 @@ use crate::model::schema::{PeriodKind, Schema};
 use crate::model::values::parse_date_text;
 
 /// The file names `init` writes in the project folder.
-pub const CONFIG_FILE: &str = "tonghop.toml";
-pub const REGISTRY_FILE: &str = "don-vi.csv";
-pub const INBOX_DIR: &str = "inbox";
+pub(crate) const CONFIG_FILE: &str = "tonghop.toml";
+pub(crate) const REGISTRY_FILE: &str = "don-vi.csv";
+pub(crate) const INBOX_DIR: &str = "inbox";
 
 /// The consolidating unit and the units that report to it on that date.
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     pub list: &'a NationalList,
     pub unit: &'a NationalUnit,
     pub reporting: Vec<&'a NationalUnit>,
@@ -32,7 +32,7 @@ pub struct Plan<'a> {
 
 /// Finds the unit `code` in the list of `date` and the units under it, or
 /// says clearly why it cannot, with the nearest codes and names.
-pub fn plan(code: &str, date: NaiveDate, lang: Lang) -> anyhow::Result<Plan<'static>> {
+pub(crate) fn plan(code: &str, date: NaiveDate, lang: Lang) -> anyhow::Result<Plan<'static>> {
     let list = national::list_on(date);
     let day = date.format("%d/%m/%Y").to_string();
     let Some(unit) = list.find(code.trim()) else {
@@ -112,7 +112,7 @@ fn unknown_code_hint(list: &NationalList, code: &str, lang: Lang) -> String {
 }
 
 /// The period holding `date`, in the schema's kind (a year without schema).
-pub fn period_of(date: NaiveDate, kind: Option<PeriodKind>) -> String {
+pub(crate) fn period_of(date: NaiveDate, kind: Option<PeriodKind>) -> String {
     let (y, m) = (date.year(), date.month());
     match kind {
         None | Some(PeriodKind::Year) => format!("{y}"),
@@ -123,7 +123,7 @@ pub fn period_of(date: NaiveDate, kind: Option<PeriodKind>) -> String {
 }
 
 /// The registry CSV: a note on what to fill in, then one row per unit.
-pub fn registry_csv(plan: &Plan, lang: Lang) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn registry_csv(plan: &Plan, lang: Lang) -> anyhow::Result<Vec<u8>> {
     let note = match lang {
         Lang::Vi => format!(
             "# Các đơn vị báo cáo cho {} ({}), theo {}. Hãy ghi vào cột email địa chỉ thư mỗi đơn vị dùng để gửi báo cáo (nhiều địa chỉ cách nhau bằng dấu ;); có thể thêm cách viết khác của tên vào cột aliases. Dòng bắt đầu bằng # là ghi chú.\n",
@@ -153,7 +153,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// The project's `tonghop.toml`.
-pub fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang: Lang) -> String {
+pub(crate) fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str(&lang.pick(
         format!(
@@ -247,7 +247,7 @@ fn schema_reference(schema: &Path, dir: &Path) -> String {
 }
 
 /// Runs `tonghop init`; returns what to print.
-pub fn run(
+pub(crate) fn run(
     args: &InitArgs,
     schema: Option<&Path>,
     period: Option<&str>,

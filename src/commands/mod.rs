@@ -3,11 +3,11 @@
 //! a person reads; `show` is the `show` command's own module, `mail` (beside
 //! this folder) the `mail` command's.
 
-pub mod init;
-pub mod schema_tools;
-pub mod show;
-pub mod units_import;
-pub mod verify;
+pub(crate) mod init;
+pub(crate) mod schema_tools;
+pub(crate) mod show;
+pub(crate) mod units_import;
+pub(crate) mod verify;
 
 use anyhow::Context;
 
@@ -258,7 +258,7 @@ fn indicator_figure(
 }
 
 /// `tonghop init DIR --unit CODE`: a ready project for a consolidating unit.
-pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
+pub(crate) fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
     print!(
         "{}",
@@ -268,7 +268,7 @@ pub fn init_project(cli: &Cli, args: &cli::InitArgs) -> anyhow::Result<Outcome> 
 }
 
 /// `tonghop units import FILE`: the statistics office's export → a registry.
-pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
+pub(crate) fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
     match command {
         cli::UnitsCommand::Import(args) => print!("{}", units_import::run(args, lang)?),
@@ -278,7 +278,7 @@ pub fn units_command(cli: &Cli, command: &cli::UnitsCommand) -> anyhow::Result<O
 
 /// `tonghop history [import DIR]`: what the project's history holds, or
 /// an earlier build's data tables loaded into it.
-pub fn history_command(cli: &Cli, args: &cli::HistoryArgs) -> anyhow::Result<Outcome> {
+pub(crate) fn history_command(cli: &Cli, args: &cli::HistoryArgs) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
     let project = config::project_dir(cli)?;
     let text = match &args.command {
@@ -292,12 +292,12 @@ pub fn history_command(cli: &Cli, args: &cli::HistoryArgs) -> anyhow::Result<Out
 }
 
 /// `tonghop verify WORKBOOK`: does the workbook say what its sources say?
-pub fn verify_workbook(cli: &Cli, args: &cli::VerifyArgs) -> anyhow::Result<Outcome> {
+pub(crate) fn verify_workbook(cli: &Cli, args: &cli::VerifyArgs) -> anyhow::Result<Outcome> {
     verify::run(cli, args)
 }
 
 /// `tonghop schema infer FORM` and `tonghop schema check SCHEMA`.
-pub fn schema_command(cli: &Cli, command: &cli::SchemaCommand) -> anyhow::Result<Outcome> {
+pub(crate) fn schema_command(cli: &Cli, command: &cli::SchemaCommand) -> anyhow::Result<Outcome> {
     let lang = cli.lang.unwrap_or_default();
     match command {
         cli::SchemaCommand::Infer(args) => schema_tools::infer_command(args, lang),
@@ -307,7 +307,7 @@ pub fn schema_command(cli: &Cli, command: &cli::SchemaCommand) -> anyhow::Result
 
 /// Registry problems are told before any commune file is read: with the
 /// text report on stdout, else on stderr (stdout stays pure JSON).
-pub fn tell_registry_findings(config: &Config) {
+pub(crate) fn tell_registry_findings(config: &Config) {
     let text = crate::model::registry_check::registry_findings_text(
         &config.registry_findings,
         config.lang,

@@ -72,7 +72,7 @@ pub fn inspect(
 }
 
 /// The listing of a book as read (before legacy decoding).
-pub fn describe(raw: Book, shown_name: &str, schema: Option<&Schema>) -> Shown {
+pub(crate) fn describe(raw: Book, shown_name: &str, schema: Option<&Schema>) -> Shown {
     let mut book = raw.clone();
     let decodings = crate::read::legacy::decode_book(&mut book);
     let fields = schema.map(|s| field_cells(&book, s)).unwrap_or_default();
@@ -129,7 +129,7 @@ fn field_cells(book: &Book, schema: &Schema) -> HashMap<(usize, u32, u32), Strin
 
 /// `tonghop show`: the listing in the chosen format. A file that cannot be
 /// read is an error (exit 2) that says why.
-pub fn run(config: &ShowConfig) -> anyhow::Result<String> {
+pub(crate) fn run(config: &ShowConfig) -> anyhow::Result<String> {
     let exe = std::env::current_exe().ok();
     let shown = inspect(
         &config.file,
@@ -177,7 +177,7 @@ fn one_line(text: &str) -> String {
 
 /// The listing for people: per sheet a heading with the encoding, then one
 /// line per cell.
-pub fn to_text(shown: &Shown, lang: Lang) -> String {
+pub(crate) fn to_text(shown: &Shown, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str(&lang.pick(
         format!("Tệp: {} ({})\n", shown.file, shown.format),

@@ -70,7 +70,7 @@ fn find_header(sheet: &Sheet) -> Option<(u32, Vec<(Column, u32)>)> {
 
 /// One commune of the export.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportedUnit {
+pub(crate) struct ImportedUnit {
     pub code: String,
     pub name: String,
     pub kind: String,
@@ -101,7 +101,7 @@ fn kind_from_name(name: &str) -> String {
 }
 
 /// Reads the export: every commune row, in file order.
-pub fn read_export(path: &Path, lang: Lang) -> anyhow::Result<Vec<ImportedUnit>> {
+pub(crate) fn read_export(path: &Path, lang: Lang) -> anyhow::Result<Vec<ImportedUnit>> {
     let (_, book) = crate::read::ingest::read_file(path, &Limits::default());
     let book = book.map_err(|f| anyhow::anyhow!(f.message.get(lang).to_string()))?;
     let Some((sheet, (header, columns))) = book
@@ -215,7 +215,11 @@ impl Export<'_> {
 
 /// The registry CSV of the communes, each with its district (or province,
 /// when the export has no district column) as parent.
-pub fn registry_csv(units: &[ImportedUnit], source: &str, lang: Lang) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn registry_csv(
+    units: &[ImportedUnit],
+    source: &str,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
     let note = lang.pick(
         format!(
             "# Từ tệp danh mục của Tổng cục Thống kê {source}: {} đơn vị. Hãy ghi vào cột email địa chỉ thư mỗi đơn vị dùng để gửi báo cáo. Dòng bắt đầu bằng # là ghi chú.\n",
@@ -240,7 +244,7 @@ pub fn registry_csv(units: &[ImportedUnit], source: &str, lang: Lang) -> anyhow:
 }
 
 /// Runs `tonghop units import`: the CSV on stdout or in `-o`, a summary.
-pub fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<String> {
+pub(crate) fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<String> {
     let units = units_of(args, lang)?;
     let source = args
         .file

@@ -18,7 +18,7 @@ use crate::model::schema::{Display, FieldDef, FieldType, IndicatorDef};
 use crate::model::submission::{CheckResult, Status, Submission, SubmissionData};
 use crate::model::values::Value;
 
-pub use crate::model::submission::UnitStatus;
+pub(crate) use crate::model::submission::UnitStatus;
 
 pub struct Consolidated {
     /// Registry order: stt, unit_code, unit_name, then one column per form field.
@@ -65,7 +65,7 @@ impl Consolidated {
 }
 
 /// Machine spelling of a value: ISO dates, true/false, plain numbers.
-pub fn machine_value(v: &Value) -> String {
+pub(crate) fn machine_value(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
         Value::Date(d) => d.format("%Y-%m-%d").to_string(),
@@ -319,7 +319,7 @@ fn totals(submitted: &DataFrame, fields: &[&FieldDef]) -> PolarsResult<DataFrame
 /// The schema's indicators over rows of another period (the history's),
 /// computed exactly as this period's are: the consolidating unit over every
 /// row, each roster unit over its rows.
-pub fn past_indicators(
+pub(crate) fn past_indicators(
     config: &Config,
     rows: &DataFrame,
     roster: &DataFrame,

@@ -20,16 +20,16 @@ use crate::model::period::Period;
 use crate::model::schema::PeriodKind;
 
 /// The added columns of the indicator table.
-pub const PREVIOUS_YEAR: &str = "previous_year";
-pub const VS_PREVIOUS_YEAR: &str = "vs_previous_year_pct";
-pub const PREVIOUS_PERIOD: &str = "previous_period";
-pub const NOTE: &str = "comparison_note";
+pub(crate) const PREVIOUS_YEAR: &str = "previous_year";
+pub(crate) const VS_PREVIOUS_YEAR: &str = "vs_previous_year_pct";
+pub(crate) const PREVIOUS_PERIOD: &str = "previous_period";
+pub(crate) const NOTE: &str = "comparison_note";
 /// The period the `previous_year` columns are of.
-pub const COMPARED_PERIOD: &str = "compared_period";
+pub(crate) const COMPARED_PERIOD: &str = "compared_period";
 
 /// The period compared with: `--compare-with`, else the same period of
 /// last year.
-pub fn base_period(config: &Config) -> Period {
+pub(crate) fn base_period(config: &Config) -> Period {
     config
         .compare_with
         .clone()
@@ -37,7 +37,7 @@ pub fn base_period(config: &Config) -> Period {
 }
 
 /// The same period one year earlier.
-pub fn year_ago(period: &Period) -> Period {
+pub(crate) fn year_ago(period: &Period) -> Period {
     Period {
         year: period.year - 1,
         ..period.clone()
@@ -46,7 +46,7 @@ pub fn year_ago(period: &Period) -> Period {
 
 /// The period just before (a month, a quarter, a half); `None` for a year,
 /// whose period before is the year ago.
-pub fn period_before(period: &Period) -> Option<Period> {
+pub(crate) fn period_before(period: &Period) -> Option<Period> {
     let parts = match period.kind {
         PeriodKind::Year => return None,
         PeriodKind::Half => 2,
@@ -68,7 +68,7 @@ pub fn period_before(period: &Period) -> Option<Period> {
 
 /// Past indicator values by (unit code, indicator id), and the notes of
 /// the units (and total) that cannot be compared.
-pub struct Past {
+pub(crate) struct Past {
     pub values: HashMap<(String, String), f64>,
     pub notes: HashMap<String, String>,
     /// The consolidating unit's total of each number field (the count of
@@ -79,7 +79,7 @@ pub struct Past {
 
 /// Adds the comparison columns when the history holds the periods; leaves
 /// the table exactly as it was when it holds neither.
-pub fn add_comparisons(c: &mut Consolidated, config: &Config) -> Result<(), HistoryError> {
+pub(crate) fn add_comparisons(c: &mut Consolidated, config: &Config) -> Result<(), HistoryError> {
     if c.indicators.height() == 0 {
         return Ok(());
     }
@@ -155,7 +155,7 @@ fn text(o: Out) -> String {
 
 /// The indicators of a past period from the history, per registry unit
 /// and for the consolidating unit; `None` when the history lacks it.
-pub fn past(config: &Config, period: &Period) -> Result<Option<Past>, HistoryError> {
+pub(crate) fn past(config: &Config, period: &Period) -> Result<Option<Past>, HistoryError> {
     let root = store::folder(&config.project_dir);
     let Some(history) = store::read(&root, config.schema.id(), &period.id())? else {
         return Ok(None);

@@ -14,7 +14,7 @@ use crate::model::national::reform_date;
 
 /// What a registry unit's figure of the past is made of.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Sources {
+pub(crate) enum Sources {
     /// The sum of these past units' figures.
     Units(Vec<String>),
     /// Not comparable, and why (in the build's language).
@@ -24,7 +24,7 @@ pub enum Sources {
 /// The past units of each registry unit (registry order), and the past
 /// units that make up the consolidating unit's total.
 #[derive(Debug)]
-pub struct Lineage {
+pub(crate) struct Lineage {
     pub units: Vec<Sources>,
     /// Past unit codes counted in the consolidating unit's total.
     pub total: BTreeSet<String>,
@@ -34,11 +34,15 @@ pub struct Lineage {
 }
 
 /// Does a comparison of `past_end` with `now_start` cross the reform?
-pub fn crosses_reform(past_end: NaiveDate, now_start: NaiveDate) -> bool {
+pub(crate) fn crosses_reform(past_end: NaiveDate, now_start: NaiveDate) -> bool {
     past_end < reform_date() && now_start >= reform_date()
 }
 
-pub fn lineage(config: &Config, past_end: NaiveDate, past_units: &BTreeSet<String>) -> Lineage {
+pub(crate) fn lineage(
+    config: &Config,
+    past_end: NaiveDate,
+    past_units: &BTreeSet<String>,
+) -> Lineage {
     if !crosses_reform(past_end, config.period.start()) {
         return Lineage {
             units: config
@@ -153,7 +157,7 @@ fn whole_parents(parents: &[&Link], lang: crate::model::finding::Lang) -> Source
 }
 
 /// Each past unit code → the registry unit (code) its figures count for.
-pub fn targets(lineage: &Lineage, config: &Config) -> HashMap<String, String> {
+pub(crate) fn targets(lineage: &Lineage, config: &Config) -> HashMap<String, String> {
     let mut map = HashMap::new();
     for (u, sources) in lineage.units.iter().enumerate() {
         if let Sources::Units(codes) = sources {
@@ -167,7 +171,11 @@ pub fn targets(lineage: &Lineage, config: &Config) -> HashMap<String, String> {
 
 /// A unit whose past units are not all in the history is not comparable
 /// (a partial sum would be a wrong figure); says which are missing.
-pub fn require_present(lineage: &mut Lineage, past_units: &BTreeSet<String>, config: &Config) {
+pub(crate) fn require_present(
+    lineage: &mut Lineage,
+    past_units: &BTreeSet<String>,
+    config: &Config,
+) {
     for sources in &mut lineage.units {
         let Sources::Units(codes) = sources else {
             continue;

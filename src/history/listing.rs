@@ -13,7 +13,7 @@ use crate::model::finding::Lang;
 use crate::model::frame::{Columns, Out};
 
 /// One partition as `history` lists it.
-pub struct Entry {
+pub(crate) struct Entry {
     pub schema: String,
     pub period: String,
     pub units: usize,
@@ -21,7 +21,7 @@ pub struct Entry {
     pub files: Vec<String>,
 }
 
-pub fn entries(project_dir: &Path) -> Result<Vec<Entry>, HistoryError> {
+pub(crate) fn entries(project_dir: &Path) -> Result<Vec<Entry>, HistoryError> {
     let root = store::folder(project_dir);
     let mut out = Vec::new();
     for (schema, period, file) in store::partitions(&root) {
@@ -50,7 +50,7 @@ fn distinct(df: &DataFrame, column: &str) -> BTreeSet<String> {
         .collect()
 }
 
-pub fn entries_text(project_dir: &Path, lang: Lang) -> Result<String, HistoryError> {
+pub(crate) fn entries_text(project_dir: &Path, lang: Lang) -> Result<String, HistoryError> {
     let entries = entries(project_dir)?;
     let folder = store::folder(project_dir);
     if entries.is_empty() {
@@ -91,7 +91,7 @@ pub fn entries_text(project_dir: &Path, lang: Lang) -> Result<String, HistoryErr
 
 /// Loads every `SCHEMA-PERIOD-du-lieu.parquet` of an earlier build's output
 /// folder into the history; returns what was loaded, one line each.
-pub fn import(project_dir: &Path, from: &Path, lang: Lang) -> Result<String, HistoryError> {
+pub(crate) fn import(project_dir: &Path, from: &Path, lang: Lang) -> Result<String, HistoryError> {
     let io = |source| HistoryError::Io {
         path: from.to_path_buf(),
         source,

@@ -7,13 +7,13 @@
 //! figures that jump against their past or stand apart (`outliers`). With
 //! no history the outputs are exactly those of a build without this stage.
 
-pub mod compare;
-pub mod lineage;
-pub mod listing;
-pub mod outliers;
-pub mod prior;
-pub mod rollup;
-pub mod store;
+pub(crate) mod compare;
+pub(crate) mod lineage;
+pub(crate) mod listing;
+pub(crate) mod outliers;
+pub(crate) mod prior;
+pub(crate) mod rollup;
+pub(crate) mod store;
 
 use std::path::PathBuf;
 
@@ -63,12 +63,24 @@ impl Bilingual for HistoryError {
     }
 }
 
+/// When the build ran, as the history lists it: SOURCE_DATE_EPOCH when set
+/// (a reproducible build gives the same bytes), else now. Unlike the
+/// workbook's creation time it is not the inputs' newest time: `tonghop
+/// history` says when each period was built.
+fn built_at() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now)
+}
+
 /// Records the build's accepted values as the partition of its schema and
 /// period. Called only once every output was written: a failed build
 /// leaves the history as it was.
-pub fn record(config: &Config, tidy: &DataFrame) -> Result<PathBuf, HistoryError> {
+pub(crate) fn record(config: &Config, tidy: &DataFrame) -> Result<PathBuf, HistoryError> {
     let root = store::folder(&config.project_dir);
-    let built_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let built_at = built_at().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     store::write(
         &root,
         config.schema.id(),

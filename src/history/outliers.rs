@@ -168,14 +168,14 @@ fn judge(
 }
 
 /// Above `ratio` × the median or below it ÷ `ratio`, unless both are small.
-pub fn jumps(t: &Outlier, median: f64, value: f64) -> bool {
+pub(crate) fn jumps(t: &Outlier, median: f64, value: f64) -> bool {
     if value.abs() <= t.floor && median.abs() <= t.floor {
         return false;
     }
     value > t.ratio * median || value < median / t.ratio
 }
 
-pub fn median(values: &[f64]) -> Option<f64> {
+pub(crate) fn median(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -193,13 +193,13 @@ pub fn median(values: &[f64]) -> Option<f64> {
 /// z-score (Iglewicz and Hoaglin): 0.6745 (x − median) / MAD, or, when
 /// more than half the units share the median (MAD 0), (x − median) /
 /// (1.2533 × the mean absolute deviation).
-pub struct Peers {
+pub(crate) struct Peers {
     median: f64,
     scale: f64,
 }
 
 impl Peers {
-    pub fn of(values: &[f64]) -> Option<Peers> {
+    pub(crate) fn of(values: &[f64]) -> Option<Peers> {
         if values.len() < MIN_PEERS {
             return None;
         }
@@ -214,7 +214,7 @@ impl Peers {
         (scale > 0.0).then_some(Peers { median, scale })
     }
 
-    pub fn z(&self, value: f64) -> Option<f64> {
+    pub(crate) fn z(&self, value: f64) -> Option<f64> {
         Some((value - self.median) / self.scale)
     }
 }

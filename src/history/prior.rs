@@ -15,7 +15,7 @@ use crate::model::values::Value;
 
 /// The machine spelling of the history's `value` column read back as the
 /// field's type; `None` for what does not read (never a made-up zero).
-pub fn typed(ty: FieldType, text: &str) -> Option<Value> {
+pub(crate) fn typed(ty: FieldType, text: &str) -> Option<Value> {
     match ty {
         FieldType::Integer => text
             .parse::<i64>()
@@ -36,10 +36,10 @@ pub fn typed(ty: FieldType, text: &str) -> Option<Value> {
 }
 
 /// Form values by past unit code, then field id.
-pub type PastValues = HashMap<String, HashMap<String, Value>>;
+pub(crate) type PastValues = HashMap<String, HashMap<String, Value>>;
 
 /// The form values of a partition (list sheets are left out).
-pub fn form_values(history: &DataFrame, config: &Config) -> PastValues {
+pub(crate) fn form_values(history: &DataFrame, config: &Config) -> PastValues {
     let cols = Columns::of(history);
     let mut out: PastValues = HashMap::new();
     for row in 0..history.height() {
@@ -68,7 +68,7 @@ pub fn form_values(history: &DataFrame, config: &Config) -> PastValues {
 /// The frame of past rows: `unit_code` is the registry unit a past unit
 /// counts for ("" for the total only), then each form field and aggregate,
 /// then the past period's bounds.
-pub fn frame_of(
+pub(crate) fn frame_of(
     config: &Config,
     past: &PastValues,
     included: &BTreeSet<String>,

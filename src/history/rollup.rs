@@ -22,7 +22,7 @@ use crate::model::submission::{
 use crate::model::values::Value;
 
 /// Is this build a roll-up (a period longer than the schema's)?
-pub fn is_rollup(config: &Config) -> bool {
+pub(crate) fn is_rollup(config: &Config) -> bool {
     config.period.kind != config.schema.period
 }
 

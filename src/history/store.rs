@@ -14,13 +14,13 @@ use polars_io::prelude::{ParquetReader, ParquetWriter};
 use super::HistoryError;
 
 /// The history folder of a project.
-pub const FOLDER: &str = "lich-su";
+pub(crate) const FOLDER: &str = "lich-su";
 /// The one file of a partition.
 const FILE: &str = "du-lieu.parquet";
 
 /// The columns a partition's file holds (the schema and the period are the
 /// partition's folder names, as hive partitioning wants).
-pub const COLUMNS: [&str; 9] = [
+pub(crate) const COLUMNS: [&str; 9] = [
     "unit_code",
     "unit_name",
     "sheet_id",
@@ -32,7 +32,7 @@ pub const COLUMNS: [&str; 9] = [
     "built_at",
 ];
 
-pub fn folder(project_dir: &Path) -> PathBuf {
+pub(crate) fn folder(project_dir: &Path) -> PathBuf {
     project_dir.join(FOLDER)
 }
 
@@ -75,7 +75,11 @@ pub fn write(
 }
 
 /// A period's partition, when the history holds it.
-pub fn read(root: &Path, schema: &str, period: &str) -> Result<Option<DataFrame>, HistoryError> {
+pub(crate) fn read(
+    root: &Path,
+    schema: &str,
+    period: &str,
+) -> Result<Option<DataFrame>, HistoryError> {
     let path = partition(root, schema, period).join(FILE);
     if !path.is_file() {
         return Ok(None);
@@ -83,7 +87,7 @@ pub fn read(root: &Path, schema: &str, period: &str) -> Result<Option<DataFrame>
     read_file(&path).map(Some)
 }
 
-pub fn read_file(path: &Path) -> Result<DataFrame, HistoryError> {
+pub(crate) fn read_file(path: &Path) -> Result<DataFrame, HistoryError> {
     let file = std::fs::File::open(path).map_err(|source| HistoryError::Io {
         path: path.to_path_buf(),
         source,
@@ -92,7 +96,7 @@ pub fn read_file(path: &Path) -> Result<DataFrame, HistoryError> {
 }
 
 /// Every partition the history holds: (schema, period, file), in name order.
-pub fn partitions(root: &Path) -> Vec<(String, String, PathBuf)> {
+pub(crate) fn partitions(root: &Path) -> Vec<(String, String, PathBuf)> {
     let mut out = Vec::new();
     for schema_dir in sorted_dirs(root) {
         let Some(schema) = key_value(&schema_dir, "schema") else {

@@ -17,14 +17,14 @@ use crate::model::messages;
 use crate::read::ingest::Limits;
 
 /// More entries than this in a zip attachment is a hostile archive.
-pub const MAX_ZIP_ENTRIES: usize = 1000;
+pub(crate) const MAX_ZIP_ENTRIES: usize = 1000;
 
 /// Forwarded messages nested deeper than this are not opened.
 const MAX_DEPTH: usize = 8;
 
 /// The headers of a message that matter to district staff.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Meta {
+pub(crate) struct Meta {
     pub message_id: String,
     /// Lower case.
     pub from: String,
@@ -35,7 +35,7 @@ pub struct Meta {
 
 /// One thing found in a message.
 #[derive(Debug)]
-pub enum Item {
+pub(crate) enum Item {
     /// A spreadsheet to save: its name as sent ("a.zip/b.xlsx" inside a zip).
     Sheet {
         original: String,
@@ -51,13 +51,13 @@ pub enum Item {
 /// An item and the message it was found in (a forwarded message's own
 /// headers when it has them).
 #[derive(Debug)]
-pub struct Found {
+pub(crate) struct Found {
     pub meta: Meta,
     pub item: Item,
 }
 
 /// A mail-parser date as a chrono date with its offset.
-pub fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
     let seconds = i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60;
     let offset = FixedOffset::east_opt(if d.tz_before_gmt { -seconds } else { seconds })?;
     NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?
@@ -67,7 +67,7 @@ pub fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
 }
 
 /// The headers of a message; `fallback_id` when it has no Message-ID.
-pub fn meta_of(message: &Message<'_>, fallback_id: &str) -> Meta {
+pub(crate) fn meta_of(message: &Message<'_>, fallback_id: &str) -> Meta {
     let address = |a: &mail_parser::Addr<'_>| a.address().map(|s| printable(s).to_lowercase());
     Meta {
         message_id: message
@@ -103,7 +103,7 @@ fn printable(text: &str) -> String {
 }
 
 /// Whether a message has no headers a message has: not an email at all.
-pub fn is_malformed(message: &Message<'_>) -> bool {
+pub(crate) fn is_malformed(message: &Message<'_>) -> bool {
     message.from().is_none()
         && message.date().is_none()
         && message.message_id().is_none()
@@ -112,7 +112,7 @@ pub fn is_malformed(message: &Message<'_>) -> bool {
 
 /// Whether some multipart body lacks its closing boundary: the message (or
 /// the mbox it came from) was cut off.
-pub fn is_truncated(message: &Message<'_>) -> bool {
+pub(crate) fn is_truncated(message: &Message<'_>) -> bool {
     let raw = message.raw_message();
     message.parts.iter().any(|part| match &part.body {
         PartType::Multipart(_) => part
@@ -129,7 +129,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Every attachment of a message, forwarded messages included, in order.
-pub fn attachments(message: &Message<'_>, meta: &Meta, limits: &Limits) -> Vec<Found> {
+pub(crate) fn attachments(message: &Message<'_>, meta: &Meta, limits: &Limits) -> Vec<Found> {
     let mut out = Vec::new();
     let truncated = is_truncated(message);
     walk(

@@ -5,13 +5,13 @@
 //! parsing because mail-parser's own iterator splits on every "From " line.
 
 /// Whether the bytes look like an mbox file rather than one message.
-pub fn is_mbox(bytes: &[u8]) -> bool {
+pub(crate) fn is_mbox(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     bytes.starts_with(b"From ")
 }
 
 /// The messages of an mbox file, in order, without their "From " lines.
-pub fn split(bytes: &[u8]) -> Vec<Vec<u8>> {
+pub(crate) fn split(bytes: &[u8]) -> Vec<Vec<u8>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut messages: Vec<Vec<u8>> = Vec::new();
     let mut current: Option<Vec<u8>> = None;

@@ -6,9 +6,9 @@
 //! SHA-256). The index is `read::index`; `check::provenance` reads it for
 //! `check` and `build`.
 
-pub mod extract;
-pub mod mbox;
-pub mod names;
+pub(crate) mod extract;
+pub(crate) mod mbox;
+pub(crate) mod names;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ use crate::read::index::{Entry, Index, IndexError};
 use extract::{Found, Item, Meta};
 
 #[derive(Debug, thiserror::Error)]
-pub enum MailError {
+pub(crate) enum MailError {
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -44,7 +44,7 @@ impl Bilingual for MailError {
 
 /// What one `tonghop mail` run did.
 #[derive(Debug, Default)]
-pub struct MailReport {
+pub(crate) struct MailReport {
     pub lines: Vec<String>,
     pub messages: usize,
     pub saved: Vec<PathBuf>,
@@ -66,11 +66,11 @@ impl MailReport {
         self.problems.push(f);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.problems.iter().any(Finding::is_error)
     }
 
-    pub fn to_text(&self, config: &Config, inbox: &Path) -> String {
+    pub(crate) fn to_text(&self, config: &Config, inbox: &Path) -> String {
         let lang = config.lang;
         let mut out = String::new();
         for line in &self.lines {
@@ -172,7 +172,11 @@ fn walk(dir: &Path, inbox: &Path, files: &mut Vec<PathBuf>) {
 }
 
 /// Runs `tonghop mail` over the sources into the inbox.
-pub fn run(config: &Config, sources: &[PathBuf], inbox: &Path) -> Result<MailReport, MailError> {
+pub(crate) fn run(
+    config: &Config,
+    sources: &[PathBuf],
+    inbox: &Path,
+) -> Result<MailReport, MailError> {
     std::fs::create_dir_all(inbox).map_err(|source| crate::output::OutputError::Io {
         path: inbox.to_path_buf(),
         source,

@@ -9,7 +9,7 @@
 use chrono::{DateTime, FixedOffset};
 
 /// The longest name written.
-pub const MAX_LEN: usize = 120;
+pub(crate) const MAX_LEN: usize = 120;
 
 const MAX_SENDER: usize = 40;
 
@@ -45,7 +45,7 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// The sender part: the address before "@", lower case.
-pub fn sender_part(address: &str) -> String {
+pub(crate) fn sender_part(address: &str) -> String {
     let local = address.split('@').next().unwrap_or_default();
     let s = cut(&slug(&local.to_lowercase(), false), MAX_SENDER);
     if s.is_empty() {
@@ -56,7 +56,7 @@ pub fn sender_part(address: &str) -> String {
 }
 
 /// The original name's last path component, without its extension, made safe.
-pub fn original_part(original: &str) -> String {
+pub(crate) fn original_part(original: &str) -> String {
     let last = original
         .rsplit(['/', '\\'])
         .next()
@@ -81,13 +81,13 @@ pub fn original_part(original: &str) -> String {
 }
 
 /// The date part, in the sender's own time zone as the Date header says.
-pub fn date_part(date: Option<&DateTime<FixedOffset>>) -> String {
+pub(crate) fn date_part(date: Option<&DateTime<FixedOffset>>) -> String {
     date.map(|d| d.format("%Y%m%d-%H%M").to_string())
         .unwrap_or_else(|| "khong-ngay".to_string())
 }
 
 /// `date_sender_original.ext`, at most `MAX_LEN` characters.
-pub fn saved_name(
+pub(crate) fn saved_name(
     date: Option<&DateTime<FixedOffset>>,
     sender: &str,
     original: &str,
@@ -108,7 +108,7 @@ pub fn saved_name(
 }
 
 /// The `n`th alternative of a name taken by other bytes: `name-2.xlsx`.
-pub fn numbered(name: &str, n: usize) -> String {
+pub(crate) fn numbered(name: &str, n: usize) -> String {
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
         None => format!("{name}-{n}"),
@@ -117,7 +117,7 @@ pub fn numbered(name: &str, n: usize) -> String {
 
 /// Whether a name is one this module could have produced: a single plain
 /// component of safe characters.
-pub fn is_safe(name: &str) -> bool {
+pub(crate) fn is_safe(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_LEN + 4
         && !name.starts_with('.')

@@ -225,7 +225,7 @@ pub struct FileInfo {
     pub modified: Option<SystemTime>,
 }
 
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

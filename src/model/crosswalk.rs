@@ -13,7 +13,7 @@ const CROSSWALK_CSV: &str = include_str!("../../data/dvhc/sap-nhap-2025.csv");
 /// One row of the crosswalk: an old commune (or the part of it) that went
 /// into a new one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     pub old_code: String,
     pub old_name: String,
     pub new_province: String,
@@ -24,14 +24,14 @@ pub struct Link {
 }
 
 #[derive(Debug, Default)]
-pub struct Crosswalk {
+pub(crate) struct Crosswalk {
     links: Vec<Link>,
     by_new: HashMap<String, Vec<usize>>,
     by_old: HashMap<String, Vec<usize>>,
 }
 
 /// The bundled crosswalk, parsed on first use.
-pub fn crosswalk() -> &'static Crosswalk {
+pub(crate) fn crosswalk() -> &'static Crosswalk {
     static CROSSWALK: OnceLock<Crosswalk> = OnceLock::new();
     CROSSWALK.get_or_init(|| Crosswalk::parse(CROSSWALK_CSV))
 }
@@ -39,7 +39,7 @@ pub fn crosswalk() -> &'static Crosswalk {
 impl Crosswalk {
     /// Parses the bundled CSV; a malformed row is a bug of the build (the
     /// tests read every row), not of the user's input.
-    pub fn parse(text: &str) -> Crosswalk {
+    pub(crate) fn parse(text: &str) -> Crosswalk {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let mut walk = Crosswalk::default();
         for record in reader.records() {
@@ -67,12 +67,12 @@ impl Crosswalk {
     }
 
     /// The old communes (or parts) that formed a new commune.
-    pub fn parents(&self, new_code: &str) -> Vec<&Link> {
+    pub(crate) fn parents(&self, new_code: &str) -> Vec<&Link> {
         self.rows(self.by_new.get(new_code))
     }
 
     /// Where an old commune went: one row, or one per part when split.
-    pub fn parts(&self, old_code: &str) -> Vec<&Link> {
+    pub(crate) fn parts(&self, old_code: &str) -> Vec<&Link> {
         self.rows(self.by_old.get(old_code))
     }
 

@@ -202,7 +202,7 @@ impl Location {
 
 /// An A1 reference ("D16", "$D$16", "aa3") → zero-based (row, column);
 /// `None` beyond Excel's 16,384 columns or for anything else.
-pub fn parse_a1(text: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_a1(text: &str) -> Option<(u32, u32)> {
     let t = text.trim().replace('$', "");
     let split = t.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = t.split_at(split);
@@ -223,7 +223,7 @@ pub fn parse_a1(text: &str) -> Option<(u32, u32)> {
 }
 
 /// Excel column letters for a zero-based index: 0 → A, 25 → Z, 26 → AA.
-pub fn column_name(mut col: u32) -> String {
+pub(crate) fn column_name(mut col: u32) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(b'A' + (col % 26) as u8);
@@ -311,7 +311,7 @@ impl Finding {
     }
 }
 
-pub fn sort_findings(findings: &mut [Finding]) {
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 

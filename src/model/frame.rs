@@ -9,14 +9,14 @@ use crate::model::schema::FieldType;
 use crate::model::values::Value;
 
 /// A typed column before it becomes a polars Series.
-pub struct Col {
+pub(crate) struct Col {
     pub name: String,
     pub ty: FieldType,
     pub values: Vec<Option<Value>>,
 }
 
 impl Col {
-    pub fn text(name: &str, values: impl IntoIterator<Item = String>) -> Col {
+    pub(crate) fn text(name: &str, values: impl IntoIterator<Item = String>) -> Col {
         Col {
             name: name.to_string(),
             ty: FieldType::Text,
@@ -24,7 +24,7 @@ impl Col {
         }
     }
 
-    pub fn int(name: &str, values: impl IntoIterator<Item = i64>) -> Col {
+    pub(crate) fn int(name: &str, values: impl IntoIterator<Item = i64>) -> Col {
         Col {
             name: name.to_string(),
             ty: FieldType::Integer,
@@ -33,11 +33,11 @@ impl Col {
     }
 }
 
-pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
+pub(crate) fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
     (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
-pub fn series(col: &Col) -> PolarsResult<Column> {
+pub(crate) fn series(col: &Col) -> PolarsResult<Column> {
     let name: PlSmallStr = col.name.as_str().into();
     let s = match col.ty {
         FieldType::Integer => Series::new(
@@ -92,14 +92,14 @@ pub fn series(col: &Col) -> PolarsResult<Column> {
     Ok(s.into())
 }
 
-pub fn frame(cols: &[Col], height: usize) -> PolarsResult<DataFrame> {
+pub(crate) fn frame(cols: &[Col], height: usize) -> PolarsResult<DataFrame> {
     let columns = cols.iter().map(series).collect::<PolarsResult<Vec<_>>>()?;
     DataFrame::new(height, columns)
 }
 
 /// One cell of a computed frame, as the writers need it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Out {
+pub(crate) enum Out {
     Null,
     Num(f64),
     Text(String),
@@ -111,12 +111,12 @@ pub enum Out {
 
 impl Out {
     /// A date as tables and text cells spell it: "31/12/2023".
-    pub fn date_text(d: chrono::NaiveDate) -> String {
+    pub(crate) fn date_text(d: chrono::NaiveDate) -> String {
         d.format("%d/%m/%Y").to_string()
     }
 }
 
-pub fn get(df: &DataFrame, column: &str, row: usize) -> Out {
+pub(crate) fn get(df: &DataFrame, column: &str, row: usize) -> Out {
     match df.column(column) {
         Ok(c) => out_of(c.get(row)),
         Err(_) => Out::Null,
@@ -125,12 +125,12 @@ pub fn get(df: &DataFrame, column: &str, row: usize) -> Out {
 
 /// A frame's columns looked up by name once, for writers that read every
 /// cell of a large table.
-pub struct Columns<'a> {
+pub(crate) struct Columns<'a> {
     by_name: std::collections::HashMap<&'a str, &'a Column>,
 }
 
 impl<'a> Columns<'a> {
-    pub fn of(df: &'a DataFrame) -> Self {
+    pub(crate) fn of(df: &'a DataFrame) -> Self {
         Columns {
             by_name: df
                 .columns()
@@ -140,7 +140,7 @@ impl<'a> Columns<'a> {
         }
     }
 
-    pub fn get(&self, column: &str, row: usize) -> Out {
+    pub(crate) fn get(&self, column: &str, row: usize) -> Out {
         match self.by_name.get(column) {
             Some(c) => out_of(c.get(row)),
             None => Out::Null,

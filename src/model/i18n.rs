@@ -10,6 +10,6 @@
 use crate::model::finding::Lang;
 
 /// An error that can say what went wrong in Vietnamese and in English.
-pub trait Bilingual: std::error::Error {
+pub(crate) trait Bilingual: std::error::Error {
     fn message(&self, lang: Lang) -> String;
 }

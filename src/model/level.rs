@@ -27,7 +27,7 @@ const NAME_LEVELS: &[(&str, &str)] = &[
 /// A unit's name split into its level word and its place: "Huyện Văn Bàn"
 /// → (Some(("huyện", "District")), "Văn Bàn"). A name that only looks like
 /// one ("Quan Hóa") keeps its whole self: the comparison keeps diacritics.
-pub fn split_level_word(name: &str) -> (Option<(&'static str, &'static str)>, &str) {
+pub(crate) fn split_level_word(name: &str) -> (Option<(&'static str, &'static str)>, &str) {
     let name = name.trim();
     for &(vi, en) in NAME_LEVELS {
         let n = vi.chars().count();
@@ -43,7 +43,7 @@ pub fn split_level_word(name: &str) -> (Option<(&'static str, &'static str)>, &s
 
 /// The issuing body of a unit's documents: "UBND HUYỆN VĂN BÀN"; in
 /// English "PEOPLE'S COMMITTEE OF VĂN BÀN DISTRICT".
-pub fn issuing_body(name: &str, lang: Lang) -> String {
+pub(crate) fn issuing_body(name: &str, lang: Lang) -> String {
     match (lang, split_level_word(name)) {
         (Lang::Vi, _) => format!("UBND {}", name.trim().to_uppercase()),
         (Lang::En, (Some((_, en)), place)) => {

@@ -12,7 +12,7 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-pub fn file_unreadable(detail: &str) -> Msg {
+pub(crate) fn file_unreadable(detail: &str) -> Msg {
     Msg::new(
         format!(
             "Không đọc được tệp: tệp bị hỏng hoặc bị cắt cụt ({detail}). Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi gửi lại."
@@ -23,14 +23,14 @@ pub fn file_unreadable(detail: &str) -> Msg {
     )
 }
 
-pub fn not_a_spreadsheet() -> Msg {
+pub(crate) fn not_a_spreadsheet() -> Msg {
     Msg::new(
         "Tệp này không phải là bảng tính Excel (xlsx, xls, ods). Hãy gửi đúng tệp báo cáo.",
         "This file is not a spreadsheet (xlsx, xls, ods). Send the report file itself.",
     )
 }
 
-pub fn file_unsupported(kind: &str) -> Msg {
+pub(crate) fn file_unsupported(kind: &str) -> Msg {
     Msg::new(
         format!(
             "Định dạng {kind} không được hỗ trợ. Hãy mở tệp bằng Excel và lưu lại thành .xlsx."
@@ -39,14 +39,14 @@ pub fn file_unsupported(kind: &str) -> Msg {
     )
 }
 
-pub fn file_encrypted() -> Msg {
+pub(crate) fn file_encrypted() -> Msg {
     Msg::new(
         "Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi gửi lại.",
         "The file is password-protected. Remove the password (File → Info → Protect Workbook) and send it again.",
     )
 }
 
-pub fn file_too_large_bytes(size: u64, limit: u64) -> Msg {
+pub(crate) fn file_too_large_bytes(size: u64, limit: u64) -> Msg {
     Msg::new(
         format!("Tệp quá lớn ({}), vượt giới hạn {}.", mib(size), mib(limit)),
         format!(
@@ -57,7 +57,7 @@ pub fn file_too_large_bytes(size: u64, limit: u64) -> Msg {
     )
 }
 
-pub fn file_too_large_entry(entry: &str, size: u64, limit: u64) -> Msg {
+pub(crate) fn file_too_large_entry(entry: &str, size: u64, limit: u64) -> Msg {
     Msg::new(
         format!(
             "Tệp khi giải nén quá lớn (“{entry}”: {}), vượt giới hạn {}.",
@@ -72,7 +72,7 @@ pub fn file_too_large_entry(entry: &str, size: u64, limit: u64) -> Msg {
     )
 }
 
-pub fn file_too_large_ratio(entry: &str, ratio: u64, limit: u64) -> Msg {
+pub(crate) fn file_too_large_ratio(entry: &str, ratio: u64, limit: u64) -> Msg {
     Msg::new(
         format!(
             "Tệp có tỷ lệ nén bất thường (“{entry}”: {ratio}:1, giới hạn {limit}:1), có thể là tệp độc hại."
@@ -83,14 +83,14 @@ pub fn file_too_large_ratio(entry: &str, ratio: u64, limit: u64) -> Msg {
     )
 }
 
-pub fn file_too_large_cells(sheet: &str, limit: u64) -> Msg {
+pub(crate) fn file_too_large_cells(sheet: &str, limit: u64) -> Msg {
     Msg::new(
         format!("Trang “{sheet}” có quá nhiều ô (hơn {limit})."),
         format!("Sheet “{sheet}” has too many cells (over {limit})."),
     )
 }
 
-pub fn file_too_large_declared(cells: u64, limit: u64) -> Msg {
+pub(crate) fn file_too_large_declared(cells: u64, limit: u64) -> Msg {
     Msg::new(
         format!(
             "Tệp khai báo một trang có {cells} ô, vượt giới hạn {limit} ô. Hãy mở bằng Excel, xoá các hàng, cột thừa và lưu lại."
@@ -101,7 +101,7 @@ pub fn file_too_large_declared(cells: u64, limit: u64) -> Msg {
     )
 }
 
-pub fn file_too_large_memory(limit: u64) -> Msg {
+pub(crate) fn file_too_large_memory(limit: u64) -> Msg {
     Msg::new(
         format!(
             "Đọc tệp cần quá nhiều bộ nhớ (hơn {}); tệp có thể khai báo một vùng dữ liệu khổng lồ. Hãy mở bằng Excel, xoá các ô thừa và lưu lại.",
@@ -114,7 +114,7 @@ pub fn file_too_large_memory(limit: u64) -> Msg {
     )
 }
 
-pub fn file_too_slow(seconds: u64) -> Msg {
+pub(crate) fn file_too_slow(seconds: u64) -> Msg {
     Msg::new(
         format!("Đọc tệp quá {seconds} giây nên phải dừng; tệp có thể bị hỏng hoặc quá lớn."),
         format!(
@@ -125,7 +125,7 @@ pub fn file_too_slow(seconds: u64) -> Msg {
 
 /// One finding for a file: the sheets that were converted and the legacy
 /// encodings they were typed in.
-pub fn text_fonts_unmatched(sheets: &[&str]) -> Msg {
+pub(crate) fn text_fonts_unmatched(sheets: &[&str]) -> Msg {
     let names = sheets
         .iter()
         .map(|s| format!("“{s}”"))
@@ -141,7 +141,7 @@ pub fn text_fonts_unmatched(sheets: &[&str]) -> Msg {
     )
 }
 
-pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
+pub(crate) fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
     let names = sheets
         .iter()
         .map(|s| format!("“{s}”"))
@@ -173,7 +173,7 @@ pub fn text_legacy_encoding(sheets: &[&str], encodings: &[&str]) -> Msg {
     )
 }
 
-pub fn template_outdated(used: &str, current: &str, level: &Level) -> Msg {
+pub(crate) fn template_outdated(used: &str, current: &str, level: &Level) -> Msg {
     let to = level.consolidator_vi();
     Msg::new(
         format!(
@@ -185,7 +185,7 @@ pub fn template_outdated(used: &str, current: &str, level: &Level) -> Msg {
     )
 }
 
-pub fn template_unrecognized(title: &str, file_title: Option<&str>) -> Msg {
+pub(crate) fn template_unrecognized(title: &str, file_title: Option<&str>) -> Msg {
     let (vi, en) = match file_title {
         Some(t) => (
             format!("Tệp này là “{t}”, không phải biểu mẫu “{title}”"),
@@ -204,14 +204,14 @@ pub fn template_unrecognized(title: &str, file_title: Option<&str>) -> Msg {
     )
 }
 
-pub fn sheet_missing(name: &str) -> Msg {
+pub(crate) fn sheet_missing(name: &str) -> Msg {
     Msg::new(
         format!("Thiếu trang “{name}” của biểu mẫu. Hãy bổ sung trang này theo mẫu."),
         format!("The sheet “{name}” of the form is missing. Add it as in the template."),
     )
 }
 
-pub fn header_missing(sheet: &str, expected: &[String]) -> Msg {
+pub(crate) fn header_missing(sheet: &str, expected: &[String]) -> Msg {
     let list = expected.join(" | ");
     Msg::new(
         format!(
@@ -223,7 +223,7 @@ pub fn header_missing(sheet: &str, expected: &[String]) -> Msg {
     )
 }
 
-pub fn column_ambiguous(sheet: &str, label: &str, cells: &[String]) -> Msg {
+pub(crate) fn column_ambiguous(sheet: &str, label: &str, cells: &[String]) -> Msg {
     let cells = cells.join(", ");
     Msg::new(
         format!(
@@ -235,7 +235,7 @@ pub fn column_ambiguous(sheet: &str, label: &str, cells: &[String]) -> Msg {
     )
 }
 
-pub fn value_column_ambiguous(sheet: &str, cells: &[String], read: &str) -> Msg {
+pub(crate) fn value_column_ambiguous(sheet: &str, cells: &[String], read: &str) -> Msg {
     let cells = cells.join(", ");
     Msg::new(
         format!(
@@ -247,7 +247,7 @@ pub fn value_column_ambiguous(sheet: &str, cells: &[String], read: &str) -> Msg 
     )
 }
 
-pub fn header_row_ambiguous(sheet: &str, row: u32, other: u32) -> Msg {
+pub(crate) fn header_row_ambiguous(sheet: &str, row: u32, other: u32) -> Msg {
     Msg::new(
         format!(
             "Trang “{sheet}”: dòng {row} và dòng {other} đều giống dòng tiêu đề cột của danh sách, không biết danh sách bắt đầu từ đâu. Hãy chỉ giữ một dòng tiêu đề."
@@ -258,14 +258,14 @@ pub fn header_row_ambiguous(sheet: &str, row: u32, other: u32) -> Msg {
     )
 }
 
-pub fn column_missing(label: &str) -> Msg {
+pub(crate) fn column_missing(label: &str) -> Msg {
     Msg::new(
         format!("Thiếu cột “{label}”. Hãy bổ sung cột này theo mẫu."),
         format!("The column “{label}” is missing. Add it as in the template."),
     )
 }
 
-pub fn field_missing(field: &FieldDef) -> Msg {
+pub(crate) fn field_missing(field: &FieldDef) -> Msg {
     let code = field
         .code
         .as_deref()
@@ -283,7 +283,7 @@ pub fn field_missing(field: &FieldDef) -> Msg {
     )
 }
 
-pub fn unit_unidentified(level: &Level) -> Msg {
+pub(crate) fn unit_unidentified(level: &Level) -> Msg {
     let units = level.units_words_vi();
     Msg::new(
         format!(
@@ -293,7 +293,7 @@ pub fn unit_unidentified(level: &Level) -> Msg {
     )
 }
 
-pub fn unit_unknown(typed: &str, suggestions: &[String], level: &Level) -> Msg {
+pub(crate) fn unit_unknown(typed: &str, suggestions: &[String], level: &Level) -> Msg {
     let to = level.consolidator_vi();
     let (vi, en) = if suggestions.is_empty() {
         (String::new(), String::new())
@@ -310,7 +310,7 @@ pub fn unit_unknown(typed: &str, suggestions: &[String], level: &Level) -> Msg {
     )
 }
 
-pub fn unit_unknown_file_name(stem: &str, suggestions: &[String], level: &Level) -> Msg {
+pub(crate) fn unit_unknown_file_name(stem: &str, suggestions: &[String], level: &Level) -> Msg {
     let names = suggestions.join(", ");
     let units = level.units_words_vi();
     Msg::new(
@@ -323,7 +323,7 @@ pub fn unit_unknown_file_name(stem: &str, suggestions: &[String], level: &Level)
     )
 }
 
-pub fn unit_ambiguous(typed: &str, names: &[String], level: &Level) -> Msg {
+pub(crate) fn unit_ambiguous(typed: &str, names: &[String], level: &Level) -> Msg {
     let names = names.join(", ");
     let units = level.units_words_vi();
     Msg::new(
@@ -334,7 +334,7 @@ pub fn unit_ambiguous(typed: &str, names: &[String], level: &Level) -> Msg {
     )
 }
 
-pub fn period_missing(assumed: &Period) -> Msg {
+pub(crate) fn period_missing(assumed: &Period) -> Msg {
     Msg::new(
         format!(
             "Tệp không ghi kỳ báo cáo; coi như kỳ {}.",
@@ -347,7 +347,7 @@ pub fn period_missing(assumed: &Period) -> Msg {
     )
 }
 
-pub fn period_mismatch(found: &Stated, expected: &Period) -> Msg {
+pub(crate) fn period_mismatch(found: &Stated, expected: &Period) -> Msg {
     let (fv, ev) = (found.label_vi(), expected.label_vi());
     let (fe, ee) = (found.label_en(), expected.label_en());
     Msg::new(
@@ -360,7 +360,7 @@ pub fn period_mismatch(found: &Stated, expected: &Period) -> Msg {
     )
 }
 
-pub fn period_unreadable(seen: &str, expected: &Period) -> Msg {
+pub(crate) fn period_unreadable(seen: &str, expected: &Period) -> Msg {
     let (ev, ee) = (expected.label_vi(), expected.label_en());
     Msg::new(
         format!(
@@ -372,7 +372,7 @@ pub fn period_unreadable(seen: &str, expected: &Period) -> Msg {
     )
 }
 
-pub fn duplicate_submission(newer: &str) -> Msg {
+pub(crate) fn duplicate_submission(newer: &str) -> Msg {
     Msg::new(
         format!("Đơn vị đã gửi tệp mới hơn ({newer}); tệp này không được dùng để tổng hợp."),
         format!("The unit sent a newer file ({newer}); this one is not used."),
@@ -426,7 +426,7 @@ fn expected(ty: FieldType, choices: &[Choice]) -> (String, String) {
 
 /// Blank but required. "Write 0" is advice for a figure only: a blank name,
 /// date or choice is not zero.
-pub fn value_required(cell: &str, label: &str, numeric: bool) -> Msg {
+pub(crate) fn value_required(cell: &str, label: &str, numeric: bool) -> Msg {
     let (vi, en) = if numeric {
         (
             "chưa nhập số liệu (bắt buộc). Nếu bằng 0, hãy ghi 0.",
@@ -438,7 +438,7 @@ pub fn value_required(cell: &str, label: &str, numeric: bool) -> Msg {
     cell_msg(cell, label, vi.into(), en.into())
 }
 
-pub fn value_required_when(cell: &str, label: &str) -> Msg {
+pub(crate) fn value_required_when(cell: &str, label: &str) -> Msg {
     cell_msg(
         cell,
         label,
@@ -447,7 +447,7 @@ pub fn value_required_when(cell: &str, label: &str) -> Msg {
     )
 }
 
-pub fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
+pub(crate) fn type_error(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
     cell_msg(
         cell,
@@ -467,7 +467,7 @@ fn figure(n: f64, lang: Lang) -> String {
 /// row's other columns.
 /// `computed` is shown with the column's decimals (or two when it has
 /// none): the commune compares it with what it wrote.
-pub fn derived_mismatch(
+pub(crate) fn derived_mismatch(
     cell: &str,
     label: &str,
     formula: &str,
@@ -496,7 +496,7 @@ pub fn derived_mismatch(
     )
 }
 
-pub fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
+pub(crate) fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
     let (vi, en) = (Lang::Vi, Lang::En);
     cell_msg(
         cell,
@@ -514,7 +514,7 @@ pub fn below_minimum(cell: &str, label: &str, min: f64, seen: f64) -> Msg {
     )
 }
 
-pub fn above_maximum(cell: &str, label: &str, max: f64, seen: f64) -> Msg {
+pub(crate) fn above_maximum(cell: &str, label: &str, max: f64, seen: f64) -> Msg {
     let (vi, en) = (Lang::Vi, Lang::En);
     cell_msg(
         cell,
@@ -532,7 +532,7 @@ pub fn above_maximum(cell: &str, label: &str, max: f64, seen: f64) -> Msg {
     )
 }
 
-pub fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
+pub(crate) fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     let (vi, en) = expected(field.ty, &field.choices);
     cell_msg(
         cell,
@@ -542,7 +542,7 @@ pub fn not_allowed(cell: &str, field: &FieldDef, seen: &str) -> Msg {
     )
 }
 
-pub fn not_unique(cell: &str, label: &str, seen: &str, first_cell: &str) -> Msg {
+pub(crate) fn not_unique(cell: &str, label: &str, seen: &str, first_cell: &str) -> Msg {
     cell_msg(
         cell,
         label,
@@ -551,7 +551,13 @@ pub fn not_unique(cell: &str, label: &str, seen: &str, first_cell: &str) -> Msg 
     )
 }
 
-pub fn invalid_format(cell: &str, label: &str, seen: &str, what_vi: &str, what_en: &str) -> Msg {
+pub(crate) fn invalid_format(
+    cell: &str,
+    label: &str,
+    seen: &str,
+    what_vi: &str,
+    what_en: &str,
+) -> Msg {
     cell_msg(
         cell,
         label,
@@ -560,7 +566,7 @@ pub fn invalid_format(cell: &str, label: &str, seen: &str, what_vi: &str, what_e
     )
 }
 
-pub fn formula_error(cell: &str, label: &str, error: &str) -> Msg {
+pub(crate) fn formula_error(cell: &str, label: &str, error: &str) -> Msg {
     cell_msg(
         cell,
         label,
@@ -569,7 +575,7 @@ pub fn formula_error(cell: &str, label: &str, error: &str) -> Msg {
     )
 }
 
-pub fn formula_uncached(cell: &str, label: &str, formula: &str) -> Msg {
+pub(crate) fn formula_uncached(cell: &str, label: &str, formula: &str) -> Msg {
     cell_msg(
         cell,
         label,
@@ -580,7 +586,7 @@ pub fn formula_uncached(cell: &str, label: &str, formula: &str) -> Msg {
     )
 }
 
-pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency) -> Msg {
+pub(crate) fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency) -> Msg {
     let (vi, en) = match how {
         Leniency::NumberAsText => ("số đang ghi dạng chữ", "a number typed as text"),
         Leniency::DashAsZero => ("dấu “-” được hiểu là 0", "“-” read as 0"),
@@ -614,7 +620,7 @@ pub fn coerced(cell: &str, label: &str, seen: &str, read_as: &str, how: Leniency
     )
 }
 
-pub fn unit_sender_mismatch(address: &str, sender_unit: &str, unit: &str) -> Msg {
+pub(crate) fn unit_sender_mismatch(address: &str, sender_unit: &str, unit: &str) -> Msg {
     Msg::new(
         format!(
             "Báo cáo của {unit} lại được gửi từ địa chỉ {address}, là địa chỉ của {sender_unit}. Hãy gọi điện xác nhận với {unit} rồi đề nghị gửi lại từ địa chỉ thư của đơn vị; nếu đơn vị đổi địa chỉ, hãy sửa danh sách đơn vị."
@@ -625,7 +631,7 @@ pub fn unit_sender_mismatch(address: &str, sender_unit: &str, unit: &str) -> Msg
     )
 }
 
-pub fn sender_unknown(address: &str, unit: &str) -> Msg {
+pub(crate) fn sender_unknown(address: &str, unit: &str) -> Msg {
     Msg::new(
         format!(
             "Báo cáo của {unit} được gửi từ địa chỉ {address}, không có trong danh sách đơn vị. Hãy xác nhận người gửi; nếu đúng là địa chỉ của đơn vị, hãy thêm vào cột email của danh sách đơn vị."
@@ -638,7 +644,7 @@ pub fn sender_unknown(address: &str, unit: &str) -> Msg {
 
 /// `sender-unknown` for a unit the registry gives addresses: the file is
 /// held, and how staff accept it.
-pub fn sender_unknown_held(address: &str, unit: &str) -> Msg {
+pub(crate) fn sender_unknown_held(address: &str, unit: &str) -> Msg {
     Msg::new(
         format!(
             "Báo cáo của {unit} được gửi từ địa chỉ {address}, không phải địa chỉ thư đã đăng ký của đơn vị. Tệp được tạm giữ, chưa tổng hợp và không thay cho báo cáo gửi từ địa chỉ đã đăng ký. Hãy gọi điện xác nhận với {unit}; nếu đúng là đơn vị gửi, chạy lại với --accept-sender {address} hoặc thêm địa chỉ này vào cột email của danh sách đơn vị."
@@ -649,21 +655,21 @@ pub fn sender_unknown_held(address: &str, unit: &str) -> Msg {
     )
 }
 
-pub fn mail_malformed(detail: &str) -> Msg {
+pub(crate) fn mail_malformed(detail: &str) -> Msg {
     Msg::new(
         format!("Không đọc được thư ({detail}). Hãy đề nghị đơn vị gửi lại thư kèm tệp báo cáo."),
         format!("The message cannot be read ({detail}). Ask the unit to send the report again."),
     )
 }
 
-pub fn mail_truncated() -> Msg {
+pub(crate) fn mail_truncated() -> Msg {
     Msg::new(
         "Thư bị cắt cụt (tệp thư xuất ra không đầy đủ); tệp đính kèm bị thiếu phần cuối. Hãy xuất lại hộp thư hoặc đề nghị đơn vị gửi lại.",
         "The message is truncated (an incomplete export); its attachment lacks its end. Export the mailbox again or ask the unit to send it again.",
     )
 }
 
-pub fn mail_tnef(name: &str) -> Msg {
+pub(crate) fn mail_tnef(name: &str) -> Msg {
     Msg::new(
         format!(
             "Tệp đính kèm “{name}” là winmail.dat (Outlook gửi thư dạng RTF), không đọc được. Hãy đề nghị xã gửi lại thư ở dạng HTML hoặc văn bản thường (Outlook: Tệp → Tuỳ chọn → Thư → Soạn thư theo định dạng HTML) và đính kèm trực tiếp tệp Excel."
@@ -674,7 +680,7 @@ pub fn mail_tnef(name: &str) -> Msg {
     )
 }
 
-pub fn mail_zip_encrypted(name: &str) -> Msg {
+pub(crate) fn mail_zip_encrypted(name: &str) -> Msg {
     Msg::new(
         format!(
             "Tệp nén “{name}” được đặt mật khẩu nên không mở được. Hãy đề nghị đơn vị gửi lại tệp Excel không nén, không đặt mật khẩu."
@@ -685,7 +691,7 @@ pub fn mail_zip_encrypted(name: &str) -> Msg {
     )
 }
 
-pub fn mail_not_spreadsheet(name: &str) -> Msg {
+pub(crate) fn mail_not_spreadsheet(name: &str) -> Msg {
     Msg::new(
         format!(
             "Tệp đính kèm “{name}” mang tên bảng tính nhưng nội dung không phải bảng tính Excel. Hãy đề nghị đơn vị gửi đúng tệp báo cáo."
@@ -696,7 +702,7 @@ pub fn mail_not_spreadsheet(name: &str) -> Msg {
     )
 }
 
-pub fn zip_too_many_entries(name: &str, count: usize, limit: usize) -> Msg {
+pub(crate) fn zip_too_many_entries(name: &str, count: usize, limit: usize) -> Msg {
     Msg::new(
         format!(
             "Tệp nén “{name}” có {count} tệp bên trong, vượt giới hạn {limit}; có thể là tệp độc hại."
@@ -709,7 +715,7 @@ pub fn zip_too_many_entries(name: &str, count: usize, limit: usize) -> Msg {
 
 /// `registry-mismatch`: the registry names a unit of the national list by
 /// another name.
-pub fn registry_name_differs(
+pub(crate) fn registry_name_differs(
     code: &str,
     name: &str,
     official: &str,
@@ -727,7 +733,7 @@ pub fn registry_name_differs(
 }
 
 /// `registry-mismatch`: the registry has a code the national list lacks.
-pub fn registry_code_unknown(
+pub(crate) fn registry_code_unknown(
     code: &str,
     name: &str,
     suggestions: &[String],
@@ -755,7 +761,7 @@ pub fn registry_code_unknown(
 
 /// `registry-mismatch`: the registry puts a unit under another parent than
 /// the national list does.
-pub fn registry_parent_differs(
+pub(crate) fn registry_parent_differs(
     code: &str,
     name: &str,
     parent: &str,
@@ -775,7 +781,7 @@ pub fn registry_parent_differs(
 
 /// `template-unrecognized`: in a province's run over its districts' outputs,
 /// a file that is not a district's data table.
-pub fn not_a_district_table() -> Msg {
+pub(crate) fn not_a_district_table() -> Msg {
     Msg::new(
         "Đang tổng hợp từ kết quả tổng hợp của các huyện: tệp này không phải bảng số liệu do “tonghop build” của huyện ghi (tên dạng pcmd-2023-du-lieu.parquet hoặc .csv, đủ các cột unit_code, period, field, value, source_file, source_cell…). Hãy đề nghị huyện gửi thư mục kết quả của huyện.",
         "The districts' outputs are being consolidated: this file is not a data table written by a district's “tonghop build” (named like pcmd-2023-du-lieu.parquet or .csv, with the columns unit_code, period, field, value, source_file, source_cell…). Ask the district for its output folder.",
@@ -784,7 +790,7 @@ pub fn not_a_district_table() -> Msg {
 
 /// `template-unrecognized`: a district's data table holding fields the
 /// schema does not have.
-pub fn district_table_other_form(title: &str) -> Msg {
+pub(crate) fn district_table_other_form(title: &str) -> Msg {
     Msg::new(
         format!(
             "Bảng số liệu của huyện có chỉ tiêu không thuộc biểu mẫu “{title}”: đây là số liệu của biểu mẫu khác (hoặc phiên bản khác). Hãy đề nghị huyện tổng hợp lại theo đúng biểu mẫu."
@@ -796,7 +802,7 @@ pub fn district_table_other_form(title: &str) -> Msg {
 }
 
 /// `period-mismatch`: a district's data table of another period.
-pub fn district_table_period(found: &str, expected: &Period) -> Msg {
+pub(crate) fn district_table_period(found: &str, expected: &Period) -> Msg {
     let (ev, ee) = (expected.label_vi(), expected.label_en());
     Msg::new(
         format!(
@@ -809,7 +815,7 @@ pub fn district_table_period(found: &str, expected: &Period) -> Msg {
 }
 
 /// `type-error`: a value of a district's data table its field cannot hold.
-pub fn district_table_value(unit: &str, field: &str) -> Msg {
+pub(crate) fn district_table_value(unit: &str, field: &str) -> Msg {
     Msg::new(
         format!(
             "Bảng số liệu của huyện có giá trị không đúng kiểu của chỉ tiêu “{field}” (đơn vị {unit}): bảng đã bị sửa sau khi tổng hợp? Hãy đề nghị huyện tổng hợp lại."
@@ -822,7 +828,7 @@ pub fn district_table_value(unit: &str, field: &str) -> Msg {
 
 /// `unit-ambiguous`: a district's data table holding communes of several
 /// districts.
-pub fn district_table_of_several(districts: &[String]) -> Msg {
+pub(crate) fn district_table_of_several(districts: &[String]) -> Msg {
     let names = districts.join(", ");
     Msg::new(
         format!(
@@ -836,7 +842,7 @@ pub fn district_table_of_several(districts: &[String]) -> Msg {
 
 /// `unit-unidentified`: a district's data table whose communes are in no
 /// national list and whose folder and file name name no registry unit.
-pub fn district_table_unidentified() -> Msg {
+pub(crate) fn district_table_unidentified() -> Msg {
     Msg::new(
         "Không xác định được bảng số liệu này là của huyện nào: các xã trong bảng không có trong danh mục đơn vị hành chính, tên thư mục và tên tệp không khớp huyện nào trong danh sách đơn vị. Hãy đặt bảng vào thư mục mang tên huyện (ví dụ inbox/van-ban/).",
         "Whose data table this is cannot be told: its communes are in no national list, and its folder and file name match no unit of the registry. Put the table in a folder named after the district (e.g. inbox/van-ban/).",
@@ -845,7 +851,7 @@ pub fn district_table_unidentified() -> Msg {
 
 /// `unit-unknown`: a district's data table from a district the province's
 /// registry does not list.
-pub fn district_not_in_registry(district: &str) -> Msg {
+pub(crate) fn district_not_in_registry(district: &str) -> Msg {
     Msg::new(
         format!(
             "Bảng số liệu là kết quả của {district}, đơn vị không có trong danh sách đơn vị của tỉnh: không được tính. Hãy kiểm tra danh sách đơn vị hoặc tệp đã nhận."
@@ -858,7 +864,7 @@ pub fn district_not_in_registry(district: &str) -> Msg {
 
 /// `template-unrecognized`: a district's consolidated workbook (or
 /// indicators, or JSON report) sent without the data table it was made from.
-pub fn district_output_without_table() -> Msg {
+pub(crate) fn district_output_without_table() -> Msg {
     Msg::new(
         "Đây là kết quả tổng hợp của huyện (bảng tổng hợp, chỉ tiêu hoặc báo cáo kiểm tra) nhưng không kèm bảng số liệu (…-du-lieu.parquet hoặc .csv) cùng thư mục: tỉnh chỉ cộng số liệu từ bảng số liệu, nơi mỗi số liệu còn ghi rõ xã, tệp và ô. Hãy đề nghị huyện gửi cả thư mục kết quả (out/).",
         "This is a district's output (the consolidated workbook, the indicators or the check report) without the data table (…-du-lieu.parquet or .csv) beside it: the province adds up only data tables, where each figure still names its commune, file and cell. Ask the district for its whole output folder (out/).",
@@ -873,7 +879,7 @@ fn labels_of(labels: &[String]) -> String {
     labels.join(", ")
 }
 
-pub fn key_not_unique(cell: &str, labels: &[String], seen: &str, first_cell: &str) -> Msg {
+pub(crate) fn key_not_unique(cell: &str, labels: &[String], seen: &str, first_cell: &str) -> Msg {
     cell_msg(
         cell,
         &labels_of(labels),
@@ -882,7 +888,7 @@ pub fn key_not_unique(cell: &str, labels: &[String], seen: &str, first_cell: &st
     )
 }
 
-pub fn split_ambiguous(cells: &[String], label: &str, choices: &[String]) -> Msg {
+pub(crate) fn split_ambiguous(cells: &[String], label: &str, choices: &[String]) -> Msg {
     let (first, all) = (cells[0].as_str(), cells.join(", "));
     cell_msg(
         first,
@@ -898,7 +904,7 @@ pub fn split_ambiguous(cells: &[String], label: &str, choices: &[String]) -> Msg
     )
 }
 
-pub fn list_continued(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+pub(crate) fn list_continued(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
     Msg::new(
         format!(
             "Danh sách của trang “{first_sheet}” được đọc tiếp ở trang “{sheet}” ({rows} dòng)."
@@ -907,7 +913,7 @@ pub fn list_continued(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
     )
 }
 
-pub fn list_sheet_unread(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
+pub(crate) fn list_sheet_unread(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
     Msg::new(
         format!(
             "Trang “{sheet}” cũng có danh sách như trang “{first_sheet}” ({rows} dòng) nhưng không được đọc. Hãy chuyển các dòng này vào trang “{first_sheet}” (hoặc xoá trang thừa) rồi gửi lại."
@@ -918,7 +924,7 @@ pub fn list_sheet_unread(first_sheet: &str, sheet: &str, rows: usize) -> Msg {
     )
 }
 
-pub fn record_in_several_units(
+pub(crate) fn record_in_several_units(
     cell: &str,
     labels: &[String],
     seen: &str,
@@ -940,7 +946,7 @@ pub fn record_in_several_units(
 
 /// `rollup-period-missing`: a unit has no accepted report for some of the
 /// periods a longer one is added up from.
-pub fn rollup_period_missing(period: &Period, missing: &[Period]) -> Msg {
+pub(crate) fn rollup_period_missing(period: &Period, missing: &[Period]) -> Msg {
     let ids: Vec<String> = missing.iter().map(Period::id).collect();
     let vi: Vec<String> = missing.iter().map(Period::label_vi).collect();
     let en: Vec<String> = missing.iter().map(Period::label_en).collect();
@@ -962,7 +968,7 @@ pub fn rollup_period_missing(period: &Period, missing: &[Period]) -> Msg {
 
 /// `value-outlier`: a value jumps against the unit's own past (the median
 /// of its last periods).
-pub fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
+pub(crate) fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
     let (vi, en) = if value > median {
         ("tăng bất thường", "jumps up")
     } else {
@@ -985,7 +991,7 @@ pub fn value_jump(field: &FieldDef, median: f64, value: f64) -> Msg {
 }
 
 /// `value-outlier`: a value stands far from the other units' of the period.
-pub fn value_apart(field: &FieldDef, median: f64, value: f64, z: f64) -> Msg {
+pub(crate) fn value_apart(field: &FieldDef, median: f64, value: f64, z: f64) -> Msg {
     Msg::new(
         format!(
             "Số liệu “{}” khác xa các đơn vị khác trong kỳ: {} (trung vị các đơn vị: {}; điểm z hiệu chỉnh {}). Đề nghị kiểm tra lại.",

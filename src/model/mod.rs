@@ -5,18 +5,18 @@
 //! the unit registry and the level of a run (`level`), Vietnamese-style
 //! values and text normalisation.
 
-pub mod book;
-pub mod crosswalk;
-pub mod finding;
-pub mod frame;
-pub mod i18n;
-pub mod level;
-pub mod messages;
-pub mod national;
-pub mod period;
-pub mod registry;
-pub mod registry_check;
-pub mod schema;
-pub mod submission;
-pub mod text;
-pub mod values;
+pub(crate) mod book;
+pub(crate) mod crosswalk;
+pub(crate) mod finding;
+pub(crate) mod frame;
+pub(crate) mod i18n;
+pub(crate) mod level;
+pub(crate) mod messages;
+pub(crate) mod national;
+pub(crate) mod period;
+pub(crate) mod registry;
+pub(crate) mod registry_check;
+pub(crate) mod schema;
+pub(crate) mod submission;
+pub(crate) mod text;
+pub(crate) mod values;

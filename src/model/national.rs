@@ -17,7 +17,7 @@ const AFTER_CSV: &str = include_str!("../../data/dvhc/don-vi-2025-07.csv");
 
 /// The day the two-level local government took effect (Nghị quyết
 /// 202/2025/QH15): districts ceased to exist, communes were merged.
-pub fn reform_date() -> NaiveDate {
+pub(crate) fn reform_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 7, 1).expect("a valid date")
 }
 
@@ -164,7 +164,7 @@ const BUCKETS: usize = 32;
 const SIMILAR: f64 = 0.85;
 
 /// The list in force on `date`, parsed on first use.
-pub fn list_on(date: NaiveDate) -> &'static NationalList {
+pub(crate) fn list_on(date: NaiveDate) -> &'static NationalList {
     list(Edition::on(date))
 }
 

@@ -216,7 +216,7 @@ pub struct Window {
 }
 
 /// The days a cut-off window may start on: every month has them.
-pub const CUTOFF_DAYS: std::ops::RangeInclusive<u32> = 2..=28;
+pub(crate) const CUTOFF_DAYS: std::ops::RangeInclusive<u32> = 2..=28;
 
 impl Window {
     /// The window of `period`: with a cut-off day `d`, from day `d` of the
@@ -356,7 +356,7 @@ impl Stated {
 
 /// A period statement that may lack its year ("6 tháng cuối năm").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     Quarter(u32),
     Month(u32),
     /// "9 tháng (đầu) năm": January to the n-th month.
@@ -366,7 +366,7 @@ pub enum Shape {
 }
 
 impl Shape {
-    pub fn in_year(self, year: i32) -> Option<Stated> {
+    pub(crate) fn in_year(self, year: i32) -> Option<Stated> {
         let named = |kind, part| Some(Stated::Named(Period { kind, year, part }));
         let day = |month, first: bool| {
             if first {
@@ -391,7 +391,7 @@ impl Shape {
 
 /// What one line of a heading says about the period.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     Stated(Stated),
     /// A period without its year: the year has to come from elsewhere.
     Yearless(Shape),
@@ -560,7 +560,7 @@ const ROMAN_OTHER: [&str; 4] = ["v", "vi", "vii", "viii"];
 /// 2024", "T7/2024", "từ 15/12/2023 đến 14/6/2024". `None` when the line
 /// states no period at all (a signature date "Văn Bàn, ngày 15 tháng 12 năm
 /// 2023" states none).
-pub fn read_period(text: &str) -> Option<Reading> {
+pub(crate) fn read_period(text: &str) -> Option<Reading> {
     let w = Words::of(text);
     let range = read_range(&w);
     // "Năm 2023 (từ 01/01/2023 đến 15/12/2023)": the period the line names
@@ -799,7 +799,7 @@ fn unread_report_period(w: &Words) -> Option<Reading> {
 
 /// What all the lines of a file's heading say about its period.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Statement {
+pub(crate) enum Statement {
     /// The periods stated, the most precise first ("Quý I/2024" before the
     /// "Năm 2024" of the title).
     Stated(Vec<Stated>),
@@ -811,7 +811,7 @@ pub enum Statement {
 /// Puts together the readings of a heading's lines, in reading order. A
 /// period without its year takes the year another line states; with none,
 /// it cannot be read.
-pub fn combine(readings: &[(String, Reading)]) -> Statement {
+pub(crate) fn combine(readings: &[(String, Reading)]) -> Statement {
     let mut stated: Vec<Stated> = readings
         .iter()
         .filter_map(|(_, r)| match r {

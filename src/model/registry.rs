@@ -87,7 +87,7 @@ impl Bilingual for RegistryError {
 
 /// A unit as a new registry lists it (`tonghop init`, `units import`):
 /// its aliases and email are left for the user to fill in.
-pub struct NewUnit<'a> {
+pub(crate) struct NewUnit<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub kind: &'a str,
@@ -96,7 +96,7 @@ pub struct NewUnit<'a> {
 
 /// A new registry CSV: `note` (comment lines, each starting with "#"), the
 /// header `Registry::load` reads, then one row per unit.
-pub fn write_csv<'a>(
+pub(crate) fn write_csv<'a>(
     note: &str,
     units: impl IntoIterator<Item = NewUnit<'a>>,
 ) -> Result<Vec<u8>, RegistryError> {
@@ -320,7 +320,7 @@ const LEVEL_PREFIXES: &[&str] = &["huyện", "quận", "thị xã", "thành ph�
 
 /// "UBND XÃ KHÁNH YÊN THƯỢNG, huyện Văn Bàn" → "khánh yên thượng";
 /// "UBND HUYỆN VĂN BÀN" → "văn bàn" (a district reporting to its province).
-pub fn base_name(name: &str) -> String {
+pub(crate) fn base_name(name: &str) -> String {
     let mut key = strip_prefixes(label_key(name));
     // Drop a trailing "huyện …" / "tỉnh …" qualifier.
     for marker in [" huyện ", " huyen ", " tỉnh ", " tinh "] {
@@ -613,7 +613,7 @@ fn split_camel(s: &str) -> String {
 pub(crate) mod tests {
     use super::*;
 
-    pub fn van_ban() -> Registry {
+    pub(crate) fn van_ban() -> Registry {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/units/van-ban-2023.csv");
         Registry::load(&path).expect("registry loads")
     }

@@ -19,7 +19,7 @@ use crate::model::national::{self, NationalList};
 /// "Thị trấn", "UBND"…), case, punctuation and diacritics — so the old and
 /// new tone-mark placements (Hòa/Hoà, Thủy/Thuỷ) and diacritic slips
 /// (Chày/Chầy) agree, while another name does not.
-pub fn same_unit_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_unit_name(a: &str, b: &str) -> bool {
     let key = |s: &str| strip_diacritics(&base_name(s));
     key(a) == key(b)
 }
@@ -116,7 +116,7 @@ fn suggestions(list: &NationalList, name: &str, home: &HashSet<&str>) -> Vec<Str
 }
 
 /// The registry warnings as lines of text, for the terminal ("" when none).
-pub fn registry_findings_text(findings: &[Finding], lang: Lang) -> String {
+pub(crate) fn registry_findings_text(findings: &[Finding], lang: Lang) -> String {
     let mut out = String::new();
     for f in findings {
         out.push_str(&format!(

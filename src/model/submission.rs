@@ -206,7 +206,7 @@ impl CheckResult {
 }
 
 /// Which registry units sent at least one file.
-pub fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
+pub(crate) fn units_sent(submissions: &[Submission], units: usize) -> Vec<bool> {
     units_sent_where(submissions, units, |_| true)
 }
 
@@ -311,20 +311,17 @@ impl Fields {
     }
 
     /// (id, value) in id order.
-    pub fn iter(&self) -> FieldsIter<'_> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldValue)> {
         self.into_iter()
     }
 }
 
-/// The iterator of `&Fields`: (field id, value) in id order.
-pub type FieldsIter<'a> = std::iter::Map<
-    std::slice::Iter<'a, (Arc<str>, FieldValue)>,
-    fn(&'a (Arc<str>, FieldValue)) -> (&'a str, &'a FieldValue),
->;
-
 impl<'a> IntoIterator for &'a Fields {
     type Item = (&'a str, &'a FieldValue);
-    type IntoIter = FieldsIter<'a>;
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Arc<str>, FieldValue)>,
+        fn(&'a (Arc<str>, FieldValue)) -> (&'a str, &'a FieldValue),
+    >;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (&**k, v))

@@ -18,7 +18,7 @@ fn is_invisible(c: char) -> bool {
 /// NFC, invisible characters removed, every run of whitespace (including
 /// non-breaking spaces) collapsed to one space, trimmed. This is how values
 /// typed by people are cleaned before they are parsed or written out.
-pub fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     // Most text is already composed; the quick check spares it the
     // composition pass, the costliest step here.
     match unicode_normalization::is_nfc_quick(s.chars()) {
@@ -49,7 +49,7 @@ fn collapse(chars: impl Iterator<Item = char>) -> String {
 
 /// The key used to compare labels: cleaned, lower case, punctuation turned
 /// into spaces and collapsed. Keeps diacritics.
-pub fn label_key(s: &str) -> String {
+pub(crate) fn label_key(s: &str) -> String {
     memo(&LABEL_KEYS, s, label_key_uncached)
 }
 
@@ -63,7 +63,7 @@ fn label_key_uncached(s: &str) -> String {
 }
 
 /// Removes Vietnamese diacritics: decompose, drop combining marks, map đ→d.
-pub fn strip_diacritics(s: &str) -> String {
+pub(crate) fn strip_diacritics(s: &str) -> String {
     s.nfd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| match c {
@@ -75,7 +75,7 @@ pub fn strip_diacritics(s: &str) -> String {
 }
 
 /// The diacritics-insensitive fallback key.
-pub fn loose_key(s: &str) -> String {
+pub(crate) fn loose_key(s: &str) -> String {
     memo(&LOOSE_KEYS, s, |s| strip_diacritics(&label_key(s)))
 }
 
@@ -115,7 +115,7 @@ fn memo(
 
 /// A key with no spaces at all, for names glued together in file names
 /// ("KhanhYenThuong") or split differently.
-pub fn compact_key(s: &str) -> String {
+pub(crate) fn compact_key(s: &str) -> String {
     loose_key(s).replace(' ', "")
 }
 

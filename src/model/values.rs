@@ -44,7 +44,7 @@ impl Value {
 
 /// Shortest faithful text for a number: 12 not 12.0. The machine spelling
 /// (CSV, JSON, cached formula results): "." for decimals, no grouping.
-pub fn format_number(n: f64) -> String {
+pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
@@ -55,7 +55,7 @@ pub fn format_number(n: f64) -> String {
 /// The most decimals a figure is shown with anywhere. Communes type at most
 /// two or three; six keeps every typed decimal while hiding binary noise
 /// such as 0.30000000000000004.
-pub const MAX_DECIMALS: u8 = 6;
+pub(crate) const MAX_DECIMALS: u8 = 6;
 
 /// How many decimals a figure is shown with. Every place that shows a number
 /// to people (workbook number formats, the terminal, messages) asks this.
@@ -98,7 +98,7 @@ impl Decimals {
 
 /// How a figure is spelt in text: by programs (CSV), or in a language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Spelling {
+pub(crate) enum Spelling {
     /// "1234.5": no grouping, "." for decimals.
     Plain,
     /// "1.234,5" in Vietnamese, "1,234.5" in English.
@@ -106,13 +106,13 @@ pub enum Spelling {
 }
 
 /// A count in a sentence: "1.234 tệp" in Vietnamese, "1,234 files" in English.
-pub fn format_count(n: usize, lang: crate::model::finding::Lang) -> String {
+pub(crate) fn format_count(n: usize, lang: crate::model::finding::Lang) -> String {
     format_figure(n as f64, Decimals::Fixed(0), Spelling::In(lang))
 }
 
 /// A figure for people or for a table, rounded to its decimals: Vietnamese
 /// writes "1.234,5" and "7,5%", English "1,234.5" and "7.5%".
-pub fn format_figure(n: f64, decimals: Decimals, spelling: Spelling) -> String {
+pub(crate) fn format_figure(n: f64, decimals: Decimals, spelling: Spelling) -> String {
     if !n.is_finite() {
         return format!("{n}");
     }
@@ -145,7 +145,7 @@ pub fn format_figure(n: f64, decimals: Decimals, spelling: Spelling) -> String {
 
 /// Why a lenient reading was needed (becomes a `value-coerced` finding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Leniency {
+pub(crate) enum Leniency {
     NumberAsText,
     DashAsZero,
     YesNoSpelling,
@@ -159,7 +159,7 @@ pub enum Leniency {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     Missing,
     Ok(Value),
     Coerced(Value, Leniency),
@@ -174,13 +174,13 @@ pub enum Parsed {
 }
 
 /// Reads one cell as the given field type, yes/no with the usual words.
-pub fn parse(cell: &Cell, ty: FieldType, choices: &[Choice]) -> Parsed {
+pub(crate) fn parse(cell: &Cell, ty: FieldType, choices: &[Choice]) -> Parsed {
     parse_with(cell, ty, choices, &YesNoWords::default())
 }
 
 /// Reads one cell as a field reads it: its type, its choices, its yes/no
 /// words.
-pub fn parse_field(cell: &Cell, field: &FieldDef) -> Parsed {
+pub(crate) fn parse_field(cell: &Cell, field: &FieldDef) -> Parsed {
     parse_with(cell, field.ty, &field.choices, &field.words)
 }
 
@@ -262,7 +262,7 @@ fn parse_integer(cell: &Cell) -> Parsed {
 }
 
 /// "12", " 12 ", "1.234" (= 1234), "1.234,5" (= 1234.5), "1 234", "-" (= 0).
-pub fn parse_vn_number(raw: &str) -> Option<(f64, Leniency)> {
+pub(crate) fn parse_vn_number(raw: &str) -> Option<(f64, Leniency)> {
     let s = clean(raw);
     if matches!(s.as_str(), "-" | "–" | "—") {
         return Some((0.0, Leniency::DashAsZero));
@@ -398,7 +398,7 @@ fn parse_date(cell: &Cell) -> Parsed {
 }
 
 /// Excel's 1900 date system (with its phantom 29 February 1900).
-pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
+pub(crate) fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
     if !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
@@ -410,7 +410,7 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
 
 /// dd/mm/yyyy is the canonical spelling (returns `true`); d-m-yyyy,
 /// dd.mm.yyyy, two-digit years and ISO yyyy-mm-dd are read leniently.
-pub fn parse_date_text(raw: &str) -> Option<(NaiveDate, bool)> {
+pub(crate) fn parse_date_text(raw: &str) -> Option<(NaiveDate, bool)> {
     if let Some(d) = formal_date(raw) {
         return Some((d, false));
     }

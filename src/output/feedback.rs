@@ -12,7 +12,7 @@ use crate::output::template::{self, Formats, TemplateCell};
 /// What a feedback workbook puts back into the template: the values the
 /// commune sent and the findings to mark on their cells.
 #[derive(Clone, Copy)]
-pub struct Fill<'a> {
+pub(crate) struct Fill<'a> {
     pub data: &'a crate::model::submission::SubmissionData,
     pub findings: &'a [crate::model::finding::Finding],
 }
@@ -40,7 +40,7 @@ impl Fill<'_> {
 }
 
 /// The first sheet of a feedback workbook.
-pub const FEEDBACK_SHEET: &str = "Cần sửa";
+pub(crate) const FEEDBACK_SHEET: &str = "Cần sửa";
 
 /// Lists the findings, each linked to its cell in this workbook.
 pub(super) fn to_fix_sheet(
@@ -136,7 +136,7 @@ fn to_fix_row(
 }
 
 /// A short feedback workbook for a file that could not be used at all.
-pub fn feedback_unreadable(
+pub(crate) fn feedback_unreadable(
     to: &str,
     file: &str,
     findings: &[crate::model::finding::Finding],
@@ -173,7 +173,7 @@ pub fn feedback_unreadable(
 
 /// The unit's template filled with what it sent, its problems marked, and a
 /// first sheet "Cần sửa" listing them with links to their cells.
-pub fn feedback(
+pub(crate) fn feedback(
     config: &Config,
     unit: Option<&Unit>,
     fill: Fill<'_>,

@@ -6,14 +6,14 @@
 //! written are they renamed into place, so a failed run leaves the previous
 //! outputs untouched.
 
-pub mod feedback;
-pub mod narrative;
-pub mod report;
-pub mod style;
-pub mod tables;
-pub mod template;
-pub mod tidy;
-pub mod workbook;
+pub(crate) mod feedback;
+pub(crate) mod narrative;
+pub(crate) mod report;
+pub(crate) mod style;
+pub(crate) mod tables;
+pub(crate) mod template;
+pub(crate) mod tidy;
+pub(crate) mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -67,12 +67,12 @@ impl Bilingual for OutputError {
 }
 
 /// The names of the outputs, from the schema id and the period.
-pub fn file_name(config: &Config, suffix: &str) -> String {
+pub(crate) fn file_name(config: &Config, suffix: &str) -> String {
     format!("{}-{}-{suffix}", config.schema.id(), config.period.id())
 }
 
 /// Writes the templates the configuration asks for; returns their paths.
-pub fn write_templates(
+pub(crate) fn write_templates(
     config: &Config,
     per_unit: bool,
     only: Option<&str>,
@@ -104,7 +104,7 @@ pub fn write_templates(
 /// One feedback workbook per submission with an error or a warning (the
 /// newest of each unit, from a confirmed sender): its template filled and
 /// marked, or a short note when the file could not be used at all.
-pub fn write_feedback(
+pub(crate) fn write_feedback(
     result: &CheckResult,
     config: &Config,
     dir: &Path,

@@ -161,7 +161,7 @@ struct JsonMail<'a> {
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub files: usize,
     pub accepted: usize,
     pub rejected: usize,
@@ -192,7 +192,7 @@ struct JsonReport<'a> {
     summary: Summary,
 }
 
-pub fn summary(result: &CheckResult) -> Summary {
+pub(crate) fn summary(result: &CheckResult) -> Summary {
     let status = |st: Status| result.submissions.iter().filter(|s| s.status == st).count();
     let severity = |sv: Severity| result.submissions.iter().map(|s| s.count(sv)).sum();
     Summary {
@@ -234,7 +234,7 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
     }
 }
 
-pub fn to_json(result: &CheckResult, config: &Config) -> String {
+pub(crate) fn to_json(result: &CheckResult, config: &Config) -> String {
     let deadline = config.deadline;
     let mut sum = summary(result);
     if let Some(day) = deadline {
@@ -321,7 +321,7 @@ fn json_submission<'a>(s: &'a Submission, config: &Config) -> JsonSubmission<'a>
 }
 
 /// One finding as `file: Sheet!Cell: code: message`.
-pub fn finding_line(file: &str, f: &Finding, lang: Lang) -> String {
+pub(crate) fn finding_line(file: &str, f: &Finding, lang: Lang) -> String {
     let place = match (f.sheet(), f.cell()) {
         (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
         (Some(sheet), None) => format!("{sheet}: "),
@@ -354,7 +354,7 @@ fn submission_heading(s: &Submission, config: &Config) -> String {
     )
 }
 
-pub fn to_text(result: &CheckResult, config: &Config) -> String {
+pub(crate) fn to_text(result: &CheckResult, config: &Config) -> String {
     let mut out = title_line(config);
     let deadline = config.deadline;
     for s in &result.submissions {
@@ -578,7 +578,7 @@ fn missing_text(result: &CheckResult, config: &Config) -> String {
 }
 
 /// ", 2 held …" in a summary line, only when some file is held.
-pub fn held_count(held: usize, template: &str, lang: Lang) -> String {
+pub(crate) fn held_count(held: usize, template: &str, lang: Lang) -> String {
     if held == 0 {
         String::new()
     } else {

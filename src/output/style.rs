@@ -5,29 +5,29 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline, Worksheet, XlsxError};
 
-pub fn base() -> Format {
+pub(crate) fn base() -> Format {
     Format::new()
         .set_font_name("Times New Roman")
         .set_font_size(12)
 }
 
 /// A table cell.
-pub fn cell() -> Format {
+pub(crate) fn cell() -> Format {
     base()
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter)
 }
 
-pub fn bold_center() -> Format {
+pub(crate) fn bold_center() -> Format {
     base().set_bold().set_align(FormatAlign::Center)
 }
 
 /// "Độc lập - Tự do - Hạnh phúc", underlined.
-pub fn motto_sub() -> Format {
+pub(crate) fn motto_sub() -> Format {
     bold_center().set_underline(FormatUnderline::Single)
 }
 
-pub fn title() -> Format {
+pub(crate) fn title() -> Format {
     base()
         .set_bold()
         .set_font_size(14)
@@ -35,14 +35,14 @@ pub fn title() -> Format {
         .set_text_wrap()
 }
 
-pub fn italic_center() -> Format {
+pub(crate) fn italic_center() -> Format {
     base().set_italic().set_align(FormatAlign::Center)
 }
 
 /// Text across columns `first..=last` of a row. Excel refuses a merged range
 /// of one cell, so a narrow table (a schema of one or two fields) gets a
 /// plain cell instead.
-pub fn merge(
+pub(crate) fn merge(
     ws: &mut Worksheet,
     row: u32,
     first: u16,

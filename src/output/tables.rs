@@ -9,7 +9,7 @@ use crate::model::values::format_number;
 
 use super::OutputError;
 
-pub fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
+pub(crate) fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
     let mut buf = vec![0xEF, 0xBB, 0xBF];
     {
         let mut writer = csv::WriterBuilder::new()
@@ -65,7 +65,7 @@ fn is_risky(text: &str) -> bool {
     risky && text.trim().parse::<f64>().is_err()
 }
 
-pub fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
+pub(crate) fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
     let mut buf = Vec::new();
     ParquetWriter::new(&mut buf).finish(df)?;
     Ok(buf)

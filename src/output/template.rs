@@ -7,6 +7,8 @@
 //! and unit so that `check` identifies the file before reading any label.
 //! `feedback` builds its workbooks with the same sheets, filled.
 
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
     FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -20,7 +22,7 @@ use crate::model::text::strip_diacritics;
 use crate::output::feedback::{FEEDBACK_SHEET, Fill, to_fix_sheet};
 
 /// Where a finding sits in the template: (sheet name, row, column).
-pub type TemplateCell = (String, u32, u16);
+pub(crate) type TemplateCell = (String, u32, u16);
 
 use crate::model::schema::META_SHEET;
 /// Rows offered in a blank list sheet.
@@ -46,6 +48,10 @@ pub(super) struct Formats {
     pub(super) error: Format,
     pub(super) warning: Format,
     pub(super) plain: Format,
+    /// Drop-down lists Excel cannot hold in the rule itself (an item with a
+    /// comma, or more than 255 characters in all), by field id: the range
+    /// of the hidden sheet that holds them (`'_tonghop'!$D$1:$D$12`).
+    pub(super) list_ranges: HashMap<String, String>,
 }
 
 impl Formats {
@@ -84,12 +90,62 @@ impl Formats {
                 .set_unlocked()
                 .set_background_color(rust_xlsxwriter::Color::RGB(0xFFEB9C)),
             plain: base,
+            list_ranges: HashMap::new(),
         }
     }
 }
 
+/// Excel's limit on a drop-down list written in the rule itself, commas
+/// between the items included.
+const INLINE_LIST_MAX: usize = 255;
+
+/// The words a field's drop-down offers: its choices, or its yes/no words.
+fn drop_down_items(field: &FieldDef) -> Vec<&str> {
+    match field.ty {
+        FieldType::YesNo => yes_no_list(&field.words),
+        FieldType::Choice => field.choices.iter().map(|c| c.value.as_str()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether Excel can hold the items in the rule itself: it splits them at
+/// every comma and allows 255 characters.
+fn fits_inline(items: &[&str]) -> bool {
+    let length: usize = items.iter().map(|i| i.chars().count() + 1).sum();
+    !items.iter().any(|i| i.contains(',')) && length.saturating_sub(1) <= INLINE_LIST_MAX
+}
+
+/// The drop-down lists that do not fit inline, each in its own column of
+/// the hidden sheet from column D on, in schema order: (field id, items).
+fn hidden_lists(config: &Config) -> Vec<(String, Vec<&str>)> {
+    config
+        .schema
+        .sheets
+        .iter()
+        .flat_map(|s| &s.fields)
+        .map(|f| (f.id().to_string(), drop_down_items(f)))
+        .filter(|(_, items)| !items.is_empty() && !fits_inline(items))
+        .collect()
+}
+
+/// The first column of the hidden sheet that holds drop-down lists.
+const HIDDEN_LIST_COL: u16 = 3;
+
+/// Each hidden list's range, as a data validation's formula names it.
+fn list_ranges(lists: &[(String, Vec<&str>)]) -> HashMap<String, String> {
+    lists
+        .iter()
+        .enumerate()
+        .map(|(k, (id, items))| {
+            let col = crate::model::finding::column_name(u32::from(HIDDEN_LIST_COL) + k as u32);
+            let range = format!("='{META_SHEET}'!${col}$1:${col}${}", items.len());
+            (id.clone(), range)
+        })
+        .collect()
+}
+
 /// "Xã Khánh Yên Thượng" → "KhanhYenThuong", safe in any file system and email.
-pub fn ascii_name(unit: &Unit) -> String {
+pub(crate) fn ascii_name(unit: &Unit) -> String {
     let base = crate::model::registry::base_name(&unit.name);
     strip_diacritics(&base)
         .split_whitespace()
@@ -105,7 +161,7 @@ pub fn ascii_name(unit: &Unit) -> String {
 }
 
 /// File name of a template: `pcmd-2023-mau.xlsx` or `pcmd-2023-03082-KhanhYenThuong.xlsx`.
-pub fn file_name(config: &Config, unit: Option<&Unit>) -> String {
+pub(crate) fn file_name(config: &Config, unit: Option<&Unit>) -> String {
     let stem = format!("{}-{}", config.schema.id(), config.period.id());
     match unit {
         Some(u) => format!(
@@ -191,10 +247,26 @@ fn short(text: &str, max: usize) -> String {
     }
 }
 
-fn validation(field: &FieldDef) -> Result<DataValidation, XlsxError> {
+fn validation(field: &FieldDef, f: &Formats) -> Result<DataValidation, XlsxError> {
     let (hint, _) = type_hint(field);
     let dv = DataValidation::new();
-    let dv = match field.ty {
+    let dv = match (field.ty, f.list_ranges.get(field.id())) {
+        (FieldType::YesNo | FieldType::Choice, Some(range)) => {
+            dv.allow_list_formula(rust_xlsxwriter::Formula::new(range))
+        }
+        _ => typed_validation(field, dv)?,
+    };
+    dv.set_input_title(short(&field.label, 32))?
+        .set_input_message(short(&hint, 250))?
+        .set_error_title("Giá trị không hợp lệ")?
+        .set_error_message(short(&format!("{}: {hint}", field.label), 250))
+        .map(|dv| dv.set_error_style(DataValidationErrorStyle::Stop))
+}
+
+/// The rule of a field's type: bounds, a drop-down written in the rule, a
+/// date.
+fn typed_validation(field: &FieldDef, dv: DataValidation) -> Result<DataValidation, XlsxError> {
+    Ok(match field.ty {
         FieldType::Integer => dv.allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(
             field.min.unwrap_or(-1e9) as i32,
         )),
@@ -213,12 +285,7 @@ fn validation(field: &FieldDef) -> Result<DataValidation, XlsxError> {
             ExcelDateTime::from_ymd(1990, 1, 1)?,
         )),
         FieldType::Text => dv.allow_any_value(),
-    };
-    dv.set_input_title(short(&field.label, 32))?
-        .set_input_message(short(&hint, 250))?
-        .set_error_title("Giá trị không hợp lệ")?
-        .set_error_message(short(&format!("{}: {hint}", field.label), 250))
-        .map(|dv| dv.set_error_style(DataValidationErrorStyle::Stop))
+    })
 }
 
 /// The issuing body over columns 0..=`split`, the national motto over the rest.
@@ -514,7 +581,7 @@ fn form_row(
         let mark = fill.and_then(|fl| fl.mark(value.id(), None));
         input_cell(ws, (row, col), value, sent, mark, f)?;
         cells.push((value.id().to_string(), None, (def.name.clone(), row, col)));
-        ws.add_data_validation(row, col, row, col, &validation(value)?)?;
+        ws.add_data_validation(row, col, row, col, &validation(value, f)?)?;
     }
     ws.write_blank(row, note_col, &f.input)?;
     Ok(())
@@ -582,7 +649,7 @@ fn list_sheet(
     }
     for (i, field) in def.fields.iter().enumerate() {
         let col = 1 + i as u16;
-        ws.add_data_validation(first, col, last, col, &validation(field)?)?;
+        ws.add_data_validation(first, col, last, col, &validation(field, f)?)?;
     }
     signature(ws, last + 2, last_col, f)?;
     ws.protect();
@@ -759,7 +826,7 @@ fn meta_sheet(ws: &mut Worksheet, config: &Config, unit: Option<&Unit>) -> Resul
 }
 
 /// One template workbook, blank or for a unit.
-pub fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn build(config: &Config, unit: Option<&Unit>) -> Result<Vec<u8>, XlsxError> {
     build_with(config, unit, None)
 }
 
@@ -769,7 +836,9 @@ pub(super) fn build_with(
     fill: Option<Fill<'_>>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let f = Formats::new();
+    let lists = hidden_lists(config);
+    let mut f = Formats::new();
+    f.list_ranges = list_ranges(&lists);
     wb.set_properties(
         &rust_xlsxwriter::DocProperties::new()
             .set_title(format!(
@@ -806,7 +875,13 @@ pub(super) fn build_with(
         )?;
     }
     instructions(wb.add_worksheet(), config, &f)?;
-    meta_sheet(wb.add_worksheet(), config, unit)?;
+    let meta = wb.add_worksheet();
+    meta_sheet(meta, config, unit)?;
+    for (k, (_, items)) in lists.iter().enumerate() {
+        for (row, item) in items.iter().enumerate() {
+            meta.write_string(row as u32, HIDDEN_LIST_COL + k as u16, *item)?;
+        }
+    }
     wb.save_to_buffer()
 }
 

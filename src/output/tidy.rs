@@ -111,7 +111,11 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
 
 /// Writes the table as CSV (UTF-8 with a BOM, CRLF, formula-like text
 /// quoted) to `path`, exactly as `tables::csv_bytes` writes a frame.
-pub fn write_csv(result: &CheckResult, config: &Config, path: &Path) -> Result<(), OutputError> {
+pub(crate) fn write_csv(
+    result: &CheckResult,
+    config: &Config,
+    path: &Path,
+) -> Result<(), OutputError> {
     let file = File::create(path).map_err(io_error(path))?;
     let mut out = BufWriter::with_capacity(256 * 1024, file);
     out.write_all(&[0xEF, 0xBB, 0xBF]).map_err(io_error(path))?;
@@ -250,7 +254,7 @@ impl<'a> Batch<'a> {
 
 /// The whole table as one frame (for the history store, which keeps it as
 /// a period's partition).
-pub fn frame(result: &CheckResult, config: &Config) -> Result<DataFrame, OutputError> {
+pub(crate) fn frame(result: &CheckResult, config: &Config) -> Result<DataFrame, OutputError> {
     let counted = counted(result, config);
     let mut batch = Batch::new(chained(config));
     for_each_row(&counted, config, |row| batch.push(&row));
@@ -269,7 +273,7 @@ fn group_sizes(total: usize) -> Vec<usize> {
 }
 
 /// Writes the table as Parquet to `path`, one row group at a time.
-pub fn write_parquet(
+pub(crate) fn write_parquet(
     result: &CheckResult,
     config: &Config,
     path: &Path,

@@ -16,10 +16,12 @@ use super::style::{self, merge};
 use crate::check::timeliness;
 use crate::config::Config;
 use crate::consolidate::Consolidated;
-use crate::model::finding::{Lang, column_name};
+use crate::model::finding::{Finding, Lang, column_name};
 use crate::model::frame::{Columns, Out, get};
 use crate::model::level::Reporting;
-use crate::model::schema::{Display, FieldDef, FieldType, SheetKind, rewrite_names};
+use crate::model::schema::{
+    Display, FieldDef, FieldType, IndicatorDef, SheetDef, SheetKind, rewrite_names,
+};
 use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
@@ -111,7 +113,7 @@ fn creation_time(result: &CheckResult) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_timestamp(from_env.or(newest).unwrap_or(946_684_800))
 }
 
-pub fn build(
+pub(crate) fn build(
     result: &CheckResult,
     c: &Consolidated,
     config: &Config,
@@ -579,15 +581,18 @@ fn text_of(o: Out) -> String {
     }
 }
 
-fn indicator_sheet(
-    ws: &mut Worksheet,
-    c: &Consolidated,
-    config: &Config,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = config.lang;
-    ws.set_name("Chỉ tiêu")?;
-    let extra = compare::columns(c, config);
+/// An indicator's label in the run's language; English falls back to the
+/// Vietnamese label when the schema gives none.
+fn indicator_label(ind: &IndicatorDef, lang: Lang) -> &str {
+    if lang == Lang::En {
+        ind.label_en.as_deref().unwrap_or(&ind.label)
+    } else {
+        &ind.label
+    }
+}
+
+/// The indicator sheet's column headings, then the comparison columns.
+fn indicator_headers(lang: Lang, extra: &[(&'static str, String, f64)]) -> Vec<(String, f64)> {
     let mut headers: Vec<(String, f64)> = vec![
         ("STT".into(), 5.0),
         (lang.pick("Chỉ tiêu", "Indicator").to_string(), 48.0),
@@ -600,6 +605,19 @@ fn indicator_sheet(
         (lang.pick("Đạt/Chưa đạt", "Met").to_string(), 11.0),
     ];
     headers.extend(extra.iter().map(|(_, h, w)| (h.clone(), *w)));
+    headers
+}
+
+fn indicator_sheet(
+    ws: &mut Worksheet,
+    c: &Consolidated,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    ws.set_name("Chỉ tiêu")?;
+    let extra = compare::columns(c, config);
+    let headers = indicator_headers(lang, &extra);
     let last_col = (headers.len() - 1) as u16;
     let title = format!("CÁC CHỈ TIÊU {}", config.schema.title.to_uppercase());
     heading(
@@ -615,56 +633,112 @@ fn indicator_sheet(
         f,
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
-    let df = &c.indicators;
-    let cols = Columns::of(df);
+    let cols = Columns::of(&c.indicators);
     let district = c.district_indicators(config);
     let last_row = HEADER_ROW + district.len() as u32;
     for (stt, (i, ind)) in (1..).zip(district) {
         let row = HEADER_ROW + stt;
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
-        let label = if lang == Lang::En {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        } else {
-            &ind.label
-        };
-        ws.write_string_with_format(row, 1, label, &f.wrap)?;
-        ws.set_row_height(
-            row,
-            16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
-        )?;
-        ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
-        let every = Decimals::UpTo(MAX_DECIMALS);
-        write_out(ws, row, 3, cols.get("numerator", i), None, every, f)?;
-        write_out(ws, row, 4, cols.get("denominator", i), None, every, f)?;
-        // "Kết quả": the value itself (a number Excel can add up), or the
-        // "19/22" of a ratio next to its rate.
-        match (ind.display, cols.get("value", i)) {
-            (Display::Number, Out::Num(v)) => ws
-                .write_number_with_format(row, 5, v, f.num(v, ind.decimals()))
-                .map(|_| ())?,
-            (Display::Number, _) => ws.write_blank(row, 5, &f.text).map(|_| ())?,
-            (Display::Ratio, _) => ws
-                .write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)
-                .map(|_| ())?,
-        }
-        match (ind.display, cols.get("value", i)) {
-            (Display::Ratio, Out::Num(v)) => ws
-                .write_number_with_format(row, 6, v, f.num(v, ind.decimals()))
-                .map(|_| ())?,
-            _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
-        }
-        write_out(ws, row, 7, cols.get("target", i), None, ind.decimals(), f)?;
-        let met = match cols.get("met", i) {
-            Out::Bool(true) => lang.pick("Đạt", "Met"),
-            Out::Bool(false) => lang.pick("Chưa đạt", "Not met"),
-            _ => "",
-        };
-        ws.write_string_with_format(row, 8, met, &f.center)?;
+        indicator_cells(ws, row, (i, ind), &cols, lang, f)?;
         compare::write_cells(ws, (row, 9), &extra, &cols, i, ind.decimals(), f)?;
     }
     a4_landscape(ws, HEADER_ROW)?;
     ending(ws, last_row, last_col, config, f)?;
     Ok(())
+}
+
+/// One indicator's cells, from its label to "Đạt/Chưa đạt"; `i` is its row
+/// in the indicators frame.
+fn indicator_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    (i, ind): (usize, &IndicatorDef),
+    cols: &Columns,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let label = indicator_label(ind, lang);
+    ws.write_string_with_format(row, 1, label, &f.wrap)?;
+    // Tall enough for the label wrapped at about 46 characters a line.
+    ws.set_row_height(
+        row,
+        16.0 * label.chars().count().div_ceil(46).max(1) as f64 + 2.0,
+    )?;
+    ws.write_string_with_format(row, 2, ind.unit.as_deref().unwrap_or(""), &f.center)?;
+    let every = Decimals::UpTo(MAX_DECIMALS);
+    write_out(ws, row, 3, cols.get("numerator", i), None, every, f)?;
+    write_out(ws, row, 4, cols.get("denominator", i), None, every, f)?;
+    result_cells(ws, row, ind, cols, i, f)?;
+    write_out(ws, row, 7, cols.get("target", i), None, ind.decimals(), f)?;
+    let met = match cols.get("met", i) {
+        Out::Bool(true) => lang.pick("Đạt", "Met"),
+        Out::Bool(false) => lang.pick("Chưa đạt", "Not met"),
+        _ => "",
+    };
+    ws.write_string_with_format(row, 8, met, &f.center)?;
+    Ok(())
+}
+
+/// "Kết quả" and "Tỷ lệ (%)": a number indicator's value where Excel can
+/// add it up and no rate; a ratio's "19/22" next to its rate.
+fn result_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    ind: &IndicatorDef,
+    cols: &Columns,
+    i: usize,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match (ind.display, cols.get("value", i)) {
+        (Display::Number, Out::Num(v)) => ws
+            .write_number_with_format(row, 5, v, f.num(v, ind.decimals()))
+            .map(|_| ())?,
+        (Display::Number, _) => ws.write_blank(row, 5, &f.text).map(|_| ())?,
+        (Display::Ratio, _) => ws
+            .write_string_with_format(row, 5, text_of(cols.get("display", i)), &f.center)
+            .map(|_| ())?,
+    }
+    match (ind.display, cols.get("value", i)) {
+        (Display::Ratio, Out::Num(v)) => ws
+            .write_number_with_format(row, 6, v, f.num(v, ind.decimals()))
+            .map(|_| ())?,
+        _ => ws.write_blank(row, 6, &f.text).map(|_| ())?,
+    }
+    Ok(())
+}
+
+/// The by-unit sheet's column headings: the unit, its status, then one
+/// column per indicator.
+fn by_unit_headers(config: &Config) -> Vec<(String, f64)> {
+    let lang = config.lang;
+    let mut headers: Vec<(String, f64)> = vec![
+        ("STT".into(), 5.0),
+        (lang.pick("Mã", "Code").to_string(), 7.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
+        (lang.pick("Tình trạng", "Status").to_string(), 10.0),
+    ];
+    for ind in &config.schema.indicators {
+        headers.push((indicator_label(ind, lang).to_string(), 13.0));
+    }
+    headers
+}
+
+/// The indicators frame's row of each (unit code, indicator id), looked up
+/// once so the sheet is not quadratic in units × indicators. The first row
+/// wins, as a linear search would.
+fn rows_by_unit_indicator(
+    cols: &Columns,
+    height: usize,
+) -> std::collections::HashMap<(String, String), usize> {
+    let mut by_unit_indicator = std::collections::HashMap::new();
+    for i in 0..height {
+        let key = (
+            text_of(cols.get("unit_code", i)),
+            text_of(cols.get("indicator_id", i)),
+        );
+        by_unit_indicator.entry(key).or_insert(i);
+    }
+    by_unit_indicator
 }
 
 fn indicator_by_unit_sheet(
@@ -675,20 +749,7 @@ fn indicator_by_unit_sheet(
 ) -> Result<(), XlsxError> {
     let lang = config.lang;
     ws.set_name(config.level.by_unit_sheet())?;
-    let mut headers: Vec<(String, f64)> = vec![
-        ("STT".into(), 5.0),
-        (lang.pick("Mã", "Code").to_string(), 7.0),
-        (lang.pick("Đơn vị", "Unit").to_string(), 22.0),
-        (lang.pick("Tình trạng", "Status").to_string(), 10.0),
-    ];
-    for ind in &config.schema.indicators {
-        let label = if lang == Lang::En {
-            ind.label_en.as_deref().unwrap_or(&ind.label)
-        } else {
-            &ind.label
-        };
-        headers.push((label.to_string(), 13.0));
-    }
+    let headers = by_unit_headers(config);
     let last_col = (headers.len() - 1) as u16;
     heading(
         ws,
@@ -702,16 +763,8 @@ fn indicator_by_unit_sheet(
         f,
     )?;
     header_row(ws, HEADER_ROW, &headers, f)?;
-    let df = &c.indicators;
-    let cols = Columns::of(df);
-    let mut by_unit_indicator = std::collections::HashMap::new();
-    for i in 0..df.height() {
-        let key = (
-            text_of(cols.get("unit_code", i)),
-            text_of(cols.get("indicator_id", i)),
-        );
-        by_unit_indicator.entry(key).or_insert(i);
-    }
+    let cols = Columns::of(&c.indicators);
+    let by_unit_indicator = rows_by_unit_indicator(&cols, c.indicators.height());
     for (u, unit) in config.registry.units.iter().enumerate() {
         let row = HEADER_ROW + 1 + u as u32;
         ws.write_number_with_format(row, 0, (u + 1) as f64, &f.center)?;
@@ -720,19 +773,10 @@ fn indicator_by_unit_sheet(
         let status = c.statuses[u];
         ws.write_string_with_format(row, 3, status.label(lang), &f.center)?;
         for (j, ind) in config.schema.indicators.iter().enumerate() {
-            let col = 4 + j as u16;
             let found = by_unit_indicator
                 .get(&(unit.code.clone(), ind.id.get_ref().clone()))
                 .copied();
-            match found.map(|i| (cols.get("display", i), cols.get("value", i))) {
-                Some((_, Out::Num(v))) if ind.display == Display::Number => ws
-                    .write_number_with_format(row, col, v, f.num(v, ind.decimals()))
-                    .map(|_| ())?,
-                Some((Out::Text(d), _)) => ws
-                    .write_string_with_format(row, col, &d, &f.center)
-                    .map(|_| ())?,
-                _ => ws.write_blank(row, col, &f.text).map(|_| ())?,
-            }
+            by_unit_cell(ws, (row, 4 + j as u16), ind, found, &cols, f)?;
         }
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 4)?;
@@ -740,6 +784,60 @@ fn indicator_by_unit_sheet(
     let last_row = HEADER_ROW + config.registry.units.len() as u32;
     ending(ws, last_row, last_col, config, f)?;
     Ok(())
+}
+
+/// A unit's cell for one indicator: a number indicator's value as a number,
+/// otherwise its display text ("19/22"); blank when the unit has none.
+fn by_unit_cell(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    ind: &IndicatorDef,
+    found: Option<usize>,
+    cols: &Columns,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match found.map(|i| (cols.get("display", i), cols.get("value", i))) {
+        Some((_, Out::Num(v))) if ind.display == Display::Number => ws
+            .write_number_with_format(row, col, v, f.num(v, ind.decimals()))
+            .map(|_| ())?,
+        Some((Out::Text(d), _)) => ws
+            .write_string_with_format(row, col, &d, &f.center)
+            .map(|_| ())?,
+        _ => ws.write_blank(row, col, &f.text).map(|_| ())?,
+    }
+    Ok(())
+}
+
+/// A list sheet's column headings: the unit, the list's fields (text wider
+/// than dates and numbers), then where each row came from.
+fn list_headers(def: &SheetDef, lang: Lang) -> Vec<(String, f64)> {
+    let mut headers: Vec<(String, f64)> = vec![
+        ("STT".into(), 5.0),
+        (lang.pick("Mã đơn vị", "Unit code").to_string(), 8.0),
+        (lang.pick("Đơn vị", "Unit").to_string(), 20.0),
+    ];
+    for fd in &def.fields {
+        let width = match fd.ty {
+            FieldType::Text => 24.0,
+            FieldType::Date => 12.0,
+            _ => 11.0,
+        };
+        headers.push((fd.label_in(lang).to_string(), width));
+    }
+    headers.push((lang.pick("Tệp nguồn", "Source file").to_string(), 40.0));
+    headers.push((lang.pick("Dòng", "Row").to_string(), 6.0));
+    headers
+}
+
+/// A list sheet's note under the title: how many rows it holds.
+fn list_note(rows: usize, lang: Lang) -> String {
+    lang.pick(
+        format!(
+            "Tổng số: {} dòng, từ các báo cáo hợp lệ.",
+            format_count(rows, lang)
+        ),
+        format!("{} rows, from accepted reports.", format_count(rows, lang)),
+    )
 }
 
 fn list_sheet(
@@ -757,61 +855,50 @@ fn list_sheet(
         .clone()
         .unwrap_or_else(|| def.name.clone());
     ws.set_name(&sheet_name)?;
-    let mut headers: Vec<(String, f64)> = vec![
-        ("STT".into(), 5.0),
-        (lang.pick("Mã đơn vị", "Unit code").to_string(), 8.0),
-        (lang.pick("Đơn vị", "Unit").to_string(), 20.0),
-    ];
-    for fd in &def.fields {
-        let width = match fd.ty {
-            FieldType::Text => 24.0,
-            FieldType::Date => 12.0,
-            _ => 11.0,
-        };
-        headers.push((fd.label_in(lang).to_string(), width));
-    }
-    headers.push((lang.pick("Tệp nguồn", "Source file").to_string(), 40.0));
-    headers.push((lang.pick("Dòng", "Row").to_string(), 6.0));
+    let headers = list_headers(def, lang);
     let last_col = (headers.len() - 1) as u16;
     let title = def
         .title
         .clone()
         .unwrap_or_else(|| sheet_name.to_uppercase());
-    let note = lang.pick(
-        format!(
-            "Tổng số: {} dòng, từ các báo cáo hợp lệ.",
-            format_count(df.height(), lang)
-        ),
-        format!(
-            "{} rows, from accepted reports.",
-            format_count(df.height(), lang)
-        ),
-    );
+    let note = list_note(df.height(), lang);
     heading(ws, last_col, &title, config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
     let cols = Columns::of(df);
     for i in 0..df.height() {
-        let row = HEADER_ROW + 1 + i as u32;
-        ws.write_number_with_format(row, 0, (i + 1) as f64, &f.center)?;
-        ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
-        ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
-        for (j, fd) in def.fields.iter().enumerate() {
-            write_field(ws, row, 3 + j as u16, cols.get(fd.id(), i), fd, f)?;
-        }
-        let base = 3 + def.fields.len() as u16;
-        ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;
-        write_out(
-            ws,
-            row,
-            base + 1,
-            cols.get("source_row", i),
-            None,
-            Decimals::Fixed(0),
-            f,
-        )?;
+        list_row(ws, HEADER_ROW + 1 + i as u32, i, def, &cols, f)?;
     }
     finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
     ending(ws, HEADER_ROW + df.height() as u32, last_col, config, f)?;
+    Ok(())
+}
+
+/// Row `i` of a list frame: its number, unit, fields, source file and row.
+fn list_row(
+    ws: &mut Worksheet,
+    row: u32,
+    i: usize,
+    def: &SheetDef,
+    cols: &Columns,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_number_with_format(row, 0, (i + 1) as f64, &f.center)?;
+    ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
+    ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
+    for (j, fd) in def.fields.iter().enumerate() {
+        write_field(ws, row, 3 + j as u16, cols.get(fd.id(), i), fd, f)?;
+    }
+    let base = 3 + def.fields.len() as u16;
+    ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;
+    write_out(
+        ws,
+        row,
+        base + 1,
+        cols.get("source_row", i),
+        None,
+        Decimals::Fixed(0),
+        f,
+    )?;
     Ok(())
 }
 
@@ -829,36 +916,30 @@ fn status_sheet(
     let note = status_note(result, deadline, lang);
     heading(ws, last_col, "TÌNH HÌNH NỘP BÁO CÁO", config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
-    let mut row = HEADER_ROW + 1;
-    let mut stt = 1;
-    let mut write_row = |ws: &mut Worksheet,
-                         code: &str,
-                         name: &str,
-                         s: Option<&Submission>|
-     -> Result<(), XlsxError> {
+    let rows = status_rows(result, config);
+    for (stt, (row, (code, name, s))) in (1..).zip((HEADER_ROW + 1..).zip(&rows)) {
         ws.write_number_with_format(row, 0, f64::from(stt), &f.center)?;
-        ws.write_string_with_format(row, 1, code, &f.center)?;
-        ws.write_string_with_format(row, 2, name, &f.text)?;
+        ws.write_string_with_format(row, 1, *code, &f.center)?;
+        ws.write_string_with_format(row, 2, *name, &f.text)?;
         match s {
-            Some(s) => {
-                submission_cells(ws, row, s, deadline, lang, f)?;
-            }
-            None => {
-                ws.write_string_with_format(
-                    row,
-                    3,
-                    UnitStatus::NotReceived.label(lang),
-                    &f.center,
-                )?;
-                for col in 4..=last_col {
-                    ws.write_blank(row, col, &f.text)?;
-                }
-            }
+            Some(s) => submission_cells(ws, row, s, deadline, lang, f)?,
+            None => not_received_cells(ws, row, last_col, lang, f)?,
         }
-        row += 1;
-        stt += 1;
-        Ok(())
-    };
+    }
+    let last_row = HEADER_ROW + rows.len() as u32;
+    finish_table(ws, last_row, last_col, 0)?;
+    ending(ws, last_row, last_col, config, f)?;
+    Ok(())
+}
+
+/// The status sheet's rows in order: each unit of the registry with each
+/// of its files (or one row saying nothing came, so a missing unit is
+/// seen), then the files no unit could be found for.
+fn status_rows<'a>(
+    result: &'a CheckResult,
+    config: &'a Config,
+) -> Vec<(&'a str, &'a str, Option<&'a Submission>)> {
+    let mut rows = Vec::new();
     for (u, unit) in config.registry.units.iter().enumerate() {
         let mine: Vec<_> = result
             .submissions
@@ -866,22 +947,32 @@ fn status_sheet(
             .filter(|s| s.unit == Some(u))
             .collect();
         if mine.is_empty() {
-            write_row(ws, &unit.code, &unit.name, None)?;
+            rows.push((unit.code.as_str(), unit.name.as_str(), None));
         }
         for s in mine {
-            write_row(ws, &unit.code, &unit.name, Some(s))?;
+            rows.push((unit.code.as_str(), unit.name.as_str(), Some(s)));
         }
     }
+    let unidentified = config.lang.pick("(không xác định)", "(unidentified)");
     for s in result.submissions.iter().filter(|s| s.unit.is_none()) {
-        write_row(
-            ws,
-            "",
-            lang.pick("(không xác định)", "(unidentified)"),
-            Some(s),
-        )?;
+        rows.push(("", unidentified, Some(s)));
     }
-    finish_table(ws, row.saturating_sub(1), last_col, 0)?;
-    ending(ws, row.saturating_sub(1), last_col, config, f)?;
+    rows
+}
+
+/// A unit that sent nothing: its status, and blanks to the last column so
+/// the table's borders run through.
+fn not_received_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    last_col: u16,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 3, UnitStatus::NotReceived.label(lang), &f.center)?;
+    for col in 4..=last_col {
+        ws.write_blank(row, col, &f.text)?;
+    }
     Ok(())
 }
 
@@ -1046,15 +1137,9 @@ fn changes_text(r: &Resubmission, lang: Lang) -> String {
     text
 }
 
-fn findings_sheet(
-    ws: &mut Worksheet,
-    result: &CheckResult,
-    config: &Config,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = config.lang;
-    ws.set_name("Lỗi")?;
-    let headers: Vec<(String, f64)> = vec![
+/// The findings sheet's column headings; the message, last, is the widest.
+fn findings_headers(lang: Lang) -> Vec<(String, f64)> {
+    vec![
         (lang.pick("Tệp", "File").to_string(), 36.0),
         (lang.pick("Mã đơn vị", "Unit code").to_string(), 8.0),
         (lang.pick("Đơn vị", "Unit").to_string(), 18.0),
@@ -1066,7 +1151,18 @@ fn findings_sheet(
         (lang.pick("Quy tắc", "Rule").to_string(), 14.0),
         (lang.pick("Giá trị", "Value").to_string(), 12.0),
         (lang.pick("Nội dung", "Message").to_string(), 60.0),
-    ];
+    ]
+}
+
+fn findings_sheet(
+    ws: &mut Worksheet,
+    result: &CheckResult,
+    config: &Config,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = config.lang;
+    ws.set_name("Lỗi")?;
+    let headers = findings_headers(lang);
     let count: usize = result.submissions.iter().map(|s| s.findings.len()).sum();
     heading(
         ws,
@@ -1082,6 +1178,7 @@ fn findings_sheet(
     header_row(ws, HEADER_ROW, &headers, f)?;
     let mut row = HEADER_ROW + 1;
     for s in &result.submissions {
+        // A file no unit was found for still lists its findings, unit blank.
         let (code, name) = s
             .unit
             .map(|u| {
@@ -1092,30 +1189,47 @@ fn findings_sheet(
             })
             .unwrap_or(("", ""));
         for fi in &s.findings {
-            let cells = [
-                s.file.clone(),
-                code.to_string(),
-                name.to_string(),
-                fi.sheet().unwrap_or("").to_string(),
-                fi.cell().unwrap_or_default(),
-                fi.code.to_string(),
-                fi.severity.label(lang).to_string(),
-                fi.field.clone().unwrap_or_default(),
-                fi.rule.clone().unwrap_or_default(),
-                fi.value.clone().unwrap_or_default(),
-                fi.message.get(lang).to_string(),
-            ];
-            for (col, text) in cells.iter().enumerate() {
-                let format = if col == 10 { &f.wrap } else { &f.text };
-                ws.write_string_with_format(row, col as u16, text, format)?;
-            }
-            let lines = cells[10].chars().count().div_ceil(64).max(1);
-            ws.set_row_height(row, 15.0 * lines as f64 + 2.0)?;
+            let cells = finding_cells(&s.file, (code, name), fi, lang);
+            finding_row(ws, row, &cells, f)?;
             row += 1;
         }
     }
     finish_table(ws, row.saturating_sub(1), 10, 0)?;
     ending(ws, row.saturating_sub(1), 10, config, f)?;
+    Ok(())
+}
+
+/// One finding's texts in the findings sheet's column order.
+fn finding_cells(file: &str, (code, name): (&str, &str), fi: &Finding, lang: Lang) -> [String; 11] {
+    [
+        file.to_string(),
+        code.to_string(),
+        name.to_string(),
+        fi.sheet().unwrap_or("").to_string(),
+        fi.cell().unwrap_or_default(),
+        fi.code.to_string(),
+        fi.severity.label(lang).to_string(),
+        fi.field.clone().unwrap_or_default(),
+        fi.rule.clone().unwrap_or_default(),
+        fi.value.clone().unwrap_or_default(),
+        fi.message.get(lang).to_string(),
+    ]
+}
+
+/// A finding's row, every cell a string; the message wraps, and the row
+/// is tall enough for it at about 64 characters a line.
+fn finding_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[String; 11],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, text) in cells.iter().enumerate() {
+        let format = if col == 10 { &f.wrap } else { &f.text };
+        ws.write_string_with_format(row, col as u16, text, format)?;
+    }
+    let lines = cells[10].chars().count().div_ceil(64).max(1);
+    ws.set_row_height(row, 15.0 * lines as f64 + 2.0)?;
     Ok(())
 }
 

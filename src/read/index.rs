@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::finding::Lang;
 use crate::model::i18n::Bilingual;
 
-pub const FILE_NAME: &str = ".tonghop-mail.json";
+pub(crate) const FILE_NAME: &str = ".tonghop-mail.json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {

@@ -56,7 +56,7 @@ impl Default for Limits {
 /// Size, hash and modification time, refusing a file over the size limit
 /// before reading it. The early return carries the finding.
 #[allow(clippy::type_complexity)]
-pub fn read_info(
+pub(crate) fn read_info(
     path: &Path,
     limits: &Limits,
 ) -> Result<FileInfo, (Option<FileInfo>, Result<Book, Finding>)> {
@@ -101,7 +101,7 @@ pub fn read_file(path: &Path, limits: &Limits) -> (Option<FileInfo>, Result<Book
 
 /// The file's bytes, read once and hashed, after the size check.
 #[allow(clippy::type_complexity)]
-pub fn read_bytes(
+pub(crate) fn read_bytes(
     path: &Path,
     limits: &Limits,
 ) -> Result<(FileInfo, Vec<u8>), (Option<FileInfo>, Result<Book, Finding>)> {
@@ -148,7 +148,7 @@ fn too_large(
 /// Whether this workbook can be parsed safely in this process: small, and
 /// in a format whose sheets calamine streams cell by cell (so the cell cap
 /// bounds memory). Everything else goes to the isolated reader.
-pub fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
+pub(crate) fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
     if bytes.len() as u64 > limits.in_process_max_bytes || !bytes.starts_with(b"PK\x03\x04") {
         return false;
     }
@@ -158,7 +158,7 @@ pub fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
 }
 
 /// Parses a workbook held in memory, guarding against calamine panics.
-pub fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+pub(crate) fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
     let kind = sniff(&bytes)?;
     let names = match kind {
         Sniffed::Zip => check_zip(&bytes, limits)?,

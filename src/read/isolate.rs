@@ -19,7 +19,7 @@ use crate::model::messages;
 use crate::read::ingest::{Limits, parse_bytes, read_bytes, read_info, reads_in_process};
 
 /// The hidden command the child runs.
-pub const READ_COMMAND: &str = "__read";
+pub(crate) const READ_COMMAND: &str = "__read";
 const LIMITS_ENV: &str = "TONGHOP_READ_LIMITS";
 
 #[derive(Serialize, Deserialize)]
@@ -134,7 +134,7 @@ fn read_here(path: &Path, limits: &Limits) -> Result<Book, Finding> {
 }
 
 /// The child side: limit memory, parse, answer on stdout.
-pub fn serve(path: &Path) -> std::io::Result<()> {
+pub(crate) fn serve(path: &Path) -> std::io::Result<()> {
     let limits: Limits = std::env::var(LIMITS_ENV)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())

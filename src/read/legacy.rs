@@ -27,13 +27,13 @@ use crate::model::finding::{Code, Finding};
 use crate::model::messages;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Tcvn3,
     Vni,
 }
 
 impl Encoding {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Encoding::Tcvn3 => "TCVN3 (ABC)",
             Encoding::Vni => "VNI-Windows",
@@ -41,7 +41,7 @@ impl Encoding {
     }
 
     /// The short identifier used in machine-readable output.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Encoding::Tcvn3 => "tcvn3",
             Encoding::Vni => "vni",
@@ -49,7 +49,7 @@ impl Encoding {
     }
 
     /// The encoding an identifier of `id` names.
-    pub fn from_id(id: &str) -> Option<Encoding> {
+    pub(crate) fn from_id(id: &str) -> Option<Encoding> {
         [Encoding::Tcvn3, Encoding::Vni]
             .into_iter()
             .find(|e| e.id() == id)
@@ -155,7 +155,7 @@ fn legacy_byte(c: char) -> Option<u8> {
 /// characters their bytes stand for ("\u{96}" → "–"); `None` when the text
 /// has none. Files written by old programs store Windows-1252 bytes where
 /// the format wants Latin-1, and no control character may reach the output.
-pub fn c1_to_cp1252(text: &str) -> Option<String> {
+pub(crate) fn c1_to_cp1252(text: &str) -> Option<String> {
     let is_c1 = |c: char| ('\u{80}'..='\u{9F}').contains(&c);
     // Most cells are ASCII: one vectorised pass rules them out.
     if text.is_ascii() {
@@ -180,7 +180,7 @@ enum Case {
 /// in (see `fix_case`); `capitals` is for the fonts that draw capitals
 /// (`.VnTimeH`), where a word that shows no small letter is in capitals.
 /// Characters outside Windows-1252 are kept. `None` when nothing changes.
-pub fn decode_tcvn3(text: &str, capitals: bool) -> Option<String> {
+pub(crate) fn decode_tcvn3(text: &str, capitals: bool) -> Option<String> {
     let t = tables();
     let chars: Vec<(char, Case)> = text
         .chars()
@@ -278,7 +278,7 @@ fn lower_byte(b: u8) -> u8 {
 /// A letter's case is its first byte's: a capital base with a small tone
 /// byte ("Uûy") is still a capital ("Ủy"). Characters outside Windows-1252
 /// are kept. `None` when nothing changes.
-pub fn decode_vni(text: &str) -> Option<String> {
+pub(crate) fn decode_vni(text: &str) -> Option<String> {
     let t = tables();
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -309,7 +309,7 @@ pub fn decode_vni(text: &str) -> Option<String> {
 }
 
 /// Decodes `text` as typed in `encoding`; `capitals` for `.VnTimeH` fonts.
-pub fn decode(text: &str, encoding: Encoding, capitals: bool) -> Option<String> {
+pub(crate) fn decode(text: &str, encoding: Encoding, capitals: bool) -> Option<String> {
     match encoding {
         Encoding::Tcvn3 => decode_tcvn3(text, capitals),
         Encoding::Vni => decode_vni(text),
@@ -364,7 +364,7 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Is this (lower-case) word a possible Vietnamese syllable?
-pub fn is_syllable(word: &str) -> bool {
+pub(crate) fn is_syllable(word: &str) -> bool {
     let word = word.to_lowercase();
     INITIALS.iter().any(|init| {
         let Some(rest) = word.strip_prefix(init) else {
@@ -461,7 +461,7 @@ fn foreign_chars(text: &str) -> usize {
 /// Text that Vietnamese Unicode could be: only Vietnamese letters, ASCII and
 /// typography, every word with a Vietnamese letter a syllable. Such a cell
 /// is never converted by content ("Có", "Ghi chú", "Không").
-pub fn is_unicode_vietnamese(text: &str) -> bool {
+pub(crate) fn is_unicode_vietnamese(text: &str) -> bool {
     let (valid, total) = syllable_score(text);
     foreign_chars(text) == 0 && valid == total
 }
@@ -469,7 +469,7 @@ pub fn is_unicode_vietnamese(text: &str) -> bool {
 /// Where a cell's font says nothing, how much its text must show before it
 /// is decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Trust {
+pub(crate) enum Trust {
     /// The sheet shows Unicode typing (letters outside Windows-1252, or its
     /// legacy cells are known by their fonts): a cell that reads as
     /// Vietnamese ("Có", "Ghi chú") is Unicode and stays as it is.
@@ -483,7 +483,7 @@ pub enum Trust {
 /// when decoding gives mostly real syllables and leaves fewer foreign
 /// characters — or, in a sheet with no sign of Unicode typing, reads
 /// wholly as Vietnamese.
-pub fn decode_by_content(text: &str, encoding: Encoding, trust: Trust) -> Option<String> {
+pub(crate) fn decode_by_content(text: &str, encoding: Encoding, trust: Trust) -> Option<String> {
     if trust == Trust::UnicodeSeen && is_unicode_vietnamese(text) {
         return None;
     }
@@ -525,7 +525,7 @@ fn candidate(text: &str) -> bool {
 /// Decides a sheet's encoding from its text: the encoding whose decoding
 /// turns the most non-ASCII words into Vietnamese syllables, if it does so
 /// for most of them and clearly better than reading the text as it is.
-pub fn detect(texts: &[&str]) -> Option<Encoding> {
+pub(crate) fn detect(texts: &[&str]) -> Option<Encoding> {
     // Lists repeat the same few texts ("Có", "Karaoke") thousands of times:
     // score each distinct text once, weighted by how often it occurs.
     let mut candidates: HashMap<&str, usize> = HashMap::new();
@@ -562,7 +562,7 @@ pub fn detect(texts: &[&str]) -> Option<Encoding> {
 
 /// The encoding a font name stands for, and whether it draws capitals
 /// (".VnTimeH", ".VnArialH").
-pub fn font_encoding(font: &str) -> Option<(Encoding, bool)> {
+pub(crate) fn font_encoding(font: &str) -> Option<(Encoding, bool)> {
     let font = font.trim();
     let lower = font.to_ascii_lowercase();
     if lower.starts_with(".vn") {
@@ -576,7 +576,7 @@ pub fn font_encoding(font: &str) -> Option<(Encoding, bool)> {
 
 /// What was converted in one sheet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SheetDecoding {
+pub(crate) struct SheetDecoding {
     /// Cells converted from TCVN3.
     pub tcvn3: usize,
     /// Cells converted from VNI-Windows.
@@ -586,7 +586,7 @@ pub struct SheetDecoding {
 impl SheetDecoding {
     /// The encoding most converted cells were in, `None` for a sheet left
     /// as it was (Unicode).
-    pub fn dominant(self) -> Option<Encoding> {
+    pub(crate) fn dominant(self) -> Option<Encoding> {
         match (self.tcvn3, self.vni) {
             (0, 0) => None,
             (t, v) if v > t => Some(Encoding::Vni),
@@ -609,7 +609,7 @@ impl SheetDecoding {
 /// `unicode_in_book`: a cell of the book outside the legacy fonts (this
 /// sheet's or another's, `shows_unicode_typing`) was typed in Unicode, so
 /// text that reads as Vietnamese may well have been typed in Unicode here too.
-pub fn decode_sheet(sheet: &mut Sheet, unicode_in_book: bool) -> SheetDecoding {
+pub(crate) fn decode_sheet(sheet: &mut Sheet, unicode_in_book: bool) -> SheetDecoding {
     let mut done = decode_font_cells(sheet);
     let by_content = match done.dominant() {
         Some(encoding) => Some(encoding),
@@ -669,7 +669,7 @@ fn decode_font_cells(sheet: &mut Sheet) -> SheetDecoding {
 }
 
 /// Converts every sheet of the book; returns what was done per sheet.
-pub fn decode_book(book: &mut Book) -> Vec<SheetDecoding> {
+pub(crate) fn decode_book(book: &mut Book) -> Vec<SheetDecoding> {
     // Decoding a sheet changes only its legacy cells: the Unicode typing
     // outside them is looked for once, before.
     let unicode_in_book = book.sheets.iter().any(shows_unicode_typing);
@@ -689,7 +689,7 @@ fn shows_unicode_typing(sheet: &Sheet) -> bool {
 /// The sheets whose legacy fonts the file records but could not be matched
 /// to them (`Sheet::fonts_unmatched`): one warning for the file, naming
 /// them, on the sheet when there is one.
-pub fn fonts_unmatched(book: &Book) -> Option<Finding> {
+pub(crate) fn fonts_unmatched(book: &Book) -> Option<Finding> {
     let sheets: Vec<&str> = book
         .sheets
         .iter()
@@ -709,7 +709,7 @@ pub fn fonts_unmatched(book: &Book) -> Option<Finding> {
 
 /// Converts every legacy-encoded sheet of the book to Unicode and reports
 /// it once for the file, naming the sheets.
-pub fn normalize_book(book: &mut Book) -> Vec<Finding> {
+pub(crate) fn normalize_book(book: &mut Book) -> Vec<Finding> {
     let decodings = decode_book(book);
     let converted: Vec<(&str, Encoding)> = book
         .sheets

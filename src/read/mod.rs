@@ -3,12 +3,12 @@
 //! legacy Vietnamese fonts, and hand the rest a `model::book::Book`. Also
 //! reads the inbox's index of emailed files.
 
-pub mod biff;
-pub mod index;
-pub mod ingest;
-pub mod isolate;
-pub mod legacy;
-pub mod readers;
-pub mod sniff;
-pub mod validations;
-pub mod xls_fonts;
+pub(crate) mod biff;
+pub(crate) mod index;
+pub(crate) mod ingest;
+pub(crate) mod isolate;
+pub(crate) mod legacy;
+pub(crate) mod readers;
+pub(crate) mod sniff;
+pub(crate) mod validations;
+pub(crate) mod xls_fonts;

@@ -45,7 +45,7 @@ pub(super) fn sniff(bytes: &[u8]) -> Result<Sniffed, Finding> {
 
 /// Looks at the zip central directory before anything is inflated; returns
 /// the entries' names.
-pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, Finding> {
+pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, Finding> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&format!("zip: {e}")))?;
     let mut total: u64 = 0;

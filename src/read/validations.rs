@@ -13,7 +13,7 @@ use crate::read::sniff::check_zip;
 
 /// What a validation allows.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Allowed {
+pub(crate) enum Allowed {
     Whole {
         min: Option<f64>,
     },
@@ -23,18 +23,26 @@ pub enum Allowed {
     Date,
     /// A list written in the rule itself ("Có,Không").
     List(Vec<String>),
+    /// Any value: the cell is an input cell, of no stated type.
+    Any,
+    /// A list kept in cells ("'_tonghop'!$D$1:$D$12"): the sheet and the
+    /// range (first row, first column, last row, last column), until
+    /// `resolve_lists` reads it.
+    ListIn(String, (u32, u32, u32, u32)),
 }
 
 /// One validation: the cells it covers, as (first row, first column, last
 /// row, last column), zero-based.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Validation {
+pub(crate) struct Validation {
     pub ranges: Vec<(u32, u32, u32, u32)>,
     pub allowed: Allowed,
+    /// The input message shown when the cell is selected (`prompt`).
+    pub prompt: Option<String>,
 }
 
 impl Validation {
-    pub fn covers(&self, row: u32, col: u32) -> bool {
+    pub(crate) fn covers(&self, row: u32, col: u32) -> bool {
         self.ranges
             .iter()
             .any(|&(r1, c1, r2, c2)| (r1..=r2).contains(&row) && (c1..=c2).contains(&col))
@@ -43,7 +51,7 @@ impl Validation {
 
 /// The validations of each sheet, by sheet name; empty for a file that is
 /// no xlsx or whose parts cannot be read.
-pub fn of_xlsx(bytes: &[u8], limits: &Limits) -> HashMap<String, Vec<Validation>> {
+pub(crate) fn of_xlsx(bytes: &[u8], limits: &Limits) -> HashMap<String, Vec<Validation>> {
     if check_zip(bytes, limits).is_err() {
         return HashMap::new();
     }
@@ -137,7 +145,12 @@ fn validations(xml: &str) -> Vec<Validation> {
             &formula,
         );
         if let (Some(allowed), false) = (allowed, ranges.is_empty()) {
-            out.push(Validation { ranges, allowed });
+            let prompt = attr(tag, "prompt").filter(|p| !p.trim().is_empty());
+            out.push(Validation {
+                ranges,
+                allowed,
+                prompt,
+            });
         }
     }
     out
@@ -149,10 +162,12 @@ fn allowed(kind: Option<&str>, operator: Option<&str>, formula: &str) -> Option<
         .then(|| formula.trim().parse::<f64>().ok())
         .flatten()
         .filter(|m| m.abs() < 1e9);
-    match kind? {
+    match kind.unwrap_or("none") {
+        "none" | "any" => Some(Allowed::Any),
         "whole" => Some(Allowed::Whole { min }),
         "decimal" => Some(Allowed::Decimal { min }),
         "date" => Some(Allowed::Date),
+        "list" if !formula.trim().starts_with('"') => list_in(formula),
         "list" => {
             let literal = formula.trim().strip_prefix('"')?.strip_suffix('"')?;
             let items: Vec<String> = literal
@@ -163,6 +178,48 @@ fn allowed(kind: Option<&str>, operator: Option<&str>, formula: &str) -> Option<
             (!items.is_empty()).then_some(Allowed::List(items))
         }
         _ => None,
+    }
+}
+
+/// A list in cells: "'_tonghop'!$D$1:$D$3" or "Lists!A1:A5" (the sheet
+/// named; a list on the cell's own sheet is not read).
+fn list_in(formula: &str) -> Option<Allowed> {
+    let (sheet, range) = formula.trim().trim_start_matches('=').rsplit_once('!')?;
+    let sheet = match sheet.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+        Some(quoted) => quoted.replace("''", "'"),
+        None => sheet.to_string(),
+    };
+    let range = ranges(&range.replace('$', "")).into_iter().next()?;
+    Some(Allowed::ListIn(sheet, range))
+}
+
+/// Reads each list kept in cells from the workbook: the texts of its
+/// range, in order (a range of no text leaves the validation as any value).
+pub(crate) fn resolve_lists(
+    validations: &mut HashMap<String, Vec<Validation>>,
+    book: &crate::model::book::Book,
+) {
+    for v in validations.values_mut().flatten() {
+        let Allowed::ListIn(sheet, (r1, c1, r2, c2)) = &v.allowed else {
+            continue;
+        };
+        let items: Vec<String> = book
+            .sheets
+            .iter()
+            .find(|s| &s.name == sheet)
+            .map(|s| {
+                (*r1..=(*r2).min(r1 + 500))
+                    .flat_map(|r| (*c1..=*c2).map(move |c| (r, c)))
+                    .map(|(r, c)| s.get(r, c).as_text().trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.allowed = if items.is_empty() {
+            Allowed::Any
+        } else {
+            Allowed::List(items)
+        };
     }
 }
 
@@ -184,18 +241,51 @@ mod tests {
 
     #[test]
     fn validations_of_a_sheet() {
-        let xml = r#"<dataValidations count="3"><dataValidation type="whole" operator="greaterThanOrEqual" allowBlank="1" sqref="D10:D13 D15"><formula1>0</formula1></dataValidation><dataValidation type="list" allowBlank="1" sqref="F4:F63"><formula1>"Có,Không"</formula1></dataValidation><dataValidation allowBlank="1" sqref="B4:B63"/><dataValidation type="decimal" operator="greaterThanOrEqual" sqref="AA2"><formula1>-1000000000000000</formula1></dataValidation></dataValidations>"#;
+        let xml = r#"<dataValidations count="3"><dataValidation type="whole" operator="greaterThanOrEqual" allowBlank="1" sqref="D10:D13 D15"><formula1>0</formula1></dataValidation><dataValidation type="list" allowBlank="1" sqref="F4:F63" prompt="Chọn Có hoặc Không."><formula1>"Có,Không"</formula1></dataValidation><dataValidation allowBlank="1" sqref="B4:B63"/><dataValidation type="decimal" operator="greaterThanOrEqual" sqref="AA2"><formula1>-1000000000000000</formula1></dataValidation></dataValidations>"#;
         let v = validations(xml);
-        assert_eq!(v.len(), 3);
+        assert_eq!(v.len(), 4);
         assert_eq!(v[0].allowed, Allowed::Whole { min: Some(0.0) });
+        assert_eq!(v[1].prompt.as_deref(), Some("Chọn Có hoặc Không."));
         assert_eq!(v[0].ranges, vec![(9, 3, 12, 3), (14, 3, 14, 3)]);
         assert!(v[0].covers(14, 3) && !v[0].covers(13, 3));
         assert_eq!(
             v[1].allowed,
             Allowed::List(vec!["Có".into(), "Không".into()])
         );
-        assert_eq!(v[2].allowed, Allowed::Decimal { min: None });
-        assert_eq!(v[2].ranges, vec![(1, 26, 1, 26)]);
+        // No type: any value, still an input cell.
+        assert_eq!(v[2].allowed, Allowed::Any);
+        assert_eq!(v[2].ranges, vec![(3, 1, 62, 1)]);
+        assert_eq!(v[3].allowed, Allowed::Decimal { min: None });
+        assert_eq!(v[3].ranges, vec![(1, 26, 1, 26)]);
+    }
+
+    #[test]
+    fn a_list_kept_in_cells_is_read_from_the_book() {
+        let xml = r#"<dataValidation type="list" sqref="D9:D68"><formula1>'_tonghop'!$D$1:$D$3</formula1></dataValidation>"#;
+        let mut v = HashMap::from([("Biểu 02".to_string(), validations(xml))]);
+        let want = Allowed::ListIn("_tonghop".into(), (0, 3, 2, 3));
+        assert_eq!(v["Biểu 02"][0].allowed, want);
+        let mut meta = crate::model::book::Sheet::new("_tonghop", true);
+        for (r, item) in ["Tại gia đình, cộng đồng", "Tại cơ sở", "Sau cai"]
+            .iter()
+            .enumerate()
+        {
+            meta.set(
+                r as u32,
+                3,
+                crate::model::book::Cell::Text(item.to_string()),
+            );
+        }
+        let book = crate::model::book::Book {
+            format: crate::model::book::Format::Xlsx,
+            sheets: vec![meta],
+        };
+        resolve_lists(&mut v, &book);
+        let items = ["Tại gia đình, cộng đồng", "Tại cơ sở", "Sau cai"];
+        assert_eq!(
+            v["Biểu 02"][0].allowed,
+            Allowed::List(items.map(String::from).to_vec())
+        );
     }
 
     #[test]

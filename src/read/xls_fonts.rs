@@ -14,7 +14,7 @@ use crate::read::biff::{Record, u16_at, u32_at};
 
 /// The legacy-font text cells of one worksheet.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct SheetFonts {
+pub(crate) struct SheetFonts {
     /// The sheet's name as its BOUNDSHEET record gives it (BIFF8 only;
     /// empty for BIFF5, whose names are in a code page).
     pub name: String,

@@ -20,9 +20,19 @@ fn type_word(ty: FieldType, lang: Lang) -> &'static str {
     }
 }
 
-/// A field's type with its bounds and choices: "số nguyên ≥ 0".
+/// A field's type with its bounds and choices: "số nguyên ≥ 0"; a yes/no
+/// in the form's own words ("Đạt/Chưa đạt", "x/(trống)").
 fn field_kind(field: &FieldDef, lang: Lang) -> String {
-    let mut kind = type_word(field.ty, lang).to_string();
+    let words = &field.words;
+    let mut kind = if field.ty == FieldType::YesNo && words.declared {
+        let no = match words.word(false) {
+            "" => lang.pick("(trống)", "(blank)"),
+            no => no,
+        };
+        format!("{}/{no}", words.word(true))
+    } else {
+        type_word(field.ty, lang).to_string()
+    };
     let n = crate::model::values::format_number;
     if let Some(min) = field.min {
         kind.push_str(&format!(" ≥ {}", n(min)));
@@ -31,7 +41,12 @@ fn field_kind(field: &FieldDef, lang: Lang) -> String {
         kind.push_str(&format!(" ≤ {}", n(max)));
     }
     if field.ty == FieldType::Choice {
-        let values: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
+        // Quoted: a choice may hold a comma ("Tại gia đình, cộng đồng").
+        let values: Vec<String> = field
+            .choices
+            .iter()
+            .map(|c| format!("“{}”", c.value))
+            .collect();
         kind.push_str(&format!(": {}", values.join(", ")));
     }
     if !field.required {
@@ -41,7 +56,7 @@ fn field_kind(field: &FieldDef, lang: Lang) -> String {
 }
 
 /// The description of every sheet.
-pub fn describe(schema: &Schema, lang: Lang) -> String {
+pub(super) fn describe(schema: &Schema, lang: Lang) -> String {
     let mut out = String::new();
     let title = match lang {
         Lang::Vi => &schema.title,
@@ -89,12 +104,29 @@ fn sheet_heading(out: &mut String, sheet: &SheetDef, kind: &str, lang: Lang) {
 
 fn form(out: &mut String, sheet: &SheetDef, lang: Lang) {
     sheet_heading(out, sheet, lang.pick("Trang chỉ tiêu", "Form sheet"), lang);
+    let headers = form_headers(&sheet.columns);
+    let values: Vec<&str> = if sheet.value_columns.is_empty() {
+        vec![headers[3]]
+    } else {
+        sheet
+            .value_columns
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect()
+    };
+    let header: Vec<&str> = headers[..3]
+        .iter()
+        .copied()
+        .chain(values)
+        .chain(std::iter::once(headers[4]))
+        .collect();
     let _ = writeln!(
         out,
         "    {} {}",
         lang.pick("Dòng tiêu đề bảng:", "Table header:"),
-        form_headers(&sheet.columns).join(" | ")
+        header.join(" | ")
     );
+    value_columns(out, sheet, lang);
     let _ = writeln!(
         out,
         "    {}",
@@ -104,7 +136,7 @@ fn form(out: &mut String, sheet: &SheetDef, lang: Lang) {
         )
     );
     let mut section: Option<&str> = None;
-    for field in &sheet.fields {
+    for (i, field) in sheet.fields.iter().enumerate().filter(|(_, f)| f.is_row()) {
         if field.section.as_deref() != section {
             section = field.section.as_deref();
             if let Some(s) = sheet
@@ -115,19 +147,85 @@ fn form(out: &mut String, sheet: &SheetDef, lang: Lang) {
                 let _ = writeln!(out, "      {}  {}", s.code, s.label);
             }
         }
-        let unit = field
-            .unit
-            .as_deref()
-            .map(|u| format!(" [{u}]"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "      {:>5}  {}{unit} — {}",
-            field.code.as_deref().unwrap_or("·"),
-            field.label_in(lang),
-            field_kind(field, lang)
-        );
+        form_row(out, sheet, i, lang);
     }
+}
+
+/// The value columns of a sheet that has several: each header with the
+/// other headers it is found under, its type, and how a derived one is
+/// computed.
+fn value_columns(out: &mut String, sheet: &SheetDef, lang: Lang) {
+    if sheet.value_columns.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "    {}",
+        lang.pick("Các cột số liệu:", "The value columns:")
+    );
+    for column in &sheet.value_columns {
+        let mut line = format!("      “{}”", column.label);
+        if !column.aliases.is_empty() {
+            let aliases: Vec<String> = column.aliases.iter().map(|a| format!("“{a}”")).collect();
+            line.push_str(&format!(
+                " {} {}",
+                lang.pick("hoặc", "or"),
+                aliases.join(", ")
+            ));
+        }
+        let kind = match (&column.derived, column.ty) {
+            (Some(expr), _) => format!(
+                "{} = {}",
+                lang.pick("tính", "computed"),
+                readable(sheet, column.id()).unwrap_or(expr.get_ref())
+            ),
+            (None, Some(ty)) => type_word(ty, lang).to_string(),
+            (None, None) => lang.pick("theo kiểu của dòng", "the row's type").into(),
+        };
+        let _ = writeln!(out, "{line} — {kind}");
+    }
+}
+
+/// How a derived column is computed, over the columns' headers.
+fn readable<'a>(sheet: &'a SheetDef, column: &str) -> Option<&'a str> {
+    sheet.fields.iter().find_map(|f| {
+        let c = f.column.as_ref().filter(|c| c.column == column)?;
+        c.derived.as_ref().map(|d| d.readable.as_str())
+    })
+}
+
+/// One form row: STT, label, unit, type, and the value columns it has when
+/// the sheet has several.
+fn form_row(out: &mut String, sheet: &SheetDef, first: usize, lang: Lang) {
+    let field = &sheet.fields[first];
+    let unit = field
+        .unit
+        .as_deref()
+        .map(|u| format!(" [{u}]"))
+        .unwrap_or_default();
+    let columns: Vec<&str> = sheet.fields[first..]
+        .iter()
+        .take_while(|f| std::ptr::eq(*f, field) || !f.is_row())
+        .filter_map(|f| f.column.as_ref().map(|c| c.label.as_str()))
+        .collect();
+    let columns = if columns.is_empty() {
+        String::new()
+    } else {
+        format!(" ({}: {})", lang.pick("cột", "columns"), columns.join(", "))
+    };
+    let label = field.column.as_ref().map_or(field.label_in(lang), |_| {
+        match lang {
+            Lang::En => field.label_en.as_deref().unwrap_or(&field.label),
+            Lang::Vi => &field.label,
+        }
+        .into()
+    });
+    let _ = writeln!(
+        out,
+        "      {:>5}  {label}{unit} — {}{columns}",
+        field.code.as_deref().unwrap_or("·"),
+        field_kind(field, lang)
+    );
 }
 
 fn list(out: &mut String, sheet: &SheetDef, lang: Lang) {
@@ -152,9 +250,62 @@ fn list(out: &mut String, sheet: &SheetDef, lang: Lang) {
     for field in &sheet.fields {
         let _ = writeln!(
             out,
-            "      {} — {}",
+            "      {} — {}{}",
             field.label_in(lang),
-            field_kind(field, lang)
+            field_kind(field, lang),
+            split_words(sheet, field, lang)
+        );
+    }
+    list_shape(out, sheet, lang);
+}
+
+/// How a field split over sub-columns is written: "; or under Nam | Nữ".
+fn split_words(sheet: &SheetDef, field: &FieldDef, lang: Lang) -> String {
+    let Some(by) = &field.split_by else {
+        return String::new();
+    };
+    let Some(choice) = sheet.fields.iter().find(|f| f.id() == by.get_ref()) else {
+        return String::new();
+    };
+    let heads: Vec<&str> = choice.choices.iter().map(|c| c.value.as_str()).collect();
+    lang.pick(
+        format!(
+            "; hoặc ghi dưới một trong các cột con {}",
+            heads.join(" | ")
+        ),
+        format!("; or under one of the sub-columns {}", heads.join(" | ")),
+    )
+}
+
+/// A list's keys and whether it may go on over further sheets.
+fn list_shape(out: &mut String, sheet: &SheetDef, lang: Lang) {
+    for key in &sheet.keys {
+        let labels: Vec<String> = key
+            .fields
+            .iter()
+            .filter_map(|id| sheet.fields.iter().find(|f| f.id() == id.get_ref()))
+            .map(|f| f.label_in(lang).into_owned())
+            .collect();
+        let across = if key.across_units {
+            lang.pick(", cả giữa các xã", ", also between units")
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "    {} {}{across}",
+            lang.pick("Không trùng nhau theo:", "No two records alike in:"),
+            labels.join(" + ")
+        );
+    }
+    if sheet.continued {
+        let _ = writeln!(
+            out,
+            "    {}",
+            lang.pick(
+                "Danh sách dài có thể ghi tiếp sang trang sau, cùng dòng tiêu đề.",
+                "A long list may go on over further sheets with the same header."
+            )
         );
     }
 }

@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use super::guess::YesNoWords;
 use super::infer::{Draft, DraftField, DraftSheet, ValueColumn};
 use crate::model::schema::{FieldType, SheetKind};
 
@@ -26,7 +27,7 @@ fn type_name(ty: FieldType) -> &'static str {
 }
 
 /// The whole draft. `source` is the form's file name as given.
-pub fn to_toml(draft: &Draft, source: &str) -> String {
+pub(super) fn to_toml(draft: &Draft, source: &str) -> String {
     let mut body = String::new();
     let _ = writeln!(body, "id = {}   # đoán: {}", quote(&draft.id), draft.origin);
     let _ = writeln!(body, "title = {}", quote(&draft.title));
@@ -75,6 +76,9 @@ fn write_sheet(out: &mut String, sheet: &DraftSheet) {
     let _ = writeln!(out, "id = {}", quote(&sheet.id));
     let _ = writeln!(out, "kind = \"{kind}\"");
     let _ = writeln!(out, "name = {}", quote(&sheet.name));
+    if let Some(why) = &sheet.continued {
+        let _ = writeln!(out, "continued = true   # đoán: {why}");
+    }
     if let Some(title) = &sheet.title {
         let _ = writeln!(out, "title = {}", quote(title));
     }
@@ -91,6 +95,7 @@ fn write_sheet(out: &mut String, sheet: &DraftSheet) {
     }
     for field in &sheet.fields {
         write_field(out, field, sheet.kind);
+        write_row_columns(out, field, &sheet.value_columns);
     }
 }
 
@@ -118,6 +123,10 @@ fn write_value_column(out: &mut String, column: &ValueColumn) {
     }
     let _ = writeln!(out, "id = {}", quote(&column.id));
     let _ = writeln!(out, "label = {}", quote(&column.label));
+    let _ = writeln!(
+        out,
+        "# xem lại: tiêu đề khác các xã ghi cho cột này (“Cùng kỳ” cho “Cùng kỳ năm trước”) đặt trong aliases = [...]"
+    );
     if column.decimal {
         let _ = writeln!(
             out,
@@ -126,7 +135,12 @@ fn write_value_column(out: &mut String, column: &ValueColumn) {
     } else {
         let _ = writeln!(out, "# đoán: kiểu theo từng chỉ tiêu");
     }
-    if let Some(expr) = &column.derived {
+    if column.label.contains('%') {
+        let _ = writeln!(out, "unit = \"%\"   # đoán: tiêu đề cột ghi %");
+    }
+    if let (Some(expr), Some(from)) = (&column.derived, &column.derived_from) {
+        let _ = writeln!(out, "derived = {}   # đoán: theo {from}", quote(expr));
+    } else if let Some(expr) = &column.derived {
         let number = column.number.as_deref().unwrap_or("?");
         let _ = writeln!(
             out,
@@ -161,6 +175,9 @@ fn write_field(out: &mut String, field: &DraftField, kind: SheetKind) {
         type_name(guess.ty),
         guess.why
     );
+    if let Some(words) = &guess.words {
+        write_yes_no_words(out, words);
+    }
     if guess.ty == FieldType::Choice {
         let choices: Vec<String> = guess
             .choices
@@ -176,7 +193,48 @@ fn write_field(out: &mut String, field: &DraftField, kind: SheetKind) {
     if guess.count {
         let _ = writeln!(out, "min = 0   # đoán: số đếm không âm");
     }
+    if let Some(choice) = &field.split_by {
+        let _ = writeln!(
+            out,
+            "split_by = {}   # đoán: mỗi dòng điền một cột con",
+            quote(choice)
+        );
+    }
     if let Some(why) = &field.optional {
         let _ = writeln!(out, "required = false   # đoán: {why}");
     }
+}
+
+/// A yes/no's own words: "Đạt" / "Chưa đạt", or a tick whose blank is no.
+fn write_yes_no_words(out: &mut String, words: &YesNoWords) {
+    let _ = writeln!(out, "yes = [{}]", quote(&words.yes));
+    match &words.no {
+        Some(no) => {
+            let _ = writeln!(out, "no = [{}]", quote(no));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "blank = \"no\"   # đoán: chỉ đánh dấu “{}”, để trống là không",
+                words.yes
+            );
+        }
+    }
+}
+
+/// `value_columns = [...]` for a row that has only some of the sheet's
+/// value columns.
+fn write_row_columns(out: &mut String, field: &DraftField, columns: &[ValueColumn]) {
+    let Some((places, why)) = &field.columns else {
+        return;
+    };
+    let ids: Vec<String> = places
+        .iter()
+        .filter_map(|&i| columns.get(i))
+        .map(|c| quote(&c.id))
+        .collect();
+    if ids.is_empty() || columns.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "value_columns = [{}]   # đoán: {why}", ids.join(", "));
 }

@@ -78,7 +78,7 @@ const DECIMAL_WORDS: [&str; 17] = [
 
 /// A type and why it was chosen ("theo đơn vị tính “Người”").
 #[derive(Clone, Debug, PartialEq)]
-pub struct Guess {
+pub(super) struct Guess {
     pub ty: FieldType,
     /// Vietnamese: printed after "# đoán:" in the draft.
     pub why: String,
@@ -86,6 +86,17 @@ pub struct Guess {
     pub choices: Vec<String>,
     /// A count, which cannot be negative (`min = 0`).
     pub count: bool,
+    /// A yes/no's own words, when a drop-down offers others than Có/Không
+    /// ("Đạt", "Chưa đạt"; a tick "x" alone, with a blank meaning no).
+    pub words: Option<YesNoWords>,
+}
+
+/// The words of a yes/no drop-down: `yes = [..]`, `no = [..]` or, for a
+/// tick, `blank = "no"`.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct YesNoWords {
+    pub yes: String,
+    pub no: Option<String>,
 }
 
 impl Guess {
@@ -95,13 +106,38 @@ impl Guess {
             why,
             choices: Vec::new(),
             count: false,
+            words: None,
         }
+    }
+}
+
+/// A drop-down that answers yes or no in the form's own words: one tick
+/// word ("x"), or a word and its negation ("Đạt" / "Chưa đạt", "Có" /
+/// "Chưa"). Có/Không is the usual yes/no and needs no words.
+fn yes_no_words(items: &[String]) -> Option<YesNoWords> {
+    const NEGATIONS: [&str; 3] = ["chua", "khong", "ko"];
+    let keys: Vec<String> = items.iter().map(|i| loose_key(i)).collect();
+    match keys.as_slice() {
+        [tick] if tick.chars().count() <= 2 => Some(YesNoWords {
+            yes: items[0].clone(),
+            no: None,
+        }),
+        [yes, no] if !NEGATIONS.iter().any(|n| yes.starts_with(n)) => {
+            let negates = NEGATIONS
+                .iter()
+                .any(|n| no == n || no.starts_with(&format!("{n} ")));
+            negates.then(|| YesNoWords {
+                yes: items[0].clone(),
+                no: Some(items[1].clone()),
+            })
+        }
+        _ => None,
     }
 }
 
 /// The type a unit of measure implies: counts are whole numbers, money,
 /// weights, areas and percentages have decimals.
-pub fn unit_type(unit: &str) -> Option<FieldType> {
+pub(super) fn unit_type(unit: &str) -> Option<FieldType> {
     let key = loose_key(unit);
     if unit.contains('%') || unit.contains('/') || unit.contains('‰') {
         return Some(FieldType::Number);
@@ -166,7 +202,7 @@ fn text_type(text: &str) -> FieldType {
 
 /// The type the filled values say, when every value says the same (whole
 /// numbers and decimals together are numbers).
-pub fn values_type(cells: &[&Cell]) -> Option<(FieldType, usize)> {
+pub(super) fn values_type(cells: &[&Cell]) -> Option<(FieldType, usize)> {
     let types: Vec<FieldType> = cells.iter().filter_map(|c| cell_type(c)).collect();
     let first = *types.first()?;
     let all = |ty: FieldType| types.iter().all(|t| *t == ty);
@@ -186,7 +222,7 @@ pub fn values_type(cells: &[&Cell]) -> Option<(FieldType, usize)> {
 
 /// The type a label implies: "(Có/Không)" asks yes or no, "Ngày …" a date,
 /// "Năm sinh" a year.
-pub fn label_type(label: &str) -> Option<FieldType> {
+pub(super) fn label_type(label: &str) -> Option<FieldType> {
     let key = loose_key(label);
     if key.ends_with("co khong") || key.ends_with("dat chua dat") {
         Some(FieldType::YesNo)
@@ -211,10 +247,15 @@ fn validated_type(allowed: &Allowed) -> Guess {
         }
         Allowed::Decimal { .. } => Guess::new(FieldType::Number, why),
         Allowed::Date => Guess::new(FieldType::Date, why),
+        Allowed::Any | Allowed::ListIn(..) => Guess::new(FieldType::Text, why),
         Allowed::List(items) => {
             let keys: Vec<String> = items.iter().map(|i| loose_key(i)).collect();
             if keys.len() == 2 && keys.contains(&"co".into()) && keys.contains(&"khong".into()) {
                 Guess::new(FieldType::YesNo, why)
+            } else if let Some(words) = yes_no_words(items) {
+                let mut guess = Guess::new(FieldType::YesNo, why);
+                guess.words = Some(words);
+                guess
             } else {
                 let mut guess = Guess::new(FieldType::Choice, why);
                 guess.choices = items.clone();
@@ -227,7 +268,7 @@ fn validated_type(allowed: &Allowed) -> Guess {
 /// The type of a form row or list column: from the values filled in when
 /// there are any, else from the cell's data validation, else from the unit
 /// of measure, else from the label, else `fallback`.
-pub fn guess_type(
+pub(super) fn guess_type(
     label: &str,
     unit: &str,
     cells: &[&Cell],
@@ -242,6 +283,15 @@ pub fn guess_type(
         };
         let mut guess = Guess::new(ty, format!("theo {n} giá trị đã điền"));
         guess.count = ty == FieldType::Integer && by_unit == Some(FieldType::Integer);
+        if let Some(words) = (ty == FieldType::Text)
+            .then(|| pair_of_words(cells))
+            .flatten()
+        {
+            guess.ty = FieldType::YesNo;
+            guess.words = Some(words);
+            guess.why = format!("{n} giá trị đã điền là lời đáp có/không của biểu");
+            return guess;
+        }
         if ty == FieldType::Text {
             guess.choices = choices(cells);
             if !guess.choices.is_empty() {
@@ -251,7 +301,8 @@ pub fn guess_type(
         }
         return guess;
     }
-    if let Some(allowed) = validated {
+    // A cell open to any value says nothing of its type.
+    if let Some(allowed) = validated.filter(|a| **a != Allowed::Any) {
         return validated_type(allowed);
     }
     if let Some(ty) = by_unit {
@@ -270,6 +321,29 @@ pub fn guess_type(
         format!("không biết đơn vị tính “{unit}”: hãy chọn kiểu")
     };
     Guess::new(fallback, why)
+}
+
+/// Yes/no answers in a form's own words, as filled ("Đạt", "Chưa đạt"):
+/// every value one of a known pair.
+fn pair_of_words(cells: &[&Cell]) -> Option<YesNoWords> {
+    const PAIRS: [(&str, &str); 3] = [
+        ("Đạt", "Chưa đạt"),
+        ("Hoàn thành", "Chưa hoàn thành"),
+        ("Có", "Chưa"),
+    ];
+    let keys: Vec<String> = cells
+        .iter()
+        .map(|c| loose_key(&c.as_text()))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let (yes, no) = PAIRS.iter().find(|(yes, no)| {
+        keys.iter()
+            .all(|k| *k == loose_key(yes) || *k == loose_key(no))
+    })?;
+    Some(YesNoWords {
+        yes: yes.to_string(),
+        no: Some(no.to_string()),
+    })
 }
 
 /// A few values repeated over many records: the choices of a list column.
@@ -330,7 +404,7 @@ fn join_id(words: &[String], fallback: &str) -> String {
 
 /// "Số văn bản chỉ đạo, hướng dẫn" → "so_van_ban_chi": ASCII, lower case,
 /// no diacritics, at most four words, starting with a letter.
-pub fn id_from_label(label: &str, fallback: &str) -> String {
+pub(super) fn id_from_label(label: &str, fallback: &str) -> String {
     let words = id_words(label);
     join_id(&words[..words.len().min(ID_WORDS)], fallback)
 }
@@ -339,7 +413,7 @@ pub fn id_from_label(label: &str, fallback: &str) -> String {
 /// labels start with the same four words, each adds its last two words
 /// ("co_so_kinh_doanh_luu_tru", "co_so_kinh_doanh_vu_karaoke"), which is
 /// where such labels differ; `ids` makes the rest unique.
-pub fn ids_for_labels(labels: &[&str], fallback: &str, ids: &mut Ids) -> Vec<String> {
+pub(super) fn ids_for_labels(labels: &[&str], fallback: &str, ids: &mut Ids) -> Vec<String> {
     let bases: Vec<String> = labels.iter().map(|l| id_from_label(l, fallback)).collect();
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for b in &bases {
@@ -366,18 +440,18 @@ pub fn ids_for_labels(labels: &[&str], fallback: &str, ids: &mut Ids) -> Vec<Str
 /// Identifiers already given, so that each new one is unique ("so_nguoi",
 /// "so_nguoi_2").
 #[derive(Default)]
-pub struct Ids {
+pub(super) struct Ids {
     taken: HashSet<String>,
 }
 
 impl Ids {
-    pub fn with(taken: impl IntoIterator<Item = String>) -> Ids {
+    pub(super) fn with(taken: impl IntoIterator<Item = String>) -> Ids {
         Ids {
             taken: taken.into_iter().collect(),
         }
     }
 
-    pub fn unique(&mut self, base: &str) -> String {
+    pub(super) fn unique(&mut self, base: &str) -> String {
         let mut id = base.to_string();
         let mut n = 2;
         while self.taken.contains(&id) {
@@ -406,7 +480,7 @@ fn numbering_token(text: &str) -> bool {
 /// 2 | 3 | 4=2/3", "(1) (2) (3)"): three or more short codes, of which at
 /// least one is a letter, a bracketed number or a formula — a record of
 /// plain small numbers is not mistaken for one.
-pub fn is_numbering(cells: &[String]) -> bool {
+pub(super) fn is_numbering(cells: &[String]) -> bool {
     let marked = |t: &String| {
         t.starts_with('(') || t.contains('=') || t.chars().all(|c| c.is_ascii_alphabetic())
     };
@@ -414,7 +488,7 @@ pub fn is_numbering(cells: &[String]) -> bool {
 }
 
 /// "4=2/3" → ("4", Some("2/3")); "2" → ("2", None).
-pub fn numbering_formula(token: &str) -> (String, Option<String>) {
+pub(super) fn numbering_formula(token: &str) -> (String, Option<String>) {
     let t = token.trim_start_matches('(').trim_end_matches(')').trim();
     match t.split_once('=') {
         Some((n, f)) => (n.trim().to_string(), Some(f.replace(' ', ""))),
@@ -483,6 +557,23 @@ mod tests {
         let kinds = Allowed::List(vec!["Lưu trú".into(), "Karaoke".into()]);
         let g = guess_type("Loại hình", "", &[], Some(&kinds), FieldType::Text);
         assert_eq!((g.ty, g.choices.len()), (FieldType::Choice, 2));
+        let dat = Allowed::List(vec!["Đạt".into(), "Chưa đạt".into()]);
+        let g = guess_type("Xã đạt chuẩn", "", &[], Some(&dat), FieldType::Number);
+        let words = g.words.expect("words");
+        assert_eq!((g.ty, words.yes.as_str()), (FieldType::YesNo, "Đạt"));
+        assert_eq!(words.no.as_deref(), Some("Chưa đạt"));
+        let tick = Allowed::List(vec!["x".into()]);
+        let g = guess_type("Đã kiểm tra", "", &[], Some(&tick), FieldType::Text);
+        assert_eq!((g.ty, g.words.unwrap().no), (FieldType::YesNo, None));
+        let dat = Cell::Text("Đạt".into());
+        let g = guess_type("Xã đạt chuẩn", "", &[&dat], None, FieldType::Number);
+        assert_eq!(
+            (g.ty, g.words.unwrap().yes.as_str()),
+            (FieldType::YesNo, "Đạt")
+        );
+        let any = Allowed::Any;
+        let g = guess_type("Số suất", "Suất", &[], Some(&any), FieldType::Text);
+        assert_eq!(g.ty, FieldType::Text);
         let whole = Allowed::Whole { min: Some(0.0) };
         let g = guess_type("Số suất", "Suất", &[], Some(&whole), FieldType::Number);
         assert_eq!((g.ty, g.count), (FieldType::Integer, true));

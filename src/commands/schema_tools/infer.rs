@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::guess::{self, Guess, Ids, id_from_label, is_numbering, numbering_formula};
+use super::shapes;
 use crate::check::identify::template_meta;
 use crate::check::locate::{
     cell_text, header_says, is_signature_row, list_rows, normalize_code, without_parentheses,
@@ -25,7 +26,7 @@ const HEADER_SEARCH_ROWS: u32 = 40;
 const INSTRUCTION_SHEETS: [&str; 4] = ["huong dan", "hd", "huong dan dien", "huong dan ghi"];
 
 #[derive(Debug)]
-pub struct Draft {
+pub(super) struct Draft {
     pub id: String,
     pub title: String,
     pub version: String,
@@ -40,7 +41,7 @@ pub struct Draft {
 }
 
 #[derive(Debug)]
-pub struct DraftSheet {
+pub(super) struct DraftSheet {
     pub id: String,
     pub kind: SheetKind,
     pub name: String,
@@ -57,10 +58,12 @@ pub struct DraftSheet {
     pub sections: Vec<(String, String)>,
     pub fields: Vec<DraftField>,
     pub notes: Vec<String>,
+    /// A list continued on a further sheet: why it is thought so.
+    pub continued: Option<String>,
 }
 
 #[derive(Debug)]
-pub struct ValueColumn {
+pub(super) struct ValueColumn {
     pub id: String,
     pub label: String,
     /// Why the label differs from the header cell.
@@ -70,11 +73,14 @@ pub struct ValueColumn {
     /// The numbering row's formula for it ("2/3"), as an expression over
     /// the other columns' ids.
     pub derived: Option<String>,
+    /// Where `derived` was read when it is the form's own statement (a
+    /// tonghop template's input message), not the numbering row's guess.
+    pub derived_from: Option<String>,
     pub decimal: bool,
 }
 
-#[derive(Debug)]
-pub struct DraftField {
+#[derive(Clone, Debug)]
+pub(super) struct DraftField {
     pub id: String,
     pub label: String,
     pub code: Option<String>,
@@ -86,13 +92,22 @@ pub struct DraftField {
     /// `required = false`, with the reason.
     pub optional: Option<String>,
     pub notes: Vec<String>,
+    /// The places (in the sheet's value columns) of the columns this row
+    /// has, when its input cells or filled cells show it has only some,
+    /// with the reason; `None`: all.
+    pub columns: Option<(Vec<usize>, &'static str)>,
+    /// The sheet row (0-based) of a form field.
+    pub row: u32,
+    /// A list value split over sub-columns: the id of the choice field its
+    /// sub-headers are (its label until the fields have ids).
+    pub split_by: Option<String>,
 }
 
 /// Reads the form workbook into a draft. `None` when no sheet holds a form
 /// table or a list.
 /// `validations` are the sheets' data validations, by sheet name
 /// (`read::validations`; empty for formats without them).
-pub fn infer(
+pub(super) fn infer(
     book: &Book,
     file_stem: &str,
     validations: &HashMap<String, Vec<Validation>>,
@@ -141,9 +156,10 @@ pub fn infer(
 /// (a header over nothing is no table yet) is left out with a note.
 fn named_sheets(mut found: Vec<(usize, DraftSheet)>, skipped: &mut Vec<String>) -> Vec<DraftSheet> {
     found.sort_by_key(|(i, _)| *i);
+    let found = shapes::join_continued(found.into_iter().map(|(_, s)| s).collect());
     let mut ids = Ids::default();
     let mut sheets = Vec::new();
-    for (_, mut sheet) in found {
+    for mut sheet in found {
         if sheet.fields.is_empty() {
             skipped.push(format!(
                 "trang “{}”: có tiêu đề bảng nhưng không có dòng/cột nào",
@@ -241,9 +257,47 @@ fn period_kind(book: &Book, meta: Option<&String>) -> (&'static str, String) {
         ("half", "theo chữ “6 tháng” ở đầu biểu".into())
     } else if says("thang") {
         ("month", "theo chữ “Tháng” ở đầu biểu".into())
+    } else if let Some(kind) = lines.iter().find_map(|l| period_from_dates(l)) {
+        kind
     } else {
         ("year", "không thấy quý, tháng: coi là báo cáo năm".into())
     }
+}
+
+/// The kind of period a line "từ ngày 15/12/2023 đến ngày 14/6/2024" spans
+/// (about 1, 3, 6 or 12 months); a window that does not start on the 1st
+/// is the config's `cutoff_day`, which the reason names.
+fn period_from_dates(line: &str) -> Option<(&'static str, String)> {
+    let numbers: Vec<u32> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let dates: Vec<chrono::NaiveDate> = numbers
+        .windows(3)
+        .filter_map(|w| chrono::NaiveDate::from_ymd_opt(w[2] as i32, w[1], w[0]))
+        .filter(|d| chrono::Datelike::year(d) >= 1990)
+        .collect();
+    let (first, last) = (dates.first()?, dates.get(1)?);
+    let days = (*last - *first).num_days() + 1;
+    let kind = match (days as f64 / 30.44).round() as i64 {
+        1 => "month",
+        3 => "quarter",
+        6 => "half",
+        12 => "year",
+        _ => return None,
+    };
+    let day = chrono::Datelike::day(first);
+    let mut why = format!(
+        "kỳ từ {} đến {} ({days} ngày)",
+        first.format("%d/%m/%Y"),
+        last.format("%d/%m/%Y")
+    );
+    if day != 1 {
+        why.push_str(&format!(
+            "; kỳ không theo tháng dương lịch: đặt cutoff_day = {day} trong tonghop.toml"
+        ));
+    }
+    Some((kind, why))
 }
 
 /// The texts of a row's non-empty cells, by column.
@@ -360,7 +414,8 @@ fn numbering_row(sheet: &Sheet, row: u32) -> Option<Vec<(u32, String)>> {
 fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut Ids) -> DraftSheet {
     let numbering = numbering_row(sheet, head.row + 1);
     let first_data = head.row + 1 + u32::from(numbering.is_some());
-    let value_columns = value_columns(head, numbering.as_deref());
+    let mut value_columns = value_columns(head, numbering.as_deref());
+    derived_from_prompts(head, checks, &mut value_columns);
     let mut out = DraftSheet {
         id: String::new(),
         kind: SheetKind::Form,
@@ -382,6 +437,7 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut I
         sections: Vec::new(),
         fields: Vec::new(),
         notes: Vec::new(),
+        continued: None,
     };
     if value_columns.len() > 1 {
         out.value_columns = value_columns;
@@ -390,6 +446,14 @@ fn form_sheet(sheet: &Sheet, head: &FormHead, checks: &[Validation], ids: &mut I
             .extend(one.note.iter().map(|n| format!("xem lại: {n}")));
     }
     form_rows(sheet, (head, checks), first_data, &mut out, ids);
+    let validated_columns = head.values.iter().any(|(c, _)| {
+        checks
+            .iter()
+            .any(|v| v.ranges.iter().any(|r| (r.1..=r.3).contains(c)))
+    });
+    if out.value_columns.len() > 1 && !validated_columns {
+        columns_by_filled_cells(sheet, head, &mut out.fields);
+    }
     mark_repeated_labels(&mut out.fields);
     out
 }
@@ -432,6 +496,7 @@ fn value_columns(head: &FormHead, numbering: Option<&[(u32, String)]>) -> Vec<Va
                 label,
                 number: token.as_ref().map(|(n, _)| n.clone()),
                 derived: token.and_then(|(_, f)| f),
+                derived_from: None,
                 decimal,
             }
         })
@@ -447,6 +512,48 @@ fn value_columns(head: &FormHead, numbering: Option<&[(u32, String)]>) -> Vec<Va
             .map(|f| derived_expression(&f, &by_number, column.decimal));
     }
     columns
+}
+
+/// A tonghop template says in each computed cell's input message how it is
+/// computed ("Ghi kết quả của Kỳ này / Cùng kỳ năm trước * 100, làm tròn;
+/// …"): over the columns' labels, which become their ids again. Only when
+/// every name in it is a column's label.
+fn derived_from_prompts(head: &FormHead, checks: &[Validation], columns: &mut [ValueColumn]) {
+    const OPENING: &str = "Ghi kết quả của ";
+    let labels: Vec<(String, String)> = columns
+        .iter()
+        .map(|c| (c.label.clone(), c.id.clone()))
+        .collect();
+    for ((col, _), column) in head.values.iter().zip(columns.iter_mut()) {
+        let prompt = checks
+            .iter()
+            .filter(|v| v.ranges.iter().any(|r| (r.1..=r.3).contains(col)))
+            .find_map(|v| v.prompt.as_deref()?.strip_prefix(OPENING));
+        let Some(formula) = prompt.and_then(|p| p.split(", làm tròn").next()) else {
+            continue;
+        };
+        if let Some(expr) = over_ids(formula, &labels) {
+            column.derived = Some(expr);
+            column.derived_from = Some(format!("hướng dẫn nhập của cột “{}”", column.label));
+            column.decimal = true;
+        }
+    }
+}
+
+/// "Kỳ này / Cùng kỳ năm trước * 100" → "ky_nay / cung_ky_nam_truoc * 100":
+/// the longest labels first; `None` when words that are no label remain.
+fn over_ids(readable: &str, labels: &[(String, String)]) -> Option<String> {
+    let mut by_length: Vec<&(String, String)> = labels.iter().collect();
+    by_length.sort_by_key(|(l, _)| std::cmp::Reverse(l.chars().count()));
+    let mut text = readable.to_string();
+    for (label, id) in by_length {
+        text = text.replace(label.as_str(), &format!("\u{1}{id}\u{1}"));
+    }
+    let rest: String = text.split('\u{1}').step_by(2).collect::<Vec<_>>().concat();
+    let plain = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || " .+-*/()".contains(c));
+    (plain && text.contains('\u{1}')).then(|| text.replace('\u{1}', ""))
 }
 
 /// "2/3" with columns 2 = ky_nay, 3 = cung_ky → "ky_nay / cung_ky * 100"
@@ -556,10 +663,14 @@ fn form_field(
     line: &FormRow,
     section: &Option<String>,
 ) -> DraftField {
+    let columns = row_columns(head, checks, line.row);
     // Computed and percentage columns say nothing of the row's own type.
     let plain: Vec<u32> = head
         .values
         .iter()
+        .enumerate()
+        .filter(|(i, _)| columns.as_ref().is_none_or(|c| c.contains(i)))
+        .map(|(_, v)| v)
         .filter(|(_, l)| !l.contains('%') && !loose_key(l).contains("ty le"))
         .map(|(c, _)| *c)
         .collect();
@@ -594,6 +705,48 @@ fn form_field(
         cell: a1(line.row, head.label_col),
         optional: None,
         notes,
+        columns: columns.map(|c| (c, "chỉ các cột này có ô nhập ở dòng này")),
+        row: line.row,
+        split_by: None,
+    }
+}
+
+/// The value columns a row has, when the form's input cells (its data
+/// validations, as a tonghop template writes one on each) show that it has
+/// only some of them: the others are no input cells. `None` when it has all
+/// or the form does not say.
+fn row_columns(head: &FormHead, checks: &[Validation], row: u32) -> Option<Vec<usize>> {
+    let covered: Vec<usize> = head
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(_, (col, _))| checks.iter().any(|v| v.covers(row, *col)))
+        .map(|(i, _)| i)
+        .collect();
+    (!covered.is_empty() && covered.len() < head.values.len()).then_some(covered)
+}
+
+/// On a filled form without input cells marked (no data validation), a row
+/// filled in only some of the columns other rows fill has those columns —
+/// a guess the draft asks to review: a commune may leave a cell blank.
+fn columns_by_filled_cells(sheet: &Sheet, head: &FormHead, fields: &mut [DraftField]) {
+    let filled: Vec<Vec<usize>> = fields
+        .iter()
+        .map(|f| {
+            let blank = |c: u32| sheet.get(f.row, c).is_blank();
+            (0..head.values.len())
+                .filter(|&i| !blank(head.values[i].0))
+                .collect()
+        })
+        .collect();
+    let used: std::collections::BTreeSet<usize> = filled.iter().flatten().copied().collect();
+    for (field, places) in fields.iter_mut().zip(filled) {
+        if !places.is_empty() && places.len() < used.len() && field.columns.is_none() {
+            field.columns = Some((
+                places,
+                "chỉ các cột này có số liệu ở dòng này trong tệp đã điền; thêm cột nếu xã có thể để trống",
+            ));
+        }
     }
 }
 
@@ -776,12 +929,13 @@ fn list_sheet(
             list_field(sheet, (*col, label, group), (&records, check), head)
         })
         .collect();
+    let splits = shapes::splits(sheet, &head.columns, &records);
+    let at = (sheet, head.columns.as_slice(), records.as_slice());
+    shapes::merge_splits(&mut fields, &splits, at, head.first_row);
     name_fields(&mut fields, "cot", &mut ids);
-    let mut notes = Vec::new();
-    if let Some(c) = head.stt_col {
-        notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
-    }
-    notes.push(format!("{} dòng dữ liệu đã điền", records.len()));
+    shapes::resolve_split_ids(&mut fields);
+    let notes = list_notes(head.stt_col, records.len());
+    sex_split_hint(&mut fields);
     DraftSheet {
         id: String::new(),
         kind: SheetKind::List,
@@ -799,6 +953,47 @@ fn list_sheet(
         sections: Vec::new(),
         fields,
         notes,
+        continued: None,
+    }
+}
+
+/// The comments over a list sheet: what is no data, how many records, and
+/// what a form does not show (empty markers, continuation, keys).
+fn list_notes(stt_col: Option<u32>, records: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(c) = stt_col {
+        notes.push(format!("cột {} (STT) không phải dữ liệu", column_name(c)));
+    }
+    notes.push(format!("{records} dòng dữ liệu đã điền"));
+    notes.push(
+        "xem lại: câu xã ghi ở dòng duy nhất khi danh sách trống (“Không phát sinh”) đặt trong empty_markers = [...] (mặc định “Không”, “Không có”)"
+            .into(),
+    );
+    notes.push(
+        "xem lại: danh sách dài ghi tiếp sang trang sau (“Biểu 02 (tiếp)”): continued = true; bản ghi trùng theo nhiều cột (họ tên + năm sinh): [[sheets.keys]]"
+            .into(),
+    );
+    notes
+}
+
+/// A choice of the sexes on a list not split: communes often put a year or
+/// date of birth under "Nam" | "Nữ" instead; say how to declare it.
+fn sex_split_hint(fields: &mut [DraftField]) {
+    let sexes = |f: &DraftField| {
+        let keys: Vec<String> = f.guess.choices.iter().map(|c| loose_key(c)).collect();
+        f.guess.ty == FieldType::Choice
+            && keys.len() == 2
+            && keys.contains(&"nam".into())
+            && keys.contains(&"nu".into())
+    };
+    if fields.iter().any(|f| f.split_by.is_some()) {
+        return;
+    }
+    if let Some(choice) = fields.iter_mut().find(|f| sexes(f)) {
+        choice.notes.push(format!(
+            "nếu xã ghi năm sinh (hay cột khác) tách theo cột con Nam | Nữ, thêm split_by = \"{}\" vào trường ấy",
+            choice.id
+        ));
     }
 }
 
@@ -852,6 +1047,9 @@ fn list_field(
         ),
         optional,
         notes,
+        columns: None,
+        row: head.row,
+        split_by: None,
     }
 }
 
@@ -941,6 +1139,43 @@ mod tests {
             text.contains("type = \"number\"   # đoán: theo 1 giá trị đã điền"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_blank_list_with_the_sexes_under_a_group_is_split() {
+        let text = draft_of(&[
+            &["DANH SÁCH NGƯỜI SAU CAI"],
+            &["STT", "Họ và tên", "Năm sinh", "", "Địa chỉ"],
+            &["", "", "Nam", "Nữ", ""],
+        ]);
+        assert!(text.contains("split_by = \"gioi_tinh\""), "{text}");
+        assert!(text.contains("label = \"Giới tính\""), "{text}");
+        assert!(!text.contains("label = \"Nam\""), "{text}");
+        let loaded = crate::model::schema::Schema::parse(&text, std::path::Path::new("d.toml"));
+        assert!(loaded.is_ok(), "{loaded:?}");
+    }
+
+    #[test]
+    fn sub_columns_filled_together_are_no_split() {
+        let text = draft_of(&[
+            &["STT", "Họ và tên", "Quản lý", ""],
+            &["", "", "Năm bắt đầu", "Năm kết thúc"],
+            &["1", "Nguyễn Văn A", "2020", "2022"],
+            &["2", "Lò Văn B", "2021", ""],
+        ]);
+        assert!(!text.contains("split_by"), "{text}");
+    }
+
+    #[test]
+    fn a_period_from_two_dates() {
+        let (kind, why) =
+            period_from_dates("ky bao cao tu ngay 15 12 2023 den ngay 14 6 2024").unwrap();
+        assert_eq!(kind, "half");
+        assert!(why.contains("cutoff_day = 15"), "{why}");
+        let (kind, why) = period_from_dates("tu ngay 01 07 2024 den ngay 30 09 2024").unwrap();
+        assert_eq!(kind, "quarter");
+        assert!(!why.contains("cutoff_day"), "{why}");
+        assert!(period_from_dates("ngay 5 thang 7 nam 2024").is_none());
     }
 
     #[test]

@@ -14,14 +14,14 @@ use crate::model::text::loose_key;
 const TYPO_EDITS: usize = 2;
 
 #[derive(Debug)]
-pub struct Warning {
+pub(super) struct Warning {
     pub line: usize,
     pub key: String,
     pub message: Msg,
 }
 
 /// Every lint warning of a loaded schema; `text` is its TOML, for lines.
-pub fn lint(schema: &Schema, text: &str) -> Vec<Warning> {
+pub(super) fn lint(schema: &Schema, text: &str) -> Vec<Warning> {
     let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let mut out = Vec::new();
     for sheet in &schema.sheets {
@@ -97,12 +97,15 @@ fn confusable(sheet: &SheetDef, a: &FieldDef, b: &FieldDef) -> Option<Msg> {
 
 fn similar_labels(sheet: &SheetDef, line: &dyn Fn(usize) -> usize) -> Vec<Warning> {
     let mut out = Vec::new();
-    for (i, a) in sheet.fields.iter().enumerate() {
-        for b in &sheet.fields[i + 1..] {
+    // The values of one row share its label: rows are compared, once each.
+    let rows: Vec<&FieldDef> = sheet.fields.iter().filter(|f| f.is_row()).collect();
+    for (i, a) in rows.iter().enumerate() {
+        for b in &rows[i + 1..] {
             if let Some(message) = confusable(sheet, a, b) {
+                let id = b.column.as_ref().map_or(b.id(), |c| c.row.as_str());
                 out.push(Warning {
                     line: line(b.id.span().start),
-                    key: format!("sheets.{}.fields.{}", sheet.id(), b.id()),
+                    key: format!("sheets.{}.fields.{id}", sheet.id()),
                     message,
                 });
             }
@@ -272,7 +275,7 @@ fn empty_indicators(schema: &Schema, line: &dyn Fn(usize) -> usize) -> Vec<Warni
 }
 
 /// The warnings as the terminal shows them, with the schema's path.
-pub fn render(warnings: &[Warning], path: &std::path::Path, lang: Lang) -> String {
+pub(super) fn render(warnings: &[Warning], path: &std::path::Path, lang: Lang) -> String {
     let mut out = String::new();
     let shown = path.display();
     if warnings.is_empty() {

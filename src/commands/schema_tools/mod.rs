@@ -10,6 +10,7 @@ mod draft;
 mod guess;
 mod infer;
 mod lint;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ use crate::model::schema::Schema;
 use crate::read::ingest::Limits;
 
 /// `tonghop schema infer FORM [-o SCHEMA]`.
-pub fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
+pub(crate) fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.output
         && out.exists()
     {
@@ -53,16 +54,17 @@ pub fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outcome> {
 }
 
 /// The draft of one form file, as TOML text.
-pub fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
+pub(crate) fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
     let limits = Limits::default();
     let (_, parsed) = crate::read::ingest::read_file(form, &limits);
     let mut book =
         parsed.map_err(|finding| anyhow::anyhow!(finding.message.get(lang).to_string()))?;
     crate::read::legacy::decode_book(&mut book);
     // The file was read within the limits: its drop-downs and number rules.
-    let validations = std::fs::read(form)
+    let mut validations = std::fs::read(form)
         .map(|bytes| crate::read::validations::of_xlsx(&bytes, &limits))
         .unwrap_or_default();
+    crate::read::validations::resolve_lists(&mut validations, &book);
     let stem = form
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -122,7 +124,7 @@ fn tell_whether_it_loads(text: &str, out: Option<&Path>, lang: Lang) {
 
 /// `tonghop schema check SCHEMA`: exit 2 when it does not load (the error
 /// goes up to `main`), 1 with lint warnings, 0 clean.
-pub fn check_command(args: &SchemaCheckArgs, lang: Lang) -> anyhow::Result<Outcome> {
+pub(crate) fn check_command(args: &SchemaCheckArgs, lang: Lang) -> anyhow::Result<Outcome> {
     let schema = Schema::load(&args.file)?;
     let text = std::fs::read_to_string(&args.file)?;
     let warnings = lint::lint(&schema, &text);

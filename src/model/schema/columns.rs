@@ -73,7 +73,7 @@ pub struct DerivedCheck {
 }
 
 /// The column ids of a row: its own list or all of the sheet's.
-pub fn row_columns<'a>(sheet: &'a SheetDef, field: &'a FieldDef) -> Vec<&'a str> {
+pub(super) fn row_columns<'a>(sheet: &'a SheetDef, field: &'a FieldDef) -> Vec<&'a str> {
     match &field.value_columns {
         Some(ids) => ids.get_ref().iter().map(String::as_str).collect(),
         None => sheet.value_columns.iter().map(|c| c.id()).collect(),
@@ -161,7 +161,7 @@ fn column_field(
 
 /// "ky_nay / cung_ky * 100" over the row "so_nguoi" →
 /// `"so_nguoi.ky_nay" / "so_nguoi.cung_ky" * 100`.
-pub fn derived_source(row: &str, source: &str, row_ids: &[&str]) -> String {
+pub(super) fn derived_source(row: &str, source: &str, row_ids: &[&str]) -> String {
     rewrite_names(source, |name| {
         row_ids.contains(&name).then(|| format!("\"{row}.{name}\""))
     })

@@ -14,26 +14,26 @@ use validator::Validate;
 
 mod attributes;
 mod checker;
-pub mod history;
+pub(crate) mod history;
 mod report;
 
-pub use report::ReportDef;
+pub(crate) use report::ReportDef;
 mod columns;
 mod extensions;
 mod words;
 
-pub use columns::{DerivedCheck, FieldColumn, ValueColumnDef};
-pub use words::{Answer, VocabularyDef, YesNoWords};
+pub(crate) use columns::{DerivedCheck, FieldColumn, ValueColumnDef};
+pub(crate) use words::{Answer, VocabularyDef, YesNoWords};
 mod expr;
 mod list_shape;
 
 use crate::model::finding::{Lang, Severity};
 use crate::model::i18n::Bilingual;
 use crate::model::values::{Decimals, MAX_DECIMALS};
-pub use attributes::UnitAttribute;
+pub(crate) use attributes::UnitAttribute;
 use checker::Checker;
-pub use expr::SqlExpr;
-pub use list_shape::RecordKey;
+pub(crate) use expr::SqlExpr;
+pub(crate) use list_shape::RecordKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -441,10 +441,10 @@ pub struct Schema {
 }
 
 /// The hidden sheet's name; `check` reads it (see `identify.rs`).
-pub const META_SHEET: &str = "_tonghop";
+pub(crate) const META_SHEET: &str = "_tonghop";
 
 /// Columns the engine adds to every evaluation frame.
-pub const PERIOD_COLUMNS: [&str; 2] = ["period_start", "period_end"];
+pub(crate) const PERIOD_COLUMNS: [&str; 2] = ["period_start", "period_end"];
 
 impl Schema {
     pub fn id(&self) -> &str {
@@ -570,12 +570,12 @@ impl Schema {
 /// own message.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
-pub struct ExprError(#[from] polars::prelude::PolarsError);
+pub(crate) struct ExprError(#[from] polars::prelude::PolarsError);
 
 /// Parses an expression with polars' SQL expression parser. A value of a
 /// form row with several columns is written `field.column`; SQL would read
 /// that as a table's column, so it is quoted into one name first.
-pub fn parse_expr(source: &str) -> Result<Expr, ExprError> {
+pub(crate) fn parse_expr(source: &str) -> Result<Expr, ExprError> {
     let quoted = rewrite_names(source, |name| {
         name.contains('.').then(|| format!("\"{name}\""))
     });
@@ -584,7 +584,7 @@ pub fn parse_expr(source: &str) -> Result<Expr, ExprError> {
 
 /// Rewrites the bare names of an expression (not its strings, quoted names
 /// or numbers): `rename` gives the new text of a name, or `None` to keep it.
-pub fn rewrite_names(source: &str, rename: impl Fn(&str) -> Option<String>) -> String {
+pub(crate) fn rewrite_names(source: &str, rename: impl Fn(&str) -> Option<String>) -> String {
     let chars: Vec<char> = source.chars().collect();
     let mut out = String::with_capacity(source.len());
     let mut i = 0;
@@ -617,7 +617,7 @@ pub fn rewrite_names(source: &str, rename: impl Fn(&str) -> Option<String>) -> S
 }
 
 /// The column names an expression reads.
-pub fn expr_columns(expr: &Expr) -> Vec<String> {
+pub(crate) fn expr_columns(expr: &Expr) -> Vec<String> {
     expr.clone()
         .meta()
         .root_names()
@@ -628,7 +628,7 @@ pub fn expr_columns(expr: &Expr) -> Vec<String> {
 }
 
 /// Placeholders "{name}" in a message template.
-pub fn placeholders(template: &str) -> Vec<&str> {
+pub(crate) fn placeholders(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {

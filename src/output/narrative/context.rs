@@ -15,7 +15,7 @@ use crate::model::frame::{Columns, Out, get};
 use crate::model::schema::FieldType;
 
 /// The template's variables for the consolidated result.
-pub fn context(c: &Consolidated, config: &Config, lang: Lang) -> Value {
+pub(crate) fn context(c: &Consolidated, config: &Config, lang: Lang) -> Value {
     let mut ctx = BTreeMap::new();
     ctx.insert("title", Value::from(title(config, lang)));
     ctx.insert("unit", unit(config));
@@ -68,7 +68,7 @@ fn title(config: &Config, lang: Lang) -> String {
 
 /// A figure as the template sees it: an integer when it is whole, so that
 /// `{{ x }}` and comparisons read naturally.
-pub fn figure(out: Out) -> Value {
+pub(crate) fn figure(out: Out) -> Value {
     match out {
         Out::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
         Out::Num(n) => Value::from(n),

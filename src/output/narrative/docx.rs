@@ -48,7 +48,7 @@ fn text_width() -> usize {
 }
 
 /// The .docx bytes of the document.
-pub fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
+pub(crate) fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
     let mut docx = Docx::new()
         .page_size(twips(PAGE_WIDTH_MM) as u32, twips(PAGE_HEIGHT_MM) as u32)
         .page_margin(

@@ -13,10 +13,10 @@ use crate::model::finding::Lang;
 use crate::model::values::{Decimals, MAX_DECIMALS, Spelling, format_figure};
 
 /// What a missing figure is written as.
-pub const BLANK: &str = "……";
+pub(crate) const BLANK: &str = "……";
 
 /// Adds every filter to `env`, spelling for `lang`.
-pub fn register(env: &mut Environment<'_>, lang: Lang) {
+pub(crate) fn register(env: &mut Environment<'_>, lang: Lang) {
     env.add_filter("number", move |v: Value, decimals: Option<u8>| {
         Ok::<_, Error>(or_blank(figure(&v)?, |n| number(n, decimals, lang)))
     });
@@ -49,7 +49,7 @@ pub fn register(env: &mut Environment<'_>, lang: Lang) {
 
 /// How every value the template prints is written: figures as the language
 /// spells them, a missing one as the dotted blank.
-pub fn format_value(value: &Value, lang: Lang) -> Option<String> {
+pub(crate) fn format_value(value: &Value, lang: Lang) -> Option<String> {
     match value.kind() {
         ValueKind::None | ValueKind::Undefined => Some(BLANK.to_string()),
         ValueKind::Number => f64::try_from(value.clone())
@@ -95,13 +95,13 @@ fn figure(v: &Value) -> Result<Option<f64>, Error> {
 
 /// "1.234,5" in Vietnamese, "1,234.5" in English; `decimals` fixes the
 /// places, else each figure keeps those it has.
-pub fn number(n: f64, decimals: Option<u8>, lang: Lang) -> String {
+pub(crate) fn number(n: f64, decimals: Option<u8>, lang: Lang) -> String {
     let decimals = decimals.map_or(Decimals::UpTo(MAX_DECIMALS), Decimals::Fixed);
     format_figure(n, decimals, Spelling::In(lang))
 }
 
 /// "66,7%": a figure already in percent, to one decimal unless told.
-pub fn percent(n: f64, decimals: Option<u8>, lang: Lang) -> String {
+pub(crate) fn percent(n: f64, decimals: Option<u8>, lang: Lang) -> String {
     let decimals = decimals.map_or(Decimals::UpTo(1), Decimals::Fixed);
     format!("{}%", format_figure(n, decimals, Spelling::In(lang)))
 }
@@ -123,7 +123,7 @@ fn ratio(v: &Value, of: Option<&Value>, lang: Lang) -> Result<String, Error> {
 /// "trên 900": the largest multiple of `step` below the figure, so that the
 /// phrase is always true (937 → "trên 900", 13 with step 1 → "trên 12").
 /// A figure with no positive multiple of `step` below it is written exactly.
-pub fn over(n: f64, step: f64, lang: Lang) -> String {
+pub(crate) fn over(n: f64, step: f64, lang: Lang) -> String {
     let below = ((n / step).ceil() - 1.0) * step;
     if below <= 0.0 || below >= n {
         return number(n, None, lang);
@@ -144,7 +144,7 @@ fn and_list(v: &Value, lang: Lang) -> Result<String, Error> {
     Ok(join_and(&items, lang))
 }
 
-pub fn join_and(items: &[String], lang: Lang) -> String {
+pub(crate) fn join_and(items: &[String], lang: Lang) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -154,7 +154,7 @@ pub fn join_and(items: &[String], lang: Lang) -> String {
 
 /// "tăng 12%" / "giảm 5%" / "không thay đổi" against the same period last
 /// year; from zero, the two figures ("tăng từ 0 lên 5").
-pub fn change(now: f64, before: f64, lang: Lang) -> String {
+pub(crate) fn change(now: f64, before: f64, lang: Lang) -> String {
     let spell = |n: f64| number(n, None, lang);
     let (up, down) = (lang.pick("tăng", "up"), lang.pick("giảm", "down"));
     if now == before {
@@ -173,7 +173,7 @@ pub fn change(now: f64, before: f64, lang: Lang) -> String {
 
 /// A figure in words: "bốn mươi bốn", "forty-four". Decimals are read digit
 /// by digit after "phẩy" / "point".
-pub fn words(n: f64, lang: Lang) -> String {
+pub(crate) fn words(n: f64, lang: Lang) -> String {
     let spelt = number(n.abs(), None, Lang::En).replace(',', "");
     let (whole, fraction) = spelt.split_once('.').unwrap_or((&spelt, ""));
     // Beyond what u64 holds (no report counts that far): the figure itself.

@@ -6,7 +6,7 @@
 use super::{Block, Document, Span};
 
 /// The rendered template's text as blocks.
-pub fn parse(text: &str) -> Vec<Block> {
+pub(crate) fn parse(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
     let flush = |lines: &mut Vec<&str>, blocks: &mut Vec<Block>| {
@@ -39,7 +39,7 @@ fn heading(line: &str) -> Option<&str> {
 }
 
 /// `**bold**` and `*italic*` runs; an unmatched marker stays as typed.
-pub fn spans(text: &str) -> Vec<Span> {
+pub(crate) fn spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let (mut bold, mut italic) = (false, false);
     let mut current = String::new();
@@ -98,7 +98,7 @@ fn inline(spans: &[Span]) -> String {
 }
 
 /// The whole document as Markdown, in the layout's order.
-pub fn write(doc: &Document) -> String {
+pub(crate) fn write(doc: &Document) -> String {
     let mut out = String::new();
     out.push_str(&format!("**{}**  \n{}\n\n", doc.issuing_body, doc.number));
     out.push_str(&format!("**{}**  \n**{}**\n\n", doc.motto[0], doc.motto[1]));

@@ -6,10 +6,10 @@
 //! signature block — and written as .docx (`docx`) and .md (`markdown`).
 //! Fields staff fill by hand (number, day, month, signer) are dotted blanks.
 
-pub mod context;
-pub mod docx;
-pub mod filters;
-pub mod markdown;
+pub(crate) mod context;
+pub(crate) mod docx;
+pub(crate) mod filters;
+pub(crate) mod markdown;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
@@ -21,7 +21,7 @@ use crate::output::OutputError;
 
 /// A run of text with its emphasis.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Span {
+pub(crate) struct Span {
     pub text: String,
     pub bold: bool,
     pub italic: bool,
@@ -29,7 +29,7 @@ pub struct Span {
 
 /// A block of the body, from the rendered template's Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Block {
+pub(crate) enum Block {
     /// "# …" / "## …": a bold heading line (section "I. KẾT QUẢ …").
     Heading(Vec<Span>),
     Paragraph(Vec<Span>),
@@ -39,7 +39,7 @@ pub enum Block {
 
 /// The whole document, in the order an official report lays it out.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Document {
+pub(crate) struct Document {
     pub lang: Lang,
     /// "UBND HUYỆN VĂN BÀN".
     pub issuing_body: String,
@@ -62,7 +62,10 @@ pub struct Document {
 
 /// The report's two files, `<schema>-<period>-bao-cao.docx` and `.md`, when
 /// the schema has a `[report]`; none otherwise.
-pub fn files(c: &Consolidated, config: &Config) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
+pub(crate) fn files(
+    c: &Consolidated,
+    config: &Config,
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
     let Some(report) = &config.schema.report else {
         return Ok(Vec::new());
     };
@@ -77,7 +80,7 @@ pub fn files(c: &Consolidated, config: &Config) -> Result<Vec<(String, Vec<u8>)>
 }
 
 /// Renders the template and lays the document out.
-pub fn document(
+pub(crate) fn document(
     report: &ReportDef,
     c: &Consolidated,
     config: &Config,
@@ -218,11 +221,11 @@ fn lines_in(
 }
 
 /// "Huyện Văn Bàn" → "Văn Bàn": the place in the date line.
-pub fn place_name(name: &str) -> String {
+pub(crate) fn place_name(name: &str) -> String {
     crate::model::level::split_level_word(name).1.to_string()
 }
 
-pub use crate::model::level::issuing_body;
+pub(crate) use crate::model::level::issuing_body;
 
 /// "Văn Bàn, ngày …… tháng …… năm 2024": day and month by hand; the year
 /// the report is sent in — the deadline's when one is set, else the year of
