@@ -54,6 +54,7 @@ fn timed_build_agrees_with_both_peers() {
         .arg("--work")
         .arg(work.path())
         .args(["--small", "12", "--large", "30", "--list-rows", "40"])
+        .args(["--national", "45", "--check-runs", "1"])
         .args(["--runs", "1", "--peer-runs", "1", "--no-docs"])
         .output()
         .unwrap();
@@ -70,6 +71,8 @@ fn timed_build_agrees_with_both_peers() {
         "tonghop build (1 thread)",
         "peer polars",
         "peer pandas",
+        "tonghop check, one file",
+        "tonghop build 45 files / floor",
     ] {
         assert!(stdout.contains(program), "{program} missing from\n{stdout}");
     }

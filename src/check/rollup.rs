@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::model::book::FileInfo;
@@ -20,11 +21,11 @@ use crate::model::messages;
 use crate::model::registry::UnitMatch;
 use crate::model::schema::{FieldDef, FieldType};
 use crate::model::submission::{
-    FieldValue, Part, Record, Sender, Source, Status, Submission, SubmissionData,
+    FieldValue, Fields, Part, Record, Sender, Source, Status, Submission, SubmissionData,
 };
 use crate::model::values::Value;
 
-/// The columns a district's data table has (`consolidate::tidy`).
+/// The columns a district's data table has (`output::tidy`).
 const COLUMNS: [&str; 9] = [
     "unit_code",
     "unit_name",
@@ -366,14 +367,14 @@ impl Parts {
         let records = part.data.lists.entry(sheet_id.to_string()).or_default();
         match self.records.get(&key) {
             Some(&i) => {
-                records[i].values.insert(field.to_string(), fv);
+                records[i].values.insert(Arc::from(field), fv);
             }
             None => {
                 self.records.insert(key, records.len());
                 records.push(Record {
-                    sheet: fv.source.sheet.clone(),
+                    sheet: fv.source.sheet.to_string(),
                     row: fv.source.row,
-                    values: BTreeMap::from([(field.to_string(), fv)]),
+                    values: Fields::from_iter([(Arc::from(field), fv)]),
                 });
             }
         }
@@ -470,7 +471,7 @@ fn source_of(cell: &str) -> Source {
     });
     let row: u32 = a1[letters.len()..].parse().unwrap_or(1);
     Source {
-        sheet: sheet.to_string(),
+        sheet: Arc::from(sheet),
         row: row.saturating_sub(1),
         col: col.saturating_sub(1),
     }

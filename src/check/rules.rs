@@ -2,7 +2,7 @@
 //! polars over one frame of all submissions of a run (not per file), and the
 //! `rule-violation` findings they raise, pointed at the cell at fault.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use polars::prelude::*;
 
@@ -87,6 +87,36 @@ struct Batch<'a> {
     data: &'a [&'a SubmissionData],
 }
 
+/// The columns some expressions read. A list's frame has a row per record,
+/// so only those are built: every form field copied into each row of a
+/// 200,000-row list took ~120 MB.
+struct Reads(Option<HashSet<String>>);
+
+impl Reads {
+    /// Every column (a frame with a row per submission is small).
+    fn all() -> Reads {
+        Reads(None)
+    }
+
+    /// The columns `exprs` name; every column when one may read columns it
+    /// does not name (a wildcard or a pattern).
+    fn of<'e>(exprs: impl IntoIterator<Item = &'e Expr>) -> Reads {
+        let mut names = HashSet::new();
+        for e in exprs {
+            let meta = e.clone().meta();
+            if meta.has_multiple_outputs() || e.clone().meta().is_regex_projection() {
+                return Reads::all();
+            }
+            names.extend(expr_columns(e));
+        }
+        Reads(Some(names))
+    }
+
+    fn wants(&self, name: &str) -> bool {
+        self.0.as_ref().is_none_or(|names| names.contains(name))
+    }
+}
+
 /// The records of one list sheet across the batch, with their submission.
 struct ListRows<'a> {
     subs: Vec<usize>,
@@ -94,8 +124,8 @@ struct ListRows<'a> {
 }
 
 impl<'a> Batch<'a> {
-    fn period_cols(&self, n: usize) -> Vec<Col> {
-        vec![
+    fn period_cols(&self, n: usize, read: &Reads) -> Vec<Col> {
+        let mut cols = vec![
             Col {
                 name: "period_start".into(),
                 ty: FieldType::Date,
@@ -106,7 +136,9 @@ impl<'a> Batch<'a> {
                 ty: FieldType::Date,
                 values: vec![Some(Value::Date(self.window.end)); n],
             },
-        ]
+        ];
+        cols.retain(|c| read.wants(&c.name));
+        cols
     }
 
     fn list_rows(&self, def: &SheetDef) -> ListRows<'a> {
@@ -123,9 +155,10 @@ impl<'a> Batch<'a> {
         rows
     }
 
-    fn list_cols(&self, def: &SheetDef, records: &[&Record]) -> Vec<Col> {
+    fn list_cols(&self, def: &SheetDef, records: &[&Record], read: &Reads) -> Vec<Col> {
         def.fields
             .iter()
+            .filter(|f| read.wants(f.id()))
             .map(|f| Col {
                 name: f.id().to_string(),
                 ty: f.ty,
@@ -142,10 +175,12 @@ impl<'a> Batch<'a> {
         &self,
         aggregates: &[BTreeMap<String, Option<f64>>],
         subs: &[usize],
+        read: &Reads,
     ) -> Vec<Col> {
         let mut cols: Vec<Col> = self
             .schema
             .form_fields()
+            .filter(|(_, f)| read.wants(f.id()))
             .map(|(_, f)| Col {
                 name: f.id().to_string(),
                 ty: f.ty,
@@ -156,7 +191,7 @@ impl<'a> Batch<'a> {
             })
             .collect();
         for def in self.schema.list_sheets() {
-            for agg in &def.aggregates {
+            for agg in def.aggregates.iter().filter(|a| read.wants(a.id.get_ref())) {
                 let id = agg.id.get_ref();
                 cols.push(Col {
                     name: id.clone(),
@@ -168,16 +203,17 @@ impl<'a> Batch<'a> {
                 });
             }
         }
-        cols.extend(self.period_cols(subs.len()));
-        cols.extend(self.attribute_cols(subs));
+        cols.extend(self.period_cols(subs.len(), read));
+        cols.extend(self.attribute_cols(subs, read));
         cols
     }
 
     /// The unit attributes (dân số …) of the unit of each row's submission.
-    fn attribute_cols(&self, subs: &[usize]) -> Vec<Col> {
+    fn attribute_cols(&self, subs: &[usize], read: &Reads) -> Vec<Col> {
         self.schema
             .unit_attributes
             .iter()
+            .filter(|attr| read.wants(attr.id()))
             .map(|attr| Col {
                 name: attr.id().to_string(),
                 ty: attr.ty.field_type(),
@@ -214,8 +250,9 @@ impl<'a> Batch<'a> {
             if rows.records.is_empty() {
                 continue;
             }
-            let mut cols = self.list_cols(def, &rows.records);
-            cols.extend(self.period_cols(rows.records.len()));
+            let read = Reads::of(def.aggregates.iter().map(|a| a.expr.expr()));
+            let mut cols = self.list_cols(def, &rows.records, &read);
+            cols.extend(self.period_cols(rows.records.len(), &read));
             cols.push(Col::int(SUB, rows.subs.iter().map(|&i| i as i64)));
             let df = frame(&cols, rows.records.len())?;
             let exprs = def
@@ -276,7 +313,10 @@ impl<'a> Batch<'a> {
             return Ok(());
         }
         let subs: Vec<usize> = (0..self.data.len()).collect();
-        let df = frame(&self.submission_cols(aggregates, &subs), subs.len())?;
+        let df = frame(
+            &self.submission_cols(aggregates, &subs, &Reads::all()),
+            subs.len(),
+        )?;
         let exprs = form_rules.iter().map(|r| rule_exprs(r)).collect::<Vec<_>>();
         let results = eval_bools(&df, &exprs.concat())?;
         for (k, rule) in form_rules.iter().enumerate() {
@@ -320,14 +360,17 @@ impl<'a> Batch<'a> {
         if rows.records.is_empty() || (conditional.is_empty() && scoped.is_empty()) {
             return Ok(());
         }
-        let mut cols = self.list_cols(def, &rows.records);
-        cols.extend(self.submission_cols(aggregates, &rows.subs));
-        let df = frame(&cols, rows.records.len())?;
         let mut exprs: Vec<Expr> = conditional
             .iter()
             .filter_map(|f| f.required_when.as_ref().map(|c| c.expr().clone()))
             .collect();
         exprs.extend(scoped.iter().flat_map(|r| rule_exprs(r)));
+        let read = Reads::of(&exprs);
+        let mut cols = self.list_cols(def, &rows.records, &read);
+        cols.extend(self.submission_cols(aggregates, &rows.subs, &read));
+        // Never a frame without columns, whatever the expressions read.
+        cols.push(Col::int(SUB, rows.subs.iter().map(|&i| i as i64)));
+        let df = frame(&cols, rows.records.len())?;
         let results = eval_bools(&df, &exprs)?;
         let rule_results = &results[conditional.len()..];
         for (row, (&i, record)) in rows.subs.iter().zip(&rows.records).enumerate() {
@@ -369,7 +412,7 @@ impl<'a> Batch<'a> {
         }
         if let Some(r) = record {
             for (id, fv) in &r.values {
-                shown.insert(id.clone(), Shown::of(fv.value.as_ref()));
+                shown.insert(id.to_string(), Shown::of(fv.value.as_ref()));
             }
         }
         shown

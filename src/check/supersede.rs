@@ -122,7 +122,7 @@ fn change(field: String, was: Option<&FieldValue>, is: Option<&FieldValue>) -> O
     let source = is.or(was).map(|fv| &fv.source);
     Some(Change {
         field,
-        sheet: source.map(|s| s.sheet.clone()),
+        sheet: source.map(|s| s.sheet.to_string()),
         cell: source.map(|s| s.a1()),
         old: before,
         new: after,
@@ -151,7 +151,7 @@ fn list_changes(o: &SubmissionData, n: &SubmissionData, changes: &mut Vec<Change
         );
         for i in 0..ro.len().max(rn.len()) {
             let (a, b) = (ro.get(i), rn.get(i));
-            let mut keys: Vec<&String> = a
+            let mut keys: Vec<&str> = a
                 .iter()
                 .flat_map(|r| r.values.keys())
                 .chain(b.iter().flat_map(|r| r.values.keys()))

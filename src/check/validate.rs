@@ -3,14 +3,15 @@
 //! parallel). The schema's aggregates and rules are `check::rules`, per run.
 //! Returns the typed data and the findings; never aborts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::check::locate::{Layout, ListPlace};
 use crate::model::book::{Book, Cell};
 use crate::model::finding::{Code, Finding, Msg};
 use crate::model::messages;
 use crate::model::schema::{FieldDef, Schema, SheetDef, TextFormat};
-use crate::model::submission::{FieldValue, Record, Source, SubmissionData};
+use crate::model::submission::{FieldValue, Fields, Record, Source, SubmissionData};
 use crate::model::values::{Parsed, Value, parse_field};
 
 struct CellCheck<'a> {
@@ -185,12 +186,13 @@ pub(crate) fn validate(
     for place in &layout.forms {
         let def = &schema.sheets[place.def];
         let sheet = &book.sheets[place.sheet];
+        let sheet_name: Arc<str> = Arc::from(sheet.name.as_str());
         for field in &def.fields {
             let (Some(&row), Some(col)) = (place.rows.get(field.id()), place.col_of(field)) else {
                 continue;
             };
             let source = Source {
-                sheet: sheet.name.clone(),
+                sheet: sheet_name.clone(),
                 row,
                 col,
             };
@@ -242,11 +244,23 @@ fn read_list<'a>(
     findings: &mut Vec<Finding>,
 ) -> Vec<Record> {
     let sheet = &book.sheets[place.sheet];
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(place.rows.len());
+    // Names shared by every record and value instead of copied into each.
+    let name: Arc<str> = Arc::from(sheet.name.as_str());
+    let ids: HashMap<&str, Arc<str>> = def
+        .fields
+        .iter()
+        .map(|f| (f.id(), Arc::from(f.id())))
+        .collect();
+    let at = Place {
+        sheet,
+        name: &name,
+        place,
+    };
     for &row in &place.rows {
-        let mut values = BTreeMap::new();
+        let mut values = Fields::with_capacity(place.cols.len());
         for field in &def.fields {
-            let Some(read) = read_list_cell(sheet, place, def, field, row, findings) else {
+            let Some(read) = read_list_cell(&at, def, field, row, findings) else {
                 continue;
             };
             let (fv, choice) = read;
@@ -256,9 +270,9 @@ fn read_list<'a>(
                 check_unique(field, v, &fv.source, seen, findings);
             }
             if let Some((by, choice)) = choice {
-                values.insert(by, choice);
+                values.insert(Arc::from(by), choice);
             }
-            values.insert(field.id().to_string(), fv);
+            values.insert(ids[field.id()].clone(), fv);
         }
         records.push(Record {
             sheet: sheet.name.clone(),
@@ -269,12 +283,18 @@ fn read_list<'a>(
     records
 }
 
+/// A list sheet being read: the sheet, its shared name and where the list is.
+struct Place<'a> {
+    sheet: &'a crate::model::book::Sheet,
+    name: &'a Arc<str>,
+    place: &'a ListPlace,
+}
+
 /// A list field's cell in one record, and for a field split over
 /// sub-columns the value of its `split_by` field. `None` when the field has
 /// no column in this sheet.
 fn read_list_cell(
-    sheet: &crate::model::book::Sheet,
-    place: &ListPlace,
+    at: &Place<'_>,
     def: &SheetDef,
     field: &FieldDef,
     row: u32,
@@ -282,8 +302,9 @@ fn read_list_cell(
 ) -> Option<(FieldValue, Option<(String, FieldValue)>)> {
     use crate::check::list_shape::{choice_value, filled_sub_column, split_target};
     let required = field.required && field.required_when.is_none();
+    let (sheet, place) = (at.sheet, at.place);
     let source = |col| Source {
-        sheet: sheet.name.clone(),
+        sheet: at.name.clone(),
         row,
         col,
     };

@@ -153,7 +153,10 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
         let written = output::write_all(&result, &consolidated, &config)?;
         // Only once every output is in place: a failed build leaves the
         // history as it was.
-        history::record(&config, &consolidated)?;
+        // The tidy table as one frame, now that the outputs are written and
+        // their memory freed (`output::tidy` wrote its files without it).
+        let tidy = output::tidy::frame(&result, &config)?;
+        history::record(&config, &tidy)?;
         let summary = build_summary(&consolidated, &written, &config);
         // Keep stdout pure JSON when a machine asked for it.
         match config.format {

@@ -1,7 +1,8 @@
 //! Stage 3, consolidate: aggregate the accepted submissions with polars into the
 //! frames the outputs lay out — the per-unit table in registry order with its
-//! totals, the indicators (district and per unit), the list sections and the
-//! tidy table of every accepted value. Only accepted submissions count.
+//! totals, the indicators (district and per unit) and the list sections.
+//! Only accepted submissions count; `counted` lists them for the tidy table
+//! of every accepted value, which `output::tidy` writes straight to its files.
 //! When districts report (a province before the 2025 reform), the reports
 //! that count are the communes inside each district's accepted data table:
 //! the province's figures are over its communes, each district's row adds
@@ -31,10 +32,6 @@ pub struct Consolidated {
     pub indicators: DataFrame,
     /// Per list sheet (schema index): unit_code, unit_name, fields…, source_file, source_row.
     pub lists: Vec<(usize, DataFrame)>,
-    /// unit_code, unit_name, period, sheet_id, field, row, value, source_file,
-    /// source_cell; when districts report, also commune_code and commune_name
-    /// (after unit_name) and district_file (last).
-    pub tidy: DataFrame,
     pub reporting: usize,
     /// The reports that count: `reporting` when communes report, the
     /// communes inside the districts' tables when districts do.
@@ -104,14 +101,12 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     let totals = totals(&submitted, &fields)?;
     let indicators = indicators(config, &submitted, &roster)?;
     let lists = lists(result, config)?;
-    let tidy = tidy(result, config)?;
     Ok(Consolidated {
         units,
         statuses,
         totals,
         indicators,
         lists,
-        tidy,
         reporting: reporting.len(),
         reports: rows.len(),
         rolled_up: rolled,
@@ -513,20 +508,20 @@ fn display_text(
 
 /// One report that counts: a unit's own accepted report, or, when districts
 /// report, one commune's inside its district's accepted data table.
-struct Counted<'a> {
+pub(crate) struct Counted<'a> {
     /// The registry unit it counts for.
-    unit: &'a crate::model::registry::Unit,
+    pub(crate) unit: &'a crate::model::registry::Unit,
     /// The unit that reported it: the registry unit, or the commune.
-    code: &'a str,
-    name: &'a str,
-    data: &'a SubmissionData,
+    pub(crate) code: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) data: &'a SubmissionData,
     /// The file it was read from (the commune's, as its district named it).
-    file: &'a str,
+    pub(crate) file: &'a str,
     /// The district's data table it came through, when districts report.
-    via: Option<&'a str>,
+    pub(crate) via: Option<&'a str>,
 }
 
-fn counted<'a>(result: &'a CheckResult, config: &'a Config) -> Vec<Counted<'a>> {
+pub(crate) fn counted<'a>(result: &'a CheckResult, config: &'a Config) -> Vec<Counted<'a>> {
     let units = &config.registry.units;
     let accepted = result.accepted_by_unit(units.len());
     let mut out = Vec::new();
@@ -613,142 +608,4 @@ fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, Data
         out.push((def_index, frame(&cols, rows.len())?));
     }
     Ok(out)
-}
-
-/// Every accepted value with where it came from. When districts report,
-/// each row also names the commune and the district's data table it came
-/// through: province figure → district → commune → file → cell.
-fn tidy(result: &CheckResult, config: &Config) -> PolarsResult<DataFrame> {
-    let schema = &config.schema;
-    let counted = counted(result, config);
-    let period = config.period.id();
-    // Columns built directly, borrowing what repeats (codes, names, ids):
-    // a province's list sheets make this table millions of rows long.
-    let rows: usize = counted
-        .iter()
-        .map(|c| {
-            c.data.form.len()
-                + c.data
-                    .lists
-                    .values()
-                    .flatten()
-                    .map(|r| r.values.len())
-                    .sum::<usize>()
-        })
-        .sum();
-    let mut cols = TidyCols::with_capacity(rows, config.level.reporting);
-    for c in &counted {
-        for (sheet, f) in schema.form_fields() {
-            if let Some(fv) = c.data.form.get(f.id()) {
-                cols.push(c, &period, sheet.id(), f.id(), fv);
-            }
-        }
-        for def in schema.list_sheets() {
-            for record in c.data.lists.get(def.id()).into_iter().flatten() {
-                for f in &def.fields {
-                    if let Some(fv) = record.values.get(f.id()) {
-                        cols.push(c, &period, def.id(), f.id(), fv);
-                    }
-                }
-            }
-        }
-    }
-    cols.into_frame()
-}
-
-struct TidyCols<'a> {
-    unit_code: Vec<&'a str>,
-    unit_name: Vec<&'a str>,
-    commune_code: Vec<&'a str>,
-    commune_name: Vec<&'a str>,
-    period: Vec<&'a str>,
-    sheet_id: Vec<&'a str>,
-    field: Vec<&'a str>,
-    row: Vec<i64>,
-    value: Vec<String>,
-    source_file: Vec<&'a str>,
-    source_cell: Vec<String>,
-    district_file: Vec<&'a str>,
-    /// Whether the commune and district-table columns are kept (when
-    /// districts report).
-    chain: bool,
-}
-
-impl<'a> TidyCols<'a> {
-    fn with_capacity(n: usize, reporting: Reporting) -> Self {
-        TidyCols {
-            chain: reporting == Reporting::Districts,
-            unit_code: Vec::with_capacity(n),
-            unit_name: Vec::with_capacity(n),
-            commune_code: Vec::new(),
-            commune_name: Vec::new(),
-            period: Vec::with_capacity(n),
-            sheet_id: Vec::with_capacity(n),
-            field: Vec::with_capacity(n),
-            row: Vec::with_capacity(n),
-            value: Vec::with_capacity(n),
-            source_file: Vec::with_capacity(n),
-            source_cell: Vec::with_capacity(n),
-            district_file: Vec::new(),
-        }
-    }
-
-    fn push(
-        &mut self,
-        c: &Counted<'a>,
-        period: &'a str,
-        sheet_id: &'a str,
-        field: &'a str,
-        fv: &crate::model::submission::FieldValue,
-    ) {
-        let Some(v) = &fv.value else { return };
-        self.unit_code.push(&c.unit.code);
-        self.unit_name.push(&c.unit.name);
-        if self.chain {
-            // A district's own report on the form: the district itself, no table.
-            self.commune_code.push(c.code);
-            self.commune_name.push(c.name);
-            self.district_file.push(c.via.unwrap_or(""));
-        }
-        self.period.push(period);
-        self.sheet_id.push(sheet_id);
-        self.field.push(field);
-        self.row.push(i64::from(fv.source.row) + 1);
-        self.value.push(machine_value(v));
-        self.source_file.push(c.file);
-        self.source_cell
-            .push(format!("{}!{}", fv.source.sheet, fv.source.a1()));
-    }
-
-    /// The table; the commune and district-table columns only when
-    /// districts report. Each column becomes a polars column and is freed
-    /// before the next, so the table is never held twice.
-    fn into_frame(mut self) -> PolarsResult<DataFrame> {
-        let height = self.row.len();
-        let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
-        let mut columns = vec![
-            text("unit_code", std::mem::take(&mut self.unit_code)),
-            text("unit_name", std::mem::take(&mut self.unit_name)),
-        ];
-        if self.chain {
-            columns.push(text("commune_code", std::mem::take(&mut self.commune_code)));
-            columns.push(text("commune_name", std::mem::take(&mut self.commune_name)));
-        }
-        columns.extend([
-            text("period", std::mem::take(&mut self.period)),
-            text("sheet_id", std::mem::take(&mut self.sheet_id)),
-            text("field", std::mem::take(&mut self.field)),
-            Column::new("row".into(), std::mem::take(&mut self.row)),
-            Column::new("value".into(), std::mem::take(&mut self.value)),
-            text("source_file", std::mem::take(&mut self.source_file)),
-            Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
-        ]);
-        if self.chain {
-            columns.push(text(
-                "district_file",
-                std::mem::take(&mut self.district_file),
-            ));
-        }
-        DataFrame::new(height, columns)
-    }
 }

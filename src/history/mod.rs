@@ -18,9 +18,9 @@ pub(crate) mod store;
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::consolidate::Consolidated;
 use crate::model::finding::Lang;
 use crate::model::i18n::Bilingual;
+use polars::prelude::DataFrame;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -78,17 +78,14 @@ fn built_at() -> chrono::DateTime<chrono::Utc> {
 /// Records the build's accepted values as the partition of its schema and
 /// period. Called only once every output was written: a failed build
 /// leaves the history as it was.
-pub(crate) fn record(
-    config: &Config,
-    consolidated: &Consolidated,
-) -> Result<PathBuf, HistoryError> {
+pub(crate) fn record(config: &Config, tidy: &DataFrame) -> Result<PathBuf, HistoryError> {
     let root = store::folder(&config.project_dir);
     let built_at = built_at().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     store::write(
         &root,
         config.schema.id(),
         &config.period.id(),
-        &consolidated.tidy,
+        tidy,
         &built_at,
     )
 }

@@ -168,7 +168,7 @@ fn rolled_form(
         };
         let raw = value.as_ref().map(Value::display).unwrap_or_default();
         let source = Source {
-            sheet: sheet.name.clone(),
+            sheet: sheet.name.as_str().into(),
             row: 0,
             col: 0,
         };

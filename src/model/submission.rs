@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset};
@@ -226,10 +227,11 @@ fn units_sent_where(
     sent
 }
 
-/// Where a value came from.
+/// Where a value came from. The sheet's name is shared by every value read
+/// from it (a list sheet can hold millions).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Source {
-    pub sheet: String,
+    pub sheet: Arc<str>,
     pub row: u32,
     pub col: u32,
 }
@@ -257,7 +259,92 @@ pub struct Record {
     pub sheet: String,
     pub row: u32,
     /// Field id → value and the cell it came from.
-    pub values: BTreeMap<String, FieldValue>,
+    pub values: Fields,
+}
+
+/// A list record's values by field id, in id order. A record has a handful
+/// of fields and a list can have hundreds of thousands of records: a sorted
+/// vector with shared ids costs a fraction of a map with a node and a key
+/// string per record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fields(Vec<(Arc<str>, FieldValue)>);
+
+impl Fields {
+    pub fn with_capacity(n: usize) -> Self {
+        Fields(Vec::with_capacity(n))
+    }
+
+    fn find(&self, id: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| (**k).cmp(id))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&FieldValue> {
+        self.find(id).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.find(id).is_ok()
+    }
+
+    /// Sets a field's value; returns the value it replaces.
+    pub fn insert(&mut self, id: Arc<str>, value: FieldValue) -> Option<FieldValue> {
+        match self.find(&id) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (id, value));
+                None
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The field ids, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| &**k)
+    }
+
+    /// (id, value) in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldValue)> {
+        self.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a str, &'a FieldValue);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Arc<str>, FieldValue)>,
+        fn(&'a (Arc<str>, FieldValue)) -> (&'a str, &'a FieldValue),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (&**k, v))
+    }
+}
+
+impl FromIterator<(Arc<str>, FieldValue)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, FieldValue)>>(iter: I) -> Self {
+        let mut fields = Fields::default();
+        for (id, value) in iter {
+            fields.insert(id, value);
+        }
+        fields
+    }
+}
+
+impl std::ops::Index<&str> for Fields {
+    type Output = FieldValue;
+
+    fn index(&self, id: &str) -> &FieldValue {
+        self.get(id)
+            .unwrap_or_else(|| panic!("no field “{id}” in the record"))
+    }
 }
 
 /// Everything read from one submission, typed.
@@ -381,5 +468,36 @@ mod tests {
                 UnitStatus::NotReceived
             ]
         );
+    }
+
+    fn fv(text: &str, col: u32) -> FieldValue {
+        FieldValue {
+            value: Some(Value::Text(text.into())),
+            raw: text.into(),
+            source: Source {
+                sheet: "Biểu 02".into(),
+                row: 3,
+                col,
+            },
+        }
+    }
+
+    #[test]
+    fn record_fields_are_kept_in_id_order_and_found_by_id() {
+        let mut fields: Fields = [
+            ("ten".into(), fv("Nhà nghỉ A", 1)),
+            ("dia_chi".into(), fv("Thôn 1", 2)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["dia_chi", "ten"]);
+        assert_eq!(fields["ten"].raw, "Nhà nghỉ A");
+        assert!(fields.contains_key("dia_chi") && !fields.contains_key("loai"));
+        assert_eq!(fields.get("loai"), None);
+        let old = fields.insert("ten".into(), fv("Nhà nghỉ B", 1));
+        assert_eq!(old.map(|v| v.raw), Some("Nhà nghỉ A".to_string()));
+        assert_eq!(fields.len(), 2);
+        let seen: Vec<(&str, u32)> = fields.iter().map(|(k, v)| (k, v.source.col)).collect();
+        assert_eq!(seen, [("dia_chi", 2), ("ten", 1)]);
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod report;
 pub(crate) mod style;
 pub(crate) mod tables;
 pub(crate) mod template;
+pub(crate) mod tidy;
 pub(crate) mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -184,24 +185,64 @@ fn safe_stem(path: &Path) -> String {
     }
 }
 
-/// Writes every output; returns their final paths. The workbook and the
-/// tables are built at the same time: each is a serial job of its own.
+/// Writes every output; returns their final paths. The workbook, the small
+/// tables and the two files of the tidy table are built at the same time:
+/// each is a serial job of its own, and none depends on another's order, so
+/// the bytes do not depend on the number of threads. The tidy table goes
+/// straight to its temporary files (it can be millions of rows long).
 pub fn write_all(
     result: &CheckResult,
     consolidated: &Consolidated,
     config: &Config,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let (book, tables) = rayon::join(
-        || workbook::build(result, consolidated, config),
-        || table_files(result, consolidated, config),
+    let dir = &config.output;
+    create_dir(dir)?;
+    let csv_name = file_name(config, "du-lieu.csv");
+    let parquet_name = file_name(config, "du-lieu.parquet");
+    let (csv_tmp, parquet_tmp) = (
+        staging_path(dir, &csv_name),
+        staging_path(dir, &parquet_name),
     );
-    let mut files = vec![(file_name(config, "tong-hop.xlsx"), book?)];
-    files.extend(tables?);
-    files.extend(narrative::files(consolidated, config)?);
-    commit(&config.output, files)
+    let ((book, tables), (csv, parquet)) = rayon::join(
+        || {
+            rayon::join(
+                || workbook::build(result, consolidated, config),
+                || table_files(result, consolidated, config),
+            )
+        },
+        || {
+            rayon::join(
+                || tidy::write_csv(result, config, &csv_tmp),
+                || tidy::write_parquet(result, config, &parquet_tmp),
+            )
+        },
+    );
+    let staged = [csv_tmp.clone(), parquet_tmp.clone()];
+    let built = (|| {
+        csv?;
+        parquet?;
+        let mut files = vec![(file_name(config, "tong-hop.xlsx"), Content::Bytes(book?))];
+        let mut tables = tables?.into_iter().map(|(n, b)| (n, Content::Bytes(b)));
+        files.extend(tables.by_ref().take(2));
+        files.push((csv_name, Content::Staged(csv_tmp)));
+        files.push((parquet_name, Content::Staged(parquet_tmp)));
+        files.extend(tables);
+        let narrative = narrative::files(consolidated, config)?;
+        files.extend(narrative.into_iter().map(|(n, b)| (n, Content::Bytes(b))));
+        Ok(files)
+    })();
+    match built {
+        Ok(files) => commit_contents(dir, files),
+        Err(e) => {
+            for tmp in staged {
+                let _ = std::fs::remove_file(tmp);
+            }
+            Err(e)
+        }
+    }
 }
 
-/// The indicator and data tables as CSV and Parquet, and the JSON report.
+/// The indicator tables as CSV and Parquet, and the JSON report.
 fn table_files(
     result: &CheckResult,
     consolidated: &Consolidated,
@@ -217,12 +258,6 @@ fn table_files(
         file_name(config, "chi-tieu.parquet"),
         tables::parquet_bytes(&mut indicators)?,
     ));
-    let mut tidy = consolidated.tidy.clone();
-    files.push((file_name(config, "du-lieu.csv"), tables::csv_bytes(&tidy)?));
-    files.push((
-        file_name(config, "du-lieu.parquet"),
-        tables::parquet_bytes(&mut tidy)?,
-    ));
     files.push((
         file_name(config, "kiem-tra.json"),
         crate::output::report::to_json(result, config).into_bytes(),
@@ -230,38 +265,51 @@ fn table_files(
     Ok(files)
 }
 
+/// An output's content: bytes still to write, or a file already written
+/// to its temporary name (`staging_path`).
+pub(crate) enum Content {
+    Bytes(Vec<u8>),
+    Staged(PathBuf),
+}
+
+/// The temporary name an output is written to before it is renamed.
+fn staging_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn create_dir(dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes all files to temporary names, then renames them into place.
 pub(crate) fn commit(
     dir: &Path,
     files: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    // Refuse before writing anything if a destination cannot be replaced,
-    // so that no output is renamed into place unless all of them can be.
-    for (name, _) in &files {
-        let dest = dir.join(name);
-        if dest.is_dir() {
-            return Err(OutputError::Io {
-                path: dest,
-                source: std::io::Error::other("is a folder"),
-            });
-        }
-    }
+    let files = files
+        .into_iter()
+        .map(|(name, bytes)| (name, Content::Bytes(bytes)))
+        .collect();
+    commit_contents(dir, files)
+}
+
+/// `commit` for outputs some of which are already written to their
+/// temporary names; those are removed too when anything fails.
+pub(crate) fn commit_contents(
+    dir: &Path,
+    files: Vec<(String, Content)>,
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut staged = Vec::new();
-    for (name, bytes) in files {
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        if let Err(source) = std::fs::write(&tmp, &bytes) {
-            for (t, _) in &staged {
-                let _ = std::fs::remove_file(t);
-            }
-            let _ = std::fs::remove_file(&tmp);
-            return Err(OutputError::Io { path: tmp, source });
+    let result = stage(dir, files, &mut staged);
+    if result.is_err() {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
         }
-        staged.push((tmp, dir.join(name)));
     }
+    result?;
     let mut done = Vec::new();
     for (tmp, dest) in staged {
         std::fs::rename(&tmp, &dest).map_err(|source| OutputError::Io {
@@ -271,4 +319,43 @@ pub(crate) fn commit(
         done.push(dest);
     }
     Ok(done)
+}
+
+/// Writes each output to its temporary name, in order, recording every
+/// temporary file in `staged` (with its destination) as soon as it exists.
+fn stage(
+    dir: &Path,
+    files: Vec<(String, Content)>,
+    staged: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<(), OutputError> {
+    // Refuse before writing anything if a destination cannot be replaced,
+    // so that no output is renamed into place unless all of them can be.
+    let refused = create_dir(dir).err().or_else(|| {
+        files
+            .iter()
+            .map(|(name, _)| dir.join(name))
+            .find_map(|dest| {
+                dest.is_dir().then(|| OutputError::Io {
+                    path: dest,
+                    source: std::io::Error::other("is a folder"),
+                })
+            })
+    });
+    let mut failed = refused;
+    for (name, content) in files {
+        let dest = dir.join(&name);
+        match content {
+            Content::Staged(tmp) => staged.push((tmp, dest)),
+            // After a failure only the files already staged are recorded.
+            Content::Bytes(_) if failed.is_some() => {}
+            Content::Bytes(bytes) => {
+                let tmp = staging_path(dir, &name);
+                staged.push((tmp.clone(), dest));
+                if let Err(source) = std::fs::write(&tmp, &bytes) {
+                    failed = Some(OutputError::Io { path: tmp, source });
+                }
+            }
+        }
+    }
+    failed.map_or(Ok(()), Err)
 }

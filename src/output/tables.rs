@@ -44,12 +44,25 @@ pub(crate) fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
 /// ("=HYPERLINK(…)", "+cmd|…", "@SUM(…)") gets a leading single quote.
 /// Numbers such as "-5" are left alone.
 fn neutralise(text: String) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && text.trim().parse::<f64>().is_err() {
+    if is_risky(&text) {
         format!("'{text}")
     } else {
         text
     }
+}
+
+/// `neutralise` without copying text that needs no quote.
+pub(super) fn neutral(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_risky(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+fn is_risky(text: &str) -> bool {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    risky && text.trim().parse::<f64>().is_err()
 }
 
 pub(crate) fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
