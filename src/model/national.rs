@@ -214,33 +214,43 @@ impl NationalList {
             children: HashMap::new(),
             name_keys: OnceLock::new(),
         };
-        for record in reader.records() {
-            let r = record.expect("bundled list rows are well formed");
-            let province = r[pc].to_string();
-            list.add(NationalUnit {
-                code: province.clone(),
-                name: r[pn].to_string(),
-                kind: province_kind(&r[pn]),
-                level: Level::Province,
-                parent: String::new(),
-            });
+        // One record reused for every row: no allocation per row.
+        let mut r = csv::StringRecord::new();
+        while reader
+            .read_record(&mut r)
+            .expect("bundled list rows are well formed")
+        {
+            // Every row repeats its province and district: those are made
+            // once, at their first row (the list is parsed at every run).
+            let province = &r[pc];
+            if !list.by_code.contains_key(province) {
+                list.add(NationalUnit {
+                    code: province.to_string(),
+                    name: r[pn].to_string(),
+                    kind: province_kind(&r[pn]),
+                    level: Level::Province,
+                    parent: String::new(),
+                });
+            }
             let mut parent = province;
             if let (Some(dc), Some(dn), Some(dk)) = (dc, dn, dk) {
-                list.add(NationalUnit {
-                    code: r[dc].to_string(),
-                    name: r[dn].to_string(),
-                    kind: r[dk].to_string(),
-                    level: Level::District,
-                    parent: parent.clone(),
-                });
-                parent = r[dc].to_string();
+                if !list.by_code.contains_key(&r[dc]) {
+                    list.add(NationalUnit {
+                        code: r[dc].to_string(),
+                        name: r[dn].to_string(),
+                        kind: r[dk].to_string(),
+                        level: Level::District,
+                        parent: parent.to_string(),
+                    });
+                }
+                parent = &r[dc];
             }
             list.add(NationalUnit {
                 code: r[c].to_string(),
                 name: r[n].to_string(),
                 kind: r[k].to_string(),
                 level: Level::Commune,
-                parent,
+                parent: parent.to_string(),
             });
         }
         // In code order once, not at every question.
