@@ -207,7 +207,7 @@ def main() -> None:
     emit_all(schema, rng, emit)
     fields = expanded_fields(schema)
     exp.dump(units, [f for f in fields if not f["derived"]], indicators(schema, units))
-    finish(exp, fields, cells_of)
+    T.finish(exp, fields, cells_of, form=FORM, ratio=("luy_ke", "ke_hoach"))
 
 
 def emit_all(schema: dict, rng: random.Random, emit) -> None:
@@ -270,24 +270,6 @@ def expanded_fields(schema: dict) -> list[dict]:
                         "type": "number" if ctype == "decimal" else ctype,
                         "derived": "derived" in cols[c]})
     return out
-
-
-def finish(exp: F.Expected, fields: list[dict], cells_of: dict) -> None:
-    """Adds what Expected.dump does not know: the totals of derived columns
-    (lũy kế total / kế hoạch total × 100) and the mismatch cells."""
-    path = os.path.join(F.FORMS, FORM, "expected.json")
-    with open(path, encoding="utf-8") as f:
-        out = json.load(f)
-    totals = out["totals"]
-    for fd in (f for f in fields if f["derived"]):
-        done, plan = totals[f"{fd['row']}.luy_ke"], totals[f"{fd['row']}.ke_hoach"]
-        totals[fd["id"]] = done / plan * 100 if plan else None
-    out["value_fields"] = [{k: fd[k] for k in ("id", "type", "derived")} for fd in fields]
-    for name, extra in cells_of.items():
-        out["files"][name].update(extra)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(out, f, ensure_ascii=False, indent=1, sort_keys=True)
-        f.write("\n")
 
 
 if __name__ == "__main__":

@@ -273,16 +273,18 @@ def expanded_fields(schema: dict) -> list[dict]:
     return out
 
 
-def finish(exp: F.Expected, fields: list[dict], cells_of: dict) -> None:
+def finish(exp: F.Expected, fields: list[dict], cells_of: dict,
+           form: str = FORM, ratio: tuple[str, str] = ("ky_nay", "cung_ky")) -> None:
     """Adds what Expected.dump does not know: the totals of derived columns
-    (kỳ này total / cùng kỳ total × 100) and the mismatch cells."""
-    path = os.path.join(F.FORMS, FORM, "expected.json")
+    (the total of `ratio[0]` / the total of `ratio[1]` × 100: kỳ này / cùng
+    kỳ here, lũy kế / kế hoạch for btxh) and the mismatch cells."""
+    path = os.path.join(F.FORMS, form, "expected.json")
     with open(path, encoding="utf-8") as f:
         out = json.load(f)
     totals = out["totals"]
     for fd in (f for f in fields if f["derived"]):
-        now, before = totals[f"{fd['row']}.ky_nay"], totals[f"{fd['row']}.cung_ky"]
-        totals[fd["id"]] = now / before * 100 if before else None
+        top, bottom = (totals[f"{fd['row']}.{c}"] for c in ratio)
+        totals[fd["id"]] = top / bottom * 100 if bottom else None
     out["value_fields"] = [{k: fd[k] for k in ("id", "type", "derived")} for fd in fields]
     for name, extra in cells_of.items():
         out["files"][name].update(extra)

@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::cells::close;
 use std::collections::BTreeMap;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
@@ -155,10 +156,6 @@ fn fields_of(sheet: &toml::Table) -> Vec<(String, String, String)> {
             )
         })
         .collect()
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9_f64.max(b.abs() * 1e-9)
 }
 
 /// A figure as written out (CSV text) equals the expected JSON value:

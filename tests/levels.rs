@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::cells::{number, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -57,21 +58,6 @@ fn form_fields() -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-fn number(range: &Range<Data>, row: u32, col: u32) -> Option<f64> {
-    match range.get_value((row, col)) {
-        Some(Data::Float(f)) => Some(*f),
-        Some(Data::Int(i)) => Some(*i as f64),
-        _ => None,
-    }
-}
-
-fn text(range: &Range<Data>, row: u32, col: u32) -> String {
-    range
-        .get_value((row, col))
-        .map(common::data_text)
-        .unwrap_or_default()
 }
 
 fn row_reading(range: &Range<Data>, col: u32, wanted: &str) -> u32 {

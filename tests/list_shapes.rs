@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::cells::number;
 use std::collections::BTreeMap;
 
 use calamine::{Data, Range, Reader};
@@ -145,14 +146,6 @@ fn build_warns_of_the_same_person_in_two_communes() {
             "{message}"
         );
         assert_eq!(subs[file]["status"], "accepted");
-    }
-}
-
-fn number(range: &Range<Data>, row: u32, col: u32) -> Option<f64> {
-    match range.get_value((row, col)) {
-        Some(Data::Float(f)) => Some(*f),
-        Some(Data::Int(i)) => Some(*i as f64),
-        _ => None,
     }
 }
 

@@ -12,6 +12,7 @@
 
 mod common;
 
+use common::cells::{close, find_row, number, text};
 use std::collections::BTreeMap;
 
 use calamine::{Data, Range, Reader};
@@ -64,33 +65,6 @@ impl Form {
     fn total(&self, id: &str) -> Option<f64> {
         self.expected["totals"][id].as_f64()
     }
-}
-
-fn number(range: &Range<Data>, row: u32, col: u32) -> Option<f64> {
-    match range.get_value((row, col)) {
-        Some(Data::Float(f)) => Some(*f),
-        Some(Data::Int(i)) => Some(*i as f64),
-        _ => None,
-    }
-}
-
-fn text(range: &Range<Data>, row: u32, col: u32) -> String {
-    range
-        .get_value((row, col))
-        .map(common::data_text)
-        .unwrap_or_default()
-}
-
-fn find_row(range: &Range<Data>, col: u32, want: &str) -> u32 {
-    let (h, _) = range.get_size();
-    let start = range.start().unwrap_or((0, 0)).0;
-    (start..start + h as u32)
-        .find(|&r| text(range, r, col) == want)
-        .unwrap_or_else(|| panic!("no row reading {want:?} in column {col}"))
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9_f64.max(b.abs() * 1e-9)
 }
 
 /// A workbook cell holds the generator's value (yes/no in the form's words).

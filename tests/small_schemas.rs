@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::cells::number;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -178,14 +179,6 @@ fn col_of(range: &Range<Data>, label: &str) -> u32 {
     (0..=range.end().unwrap().1)
         .find(|&c| range.get_value((7, c)).map(text).as_deref() == Some(label))
         .unwrap_or_else(|| panic!("no header {label:?}"))
-}
-
-fn number(range: &Range<Data>, row: u32, col: u32) -> Option<f64> {
-    match range.get_value((row, col)) {
-        Some(Data::Float(f)) => Some(*f),
-        Some(Data::Int(i)) => Some(*i as f64),
-        _ => None,
-    }
 }
 
 /// The value of attribute `name` in the XML start tag `tag`.

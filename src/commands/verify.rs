@@ -221,7 +221,7 @@ fn project_differences(config: &Config, recorded: &Recorded) -> Vec<Difference> 
     let found = [
         ("schema_version", config.schema.version.clone()),
         ("schema_sha256", config.schema.sha256.clone()),
-        ("registry_sha256", workbook::registry_sha256(config)),
+        ("registry_sha256", config.registry.sha256.clone()),
     ];
     found
         .into_iter()

@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::HistoryError;
 use super::store;
-use crate::model::finding::Lang;
+use crate::model::finding::{Lang, Msg};
 use crate::model::frame::{Columns, Out};
 
 /// One partition as `history` lists it.
@@ -104,7 +104,7 @@ pub(crate) fn import(project_dir: &Path, from: &Path, lang: Lang) -> Result<Stri
         .collect();
     names.sort();
     if names.is_empty() {
-        return Err(HistoryError::NotADataTable(lang.pick(
+        return Err(HistoryError::NotADataTable(Msg::new(
             format!(
                 "không có bảng dữ liệu (…-du-lieu.parquet) nào trong {}",
                 from.display()
@@ -115,7 +115,7 @@ pub(crate) fn import(project_dir: &Path, from: &Path, lang: Lang) -> Result<Stri
     let root = store::folder(project_dir);
     let mut out = String::new();
     for path in names {
-        let (schema, period, df) = data_table(&path, lang)?;
+        let (schema, period, df) = data_table(&path)?;
         let built_at = modified(&path);
         store::write(&root, &schema, &period, &df, &built_at)?;
         out.push_str(&lang.pick(
@@ -128,7 +128,7 @@ pub(crate) fn import(project_dir: &Path, from: &Path, lang: Lang) -> Result<Stri
 
 /// A data table's schema id and period (from its name and its `period`
 /// column, which must hold one period) and its rows.
-fn data_table(path: &Path, lang: Lang) -> Result<(String, String, DataFrame), HistoryError> {
+fn data_table(path: &Path) -> Result<(String, String, DataFrame), HistoryError> {
     let df = store::read_file(path)?;
     let name = path
         .file_name()
@@ -160,7 +160,7 @@ fn data_table(path: &Path, lang: Lang) -> Result<(String, String, DataFrame), Hi
             periods.into_iter().next().unwrap_or_default(),
             df,
         )),
-        _ => Err(HistoryError::NotADataTable(lang.pick(
+        _ => Err(HistoryError::NotADataTable(Msg::new(
             format!(
                 "{} không phải bảng dữ liệu của một lần tổng hợp (một kỳ, các cột {})",
                 path.display(),

@@ -32,13 +32,12 @@ pub enum HistoryError {
     #[error("{}", self.message(Lang::Vi))]
     Polars(#[from] polars::prelude::PolarsError),
     /// A file given to `history import` that is not a data table of a
-    /// build; the text is already in the configured language.
-    #[error("{0}")]
-    NotADataTable(String),
-    /// A roll-up the schema does not say how to make; in the configured
-    /// language.
-    #[error("{0}")]
-    Rollup(String),
+    /// build.
+    #[error("{}", self.message(Lang::Vi))]
+    NotADataTable(crate::model::finding::Msg),
+    /// A roll-up the schema does not say how to make.
+    #[error("{}", self.message(Lang::Vi))]
+    Rollup(crate::model::finding::Msg),
 }
 
 impl Bilingual for HistoryError {
@@ -58,7 +57,9 @@ impl Bilingual for HistoryError {
                 format!("lỗi khi đọc lịch sử số liệu: {e}"),
                 format!("history table error: {e}"),
             ),
-            HistoryError::NotADataTable(text) | HistoryError::Rollup(text) => text.clone(),
+            HistoryError::NotADataTable(text) | HistoryError::Rollup(text) => {
+                text.get(lang).to_string()
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use super::prior::{PastValues, form_values};
 use super::{HistoryError, store};
 use crate::config::Config;
-use crate::model::finding::{Code, Finding};
+use crate::model::finding::{Code, Finding, Msg};
 use crate::model::messages;
 use crate::model::period::Period;
 use crate::model::schema::FieldDef;
@@ -54,17 +54,31 @@ pub fn check_result(config: &Config) -> Result<CheckResult, HistoryError> {
     if !config.inputs.is_empty() {
         let first = config.period.parts_of(config.schema.period);
         let example = first.first().map(Period::id).unwrap_or_default();
-        return Err(HistoryError::Rollup(config.lang.pick(
-            format!("kỳ {} được cộng dồn từ lịch sử số liệu, không đọc tệp: hãy tổng hợp từng kỳ với tệp của kỳ đó trước (tonghop build --period {example} …)", config.period.id()),
-            format!("{} is added up from the history and reads no files: build each period with its files first (tonghop build --period {example} …)", config.period.id()),
+        return Err(HistoryError::Rollup(Msg::new(
+            format!(
+                "kỳ {} được cộng dồn từ lịch sử số liệu, không đọc tệp: hãy tổng hợp từng kỳ với tệp của kỳ đó trước (tonghop build --period {example} …)",
+                config.period.id()
+            ),
+            format!(
+                "{} is added up from the history and reads no files: build each period with its files first (tonghop build --period {example} …)",
+                config.period.id()
+            ),
         )));
     }
     let fields = undeclared(config);
     if !fields.is_empty() {
         let ids: Vec<&str> = fields.iter().map(|f| f.id()).collect();
-        return Err(HistoryError::Rollup(config.lang.pick(
-            format!("không cộng dồn được kỳ {}: lược đồ chưa ghi `rollup` (sum, last, max, average) cho trường {}", config.period.id(), ids.join(", ")),
-            format!("cannot roll up {}: the schema gives no `rollup` (sum, last, max, average) for field(s) {}", config.period.id(), ids.join(", ")),
+        return Err(HistoryError::Rollup(Msg::new(
+            format!(
+                "không cộng dồn được kỳ {}: lược đồ chưa ghi `rollup` (sum, last, max, average) cho trường {}",
+                config.period.id(),
+                ids.join(", ")
+            ),
+            format!(
+                "cannot roll up {}: the schema gives no `rollup` (sum, last, max, average) for field(s) {}",
+                config.period.id(),
+                ids.join(", ")
+            ),
         )));
     }
     let parts = parts(config)?;

@@ -273,6 +273,9 @@ pub enum UnitMatch {
 pub struct Registry {
     pub units: Vec<Unit>,
     pub path: PathBuf,
+    /// The SHA-256 of the file as loaded ("" for a registry made in
+    /// memory), recorded by the outputs.
+    pub sha256: String,
     keys: Vec<Vec<NameKeys>>,
     /// Lookups by code and by each name key, so that identifying a file
     /// does not scan a province's thousands of units.
@@ -364,16 +367,18 @@ fn strip_prefixes(mut key: String) -> String {
 
 impl Registry {
     pub fn load(path: &Path) -> Result<Registry, RegistryError> {
+        // Read once: the bytes parsed are the bytes whose hash the outputs
+        // record (`verify` compares it), even if the file changes meanwhile.
+        let bytes = std::fs::read(path).map_err(|e| RegistryError::Read {
+            path: path.to_path_buf(),
+            source: e.into(),
+        })?;
         // Lines starting with "#" are notes for whoever fills the file in
         // (`tonghop init` writes one).
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .comment(Some(b'#'))
-            .from_path(path)
-            .map_err(|source| RegistryError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .from_reader(bytes.as_slice());
         let mut units: Vec<Unit> = Vec::new();
         let mut codes = std::collections::HashSet::new();
         let mut emails: HashMap<String, usize> = HashMap::new();
@@ -398,7 +403,9 @@ impl Registry {
             emails.extend(unit.emails.iter().map(|e| (e.clone(), units.len())));
             units.push(unit);
         }
-        Ok(Registry::new(units, path))
+        let mut registry = Registry::new(units, path);
+        registry.sha256 = crate::model::book::sha256_hex(&bytes);
+        Ok(registry)
     }
 
     /// Reads the schema's unit attributes from the registry's columns of
@@ -464,6 +471,7 @@ impl Registry {
         Registry {
             units,
             path: path.to_path_buf(),
+            sha256: String::new(),
             keys,
             by_code,
             by_exact,

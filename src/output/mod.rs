@@ -36,10 +36,9 @@ pub enum OutputError {
     Polars(#[from] polars::prelude::PolarsError),
     #[error("{}", self.message(Lang::Vi))]
     Csv(#[from] csv::Error),
-    /// The narrative report could not be written; the text is already in
-    /// the configured language.
-    #[error("{0}")]
-    Report(String),
+    /// The narrative report could not be written.
+    #[error("{}", self.message(Lang::Vi))]
+    Report(crate::model::finding::Msg),
 }
 
 impl Bilingual for OutputError {
@@ -61,7 +60,7 @@ impl Bilingual for OutputError {
                 format!("không ghi được CSV: {e}"),
                 format!("cannot write CSV: {e}"),
             ),
-            OutputError::Report(text) => text.clone(),
+            OutputError::Report(text) => text.get(lang).to_string(),
         }
     }
 }

@@ -254,7 +254,7 @@ pub(crate) fn to_json(result: &CheckResult, config: &Config) -> String {
         },
         registry: RegistryRef {
             path: config.source_path(&config.registry.path),
-            sha256: crate::output::workbook::registry_sha256(config),
+            sha256: config.registry.sha256.clone(),
         },
         period: config.period.id(),
         registry_findings: config

@@ -1383,13 +1383,6 @@ pub(crate) const RUN_PARAMETERS: &[(&str, &str, &str)] = &[
     ("limits", "Giới hạn khi đọc tệp", "Reading limits"),
 ];
 
-/// The SHA-256 of the registry file as it is now ("" when unreadable).
-pub(crate) fn registry_sha256(config: &Config) -> String {
-    std::fs::read(&config.registry.path)
-        .map(|b| crate::model::book::sha256_hex(&b))
-        .unwrap_or_default()
-}
-
 /// The run's parameters, as (label, value), in `RUN_PARAMETERS`' order.
 fn run_parameters(config: &Config) -> Vec<(String, String)> {
     let lang = config.lang;
@@ -1413,7 +1406,7 @@ fn parameter(key: &str, config: &Config) -> String {
         "schema_version" => config.schema.version.clone(),
         "schema_sha256" => config.schema.sha256.clone(),
         "registry" => config.source_path(&config.registry.path),
-        "registry_sha256" => registry_sha256(config),
+        "registry_sha256" => config.registry.sha256.clone(),
         "period" => config.period.id(),
         "consolidating" => format!(
             "{} {}",

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod cells;
 pub mod drafts;
 
 use std::collections::BTreeMap;

@@ -38,7 +38,7 @@ pub(crate) fn infer_command(args: &InferArgs, lang: Lang) -> anyhow::Result<Outc
     let text = infer_text(&args.form, lang)?;
     match &args.output {
         Some(out) => {
-            write_new(out, &text)?;
+            write_new(out, &text, lang)?;
             eprintln!(
                 "{}",
                 lang.pick(
@@ -86,14 +86,25 @@ pub(crate) fn infer_text(form: &Path, lang: Lang) -> anyhow::Result<String> {
 }
 
 /// Writes the draft under a temporary name, then renames it into place.
-fn write_new(out: &Path, text: &str) -> anyhow::Result<()> {
+fn write_new(out: &Path, text: &str, lang: Lang) -> anyhow::Result<()> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let name = out
         .file_name()
-        .context("the output needs a file name")?
+        .with_context(|| {
+            lang.pick(
+                format!(
+                    "{}: cần tên tệp cho lược đồ nháp (ví dụ moi.toml)",
+                    out.display()
+                ),
+                format!(
+                    "{}: the draft needs a file name (e.g. new.toml)",
+                    out.display()
+                ),
+            )
+        })?
         .to_string_lossy()
         .into_owned();
     crate::output::commit(&dir, vec![(name, text.as_bytes().to_vec())])?;

@@ -79,7 +79,7 @@ pub(crate) fn bytes(doc: &Document) -> Result<Vec<u8>, OutputError> {
         .add_table(closing_block(doc));
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| {
-        OutputError::Report(doc.lang.pick(
+        OutputError::Report(crate::model::finding::Msg::new(
             format!("không ghi được tệp .docx của báo cáo: {e}"),
             format!("cannot write the report's .docx: {e}"),
         ))

@@ -89,8 +89,10 @@ pub(crate) fn document(
     let mut env = environment(lang);
     let ctx = context::context(c, config, lang);
     let fail = |e: minijinja::Error| {
-        OutputError::Report(lang.pick(
-            format!("không viết được báo cáo từ mẫu {name}: {e:#} (một tên trong mẫu không có trong số liệu, hoặc sai cú pháp)"),
+        OutputError::Report(crate::model::finding::Msg::new(
+            format!(
+                "không viết được báo cáo từ mẫu {name}: {e:#} (một tên trong mẫu không có trong số liệu, hoặc sai cú pháp)"
+            ),
             format!("cannot write the report from its template {name}: {e:#}"),
         ))
     };
