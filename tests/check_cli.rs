@@ -153,7 +153,7 @@ fn assert_values(config: &Config, submission: &Submission, row: &BTreeMap<String
             "{file}: {field} at {}!{} (cell shows “{}”)",
             read.source.sheet,
             read.source.a1(),
-            read.raw
+            read.raw()
         );
     }
     let records = data.lists.get("danh_sach").map_or(0, Vec::len);

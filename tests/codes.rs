@@ -1535,7 +1535,7 @@ fn list_continued() {
         .iter()
         .map(|r| {
             (
-                r.sheet.as_str(),
+                &*r.sheet,
                 r.values["nam_sinh"].value.clone(),
                 r.values["gioi_tinh"].value.clone(),
             )

@@ -41,7 +41,11 @@ fn a_title_row_above_the_list_header_is_not_the_header() {
         .iter()
         .map(|r| {
             let v = &r.values["so_ho_tap_trung"];
-            (r.values["thon"].raw.clone(), v.value.clone(), v.source.a1())
+            (
+                r.values["thon"].raw().into_owned(),
+                v.value.clone(),
+                v.source.a1(),
+            )
         })
         .collect();
     // Column C, never column A (the row numbers 1–4).

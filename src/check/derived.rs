@@ -99,6 +99,6 @@ fn mismatch(
         )
         .at(sent.source.location())
         .field(field.id())
-        .value(sent.raw.clone()),
+        .value(sent.raw().into_owned()),
     )
 }

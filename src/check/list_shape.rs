@@ -117,11 +117,11 @@ pub(crate) fn filled_sub_column<'a>(
 /// The value of the `split_by` field of a record: the choice heading the
 /// sub-column the record filled, pointing at that cell.
 pub(crate) fn choice_value(choice: &str, source: Source) -> FieldValue {
-    FieldValue {
-        value: Some(Value::Text(choice.to_string())),
-        raw: choice.to_string(),
+    FieldValue::new(
+        Some(Value::Text(choice.to_string())),
+        choice.to_string(),
         source,
-    }
+    )
 }
 
 /// A record's key: the compared spelling of each key field's value, or

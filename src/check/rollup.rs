@@ -372,7 +372,7 @@ impl Parts {
             None => {
                 self.records.insert(key, records.len());
                 records.push(Record {
-                    sheet: fv.source.sheet.to_string(),
+                    sheet: fv.source.sheet.clone(),
                     row: fv.source.row,
                     values: Fields::from_iter([(Arc::from(field), fv)]),
                 });
@@ -410,11 +410,7 @@ fn parts(table: &Table, config: &Config, findings: &mut Vec<Finding>) -> Vec<Par
             );
             continue;
         };
-        let fv = FieldValue {
-            value: Some(parsed),
-            raw: value.clone(),
-            source: source_of(cell),
-        };
+        let fv = FieldValue::new(Some(parsed), value.clone(), source_of(cell));
         match slot {
             Slot::Form(_) => {
                 part.data.form.insert(field.clone(), fv);

@@ -468,7 +468,7 @@ impl<'a> Batch<'a> {
                 .value(shown.get(&field).map(Shown::plain).unwrap_or_default());
         } else if let Some(r) = record {
             finding = finding.at(Location {
-                sheet: r.sheet.clone(),
+                sheet: r.sheet.to_string(),
                 row: Some(r.row),
                 col: None,
             });
@@ -492,7 +492,7 @@ fn required_when_finding(record: &Record, field: &FieldDef) -> Option<Finding> {
 }
 
 fn fv_blank_cell(fv: &FieldValue) -> bool {
-    crate::model::text::clean(&fv.raw).is_empty()
+    crate::model::text::clean(&fv.raw()).is_empty()
 }
 
 fn rule_exprs(rule: &RuleDef) -> Vec<Expr> {

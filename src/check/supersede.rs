@@ -69,7 +69,7 @@ fn shown(v: Option<&crate::model::submission::FieldValue>) -> String {
         fv.value
             .as_ref()
             .map(crate::model::values::Value::display)
-            .unwrap_or_else(|| crate::model::text::clean(&fv.raw))
+            .unwrap_or_else(|| crate::model::text::clean(&fv.raw()))
     })
     .unwrap_or_default()
 }

@@ -41,16 +41,17 @@ fn cell_finding(check: &CellCheck<'_>, code: Code, msg: Msg) -> Finding {
 /// officer must see every figure the tool did not take at face value.
 fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
     let field = check.field;
-    let a1 = check.source.a1();
+    // Spelt only for a finding: most cells of a long list raise none.
+    let a1 = || check.source.a1();
     let label = field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| cell_finding(check, code, msg);
-    let seen = check.cell.as_text();
+    let seen = || check.cell.as_text();
     match parse_field(check.cell, field) {
         Parsed::Missing => {
             if required {
                 findings.push(at(
                     Code::ValueRequired,
-                    messages::value_required(&a1, &label, field.ty.is_numeric()),
+                    messages::value_required(&a1(), &label, field.ty.is_numeric()),
                 ));
             }
             None
@@ -61,22 +62,30 @@ fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool
                 Value::Bool(b) => field.words.word(*b).to_string(),
                 other => other.display(),
             };
-            let msg = messages::coerced(&a1, &label, &seen, &shown, how);
-            findings.push(at(Code::ValueCoerced, msg).value(seen.clone()));
+            let seen = seen();
+            let msg = messages::coerced(&a1(), &label, &seen, &shown, how);
+            findings.push(at(Code::ValueCoerced, msg).value(seen));
             Some(v)
         }
         Parsed::Bad => {
-            findings.push(at(Code::TypeError, messages::type_error(&a1, field, &seen)).value(seen));
+            let seen = seen();
+            findings
+                .push(at(Code::TypeError, messages::type_error(&a1(), field, &seen)).value(seen));
             None
         }
         Parsed::NotAllowed(typed) => {
-            let msg = messages::not_allowed(&a1, field, &typed);
+            let msg = messages::not_allowed(&a1(), field, &typed);
             findings.push(at(Code::ValueNotAllowed, msg).value(typed));
             None
         }
         Parsed::FormulaError(e) => {
-            findings
-                .push(at(Code::FormulaError, messages::formula_error(&a1, &label, &e)).value(e));
+            findings.push(
+                at(
+                    Code::FormulaError,
+                    messages::formula_error(&a1(), &label, &e),
+                )
+                .value(e),
+            );
             None
         }
         Parsed::Uncached(f) => read_uncached_sum(check, &f, findings),
@@ -117,6 +126,11 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
     let Some(n) = value.as_f64().filter(|_| field.ty.is_numeric()) else {
         return;
     };
+    let below = field.min.filter(|m| n < *m);
+    let above = field.max.filter(|m| n > *m);
+    if below.is_none() && above.is_none() {
+        return;
+    }
     let a1 = check.source.a1();
     let label = field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| {
@@ -125,13 +139,13 @@ fn check_range(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Finding>
             .field(field.id())
             .value(value.display())
     };
-    if let Some(min) = field.min.filter(|m| n < *m) {
+    if let Some(min) = below {
         findings.push(at(
             Code::ValueBelowMinimum,
             messages::below_minimum(&a1, &label, min, n),
         ));
     }
-    if let Some(max) = field.max.filter(|m| n > *m) {
+    if let Some(max) = above {
         findings.push(at(
             Code::ValueAboveMaximum,
             messages::above_maximum(&a1, &label, max, n),
@@ -143,12 +157,11 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
     use validator::{ValidateEmail, ValidateLength, ValidateUrl};
     let Value::Text(text) = value else { return };
     let field = check.field;
-    let a1 = check.source.a1();
     let label = field.label_in(crate::model::finding::Lang::Vi);
     let bad = |vi: &str, en: &str| {
         Finding::new(
             Code::ValueInvalidFormat,
-            messages::invalid_format(&a1, &label, text, vi, en),
+            messages::invalid_format(&check.source.a1(), &label, text, vi, en),
         )
         .at(check.source.location())
         .field(field.id())
@@ -209,7 +222,7 @@ pub(crate) fn validate(
             );
             let raw = check.cell.as_text();
             data.form
-                .insert(field.id().to_string(), FieldValue { value, raw, source });
+                .insert(field.id().to_string(), FieldValue::new(value, raw, source));
         }
     }
     // A list continued over several sheets has one place per sheet, in
@@ -275,7 +288,7 @@ fn read_list<'a>(
             values.insert(ids[field.id()].clone(), fv);
         }
         records.push(Record {
-            sheet: sheet.name.clone(),
+            sheet: name.clone(),
             row,
             values,
         });
@@ -318,11 +331,7 @@ fn read_list_cell(
             Ok(None) => (subs[0].0, None),
             Err(cols) => {
                 findings.push(split_ambiguous(sheet, row, &cols, field, subs));
-                let fv = FieldValue {
-                    value: None,
-                    raw: sheet.get(row, cols[0]).as_text(),
-                    source: source(cols[0]),
-                };
+                let fv = FieldValue::new(None, sheet.get(row, cols[0]).as_text(), source(cols[0]));
                 return Some((fv, None));
             }
         },
@@ -335,14 +344,7 @@ fn read_list_cell(
     };
     let value = read_cell(&check, findings, required);
     let raw = check.cell.as_text();
-    Some((
-        FieldValue {
-            value,
-            raw,
-            source: check.source,
-        },
-        choice,
-    ))
+    Some((FieldValue::new(value, raw, check.source), choice))
 }
 
 /// `value-split-ambiguous`: a record fills two sub-columns of one fact

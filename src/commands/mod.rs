@@ -153,10 +153,12 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
         let written = output::write_all(&result, &consolidated, &config)?;
         // Only once every output is in place: a failed build leaves the
         // history as it was.
-        // The tidy table as one frame, now that the outputs are written and
-        // their memory freed (`output::tidy` wrote its files without it).
-        let tidy = output::tidy::frame(&result, &config)?;
-        history::record(&config, &tidy)?;
+        // The tidy table once more, as the history's partition: straight
+        // to its file, as `output::tidy` wrote the outputs.
+        history::record(&config, |tmp, built_at| {
+            output::tidy::write_history_parquet(&result, &config, tmp, built_at)
+                .map_err(anyhow::Error::from)
+        })?;
         let summary = build_summary(&consolidated, &written, &config);
         // Keep stdout pure JSON when a machine asked for it.
         match config.format {

@@ -1,8 +1,9 @@
 //! Stage 3, consolidate: aggregate the accepted submissions with polars into the
 //! frames the outputs lay out — the per-unit table in registry order with its
-//! totals, the indicators (district and per unit) and the list sections.
-//! Only accepted submissions count; `counted` lists them for the tidy table
-//! of every accepted value, which `output::tidy` writes straight to its files.
+//! totals and the indicators (district and per unit). Only accepted
+//! submissions count; `counted` lists them for the list sheets and the tidy
+//! table of every accepted value, which the outputs write straight from the
+//! records (a list can be hundreds of thousands of rows long).
 //! When districts report (a province before the 2025 reform), the reports
 //! that count are the communes inside each district's accepted data table:
 //! the province's figures are over its communes, each district's row adds
@@ -30,8 +31,6 @@ pub struct Consolidated {
     /// indicator_id, label, unit_code, unit_name, period, numerator,
     /// denominator, value, display, target, met.
     pub indicators: DataFrame,
-    /// Per list sheet (schema index): unit_code, unit_name, fields…, source_file, source_row.
-    pub lists: Vec<(usize, DataFrame)>,
     pub reporting: usize,
     /// The reports that count: `reporting` when communes report, the
     /// communes inside the districts' tables when districts do.
@@ -100,13 +99,11 @@ pub fn consolidate(result: &CheckResult, config: &Config) -> PolarsResult<Consol
     };
     let totals = totals(&submitted, &fields)?;
     let indicators = indicators(config, &submitted, &roster)?;
-    let lists = lists(result, config)?;
     Ok(Consolidated {
         units,
         statuses,
         totals,
         indicators,
-        lists,
         reporting: reporting.len(),
         reports: rows.len(),
         rolled_up: rolled,
@@ -553,59 +550,4 @@ pub(crate) fn counted<'a>(result: &'a CheckResult, config: &'a Config) -> Vec<Co
         }
     }
     out
-}
-
-/// Each list sheet's records, with the unit that reported each (the
-/// commune, when districts report) and its file and row.
-fn lists(result: &CheckResult, config: &Config) -> PolarsResult<Vec<(usize, DataFrame)>> {
-    let counted = counted(result, config);
-    let mut out = Vec::new();
-    for (def_index, def) in config
-        .schema
-        .sheets
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.kind == crate::model::schema::SheetKind::List)
-    {
-        let rows: Vec<(&Counted, &crate::model::submission::Record)> = counted
-            .iter()
-            .flat_map(|c| {
-                c.data
-                    .lists
-                    .get(def.id())
-                    .into_iter()
-                    .flatten()
-                    .map(move |r| (c, r))
-            })
-            .collect();
-        let mut cols = vec![
-            Col::text("unit_code", rows.iter().map(|(c, _)| c.code.to_string())),
-            Col::text("unit_name", rows.iter().map(|(c, _)| c.name.to_string())),
-        ];
-        for f in &def.fields {
-            cols.push(Col {
-                name: f.id().to_string(),
-                ty: f.ty,
-                values: rows
-                    .iter()
-                    .map(|(_, r)| r.values.get(f.id()).and_then(|v| v.value.clone()))
-                    .collect(),
-            });
-        }
-        // Through a district's table, the commune's file is the district's
-        // ("inbox/…"): the table it came through is named before it.
-        cols.push(Col::text(
-            "source_file",
-            rows.iter().map(|(c, _)| match c.via {
-                Some(via) => format!("{via} → {}", c.file),
-                None => c.file.to_string(),
-            }),
-        ));
-        cols.push(Col::int(
-            "source_row",
-            rows.iter().map(|(_, r)| i64::from(r.row) + 1),
-        ));
-        out.push((def_index, frame(&cols, rows.len())?));
-    }
-    Ok(out)
 }

@@ -20,7 +20,6 @@ use std::path::PathBuf;
 use crate::config::Config;
 use crate::model::finding::Lang;
 use crate::model::i18n::Bilingual;
-use polars::prelude::DataFrame;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -79,14 +78,16 @@ fn built_at() -> chrono::DateTime<chrono::Utc> {
 /// Records the build's accepted values as the partition of its schema and
 /// period. Called only once every output was written: a failed build
 /// leaves the history as it was.
-pub(crate) fn record(config: &Config, tidy: &DataFrame) -> Result<PathBuf, HistoryError> {
+/// `write` writes the partition's file (`store::COLUMNS`, the given time
+/// of building) to the temporary path it is given, which then replaces the
+/// partition: a long table goes straight to its file, never held whole.
+pub(crate) fn record<E: From<HistoryError>>(
+    config: &Config,
+    write: impl FnOnce(&std::path::Path, &str) -> Result<(), E>,
+) -> Result<PathBuf, E> {
     let root = store::folder(&config.project_dir);
     let built_at = built_at().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    store::write(
-        &root,
-        config.schema.id(),
-        &config.period.id(),
-        tidy,
-        &built_at,
-    )
+    store::write_with(&root, config.schema.id(), &config.period.id(), |tmp| {
+        write(tmp, &built_at)
+    })
 }

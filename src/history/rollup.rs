@@ -186,7 +186,7 @@ fn rolled_form(
             row: 0,
             col: 0,
         };
-        form.insert(f.id().to_string(), FieldValue { value, raw, source });
+        form.insert(f.id().to_string(), FieldValue::new(value, raw, source));
     }
     form
 }

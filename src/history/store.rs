@@ -58,17 +58,31 @@ pub fn write(
         .collect()?;
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut df)?;
+    write_with(root, schema, period, |tmp| {
+        std::fs::write(tmp, &bytes).map_err(io(tmp))
+    })
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HistoryError {
+    let path = path.to_path_buf();
+    move |source| HistoryError::Io { path, source }
+}
+
+/// Replaces a period's partition with the file `write` writes to the
+/// temporary path it is given (removed if it fails).
+pub(crate) fn write_with<E: From<HistoryError>>(
+    root: &Path,
+    schema: &str,
+    period: &str,
+    write: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<PathBuf, E> {
     let dir = partition(root, schema, period);
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| HistoryError::Io { path, source }
-    };
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
     let dest = dir.join(FILE);
-    if let Err(e) = std::fs::write(&tmp, &bytes) {
+    if let Err(e) = write(&tmp) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io(&tmp)(e));
+        return Err(e);
     }
     std::fs::rename(&tmp, &dest).map_err(io(&dest))?;
     Ok(dest)

@@ -92,6 +92,20 @@ pub(crate) fn series(col: &Col) -> PolarsResult<Column> {
     Ok(s.into())
 }
 
+/// The cell `get` reads back from a column `series` built of `ty`, for one
+/// value: writers that lay out long lists straight from the records (not
+/// through a frame) show exactly what the frame would have shown.
+pub(crate) fn out_of_value(ty: FieldType, value: Option<&Value>) -> Out {
+    match (ty, value) {
+        (FieldType::Integer, Some(Value::Int(i))) => Out::Num(*i as f64),
+        (FieldType::Number, Some(v)) => v.as_f64().map_or(Out::Null, Out::Num),
+        (FieldType::Text | FieldType::Choice, Some(Value::Text(t))) => Out::Text(t.clone()),
+        (FieldType::YesNo, Some(Value::Bool(b))) => Out::Bool(*b),
+        (FieldType::Date, Some(Value::Date(d))) => Out::Date(*d),
+        _ => Out::Null,
+    }
+}
+
 pub(crate) fn frame(cols: &[Col], height: usize) -> PolarsResult<DataFrame> {
     let columns = cols.iter().map(series).collect::<PolarsResult<Vec<_>>>()?;
     DataFrame::new(height, columns)
@@ -161,5 +175,49 @@ fn out_of(value: PolarsResult<AnyValue<'_>>) -> Out {
         Ok(other) => other
             .extract::<f64>()
             .map_or_else(|| Out::Text(other.to_string()), Out::Num),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_value_reads_back_from_its_frame_as_out_of_value_says() {
+        let date = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        let values = [
+            Some(Value::Int(12)),
+            Some(Value::Int(-3)),
+            Some(Value::Num(2.5)),
+            Some(Value::Bool(true)),
+            Some(Value::Bool(false)),
+            Some(Value::Text("Thôn 1".into())),
+            Some(Value::Date(date)),
+            None,
+        ];
+        let types = [
+            FieldType::Integer,
+            FieldType::Number,
+            FieldType::Text,
+            FieldType::Choice,
+            FieldType::YesNo,
+            FieldType::Date,
+        ];
+        for ty in types {
+            let col = Col {
+                name: "x".into(),
+                ty,
+                values: values.to_vec(),
+            };
+            let df = frame(&[col], values.len()).unwrap();
+            for (i, v) in values.iter().enumerate() {
+                assert_eq!(
+                    get(&df, "x", i),
+                    out_of_value(ty, v.as_ref()),
+                    "{ty:?} {v:?}"
+                );
+            }
+        }
     }
 }

@@ -249,14 +249,43 @@ impl Source {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldValue {
     pub value: Option<Value>,
-    /// What the cell showed, as typed.
-    pub raw: String,
+    /// What the cell showed, as typed, when it is not what the value shows
+    /// (`raw`): most cells show their value, and a list of a million values
+    /// need not hold each text twice.
+    typed: Option<Box<str>>,
     pub source: Source,
+}
+
+impl FieldValue {
+    /// A value read from a cell that showed `raw`.
+    pub fn new(value: Option<Value>, raw: String, source: Source) -> Self {
+        let shown = match &value {
+            Some(Value::Text(t)) => *t == raw,
+            Some(v) => v.display() == raw,
+            None => false,
+        };
+        FieldValue {
+            value,
+            typed: (!shown).then(|| raw.into_boxed_str()),
+            source,
+        }
+    }
+
+    /// What the cell showed, as typed.
+    pub fn raw(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.typed, &self.value) {
+            (Some(typed), _) => std::borrow::Cow::Borrowed(typed),
+            (None, Some(Value::Text(t))) => std::borrow::Cow::Borrowed(t),
+            (None, Some(v)) => std::borrow::Cow::Owned(v.display()),
+            (None, None) => std::borrow::Cow::Borrowed(""),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
-    pub sheet: String,
+    /// The sheet's name, shared by every record read from it.
+    pub sheet: Arc<str>,
     pub row: u32,
     /// Field id → value and the cell it came from.
     pub values: Fields,
@@ -471,15 +500,45 @@ mod tests {
     }
 
     fn fv(text: &str, col: u32) -> FieldValue {
-        FieldValue {
-            value: Some(Value::Text(text.into())),
-            raw: text.into(),
-            source: Source {
+        FieldValue::new(
+            Some(Value::Text(text.into())),
+            text.into(),
+            Source {
                 sheet: "Biểu 02".into(),
                 row: 3,
                 col,
             },
+        )
+    }
+
+    #[test]
+    fn a_value_keeps_what_its_cell_showed() {
+        let at = Source {
+            sheet: "Biểu 01".into(),
+            row: 1,
+            col: 2,
+        };
+        let cases = [
+            (Some(Value::Int(12)), "12"),
+            (Some(Value::Int(1200)), "1.200"),
+            (Some(Value::Num(2.5)), "2,5"),
+            (Some(Value::Bool(true)), "Có"),
+            (Some(Value::Bool(true)), "x"),
+            (Some(Value::Text("Thôn 1".into())), "Thôn 1"),
+            (Some(Value::Text("Thôn 1".into())), " Thôn 1 "),
+            (None, "abc"),
+            (None, ""),
+        ];
+        for (value, raw) in cases {
+            let fv = FieldValue::new(value.clone(), raw.to_string(), at.clone());
+            assert_eq!(fv.raw(), raw);
+            assert_eq!(fv.value, value);
         }
+        // Kept only where it differs from what the value shows.
+        let same = FieldValue::new(Some(Value::Int(12)), "12".into(), at.clone());
+        assert!(same.typed.is_none());
+        let differs = FieldValue::new(Some(Value::Int(12)), "12,0".into(), at);
+        assert_eq!(differs.typed.as_deref(), Some("12,0"));
     }
 
     #[test]
@@ -491,11 +550,14 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(fields.keys().collect::<Vec<_>>(), ["dia_chi", "ten"]);
-        assert_eq!(fields["ten"].raw, "Nhà nghỉ A");
+        assert_eq!(fields["ten"].raw(), "Nhà nghỉ A");
         assert!(fields.contains_key("dia_chi") && !fields.contains_key("loai"));
         assert_eq!(fields.get("loai"), None);
         let old = fields.insert("ten".into(), fv("Nhà nghỉ B", 1));
-        assert_eq!(old.map(|v| v.raw), Some("Nhà nghỉ A".to_string()));
+        assert_eq!(
+            old.map(|v| v.raw().into_owned()),
+            Some("Nhà nghỉ A".to_string())
+        );
         assert_eq!(fields.len(), 2);
         let seen: Vec<(&str, u32)> = fields.iter().map(|(k, v)| (k, v.source.col)).collect();
         assert_eq!(seen, [("dia_chi", 2), ("ten", 1)]);

@@ -427,7 +427,7 @@ fn write_sent(
         },
         Some(other) => ws.write_string_with_format(row, col, other.display(), format)?,
         None => match sent
-            .map(|s| crate::model::text::clean(&s.raw))
+            .map(|s| crate::model::text::clean(&s.raw()))
             .filter(|r| !r.is_empty())
         {
             Some(raw) => ws.write_string_with_format(row, col, raw, format)?,

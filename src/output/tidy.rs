@@ -173,10 +173,24 @@ fn csv_record(row: &Row<'_, '_>, period: &str, chain: bool) -> Vec<String> {
     out
 }
 
+/// Which table a batch is part of: the build's tidy table (with the
+/// commune columns when districts report), or the history's partition of
+/// it (no period, no commune: the build's time instead).
+#[derive(Clone, Copy)]
+enum Shape<'s> {
+    Tidy { chain: bool },
+    History { built_at: &'s str },
+}
+
+impl Shape<'_> {
+    fn chain(self) -> bool {
+        matches!(self, Shape::Tidy { chain: true })
+    }
+}
+
 /// The columns of one row group, borrowing what repeats.
-#[derive(Default)]
-struct Batch<'a> {
-    chain: bool,
+struct Batch<'a, 's> {
+    shape: Shape<'s>,
     unit_code: Vec<&'a str>,
     unit_name: Vec<&'a str>,
     commune_code: Vec<&'a str>,
@@ -190,11 +204,21 @@ struct Batch<'a> {
     source_cell: Vec<String>,
 }
 
-impl<'a> Batch<'a> {
-    fn new(chain: bool) -> Self {
+impl<'a, 's> Batch<'a, 's> {
+    fn new(shape: Shape<'s>) -> Self {
         Batch {
-            chain,
-            ..Batch::default()
+            shape,
+            unit_code: Vec::new(),
+            unit_name: Vec::new(),
+            commune_code: Vec::new(),
+            commune_name: Vec::new(),
+            district_file: Vec::new(),
+            sheet_id: Vec::new(),
+            field: Vec::new(),
+            row: Vec::new(),
+            value: Vec::new(),
+            source_file: Vec::new(),
+            source_cell: Vec::new(),
         }
     }
 
@@ -203,7 +227,7 @@ impl<'a> Batch<'a> {
         let c = row.c;
         self.unit_code.push(&c.unit.code);
         self.unit_name.push(&c.unit.name);
-        if self.chain {
+        if self.shape.chain() {
             // A district's own report on the form: the district itself, no table.
             self.commune_code.push(c.code);
             self.commune_name.push(c.name);
@@ -225,16 +249,19 @@ impl<'a> Batch<'a> {
     fn take_frame(&mut self, period: &str) -> PolarsResult<DataFrame> {
         let height = self.len();
         let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
+        let chain = self.shape.chain();
         let mut columns = vec![
             text("unit_code", std::mem::take(&mut self.unit_code)),
             text("unit_name", std::mem::take(&mut self.unit_name)),
         ];
-        if self.chain {
+        if chain {
             columns.push(text("commune_code", std::mem::take(&mut self.commune_code)));
             columns.push(text("commune_name", std::mem::take(&mut self.commune_name)));
         }
+        if let Shape::Tidy { .. } = self.shape {
+            columns.push(text("period", vec![period; height]));
+        }
         columns.extend([
-            text("period", vec![period; height]),
             text("sheet_id", std::mem::take(&mut self.sheet_id)),
             text("field", std::mem::take(&mut self.field)),
             Column::new("row".into(), std::mem::take(&mut self.row)),
@@ -242,23 +269,16 @@ impl<'a> Batch<'a> {
             text("source_file", std::mem::take(&mut self.source_file)),
             Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
         ]);
-        if self.chain {
-            columns.push(text(
+        match self.shape {
+            Shape::Tidy { chain: true } => columns.push(text(
                 "district_file",
                 std::mem::take(&mut self.district_file),
-            ));
+            )),
+            Shape::History { built_at } => columns.push(text("built_at", vec![built_at; height])),
+            Shape::Tidy { chain: false } => {}
         }
         DataFrame::new(height, columns)
     }
-}
-
-/// The whole table as one frame (for the history store, which keeps it as
-/// a period's partition).
-pub(crate) fn frame(result: &CheckResult, config: &Config) -> Result<DataFrame, OutputError> {
-    let counted = counted(result, config);
-    let mut batch = Batch::new(chained(config));
-    for_each_row(&counted, config, |row| batch.push(&row));
-    Ok(batch.take_frame(&config.period.id())?)
 }
 
 /// How many rows each row group holds: one group up to `ROW_GROUP` rows,
@@ -278,16 +298,39 @@ pub(crate) fn write_parquet(
     config: &Config,
     path: &Path,
 ) -> Result<(), OutputError> {
+    let shape = Shape::Tidy {
+        chain: chained(config),
+    };
+    write_parquet_shaped(result, config, path, shape)
+}
+
+/// Writes the history's partition of the table (`history::store::COLUMNS`,
+/// built at `built_at`) as Parquet to `path`, one row group at a time:
+/// the bytes `history::store::write` makes of the whole table.
+pub(crate) fn write_history_parquet(
+    result: &CheckResult,
+    config: &Config,
+    path: &Path,
+    built_at: &str,
+) -> Result<(), OutputError> {
+    write_parquet_shaped(result, config, path, Shape::History { built_at })
+}
+
+fn write_parquet_shaped(
+    result: &CheckResult,
+    config: &Config,
+    path: &Path,
+    shape: Shape<'_>,
+) -> Result<(), OutputError> {
     let counted = counted(result, config);
     let mut total = 0usize;
     for_each_row(&counted, config, |_| total += 1);
     let sizes = group_sizes(total);
     let period = config.period.id();
-    let chain = chained(config);
     let file = File::create(path).map_err(io_error(path))?;
     let mut out = BufWriter::with_capacity(256 * 1024, file);
     if sizes.len() == 1 {
-        let mut batch = Batch::new(chain);
+        let mut batch = Batch::new(shape);
         for_each_row(&counted, config, |row| batch.push(&row));
         let mut df = batch.take_frame(&period)?;
         ParquetWriter::new(&mut out).finish(&mut df)?;
@@ -295,7 +338,7 @@ pub(crate) fn write_parquet(
         let rows = Rows {
             counted: &counted,
             config,
-            chain,
+            shape,
         };
         write_groups(&rows, &sizes, &period, &mut out)?;
     }
@@ -306,21 +349,21 @@ pub(crate) fn write_parquet(
 }
 
 /// The reports whose values make the table, and its shape.
-struct Rows<'r, 'a> {
+struct Rows<'r, 'a, 's> {
     counted: &'r [Counted<'a>],
     config: &'a Config,
-    chain: bool,
+    shape: Shape<'s>,
 }
 
 /// The row groups of a table too long for one.
 fn write_groups(
-    rows: &Rows<'_, '_>,
+    rows: &Rows<'_, '_, '_>,
     sizes: &[usize],
     period: &str,
     out: &mut impl Write,
 ) -> Result<(), OutputError> {
-    let mut batch = Batch::new(rows.chain);
-    let schema = Batch::new(rows.chain).take_frame(period)?.schema().clone();
+    let mut batch = Batch::new(rows.shape);
+    let schema = Batch::new(rows.shape).take_frame(period)?.schema().clone();
     let mut writer = ParquetWriter::new(out).batched(&schema)?;
     let mut group = 0;
     let mut failed = None;

@@ -15,14 +15,14 @@ mod compare;
 use super::style::{self, merge};
 use crate::check::timeliness;
 use crate::config::Config;
-use crate::consolidate::Consolidated;
+use crate::consolidate::{Consolidated, Counted, counted};
 use crate::model::finding::{Finding, Lang, column_name};
-use crate::model::frame::{Columns, Out, get};
+use crate::model::frame::{Columns, Out, get, out_of_value};
 use crate::model::level::Reporting;
 use crate::model::schema::{
     Display, FieldDef, FieldType, IndicatorDef, SheetDef, SheetKind, rewrite_names,
 };
-use crate::model::submission::{CheckResult, Resubmission, Submission, UnitStatus};
+use crate::model::submission::{CheckResult, Record, Resubmission, Submission, UnitStatus};
 use crate::model::values::{Decimals, MAX_DECIMALS, format_count, format_number};
 
 const A4: u8 = 9;
@@ -140,11 +140,18 @@ pub(crate) fn build(
     if !compare::columns(c, config).is_empty() {
         compare::comparison_sheet(wb.add_worksheet_with_constant_memory()?, c, config, &f)?;
     }
-    for (def_index, df) in &c.lists {
+    let counted = counted(result, config);
+    for (def_index, _) in config
+        .schema
+        .sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == SheetKind::List)
+    {
         list_sheet(
             wb.add_worksheet_with_constant_memory()?,
-            *def_index,
-            df,
+            def_index,
+            &counted,
             config,
             &f,
         )?;
@@ -840,10 +847,12 @@ fn list_note(rows: usize, lang: Lang) -> String {
     )
 }
 
+/// A list sheet, written straight from the records of the reports that
+/// count (`consolidate::counted`, in its order), never held as a table.
 fn list_sheet(
     ws: &mut Worksheet,
     def_index: usize,
-    df: &polars::prelude::DataFrame,
+    counted: &[Counted<'_>],
     config: &Config,
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -861,44 +870,54 @@ fn list_sheet(
         .title
         .clone()
         .unwrap_or_else(|| sheet_name.to_uppercase());
-    let note = list_note(df.height(), lang);
+    let records = || {
+        counted.iter().flat_map(|c| {
+            c.data
+                .lists
+                .get(def.id())
+                .into_iter()
+                .flatten()
+                .map(move |r| (c, r))
+        })
+    };
+    let rows = records().count();
+    let note = list_note(rows, lang);
     heading(ws, last_col, &title, config, &note, f)?;
     header_row(ws, HEADER_ROW, &headers, f)?;
-    let cols = Columns::of(df);
-    for i in 0..df.height() {
-        list_row(ws, HEADER_ROW + 1 + i as u32, i, def, &cols, f)?;
+    for (i, (c, r)) in records().enumerate() {
+        list_row(ws, HEADER_ROW + 1 + i as u32, i, def, (c, r), f)?;
     }
-    finish_table(ws, HEADER_ROW + df.height() as u32, last_col, 3)?;
-    ending(ws, HEADER_ROW + df.height() as u32, last_col, config, f)?;
+    finish_table(ws, HEADER_ROW + rows as u32, last_col, 3)?;
+    ending(ws, HEADER_ROW + rows as u32, last_col, config, f)?;
     Ok(())
 }
 
-/// Row `i` of a list frame: its number, unit, fields, source file and row.
+/// Row `i` of a list: its number, unit, fields, source file and row.
 fn list_row(
     ws: &mut Worksheet,
     row: u32,
     i: usize,
     def: &SheetDef,
-    cols: &Columns,
+    (c, record): (&Counted<'_>, &Record),
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.write_number_with_format(row, 0, (i + 1) as f64, &f.center)?;
-    ws.write_string_with_format(row, 1, text_of(cols.get("unit_code", i)), &f.center)?;
-    ws.write_string_with_format(row, 2, text_of(cols.get("unit_name", i)), &f.text)?;
+    ws.write_string_with_format(row, 1, c.code, &f.center)?;
+    ws.write_string_with_format(row, 2, c.name, &f.text)?;
     for (j, fd) in def.fields.iter().enumerate() {
-        write_field(ws, row, 3 + j as u16, cols.get(fd.id(), i), fd, f)?;
+        let value = record.values.get(fd.id()).and_then(|v| v.value.as_ref());
+        write_field(ws, row, 3 + j as u16, out_of_value(fd.ty, value), fd, f)?;
     }
     let base = 3 + def.fields.len() as u16;
-    ws.write_string_with_format(row, base, text_of(cols.get("source_file", i)), &f.text)?;
-    write_out(
-        ws,
-        row,
-        base + 1,
-        cols.get("source_row", i),
-        None,
-        Decimals::Fixed(0),
-        f,
-    )?;
+    // Through a district's table, the commune's file is the district's
+    // ("inbox/…"): the table it came through is named before it.
+    let file = match c.via {
+        Some(via) => format!("{via} → {}", c.file),
+        None => c.file.to_string(),
+    };
+    ws.write_string_with_format(row, base, file, &f.text)?;
+    let line = Out::Num(f64::from(record.row) + 1.0);
+    write_out(ws, row, base + 1, line, None, Decimals::Fixed(0), f)?;
     Ok(())
 }
 

@@ -7,13 +7,14 @@
 use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use sha2::{Digest, Sha256};
 
 use crate::model::book::{Book, FileInfo, Format, hex, sha256_hex};
 use crate::model::finding::{Code, Finding};
 use crate::model::messages;
+use crate::read::guard::{self, Budget};
 use crate::read::readers::{read_ods, read_xls, read_xlsb, read_xlsx};
 use crate::read::sniff::{Sniffed, check_zip, sniff, zip_names};
 
@@ -28,15 +29,18 @@ pub struct Limits {
     pub max_memory_bytes: u64,
     pub max_seconds: u64,
     /// Workbooks up to this size whose format is read as a stream (xlsx,
-    /// xlsm) are parsed in this process: the cell cap bounds their memory
-    /// and a child process would cost more than the parse. Larger files and
-    /// the other formats go to the child reader.
+    /// xlsm) are parsed in this process when the parts calamine reads
+    /// whole fit the in-process budget (`guard`, a quarter of
+    /// `max_memory_bytes`, which the cells kept are charged to as well):
+    /// a child process would cost more than the parse, and its reply more
+    /// than the workbook. Larger files, files over the budget and the other
+    /// formats go to the child reader.
     #[serde(default = "default_in_process_max_bytes")]
     pub in_process_max_bytes: u64,
 }
 
 fn default_in_process_max_bytes() -> u64 {
-    128 * 1024
+    100 * 1024 * 1024
 }
 
 impl Default for Limits {
@@ -145,20 +149,52 @@ fn too_large(
     (Some(info), Err(finding))
 }
 
-/// Whether this workbook can be parsed safely in this process: small, and
-/// in a format whose sheets calamine streams cell by cell (so the cell cap
-/// bounds memory). Everything else goes to the isolated reader.
-pub(crate) fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
+/// The budget to read this workbook with in this process, or `None` to
+/// read it in the child: an .xlsx/.xlsm (calamine streams its sheets cell
+/// by cell) up to `in_process_max_bytes` whose parts calamine reads whole
+/// fit the in-process budget (`guard`). What they leave is the cells'
+/// budget; the child's time limit is the read's.
+pub(crate) fn in_process_budget(bytes: &[u8], limits: &Limits) -> Option<Budget> {
     if bytes.len() as u64 > limits.in_process_max_bytes || !bytes.starts_with(b"PK\x03\x04") {
-        return false;
+        return None;
     }
     let names = zip_names(bytes);
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
-    has("xl/workbook.xml") && !has("xl/workbook.bin")
+    if !has("xl/workbook.xml") || has("xl/workbook.bin") {
+        return None;
+    }
+    let start = Instant::now();
+    let budget = guard::in_process_budget(limits);
+    let parts = guard::whole_parts(bytes, budget)?;
+    Some(Budget::new(
+        budget - parts,
+        Some(start + Duration::from_secs(limits.max_seconds)),
+    ))
+}
+
+/// Whether this workbook is read in this process (`in_process_budget`).
+#[cfg(test)]
+pub(crate) fn reads_in_process(bytes: &[u8], limits: &Limits) -> bool {
+    in_process_budget(bytes, limits).is_some()
 }
 
 /// Parses a workbook held in memory, guarding against calamine panics.
 pub(crate) fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+    parse_within(bytes, limits, &mut Budget::unlimited())
+}
+
+/// Parses a workbook in this process within `budget`: `None` when the
+/// budget tripped (memory or time), and the file is for the child reader.
+pub(crate) fn parse_in_process(
+    bytes: Vec<u8>,
+    limits: &Limits,
+    mut budget: Budget,
+) -> Option<Result<Book, Finding>> {
+    let parsed = parse_within(bytes, limits, &mut budget);
+    (!budget.tripped()).then_some(parsed)
+}
+
+fn parse_within(bytes: Vec<u8>, limits: &Limits, budget: &mut Budget) -> Result<Book, Finding> {
     let kind = sniff(&bytes)?;
     let names = match kind {
         Sniffed::Zip => check_zip(&bytes, limits)?,
@@ -166,7 +202,9 @@ pub(crate) fn parse_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Findi
     };
     quiet_reader_panics();
     READING.with(|r| r.set(true));
-    let opened = catch_unwind(AssertUnwindSafe(|| open(kind, &names, bytes, limits)));
+    let opened = catch_unwind(AssertUnwindSafe(|| {
+        open(kind, &names, bytes, limits, budget)
+    }));
     READING.with(|r| r.set(false));
     match opened {
         Ok(result) => result,
@@ -194,21 +232,24 @@ fn quiet_reader_panics() {
     });
 }
 
-fn open(kind: Sniffed, names: &[String], bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
+fn open(
+    kind: Sniffed,
+    names: &[String],
+    bytes: Vec<u8>,
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<Book, Finding> {
     match kind {
         Sniffed::Zip => {
             let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
             if has("xl/workbook.xml") {
                 let macro_enabled = has("xl/vbaProject.bin");
-                read_xlsx(
-                    bytes,
-                    limits,
-                    if macro_enabled {
-                        Format::Xlsm
-                    } else {
-                        Format::Xlsx
-                    },
-                )
+                let format = if macro_enabled {
+                    Format::Xlsm
+                } else {
+                    Format::Xlsx
+                };
+                read_xlsx(bytes, limits, format, budget)
             } else if has("xl/workbook.bin") {
                 read_xlsb(bytes, limits)
             } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
@@ -378,6 +419,72 @@ mod tests {
             ..Limits::default()
         };
         assert!(!reads_in_process(&xlsx, &tight), "over the size limit");
+    }
+
+    /// The workbook with one part replaced (or added).
+    fn with_part(xlsx: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let entry = archive.by_index_raw(i).unwrap();
+            if !entry.name().is_ok_and(|n| n.eq_ignore_ascii_case(part)) {
+                out.raw_copy_file(entry).unwrap();
+            }
+        }
+        let deflated =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        out.start_file(part, deflated).unwrap();
+        out.write_all(content).unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    fn sample_xlsx() -> Vec<u8> {
+        let inbox =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/van-ban-2023/inbox");
+        std::fs::read(inbox.join("BC_PCMD_2023_NamTha.xlsx")).unwrap()
+    }
+
+    #[test]
+    fn a_forged_or_huge_string_table_is_for_the_child() {
+        let xlsx = sample_xlsx();
+        let limits = Limits::default();
+        // calamine would reserve 10^12 strings up front: an abort here.
+        let forged = with_part(
+            &xlsx,
+            "xl/sharedStrings.xml",
+            br#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#,
+        );
+        assert!(!reads_in_process(&forged, &limits));
+        // A million short strings, estimated at ~115 MB: over the budget of
+        // a 64 MB child (16 MB in process), not over the default's 256 MB.
+        let mut huge = b"<sst>".to_vec();
+        for _ in 0..1_000_000 {
+            huge.extend_from_slice(b"<si><t>x</t></si>");
+        }
+        huge.extend_from_slice(b"</sst>");
+        let huge = with_part(&xlsx, "xl/sharedStrings.xml", &huge);
+        assert!(reads_in_process(&huge, &limits));
+        let small = Limits {
+            max_memory_bytes: 64 * 1024 * 1024,
+            ..Limits::default()
+        };
+        assert!(!reads_in_process(&huge, &small));
+        assert!(reads_in_process(&xlsx, &small));
+    }
+
+    #[test]
+    fn a_workbook_over_its_cell_budget_stops_and_is_for_the_child() {
+        let xlsx = sample_xlsx();
+        let limits = Limits::default();
+        let budget = in_process_budget(&xlsx, &limits).unwrap();
+        assert!(parse_in_process(xlsx.clone(), &limits, budget).is_some_and(|r| r.is_ok()));
+        let tiny = Budget::new(1000, None);
+        assert!(parse_in_process(xlsx.clone(), &limits, tiny).is_none());
+        let late = Budget::new(u64::MAX, Some(Instant::now()));
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(parse_in_process(xlsx, &limits, late).is_none());
     }
 
     #[test]

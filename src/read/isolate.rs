@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::model::book::{Book, FileInfo};
 use crate::model::finding::{Code, Finding, Msg};
 use crate::model::messages;
-use crate::read::ingest::{Limits, parse_bytes, read_bytes, read_info, reads_in_process};
+use crate::read::ingest::{
+    Limits, in_process_budget, parse_bytes, parse_in_process, read_bytes, read_info,
+};
 
 /// The hidden command the child runs.
 pub(crate) const READ_COMMAND: &str = "__read";
@@ -29,7 +31,8 @@ enum Reply {
 }
 
 /// The parent side: hash the file here, parse it in a child — unless it is
-/// a small streamed workbook, the common case, which is parsed here.
+/// a streamed workbook (.xlsx, .xlsm) whose parts read whole fit the
+/// in-process budget, the common case, which is parsed here.
 pub fn read_file(
     exe: &Path,
     path: &Path,
@@ -37,13 +40,15 @@ pub fn read_file(
 ) -> (Option<FileInfo>, Result<Book, Finding>) {
     let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= limits.in_process_max_bytes);
     if small {
-        match read_bytes(path, limits) {
-            Ok((info, bytes)) if reads_in_process(&bytes, limits) => {
-                return (Some(info), parse_bytes(bytes, limits));
-            }
-            Ok((info, _)) => return (Some(info), parse_in_child(exe, path, limits)),
+        let (info, bytes) = match read_bytes(path, limits) {
+            Ok(read) => read,
             Err(early) => return early,
-        }
+        };
+        let parsed = in_process_budget(&bytes, limits)
+            .and_then(|budget| parse_in_process(bytes, limits, budget));
+        // Not for this process, or over its budget once started: the child.
+        let parsed = parsed.unwrap_or_else(|| parse_in_child(exe, path, limits));
+        return (Some(info), parsed);
     }
     let info = match read_info(path, limits) {
         Ok(info) => info,

@@ -4,6 +4,7 @@
 //! reads the inbox's index of emailed files.
 
 pub(crate) mod biff;
+pub(crate) mod guard;
 pub(crate) mod index;
 pub(crate) mod ingest;
 pub(crate) mod isolate;

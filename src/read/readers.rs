@@ -13,6 +13,7 @@ use crate::model::book::{Book, Cell, Format, Sheet};
 use crate::model::finding::{Code, Finding};
 use crate::model::messages;
 use crate::read::biff::xls_probe;
+use crate::read::guard::Budget;
 use crate::read::ingest::{Limits, encrypted, unreadable};
 
 pub(super) fn convert(data: &Data) -> Cell {
@@ -72,31 +73,79 @@ pub(super) fn too_many_cells(sheet: &str, limit: u64) -> Finding {
     )
 }
 
-pub(super) fn read_xlsx(bytes: Vec<u8>, limits: &Limits, format: Format) -> Result<Book, Finding> {
-    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+/// What a kept cell costs in memory, for the in-process budget: its slot
+/// (twice, as the vector grows) and its text's heap block.
+fn held(cell: &Cell) -> u64 {
+    let slot = 2 * std::mem::size_of::<((u32, u32), Cell)>() as u64;
+    match cell {
+        Cell::Text(t) | Cell::Error(t) | Cell::Uncached(t) => slot + t.capacity() as u64 + 16,
+        _ => slot,
+    }
+}
+
+/// Reads an .xlsx/.xlsm, streaming each sheet cell by cell. In process, the
+/// cells kept and the time taken are charged to `budget`: when it trips,
+/// reading stops (and the caller hands the file to the child reader).
+pub(super) fn read_xlsx(
+    bytes: Vec<u8>,
+    limits: &Limits,
+    format: Format,
+    budget: &mut Budget,
+) -> Result<Book, Finding> {
+    let mut wb = Xlsx::new(budget.reader(bytes)).map_err(xlsx_error)?;
     let metas: Vec<_> = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
     for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
-        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
-        let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(xlsx_error)?;
-        let mut count: u64 = 0;
-        while let Some(cell) = reader.next_cell_with_formula().map_err(xlsx_error)? {
-            count += 1;
-            if count > limits.max_cells_per_sheet {
-                return Err(too_many_cells(&meta.name, limits.max_cells_per_sheet));
-            }
-            let (row, col) = cell.pos;
-            let value = match (convert_ref(cell.value), cell.formula) {
-                (Cell::Empty, Some(f)) if !f.is_empty() => Cell::Uncached(f),
-                (value, _) => value,
-            };
-            sheet.set(row, col, value);
-        }
-        drop(reader);
+        let cells = xlsx_cells(&mut wb, &meta.name, limits, budget)?;
+        let mut sheet = Sheet::from_cells(&meta.name, is_hidden(meta.visible), cells);
         sheet.legacy_fonts = legacy_fonts(&mut wb, &sheet);
+        let fonts: u64 = sheet
+            .legacy_fonts
+            .values()
+            .map(|f| 64 + f.len() as u64)
+            .sum();
+        if !budget.take(fonts + meta.name.len() as u64 + 256) {
+            return Err(over_budget());
+        }
         sheets.push(sheet);
     }
     Ok(Book { format, sheets })
+}
+
+/// One sheet's non-empty cells, in the order the file holds them.
+fn xlsx_cells<RS: Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<Vec<((u32, u32), Cell)>, Finding> {
+    let mut reader = wb.worksheet_cells_reader(name).map_err(xlsx_error)?;
+    let mut cells = Vec::new();
+    let mut count: u64 = 0;
+    while let Some(cell) = reader.next_cell_with_formula().map_err(xlsx_error)? {
+        count += 1;
+        if count > limits.max_cells_per_sheet {
+            return Err(too_many_cells(name, limits.max_cells_per_sheet));
+        }
+        let value = match (convert_ref(cell.value), cell.formula) {
+            (Cell::Empty, Some(f)) if !f.is_empty() => Cell::Uncached(f),
+            (value, _) => value,
+        };
+        if value == Cell::Empty {
+            continue;
+        }
+        if !budget.take(held(&value)) {
+            return Err(over_budget());
+        }
+        cells.push((cell.pos, value));
+    }
+    Ok(cells)
+}
+
+/// What a read stopped by its budget returns; the caller sees the budget
+/// tripped and does not report it.
+fn over_budget() -> Finding {
+    unreadable("over the in-process reading budget")
 }
 
 /// Which non-ASCII text cells are set in a legacy Vietnamese font. Styles
@@ -130,21 +179,23 @@ pub(super) fn legacy_fonts<RS: Read + std::io::Seek>(
         .collect()
 }
 
-pub(super) fn push_range(
-    sheet: &mut Sheet,
+/// A dense range's non-empty cells, within the cell limit.
+pub(super) fn range_cells(
+    name: &str,
     range: &calamine::Range<Data>,
     limits: &Limits,
-) -> Result<(), Finding> {
+) -> Result<Vec<((u32, u32), Cell)>, Finding> {
+    let start = range.start().unwrap_or((0, 0));
+    let mut cells = Vec::new();
     let mut count: u64 = 0;
     for (row, col, data) in range.used_cells() {
         count += 1;
         if count > limits.max_cells_per_sheet {
-            return Err(too_many_cells(&sheet.name, limits.max_cells_per_sheet));
+            return Err(too_many_cells(name, limits.max_cells_per_sheet));
         }
-        let start = range.start().unwrap_or((0, 0));
-        sheet.set(start.0 + row as u32, start.1 + col as u32, convert(data));
+        cells.push(((start.0 + row as u32, start.1 + col as u32), convert(data)));
     }
-    Ok(())
+    Ok(cells)
 }
 
 pub(super) fn read_xls(bytes: Vec<u8>, limits: &Limits) -> Result<Book, Finding> {
@@ -243,12 +294,16 @@ where
     let metas: Vec<_> = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
     for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
-        let mut sheet = Sheet::new(&meta.name, is_hidden(meta.visible));
         let range = wb
             .worksheet_range(&meta.name)
             .map_err(|e| unreadable(&e.to_string()))?;
-        push_range(&mut sheet, &range, limits)?;
-        sheets.push(sheet);
+        let cells = range_cells(&meta.name, &range, limits)?;
+        drop(range);
+        sheets.push(Sheet::from_cells(
+            &meta.name,
+            is_hidden(meta.visible),
+            cells,
+        ));
     }
     Ok(Book { format, sheets })
 }
