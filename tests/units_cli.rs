@@ -316,12 +316,17 @@ fn import_and_compare(file: &str, province: &str) -> Option<Comparison> {
     let districts: Vec<String> = national
         .children(province)
         .into_iter()
-        .map(|d| d.code.clone())
+        .map(|d| d.code.to_string())
         .collect();
     let bundled: std::collections::BTreeMap<String, (String, String)> = districts
         .iter()
         .flat_map(|d| national.children(d))
-        .map(|u| (u.code.clone(), (u.name.clone(), u.parent.clone())))
+        .map(|u| {
+            (
+                u.code.to_string(),
+                (u.name.to_string(), u.parent.to_string()),
+            )
+        })
         .collect();
     let mut renamed = Vec::new();
     let mut only_export = Vec::new();

@@ -485,7 +485,7 @@ fn identify_district(
     let parents: BTreeSet<&str> = parts
         .iter()
         .filter_map(|p| national.find(&p.unit_code))
-        .map(|u| u.parent.as_str())
+        .map(|u| u.parent)
         .collect();
     let registry = &config.registry;
     match parents.into_iter().collect::<Vec<_>>().as_slice() {
@@ -493,7 +493,7 @@ fn identify_district(
         [one] => match registry.find_code(one) {
             Some(u) => (Some(u), Vec::new()),
             None => {
-                let name = national.find(one).map_or("", |u| u.name.as_str());
+                let name = national.find(one).map_or("", |u| u.name);
                 let typed = format!("{one} {name}").trim().to_string();
                 let finding = Finding::new(
                     Code::UnitUnknown,
@@ -506,7 +506,11 @@ fn identify_district(
         many => {
             let names: Vec<String> = many
                 .iter()
-                .map(|c| national.find(c).map_or(c.to_string(), |u| u.name.clone()))
+                .map(|c| {
+                    national
+                        .find(c)
+                        .map_or(c.to_string(), |u| u.name.to_string())
+                })
                 .collect();
             let finding = Finding::new(
                 Code::UnitAmbiguous,

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::model::finding::{Code, Finding, Lang, Msg};
 use crate::model::messages;
@@ -35,11 +36,14 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
         .units
         .iter()
         .filter_map(|u| list.find(&u.code))
-        .map(|u| u.parent.as_str())
+        .map(|u| u.parent)
         .collect();
+    // In parallel: a registry whose codes are of another list (or of none)
+    // asks for suggestions for each of its units, and a national one has
+    // 40,000. The findings stay in the registry's order.
     registry
         .units
-        .iter()
+        .par_iter()
         .filter_map(|unit| {
             let message = unit_mismatch(list, unit, &home)?;
             Some(
@@ -77,7 +81,7 @@ fn unit_mismatch(list: &NationalList, unit: &Unit, home: &HashSet<&str>) -> Opti
     }
     let parent = list
         .find(&official.parent)
-        .map_or(official.parent.clone(), |p| {
+        .map_or(official.parent.to_string(), |p| {
             format!("{} ({})", p.name, p.code)
         });
     Some(messages::registry_parent_differs(
@@ -104,11 +108,7 @@ fn parent_agrees(list: &NationalList, parent: &str, official: &national::Nationa
 /// "03061 Xã Võ Lao" for the units whose names resemble `name`, among the
 /// units under `home` (the parents of the registry's other units) when any.
 fn suggestions(list: &NationalList, name: &str, home: &HashSet<&str>) -> Vec<String> {
-    let mut found = list.suggest_among(name, |u| home.contains(u.parent.as_str()));
-    if found.is_empty() {
-        found = list.suggest(name);
-    }
-    found
+    list.suggest_preferring(name, |u| home.contains(u.parent))
         .into_iter()
         .take(3)
         .map(|u| format!("{} {}", u.code, u.name))
