@@ -327,7 +327,7 @@ pub(crate) fn base_name(name: &str) -> String {
     let mut key = strip_prefixes(label_key(name));
     // Drop a trailing "huyện …" / "tỉnh …" qualifier.
     for marker in [" huyện ", " huyen ", " tỉnh ", " tinh "] {
-        if let Some(pos) = format!(" {key} ").find(marker)
+        if let Some(pos) = find_padded(&key, marker)
             && pos > 0
         {
             key.truncate(pos.saturating_sub(1).min(key.len()));
@@ -337,15 +337,42 @@ pub(crate) fn base_name(name: &str) -> String {
     strip_prefixes(key)
 }
 
+/// Where `marker` (" huyện ") first stands in `key` with a space added at
+/// each end — `format!(" {key} ").find(marker)` — without making that text:
+/// this runs for every name of every file.
+fn find_padded(key: &str, marker: &str) -> Option<usize> {
+    let word = marker.trim_matches(' ');
+    if key
+        .strip_prefix(word)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    {
+        return Some(0);
+    }
+    // Inside the key, the space before the word is the key's own.
+    let inside = key.find(marker).map(|i| i + 1);
+    // At its end, the space after the word is the one added.
+    let at_end = key
+        .strip_suffix(word)
+        .filter(|rest| rest.ends_with(' '))
+        .map(str::len);
+    match (inside, at_end) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// `key` without the leading words that name no unit ("ubnd", "xã",
 /// "huyện" …), however many there are.
 fn strip_prefixes(mut key: String) -> String {
     loop {
         let loose = strip_diacritics(&key);
+        // Whether the text's first words are the prefix's, and how many:
+        // compared in place, as this runs for every name every file gives.
         let starts = |p: &str, text: &str| {
-            let words = p.split(' ').count();
-            let lw: Vec<&str> = text.split(' ').collect();
-            (lw.len() >= words && lw[..words].join(" ") == p).then_some(words)
+            let whole = text
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
+            whole.then(|| p.split(' ').count())
         };
         // Text typed without diacritics cannot tell "Quận" from "Quan" or
         // "Tỉnh" from "Tịnh": there only the unmistakable level words go.
@@ -692,6 +719,30 @@ pub(crate) mod tests {
         assert_eq!(base_name("Xã Quan Sơn"), "quan sơn");
         assert_eq!(base_name("Huyen Van Ban"), "van ban");
         assert_eq!(base_name("Xa Quan Son"), "quan son");
+    }
+
+    #[test]
+    fn the_qualifier_is_found_where_the_padded_text_has_it() {
+        for key in [
+            "",
+            "huyện",
+            "huyện văn bàn",
+            "võ lao huyện văn bàn",
+            "võ lao huyện",
+            "a huyện b huyện",
+            "xhuyện huyện",
+            "tỉnh lào cai tỉnh",
+            "huyệnx",
+            "a huyện",
+        ] {
+            for marker in [" huyện ", " tỉnh ", " tinh "] {
+                assert_eq!(
+                    find_padded(key, marker),
+                    format!(" {key} ").find(marker),
+                    "{key:?} {marker:?}"
+                );
+            }
+        }
     }
 
     #[test]
