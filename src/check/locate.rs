@@ -10,7 +10,10 @@ use crate::model::book::{Book, Cell, Sheet};
 use crate::model::finding::{Code, Finding, Location};
 use crate::model::messages;
 use crate::model::schema::{FieldDef, FieldType, Schema, SheetDef, SheetKind};
-use crate::model::text::{clean, label_key, loose_key};
+use std::rc::Rc;
+
+pub(crate) use crate::model::text::without_parentheses;
+use crate::model::text::{TextKeys, clean, keys, label_key, loose_key};
 
 /// Header rows are looked for this far down a sheet.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -123,15 +126,54 @@ struct LabelKeys {
 
 impl LabelKeys {
     fn of(label: &str) -> Self {
-        let np = without_parentheses(label);
-        let loose_np = loose_key(&np);
+        let keys = keys(label);
+        let bare = keys.bare();
         LabelKeys {
-            exact: label_key(label),
-            exact_np: label_key(&np),
-            loose: loose_key(label),
-            loose_np_chars: loose_np.chars().count(),
-            loose_np,
+            exact: keys.exact().to_string(),
+            exact_np: bare.exact().to_string(),
+            loose: keys.loose().to_string(),
+            loose_np_chars: bare.loose().chars().count(),
+            loose_np: bare.loose().to_string(),
         }
+    }
+}
+
+/// A row's label as the form rows are matched by: its keys (the text's
+/// own and, in `bare`, without parentheses).
+struct RowLabel {
+    keys: Rc<TextKeys>,
+    /// Characters in `loose_np`, counted when a similarity needs them.
+    loose_np_chars: std::cell::OnceCell<usize>,
+}
+
+impl RowLabel {
+    fn of(label: &str) -> Self {
+        RowLabel {
+            keys: keys(label),
+            loose_np_chars: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn loose_np_chars(&self) -> usize {
+        *self
+            .loose_np_chars
+            .get_or_init(|| self.loose_np().chars().count())
+    }
+
+    fn exact(&self) -> &str {
+        self.keys.exact()
+    }
+
+    fn loose(&self) -> &str {
+        self.keys.loose()
+    }
+
+    fn exact_np(&self) -> &str {
+        self.keys.bare().exact()
+    }
+
+    fn loose_np(&self) -> &str {
+        self.keys.bare().loose()
     }
 }
 
@@ -220,33 +262,18 @@ pub(crate) fn normalize_code(text: &str) -> String {
     s.replace(',', ".").trim_end_matches('.').to_uppercase()
 }
 
-/// Drops parenthesised parts: "Có tệ nạn (Có/Không)" → "Có tệ nạn".
-pub(crate) fn without_parentheses(s: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 fn label_variants(field: &FieldDef) -> impl Iterator<Item = &String> {
     std::iter::once(&field.label).chain(field.aliases.iter())
 }
 
 /// The field's label or an alias is the row's label, with or without
 /// diacritics (the first two tiers of `match_form_row`).
-fn label_is(keys: &SheetKeys, i: usize, row: &LabelKeys, loose: bool) -> bool {
+fn label_is(keys: &SheetKeys, i: usize, row: &RowLabel, loose: bool) -> bool {
     keys.fields[i].iter().any(|v| {
         if loose {
-            !row.loose.is_empty() && (v.loose == row.loose || v.loose_np == row.loose_np)
+            !row.loose().is_empty() && (v.loose == row.loose() || v.loose_np == row.loose_np())
         } else {
-            !v.exact.is_empty() && (v.exact == row.exact || v.exact_np == row.exact_np)
+            !v.exact.is_empty() && (v.exact == row.exact() || v.exact_np == row.exact_np())
         }
     })
 }
@@ -261,8 +288,8 @@ fn match_form_row(
 ) -> Option<usize> {
     let n = keys.fields.len();
     let free = |i: &usize| free(*i);
-    let row = LabelKeys::of(label);
-    if row.exact.is_empty() && code.is_empty() {
+    let row = RowLabel::of(label);
+    if row.exact().is_empty() && code.is_empty() {
         return None;
     }
     let tier1 = (0..n)
@@ -282,12 +309,12 @@ fn match_form_row(
         // The STT code alone names the field only when the label does not
         // say otherwise.
         if let Some(i) = by_code
-            && (row.loose.is_empty() || similarity_above(keys, i, &row, 0.0) >= 0.75)
+            && (row.loose().is_empty() || similarity_above(keys, i, &row, 0.0) >= 0.75)
         {
             return Some(i);
         }
     }
-    if row.loose.is_empty() {
+    if row.loose().is_empty() {
         return None;
     }
     typo_match(keys, &row, (0..n).filter(free))
@@ -301,19 +328,19 @@ const TYPO: f64 = 0.93;
 /// Jaro-Winkler ≤ 0.6 · (2 + shorter/longer) / 3 + 0.4, so labels whose
 /// lengths differ by more than this cannot reach it; skipping them saves
 /// the comparison.
-fn reachable(v: &LabelKeys, row: &LabelKeys, floor: f64) -> bool {
-    let (a, b) = (v.loose_np_chars.max(1), row.loose_np_chars.max(1));
+fn reachable(v: &LabelKeys, row: &RowLabel, floor: f64) -> bool {
+    let (a, b) = (v.loose_np_chars.max(1), row.loose_np_chars().max(1));
     let ratio = a.min(b) as f64 / a.max(b) as f64;
     0.6 * (2.0 + ratio) / 3.0 + 0.4 >= floor
 }
 
 /// The best similarity of field `i`'s label variants to the row's label,
 /// among those that can reach `floor` (0 when none can).
-fn similarity_above(keys: &SheetKeys, i: usize, row: &LabelKeys, floor: f64) -> f64 {
+fn similarity_above(keys: &SheetKeys, i: usize, row: &RowLabel, floor: f64) -> f64 {
     keys.fields[i]
         .iter()
         .filter(|v| reachable(v, row, floor))
-        .map(|v| strsim::jaro_winkler(&v.loose_np, &row.loose_np))
+        .map(|v| strsim::jaro_winkler(&v.loose_np, row.loose_np()))
         .fold(0.0, f64::max)
 }
 
@@ -321,7 +348,7 @@ fn similarity_above(keys: &SheetKeys, i: usize, row: &LabelKeys, floor: f64) -> 
 /// typo threshold, and strictly best; a tie is no match rather than a guess.
 fn typo_match(
     keys: &SheetKeys,
-    row: &LabelKeys,
+    row: &RowLabel,
     free: impl Iterator<Item = usize>,
 ) -> Option<usize> {
     let mut scored: Vec<(f64, usize)> = free
@@ -354,9 +381,31 @@ const LABEL_SCAN_ROWS: u32 = 200;
 pub(super) struct TextCell {
     pub(super) row: u32,
     pub(super) col: u32,
-    pub(super) exact: String,
-    pub(super) loose: String,
-    loose_np: String,
+    keys: Rc<TextKeys>,
+    /// Whether the text has a "(": its label is then compared without the
+    /// parenthesised part.
+    parenthesised: bool,
+}
+
+impl TextCell {
+    /// `label_key` of the text.
+    pub(super) fn exact(&self) -> &str {
+        self.keys.exact()
+    }
+
+    /// `loose_key` of the text.
+    pub(super) fn loose(&self) -> &str {
+        self.keys.loose()
+    }
+
+    /// `loose_key` of the text without its parenthesised part.
+    fn loose_np(&self) -> &str {
+        if self.parenthesised {
+            self.keys.bare().loose()
+        } else {
+            self.keys.loose()
+        }
+    }
 }
 
 /// The keys of the text in a sheet's top rows, computed once per sheet and
@@ -370,19 +419,11 @@ impl SheetText {
         let cells = sheet
             .text_cells()
             .take_while(|((row, _), _)| *row < LABEL_SCAN_ROWS)
-            .map(|((row, col), t)| {
-                let loose = loose_key(t);
-                TextCell {
-                    row,
-                    col,
-                    exact: label_key(t),
-                    loose_np: if t.contains('(') {
-                        loose_key(&without_parentheses(t))
-                    } else {
-                        loose.clone()
-                    },
-                    loose,
-                }
+            .map(|((row, col), t)| TextCell {
+                row,
+                col,
+                keys: keys(t),
+                parenthesised: t.contains('('),
             })
             .collect();
         SheetText { cells }
@@ -405,8 +446,8 @@ fn first_col_hit(
         .iter()
         .find(|c| {
             !except.contains(&c.col)
-                && !c.exact.is_empty()
-                && candidates.iter().any(|k| k.said_by(&c.exact, &c.loose))
+                && !c.exact().is_empty()
+                && candidates.iter().any(|k| k.said_by(c.exact(), c.loose()))
         })
         .map(|c| c.col)
 }
@@ -422,14 +463,14 @@ pub(super) fn best_cols(
     let strength = |c: &TextCell| {
         candidates
             .iter()
-            .map(|k| k.strength(&c.exact, &c.loose))
+            .map(|k| k.strength(c.exact(), c.loose()))
             .max()
             .unwrap_or(0)
     };
     let cells: Vec<(u32, u32)> = text
         .row(row)
         .iter()
-        .filter(|c| !except.contains(&c.col) && !c.exact.is_empty())
+        .filter(|c| !except.contains(&c.col) && !c.exact().is_empty())
         .map(|c| (c.col, strength(c)))
         .filter(|(_, s)| *s > 0)
         .collect();
@@ -535,6 +576,7 @@ fn rival_value_columns(sheet: &Sheet, header: &FormHeader) -> Option<Finding> {
 pub(crate) fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
     match sheet.get(row, col) {
         Cell::Empty => String::new(),
+        Cell::Text(t) => clean(t),
         other => clean(&other.as_text()),
     }
 }
@@ -545,7 +587,7 @@ fn label_hits(text: &SheetText, keys: &SheetKeys) -> usize {
     let keys: Vec<&str> = keys.fields.iter().map(|v| v[0].loose_np.as_str()).collect();
     let mut found = vec![false; keys.len()];
     for cell in &text.cells {
-        if let Some(i) = keys.iter().position(|x| *x == cell.loose_np.as_str()) {
+        if let Some(i) = keys.iter().position(|x| *x == cell.loose_np()) {
             found[i] = true;
         }
     }
@@ -559,7 +601,7 @@ fn title_hit(text: &SheetText, keys: &SheetKeys) -> bool {
     text.cells
         .iter()
         .take_while(|c| c.row < HEADER_SEARCH_ROWS)
-        .any(|c| c.loose.contains(want.as_str()))
+        .any(|c| c.loose().contains(want.as_str()))
 }
 
 fn name_hit(sheet: &Sheet, keys: &SheetKeys) -> bool {
@@ -635,14 +677,14 @@ fn name_fields(text: &SheetText, row: u32, keys: &SheetKeys, found: &mut RowMatc
             let strength_of = |c: &TextCell| {
                 let s = labels
                     .iter()
-                    .map(|k| k.strength(&c.exact, &c.loose))
+                    .map(|k| k.strength(c.exact(), c.loose()))
                     .max()
                     .unwrap_or(0);
                 if (s == EXACT) == exact_pass { s } else { 0 }
             };
             let scored: Vec<(u32, u32)> = cells
                 .iter()
-                .filter(|c| !c.exact.is_empty() && !taken.contains(&c.col))
+                .filter(|c| !c.exact().is_empty() && !taken.contains(&c.col))
                 .map(|c| (c.col, strength_of(c)))
                 .filter(|(_, s)| *s > 0)
                 .collect();
@@ -743,7 +785,7 @@ pub(crate) fn is_totals_row(sheet: &Sheet, row: u32) -> bool {
     const TOTALS: [&str; 3] = ["tổng cộng", "cộng", "tổng số"];
     sheet
         .row(row)
-        .any(|(_, cell)| matches!(cell, Cell::Text(t) if TOTALS.contains(&label_key(t).as_str())))
+        .any(|(_, cell)| matches!(cell, Cell::Text(t) if TOTALS.contains(&keys(t).exact())))
 }
 
 /// The signature block or the place-and-date line. Signature lines stand
@@ -754,7 +796,8 @@ pub(crate) fn is_signature_row(sheet: &Sheet, row: u32) -> bool {
     filled <= 3
         && sheet.row(row).any(|(_, cell)| {
             let Cell::Text(t) = cell else { return false };
-            let k = loose_key(t);
+            let keys = keys(t);
+            let k = keys.loose();
             // Totals are told apart with diacritics ("Công" is a name).
             const MARKERS: [&str; 7] = [
                 "nguoi lap",
@@ -765,11 +808,16 @@ pub(crate) fn is_signature_row(sheet: &Sheet, row: u32) -> bool {
                 "xac nhan",
                 "ky ten",
             ];
-            MARKERS
-                .iter()
-                .any(|m| k == *m || k.starts_with(&format!("{m} ")))
+            MARKERS.iter().any(|m| k == *m || starts_with_word(k, m))
                 || (k.contains("ngay") && k.contains("thang") && k.contains("nam"))
         })
+}
+
+/// Whether a key starts with `word` followed by a space ("nguoi lap
+/// bieu" starts with "nguoi lap").
+fn starts_with_word(key: &str, word: &str) -> bool {
+    key.strip_prefix(word)
+        .is_some_and(|rest| rest.starts_with(' '))
 }
 
 /// "(1) (2) (3)" or "1 2 3" under a header: a column-numbering row.
@@ -1416,13 +1464,13 @@ fn rows_confirmed_by_code(
     def: &SheetDef,
     keys: &SheetKeys,
 ) -> Vec<Option<u32>> {
-    let mut by_code: HashMap<&str, Vec<(u32, LabelKeys)>> = HashMap::new();
+    let mut by_code: HashMap<&str, Vec<(u32, RowLabel)>> = HashMap::new();
     for (row, code, label) in lines {
         if !code.is_empty() {
             by_code
                 .entry(code.as_str())
                 .or_default()
-                .push((*row, LabelKeys::of(label)));
+                .push((*row, RowLabel::of(label)));
         }
     }
     (0..def.fields.len())

@@ -44,7 +44,7 @@ pub(super) fn column_hits(
                 c.col != label_col
                     && columns[i]
                         .iter()
-                        .any(|k| k.strength(&c.exact, &c.loose) == EXACT)
+                        .any(|k| k.strength(c.exact(), c.loose()) == EXACT)
             })
             .map(|c| c.col)
             .collect()

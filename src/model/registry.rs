@@ -327,7 +327,7 @@ pub(crate) fn base_name(name: &str) -> String {
     let mut key = strip_prefixes(label_key(name));
     // Drop a trailing "huyện …" / "tỉnh …" qualifier.
     for marker in [" huyện ", " huyen ", " tỉnh ", " tinh "] {
-        if let Some(pos) = format!(" {key} ").find(marker)
+        if let Some(pos) = find_padded(&key, marker)
             && pos > 0
         {
             key.truncate(pos.saturating_sub(1).min(key.len()));
@@ -335,6 +335,30 @@ pub(crate) fn base_name(name: &str) -> String {
         }
     }
     strip_prefixes(key)
+}
+
+/// Where `marker` (" huyện ") first stands in `key` with a space added at
+/// each end — `format!(" {key} ").find(marker)` — without making that text:
+/// this runs for every name of every file.
+fn find_padded(key: &str, marker: &str) -> Option<usize> {
+    let word = marker.trim_matches(' ');
+    if key
+        .strip_prefix(word)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    {
+        return Some(0);
+    }
+    // Inside the key, the space before the word is the key's own.
+    let inside = key.find(marker).map(|i| i + 1);
+    // At its end, the space after the word is the one added.
+    let at_end = key
+        .strip_suffix(word)
+        .filter(|rest| rest.ends_with(' '))
+        .map(str::len);
+    match (inside, at_end) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// `key` without the leading words that name no unit ("ubnd", "xã",
@@ -792,6 +816,30 @@ pub(crate) mod tests {
         assert_eq!(base_name("Xã Quan Sơn"), "quan sơn");
         assert_eq!(base_name("Huyen Van Ban"), "van ban");
         assert_eq!(base_name("Xa Quan Son"), "quan son");
+    }
+
+    #[test]
+    fn the_qualifier_is_found_where_the_padded_text_has_it() {
+        for key in [
+            "",
+            "huyện",
+            "huyện văn bàn",
+            "võ lao huyện văn bàn",
+            "võ lao huyện",
+            "a huyện b huyện",
+            "xhuyện huyện",
+            "tỉnh lào cai tỉnh",
+            "huyệnx",
+            "a huyện",
+        ] {
+            for marker in [" huyện ", " tỉnh ", " tinh "] {
+                assert_eq!(
+                    find_padded(key, marker),
+                    format!(" {key} ").find(marker),
+                    "{key:?} {marker:?}"
+                );
+            }
+        }
     }
 
     #[test]
