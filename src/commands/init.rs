@@ -48,7 +48,7 @@ pub(crate) fn plan(code: &str, date: NaiveDate, lang: Lang) -> anyhow::Result<Pl
             ),
         ));
     };
-    let reporting = list.children(&unit.code);
+    let reporting = list.children(unit.code);
     if reporting.is_empty() {
         bail!(lang.pick(
             format!(
@@ -139,10 +139,10 @@ pub(crate) fn registry_csv(plan: &Plan, lang: Lang) -> anyhow::Result<Vec<u8>> {
         ),
     };
     let units = plan.reporting.iter().map(|u| NewUnit {
-        code: &u.code,
-        name: &u.name,
-        kind: &u.kind,
-        parent: &plan.unit.code,
+        code: u.code,
+        name: u.name,
+        kind: u.kind,
+        parent: plan.unit.code,
     });
     Ok(write_csv(&note, units)?)
 }
@@ -187,8 +187,8 @@ pub(crate) fn config_toml(plan: &Plan, schema: Option<&str>, period: &str, lang:
         quoted(&example_deadline(period))
     ));
     out.push_str("\n[consolidating_unit]\n");
-    out.push_str(&format!("code = {}\n", quoted(&plan.unit.code)));
-    out.push_str(&format!("name = {}\n", quoted(&plan.unit.name)));
+    out.push_str(&format!("code = {}\n", quoted(plan.unit.code)));
+    out.push_str(&format!("name = {}\n", quoted(plan.unit.name)));
     out
 }
 

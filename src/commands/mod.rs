@@ -125,23 +125,7 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     };
     print!("{report}");
     if let Some(dir) = &config.feedback {
-        let written = output::write_feedback(&result, &config, dir)?;
-        let line = config.lang.pick(
-            format!(
-                "\nĐã ghi {} tệp phản hồi vào {}\n",
-                written.len(),
-                config.display_path(dir)
-            ),
-            format!(
-                "\n{} feedback file(s) written to {}\n",
-                written.len(),
-                config.display_path(dir)
-            ),
-        );
-        match config.format {
-            ReportFormat::Text => print!("{line}"),
-            ReportFormat::Json => eprint!("{line}"),
-        }
+        write_feedback(&result, &config, dir)?;
     }
     if config.mode == Mode::Build {
         let mut consolidated = consolidate::consolidate(&result, &config).with_context(|| {
@@ -171,6 +155,32 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The feedback files for the communes, and the line saying where they are.
+fn write_feedback(
+    result: &CheckResult,
+    config: &Config,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let written = output::write_feedback(result, config, dir)?;
+    let line = config.lang.pick(
+        format!(
+            "\nĐã ghi {} tệp phản hồi vào {}\n",
+            written.len(),
+            config.display_path(dir)
+        ),
+        format!(
+            "\n{} feedback file(s) written to {}\n",
+            written.len(),
+            config.display_path(dir)
+        ),
+    );
+    match config.format {
+        ReportFormat::Text => print!("{line}"),
+        ReportFormat::Json => eprint!("{line}"),
+    }
+    Ok(())
 }
 
 /// Where the outputs are and the headline figures of the consolidating unit.

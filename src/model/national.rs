@@ -327,8 +327,8 @@ impl NameIndex {
             let Some(least) = (0..=a.min(b)).find(|&s| may_resemble(s, a, b, None)) else {
                 continue;
             };
-            for k in from..to {
-                let s = usize::from(shared[k]);
+            for (k, &count) in shared.iter().enumerate().take(to).skip(from) {
+                let s = usize::from(count);
                 if s >= least
                     && may_resemble(s, a, b, Some(common_prefix(&self.keys[k].key, &probe.key)))
                 {

@@ -66,12 +66,12 @@ fn unit_mismatch(list: &NationalList, unit: &Unit, home: &HashSet<&str>) -> Opti
     };
     let named = std::iter::once(&unit.name)
         .chain(&unit.aliases)
-        .any(|n| same_unit_name(n, &official.name));
+        .any(|n| same_unit_name(n, official.name));
     if !named {
         return Some(messages::registry_name_differs(
             &unit.code,
             &unit.name,
-            &official.name,
+            official.name,
             vi,
             en,
         ));
@@ -80,7 +80,7 @@ fn unit_mismatch(list: &NationalList, unit: &Unit, home: &HashSet<&str>) -> Opti
         return None;
     }
     let parent = list
-        .find(&official.parent)
+        .find(official.parent)
         .map_or(official.parent.to_string(), |p| {
             format!("{} ({})", p.name, p.code)
         });
@@ -101,7 +101,7 @@ fn parent_agrees(list: &NationalList, parent: &str, official: &national::Nationa
     parent.is_empty()
         || parent == official.parent
         || list
-            .find(&official.parent)
+            .find(official.parent)
             .is_some_and(|p| !p.parent.is_empty() && p.parent == parent)
 }
 

@@ -16,6 +16,9 @@ use crate::read::biff::xls_probe;
 use crate::read::guard::Budget;
 use crate::read::ingest::{Limits, encrypted, unreadable};
 
+/// A cell with its (row, column), as a sheet is made from.
+type PlacedCell = ((u32, u32), Cell);
+
 pub(super) fn convert(data: &Data) -> Cell {
     match data {
         Data::Int(i) => Cell::Number(*i as f64),
@@ -118,7 +121,7 @@ fn xlsx_cells<RS: Read + std::io::Seek>(
     name: &str,
     limits: &Limits,
     budget: &mut Budget,
-) -> Result<Vec<((u32, u32), Cell)>, Finding> {
+) -> Result<Vec<PlacedCell>, Finding> {
     let mut reader = wb.worksheet_cells_reader(name).map_err(xlsx_error)?;
     let mut cells = Vec::new();
     let mut count: u64 = 0;
@@ -184,7 +187,7 @@ pub(super) fn range_cells(
     name: &str,
     range: &calamine::Range<Data>,
     limits: &Limits,
-) -> Result<Vec<((u32, u32), Cell)>, Finding> {
+) -> Result<Vec<PlacedCell>, Finding> {
     let start = range.start().unwrap_or((0, 0));
     let mut cells = Vec::new();
     let mut count: u64 = 0;
