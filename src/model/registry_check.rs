@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use crate::model::finding::{Code, Finding, Lang, Msg};
 use crate::model::messages;
 use crate::model::registry::{Registry, Unit};
-use crate::model::unit_name::name_key;
 
 use crate::model::national::{self, NationalList};
 
@@ -23,6 +22,7 @@ use crate::model::national::{self, NationalList};
 /// keys the registry and the national list made already.
 #[cfg(test)]
 fn same_unit_name(a: &str, b: &str) -> bool {
+    use crate::model::unit_name::name_key;
     name_key(a) == name_key(b)
 }
 
