@@ -7,11 +7,20 @@
 //!
 //! The tables are made exactly as the parser they replace made its list:
 //! rows in file order, each province and district added at its first row,
-//! a code seen before skipped.
+//! a code seen before skipped. Each unit's name key (`unit_name::name_key`,
+//! what suggestions compare) is stored too, made by the crate's own code.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+// The crate's own text keys: the same code, not a copy.
+#[allow(dead_code)]
+#[path = "src/model/text.rs"]
+mod text;
+#[allow(dead_code)]
+#[path = "src/model/unit_name.rs"]
+mod unit_name;
 
 /// One unit as the generated code spells it.
 struct Unit {
@@ -49,7 +58,9 @@ fn main() {
         println!("cargo::rerun-if-changed={file}");
         emit(&mut code, name, &parse(Path::new(file)));
     }
-    println!("cargo::rerun-if-changed=build.rs");
+    for file in ["build.rs", "src/model/text.rs", "src/model/unit_name.rs"] {
+        println!("cargo::rerun-if-changed={file}");
+    }
     std::fs::write(out.join("dvhc.rs"), code).expect("OUT_DIR is writable");
 }
 
@@ -118,8 +129,8 @@ fn parse(path: &Path) -> List {
 }
 
 /// `{NAME}_TEXT` (every distinct string of the list, once),
-/// `{NAME}_UNITS` (per unit its code, name, kind and parent as spans of
-/// the text, and its level: 0 province, 1 district, 2 commune),
+/// `{NAME}_UNITS` (per unit its code, name, kind, parent and name key as
+/// spans of the text, and its level: 0 province, 1 district, 2 commune),
 /// `{NAME}_BY_CODE`, `{NAME}_CHILDREN` and `{NAME}_CHILDREN_AT` (where each
 /// unit's children start in `_CHILDREN`; one more entry than units).
 /// Integers rather than `&str`s: a pointer in a static is a relocation the
@@ -140,7 +151,8 @@ fn emit(out: &mut String, name: &str, list: &List) {
     let mut rows = String::new();
     for u in units {
         let (c, n, k, p) = (span(&u.code), span(&u.name), span(&u.kind), span(&u.parent));
-        writeln!(rows, "({c},{n},{k},{p},{}),", u.level).unwrap();
+        let key = span(&unit_name::name_key(&u.name));
+        writeln!(rows, "({c},{n},{k},{p},{key},{}),", u.level).unwrap();
     }
     writeln!(out, "static {name}_TEXT: &str = {text:?};").unwrap();
     writeln!(

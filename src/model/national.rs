@@ -4,22 +4,21 @@
 //! compiles the CSVs of `data/dvhc/` into static tables, so that no run
 //! parses them: a lookup by code is a binary search, and the units are made
 //! from the tables (without copying a string) on first use. Name
-//! suggestions go through an index of the list's names made on the first
-//! suggestion.
+//! suggestions go through an index of the list's names
+//! (`model::name_index`) made on the first suggestion from the name keys
+//! the build stored.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
-use crate::model::registry::base_name;
-use crate::model::text::strip_diacritics;
+use crate::model::name_index::{NameIndex, NameKey};
+use crate::model::unit_name::name_key;
 
-/// A unit in the generated tables: its code, name, kind and parent as
-/// spans of the list's text (start << 8 | length), and its level (0
+/// A unit in the generated tables: its code, name, kind, parent and name
+/// key as spans of the list's text (start << 8 | length), and its level (0
 /// province, 1 district, 2 commune).
-type RawUnit = (u32, u32, u32, u32, u8);
+type RawUnit = (u32, u32, u32, u32, u32, u8);
 
 // `BEFORE_*` and `AFTER_*`: the text, the units, their indices in code
 // order and each unit's children (see `build.rs`).
@@ -49,10 +48,11 @@ impl Tables {
     }
 
     fn unit(&self, i: usize) -> NationalUnit {
-        let (code, name, kind, parent, level) = self.units[i];
+        let (code, name, kind, parent, key, level) = self.units[i];
         NationalUnit {
             code: self.text(code),
             name: self.text(name),
+            key: self.text(key),
             kind: self.text(kind),
             level: match level {
                 0 => Level::Province,
@@ -140,6 +140,9 @@ pub struct NationalUnit {
     pub code: &'static str,
     /// The official name with its prefix: "Xã Võ Lao", "Huyện Văn Bàn".
     pub name: &'static str,
+    /// The name as names are compared (`unit_name::name_key`: "vo lao",
+    /// "van ban"), made when the tool was built.
+    pub(crate) key: &'static str,
     /// "Xã", "Phường", "Thị trấn", "Đặc khu", "Huyện", "Quận", "Tỉnh"…
     pub kind: &'static str,
     pub level: Level,
@@ -157,209 +160,9 @@ pub struct NationalList {
     tables: Tables,
     /// The units, made from the tables on first use.
     units: OnceLock<Vec<NationalUnit>>,
-    /// The units' names as suggestions compare them, made on the first
-    /// suggestion so that a list is normalised once, not once per question.
+    /// The units' names as suggestions compare them, indexed on the first
+    /// suggestion.
     names: OnceLock<NameIndex>,
-}
-
-/// A name as suggestions compare it, with what bounds its similarity.
-#[derive(Debug)]
-struct NameKey {
-    key: String,
-    chars: usize,
-    /// Characters counted by `bucket`.
-    histogram: [u16; BUCKETS],
-}
-
-impl NameKey {
-    fn of(key: String) -> NameKey {
-        let mut histogram = [0u16; BUCKETS];
-        let mut chars = 0;
-        for c in key.chars() {
-            let b = c as usize % BUCKETS;
-            histogram[b] = histogram[b].saturating_add(1);
-            chars += 1;
-        }
-        NameKey {
-            key,
-            chars,
-            histogram,
-        }
-    }
-
-    /// The characters two names share, counted by bucket (an overcount).
-    #[cfg(test)]
-    fn shared(&self, other: &NameKey) -> usize {
-        (0..BUCKETS)
-            .map(|b| usize::from(self.histogram[b].min(other.histogram[b])))
-            .sum()
-    }
-}
-
-/// Whether the Jaro–Winkler similarity of a list name of `b` characters and
-/// a typed name of `a` characters, sharing at most `shared` characters, can
-/// reach `SIMILAR`; `prefix` is their common prefix (up to 4 characters),
-/// `None` for the bound that holds whatever it is.
-///
-/// strsim's Jaro–Winkler is J + 0.1·p·(1 − J) when J > 0.7 (else J), with p
-/// the common prefix: reaching 0.85 needs J ≥ (0.85 − 0.1p) / (1 − 0.1p),
-/// 0.75 at worst (p = 4). J ≤ (m/a + m/b + 1) / 3 with m the matching
-/// characters, and m ≤ `shared`: so at least
-/// `shared`·(a + b) ≥ (3·J − 1)·a·b. Skipping the names that fail it changes
-/// no suggestion.
-fn may_resemble(shared: usize, a: usize, b: usize, prefix: Option<usize>) -> bool {
-    if a == 0 || b == 0 {
-        // strsim: two empty names are the same (1.0), one empty none (0.0).
-        return a == b;
-    }
-    let p = prefix.unwrap_or(4).min(4) as f64 * 0.1;
-    let jaro = (SIMILAR - p) / (1.0 - p);
-    let (a, b) = (a as f64, b as f64);
-    // The margin covers rounding in strsim's sums, never a real shortfall.
-    shared as f64 * (a + b) * (1.0 + 1e-9) >= (3.0 * jaro - 1.0) * a * b
-}
-
-/// The common prefix strsim's Jaro–Winkler rewards: up to 4 characters.
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.chars()
-        .take(4)
-        .zip(b.chars())
-        .take_while(|(x, y)| x == y)
-        .count()
-}
-
-/// Buckets of the character counts: names without marks are mostly ASCII
-/// letters, which fall into distinct buckets (a letter and its capital
-/// share one, which only overcounts).
-const BUCKETS: usize = 32;
-
-/// The similarity a name must reach to be suggested.
-const SIMILAR: f64 = 0.85;
-
-/// The names of a list as suggestions compare them: each distinct name once
-/// (many communes share one: Tân An, Tân Lập…), with the units that bear
-/// it, grouped by length, and the names' character counts stored bucket by
-/// bucket. A typed name is bounded against all of them in one pass per
-/// bucket it uses (a few vector instructions per 16 names), then each name
-/// by one comparison with its length's least count, before any
-/// Jaro–Winkler.
-#[derive(Debug)]
-struct NameIndex {
-    /// By length, then in the order of the list.
-    keys: Vec<NameKey>,
-    /// The units bearing each key, in list order.
-    units: Vec<Vec<usize>>,
-    /// The keys of each length: `(length, first key, end)`.
-    lengths: Vec<(usize, usize, usize)>,
-    /// `BUCKETS` rows of `keys.len()` counts, each saturated at 255: exact
-    /// in `min` with a typed name's count, which the bound keeps ≤ 255.
-    counts: Vec<u8>,
-}
-
-impl NameIndex {
-    fn of(units: &[NationalUnit]) -> NameIndex {
-        // Normalising 10,800 names is most of a first suggestion's cost.
-        let names: Vec<String> = units
-            .par_iter()
-            .map(|u| strip_diacritics(&base_name(u.name)))
-            .collect();
-        let mut keys: Vec<(NameKey, Vec<usize>)> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, name) in names.into_iter().enumerate() {
-            let k = *seen.entry(name).or_insert_with_key(|name| {
-                keys.push((NameKey::of(name.clone()), Vec::new()));
-                keys.len() - 1
-            });
-            keys[k].1.push(i);
-        }
-        // Stable: within a length, the list's order.
-        keys.sort_by_key(|(key, _)| key.chars);
-        let (keys, units): (Vec<NameKey>, Vec<Vec<usize>>) = keys.into_iter().unzip();
-        let mut lengths: Vec<(usize, usize, usize)> = Vec::new();
-        for (k, key) in keys.iter().enumerate() {
-            match lengths.last_mut() {
-                Some((chars, _, end)) if *chars == key.chars => *end = k + 1,
-                _ => lengths.push((key.chars, k, k + 1)),
-            }
-        }
-        let n = keys.len();
-        let mut counts = vec![0u8; BUCKETS * n];
-        for (k, key) in keys.iter().enumerate() {
-            for b in 0..BUCKETS {
-                counts[b * n + k] = u8::try_from(key.histogram[b]).unwrap_or(u8::MAX);
-            }
-        }
-        NameIndex {
-            keys,
-            units,
-            lengths,
-            counts,
-        }
-    }
-
-    /// Every unit whose name reaches `SIMILAR` against `probe`, with its
-    /// score, in list order.
-    fn similar(&self, probe: &NameKey) -> Vec<(f64, usize)> {
-        let mut found: Vec<(f64, usize)> = Vec::new();
-        for k in self.candidates(probe) {
-            let key = &self.keys[k];
-            let score = strsim::jaro_winkler(&key.key, &probe.key);
-            if score >= SIMILAR {
-                found.extend(self.units[k].iter().map(|&i| (score, i)));
-            }
-        }
-        found.sort_by_key(|&(_, i)| i);
-        found
-    }
-
-    /// The keys `may_resemble` cannot rule out against `probe`.
-    fn candidates(&self, probe: &NameKey) -> Vec<usize> {
-        let Some(shared) = self.shared(probe) else {
-            // Its counts would not fit the bytes summed: every name is
-            // compared (no list name is that long; a typed one may be).
-            return (0..self.keys.len()).collect();
-        };
-        let a = probe.chars;
-        let mut found = Vec::new();
-        for &(b, from, to) in &self.lengths {
-            // The least count that passes the bound at this length, found
-            // with the bound itself (it grows with the count).
-            let Some(least) = (0..=a.min(b)).find(|&s| may_resemble(s, a, b, None)) else {
-                continue;
-            };
-            for (k, &count) in shared.iter().enumerate().take(to).skip(from) {
-                let s = usize::from(count);
-                if s >= least
-                    && may_resemble(s, a, b, Some(common_prefix(&self.keys[k].key, &probe.key)))
-                {
-                    found.push(k);
-                }
-            }
-        }
-        found
-    }
-
-    /// The characters each key shares with `probe` (an overcount, see
-    /// `NameKey`); `None` when the probe is longer than a byte counts.
-    fn shared(&self, probe: &NameKey) -> Option<Vec<u8>> {
-        if probe.chars > usize::from(u8::MAX) {
-            return None;
-        }
-        let n = self.keys.len();
-        let mut shared = vec![0u8; n];
-        for (b, &count) in probe.histogram.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            // No overflow: the sum is at most the probe's length, ≤ 255.
-            let count = count as u8;
-            let row = &self.counts[b * n..(b + 1) * n];
-            for (s, &c) in shared.iter_mut().zip(row) {
-                *s += c.min(count);
-            }
-        }
-        Some(shared)
-    }
 }
 
 /// The list in force on `date`.
@@ -449,20 +252,22 @@ impl NationalList {
         typed: &str,
         within: impl Fn(&NationalUnit) -> bool,
     ) -> Vec<&NationalUnit> {
-        let mut scored = self.scored(typed);
+        let mut scored = self.scored(typed, None);
         let units = self.units();
         scored.retain(|&(_, i)| within(&units[i]));
         self.best(scored)
     }
 
     /// `suggest_among(typed, within)`, or when it finds nothing
-    /// `suggest(typed)`: the list is searched once for both.
+    /// `suggest(typed)`: the list is searched once for both. `key` is
+    /// `unit_name::name_key(typed)`, which the caller may have made already.
     pub(crate) fn suggest_preferring(
         &self,
         typed: &str,
+        key: &str,
         within: impl Fn(&NationalUnit) -> bool,
     ) -> Vec<&NationalUnit> {
-        let all = self.scored(typed);
+        let all = self.scored(typed, Some(key));
         let units = self.units();
         let preferred: Vec<(f64, usize)> = all
             .iter()
@@ -472,8 +277,9 @@ impl NationalList {
         self.best(if preferred.is_empty() { all } else { preferred })
     }
 
-    /// Every unit `typed` may mean, scored (higher is nearer), in list order.
-    fn scored(&self, typed: &str) -> Vec<(f64, usize)> {
+    /// Every unit `typed` may mean, scored (higher is nearer), in list
+    /// order; `key` is its name key when known.
+    fn scored(&self, typed: &str, key: Option<&str>) -> Vec<(f64, usize)> {
         let typed = typed.trim();
         if let Ok(number) = typed.parse::<i64>() {
             return self
@@ -487,8 +293,10 @@ impl NationalList {
                 })
                 .collect();
         }
-        let probe = NameKey::of(strip_diacritics(&base_name(typed)));
-        let names = self.names.get_or_init(|| NameIndex::of(self.units()));
+        let probe = NameKey::of(key.map_or_else(|| name_key(typed), str::to_string));
+        let names = self
+            .names
+            .get_or_init(|| NameIndex::of(self.units().iter().map(|u| u.key)));
         names.similar(&probe)
     }
 
@@ -504,84 +312,13 @@ impl NationalList {
 mod tests {
     use super::*;
 
-    fn key_of(name: &str) -> NameKey {
-        NameKey::of(strip_diacritics(&base_name(name)))
-    }
-
     #[test]
-    fn the_bound_never_skips_a_name_similar_enough() {
-        // Every pair of names of the list (a sample) that reaches the
-        // threshold passes the bound; most pairs that do not are skipped.
-        let list = list(Edition::Before2025Reform);
-        let keys: Vec<NameKey> = list
-            .units()
-            .iter()
-            .step_by(37)
-            .map(|u| key_of(u.name))
-            .collect();
-        let (mut similar, mut skipped) = (0, 0);
-        for a in &keys {
-            for b in &keys {
-                let close = strsim::jaro_winkler(&a.key, &b.key) >= SIMILAR;
-                let prefix = common_prefix(&a.key, &b.key);
-                let may = may_resemble(a.shared(b), a.chars, b.chars, Some(prefix));
-                assert!(may || !close, "{} ~ {}", a.key, b.key);
-                assert!(may_resemble(a.shared(b), a.chars, b.chars, None) || !may);
-                similar += usize::from(close);
-                skipped += usize::from(!may);
+    fn the_stored_name_keys_are_the_crate_s() {
+        for edition in [Edition::Before2025Reform, Edition::After2025Reform] {
+            for u in list(edition).units() {
+                assert_eq!(u.key, name_key(u.name), "{}", u.code);
             }
         }
-        assert!(similar >= keys.len(), "each name resembles itself");
-        assert!(
-            skipped * 10 > keys.len() * keys.len() * 9,
-            "the bound spares most comparisons: {skipped}"
-        );
-    }
-
-    #[test]
-    fn the_index_finds_what_comparing_every_name_finds() {
-        let list = list(Edition::Before2025Reform);
-        let index = NameIndex::of(list.units());
-        assert!(index.keys.len() < list.units().len(), "shared names once");
-        // Names typed as users and the benchmark type them, and list names
-        // with a letter dropped or swapped (the near misses).
-        let mut typed: Vec<String> = [
-            "Xã Thượng Vĩnh",
-            "Bình Xuân Thủy",
-            "Xã Minh Thạnh Phú",
-            "Tân An",
-            "Xã",
-            "",
-            "Võ Lao",
-            "Huyện Văn Bàn",
-            "Phường 12",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        typed.push("Tân ".repeat(80));
-        for u in list.units().iter().step_by(401) {
-            let chars: Vec<char> = u.name.chars().collect();
-            let cut = chars.len() / 2 + 1;
-            typed.push(chars[..cut - 1].iter().chain(&chars[cut..]).collect());
-            let mut swapped = chars.clone();
-            swapped.swap(cut - 1, cut.min(chars.len() - 1));
-            typed.push(swapped.into_iter().collect());
-        }
-        let keys: Vec<NameKey> = list.units().iter().map(|u| key_of(u.name)).collect();
-        let mut found = 0;
-        for name in &typed {
-            let probe = key_of(name);
-            let every: Vec<(f64, usize)> = keys
-                .iter()
-                .enumerate()
-                .map(|(i, k)| (strsim::jaro_winkler(&k.key, &probe.key), i))
-                .filter(|(score, _)| *score >= SIMILAR)
-                .collect();
-            assert_eq!(index.similar(&probe), every, "{name}");
-            found += every.len();
-        }
-        assert!(found > typed.len(), "the probes have suggestions: {found}");
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -11,18 +11,19 @@ use rayon::prelude::*;
 
 use crate::model::finding::{Code, Finding, Lang, Msg};
 use crate::model::messages;
-use crate::model::registry::{Registry, Unit, base_name};
-use crate::model::text::strip_diacritics;
+use crate::model::registry::{Registry, Unit};
 
 use crate::model::national::{self, NationalList};
 
 /// How two names of one unit are compared: without the prefix ("Xã",
 /// "Thị trấn", "UBND"…), case, punctuation and diacritics — so the old and
 /// new tone-mark placements (Hòa/Hoà, Thủy/Thuỷ) and diacritic slips
-/// (Chày/Chầy) agree, while another name does not.
-pub(crate) fn same_unit_name(a: &str, b: &str) -> bool {
-    let key = |s: &str| strip_diacritics(&base_name(s));
-    key(a) == key(b)
+/// (Chày/Chầy) agree, while another name does not. The check compares the
+/// keys the registry and the national list made already.
+#[cfg(test)]
+fn same_unit_name(a: &str, b: &str) -> bool {
+    use crate::model::unit_name::name_key;
+    name_key(a) == name_key(b)
 }
 
 /// Every registry entry that disagrees with the national list in force on
@@ -44,8 +45,10 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
     registry
         .units
         .par_iter()
-        .filter_map(|unit| {
-            let message = unit_mismatch(list, unit, &home)?;
+        .enumerate()
+        .filter_map(|(i, unit)| {
+            let keys: Vec<&str> = registry.name_keys(i).collect();
+            let message = unit_mismatch(list, unit, &keys, &home)?;
             Some(
                 Finding::new(Code::RegistryMismatch, message)
                     .value(format!("{} {}", unit.code, unit.name)),
@@ -55,23 +58,28 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
 }
 
 /// How a registry unit disagrees with the national list: its code names
-/// another unit, or sits under another parent, or is in no list.
-fn unit_mismatch(list: &NationalList, unit: &Unit, home: &HashSet<&str>) -> Option<Msg> {
+/// another unit, or sits under another parent, or is in no list. `keys` are
+/// the name keys of its name and aliases (`Registry::name_keys`).
+fn unit_mismatch(
+    list: &NationalList,
+    unit: &Unit,
+    keys: &[&str],
+    home: &HashSet<&str>,
+) -> Option<Msg> {
     let (vi, en) = (list.edition.label(Lang::Vi), list.edition.label(Lang::En));
     let Some(official) = list.find(&unit.code) else {
-        let near = suggestions(list, &unit.name, home);
+        let near = suggestions(list, &unit.name, keys[0], home);
         return Some(messages::registry_code_unknown(
             &unit.code, &unit.name, &near, vi, en,
         ));
     };
-    let named = std::iter::once(&unit.name)
-        .chain(&unit.aliases)
-        .any(|n| same_unit_name(n, official.name));
+    // `same_unit_name` with both keys made already.
+    let named = keys.iter().any(|&k| k == official.key);
     if !named {
         return Some(messages::registry_name_differs(
             &unit.code,
             &unit.name,
-            official.name,
+            &official.name,
             vi,
             en,
         ));
@@ -80,7 +88,7 @@ fn unit_mismatch(list: &NationalList, unit: &Unit, home: &HashSet<&str>) -> Opti
         return None;
     }
     let parent = list
-        .find(official.parent)
+        .find(&official.parent)
         .map_or(official.parent.to_string(), |p| {
             format!("{} ({})", p.name, p.code)
         });
@@ -101,14 +109,15 @@ fn parent_agrees(list: &NationalList, parent: &str, official: &national::Nationa
     parent.is_empty()
         || parent == official.parent
         || list
-            .find(official.parent)
+            .find(&official.parent)
             .is_some_and(|p| !p.parent.is_empty() && p.parent == parent)
 }
 
-/// "03061 Xã Võ Lao" for the units whose names resemble `name`, among the
-/// units under `home` (the parents of the registry's other units) when any.
-fn suggestions(list: &NationalList, name: &str, home: &HashSet<&str>) -> Vec<String> {
-    list.suggest_preferring(name, |u| home.contains(u.parent))
+/// "03061 Xã Võ Lao" for the units whose names resemble `name` (its name
+/// key `key`), among the units under `home` (the parents of the registry's
+/// other units) when any.
+fn suggestions(list: &NationalList, name: &str, key: &str, home: &HashSet<&str>) -> Vec<String> {
+    list.suggest_preferring(name, key, |u| home.contains(u.parent))
         .into_iter()
         .take(3)
         .map(|u| format!("{} {}", u.code, u.name))

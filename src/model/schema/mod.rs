@@ -468,19 +468,14 @@ impl Schema {
         schema.compile_expressions();
         schema.path = path.to_path_buf();
         let checker = |schema: &Schema| -> Result<(), SchemaError> {
-            Checker { text, path, schema }.check_extensions()
+            Checker::new(text, path, schema).check_extensions()
         };
         checker(&schema)?;
         // Several value columns become a field each, and words are resolved,
         // before the checker sees the fields: rules name the expanded ids.
         words::resolve(&mut schema);
         columns::expand(&mut schema);
-        Checker {
-            text,
-            path,
-            schema: &schema,
-        }
-        .check()?;
+        Checker::new(text, path, &schema).check()?;
         if let Some(report) = &mut schema.report {
             report.load(text, path)?;
         }
