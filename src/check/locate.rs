@@ -3,17 +3,17 @@
 //! Communes insert rows, delete or swap columns, rename sheets and retype
 //! labels; everything here compares normalised text (see `text.rs`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::check::value_columns::{self, ColumnHit};
 use crate::model::book::{Book, Cell, Sheet};
 use crate::model::finding::{Code, Finding, Location};
 use crate::model::messages;
 use crate::model::schema::{FieldDef, FieldType, Schema, SheetDef, SheetKind};
-use std::rc::Rc;
-
 pub(crate) use crate::model::text::without_parentheses;
-use crate::model::text::{TextKeys, clean, keys, label_key, loose_key};
+use crate::model::text::{TextKeys, clean, clean_cow, keys, label_key, loose_key};
 
 /// Header rows are looked for this far down a sheet.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -574,10 +574,15 @@ fn rival_value_columns(sheet: &Sheet, header: &FormHeader) -> Option<Finding> {
 }
 
 pub(crate) fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
+    cell_text_cow(sheet, row, col).into_owned()
+}
+
+/// `cell_text`, borrowing a text cell that is clean already.
+fn cell_text_cow(sheet: &Sheet, row: u32, col: u32) -> Cow<'_, str> {
     match sheet.get(row, col) {
-        Cell::Empty => String::new(),
-        Cell::Text(t) => clean(t),
-        other => clean(&other.as_text()),
+        Cell::Empty => Cow::Borrowed(""),
+        Cell::Text(t) => clean_cow(t),
+        other => Cow::Owned(clean(&other.as_text())),
     }
 }
 
@@ -936,20 +941,34 @@ fn looks_like_record(sheet: &Sheet, row: u32, cols: &HashMap<String, u32>) -> bo
         >= 2
 }
 
-fn score(sheet: &Sheet, text: &SheetText, def: &SheetDef, keys: &SheetKeys) -> usize {
+/// A schema sheet's header found in a book's sheet.
+enum Header {
+    Form(FormHeader),
+    List(ListHeader),
+}
+
+/// How well a book's sheet matches a schema sheet (0: not at all), with the
+/// header found, which placing the sheet then uses rather than look again.
+fn score(
+    sheet: &Sheet,
+    text: &SheetText,
+    def: &SheetDef,
+    keys: &SheetKeys,
+) -> (usize, Option<Header>) {
     let header = match def.kind {
-        SheetKind::Form => find_form_header(sheet, text, keys).is_some(),
-        SheetKind::List => find_list_header(sheet, text, def, keys).is_some(),
+        SheetKind::Form => find_form_header(sheet, text, keys).map(Header::Form),
+        SheetKind::List => find_list_header(sheet, text, def, keys).map(Header::List),
     };
     let hits = label_hits(text, keys);
     let title = title_hit(text, keys);
-    if !header && hits == 0 && !title {
-        return 0;
+    if header.is_none() && hits == 0 && !title {
+        return (0, header);
     }
-    10 * usize::from(header)
+    let score = 10 * usize::from(header.is_some())
         + 5 * usize::from(title)
         + 3 * usize::from(name_hit(sheet, keys))
-        + hits
+        + hits;
+    (score, header)
 }
 
 /// Finds the schema's sheets in the book. Returns their places and the
@@ -963,7 +982,7 @@ pub(crate) fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
     let texts: Vec<SheetText> = book.sheets.iter().map(SheetText::of).collect();
     for (def_index, def) in schema.sheets.iter().enumerate() {
         let keys = &schema_keys.sheets[def_index];
-        let Some(sheet_index) = best_sheet(book, &texts, &taken, def, keys) else {
+        let Some((sheet_index, header)) = best_sheet(book, &texts, &taken, def, keys) else {
             if def.required {
                 findings.push(Finding::new(
                     Code::SheetMissing,
@@ -977,9 +996,8 @@ pub(crate) fn locate(book: &Book, schema: &Schema) -> (Layout, Vec<Finding>) {
         let found = SheetFound {
             sheet_index,
             def_index,
-            text: &texts[sheet_index],
         };
-        place_sheet(book, found, def, keys, &mut layout, &mut findings);
+        place_sheet(book, found, (def, keys), header, &mut layout, &mut findings);
     }
     continue_lists(
         book,
@@ -1011,27 +1029,26 @@ fn best_sheet(
     taken: &[bool],
     def: &SheetDef,
     keys: &SheetKeys,
-) -> Option<usize> {
+) -> Option<(usize, Option<Header>)> {
     (0..book.sheets.len())
         .filter(|&i| !taken[i])
         .map(|i| {
+            let (score, header) = score(&book.sheets[i], &texts[i], def, keys);
             (
-                !book.sheets[i].hidden,
-                score(&book.sheets[i], &texts[i], def, keys),
-                std::cmp::Reverse(i),
+                (!book.sheets[i].hidden, score, std::cmp::Reverse(i)),
+                header,
             )
         })
-        .filter(|(_, s, _)| *s > 0)
-        .max()
-        .map(|(_, _, std::cmp::Reverse(i))| i)
+        .filter(|((_, s, _), _)| *s > 0)
+        .max_by_key(|(rank, _)| *rank)
+        .map(|((_, _, std::cmp::Reverse(i)), header)| (i, header))
 }
 
 /// The book's sheet chosen for a schema sheet.
 #[derive(Clone, Copy)]
-struct SheetFound<'a> {
+struct SheetFound {
     sheet_index: usize,
     def_index: usize,
-    text: &'a SheetText,
 }
 
 /// Places a found sheet by its header: a form's rows or a list's columns,
@@ -1039,20 +1056,19 @@ struct SheetFound<'a> {
 fn place_sheet(
     book: &Book,
     found: SheetFound,
-    def: &SheetDef,
-    keys: &SheetKeys,
+    (def, keys): (&SheetDef, &SheetKeys),
+    header: Option<Header>,
     layout: &mut Layout,
     findings: &mut Vec<Finding>,
 ) {
     let SheetFound {
         sheet_index,
         def_index,
-        text,
     } = found;
     let sheet = &book.sheets[sheet_index];
     match def.kind {
-        SheetKind::Form => match find_form_header(sheet, text, keys) {
-            Some(header) => {
+        SheetKind::Form => match header {
+            Some(Header::Form(header)) => {
                 findings.extend(rival_value_columns(sheet, &header));
                 findings.extend(value_columns::findings(
                     sheet,
@@ -1070,15 +1086,15 @@ fn place_sheet(
                     findings,
                 ))
             }
-            None => findings.push(header_missing(sheet, def)),
+            _ => findings.push(header_missing(sheet, def)),
         },
-        SheetKind::List => match find_list_header(sheet, text, def, keys) {
-            Some(header) => {
+        SheetKind::List => match header {
+            Some(Header::List(header)) => {
                 let (place, list_findings) = place_list(sheet, sheet_index, def_index, def, header);
                 findings.extend(list_findings);
                 layout.lists.push(place);
             }
-            None => findings.push(header_missing(sheet, def)),
+            _ => findings.push(header_missing(sheet, def)),
         },
     }
 }
@@ -1392,12 +1408,12 @@ fn header_missing(sheet: &Sheet, def: &SheetDef) -> Finding {
 
 /// A form row's STT code and label (the label column, or the first text
 /// cell of the row when the form was retyped with the label elsewhere).
-fn form_row_text(sheet: &Sheet, header: &FormHeader, row: u32) -> (String, String) {
+fn form_row_text<'s>(sheet: &'s Sheet, header: &FormHeader, row: u32) -> (String, Cow<'s, str>) {
     let code = header
         .code_col
-        .map(|c| normalize_code(&cell_text(sheet, row, c)))
+        .map(|c| normalize_code(&cell_text_cow(sheet, row, c)))
         .unwrap_or_default();
-    let mut label = cell_text(sheet, row, header.label_col);
+    let mut label = cell_text_cow(sheet, row, header.label_col);
     if label.is_empty() {
         label = sheet
             .row(row)
@@ -1407,7 +1423,7 @@ fn form_row_text(sheet: &Sheet, header: &FormHeader, row: u32) -> (String, Strin
                     && !header.columns.contains(&ColumnHit::Found(*c))
             })
             .find_map(|(_, cell)| match cell {
-                Cell::Text(t) if !clean(t).is_empty() => Some(clean(t)),
+                Cell::Text(t) => Some(clean_cow(t)).filter(|t| !t.is_empty()),
                 _ => None,
             })
             .unwrap_or_default();
@@ -1424,7 +1440,7 @@ fn place_form(
     header: &FormHeader,
     findings: &mut Vec<Finding>,
 ) -> FormPlace {
-    let lines: Vec<(u32, String, String)> = (header.row + 1..sheet.row_end())
+    let lines: Vec<(u32, String, Cow<str>)> = (header.row + 1..sheet.row_end())
         .map(|row| {
             let (code, label) = form_row_text(sheet, header, row);
             (row, code, label)
@@ -1460,7 +1476,7 @@ fn place_form(
 /// under I and under II): the row that also has the field's STT code is
 /// the field's, and the other rows with that label may not take it.
 fn rows_confirmed_by_code(
-    lines: &[(u32, String, String)],
+    lines: &[(u32, String, Cow<str>)],
     def: &SheetDef,
     keys: &SheetKeys,
 ) -> Vec<Option<u32>> {

@@ -38,12 +38,13 @@ fn cell_finding(check: &CellCheck<'_>, code: Code, msg: Msg) -> Finding {
 
 /// The cell's value as its field's type, with a finding whenever it was
 /// not read as written (missing, repaired, refused or computed here): the
-/// officer must see every figure the tool did not take at face value.
+/// officer must see every figure the tool did not take at face value. The
+/// texts of a finding (the cell's A1 name, the label, what it showed) are
+/// made only for a finding: most cells of a long list raise none.
 fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool) -> Option<Value> {
     let field = check.field;
-    // Spelt only for a finding: most cells of a long list raise none.
     let a1 = || check.source.a1();
-    let label = field.label_in(crate::model::finding::Lang::Vi);
+    let label = || field.label_in(crate::model::finding::Lang::Vi);
     let at = |code: Code, msg: Msg| cell_finding(check, code, msg);
     let seen = || check.cell.as_text();
     match parse_field(check.cell, field) {
@@ -51,7 +52,7 @@ fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool
             if required {
                 findings.push(at(
                     Code::ValueRequired,
-                    messages::value_required(&a1(), &label, field.ty.is_numeric()),
+                    messages::value_required(&a1(), &label(), field.ty.is_numeric()),
                 ));
             }
             None
@@ -63,7 +64,7 @@ fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool
                 other => other.display(),
             };
             let seen = seen();
-            let msg = messages::coerced(&a1(), &label, &seen, &shown, how);
+            let msg = messages::coerced(&a1(), &label(), &seen, &shown, how);
             findings.push(at(Code::ValueCoerced, msg).value(seen));
             Some(v)
         }
@@ -79,13 +80,8 @@ fn parse_cell(check: &CellCheck<'_>, findings: &mut Vec<Finding>, required: bool
             None
         }
         Parsed::FormulaError(e) => {
-            findings.push(
-                at(
-                    Code::FormulaError,
-                    messages::formula_error(&a1(), &label, &e),
-                )
-                .value(e),
-            );
+            let msg = messages::formula_error(&a1(), &label(), &e);
+            findings.push(at(Code::FormulaError, msg).value(e));
             None
         }
         Parsed::Uncached(f) => read_uncached_sum(check, &f, findings),
@@ -157,8 +153,8 @@ fn check_text_format(check: &CellCheck<'_>, value: &Value, findings: &mut Vec<Fi
     use validator::{ValidateEmail, ValidateLength, ValidateUrl};
     let Value::Text(text) = value else { return };
     let field = check.field;
-    let label = field.label_in(crate::model::finding::Lang::Vi);
     let bad = |vi: &str, en: &str| {
+        let label = field.label_in(crate::model::finding::Lang::Vi);
         Finding::new(
             Code::ValueInvalidFormat,
             messages::invalid_format(&check.source.a1(), &label, text, vi, en),
