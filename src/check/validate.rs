@@ -216,9 +216,10 @@ pub(crate) fn validate(
                 &mut findings,
                 field.required && field.required_when.is_none(),
             );
-            let raw = check.cell.as_text();
-            data.form
-                .insert(field.id().to_string(), FieldValue::new(value, raw, source));
+            data.form.insert(
+                field.id().to_string(),
+                FieldValue::from_cell(value, check.cell, source),
+            );
         }
     }
     // A list continued over several sheets has one place per sheet, in
@@ -339,8 +340,10 @@ fn read_list_cell(
         sheet,
     };
     let value = read_cell(&check, findings, required);
-    let raw = check.cell.as_text();
-    Some((FieldValue::new(value, raw, check.source), choice))
+    Some((
+        FieldValue::from_cell(value, check.cell, check.source),
+        choice,
+    ))
 }
 
 /// `value-split-ambiguous`: a record fills two sub-columns of one fact

@@ -134,13 +134,15 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
                 .pick("không tổng hợp được số liệu", "consolidation failed")
         })?;
         history::compare::add_comparisons(&mut consolidated, &config)?;
-        let written = output::write_all(&result, &consolidated, &config)?;
-        // Only once every output is in place: a failed build leaves the
-        // history as it was.
-        // The tidy table once more, as the history's partition: straight
-        // to its file, as `output::tidy` wrote the outputs.
-        history::record(&config, |tmp, built_at| {
-            output::tidy::write_history_parquet(&result, &config, tmp, built_at)
+        // The history's partition is written with the outputs (the tidy
+        // Parquet's pass makes both) and recorded only once every output is
+        // in place: a failed build leaves the history as it was.
+        let written = history::record(&config, |tmp, built_at| {
+            let file = output::tidy::HistoryFile {
+                path: tmp,
+                built_at,
+            };
+            output::write_outputs(&result, &consolidated, &config, Some(file))
                 .map_err(anyhow::Error::from)
         })?;
         let summary = build_summary(&consolidated, &written, &config);

@@ -67,7 +67,7 @@ impl Consolidated {
 pub(crate) fn machine_value(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
-        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Value::Date(d) => crate::model::values::date_iso(*d),
         other => other.display(),
     }
 }

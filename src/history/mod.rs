@@ -79,12 +79,13 @@ fn built_at() -> chrono::DateTime<chrono::Utc> {
 /// period. Called only once every output was written: a failed build
 /// leaves the history as it was.
 /// `write` writes the partition's file (`store::COLUMNS`, the given time
-/// of building) to the temporary path it is given, which then replaces the
-/// partition: a long table goes straight to its file, never held whole.
-pub(crate) fn record<E: From<HistoryError>>(
+/// of building) to the temporary path it is given, with the outputs, and
+/// the file then replaces the partition: the long table goes straight to
+/// its files, never held whole, and is read once for all of them.
+pub(crate) fn record<T, E: From<HistoryError>>(
     config: &Config,
-    write: impl FnOnce(&std::path::Path, &str) -> Result<(), E>,
-) -> Result<PathBuf, E> {
+    write: impl FnOnce(&std::path::Path, &str) -> Result<T, E>,
+) -> Result<T, E> {
     let root = store::folder(&config.project_dir);
     let built_at = built_at().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     store::write_with(&root, config.schema.id(), &config.period.id(), |tmp| {

@@ -60,7 +60,8 @@ pub fn write(
     ParquetWriter::new(&mut bytes).finish(&mut df)?;
     write_with(root, schema, period, |tmp| {
         std::fs::write(tmp, &bytes).map_err(io(tmp))
-    })
+    })?;
+    Ok(partition(root, schema, period).join(FILE))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HistoryError {
@@ -69,23 +70,35 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HistoryError {
 }
 
 /// Replaces a period's partition with the file `write` writes to the
-/// temporary path it is given (removed if it fails).
-pub(crate) fn write_with<E: From<HistoryError>>(
+/// temporary path it is given; when `write` fails, the history is left as
+/// it was (the file removed, and the folders if they were made for it).
+pub(crate) fn write_with<T, E: From<HistoryError>>(
     root: &Path,
     schema: &str,
     period: &str,
-    write: impl FnOnce(&Path) -> Result<(), E>,
-) -> Result<PathBuf, E> {
+    write: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, E> {
     let dir = partition(root, schema, period);
+    let made: Vec<PathBuf> = [dir.parent().map(Path::to_path_buf), Some(dir.clone())]
+        .into_iter()
+        .flatten()
+        .filter(|d| !d.exists())
+        .collect();
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
     let dest = dir.join(FILE);
-    if let Err(e) = write(&tmp) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
+    let written = match write(&tmp) {
+        Ok(written) => written,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            for d in made.iter().rev() {
+                let _ = std::fs::remove_dir(d);
+            }
+            return Err(e);
+        }
+    };
     std::fs::rename(&tmp, &dest).map_err(io(&dest))?;
-    Ok(dest)
+    Ok(written)
 }
 
 /// A period's partition, when the history holds it.

@@ -63,7 +63,7 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Bool(true) => "TRUE".into(),
             Cell::Bool(false) => "FALSE".into(),
-            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Cell::Date(d) => crate::model::values::date_dmy(*d),
             Cell::Error(e) => e.clone(),
             Cell::Uncached(f) => format!("={f}"),
         }

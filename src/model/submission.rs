@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::book::{FileInfo, Format};
+use crate::model::book::{Cell, FileInfo, Format};
 use crate::model::finding::{Finding, Lang, Location, Severity};
 use crate::model::period::Period;
 use crate::model::values::Value;
@@ -241,8 +241,49 @@ impl Source {
         Location::cell(&self.sheet, self.row, self.col)
     }
 
+    /// "D14", as `Location::a1` spells it.
     pub fn a1(&self) -> String {
-        self.location().a1().unwrap_or_default()
+        let mut out = String::with_capacity(8);
+        self.push_a1(&mut out);
+        out
+    }
+
+    /// "Biểu 01!D14": the sheet and the cell, as the tidy table names a
+    /// value's cell (spelt once per value of a list, so in one string).
+    pub(crate) fn cell_ref(&self) -> String {
+        let mut out = String::with_capacity(self.sheet.len() + 9);
+        out.push_str(&self.sheet);
+        out.push('!');
+        self.push_a1(&mut out);
+        out
+    }
+
+    fn push_a1(&self, out: &mut String) {
+        // Column letters, most significant first (as `column_name`).
+        let mut letters = [0u8; 8];
+        let mut n = letters.len();
+        let mut col = self.col;
+        loop {
+            n -= 1;
+            letters[n] = b'A' + (col % 26) as u8;
+            if col < 26 {
+                break;
+            }
+            col = col / 26 - 1;
+        }
+        out.extend(letters[n..].iter().map(|&b| char::from(b)));
+        let mut digits = [0u8; 10];
+        let mut m = digits.len();
+        let mut row = u64::from(self.row) + 1;
+        loop {
+            m -= 1;
+            digits[m] = b'0' + (row % 10) as u8;
+            row /= 10;
+            if row == 0 {
+                break;
+            }
+        }
+        out.extend(digits[m..].iter().map(|&b| char::from(b)));
     }
 }
 
@@ -268,6 +309,31 @@ impl FieldValue {
             value,
             typed: (!shown).then(|| raw.into_boxed_str()),
             source,
+        }
+    }
+
+    /// A value read from `cell`: `new` with what the cell showed, spelt
+    /// only when it may differ from what the value shows (a long list's
+    /// texts, dates and numbers mostly show their value).
+    pub(crate) fn from_cell(value: Option<Value>, cell: &Cell, source: Source) -> Self {
+        let shown = match (&value, cell) {
+            (Some(Value::Text(t)), Cell::Text(c)) => t == c,
+            (Some(Value::Date(a)), Cell::Date(b)) => a == b,
+            (Some(Value::Bool(b)), Cell::Text(c)) => c == if *b { "Có" } else { "Không" },
+            (Some(Value::Int(i)), Cell::Number(n)) => {
+                n.fract() == 0.0 && n.abs() < 1e15 && *n as i64 == *i
+            }
+            (Some(Value::Num(x)), Cell::Number(n)) => x.to_bits() == n.to_bits(),
+            _ => false,
+        };
+        if shown {
+            FieldValue {
+                value,
+                typed: None,
+                source,
+            }
+        } else {
+            FieldValue::new(value, cell.as_text(), source)
         }
     }
 
@@ -512,6 +578,28 @@ mod tests {
     }
 
     #[test]
+    fn a_source_is_spelt_as_its_location() {
+        for (row, col) in [
+            (0, 0),
+            (13, 3),
+            (9, 25),
+            (99, 26),
+            (0, 701),
+            (7, 702),
+            (u32::MAX - 1, 16_383),
+        ] {
+            let source = Source {
+                sheet: "Biểu 01".into(),
+                row,
+                col,
+            };
+            let a1 = source.location().a1().unwrap();
+            assert_eq!(source.a1(), a1);
+            assert_eq!(source.cell_ref(), format!("Biểu 01!{a1}"));
+        }
+    }
+
+    #[test]
     fn a_value_keeps_what_its_cell_showed() {
         let at = Source {
             sheet: "Biểu 01".into(),
@@ -537,8 +625,45 @@ mod tests {
         // Kept only where it differs from what the value shows.
         let same = FieldValue::new(Some(Value::Int(12)), "12".into(), at.clone());
         assert!(same.typed.is_none());
-        let differs = FieldValue::new(Some(Value::Int(12)), "12,0".into(), at);
+        let differs = FieldValue::new(Some(Value::Int(12)), "12,0".into(), at.clone());
         assert_eq!(differs.typed.as_deref(), Some("12,0"));
+    }
+
+    #[test]
+    fn a_value_from_its_cell_is_the_value_with_the_cells_text() {
+        let at = Source {
+            sheet: "Biểu 02".into(),
+            row: 4,
+            col: 1,
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(2023, 3, 15).unwrap();
+        let cases = [
+            (
+                Some(Value::Text("Thôn 1".into())),
+                Cell::Text("Thôn 1".into()),
+            ),
+            (
+                Some(Value::Text("Thôn 1".into())),
+                Cell::Text("Thôn  1 ".into()),
+            ),
+            (Some(Value::Date(date)), Cell::Date(date)),
+            (Some(Value::Date(date)), Cell::Text("15/3/2023".into())),
+            (Some(Value::Bool(true)), Cell::Text("Có".into())),
+            (Some(Value::Bool(false)), Cell::Text("x".into())),
+            (Some(Value::Int(12)), Cell::Number(12.0)),
+            (Some(Value::Int(-0)), Cell::Number(-0.0)),
+            (Some(Value::Int(12)), Cell::Number(12.5)),
+            (Some(Value::Num(0.1)), Cell::Number(0.1)),
+            (Some(Value::Num(2e20)), Cell::Number(2e20)),
+            (Some(Value::Text("12".into())), Cell::Number(12.0)),
+            (None, Cell::Error("#REF!".into())),
+            (None, Cell::Empty),
+        ];
+        for (value, cell) in cases {
+            let quick = FieldValue::from_cell(value.clone(), &cell, at.clone());
+            let plain = FieldValue::new(value, cell.as_text(), at.clone());
+            assert_eq!(quick, plain, "{cell:?}");
+        }
     }
 
     #[test]

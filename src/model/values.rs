@@ -37,8 +37,27 @@ impl Value {
             Value::Text(t) => t.clone(),
             Value::Bool(true) => "Có".to_string(),
             Value::Bool(false) => "Không".to_string(),
-            Value::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Value::Date(d) => date_dmy(*d),
         }
+    }
+}
+
+/// "31/12/2023", as chrono's `%d/%m/%Y` spells it (without parsing the
+/// pattern for each of a list's dates).
+pub(crate) fn date_dmy(d: NaiveDate) -> String {
+    if (0..=9999).contains(&d.year()) {
+        format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+    } else {
+        d.format("%d/%m/%Y").to_string()
+    }
+}
+
+/// "2023-12-31", as chrono's `%Y-%m-%d` spells it.
+pub(crate) fn date_iso(d: NaiveDate) -> String {
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
     }
 }
 
@@ -484,6 +503,23 @@ mod tests {
 
     fn text(s: &str) -> Cell {
         Cell::Text(s.to_string())
+    }
+
+    #[test]
+    fn dates_are_spelt_as_chrono_spells_them() {
+        for (y, m, d) in [
+            (2023, 12, 31),
+            (1, 1, 1),
+            (0, 2, 29),
+            (999, 7, 4),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-5, 3, 9),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date_dmy(date), date.format("%d/%m/%Y").to_string());
+            assert_eq!(date_iso(date), date.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

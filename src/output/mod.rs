@@ -187,40 +187,56 @@ fn safe_stem(path: &Path) -> String {
 /// Writes every output; returns their final paths. The workbook, the small
 /// tables and the two files of the tidy table are built at the same time:
 /// each is a serial job of its own, and none depends on another's order, so
-/// the bytes do not depend on the number of threads. The tidy table goes
-/// straight to its temporary files (it can be millions of rows long).
+/// the bytes do not depend on the number of threads. The workbook and the
+/// tidy table go straight to their temporary files (a list makes them tens
+/// of megabytes, the table millions of rows).
 pub fn write_all(
     result: &CheckResult,
     consolidated: &Consolidated,
     config: &Config,
 ) -> Result<Vec<PathBuf>, OutputError> {
+    write_outputs(result, consolidated, config, None)
+}
+
+/// `write_all`, also writing the history's partition of the tidy table to
+/// `history`'s temporary file in the same pass as the tidy Parquet (the
+/// caller moves it into the history once the outputs are in place).
+pub(crate) fn write_outputs(
+    result: &CheckResult,
+    consolidated: &Consolidated,
+    config: &Config,
+    history: Option<tidy::HistoryFile<'_>>,
+) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
     create_dir(dir)?;
-    let csv_name = file_name(config, "du-lieu.csv");
-    let parquet_name = file_name(config, "du-lieu.parquet");
-    let (csv_tmp, parquet_tmp) = (
-        staging_path(dir, &csv_name),
-        staging_path(dir, &parquet_name),
-    );
+    let names = [
+        file_name(config, "tong-hop.xlsx"),
+        file_name(config, "du-lieu.csv"),
+        file_name(config, "du-lieu.parquet"),
+    ];
+    let staged = names.clone().map(|name| staging_path(dir, &name));
+    let [book_tmp, csv_tmp, parquet_tmp] = &staged;
     let ((book, tables), (csv, parquet)) = rayon::join(
         || {
             rayon::join(
-                || workbook::build(result, consolidated, config),
+                || workbook::write(result, consolidated, config, book_tmp),
                 || table_files(result, consolidated, config),
             )
         },
         || {
             rayon::join(
-                || tidy::write_csv(result, config, &csv_tmp),
-                || tidy::write_parquet(result, config, &parquet_tmp),
+                || tidy::write_csv(result, config, csv_tmp),
+                || tidy::write_parquet(result, config, parquet_tmp, history),
             )
         },
     );
-    let staged = [csv_tmp.clone(), parquet_tmp.clone()];
     let built = (|| {
+        book?;
         csv?;
         parquet?;
-        let mut files = vec![(file_name(config, "tong-hop.xlsx"), Content::Bytes(book?))];
+        let [book_name, csv_name, parquet_name] = names;
+        let [book_tmp, csv_tmp, parquet_tmp] = staged.clone();
+        let mut files = vec![(book_name, Content::Staged(book_tmp))];
         let mut tables = tables?.into_iter().map(|(n, b)| (n, Content::Bytes(b)));
         files.extend(tables.by_ref().take(2));
         files.push((csv_name, Content::Staged(csv_tmp)));

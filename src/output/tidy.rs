@@ -5,6 +5,7 @@
 //! written straight from the submissions to its temporary files, the CSV row
 //! by row and the Parquet one row group at a time.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -60,7 +61,7 @@ struct Row<'a, 'c> {
 
 impl Row<'_, '_> {
     fn source_cell(&self) -> String {
-        format!("{}!{}", self.fv.source.sheet, self.fv.source.a1())
+        self.fv.source.cell_ref()
     }
 }
 
@@ -131,7 +132,8 @@ pub(crate) fn write_csv(
         if failed.is_some() {
             return;
         }
-        if let Err(e) = writer.write_record(csv_record(&row, &period, chain)) {
+        let record = csv_record(&row, &period, chain);
+        if let Err(e) = writer.write_record(record.iter().map(|f| f.as_bytes())) {
             failed = Some(e);
         }
     });
@@ -147,50 +149,39 @@ pub(crate) fn write_csv(
     file.sync_all().map_err(io_error(path))
 }
 
-/// One row's CSV fields, as `tables::csv_bytes` spells a frame's cells.
-fn csv_record(row: &Row<'_, '_>, period: &str, chain: bool) -> Vec<String> {
+/// One row's CSV fields, as `tables::csv_bytes` spells a frame's cells
+/// (borrowed where no quote is needed: a list's rows are millions).
+fn csv_record<'r>(row: &'r Row<'_, '_>, period: &'r str, chain: bool) -> Vec<Cow<'r, str>> {
     let c = row.c;
     let value = row.fv.value.as_ref().map(machine_value).unwrap_or_default();
     let line = i64::from(row.fv.source.row) + 1;
-    let text = |t: &str| neutral(t).into_owned();
+    let owned = |t: String| match neutral(&t) {
+        Cow::Borrowed(_) => Cow::Owned(t),
+        Cow::Owned(quoted) => Cow::Owned(quoted),
+    };
     let mut out = Vec::with_capacity(12);
-    out.extend([text(&c.unit.code), text(&c.unit.name)]);
+    out.extend([neutral(&c.unit.code), neutral(&c.unit.name)]);
     if chain {
-        out.extend([text(c.code), text(c.name)]);
+        out.extend([neutral(c.code), neutral(c.name)]);
     }
     out.extend([
-        text(period),
-        text(row.sheet_id),
-        text(row.field),
-        crate::model::values::format_number(line as f64),
-        text(&value),
-        text(c.file),
-        text(&row.source_cell()),
+        neutral(period),
+        neutral(row.sheet_id),
+        neutral(row.field),
+        Cow::Owned(line.to_string()),
+        owned(value),
+        neutral(c.file),
+        owned(row.source_cell()),
     ]);
     if chain {
-        out.push(text(c.via.unwrap_or("")));
+        out.push(neutral(c.via.unwrap_or("")));
     }
     out
 }
 
-/// Which table a batch is part of: the build's tidy table (with the
-/// commune columns when districts report), or the history's partition of
-/// it (no period, no commune: the build's time instead).
-#[derive(Clone, Copy)]
-enum Shape<'s> {
-    Tidy { chain: bool },
-    History { built_at: &'s str },
-}
-
-impl Shape<'_> {
-    fn chain(self) -> bool {
-        matches!(self, Shape::Tidy { chain: true })
-    }
-}
-
 /// The columns of one row group, borrowing what repeats.
-struct Batch<'a, 's> {
-    shape: Shape<'s>,
+struct Batch<'a> {
+    chain: bool,
     unit_code: Vec<&'a str>,
     unit_name: Vec<&'a str>,
     commune_code: Vec<&'a str>,
@@ -204,10 +195,20 @@ struct Batch<'a, 's> {
     source_cell: Vec<String>,
 }
 
-impl<'a, 's> Batch<'a, 's> {
-    fn new(shape: Shape<'s>) -> Self {
+/// One row group's columns, made once for both tables that hold them.
+struct Group {
+    height: usize,
+    unit: [Column; 2],
+    /// commune_code, commune_name, district_file (when districts report).
+    chain: Option<[Column; 3]>,
+    /// sheet_id, field, row, value, source_file, source_cell.
+    values: [Column; 6],
+}
+
+impl<'a> Batch<'a> {
+    fn new(chain: bool) -> Self {
         Batch {
-            shape,
+            chain,
             unit_code: Vec::new(),
             unit_name: Vec::new(),
             commune_code: Vec::new(),
@@ -227,7 +228,7 @@ impl<'a, 's> Batch<'a, 's> {
         let c = row.c;
         self.unit_code.push(&c.unit.code);
         self.unit_name.push(&c.unit.name);
-        if self.shape.chain() {
+        if self.chain {
             // A district's own report on the form: the district itself, no table.
             self.commune_code.push(c.code);
             self.commune_name.push(c.name);
@@ -245,39 +246,57 @@ impl<'a, 's> Batch<'a, 's> {
         self.row.len()
     }
 
-    /// The batch as a frame; the batch is emptied.
-    fn take_frame(&mut self, period: &str) -> PolarsResult<DataFrame> {
-        let height = self.len();
-        let text = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
-        let chain = self.shape.chain();
-        let mut columns = vec![
-            text("unit_code", std::mem::take(&mut self.unit_code)),
-            text("unit_name", std::mem::take(&mut self.unit_name)),
-        ];
-        if chain {
-            columns.push(text("commune_code", std::mem::take(&mut self.commune_code)));
-            columns.push(text("commune_name", std::mem::take(&mut self.commune_name)));
+    /// The batch's columns; the batch is emptied.
+    fn take(&mut self) -> Group {
+        let text =
+            |name: &str, values: &mut Vec<&str>| Column::new(name.into(), std::mem::take(values));
+        let chain = self.chain.then(|| {
+            [
+                text("commune_code", &mut self.commune_code),
+                text("commune_name", &mut self.commune_name),
+                text("district_file", &mut self.district_file),
+            ]
+        });
+        Group {
+            height: self.len(),
+            unit: [
+                text("unit_code", &mut self.unit_code),
+                text("unit_name", &mut self.unit_name),
+            ],
+            chain,
+            values: [
+                text("sheet_id", &mut self.sheet_id),
+                text("field", &mut self.field),
+                Column::new("row".into(), std::mem::take(&mut self.row)),
+                Column::new("value".into(), std::mem::take(&mut self.value)),
+                text("source_file", &mut self.source_file),
+                Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
+            ],
         }
-        if let Shape::Tidy { .. } = self.shape {
-            columns.push(text("period", vec![period; height]));
+    }
+}
+
+impl Group {
+    /// The tidy table's frame: `names` in order.
+    fn tidy(&self, period: &str) -> PolarsResult<DataFrame> {
+        let mut columns = self.unit.to_vec();
+        if let Some([code, name, _]) = &self.chain {
+            columns.extend([code.clone(), name.clone()]);
         }
-        columns.extend([
-            text("sheet_id", std::mem::take(&mut self.sheet_id)),
-            text("field", std::mem::take(&mut self.field)),
-            Column::new("row".into(), std::mem::take(&mut self.row)),
-            Column::new("value".into(), std::mem::take(&mut self.value)),
-            text("source_file", std::mem::take(&mut self.source_file)),
-            Column::new("source_cell".into(), std::mem::take(&mut self.source_cell)),
-        ]);
-        match self.shape {
-            Shape::Tidy { chain: true } => columns.push(text(
-                "district_file",
-                std::mem::take(&mut self.district_file),
-            )),
-            Shape::History { built_at } => columns.push(text("built_at", vec![built_at; height])),
-            Shape::Tidy { chain: false } => {}
+        columns.push(Column::new("period".into(), vec![period; self.height]));
+        columns.extend(self.values.iter().cloned());
+        if let Some([_, _, district_file]) = &self.chain {
+            columns.push(district_file.clone());
         }
-        DataFrame::new(height, columns)
+        DataFrame::new(self.height, columns)
+    }
+
+    /// The history's frame: `history::store::COLUMNS` in order.
+    fn history(&self, built_at: &str) -> PolarsResult<DataFrame> {
+        let mut columns = self.unit.to_vec();
+        columns.extend(self.values.iter().cloned());
+        columns.push(Column::new("built_at".into(), vec![built_at; self.height]));
+        DataFrame::new(self.height, columns)
     }
 }
 
@@ -292,79 +311,112 @@ fn group_sizes(total: usize) -> Vec<usize> {
     sizes
 }
 
-/// Writes the table as Parquet to `path`, one row group at a time.
+/// Where the history's partition of the table goes, when the build records
+/// one: its temporary file and the time of building it holds.
+#[derive(Clone, Copy)]
+pub(crate) struct HistoryFile<'p> {
+    pub(crate) path: &'p Path,
+    pub(crate) built_at: &'p str,
+}
+
+/// Writes the table as Parquet to `path` and, when given, the history's
+/// partition of it (`history::store::COLUMNS`: no period and no commune,
+/// the time of building instead), in one pass one row group at a time:
+/// each file holds the bytes `ParquetWriter::finish` makes of its whole
+/// frame (`history::store::write`'s, for the partition).
 pub(crate) fn write_parquet(
     result: &CheckResult,
     config: &Config,
     path: &Path,
-) -> Result<(), OutputError> {
-    let shape = Shape::Tidy {
-        chain: chained(config),
-    };
-    write_parquet_shaped(result, config, path, shape)
-}
-
-/// Writes the history's partition of the table (`history::store::COLUMNS`,
-/// built at `built_at`) as Parquet to `path`, one row group at a time:
-/// the bytes `history::store::write` makes of the whole table.
-pub(crate) fn write_history_parquet(
-    result: &CheckResult,
-    config: &Config,
-    path: &Path,
-    built_at: &str,
-) -> Result<(), OutputError> {
-    write_parquet_shaped(result, config, path, Shape::History { built_at })
-}
-
-fn write_parquet_shaped(
-    result: &CheckResult,
-    config: &Config,
-    path: &Path,
-    shape: Shape<'_>,
+    history: Option<HistoryFile<'_>>,
 ) -> Result<(), OutputError> {
     let counted = counted(result, config);
     let mut total = 0usize;
     for_each_row(&counted, config, |_| total += 1);
     let sizes = group_sizes(total);
     let period = config.period.id();
-    let file = File::create(path).map_err(io_error(path))?;
-    let mut out = BufWriter::with_capacity(256 * 1024, file);
+    let mut tidy = Sink::create(path)?;
+    let mut past = history.map(|h| Sink::create(h.path)).transpose()?;
+    let frames = |group: &Group| -> PolarsResult<(DataFrame, Option<DataFrame>)> {
+        let past = history.map(|h| group.history(h.built_at)).transpose()?;
+        Ok((group.tidy(&period)?, past))
+    };
+    let mut batch = Batch::new(chained(config));
     if sizes.len() == 1 {
-        let mut batch = Batch::new(shape);
         for_each_row(&counted, config, |row| batch.push(&row));
-        let mut df = batch.take_frame(&period)?;
-        ParquetWriter::new(&mut out).finish(&mut df)?;
+        let (mut df, past_df) = frames(&batch.take())?;
+        ParquetWriter::new(&mut tidy.out).finish(&mut df)?;
+        if let (Some(sink), Some(mut df)) = (past.as_mut(), past_df) {
+            ParquetWriter::new(&mut sink.out).finish(&mut df)?;
+        }
     } else {
         let rows = Rows {
             counted: &counted,
             config,
-            shape,
         };
-        write_groups(&rows, &sizes, &period, &mut out)?;
+        let sinks = Sinks {
+            tidy: &mut tidy,
+            past: past.as_mut(),
+        };
+        write_groups(&rows, &sizes, sinks, &frames)?;
     }
-    let file = out
-        .into_inner()
-        .map_err(|e| io_error(path)(e.into_error()))?;
-    file.sync_all().map_err(io_error(path))
+    tidy.finish()?;
+    past.map_or(Ok(()), Sink::finish)
 }
 
-/// The reports whose values make the table, and its shape.
-struct Rows<'r, 'a, 's> {
+/// A Parquet file being written.
+struct Sink<'p> {
+    path: &'p Path,
+    out: BufWriter<File>,
+}
+
+impl<'p> Sink<'p> {
+    fn create(path: &'p Path) -> Result<Self, OutputError> {
+        let file = File::create(path).map_err(io_error(path))?;
+        Ok(Sink {
+            path,
+            out: BufWriter::with_capacity(256 * 1024, file),
+        })
+    }
+
+    fn finish(self) -> Result<(), OutputError> {
+        let path = self.path;
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| io_error(path)(e.into_error()))?;
+        file.sync_all().map_err(io_error(path))
+    }
+}
+
+/// The files a table too long for one row group is written to.
+struct Sinks<'s, 'p> {
+    tidy: &'s mut Sink<'p>,
+    past: Option<&'s mut Sink<'p>>,
+}
+
+/// The reports whose values make the table.
+struct Rows<'r, 'a> {
     counted: &'r [Counted<'a>],
     config: &'a Config,
-    shape: Shape<'s>,
 }
 
-/// The row groups of a table too long for one.
+type Frames<'f> = dyn Fn(&Group) -> PolarsResult<(DataFrame, Option<DataFrame>)> + 'f;
+
+/// The row groups of a table too long for one, to each file.
 fn write_groups(
-    rows: &Rows<'_, '_, '_>,
+    rows: &Rows<'_, '_>,
     sizes: &[usize],
-    period: &str,
-    out: &mut impl Write,
+    sinks: Sinks<'_, '_>,
+    frames: &Frames<'_>,
 ) -> Result<(), OutputError> {
-    let mut batch = Batch::new(rows.shape);
-    let schema = Batch::new(rows.shape).take_frame(period)?.schema().clone();
-    let mut writer = ParquetWriter::new(out).batched(&schema)?;
+    let mut batch = Batch::new(chained(rows.config));
+    let (tidy_schema, past_schema) = frames(&Batch::new(batch.chain).take())?;
+    let mut tidy = ParquetWriter::new(&mut sinks.tidy.out).batched(tidy_schema.schema())?;
+    let mut past = match (sinks.past, past_schema) {
+        (Some(sink), Some(df)) => Some(ParquetWriter::new(&mut sink.out).batched(df.schema())?),
+        _ => None,
+    };
     let mut group = 0;
     let mut failed = None;
     for_each_row(rows.counted, rows.config, |row| {
@@ -376,17 +428,24 @@ fn write_groups(
             return;
         }
         group += 1;
-        if let Err(e) = batch
-            .take_frame(period)
-            .and_then(|df| writer.write_batch(&df))
-        {
+        let written = frames(&batch.take()).and_then(|(df, past_df)| {
+            tidy.write_batch(&df)?;
+            match (past.as_mut(), past_df) {
+                (Some(writer), Some(df)) => writer.write_batch(&df),
+                _ => Ok(()),
+            }
+        });
+        if let Err(e) = written {
             failed = Some(e);
         }
     });
     if let Some(e) = failed {
         return Err(e.into());
     }
-    writer.finish()?;
+    tidy.finish()?;
+    if let Some(writer) = past.as_mut() {
+        writer.finish()?;
+    }
     Ok(())
 }
 

@@ -119,6 +119,34 @@ pub(crate) fn build(
     c: &Consolidated,
     config: &Config,
 ) -> Result<Vec<u8>, XlsxError> {
+    laid_out(result, c, config)?.save_to_buffer()
+}
+
+/// Builds the workbook and writes it to `path` (the same bytes as `build`,
+/// never held whole in memory: a list sheet can be tens of megabytes).
+pub(crate) fn write(
+    result: &CheckResult,
+    c: &Consolidated,
+    config: &Config,
+    path: &std::path::Path,
+) -> Result<(), XlsxError> {
+    let mut wb = laid_out(result, c, config)?;
+    let file = std::fs::File::create(path)?;
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+    wb.save_to_writer(&mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| XlsxError::from(e.into_error()))?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Every sheet of the workbook, laid out.
+fn laid_out(
+    result: &CheckResult,
+    c: &Consolidated,
+    config: &Config,
+) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let f = Formats::new();
     let props = DocProperties::new()
@@ -161,7 +189,7 @@ pub(crate) fn build(
     status_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     findings_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
     sources_sheet(wb.add_worksheet_with_constant_memory()?, result, config, &f)?;
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
 /// Freezes the header (and the first `frozen_cols` columns), filters the
