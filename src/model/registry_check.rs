@@ -74,12 +74,12 @@ fn unit_mismatch(
         ));
     };
     // `same_unit_name` with both keys made already.
-    let named = keys.iter().any(|&k| k == official.key);
+    let named = keys.contains(&official.key);
     if !named {
         return Some(messages::registry_name_differs(
             &unit.code,
             &unit.name,
-            &official.name,
+            official.name,
             vi,
             en,
         ));
@@ -88,7 +88,7 @@ fn unit_mismatch(
         return None;
     }
     let parent = list
-        .find(&official.parent)
+        .find(official.parent)
         .map_or(official.parent.to_string(), |p| {
             format!("{} ({})", p.name, p.code)
         });
@@ -109,7 +109,7 @@ fn parent_agrees(list: &NationalList, parent: &str, official: &national::Nationa
     parent.is_empty()
         || parent == official.parent
         || list
-            .find(&official.parent)
+            .find(official.parent)
             .is_some_and(|p| !p.parent.is_empty() && p.parent == parent)
 }
 
