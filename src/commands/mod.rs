@@ -109,6 +109,19 @@ fn unused_accepted_senders(result: &CheckResult, config: &Config) -> String {
         .collect()
 }
 
+/// Gives the memory the check freed (every file's cells, read on the
+/// worker threads) back to the system. glibc keeps a freed block in the
+/// arena of the thread that freed it, and the outputs are then built on
+/// other threads: without this, a 200,000-row list's cells stay resident
+/// under the outputs' own peak.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; 0 keeps no pad.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
@@ -117,6 +130,8 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
     } else {
         check::check_all(&config)
     };
+    // The files' sheets are gone; what remains is the checked data.
+    return_freed_memory();
     history::outliers::flag(&mut result, &config)?;
     eprint!("{}", unused_accepted_senders(&result, &config));
     let report = match config.format {

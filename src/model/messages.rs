@@ -759,6 +759,30 @@ pub(crate) fn registry_code_unknown(
     )
 }
 
+/// `registry-mismatch`, told first when many of the registry's codes are
+/// not in the national list: most likely the registry uses the codes of
+/// another edition (before or after the 2025 reform), or codes of its own.
+pub(crate) fn registry_codes_mostly_unknown(
+    unknown: usize,
+    total: usize,
+    suggested: usize,
+    list_vi: &str,
+    list_en: &str,
+) -> Msg {
+    use crate::model::values::format_count;
+    let count = |n: usize, lang: Lang| format_count(n, lang);
+    let (unknown_vi, total_vi) = (count(unknown, Lang::Vi), count(total, Lang::Vi));
+    let (unknown_en, total_en) = (count(unknown, Lang::En), count(total, Lang::En));
+    Msg::new(
+        format!(
+            "{unknown_vi} trong {total_vi} mã của danh sách đơn vị không có trong {list_vi}: có thể danh sách đơn vị dùng mã của một danh mục khác (trước hoặc sau sắp xếp đơn vị hành chính năm 2025). Mỗi mã được báo riêng bên dưới; tên gần đúng chỉ được gợi ý cho {suggested} mã đầu tiên. Hãy kiểm tra kỳ báo cáo và danh sách đơn vị."
+        ),
+        format!(
+            "{unknown_en} of the registry's {total_en} codes are not in {list_en}: the registry may use the codes of another list (before or after the 2025 reorganisation). Each code is reported below; similar names are suggested for the first {suggested} only. Check the period and the registry."
+        ),
+    )
+}
+
 /// `registry-mismatch`: the registry puts a unit under another parent than
 /// the national list does.
 pub(crate) fn registry_parent_differs(

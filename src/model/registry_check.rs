@@ -39,36 +39,83 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
         .filter_map(|u| list.find(&u.code))
         .map(|u| u.parent)
         .collect();
-    // In parallel: a registry whose codes are of another list (or of none)
-    // asks for suggestions for each of its units, and a national one has
-    // 40,000. The findings stay in the registry's order.
-    registry
+    let suggest = suggested_units(list, registry);
+    // In parallel: a registry of another edition asks for a comparison of
+    // each of its units. The findings stay in the registry's order.
+    let units: Vec<Finding> = registry
         .units
         .par_iter()
         .enumerate()
         .filter_map(|(i, unit)| {
             let keys: Vec<&str> = registry.name_keys(i).collect();
-            let message = unit_mismatch(list, unit, &keys, &home)?;
+            let home = suggest[i].then_some(&home);
+            let message = unit_mismatch(list, unit, &keys, home)?;
             Some(
                 Finding::new(Code::RegistryMismatch, message)
                     .value(format!("{} {}", unit.code, unit.name)),
             )
         })
+        .collect();
+    let unknown = suggest.len() - list_known(list, registry);
+    let mut found = Vec::with_capacity(units.len() + 1);
+    if unknown > SUGGESTED_UNITS {
+        let (vi, en) = (list.edition.label(Lang::Vi), list.edition.label(Lang::En));
+        let total = registry.units.len();
+        let message =
+            messages::registry_codes_mostly_unknown(unknown, total, SUGGESTED_UNITS, vi, en);
+        found.push(
+            Finding::new(Code::RegistryMismatch, message).value(format!("{unknown}/{total}")),
+        );
+    }
+    found.extend(units);
+    found
+}
+
+/// Units whose unknown code gets suggestions of similar names: the first
+/// ones in the registry's order. Each suggestion compares a name with the
+/// whole national list; a registry of another edition (or of made-up codes)
+/// has thousands of unknown codes, whose suggestions would cost seconds at
+/// every run and tell the user nothing the first ones do not.
+const SUGGESTED_UNITS: usize = 50;
+
+/// Per registry unit, whether its unknown code gets suggestions.
+fn suggested_units(list: &NationalList, registry: &Registry) -> Vec<bool> {
+    let mut left = SUGGESTED_UNITS;
+    registry
+        .units
+        .iter()
+        .map(|u| {
+            let suggest = left > 0 && list.find(&u.code).is_none();
+            left -= usize::from(suggest);
+            suggest
+        })
         .collect()
+}
+
+/// How many of the registry's codes the list has.
+fn list_known(list: &NationalList, registry: &Registry) -> usize {
+    registry
+        .units
+        .iter()
+        .filter(|u| list.find(&u.code).is_some())
+        .count()
 }
 
 /// How a registry unit disagrees with the national list: its code names
 /// another unit, or sits under another parent, or is in no list. `keys` are
-/// the name keys of its name and aliases (`Registry::name_keys`).
+/// the name keys of its name and aliases (`Registry::name_keys`); `home`,
+/// where suggestions for an unknown code come from, `None` for none.
 fn unit_mismatch(
     list: &NationalList,
     unit: &Unit,
     keys: &[&str],
-    home: &HashSet<&str>,
+    home: Option<&HashSet<&str>>,
 ) -> Option<Msg> {
     let (vi, en) = (list.edition.label(Lang::Vi), list.edition.label(Lang::En));
     let Some(official) = list.find(&unit.code) else {
-        let near = suggestions(list, &unit.name, keys[0], home);
+        let near = home.map_or_else(Vec::new, |home| {
+            suggestions(list, &unit.name, keys[0], home)
+        });
         return Some(messages::registry_code_unknown(
             &unit.code, &unit.name, &near, vi, en,
         ));
@@ -226,5 +273,26 @@ mod tests {
                 .iter()
                 .any(|f| f.value.as_deref() == Some("03055 Thị trấn Khánh Yên"))
         );
+    }
+
+    #[test]
+    fn a_registry_of_other_codes_is_told_once_with_bounded_suggestions() {
+        // Made-up codes, each a real commune's name: every one is a
+        // finding, the first ones with suggestions, and one finding first
+        // saying how many codes the list lacks.
+        let units: Vec<Unit> = (0..SUGGESTED_UNITS + 5)
+            .map(|i| unit(&format!("9{i:04}"), "Xã Võ Lao"))
+            .collect();
+        let total = units.len();
+        let registry = Registry::new(units, Path::new("x.csv"));
+        let found = registry_mismatches(&registry, day(2023, 12, 31));
+        assert_eq!(found.len(), total + 1, "{found:#?}");
+        let summary = format!("{total}/{total}");
+        assert_eq!(found[0].value.as_deref(), Some(summary.as_str()));
+        assert!(found[0].message.vi.contains(&total.to_string()));
+        let suggested = |f: &Finding| f.message.vi.contains("03061 Xã Võ Lao");
+        assert!(found[1..=SUGGESTED_UNITS].iter().all(suggested));
+        assert!(!found[SUGGESTED_UNITS + 1..].iter().any(suggested));
+        assert_eq!(found[total].value.as_deref(), Some("90054 Xã Võ Lao"));
     }
 }

@@ -47,9 +47,11 @@ fn chained(config: &Config) -> bool {
     config.level.reporting == Reporting::Districts
 }
 
-/// Rows per Parquet row group: polars' own default, so that a table that
-/// fits in one group is written exactly as `ParquetWriter::finish` writes it.
-const ROW_GROUP: usize = 512 * 512;
+/// Rows per Parquet row group. A group is built whole in memory before it
+/// is written (each of its string columns a polars buffer), so its size
+/// bounds the tidy table's memory: 65,536 rows keep a 200,000-row list's
+/// groups to a few megabytes each, while readers still get large groups.
+const ROW_GROUP: usize = 1 << 16;
 
 /// One row: a value of a report that counts and where it came from.
 struct Row<'a, 'c> {
