@@ -230,7 +230,7 @@ fn read_limited(path: &Path, config: &Config) -> Result<Vec<u8>, Box<Finding>> {
     })
 }
 
-/// Column name → values, from a CSV as `tables::csv_bytes` writes it (a BOM,
+/// Column name → values, from a CSV as `tables::write_csv` writes it (a BOM,
 /// text a spreadsheet would run quoted with a leading `'`).
 fn csv_columns(bytes: &[u8]) -> Option<BTreeMap<String, Vec<String>>> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);

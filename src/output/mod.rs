@@ -209,18 +209,34 @@ pub(crate) fn write_outputs(
 ) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
     create_dir(dir)?;
+    // In the order the outputs are listed; every one is written straight
+    // to its staged file.
     let names = [
-        file_name(config, "tong-hop.xlsx"),
-        file_name(config, "du-lieu.csv"),
-        file_name(config, "du-lieu.parquet"),
-    ];
+        "tong-hop.xlsx",
+        "chi-tieu.csv",
+        "chi-tieu.parquet",
+        "du-lieu.csv",
+        "du-lieu.parquet",
+        "kiem-tra.json",
+    ]
+    .map(|name| file_name(config, name));
     let staged = names.clone().map(|name| staging_path(dir, &name));
-    let [book_tmp, csv_tmp, parquet_tmp] = &staged;
+    let [
+        book_tmp,
+        table_csv,
+        table_parquet,
+        csv_tmp,
+        parquet_tmp,
+        json_tmp,
+    ] = &staged;
     let ((book, tables), (csv, parquet)) = rayon::join(
         || {
             rayon::join(
                 || workbook::write(result, consolidated, config, book_tmp),
-                || table_files(result, consolidated, config),
+                || {
+                    let paths = [table_csv, table_parquet, json_tmp];
+                    table_files(result, consolidated, config, paths)
+                },
             )
         },
         || {
@@ -232,16 +248,14 @@ pub(crate) fn write_outputs(
     );
     let built = (|| {
         book?;
+        tables?;
         csv?;
         parquet?;
-        let [book_name, csv_name, parquet_name] = names;
-        let [book_tmp, csv_tmp, parquet_tmp] = staged.clone();
-        let mut files = vec![(book_name, Content::Staged(book_tmp))];
-        let mut tables = tables?.into_iter().map(|(n, b)| (n, Content::Bytes(b)));
-        files.extend(tables.by_ref().take(2));
-        files.push((csv_name, Content::Staged(csv_tmp)));
-        files.push((parquet_name, Content::Staged(parquet_tmp)));
-        files.extend(tables);
+        let mut files: Vec<(String, Content)> = names
+            .into_iter()
+            .zip(staged.clone())
+            .map(|(name, tmp)| (name, Content::Staged(tmp)))
+            .collect();
         let narrative = narrative::files(consolidated, config)?;
         files.extend(narrative.into_iter().map(|(n, b)| (n, Content::Bytes(b))));
         Ok(files)
@@ -257,27 +271,29 @@ pub(crate) fn write_outputs(
     }
 }
 
-/// The indicator tables as CSV and Parquet, and the JSON report.
+/// The indicator tables as CSV and Parquet, and the JSON report, each
+/// written to its staged file (`paths`, in that order) as it is made: at a
+/// national scale each is tens of megabytes.
 fn table_files(
     result: &CheckResult,
     consolidated: &Consolidated,
     config: &Config,
-) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
-    let mut files = Vec::new();
-    let mut indicators = consolidated.indicators.clone();
-    files.push((
-        file_name(config, "chi-tieu.csv"),
-        tables::csv_bytes(&indicators)?,
-    ));
-    files.push((
-        file_name(config, "chi-tieu.parquet"),
-        tables::parquet_bytes(&mut indicators)?,
-    ));
-    files.push((
-        file_name(config, "kiem-tra.json"),
-        crate::output::report::to_json(result, config).into_bytes(),
-    ));
-    Ok(files)
+    [csv, parquet, json]: [&PathBuf; 3],
+) -> Result<(), OutputError> {
+    let mut sink = tidy::Sink::create(csv)?;
+    tables::write_csv(&consolidated.indicators, &mut sink.out)?;
+    sink.finish()?;
+    let mut sink = tidy::Sink::create(parquet)?;
+    tables::write_parquet(&mut consolidated.indicators.clone(), &mut sink.out)?;
+    sink.finish()?;
+    let mut sink = tidy::Sink::create(json)?;
+    crate::output::report::write_json(result, config, &mut sink.out).map_err(|e| {
+        OutputError::Io {
+            path: json.clone(),
+            source: e.into(),
+        }
+    })?;
+    sink.finish()
 }
 
 /// An output's content: bytes still to write, or a file already written

@@ -235,13 +235,31 @@ fn json_finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
 }
 
 pub(crate) fn to_json(result: &CheckResult, config: &Config) -> String {
+    let mut text =
+        serde_json::to_string_pretty(&json_report(result, config)).expect("report serialises");
+    text.push('\n');
+    text
+}
+
+/// `to_json`'s text written to `out` (the same bytes), never held whole:
+/// a national year's report is tens of megabytes.
+pub(crate) fn write_json(
+    result: &CheckResult,
+    config: &Config,
+    mut out: impl std::io::Write,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &json_report(result, config))?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)
+}
+
+fn json_report<'a>(result: &'a CheckResult, config: &'a Config) -> JsonReport<'a> {
     let deadline = config.deadline;
     let mut sum = summary(result);
     if let Some(day) = deadline {
         let (on_time, late) = crate::check::timeliness::count(result, day);
         (sum.on_time, sum.late) = (Some(on_time), Some(late));
     }
-    let report = JsonReport {
+    JsonReport {
         tool: Tool {
             name: "tonghop",
             version: env!("CARGO_PKG_VERSION"),
@@ -273,10 +291,7 @@ pub(crate) fn to_json(result: &CheckResult, config: &Config) -> String {
             .map(|&u| unit_ref(config, u))
             .collect(),
         summary: sum,
-    };
-    let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
-    text.push('\n');
-    text
+    }
 }
 
 /// One submission as the JSON report gives it.

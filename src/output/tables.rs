@@ -9,12 +9,16 @@ use crate::model::values::format_number;
 
 use super::OutputError;
 
-pub(crate) fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
-    let mut buf = vec![0xEF, 0xBB, 0xBF];
+/// A frame as CSV for Excel (a BOM, CRLF, formula-like text quoted), written
+/// to `out` row by row: an indicator table of a national year is tens of
+/// megabytes.
+pub(crate) fn write_csv(df: &DataFrame, mut out: impl std::io::Write) -> Result<(), OutputError> {
+    out.write_all(&[0xEF, 0xBB, 0xBF])
+        .map_err(|e| OutputError::Csv(e.into()))?;
     {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut buf);
+            .from_writer(&mut out);
         let names: Vec<String> = df
             .get_column_names()
             .iter()
@@ -37,7 +41,7 @@ pub(crate) fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, OutputError> {
         }
         writer.flush().map_err(|e| OutputError::Csv(e.into()))?;
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// Text that a spreadsheet would run as a formula when it opens the CSV
@@ -65,10 +69,13 @@ fn is_risky(text: &str) -> bool {
     risky && text.trim().parse::<f64>().is_err()
 }
 
-pub(crate) fn parquet_bytes(df: &mut DataFrame) -> Result<Vec<u8>, OutputError> {
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf).finish(df)?;
-    Ok(buf)
+/// The frame as Parquet, written to `out`.
+pub(crate) fn write_parquet(
+    df: &mut DataFrame,
+    out: impl std::io::Write,
+) -> Result<(), OutputError> {
+    ParquetWriter::new(out).finish(df)?;
+    Ok(())
 }
 
 #[cfg(test)]

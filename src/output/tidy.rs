@@ -113,7 +113,7 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
 }
 
 /// Writes the table as CSV (UTF-8 with a BOM, CRLF, formula-like text
-/// quoted) to `path`, exactly as `tables::csv_bytes` writes a frame.
+/// quoted) to `path`, exactly as `tables::write_csv` writes a frame.
 pub(crate) fn write_csv(
     result: &CheckResult,
     config: &Config,
@@ -151,7 +151,7 @@ pub(crate) fn write_csv(
     file.sync_all().map_err(io_error(path))
 }
 
-/// One row's CSV fields, as `tables::csv_bytes` spells a frame's cells
+/// One row's CSV fields, as `tables::write_csv` spells a frame's cells
 /// (borrowed where no quote is needed: a list's rows are millions).
 fn csv_record<'r>(row: &'r Row<'_, '_>, period: &'r str, chain: bool) -> Vec<Cow<'r, str>> {
     let c = row.c;
@@ -366,14 +366,15 @@ pub(crate) fn write_parquet(
     past.map_or(Ok(()), Sink::finish)
 }
 
-/// A Parquet file being written.
-struct Sink<'p> {
+/// An output file being written to its staged name (buffered; synced to
+/// disk when finished).
+pub(super) struct Sink<'p> {
     path: &'p Path,
-    out: BufWriter<File>,
+    pub(super) out: BufWriter<File>,
 }
 
 impl<'p> Sink<'p> {
-    fn create(path: &'p Path) -> Result<Self, OutputError> {
+    pub(super) fn create(path: &'p Path) -> Result<Self, OutputError> {
         let file = File::create(path).map_err(io_error(path))?;
         Ok(Sink {
             path,
@@ -381,7 +382,7 @@ impl<'p> Sink<'p> {
         })
     }
 
-    fn finish(self) -> Result<(), OutputError> {
+    pub(super) fn finish(self) -> Result<(), OutputError> {
         let path = self.path;
         let file = self
             .out
