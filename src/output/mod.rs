@@ -187,9 +187,10 @@ fn safe_stem(path: &Path) -> String {
 /// Writes every output; returns their final paths. The workbook, the small
 /// tables and the two files of the tidy table are built at the same time:
 /// each is a serial job of its own, and none depends on another's order, so
-/// the bytes do not depend on the number of threads. The workbook and the
-/// tidy table go straight to their temporary files (a list makes them tens
-/// of megabytes, the table millions of rows).
+/// the bytes do not depend on the number of threads. Every output goes
+/// straight to its temporary file (a list makes the workbook tens of
+/// megabytes, the tidy table millions of rows; a national year's report
+/// and indicator table are tens of megabytes each).
 pub fn write_all(
     result: &CheckResult,
     consolidated: &Consolidated,
@@ -209,18 +210,51 @@ pub(crate) fn write_outputs(
 ) -> Result<Vec<PathBuf>, OutputError> {
     let dir = &config.output;
     create_dir(dir)?;
-    // In the order the outputs are listed; every one is written straight
-    // to its staged file.
-    let names = [
-        "tong-hop.xlsx",
-        "chi-tieu.csv",
-        "chi-tieu.parquet",
-        "du-lieu.csv",
-        "du-lieu.parquet",
-        "kiem-tra.json",
-    ]
-    .map(|name| file_name(config, name));
+    let names = OUTPUTS.map(|name| file_name(config, name));
     let staged = names.clone().map(|name| staging_path(dir, &name));
+    let built = write_staged(result, consolidated, config, &staged, history).and_then(|()| {
+        let mut files: Vec<(String, Content)> = names
+            .into_iter()
+            .zip(staged.clone())
+            .map(|(name, tmp)| (name, Content::Staged(tmp)))
+            .collect();
+        let narrative = narrative::files(consolidated, config)?;
+        files.extend(narrative.into_iter().map(|(n, b)| (n, Content::Bytes(b))));
+        Ok(files)
+    });
+    match built {
+        Ok(files) => commit_contents(dir, files),
+        Err(e) => {
+            for tmp in staged {
+                let _ = std::fs::remove_file(tmp);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The outputs written straight to their staged files, in the order they
+/// are listed (the narrative report follows them).
+const OUTPUTS: [&str; 6] = [
+    "tong-hop.xlsx",
+    "chi-tieu.csv",
+    "chi-tieu.parquet",
+    "du-lieu.csv",
+    "du-lieu.parquet",
+    "kiem-tra.json",
+];
+
+/// Writes the `OUTPUTS` to their `staged` files as four jobs at once: the
+/// workbook, the indicator tables with the report, and the tidy table's
+/// CSV and Parquet (with the history's partition). Each job is serial, so
+/// the bytes do not depend on the number of threads.
+fn write_staged(
+    result: &CheckResult,
+    consolidated: &Consolidated,
+    config: &Config,
+    staged: &[PathBuf; 6],
+    history: Option<tidy::HistoryFile<'_>>,
+) -> Result<(), OutputError> {
     let [
         book_tmp,
         table_csv,
@@ -228,7 +262,7 @@ pub(crate) fn write_outputs(
         csv_tmp,
         parquet_tmp,
         json_tmp,
-    ] = &staged;
+    ] = staged;
     let ((book, tables), (csv, parquet)) = rayon::join(
         || {
             rayon::join(
@@ -246,29 +280,10 @@ pub(crate) fn write_outputs(
             )
         },
     );
-    let built = (|| {
-        book?;
-        tables?;
-        csv?;
-        parquet?;
-        let mut files: Vec<(String, Content)> = names
-            .into_iter()
-            .zip(staged.clone())
-            .map(|(name, tmp)| (name, Content::Staged(tmp)))
-            .collect();
-        let narrative = narrative::files(consolidated, config)?;
-        files.extend(narrative.into_iter().map(|(n, b)| (n, Content::Bytes(b))));
-        Ok(files)
-    })();
-    match built {
-        Ok(files) => commit_contents(dir, files),
-        Err(e) => {
-            for tmp in staged {
-                let _ = std::fs::remove_file(tmp);
-            }
-            Err(e)
-        }
-    }
+    book?;
+    tables?;
+    csv?;
+    parquet
 }
 
 /// The indicator tables as CSV and Parquet, and the JSON report, each
