@@ -149,6 +149,8 @@ pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
                 .pick("không tổng hợp được số liệu", "consolidation failed")
         })?;
         history::compare::add_comparisons(&mut consolidated, &config)?;
+        // The consolidation's intermediate frames are gone too.
+        return_freed_memory();
         // The history's partition is written with the outputs (the tidy
         // Parquet's pass makes both) and recorded only once every output is
         // in place: a failed build leaves the history as it was.
