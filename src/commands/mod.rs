@@ -122,7 +122,20 @@ fn return_freed_memory() {
     }
 }
 
+/// Blocks of 256 KiB and more are mapped and unmapped by glibc rather than
+/// kept in its heaps. By default glibc raises that threshold each time such
+/// a block is freed (up to 32 MiB), after which the large buffers the check
+/// and the outputs free stay resident.
+fn map_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets one of glibc's allocation parameters.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
 pub(crate) fn check_and_build(mut config: Config) -> anyhow::Result<Outcome> {
+    map_large_blocks();
     // Each file is parsed by a child copy of this executable, with limits.
     config.reader_exe = std::env::current_exe().ok();
     let mut result = if history::rollup::is_rollup(&config) {
