@@ -98,31 +98,21 @@ fn parse(path: &Path) -> List {
     let mut list = List::default();
     for row in reader.records() {
         let r = row.expect("the bundled list's rows are well formed");
-        list.add(Unit {
-            code: r[pc].to_string(),
-            name: r[pn].to_string(),
-            kind: province_kind(&r[pn]).to_string(),
-            level: 0,
-            parent: String::new(),
-        });
-        let mut parent = r[pc].to_string();
+        // The unit of `level` in columns (code, name) of this row.
+        let unit = |(code, name): (usize, usize), kind: &str, level: u8, parent: &str| Unit {
+            code: r[code].to_string(),
+            name: r[name].to_string(),
+            kind: kind.to_string(),
+            level,
+            parent: parent.to_string(),
+        };
+        list.add(unit((pc, pn), province_kind(&r[pn]), 0, ""));
+        let mut parent = &r[pc];
         if let Some((dc, dn, dk)) = district {
-            list.add(Unit {
-                code: r[dc].to_string(),
-                name: r[dn].to_string(),
-                kind: r[dk].to_string(),
-                level: 1,
-                parent,
-            });
-            parent = r[dc].to_string();
+            list.add(unit((dc, dn), &r[dk], 1, parent));
+            parent = &r[dc];
         }
-        list.add(Unit {
-            code: r[c].to_string(),
-            name: r[n].to_string(),
-            kind: r[k].to_string(),
-            level: 2,
-            parent,
-        });
+        list.add(unit((c, n), &r[k], 2, parent));
     }
     assert!(list.units.len() < usize::from(u16::MAX), "indices are u16");
     list

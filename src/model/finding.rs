@@ -223,17 +223,27 @@ pub(crate) fn parse_a1(text: &str) -> Option<(u32, u32)> {
 }
 
 /// Excel column letters for a zero-based index: 0 → A, 25 → Z, 26 → AA.
-pub(crate) fn column_name(mut col: u32) -> String {
-    let mut letters = Vec::new();
+pub(crate) fn column_name(col: u32) -> String {
+    let mut out = String::with_capacity(3);
+    push_column_name(col, &mut out);
+    out
+}
+
+/// `column_name` appended to `out`, without a string of its own (a long
+/// list spells a cell per value).
+pub(crate) fn push_column_name(mut col: u32, out: &mut String) {
+    // Most significant letter first; a u32 column has at most 7 letters.
+    let mut letters = [0u8; 8];
+    let mut n = letters.len();
     loop {
-        letters.push(b'A' + (col % 26) as u8);
+        n -= 1;
+        letters[n] = b'A' + (col % 26) as u8;
         if col < 26 {
             break;
         }
         col = col / 26 - 1;
     }
-    letters.reverse();
-    String::from_utf8(letters).expect("ASCII letters")
+    out.extend(letters[n..].iter().map(|&b| char::from(b)));
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -39,7 +39,7 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
         .filter_map(|u| list.find(&u.code))
         .map(|u| u.parent)
         .collect();
-    let suggest = suggested_units(list, registry);
+    let (suggest, unknown) = suggested_units(list, registry);
     // In parallel: a registry of another edition asks for a comparison of
     // each of its units. The findings stay in the registry's order.
     let units: Vec<Finding> = registry
@@ -56,7 +56,6 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
             )
         })
         .collect();
-    let unknown = suggest.len() - list_known(list, registry);
     let mut found = Vec::with_capacity(units.len() + 1);
     if unknown > SUGGESTED_UNITS {
         let (vi, en) = (list.edition.label(Lang::Vi), list.edition.label(Lang::En));
@@ -78,27 +77,20 @@ pub fn registry_mismatches(registry: &Registry, date: NaiveDate) -> Vec<Finding>
 /// every run and tell the user nothing the first ones do not.
 const SUGGESTED_UNITS: usize = 50;
 
-/// Per registry unit, whether its unknown code gets suggestions.
-fn suggested_units(list: &NationalList, registry: &Registry) -> Vec<bool> {
-    let mut left = SUGGESTED_UNITS;
-    registry
+/// Per registry unit, whether its unknown code gets suggestions; and how
+/// many of the registry's codes the list lacks.
+fn suggested_units(list: &NationalList, registry: &Registry) -> (Vec<bool>, usize) {
+    let mut unknown = 0;
+    let suggest = registry
         .units
         .iter()
         .map(|u| {
-            let suggest = left > 0 && list.find(&u.code).is_none();
-            left -= usize::from(suggest);
-            suggest
+            let missing = list.find(&u.code).is_none();
+            unknown += usize::from(missing);
+            missing && unknown <= SUGGESTED_UNITS
         })
-        .collect()
-}
-
-/// How many of the registry's codes the list has.
-fn list_known(list: &NationalList, registry: &Registry) -> usize {
-    registry
-        .units
-        .iter()
-        .filter(|u| list.find(&u.code).is_some())
-        .count()
+        .collect();
+    (suggest, unknown)
 }
 
 /// How a registry unit disagrees with the national list: its code names

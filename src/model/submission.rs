@@ -259,31 +259,9 @@ impl Source {
     }
 
     fn push_a1(&self, out: &mut String) {
-        // Column letters, most significant first (as `column_name`).
-        let mut letters = [0u8; 8];
-        let mut n = letters.len();
-        let mut col = self.col;
-        loop {
-            n -= 1;
-            letters[n] = b'A' + (col % 26) as u8;
-            if col < 26 {
-                break;
-            }
-            col = col / 26 - 1;
-        }
-        out.extend(letters[n..].iter().map(|&b| char::from(b)));
-        let mut digits = [0u8; 10];
-        let mut m = digits.len();
-        let mut row = u64::from(self.row) + 1;
-        loop {
-            m -= 1;
-            digits[m] = b'0' + (row % 10) as u8;
-            row /= 10;
-            if row == 0 {
-                break;
-            }
-        }
-        out.extend(digits[m..].iter().map(|&b| char::from(b)));
+        use std::fmt::Write as _;
+        crate::model::finding::push_column_name(self.col, out);
+        let _ = write!(out, "{}", u64::from(self.row) + 1);
     }
 }
 
@@ -319,7 +297,6 @@ impl FieldValue {
         let shown = match (&value, cell) {
             (Some(Value::Text(t)), Cell::Text(c)) => t == c,
             (Some(Value::Date(a)), Cell::Date(b)) => a == b,
-            (Some(Value::Bool(b)), Cell::Text(c)) => c == if *b { "Có" } else { "Không" },
             (Some(Value::Int(i)), Cell::Number(n)) => {
                 n.fract() == 0.0 && n.abs() < 1e15 && *n as i64 == *i
             }

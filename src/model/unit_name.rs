@@ -80,17 +80,14 @@ fn strip_prefixes(mut key: String) -> String {
         } else {
             std::borrow::Cow::Owned(strip_diacritics(&key))
         };
-        // Text typed without diacritics cannot tell "Quận" from "Quan" or
-        // "Tỉnh" from "Tịnh": there only the unmistakable level words go.
-        let level_words: &[&str] = if key.is_ascii() {
-            &["huyen", "thi xa", "thanh pho", "dac khu"]
-        } else {
-            LEVEL_PREFIXES
-        };
         let stripped = PREFIXES
             .iter()
             .find_map(|p| leading_words(p, &loose))
-            .or_else(|| level_words.iter().find_map(|p| leading_words(p, &key)));
+            .or_else(|| {
+                level_words(&key)
+                    .iter()
+                    .find_map(|p| leading_words(p, &key))
+            });
         match stripped {
             // The same words of `key` (stripping diacritics keeps spaces).
             Some(words) => {
@@ -102,6 +99,17 @@ fn strip_prefixes(mut key: String) -> String {
             }
             None => return key,
         }
+    }
+}
+
+/// The level words that may prefix `key`. Text typed without diacritics
+/// cannot tell "Quận" from "Quan" or "Tỉnh" from "Tịnh": there only the
+/// unmistakable level words go.
+fn level_words(key: &str) -> &'static [&'static str] {
+    if key.is_ascii() {
+        &["huyen", "thi xa", "thanh pho", "dac khu"]
+    } else {
+        LEVEL_PREFIXES
     }
 }
 
@@ -126,15 +134,10 @@ mod tests {
                 let lw: Vec<&str> = text.split(' ').collect();
                 (lw.len() >= words && lw[..words].join(" ") == p).then_some(words)
             };
-            let level_words: &[&str] = if key.is_ascii() {
-                &["huyen", "thi xa", "thanh pho", "dac khu"]
-            } else {
-                LEVEL_PREFIXES
-            };
             let stripped = PREFIXES
                 .iter()
                 .find_map(|p| starts(p, &loose))
-                .or_else(|| level_words.iter().find_map(|p| starts(p, &key)));
+                .or_else(|| level_words(&key).iter().find_map(|p| starts(p, &key)));
             match stripped {
                 Some(words) => key = key.split(' ').skip(words).collect::<Vec<_>>().join(" "),
                 None => return key,

@@ -295,13 +295,13 @@ fn table_files(
     config: &Config,
     [csv, parquet, json]: [&PathBuf; 3],
 ) -> Result<(), OutputError> {
-    let mut sink = tidy::Sink::create(csv)?;
+    let mut sink = Sink::create(csv)?;
     tables::write_csv(&consolidated.indicators, &mut sink.out)?;
     sink.finish()?;
-    let mut sink = tidy::Sink::create(parquet)?;
+    let mut sink = Sink::create(parquet)?;
     tables::write_parquet(&mut consolidated.indicators.clone(), &mut sink.out)?;
     sink.finish()?;
-    let mut sink = tidy::Sink::create(json)?;
+    let mut sink = Sink::create(json)?;
     crate::output::report::write_json(result, config, &mut sink.out).map_err(|e| {
         OutputError::Io {
             path: json.clone(),
@@ -309,6 +309,40 @@ fn table_files(
         }
     })?;
     sink.finish()
+}
+
+/// An output file being written to its staged name: buffered, and synced
+/// to disk when finished, before it is renamed into place.
+struct Sink<'p> {
+    path: &'p Path,
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl<'p> Sink<'p> {
+    fn create(path: &'p Path) -> Result<Self, OutputError> {
+        let file = std::fs::File::create(path).map_err(io_error(path))?;
+        Ok(Sink {
+            path,
+            out: std::io::BufWriter::with_capacity(256 * 1024, file),
+        })
+    }
+
+    fn finish(self) -> Result<(), OutputError> {
+        let path = self.path;
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| io_error(path)(e.into_error()))?;
+        file.sync_all().map_err(io_error(path))
+    }
+}
+
+/// `OutputError::Io` for `path`.
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// An output's content: bytes still to write, or a file already written

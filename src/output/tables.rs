@@ -13,12 +13,8 @@ use super::OutputError;
 /// to `out` row by row: an indicator table of a national year is tens of
 /// megabytes.
 pub(crate) fn write_csv(df: &DataFrame, mut out: impl std::io::Write) -> Result<(), OutputError> {
-    out.write_all(&[0xEF, 0xBB, 0xBF])
-        .map_err(|e| OutputError::Csv(e.into()))?;
     {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
+        let mut writer = excel_csv(&mut out).map_err(|e| OutputError::Csv(e.into()))?;
         let names: Vec<String> = df
             .get_column_names()
             .iter()
@@ -42,6 +38,15 @@ pub(crate) fn write_csv(df: &DataFrame, mut out: impl std::io::Write) -> Result<
         writer.flush().map_err(|e| OutputError::Csv(e.into()))?;
     }
     Ok(())
+}
+
+/// A CSV writer as Excel opens Vietnamese text: a UTF-8 byte order mark
+/// first (written here), CRLF line ends.
+pub(super) fn excel_csv<W: std::io::Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
+    out.write_all(&[0xEF, 0xBB, 0xBF])?;
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out))
 }
 
 /// Text that a spreadsheet would run as a formula when it opens the CSV

@@ -6,15 +6,13 @@
 //! by row and the Parquet one row group at a time.
 
 use std::borrow::Cow;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use polars::prelude::{Column, DataFrame, PolarsResult};
 use polars_io::prelude::ParquetWriter;
 
-use super::OutputError;
-use super::tables::neutral;
+use super::tables::{excel_csv, neutral};
+use super::{OutputError, Sink, io_error};
 use crate::config::Config;
 use crate::consolidate::{Counted, counted, machine_value};
 use crate::model::level::Reporting;
@@ -105,13 +103,6 @@ fn for_each_row<'a>(
     }
 }
 
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// Writes the table as CSV (UTF-8 with a BOM, CRLF, formula-like text
 /// quoted) to `path`, exactly as `tables::write_csv` writes a frame.
 pub(crate) fn write_csv(
@@ -119,12 +110,8 @@ pub(crate) fn write_csv(
     config: &Config,
     path: &Path,
 ) -> Result<(), OutputError> {
-    let file = File::create(path).map_err(io_error(path))?;
-    let mut out = BufWriter::with_capacity(256 * 1024, file);
-    out.write_all(&[0xEF, 0xBB, 0xBF]).map_err(io_error(path))?;
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    let mut sink = Sink::create(path)?;
+    let mut writer = excel_csv(&mut sink.out).map_err(io_error(path))?;
     let chain = chained(config);
     writer.write_record(names(chain))?;
     let period = config.period.id();
@@ -142,13 +129,9 @@ pub(crate) fn write_csv(
     if let Some(e) = failed {
         return Err(e.into());
     }
-    let out = writer
-        .into_inner()
-        .map_err(|e| OutputError::Csv(e.into_error().into()))?;
-    let file = out
-        .into_inner()
-        .map_err(|e| io_error(path)(e.into_error()))?;
-    file.sync_all().map_err(io_error(path))
+    writer.flush().map_err(io_error(path))?;
+    drop(writer);
+    sink.finish()
 }
 
 /// One row's CSV fields, as `tables::write_csv` spells a frame's cells
@@ -364,32 +347,6 @@ pub(crate) fn write_parquet(
     }
     tidy.finish()?;
     past.map_or(Ok(()), Sink::finish)
-}
-
-/// An output file being written to its staged name (buffered; synced to
-/// disk when finished).
-pub(super) struct Sink<'p> {
-    path: &'p Path,
-    pub(super) out: BufWriter<File>,
-}
-
-impl<'p> Sink<'p> {
-    pub(super) fn create(path: &'p Path) -> Result<Self, OutputError> {
-        let file = File::create(path).map_err(io_error(path))?;
-        Ok(Sink {
-            path,
-            out: BufWriter::with_capacity(256 * 1024, file),
-        })
-    }
-
-    pub(super) fn finish(self) -> Result<(), OutputError> {
-        let path = self.path;
-        let file = self
-            .out
-            .into_inner()
-            .map_err(|e| io_error(path)(e.into_error()))?;
-        file.sync_all().map_err(io_error(path))
-    }
 }
 
 /// The files a table too long for one row group is written to.

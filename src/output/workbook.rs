@@ -129,16 +129,11 @@ pub(crate) fn write(
     c: &Consolidated,
     config: &Config,
     path: &std::path::Path,
-) -> Result<(), XlsxError> {
+) -> Result<(), super::OutputError> {
     let mut wb = laid_out(result, c, config)?;
-    let file = std::fs::File::create(path)?;
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
-    wb.save_to_writer(&mut out)?;
-    let file = out
-        .into_inner()
-        .map_err(|e| XlsxError::from(e.into_error()))?;
-    file.sync_all()?;
-    Ok(())
+    let mut sink = super::Sink::create(path)?;
+    wb.save_to_writer(&mut sink.out)?;
+    sink.finish()
 }
 
 /// Every sheet of the workbook, laid out.
